@@ -1,0 +1,37 @@
+import type { Clock } from '@shikaku/core/clock';
+import type { DatabaseHandle } from '@shikaku/db/database';
+import type { Logger } from '@shikaku/platform/logger';
+
+/** What the stack hands every app it starts. */
+export interface StackContext {
+  handle: DatabaseHandle;
+  clock: Clock;
+  /** The --as-of date (YYYY-MM-DD) when given. */
+  asOf: string | undefined;
+  /** Seed of the synthetic data, so a stack can be rebuilt exactly. */
+  seed: number;
+  /** Synthetic population size to seed when the database is empty. */
+  members: number;
+  host: string;
+  /** Where apps may keep files (the reader's request/response folders, uploads). */
+  dataDir: string;
+  logger: Logger;
+  /** URLs of the components started before this one, by name: apps talk over HTTP. */
+  urls: Readonly<Record<string, string>>;
+}
+
+export interface StartedComponent {
+  url: string;
+  /** Lines printed under the URL: credentials made, docs pages, folders watched. */
+  notes: string[];
+  close(): Promise<void>;
+}
+
+/** One app as the stack starts it. Components start in list order and close in reverse. */
+export interface StackComponent {
+  name: string;
+  title: string;
+  /** Port = --port + offset. */
+  portOffset: number;
+  start(context: StackContext, port: number): Promise<StartedComponent>;
+}

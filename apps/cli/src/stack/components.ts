@@ -1,0 +1,7 @@
+import type { StackComponent } from './component.js';
+
+/**
+ * Every app the stack starts, in start order (an app may call those before it).
+ * Each app's wiring lives beside this file as `<app>.ts`.
+ */
+export const STACK_COMPONENTS: readonly StackComponent[] = [];

@@ -1,0 +1,61 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '@shikaku/platform/logger';
+import type { StackComponent } from './component.js';
+import { startStack } from './run-stack.js';
+
+function httpComponent(name: string, offset: number, events: string[]): StackComponent {
+  return {
+    name,
+    title: name.toUpperCase(),
+    portOffset: offset,
+    async start(context, port) {
+      events.push(`start ${name} sees ${Object.keys(context.urls).join(',') || 'nothing'}`);
+      const server = createServer((_req, res) => res.end(name));
+      await new Promise<void>((done) => server.listen(port, context.host, done));
+      const { port: bound } = server.address() as AddressInfo;
+      return {
+        url: `http://${context.host}:${bound}`,
+        notes: [`as of ${context.asOf}`],
+        close: async () => {
+          events.push(`close ${name}`);
+          await new Promise((done) => server.close(done));
+        },
+      };
+    },
+  };
+}
+
+describe('startStack', () => {
+  it('starts components in order on their ports, passes earlier URLs on, closes in reverse', async () => {
+    const events: string[] = [];
+    const stack = await startStack(
+      [httpComponent('jlis', 0, events), httpComponent('portal', 1, events)],
+      {
+        host: '127.0.0.1',
+        basePort: 0,
+        asOf: '2021-07-15',
+        seed: 1,
+        members: 10,
+        dataDir: '/tmp/shikaku-stack-test',
+        memory: true,
+        databaseUrl: undefined,
+        only: undefined,
+        logger: createLogger({ name: 'test', level: 'silent' }),
+      },
+    );
+    expect(stack.database).toBe('pglite:memory');
+    expect(stack.components.map((c) => c.name)).toEqual(['jlis', 'portal']);
+    const body = await (await fetch(stack.components[1]!.url)).text();
+    expect(body).toBe('portal');
+    expect(stack.components[0]!.notes).toEqual(['as of 2021-07-15']);
+    await stack.close();
+    expect(events).toEqual([
+      'start jlis sees nothing',
+      'start portal sees jlis',
+      'close portal',
+      'close jlis',
+    ]);
+  });
+});

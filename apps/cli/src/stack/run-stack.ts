@@ -1,0 +1,72 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openDatabase } from '@shikaku/db/database';
+import { migrateToLatest } from '@shikaku/db/migrate';
+import type { Logger } from '@shikaku/platform/logger';
+import { systemClock } from '@shikaku/platform/system-clock';
+import type { StackComponent, StackContext, StartedComponent } from './component.js';
+
+export interface StackOptions {
+  host: string;
+  basePort: number;
+  asOf: string | undefined;
+  seed: number;
+  members: number;
+  dataDir: string;
+  /** Keep the embedded database in memory instead of dataDir. */
+  memory: boolean;
+  databaseUrl: string | undefined;
+  only: string[] | undefined;
+  logger: Logger;
+}
+
+export interface RunningStack {
+  database: string;
+  components: Array<{ name: string; title: string } & StartedComponent>;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it, and starts the components in order. */
+export async function startStack(
+  components: readonly StackComponent[],
+  options: StackOptions,
+): Promise<RunningStack> {
+  await mkdir(options.dataDir, { recursive: true });
+  const handle = await openDatabase(
+    options.databaseUrl
+      ? { url: options.databaseUrl }
+      : { pgliteDir: options.memory ? undefined : join(options.dataDir, 'pglite') },
+  );
+  await migrateToLatest(handle);
+  const started: RunningStack['components'] = [];
+  const urls: Record<string, string> = {};
+  const close = async () => {
+    for (const component of [...started].reverse()) await component.close();
+    await handle.close();
+  };
+  try {
+    for (const component of components) {
+      if (options.only && !options.only.includes(component.name)) continue;
+      const context: StackContext = {
+        handle,
+        clock: systemClock(options.asOf),
+        asOf: options.asOf,
+        seed: options.seed,
+        members: options.members,
+        host: options.host,
+        dataDir: options.dataDir,
+        logger: options.logger.child({ app: component.name }),
+        urls: { ...urls },
+      };
+      // --port 0 gives every app a free port (tests, several stacks side by side).
+      const port = options.basePort === 0 ? 0 : options.basePort + component.portOffset;
+      const result = await component.start(context, port);
+      urls[component.name] = result.url;
+      started.push({ name: component.name, title: component.title, ...result });
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { database: handle.description, components: started, close };
+}

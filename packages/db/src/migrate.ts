@@ -1,0 +1,47 @@
+import { type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
+import type { DatabaseHandle } from './database.js';
+import { eligibilityMigrations } from './eligibility/migrations.js';
+import { intermediateMigrations } from './intermediate/migrations.js';
+import { jlisMigrations } from './jlis/migrations.js';
+import { portalMigrations } from './portal/migrations.js';
+import { SCHEMAS, type SchemaName } from './schema.js';
+
+const MIGRATIONS: Record<SchemaName, Record<string, Migration>> = {
+  jlis: jlisMigrations,
+  intermediate: intermediateMigrations,
+  eligibility: eligibilityMigrations,
+  portal: portalMigrations,
+};
+
+export class MigrationError extends Error {
+  constructor(
+    readonly schema: SchemaName,
+    readonly migration: string | undefined,
+    cause: unknown,
+  ) {
+    super(`migration ${schema}/${migration ?? '?'} failed`, { cause });
+  }
+}
+
+/**
+ * Brings each schema to its latest migration. Each schema keeps its own migration table inside
+ * itself, so an app's process can migrate only what it owns.
+ */
+export async function migrateToLatest(
+  handle: DatabaseHandle,
+  schemas: readonly SchemaName[] = SCHEMAS,
+): Promise<void> {
+  for (const schema of schemas) {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(handle.db);
+    const migrator = new Migrator({
+      db: handle.db,
+      provider: { getMigrations: async () => MIGRATIONS[schema] },
+      migrationTableSchema: schema,
+    });
+    const result: MigrationResultSet = await migrator.migrateToLatest();
+    if (result.error) {
+      const failed = result.results?.find((r) => r.status === 'Error');
+      throw new MigrationError(schema, failed?.migrationName, result.error);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+// vitest globalSetup for packages whose tests touch the database. PostgreSQL comes from
+// DATABASE_URL, else from a testcontainers container when a Docker engine answers; with neither,
+// the repository tests run on PGlite only and this says so.
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Admin URL of a PostgreSQL server for tests, or '' when there is none. */
+    postgresUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  let url = process.env.DATABASE_URL ?? '';
+  let stop: (() => Promise<unknown>) | undefined;
+  if (!url) {
+    try {
+      const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+      const container = await new PostgreSqlContainer('postgres:16-alpine').start();
+      url = container.getConnectionUri();
+      stop = () => container.stop();
+      console.info(`[shikaku] PostgreSQL tests run on a testcontainers server`);
+    } catch {
+      console.warn(
+        '[shikaku] No DATABASE_URL and no Docker engine: repository tests ran on PGlite only.',
+      );
+    }
+  } else {
+    console.info('[shikaku] PostgreSQL tests run on DATABASE_URL');
+  }
+  project.provide('postgresUrl', url);
+  return async () => {
+    await stop?.();
+  };
+}

@@ -1,0 +1,99 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/**
+ * An expected failure with a stable code. Route code throws it (or maps a core outcome to it);
+ * the error handler turns the code into an HTTP status through the app's one table.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: { field?: string; line?: number; [key: string]: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+/** Stable error code → HTTP status, one table per app. */
+export type ErrorStatusTable = Readonly<Record<string, number>>;
+
+/** Codes every app shares. */
+export const COMMON_ERROR_STATUS: ErrorStatusTable = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  UPSTREAM_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  field?: string;
+  line?: number;
+  [key: string]: unknown;
+}
+
+/** Maps any thrown value to (status, body). Pure, so it is tested without a server. */
+export function toErrorResponse(
+  error: unknown,
+  table: ErrorStatusTable,
+): { status: number; body: ErrorBody } {
+  if (error instanceof AppError) {
+    const status = table[error.code] ?? COMMON_ERROR_STATUS[error.code] ?? 400;
+    return { status, body: { code: error.code, message: error.message, ...error.details } };
+  }
+  const fastifyError = error as Partial<FastifyError> & { validation?: unknown[] };
+  if (fastifyError.validation) {
+    const first = fastifyError.validation[0] as
+      { instancePath?: string; params?: { missingProperty?: string } } | undefined;
+    const path = first?.instancePath?.replace(/^\//, '').replaceAll('/', '.');
+    const field = first?.params?.missingProperty
+      ? [path, first.params.missingProperty].filter(Boolean).join('.')
+      : path;
+    return {
+      status: 400,
+      body: {
+        code: 'VALIDATION_FAILED',
+        message: fastifyError.message ?? 'invalid request',
+        ...(field ? { field } : {}),
+      },
+    };
+  }
+  const status = fastifyError.statusCode;
+  if (status && status >= 400 && status < 500) {
+    const code =
+      status === 413
+        ? 'PAYLOAD_TOO_LARGE'
+        : status === 415
+          ? 'UNSUPPORTED_MEDIA_TYPE'
+          : status === 404
+            ? 'NOT_FOUND'
+            : status === 429
+              ? 'RATE_LIMITED'
+              : 'VALIDATION_FAILED';
+    return { status, body: { code, message: fastifyError.message ?? 'bad request' } };
+  }
+  return { status: 500, body: { code: 'INTERNAL', message: 'internal error' } };
+}
+
+/** One error handler: logs `{ err, reqId }` on 5xx, answers `{ code, message }`, no internals. */
+export function registerErrorHandler(app: FastifyInstance, table: ErrorStatusTable): void {
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorResponse(error, table);
+    if (status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      code: 'NOT_FOUND',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  );
+}
