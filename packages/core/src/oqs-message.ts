@@ -187,7 +187,11 @@ export function readSearchRequest(input: unknown): ReadResult<SearchRequest> {
     return problem('VALIDATION_FAILED', infoField('Birthdate'), 'Birthdate is required');
   const birthDate = compactToIsoDate(birthRaw);
   if (!birthDate)
-    return problem('VALIDATION_FAILED', infoField('Birthdate'), 'Birthdate must be a date YYYYMMDD');
+    return problem(
+      'VALIDATION_FAILED',
+      infoField('Birthdate'),
+      'Birthdate must be a date YYYYMMDD',
+    );
 
   const consentRaw = text(info.LimitApplicationCertificateRelatedConsFlg)?.trim();
   if (consentRaw && consentRaw !== '0' && consentRaw !== '1')
@@ -339,7 +343,9 @@ export function buildSearchResponse(
         ProcessingResultCode: '',
         ProcessingResultMessage: '',
         QualificationValidity: validity,
-        ...(results.length > 0 ? { ResultList: { ResultOfQualificationConfirmation: results } } : {}),
+        ...(results.length > 0
+          ? { ResultList: { ResultOfQualificationConfirmation: results } }
+          : {}),
       },
     },
   };
@@ -393,10 +399,17 @@ export interface BulkResultMessage {
 }
 
 export function buildBulkResult(
-  context: { at: Date; receptionNumber: string; medicalInstitutionCode: string; confirmationDate: string },
+  context: {
+    at: Date;
+    receptionNumber: string;
+    medicalInstitutionCode: string;
+    confirmationDate: string;
+  },
   units: BulkConfirmUnit[],
 ): BulkResultMessage {
-  const normal = units.filter((u) => u.ProcessingResultStatus === PROCESSING_RESULT_STATUS.ok).length;
+  const normal = units.filter(
+    (u) => u.ProcessingResultStatus === PROCESSING_RESULT_STATUS.ok,
+  ).length;
   return {
     XmlMsg: {
       MessageHeader: {

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildBulkResult,
+  buildErrorResponse,
+  buildSearchResponse,
+  compactToIsoDate,
+  normalizeInsurerNumber,
+  processExecutionTime,
+  readSearchRequest,
+} from './oqs-message.js';
+
+const request = (info: Record<string, string>, header: Record<string, string> = {}) => ({
+  XmlMsg: {
+    MessageHeader: { QualificationConfirmationDate: '20210715', ...header },
+    MessageBody: { QualificationConfirmSearchInfo: info },
+  },
+});
+
+describe('readSearchRequest', () => {
+  it('reads a full request into ISO dates and normalized numbers', () => {
+    const result = readSearchRequest(
+      request(
+        {
+          InsurerNumber: '01130012',
+          InsuredCardSymbol: ' 12-34 ',
+          InsuredIdentificationNumber: '5678',
+          InsuredBranchNumber: '01',
+          Birthdate: '19890913',
+          LimitApplicationCertificateRelatedConsFlg: '1',
+          ArbitraryIdentifier: 'abc',
+        },
+        { MedicalInstitutionCode: '0110113719' },
+      ),
+    );
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        confirmationDate: '2021-07-15',
+        medicalInstitutionCode: '0110113719',
+        insurerNumber: '01130012',
+        insuredCardSymbol: '12-34',
+        insuredIdentificationNumber: '5678',
+        insuredBranchNumber: '01',
+        birthDate: '1989-09-13',
+        limitCertificateConsent: true,
+        arbitraryIdentifier: 'abc',
+      },
+    });
+  });
+
+  it('tolerates omitted branch number and institution code, and padded insurer numbers', () => {
+    for (const padded of ['00138057', '  138057', '138057  ']) {
+      const result = readSearchRequest(
+        request({ InsurerNumber: padded, InsuredIdentificationNumber: '1', Birthdate: '20000101' }),
+      );
+      expect(result.ok && result.value.insurerNumber).toBe('138057');
+      expect(result.ok && result.value.insuredBranchNumber).toBeUndefined();
+      expect(result.ok && result.value.medicalInstitutionCode).toBeUndefined();
+      expect(result.ok && result.value.insuredCardSymbol).toBeNull();
+    }
+  });
+
+  it('rejects a malformed message and bad fields with the field path', () => {
+    expect(readSearchRequest({ foo: 1 })).toMatchObject({
+      ok: false,
+      problem: { code: 'MALFORMED_MESSAGE', field: 'XmlMsg' },
+    });
+    expect(
+      readSearchRequest(
+        request({
+          InsurerNumber: '0113001',
+          InsuredIdentificationNumber: '1',
+          Birthdate: '20000101',
+        }),
+      ),
+    ).toMatchObject({
+      ok: false,
+      problem: { field: 'XmlMsg.MessageBody.QualificationConfirmSearchInfo.InsurerNumber' },
+    });
+    expect(
+      readSearchRequest(
+        request({
+          InsurerNumber: '01130012',
+          InsuredIdentificationNumber: '1',
+          Birthdate: '20000230',
+        }),
+      ),
+    ).toMatchObject({
+      ok: false,
+      problem: { field: 'XmlMsg.MessageBody.QualificationConfirmSearchInfo.Birthdate' },
+    });
+    expect(
+      readSearchRequest(
+        request(
+          { InsurerNumber: '01130012', InsuredIdentificationNumber: '1', Birthdate: '20000101' },
+          { QualificationConfirmationDate: '2021-07-15' },
+        ),
+      ),
+    ).toMatchObject({
+      ok: false,
+      problem: { field: 'XmlMsg.MessageHeader.QualificationConfirmationDate' },
+    });
+  });
+});
+
+describe('helpers', () => {
+  it('normalizes insurer numbers without touching real 8-digit ones', () => {
+    expect(normalizeInsurerNumber('01130012')).toBe('01130012');
+    expect(normalizeInsurerNumber('00138057')).toBe('138057');
+  });
+  it('validates calendar dates', () => {
+    expect(compactToIsoDate('20240229')).toBe('2024-02-29');
+    expect(compactToIsoDate('20230229')).toBeUndefined();
+  });
+  it('writes the execution time in JST', () => {
+    expect(processExecutionTime(new Date('2021-07-15T01:02:03Z'))).toBe('20210715100203');
+  });
+});
+
+describe('responses', () => {
+  const context = {
+    at: new Date('2021-07-15T01:00:00Z'),
+    confirmationDate: '2021-07-15',
+    medicalInstitutionCode: '0110113719',
+    referenceClassification: '2',
+  };
+  it('keeps the full header and ProcessingResultStatus on errors', () => {
+    const message = buildErrorResponse(context, 'INVALID_INSURER_NUMBER', 'bad check digit');
+    expect(message.XmlMsg.MessageHeader).toMatchObject({
+      SegmentOfResult: '9',
+      ErrorCode: 'INVALID_INSURER_NUMBER',
+      QualificationConfirmationDate: '20210715',
+      CharacterCodeIdentifier: '0',
+    });
+    expect(message.XmlMsg.MessageBody.ProcessingResultStatus).toBe('2');
+    for (const value of Object.values(message.XmlMsg.MessageHeader))
+      expect(typeof value).toBe('string');
+  });
+  it('omits the result list when nothing matched', () => {
+    const message = buildSearchResponse(context, '4', []);
+    expect(message.XmlMsg.MessageBody).toMatchObject({
+      ProcessingResultStatus: '1',
+      QualificationValidity: '4',
+    });
+    expect(message.XmlMsg.MessageBody.ResultList).toBeUndefined();
+  });
+  it('counts normal and error bulk units', () => {
+    const unit = (status: string) => ({
+      ArbitraryIdentifier: '',
+      ProcessingResultStatus: status,
+      ErrorCode: '',
+      ErrorMessage: '',
+      QualificationValidity: '',
+    });
+    const message = buildBulkResult(
+      {
+        at: context.at,
+        receptionNumber: 'R1',
+        medicalInstitutionCode: 'x',
+        confirmationDate: '2021-07-15',
+      },
+      [unit('1'), unit('2'), unit('1')],
+    );
+    expect(message.XmlMsg.MessageHeader).toMatchObject({
+      NumberOfProcessingResult: '3',
+      NumberOfNormalProcessing: '2',
+      NumberOfError: '1',
+    });
+  });
+});
