@@ -4,7 +4,6 @@ import {
   buildErrorResponse,
   buildSearchResponse,
   compactToIsoDate,
-  normalizeInsurerNumber,
   processExecutionTime,
   readSearchRequest,
 } from './oqs-message.js';
@@ -68,7 +67,7 @@ describe('readSearchRequest', () => {
     expect(
       readSearchRequest(
         request({
-          InsurerNumber: '0113001',
+          InsurerNumber: ' ',
           InsuredIdentificationNumber: '1',
           Birthdate: '20000101',
         }),
@@ -104,10 +103,6 @@ describe('readSearchRequest', () => {
 });
 
 describe('helpers', () => {
-  it('normalizes insurer numbers without touching real 8-digit ones', () => {
-    expect(normalizeInsurerNumber('01130012')).toBe('01130012');
-    expect(normalizeInsurerNumber('00138057')).toBe('138057');
-  });
   it('validates calendar dates', () => {
     expect(compactToIsoDate('20240229')).toBe('2024-02-29');
     expect(compactToIsoDate('20230229')).toBeUndefined();

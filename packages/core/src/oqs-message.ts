@@ -8,6 +8,7 @@
  * spaces) and builds responses, including the error response that keeps the full header and
  * ProcessingResultStatus. It does not judge eligibility: that is eligibility.ts.
  */
+import { unpadInsurerNumber } from './insurer-number.js';
 
 /** ReferenceClassification: how the person was identified. */
 export const REFERENCE_CLASSIFICATION = { card: '1', insuranceCardNumbers: '2' } as const;
@@ -70,16 +71,6 @@ export type ReadResult<T> = { ok: true; value: T } | { ok: false; problem: Messa
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * Real clients pad the 6-digit 国保 insurer number to 8 with leading zeros or spaces. No 8-digit
- * insurer number starts with "00" (法別番号 00 does not exist), so "00" + 6 digits is a padded one.
- */
-export function normalizeInsurerNumber(raw: string): string {
-  const trimmed = raw.replace(/[\s\u3000]/g, '');
-  if (/^00\d{6}$/.test(trimmed)) return trimmed.slice(2);
-  return trimmed;
-}
 
 /** 'YYYYMMDD' → 'YYYY-MM-DD' when it is a real calendar date, else undefined. */
 export function compactToIsoDate(value: string): string | undefined {
@@ -146,13 +137,8 @@ export function readSearchRequest(input: unknown): ReadResult<SearchRequest> {
   const insurerRaw = text(info.InsurerNumber);
   if (!insurerRaw || !insurerRaw.trim())
     return problem('VALIDATION_FAILED', infoField('InsurerNumber'), 'InsurerNumber is required');
-  const insurerNumber = normalizeInsurerNumber(insurerRaw);
-  if (!/^(\d{6}|\d{8})$/.test(insurerNumber))
-    return problem(
-      'VALIDATION_FAILED',
-      infoField('InsurerNumber'),
-      'InsurerNumber must be 6 or 8 digits',
-    );
+  // Padding is removed here; the check digit is judged by parseInsurerNumber (insurer-number.ts).
+  const insurerNumber = unpadInsurerNumber(insurerRaw);
 
   const idRaw = text(info.InsuredIdentificationNumber)?.trim();
   if (!idRaw)
