@@ -1,4 +1,9 @@
-import jaconv from 'jaconv';
+import jaconvModule from 'jaconv';
+
+// jaconv ships CommonJS-style types for its ESM build: TypeScript (NodeNext) types the default
+// import as the module object, while Node's `import` condition loads dist/jaconv.mjs, whose
+// default export is the functions object itself. Re-type it once here.
+const jaconv = jaconvModule as unknown as typeof jaconvModule.default;
 
 /**
  * カナ氏名 comparison and display.
@@ -34,7 +39,7 @@ function isWhitespace(c: number): boolean {
 /**
  * The form two カナ氏名 are compared in: NFKC (half-width → full-width, voiced marks composed),
  * hiragana → katakana, every whitespace removed, long-vowel/hyphen variants → ー.
- * ｼｶｸ ﾀﾛｳ, シカク　タロウ and しかく たろう all normalise to シカクタロウ.
+ * ｼｶｸ ﾀﾛｳ, シカク\u3000タロウ and しかく たろう all normalise to シカクタロウ.
  */
 export function normalizeKanaForMatching(name: string): string {
   const s = name.normalize('NFKC');
