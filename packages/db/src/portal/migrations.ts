@@ -1,4 +1,124 @@
-import type { Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
+
+const INITIAL = [
+  `create table portal.institutions (
+    institution_code char(10) primary key,
+    name text not null,
+    facility_type text not null
+      check (facility_type in ('hospital', 'clinic', 'dental_clinic', 'pharmacy')),
+    large_chain boolean not null default false,
+    prefecture char(2) not null,
+    created_at timestamptz not null,
+    reader_applied_at timestamptz,
+    usage_applied_at timestamptz,
+    operating_at timestamptz
+  )`,
+  `create index institutions_type_prefecture on portal.institutions (facility_type, prefecture)`,
+  `create table portal.accounts (
+    id serial primary key,
+    email text not null unique,
+    password_hash text not null,
+    role text not null check (role in ('institution', 'operator', 'callcentre')),
+    institution_code char(10) references portal.institutions (institution_code),
+    email_verified_at timestamptz,
+    created_at timestamptz not null,
+    check ((role = 'institution') = (institution_code is not null))
+  )`,
+  `create unique index accounts_one_per_institution on portal.accounts (institution_code)`,
+  `create table portal.sessions (
+    token_hash char(64) primary key,
+    account_id integer not null references portal.accounts (id) on delete cascade,
+    created_at timestamptz not null,
+    expires_at timestamptz not null
+  )`,
+  `create table portal.email_tokens (
+    token_hash char(64) primary key,
+    account_id integer not null references portal.accounts (id) on delete cascade,
+    purpose text not null check (purpose in ('verify', 'reset')),
+    expires_at timestamptz not null,
+    used_at timestamptz
+  )`,
+  `create table portal.mail_outbox (
+    id serial primary key,
+    to_address text not null,
+    subject text not null,
+    body text not null,
+    created_at timestamptz not null,
+    sent_at timestamptz
+  )`,
+  `create table portal.notices (
+    id serial primary key,
+    title text not null,
+    body text not null,
+    published_at timestamptz not null
+  )`,
+  `create table portal.reader_applications (
+    id serial primary key,
+    institution_code char(10) not null references portal.institutions (institution_code),
+    model text,
+    quantity integer not null check (quantity >= 1),
+    status text not null check (status in ('active', 'cancelled')),
+    consultation boolean not null default false,
+    consultation_reason text,
+    created_at timestamptz not null,
+    updated_at timestamptz not null,
+    cancelled_at timestamptz,
+    reminder_sent_at timestamptz
+  )`,
+  `create index reader_applications_institution on portal.reader_applications (institution_code)`,
+  `create table portal.reader_application_events (
+    id serial primary key,
+    application_id integer not null references portal.reader_applications (id),
+    at timestamptz not null,
+    kind text not null,
+    actor text not null,
+    detail text not null default ''
+  )`,
+  `create index reader_application_events_application
+    on portal.reader_application_events (application_id, id)`,
+  `create table portal.usage_applications (
+    id serial primary key,
+    institution_code char(10) not null references portal.institutions (institution_code),
+    status text not null check (status in ('submitted', 'approved', 'rejected')),
+    submitted_at timestamptz not null,
+    decided_at timestamptz,
+    decided_by integer references portal.accounts (id)
+  )`,
+  `create table portal.credentials (
+    client_id text primary key,
+    institution_code char(10) not null references portal.institutions (institution_code),
+    created_at timestamptz not null,
+    revoked_at timestamptz
+  )`,
+  `create table portal.subsidy_applications (
+    id serial primary key,
+    institution_code char(10) not null references portal.institutions (institution_code),
+    project_cost integer not null check (project_cost >= 0),
+    readers integer not null check (readers >= 1),
+    subsidy_amount integer not null,
+    status text not null check (status in ('draft', 'submitted', 'approved', 'returned')),
+    created_at timestamptz not null,
+    submitted_at timestamptz,
+    decided_at timestamptz,
+    decision_note text
+  )`,
+  `create table portal.subsidy_receipts (
+    id serial primary key,
+    application_id integer not null references portal.subsidy_applications (id),
+    filename text not null,
+    content_type text not null,
+    size integer not null,
+    sha256 char(64) not null,
+    storage_key text not null,
+    uploaded_at timestamptz not null
+  )`,
+];
 
 /** Migrations of the `portal` schema, applied in key order. Never edit one that has shipped. */
-export const portalMigrations: Record<string, Migration> = {};
+export const portalMigrations: Record<string, Migration> = {
+  '0001_portal': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of INITIAL) await sql.raw(statement).execute(db);
+    },
+  },
+};

@@ -1,3 +1,142 @@
 // Tables of the `portal` schema, keyed 'portal.<table>'. Only the owning app's repositories use them.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface PortalTables {}
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date, Date>;
+type NullableTimestamp = ColumnType<Date | null, Date | null | undefined, Date | null>;
+
+export type FacilityTypeCode = 'hospital' | 'clinic' | 'dental_clinic' | 'pharmacy';
+export type AccountRole = 'institution' | 'operator' | 'callcentre';
+
+export interface PortalInstitutionsTable {
+  institution_code: string;
+  name: string;
+  facility_type: FacilityTypeCode;
+  large_chain: ColumnType<boolean, boolean | undefined, boolean>;
+  prefecture: string;
+  created_at: Timestamp;
+  /** Milestones of the campaign funnel (applied → preparing → operating). */
+  reader_applied_at: NullableTimestamp;
+  usage_applied_at: NullableTimestamp;
+  operating_at: NullableTimestamp;
+}
+
+export interface PortalAccountsTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string;
+  role: AccountRole;
+  institution_code: string | null;
+  email_verified_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface PortalSessionsTable {
+  /** sha256 of the cookie's token: a leaked table does not give sessions away. */
+  token_hash: string;
+  account_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface PortalEmailTokensTable {
+  token_hash: string;
+  account_id: number;
+  purpose: 'verify' | 'reset';
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface PortalMailOutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  body: string;
+  created_at: Timestamp;
+  sent_at: NullableTimestamp;
+}
+
+export interface PortalNoticesTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  published_at: Timestamp;
+}
+
+export interface PortalReaderApplicationsTable {
+  id: Generated<number>;
+  institution_code: string;
+  /** null: 機種未定 (model undecided). */
+  model: string | null;
+  quantity: number;
+  status: 'active' | 'cancelled';
+  consultation: ColumnType<boolean, boolean | undefined, boolean>;
+  consultation_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  cancelled_at: NullableTimestamp;
+  reminder_sent_at: NullableTimestamp;
+}
+
+export interface PortalReaderApplicationEventsTable {
+  id: Generated<number>;
+  application_id: number;
+  at: Timestamp;
+  kind: string;
+  actor: string;
+  detail: ColumnType<string, string | undefined, string>;
+}
+
+export interface PortalUsageApplicationsTable {
+  id: Generated<number>;
+  institution_code: string;
+  status: 'submitted' | 'approved' | 'rejected';
+  submitted_at: Timestamp;
+  decided_at: NullableTimestamp;
+  decided_by: number | null;
+}
+
+export interface PortalCredentialsTable {
+  client_id: string;
+  institution_code: string;
+  created_at: Timestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface PortalSubsidyApplicationsTable {
+  id: Generated<number>;
+  institution_code: string;
+  project_cost: number;
+  readers: number;
+  subsidy_amount: number;
+  status: 'draft' | 'submitted' | 'approved' | 'returned';
+  created_at: Timestamp;
+  submitted_at: NullableTimestamp;
+  decided_at: NullableTimestamp;
+  decision_note: string | null;
+}
+
+export interface PortalSubsidyReceiptsTable {
+  id: Generated<number>;
+  application_id: number;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  uploaded_at: Timestamp;
+}
+
+export interface PortalTables {
+  'portal.institutions': PortalInstitutionsTable;
+  'portal.accounts': PortalAccountsTable;
+  'portal.sessions': PortalSessionsTable;
+  'portal.email_tokens': PortalEmailTokensTable;
+  'portal.mail_outbox': PortalMailOutboxTable;
+  'portal.notices': PortalNoticesTable;
+  'portal.reader_applications': PortalReaderApplicationsTable;
+  'portal.reader_application_events': PortalReaderApplicationEventsTable;
+  'portal.usage_applications': PortalUsageApplicationsTable;
+  'portal.credentials': PortalCredentialsTable;
+  'portal.subsidy_applications': PortalSubsidyApplicationsTable;
+  'portal.subsidy_receipts': PortalSubsidyReceiptsTable;
+}

@@ -1,0 +1,152 @@
+import { expect, it } from 'vitest';
+import { describeEachDatabase } from '../testing/test-database.js';
+import {
+  consumeEmailToken,
+  DuplicateError,
+  findSessionAccount,
+  insertAccount,
+  insertEmailToken,
+  insertSession,
+  registerInstitutionAccount,
+} from './accounts.js';
+import { funnelAt } from './campaign.js';
+import {
+  cancelUndecidedApplication,
+  changeReaderModel,
+  createReaderApplication,
+  listReaderApplicationEvents,
+  listUndecidedApplications,
+} from './reader-applications.js';
+import { approveUsageApplication, submitUsageApplication } from './usage-applications.js';
+
+const T0 = new Date('2021-02-10T01:00:00Z');
+const hours = (n: number) => new Date(T0.getTime() + n * 3_600_000);
+
+describeEachDatabase('portal repositories', ({ handle }) => {
+  it('registers an institution with its account once, and refuses a second account', async () => {
+    const account = await registerInstitutionAccount(
+      handle(),
+      {
+        institutionCode: '0110113719',
+        name: 'シカク医院',
+        facilityType: 'clinic',
+        largeChain: false,
+        prefecture: '01',
+        createdAt: T0,
+      },
+      { email: 'a@example.jp', passwordHash: 'h', createdAt: T0 },
+    );
+    expect(account.role).toBe('institution');
+    await expect(
+      registerInstitutionAccount(
+        handle(),
+        {
+          institutionCode: '0110113719',
+          name: 'x',
+          facilityType: 'clinic',
+          largeChain: false,
+          prefecture: '01',
+          createdAt: T0,
+        },
+        { email: 'b@example.jp', passwordHash: 'h', createdAt: T0 },
+      ),
+    ).rejects.toEqual(new DuplicateError('institutionCode'));
+  });
+
+  it('finds a session only until it expires, and uses an email token once', async () => {
+    const account = await registerInstitutionAccount(
+      handle(),
+      {
+        institutionCode: '0130000004',
+        name: '歯科',
+        facilityType: 'dental_clinic',
+        largeChain: false,
+        prefecture: '01',
+        createdAt: T0,
+      },
+      { email: 's@example.jp', passwordHash: 'h', createdAt: T0 },
+    );
+    await insertSession(handle(), {
+      tokenHash: 'a'.repeat(64),
+      accountId: account.id,
+      createdAt: T0,
+      expiresAt: hours(2),
+    });
+    expect((await findSessionAccount(handle(), 'a'.repeat(64), hours(1)))?.id).toBe(account.id);
+    expect(await findSessionAccount(handle(), 'a'.repeat(64), hours(2))).toBeUndefined();
+
+    await insertEmailToken(handle(), {
+      tokenHash: 'b'.repeat(64),
+      accountId: account.id,
+      purpose: 'verify',
+      expiresAt: hours(24),
+    });
+    expect(await consumeEmailToken(handle(), 'b'.repeat(64), 'reset', hours(1))).toBeUndefined();
+    expect(await consumeEmailToken(handle(), 'b'.repeat(64), 'verify', hours(1))).toBe(account.id);
+    expect(await consumeEmailToken(handle(), 'b'.repeat(64), 'verify', hours(1))).toBeUndefined();
+  });
+
+  it('keeps the history of a reader application and cancels only undecided ones', async () => {
+    const decided = await createReaderApplication(handle(), {
+      institutionCode: '0110113719',
+      model: null,
+      quantity: 1,
+      at: T0,
+    });
+    await changeReaderModel(handle(), {
+      id: decided.id,
+      model: 'M-1',
+      actor: 'callcentre',
+      at: hours(1),
+    });
+    expect(await cancelUndecidedApplication(handle(), decided.id, hours(2), 'deadline')).toBe(
+      false,
+    );
+
+    const undecided = await createReaderApplication(handle(), {
+      institutionCode: '0130000004',
+      model: null,
+      quantity: 1,
+      consultationReason: '見積りが届かない',
+      at: T0,
+    });
+    const pending = await listUndecidedApplications(handle());
+    expect(pending.map((p) => [p.id, p.email])).toEqual([[undecided.id, 's@example.jp']]);
+    expect(await cancelUndecidedApplication(handle(), undecided.id, hours(2), 'deadline')).toBe(
+      true,
+    );
+
+    expect(
+      (await listReaderApplicationEvents(handle(), decided.id)).map((e) => [e.kind, e.actor]),
+    ).toEqual([
+      ['applied', 'institution'],
+      ['model_changed', 'callcentre'],
+    ]);
+    expect((await listReaderApplicationEvents(handle(), undecided.id)).map((e) => e.kind)).toEqual([
+      'applied',
+      'consultation',
+      'cancelled',
+    ]);
+  });
+
+  it('counts the funnel by the stage each institution had reached at a date', async () => {
+    const operator = await insertAccount(handle(), {
+      email: 'op@example.jp',
+      passwordHash: 'h',
+      role: 'operator',
+      institutionCode: null,
+      createdAt: T0,
+    });
+    const usage = await submitUsageApplication(handle(), '0110113719', hours(3));
+    const approval = { id: usage.id, operatorId: operator.id, clientId: 'client-1', at: hours(4) };
+    expect(await approveUsageApplication(handle(), approval)).toBe(true);
+    expect(await approveUsageApplication(handle(), approval)).toBe(false);
+
+    const stages = async (at: Date) =>
+      Object.fromEntries((await funnelAt(handle(), at)).map((c) => [c.facilityType, c.stage]));
+    // A cancelled application no longer counts, also for the dates before its cancellation.
+    expect(await stages(hours(1))).toEqual({ clinic: 'applied', dental_clinic: 'not_applied' });
+    expect(await stages(hours(3))).toEqual({ clinic: 'preparing', dental_clinic: 'not_applied' });
+    expect(await stages(hours(4))).toEqual({ clinic: 'operating', dental_clinic: 'not_applied' });
+  });
+});

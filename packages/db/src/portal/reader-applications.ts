@@ -1,0 +1,231 @@
+// Card reader applications (顔認証付きカードリーダー申込) and their full history. The rules (quota,
+// 機種未定 window, deadline) are decided in packages/core before anything is written here.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { DatabaseHandle } from '../database.js';
+import type { Database } from '../schema.js';
+import type {
+  PortalReaderApplicationEventsTable,
+  PortalReaderApplicationsTable,
+} from './tables.js';
+
+export type ReaderApplication = Selectable<PortalReaderApplicationsTable>;
+export type ReaderApplicationEvent = Selectable<PortalReaderApplicationEventsTable>;
+export type ReaderActor = 'institution' | 'callcentre' | 'system';
+
+async function addEvent(
+  db: Kysely<Database> | Transaction<Database>,
+  applicationId: number,
+  at: Date,
+  kind: string,
+  actor: ReaderActor,
+  detail = '',
+): Promise<void> {
+  await db
+    .insertInto('portal.reader_application_events')
+    .values({ application_id: applicationId, at, kind, actor, detail })
+    .execute();
+}
+
+export async function createReaderApplication(
+  handle: DatabaseHandle,
+  application: {
+    institutionCode: string;
+    model: string | null;
+    quantity: number;
+    consultationReason?: string | null;
+    at: Date;
+  },
+): Promise<ReaderApplication> {
+  return handle.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('portal.reader_applications')
+      .values({
+        institution_code: application.institutionCode,
+        model: application.model,
+        quantity: application.quantity,
+        status: 'active',
+        consultation: Boolean(application.consultationReason),
+        consultation_reason: application.consultationReason || null,
+        created_at: application.at,
+        updated_at: application.at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await addEvent(
+      trx,
+      row.id,
+      application.at,
+      'applied',
+      'institution',
+      `${application.model ?? '機種未定'} × ${application.quantity}`,
+    );
+    if (row.consultation) {
+      await addEvent(
+        trx,
+        row.id,
+        application.at,
+        'consultation',
+        'institution',
+        row.consultation_reason ?? '',
+      );
+    }
+    await trx
+      .updateTable('portal.institutions')
+      .set({ reader_applied_at: application.at })
+      .where('institution_code', '=', application.institutionCode)
+      .where('reader_applied_at', 'is', null)
+      .execute();
+    return row;
+  });
+}
+
+/** The institution's applications, newest first. */
+export async function listReaderApplications(
+  handle: DatabaseHandle,
+  institutionCode: string,
+): Promise<ReaderApplication[]> {
+  return handle.db
+    .selectFrom('portal.reader_applications')
+    .selectAll()
+    .where('institution_code', '=', institutionCode)
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export async function findReaderApplication(
+  handle: DatabaseHandle,
+  id: number,
+): Promise<ReaderApplication | undefined> {
+  return handle.db
+    .selectFrom('portal.reader_applications')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listReaderApplicationEvents(
+  handle: DatabaseHandle,
+  applicationId: number,
+): Promise<ReaderApplicationEvent[]> {
+  return handle.db
+    .selectFrom('portal.reader_application_events')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .orderBy('id')
+    .execute();
+}
+
+export async function changeReaderModel(
+  handle: DatabaseHandle,
+  change: { id: number; model: string; actor: ReaderActor; at: Date; note?: string },
+): Promise<void> {
+  await handle.db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom('portal.reader_applications')
+      .select('model')
+      .where('id', '=', change.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('portal.reader_applications')
+      .set({ model: change.model, updated_at: change.at })
+      .where('id', '=', change.id)
+      .execute();
+    const detail = `${before.model ?? '機種未定'} → ${change.model}${change.note ? `（${change.note}）` : ''}`;
+    await addEvent(trx, change.id, change.at, 'model_changed', change.actor, detail);
+  });
+}
+
+export async function setConsultation(
+  handle: DatabaseHandle,
+  change: { id: number; reason: string; actor: ReaderActor; at: Date },
+): Promise<void> {
+  await handle.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('portal.reader_applications')
+      .set({ consultation: true, consultation_reason: change.reason, updated_at: change.at })
+      .where('id', '=', change.id)
+      .execute();
+    await addEvent(trx, change.id, change.at, 'consultation', change.actor, change.reason);
+  });
+}
+
+/** Active applications still 機種未定, with the institution's account email (when one signed up). */
+export async function listUndecidedApplications(
+  handle: DatabaseHandle,
+): Promise<Array<ReaderApplication & { email: string | null }>> {
+  return handle.db
+    .selectFrom('portal.reader_applications as r')
+    .leftJoin('portal.accounts as a', 'a.institution_code', 'r.institution_code')
+    .selectAll('r')
+    .select('a.email')
+    .where('r.status', '=', 'active')
+    .where('r.model', 'is', null)
+    .orderBy('r.id')
+    .execute();
+}
+
+/** Cancels one undecided application; false when it was decided or cancelled meanwhile. */
+export async function cancelUndecidedApplication(
+  handle: DatabaseHandle,
+  id: number,
+  at: Date,
+  reason: string,
+): Promise<boolean> {
+  return handle.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('portal.reader_applications')
+      .set({ status: 'cancelled', cancelled_at: at, updated_at: at })
+      .where('id', '=', id)
+      .where('status', '=', 'active')
+      .where('model', 'is', null)
+      .returning('institution_code')
+      .executeTakeFirst();
+    if (!row) return false;
+    await addEvent(trx, id, at, 'cancelled', 'system', reason);
+    const stillActive = await trx
+      .selectFrom('portal.reader_applications')
+      .select('id')
+      .where('institution_code', '=', row.institution_code)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    if (!stillActive) {
+      await trx
+        .updateTable('portal.institutions')
+        .set({ reader_applied_at: null })
+        .where('institution_code', '=', row.institution_code)
+        .execute();
+    }
+    return true;
+  });
+}
+
+export async function markReminderSent(
+  handle: DatabaseHandle,
+  id: number,
+  at: Date,
+): Promise<void> {
+  await handle.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('portal.reader_applications')
+      .set({ reminder_sent_at: at })
+      .where('id', '=', id)
+      .execute();
+    await addEvent(trx, id, at, 'reminder', 'system', '機種選定期限のお知らせを送信');
+  });
+}
+
+/** Institutions' applications for the call centre's search. */
+export async function searchReaderApplications(
+  handle: DatabaseHandle,
+  institutionCode: string | undefined,
+  limit = 50,
+): Promise<Array<ReaderApplication & { name: string }>> {
+  let query = handle.db
+    .selectFrom('portal.reader_applications as r')
+    .innerJoin('portal.institutions as i', 'i.institution_code', 'r.institution_code')
+    .selectAll('r')
+    .select('i.name');
+  if (institutionCode) query = query.where('r.institution_code', '=', institutionCode);
+  return query.orderBy('r.id', 'desc').limit(limit).execute();
+}

@@ -1,0 +1,142 @@
+// Usage applications (利用申請) and the eligibility-api credentials issued on approval. The portal
+// keeps only client ids: secrets are shown once and never stored here.
+import type { Selectable } from 'kysely';
+import type { DatabaseHandle } from '../database.js';
+import type { PortalCredentialsTable, PortalUsageApplicationsTable } from './tables.js';
+
+export type UsageApplication = Selectable<PortalUsageApplicationsTable>;
+export type Credential = Selectable<PortalCredentialsTable>;
+
+export async function submitUsageApplication(
+  handle: DatabaseHandle,
+  institutionCode: string,
+  at: Date,
+): Promise<UsageApplication> {
+  return handle.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('portal.usage_applications')
+      .values({ institution_code: institutionCode, status: 'submitted', submitted_at: at })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('portal.institutions')
+      .set({ usage_applied_at: at })
+      .where('institution_code', '=', institutionCode)
+      .where('usage_applied_at', 'is', null)
+      .execute();
+    return row;
+  });
+}
+
+export async function listUsageApplications(
+  handle: DatabaseHandle,
+  filter: { institutionCode?: string; status?: UsageApplication['status'] },
+): Promise<Array<UsageApplication & { name: string }>> {
+  let query = handle.db
+    .selectFrom('portal.usage_applications as u')
+    .innerJoin('portal.institutions as i', 'i.institution_code', 'u.institution_code')
+    .selectAll('u')
+    .select('i.name');
+  if (filter.institutionCode)
+    query = query.where('u.institution_code', '=', filter.institutionCode);
+  if (filter.status) query = query.where('u.status', '=', filter.status);
+  return query.orderBy('u.id', 'desc').limit(200).execute();
+}
+
+export async function findUsageApplication(
+  handle: DatabaseHandle,
+  id: number,
+): Promise<UsageApplication | undefined> {
+  return handle.db
+    .selectFrom('portal.usage_applications')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Marks an application approved and records the credential; false when it was already decided. */
+export async function approveUsageApplication(
+  handle: DatabaseHandle,
+  approval: { id: number; operatorId: number; clientId: string; at: Date },
+): Promise<boolean> {
+  return handle.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('portal.usage_applications')
+      .set({ status: 'approved', decided_at: approval.at, decided_by: approval.operatorId })
+      .where('id', '=', approval.id)
+      .where('status', '=', 'submitted')
+      .returning('institution_code')
+      .executeTakeFirst();
+    if (!row) return false;
+    await trx
+      .insertInto('portal.credentials')
+      .values({
+        client_id: approval.clientId,
+        institution_code: row.institution_code,
+        created_at: approval.at,
+      })
+      .execute();
+    await trx
+      .updateTable('portal.institutions')
+      .set({ operating_at: approval.at })
+      .where('institution_code', '=', row.institution_code)
+      .where('operating_at', 'is', null)
+      .execute();
+    return true;
+  });
+}
+
+export async function rejectUsageApplication(
+  handle: DatabaseHandle,
+  rejection: { id: number; operatorId: number; at: Date },
+): Promise<boolean> {
+  const row = await handle.db
+    .updateTable('portal.usage_applications')
+    .set({ status: 'rejected', decided_at: rejection.at, decided_by: rejection.operatorId })
+    .where('id', '=', rejection.id)
+    .where('status', '=', 'submitted')
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function listCredentials(
+  handle: DatabaseHandle,
+  institutionCode: string,
+): Promise<Credential[]> {
+  return handle.db
+    .selectFrom('portal.credentials')
+    .selectAll()
+    .where('institution_code', '=', institutionCode)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+export async function insertCredential(
+  handle: DatabaseHandle,
+  credential: { clientId: string; institutionCode: string; at: Date },
+): Promise<void> {
+  await handle.db
+    .insertInto('portal.credentials')
+    .values({
+      client_id: credential.clientId,
+      institution_code: credential.institutionCode,
+      created_at: credential.at,
+    })
+    .execute();
+}
+
+export async function revokeCredential(
+  handle: DatabaseHandle,
+  credential: { clientId: string; institutionCode: string; at: Date },
+): Promise<boolean> {
+  const row = await handle.db
+    .updateTable('portal.credentials')
+    .set({ revoked_at: credential.at })
+    .where('client_id', '=', credential.clientId)
+    .where('institution_code', '=', credential.institutionCode)
+    .where('revoked_at', 'is', null)
+    .returning('client_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
