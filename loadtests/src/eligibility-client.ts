@@ -1,0 +1,269 @@
+import type { LoadFixtures } from './fixtures.js';
+import type { Route } from './profile.js';
+
+/**
+ * How each route of the mix talks to eligibility-api (its README is the contract): institutions
+ * log in first, like a real client, then send requests with the idToken. Spec-style routes send
+ * it as the bare `Authorization` value, REST routes as `Bearer`.
+ */
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpResult {
+  status: number;
+  body: string;
+}
+
+export type Send = (request: HttpRequest) => Promise<HttpResult>;
+
+export interface Iteration {
+  route: Route;
+  request: HttpRequest;
+  /** null when the answer is a success, else a stable error type for the report. */
+  classify(result: HttpResult): string | null;
+}
+
+export const PATHS = {
+  specAuth: '/oqs-api-pro/MSA12020/ILI12020SV01/auth',
+  specSearch: '/oqs-api-pro/MSA01030/ILI01030SV01/search',
+  cardRegistrations: '/v1/card-registrations',
+  cardConfirmations: '/v1/card-confirmations',
+  bulkInquiries: '/v1/bulk-inquiries',
+  drug: (consentId: string) => `/v1/consents/${encodeURIComponent(consentId)}/drug-information`,
+  checkup: (consentId: string) => `/v1/consents/${encodeURIComponent(consentId)}/checkup-information`,
+} as const;
+
+/** A small seeded generator (mulberry32): the same seed picks the same requests. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const compact = (isoDate: string) => isoDate.replaceAll('-', '');
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Error type of a REST answer: `http_<status>[_<CODE>]`. */
+export function restErrorType(result: HttpResult): string | null {
+  if (result.status >= 200 && result.status < 300) return null;
+  const code = (parseJson(result.body) as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? `http_${result.status}_${code}` : `http_${result.status}`;
+}
+
+/** Spec answers put errors inside a 200: SegmentOfResult 9, or no qualification found. */
+export function specErrorType(result: HttpResult): string | null {
+  if (result.status !== 200) return restErrorType(result);
+  const msg = (parseJson(result.body) as { XmlMsg?: { MessageHeader?: Record<string, string>; MessageBody?: Record<string, unknown> } })
+    ?.XmlMsg;
+  if (!msg?.MessageHeader) return 'malformed_response';
+  if (msg.MessageHeader.SegmentOfResult === '9') return `oqs_${msg.MessageHeader.ErrorCode ?? 'error'}`;
+  // A load test whose fixtures do not match the stack measures the wrong path: count it.
+  if (msg.MessageBody?.QualificationValidity === '4') return 'qualification_not_found';
+  return null;
+}
+
+export class EligibilityClient {
+  /** idToken per institution index. */
+  private readonly tokens = new Map<number, string>();
+  /** Consent ids given at each institution (drug/checkup views need one). */
+  private readonly consents = new Map<number, string[]>();
+  private readonly random: () => number;
+  private readonly confirmationDate: string;
+
+  constructor(
+    private readonly send: Send,
+    private readonly fixtures: LoadFixtures,
+    options: { seed: number; bulkItemsPerRequest: number; confirmationDate: string },
+    private readonly bulkItems = options.bulkItemsPerRequest,
+  ) {
+    this.random = seededRandom(options.seed);
+    this.confirmationDate = fixtures.confirmationDate ?? options.confirmationDate;
+  }
+
+  /** Logs every institution in; registers the cards and collects a consent per institution. */
+  async prepare(): Promise<{ loggedIn: number; cardsRegistered: number; consents: number }> {
+    for (let i = 0; i < this.fixtures.institutions.length; i++) await this.login(i);
+    let cardsRegistered = 0;
+    for (const [i, card] of this.fixtures.cards.entries()) {
+      const institution = i % this.fixtures.institutions.length;
+      const result = await this.send({
+        method: 'POST',
+        path: PATHS.cardRegistrations,
+        headers: this.restHeaders(institution),
+        body: JSON.stringify({ certificateSerial: card.certificateSerial }),
+      });
+      // Already registered (a stack reused from an earlier run) is fine too.
+      if (result.status < 300 || result.status === 409) cardsRegistered++;
+    }
+    let consents = 0;
+    if (this.fixtures.cards.length > 0) {
+      for (let i = 0; i < this.fixtures.institutions.length; i++) {
+        const iteration = this.cardConfirmation(i, i % this.fixtures.cards.length);
+        const result = await this.send(iteration.request);
+        if (iteration.classify(result) === null && this.consents.get(i)?.length) consents++;
+      }
+    }
+    return { loggedIn: this.tokens.size, cardsRegistered, consents };
+  }
+
+  private async login(institution: number): Promise<void> {
+    const credential = this.fixtures.institutions[institution]!;
+    const result = await this.send({
+      method: 'POST',
+      path: PATHS.specAuth,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientId: credential.clientId, clientSecret: credential.clientSecret }),
+    });
+    const idToken = (parseJson(result.body) as { result?: { idToken?: unknown } } | undefined)?.result?.idToken;
+    if (result.status !== 200 || typeof idToken !== 'string') {
+      throw new Error(`login failed for institution ${credential.institutionCode}: HTTP ${result.status}`);
+    }
+    this.tokens.set(institution, idToken);
+  }
+
+  private restHeaders(institution: number): Record<string, string> {
+    return { 'content-type': 'application/json', authorization: `Bearer ${this.tokens.get(institution) ?? ''}` };
+  }
+
+  private pick<T>(items: readonly T[]): [T, number] {
+    const index = Math.floor(this.random() * items.length);
+    return [items[index]!, index];
+  }
+
+  /** The next request of a route, from a random institution and a random insured person. */
+  next(route: Route): Iteration {
+    const [, institution] = this.pick(this.fixtures.institutions);
+    switch (route) {
+      case 'insurance-card-confirmation':
+        return this.insuranceCardConfirmation(institution);
+      case 'card-confirmation':
+        if (this.fixtures.cards.length === 0) return this.insuranceCardConfirmation(institution);
+        return this.cardConfirmation(institution, this.pick(this.fixtures.cards)[1]);
+      case 'bulk-inquiry':
+        return this.bulkInquiry(institution);
+      case 'drug-view':
+      case 'checkup-view':
+        return this.view(route, institution);
+    }
+  }
+
+  private insuranceCardConfirmation(institution: number): Iteration {
+    const [person] = this.pick(this.fixtures.insured);
+    const info: Record<string, string> = {
+      InsurerNumber: person.insurerNumber,
+      InsuredIdentificationNumber: person.insuredIdentificationNumber,
+      Birthdate: compact(person.birthDate),
+      LimitApplicationCertificateRelatedConsFlg: '0',
+    };
+    if (person.insuredCardSymbol) info.InsuredCardSymbol = person.insuredCardSymbol;
+    if (person.insuredBranchNumber) info.InsuredBranchNumber = person.insuredBranchNumber;
+    return {
+      route: 'insurance-card-confirmation',
+      request: {
+        method: 'POST',
+        path: PATHS.specSearch,
+        headers: { 'content-type': 'application/json', authorization: this.tokens.get(institution) ?? '' },
+        body: JSON.stringify({
+          XmlMsg: {
+            MessageHeader: {
+              QualificationConfirmationDate: compact(this.confirmationDate),
+              MedicalInstitutionCode: this.fixtures.institutions[institution]!.institutionCode,
+            },
+            MessageBody: { QualificationConfirmSearchInfo: info },
+          },
+        }),
+      },
+      classify: specErrorType,
+    };
+  }
+
+  private cardConfirmation(institution: number, card: number): Iteration {
+    return {
+      route: 'card-confirmation',
+      request: {
+        method: 'POST',
+        path: PATHS.cardConfirmations,
+        headers: this.restHeaders(institution),
+        body: JSON.stringify({
+          certificateSerial: this.fixtures.cards[card]!.certificateSerial,
+          verificationMethod: 'face',
+          confirmationDate: this.confirmationDate,
+          consents: { specificHealthCheckups: true, pharmacists: true },
+        }),
+      },
+      classify: (result) => {
+        const error = restErrorType(result);
+        const consentId = (parseJson(result.body) as { consentId?: unknown } | undefined)?.consentId;
+        if (error === null && typeof consentId === 'string') this.rememberConsent(institution, consentId);
+        return error;
+      },
+    };
+  }
+
+  private rememberConsent(institution: number, consentId: string): void {
+    const list = this.consents.get(institution) ?? [];
+    list.push(consentId);
+    // Keep a bounded, recent set: consents expire after 24 hours.
+    if (list.length > 32) list.shift();
+    this.consents.set(institution, list);
+  }
+
+  private bulkInquiry(institution: number): Iteration {
+    const items = Array.from({ length: this.bulkItems }, (_, i) => {
+      const [person] = this.pick(this.fixtures.insured);
+      return {
+        insurerNumber: person.insurerNumber,
+        ...(person.insuredCardSymbol ? { insuredCardSymbol: person.insuredCardSymbol } : {}),
+        insuredIdentificationNumber: person.insuredIdentificationNumber,
+        ...(person.insuredBranchNumber ? { insuredBranchNumber: person.insuredBranchNumber } : {}),
+        birthDate: person.birthDate,
+        arbitraryIdentifier: `lt${i}`,
+      };
+    });
+    return {
+      route: 'bulk-inquiry',
+      request: {
+        method: 'POST',
+        path: PATHS.bulkInquiries,
+        headers: this.restHeaders(institution),
+        body: JSON.stringify({ items, confirmationDate: this.confirmationDate }),
+      },
+      classify: restErrorType,
+    };
+  }
+
+  private view(route: 'drug-view' | 'checkup-view', institution: number): Iteration {
+    const consents = this.consents.get(institution);
+    // An institution with no consent yet views through one that has (the mix stays the same).
+    const owner = consents?.length ? institution : [...this.consents.keys()][0];
+    const list = owner === undefined ? undefined : this.consents.get(owner);
+    const consentId = list?.length ? list[Math.floor(this.random() * list.length)]! : 'none';
+    const headers = { ...this.restHeaders(owner ?? institution), 'x-practitioner-role': 'pharmacist' };
+    return {
+      route,
+      request: {
+        method: 'GET',
+        path: route === 'drug-view' ? PATHS.drug(consentId) : PATHS.checkup(consentId),
+        headers,
+      },
+      classify: restErrorType,
+    };
+  }
+}

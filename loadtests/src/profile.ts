@@ -1,0 +1,229 @@
+import { readFile } from 'node:fs/promises';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/**
+ * A load profile: one plain JSON file read by both runners (k6 and the Node runner). Every
+ * assumption behind the national peak is a named field so a planner can change it and see the
+ * derivation in the report.
+ */
+
+/** DESIGN.md's national figures; `deriveNationalPeak` turns them into an arrival rate. */
+export const NationalModel = Type.Object(
+  {
+    monthlyConfirmations: Type.Number({ exclusiveMinimum: 0, description: '2025-10: 2億7,460万' }),
+    weekdayEquivalents: Type.Number({ exclusiveMinimum: 0, description: 'days a month counts as' }),
+    peakHourShare: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: '9–10 am hour' }),
+    mondayAfterHolidayFactor: Type.Number({ minimum: 1 }),
+    monthStartFactor: Type.Number({ minimum: 1 }),
+    peakMinuteFactor: Type.Number({ minimum: 1, description: 'peak minute vs the hour mean' }),
+    informationViewAllowance: Type.Number({ minimum: 0, description: 'drug/checkup views' }),
+    growthAllowance: Type.Number({ minimum: 0, description: 'growth kept in the design rate' }),
+    roundTo: Type.Integer({ minimum: 1, description: 'design rate rounded to this step' }),
+    /** Growth scenarios for the capacity model: the design rate times each factor. */
+    growthScenarios: Type.Array(
+      Type.Object({ name: Type.String({ minLength: 1 }), factor: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false }),
+      { minItems: 1 },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type NationalModel = Static<typeof NationalModel>;
+
+/** National shares that give the request mix (see `deriveRequestMix`). */
+export const WorkloadModel = Type.Object(
+  {
+    /** Share of confirmations made with the My Number card (2025-10: 37%). */
+    cardShare: Type.Number({ minimum: 0, maximum: 1 }),
+    /** Share of checks that come through bulk inquiries (~1 in 8 through 2023-01). */
+    bulkShare: Type.Number({ minimum: 0, maximum: 1 }),
+    /** Insured people per bulk inquiry request. */
+    bulkItemsPerRequest: Type.Integer({ minimum: 1, maximum: 1000 }),
+    /** Drug/checkup views per confirmation. */
+    viewsPerConfirmation: Type.Number({ minimum: 0 }),
+    /** Share of views that are drug information (the rest are checkups). */
+    drugViewShare: Type.Number({ minimum: 0, maximum: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type WorkloadModel = Static<typeof WorkloadModel>;
+
+export const Stage = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    /** Seconds. */
+    durationS: Type.Number({ exclusiveMinimum: 0, maximum: 86_400 }),
+    /** Arrival rate at the end of the stage, as a multiple of the national design rate. */
+    targetPeakMultiple: Type.Number({ minimum: 0, maximum: 100 }),
+  },
+  { additionalProperties: false },
+);
+export type Stage = Static<typeof Stage>;
+
+export const Thresholds = Type.Object(
+  {
+    p99LatencyMs: Type.Number({ exclusiveMinimum: 0 }),
+    errorRate: Type.Number({ minimum: 0, maximum: 1 }),
+    droppedRate: Type.Number({ minimum: 0, maximum: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type Thresholds = Static<typeof Thresholds>;
+
+export const LoadProfile = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    name: Type.String({ pattern: '^[a-z][a-z0-9-]*$' }),
+    description: Type.String({ minLength: 1 }),
+    national: NationalModel,
+    workload: WorkloadModel,
+    /**
+     * Multiplies every stage's rate. 1 runs the national design rate itself; smoke uses a tiny
+     * scale so CI can run it in seconds. The report always compares with the unscaled national peak.
+     */
+    rateScale: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
+    /** Arrival rate when the run starts, as a multiple of the design rate (stages ramp from it). */
+    startPeakMultiple: Type.Number({ minimum: 0, maximum: 100 }),
+    stages: Type.Array(Stage, { minItems: 1, maxItems: 100 }),
+    /** Warm-up seconds at the first stage's start rate; not counted in the results. */
+    warmupS: Type.Number({ minimum: 0, maximum: 600 }),
+    /** Requests in flight at most (k6's maxVUs); an arrival beyond it is a dropped iteration. */
+    maxInFlight: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    requestTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000 }),
+    thresholds: Thresholds,
+    /** Breakpoint runs stop at the first window that breaks the thresholds. */
+    stopOnThresholdBreak: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type LoadProfile = Static<typeof LoadProfile>;
+
+export class ProfileError extends Error {
+  readonly code = 'INVALID_PROFILE';
+  constructor(
+    readonly file: string,
+    readonly problems: Array<{ field: string; reason: string }>,
+  ) {
+    super(
+      `${file}: ${problems
+        .slice(0, 10)
+        .map((p) => `${p.field || '(root)'}: ${p.reason}`)
+        .join('; ')}`,
+    );
+  }
+}
+
+/** Validates parsed JSON as a profile; every problem is reported with its field path. */
+export function parseProfile(value: unknown, file = '<profile>'): LoadProfile {
+  if (Value.Check(LoadProfile, value)) return value;
+  const problems = [...Value.Errors(LoadProfile, value)].map((e) => ({
+    field: e.path.replace(/^\//, '').replaceAll('/', '.'),
+    reason: e.message,
+  }));
+  throw new ProfileError(file, problems);
+}
+
+export const PROFILES_DIR = new URL('../profiles/', import.meta.url);
+
+/** Reads a profile by name (from loadtests/profiles) or by path to a JSON file. */
+export async function loadProfile(nameOrPath: string): Promise<{ profile: LoadProfile; file: string }> {
+  const file = /[/\\]|\.json$/.test(nameOrPath)
+    ? nameOrPath
+    : new URL(`${nameOrPath}.json`, PROFILES_DIR).pathname;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new ProfileError(file, [{ field: '', reason: 'no such profile file' }]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ProfileError(file, [{ field: '', reason: `not JSON: ${(error as Error).message}` }]);
+  }
+  return { profile: parseProfile(json, file), file };
+}
+
+export interface DerivationStep {
+  label: string;
+  factor: string;
+  value: number;
+  unit: string;
+}
+
+/** The national peak derivation, step by step, ending in the design rate (requests/s). */
+export function deriveNationalPeak(model: NationalModel): {
+  steps: DerivationStep[];
+  derivedRate: number;
+  designRate: number;
+} {
+  const steps: DerivationStep[] = [];
+  const perDay = model.monthlyConfirmations / model.weekdayEquivalents;
+  steps.push({ label: 'per weekday-equivalent', factor: `÷ ${model.weekdayEquivalents}`, value: perDay, unit: '/day' });
+  const peakHour = (perDay * model.peakHourShare) / 3600;
+  steps.push({ label: 'peak hour (9–10 am)', factor: `× ${model.peakHourShare} ÷ 3600`, value: peakHour, unit: '/s' });
+  const monday = peakHour * model.mondayAfterHolidayFactor;
+  steps.push({ label: 'Monday after a holiday', factor: `× ${model.mondayAfterHolidayFactor}`, value: monday, unit: '/s' });
+  const monthStart = monday * model.monthStartFactor;
+  steps.push({ label: 'month start', factor: `× ${model.monthStartFactor}`, value: monthStart, unit: '/s' });
+  const minute = monthStart * model.peakMinuteFactor;
+  steps.push({ label: 'peak minute', factor: `× ${model.peakMinuteFactor}`, value: minute, unit: '/s' });
+  const views = minute * (1 + model.informationViewAllowance);
+  steps.push({ label: 'drug/checkup views', factor: `× (1 + ${model.informationViewAllowance})`, value: views, unit: '/s' });
+  const growth = views * (1 + model.growthAllowance);
+  steps.push({ label: 'growth allowance', factor: `× (1 + ${model.growthAllowance})`, value: growth, unit: '/s' });
+  const designRate = Math.round(growth / model.roundTo) * model.roundTo;
+  steps.push({ label: 'design national peak', factor: `rounded to ${model.roundTo}`, value: designRate, unit: '/s' });
+  return { steps, derivedRate: growth, designRate };
+}
+
+export const ROUTES = [
+  'insurance-card-confirmation',
+  'card-confirmation',
+  'bulk-inquiry',
+  'drug-view',
+  'checkup-view',
+] as const;
+export type Route = (typeof ROUTES)[number];
+
+/**
+ * Request weights from national shares. Per confirmation: the card share goes to card
+ * confirmations, the bulk share arrives in bulk requests of `bulkItemsPerRequest`, the rest are
+ * single insurance-card confirmations; views come on top. Weights are normalised to sum to 1.
+ */
+export function deriveRequestMix(workload: WorkloadModel): Record<Route, number> {
+  const single = Math.max(0, 1 - workload.cardShare - workload.bulkShare);
+  const raw: Record<Route, number> = {
+    'insurance-card-confirmation': single,
+    'card-confirmation': workload.cardShare,
+    'bulk-inquiry': workload.bulkShare / workload.bulkItemsPerRequest,
+    'drug-view': workload.viewsPerConfirmation * workload.drugViewShare,
+    'checkup-view': workload.viewsPerConfirmation * (1 - workload.drugViewShare),
+  };
+  const total = ROUTES.reduce((sum, r) => sum + raw[r], 0);
+  return Object.fromEntries(ROUTES.map((r) => [r, total > 0 ? raw[r] / total : 0])) as Record<Route, number>;
+}
+
+export interface PlannedStage {
+  name: string;
+  startS: number;
+  durationS: number;
+  fromRate: number;
+  toRate: number;
+}
+
+/** Stages in absolute requests/s after the rate and duration scales. */
+export function planStages(profile: LoadProfile, durationScale = 1): PlannedStage[] {
+  const { designRate } = deriveNationalPeak(profile.national);
+  const rate = (multiple: number) => multiple * designRate * profile.rateScale;
+  let from = rate(profile.startPeakMultiple);
+  let startS = 0;
+  return profile.stages.map((stage) => {
+    const durationS = stage.durationS * durationScale;
+    const planned = { name: stage.name, startS, durationS, fromRate: from, toRate: rate(stage.targetPeakMultiple) };
+    from = planned.toRate;
+    startS += durationS;
+    return planned;
+  });
+}
