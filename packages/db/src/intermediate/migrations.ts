@@ -1,4 +1,118 @@
-import type { Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /** Migrations of the `intermediate` schema, applied in key order. Never edit one that has shipped. */
-export const intermediateMigrations: Record<string, Migration> = {};
+export const intermediateMigrations: Record<string, Migration> = {
+  '0001_registrations': {
+    async up(db: Kysely<unknown>) {
+      const schema = db.schema.withSchema('intermediate');
+      await schema
+        .createTable('insurers')
+        .addColumn('insurer_number', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('webhook_url', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await schema
+        .createTable('registrations')
+        .addColumn('qualification_id', 'text', (c) => c.primaryKey())
+        .addColumn('insurer_number', 'text', (c) => c.notNull())
+        .addColumn('card_symbol', 'text', (c) => c.notNull())
+        .addColumn('card_number', 'text', (c) => c.notNull())
+        .addColumn('branch_number', 'text', (c) => c.notNull())
+        .addColumn('card_classification', 'text', (c) => c.notNull())
+        .addColumn('personal_family', 'text', (c) => c.notNull())
+        .addColumn('my_number', 'char(12)', (c) => c.notNull())
+        .addColumn('person_ref', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_kana', 'text', (c) => c.notNull())
+        .addColumn('birth_date', 'date', (c) => c.notNull())
+        .addColumn('sex', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('post_number', 'text', (c) => c.notNull())
+        .addColumn('qualification_date', 'date', (c) => c.notNull())
+        .addColumn('disqualification_date', 'date')
+        .addColumn('reason_of_loss', 'text')
+        .addColumn('income_class', 'text', (c) => c.notNull())
+        .addColumn('registered_on', 'date', (c) => c.notNull())
+        .addColumn('check_status', 'text', (c) => c.notNull())
+        .addColumn('no_history', 'boolean', (c) => c.notNull())
+        .addColumn('blocked', 'boolean', (c) => c.notNull())
+        .addColumn('resolution_reason', 'text')
+        .addColumn('source_hash', 'text')
+        .addColumn('source_line', 'integer')
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .addUniqueConstraint('registrations_card', [
+          'insurer_number',
+          'card_symbol',
+          'card_number',
+          'branch_number',
+        ])
+        .execute();
+      await schema
+        .createIndex('registrations_my_number')
+        .on('registrations')
+        .column('my_number')
+        .execute();
+      await sql`create index registrations_no_history on intermediate.registrations (my_number) where no_history`.execute(
+        db,
+      );
+      await schema
+        .createTable('notifications')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('insurer_number', 'text', (c) => c.notNull())
+        .addColumn('qualification_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('read_at', 'timestamptz')
+        .addColumn('acknowledged_at', 'timestamptz')
+        .addColumn('webhook_delivered_at', 'timestamptz')
+        .execute();
+      await schema
+        .createIndex('notifications_insurer')
+        .on('notifications')
+        .columns(['insurer_number', 'id'])
+        .execute();
+      await schema
+        .createTable('outbox')
+        .addColumn('sequence', 'bigserial', (c) => c.primaryKey())
+        .addColumn('event_id', 'text', (c) => c.notNull().unique())
+        .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('person_ref', 'text', (c) => c.notNull())
+        .addColumn('qualification_id', 'text', (c) => c.notNull())
+        .addColumn('payload', 'jsonb', (c) => c.notNull())
+        .execute();
+      await schema
+        .createTable('jlis_checks')
+        .addColumn('qualification_id', 'text', (c) => c.primaryKey())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('result', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('completed_at', 'timestamptz')
+        .execute();
+      await sql`create index jlis_checks_due on intermediate.jlis_checks (next_attempt_at) where status = 'pending'`.execute(
+        db,
+      );
+      await schema
+        .createTable('uploads')
+        .addColumn('insurer_number', 'text', (c) => c.notNull())
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('format', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('completed_at', 'timestamptz')
+        .addColumn('total_lines', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('accepted', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('rejected', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('report', 'jsonb', (c) => c.notNull())
+        .addPrimaryKeyConstraint('uploads_pk', ['insurer_number', 'content_hash'])
+        .execute();
+    },
+  },
+};

@@ -1,3 +1,120 @@
-// Tables of the `intermediate` schema, keyed 'intermediate.<table>'. Only the owning app's repositories use them.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface IntermediateTables {}
+// Tables of the `intermediate` schema, keyed 'intermediate.<table>'. Only the owning app's
+// repositories use them. This schema (with `jlis`) is the only place a My Number is stored.
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>;
+
+/** 医療保険者: one credential per insurer (only its hash is stored). */
+export interface InsurersTable {
+  insurer_number: string;
+  name: string;
+  /** sha256 hex of the insurer's API key. */
+  key_hash: string;
+  /** Where notifications are POSTed as they are made, or null. */
+  webhook_url: string | null;
+  created_at: Timestamp;
+}
+
+/**
+ * One qualification (資格) of one member, keyed by the card numbers within the insurer. Holds the
+ * My Number, the facts, the outcome of the mis-entry checks and whether it is held back from the
+ * eligibility side (blocked).
+ */
+export interface RegistrationsTable {
+  qualification_id: string;
+  insurer_number: string;
+  /** 記号; '' when the card has none (後期高齢者). */
+  card_symbol: string;
+  card_number: string;
+  branch_number: string;
+  card_classification: string;
+  personal_family: string;
+  my_number: string;
+  person_ref: string;
+  name: string;
+  name_kana: string;
+  birth_date: string;
+  sex: string;
+  address: string;
+  post_number: string;
+  qualification_date: string;
+  disqualification_date: string | null;
+  reason_of_loss: string | null;
+  income_class: string;
+  /** JST date the registration was made; the mis-entry rules in force are those of this date. */
+  registered_on: string;
+  /** Outcome of the checks (see RegistrationCheckStatus in the repository). */
+  check_status: string;
+  /** The number had no history when registered: the periodic re-match looks at these. */
+  no_history: boolean;
+  /** Held back from the eligibility side until the insurer resolves it (policy from 2024-05). */
+  blocked: boolean;
+  /** Confirmation reason given by the insurer ("no suspicion"), or null. */
+  resolution_reason: string | null;
+  /** sha256 of the bulk file and its line, or null for a single registration. */
+  source_hash: string | null;
+  source_line: number | null;
+  updated_at: Timestamp;
+}
+
+/** A suspicion or a J-LIS result, told to the insurer. */
+export interface NotificationsTable {
+  id: Generated<number>;
+  insurer_number: string;
+  qualification_id: string;
+  kind: string;
+  message: string;
+  /** Makes a re-run (same file and line, same check) add nothing. */
+  dedupe_key: string;
+  created_at: Timestamp;
+  read_at: NullableTimestamp;
+  acknowledged_at: NullableTimestamp;
+  webhook_delivered_at: NullableTimestamp;
+}
+
+/** Durable hand-off to the eligibility side. Never holds a My Number. */
+export interface OutboxTable {
+  sequence: Generated<number>;
+  event_id: string;
+  occurred_at: Timestamp;
+  person_ref: string;
+  qualification_id: string;
+  payload: JSONColumnType<Record<string, unknown>>;
+}
+
+/** Durable queue of J-LIS queries, retried until they complete. */
+export interface JlisChecksTable {
+  qualification_id: string;
+  reason: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  result: string | null;
+  created_at: Timestamp;
+  completed_at: NullableTimestamp;
+}
+
+/** A bulk file, by content hash: re-uploading it returns the stored report. */
+export interface UploadsTable {
+  content_hash: string;
+  insurer_number: string;
+  format: string;
+  status: string;
+  received_at: Timestamp;
+  completed_at: NullableTimestamp;
+  total_lines: number;
+  accepted: number;
+  rejected: number;
+  report: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface IntermediateTables {
+  'intermediate.insurers': InsurersTable;
+  'intermediate.registrations': RegistrationsTable;
+  'intermediate.notifications': NotificationsTable;
+  'intermediate.outbox': OutboxTable;
+  'intermediate.jlis_checks': JlisChecksTable;
+  'intermediate.uploads': UploadsTable;
+}

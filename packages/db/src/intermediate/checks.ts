@@ -1,0 +1,198 @@
+// The durable queue of J-LIS queries. A check is claimed with a lease (its next attempt moves into
+// the future), so a crash of insurer-api loses nothing: the lease runs out and it is claimed again.
+import type { DatabaseHandle } from '../database.js';
+import {
+  OUTBOX_LOCK_SQL,
+  publishInTransaction,
+  type RegistrationCheckStatus,
+} from './registrations.js';
+import { withRawTransaction } from './raw.js';
+
+export interface ClaimedCheck {
+  qualificationId: string;
+  reason: string;
+  attempts: number;
+  insurerNumber: string;
+  myNumber: string;
+  name: string;
+  nameKana: string;
+  birthDate: string;
+  sex: string;
+  address: string;
+  registeredOn: string;
+}
+
+/** Claims up to `limit` due checks for `leaseMs`. */
+export async function claimDueChecks(
+  handle: DatabaseHandle,
+  options: { now: Date; limit: number; leaseMs: number },
+): Promise<ClaimedCheck[]> {
+  return withRawTransaction(handle, async (executor) => {
+    const result = await executor.query<{
+      qualification_id: string;
+      reason: string;
+      attempts: number;
+      insurer_number: string;
+      my_number: string;
+      name: string;
+      name_kana: string;
+      birth_date: string;
+      sex: string;
+      address: string;
+      registered_on: string;
+    }>(
+      `with due as (
+         select qualification_id from intermediate.jlis_checks
+         where status = 'pending' and next_attempt_at <= $1::timestamptz
+         order by next_attempt_at limit $2
+         for update skip locked
+       ), claimed as (
+         update intermediate.jlis_checks c
+         set attempts = c.attempts + 1, next_attempt_at = $3::timestamptz
+         from due where c.qualification_id = due.qualification_id
+         returning c.qualification_id, c.reason, c.attempts
+       )
+       select claimed.*, r.insurer_number, r.my_number, r.name, r.name_kana,
+              to_char(r.birth_date, 'YYYY-MM-DD') as birth_date, r.sex, r.address,
+              to_char(r.registered_on, 'YYYY-MM-DD') as registered_on
+       from claimed join intermediate.registrations r using (qualification_id)`,
+      [
+        options.now.toISOString(),
+        options.limit,
+        new Date(options.now.getTime() + options.leaseMs).toISOString(),
+      ],
+    );
+    return result.rows.map((row) => ({
+      qualificationId: row.qualification_id,
+      reason: row.reason,
+      attempts: row.attempts,
+      insurerNumber: row.insurer_number,
+      myNumber: row.my_number,
+      name: row.name,
+      nameKana: row.name_kana,
+      birthDate: row.birth_date,
+      sex: row.sex,
+      address: row.address,
+      registeredOn: row.registered_on,
+    }));
+  });
+}
+
+/** Records a failed attempt; the check stays pending until `nextAttemptAt`. */
+export async function deferCheck(
+  handle: DatabaseHandle,
+  qualificationId: string,
+  error: string,
+  nextAttemptAt: Date,
+): Promise<void> {
+  await handle.db
+    .updateTable('intermediate.jlis_checks')
+    .set({ last_error: error.slice(0, 500), next_attempt_at: nextAttemptAt })
+    .where('qualification_id', '=', qualificationId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export interface CheckCompletion {
+  qualificationId: string;
+  result: 'verified' | 'mismatch' | 'not-found';
+  checkStatus: RegistrationCheckStatus;
+  blocked: boolean;
+  notification: { kind: string; message: string; dedupeKey: string } | null;
+}
+
+/**
+ * Completes a check: stores the result on the registration, notifies the insurer and publishes
+ * the registration when it is not blocked, in one transaction. A check completed (or cancelled)
+ * meanwhile is left alone: false.
+ */
+export async function completeCheck(
+  handle: DatabaseHandle,
+  completion: CheckCompletion,
+  at: Date,
+): Promise<boolean> {
+  return withRawTransaction(handle, async (executor) => {
+    await executor.query(OUTBOX_LOCK_SQL);
+    const done = await executor.query<{ qualification_id: string }>(
+      `update intermediate.jlis_checks set status = 'done', result = $2, completed_at = $3::timestamptz,
+         last_error = null
+       where qualification_id = $1 and status = 'pending' returning qualification_id`,
+      [completion.qualificationId, completion.result, at.toISOString()],
+    );
+    if (done.rows.length === 0) return false;
+    const before = await executor.query<{ blocked: boolean; insurer_number: string }>(
+      `select blocked, insurer_number from intermediate.registrations where qualification_id = $1 for update`,
+      [completion.qualificationId],
+    );
+    const previous = before.rows[0];
+    if (!previous) return false;
+    await executor.query(
+      `update intermediate.registrations set check_status = $2, blocked = $3, updated_at = $4::timestamptz
+       where qualification_id = $1`,
+      [completion.qualificationId, completion.checkStatus, completion.blocked, at.toISOString()],
+    );
+    if (completion.notification) {
+      await executor.query(
+        `insert into intermediate.notifications (insurer_number, qualification_id, kind, message, dedupe_key, created_at)
+         values ($1, $2, $3, $4, $5, $6::timestamptz) on conflict (dedupe_key) do nothing`,
+        [
+          previous.insurer_number,
+          completion.qualificationId,
+          completion.notification.kind,
+          completion.notification.message,
+          completion.notification.dedupeKey,
+          at.toISOString(),
+        ],
+      );
+    }
+    // A registration held back until J-LIS answered is published once it is no longer blocked.
+    if (previous.blocked && !completion.blocked) {
+      await publishInTransaction(executor, completion.qualificationId, at);
+    }
+    return true;
+  });
+}
+
+export interface QueueCounts {
+  pending: number;
+  done: number;
+}
+
+export async function countChecks(handle: DatabaseHandle): Promise<QueueCounts> {
+  const rows = await handle.db
+    .selectFrom('intermediate.jlis_checks')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
+  const count = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+  return { pending: count('pending'), done: count('done') };
+}
+
+export async function findCheck(
+  handle: DatabaseHandle,
+  qualificationId: string,
+): Promise<
+  | {
+      status: string;
+      attempts: number;
+      result: string | null;
+      lastError: string | null;
+      reason: string;
+    }
+  | undefined
+> {
+  const row = await handle.db
+    .selectFrom('intermediate.jlis_checks')
+    .select(['status', 'attempts', 'result', 'last_error', 'reason'])
+    .where('qualification_id', '=', qualificationId)
+    .executeTakeFirst();
+  return row
+    ? {
+        status: row.status,
+        attempts: row.attempts,
+        result: row.result,
+        lastError: row.last_error,
+        reason: row.reason,
+      }
+    : undefined;
+}

@@ -1,0 +1,112 @@
+// The raw driver under a DatabaseHandle, for the two things the query builder cannot do: temporary
+// staging tables inside one pinned connection, and COPY. Same SQL text on PostgreSQL and PGlite.
+import type { Transaction as PGliteTransaction } from '@electric-sql/pglite';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { DatabaseHandle } from '../database.js';
+
+export interface RawExecutor {
+  query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /** Loads rows (already in column order) into a table: COPY on PostgreSQL, INSERTs on PGlite. */
+  load(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+  ): Promise<void>;
+}
+
+/** Runs `body` in one transaction on one connection with the raw driver. */
+export async function withRawTransaction<T>(
+  handle: DatabaseHandle,
+  body: (executor: RawExecutor) => Promise<T>,
+): Promise<T> {
+  if (handle.pool) {
+    const client = await handle.pool.connect();
+    try {
+      await client.query('begin');
+      const result = await body(pgExecutor(client));
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+  if (handle.pglite) {
+    return handle.pglite.transaction((tx) => body(pgliteExecutor(tx)));
+  }
+  throw new Error(`no raw driver on ${handle.description}`);
+}
+
+function pgExecutor(client: pg.PoolClient): RawExecutor {
+  return {
+    query: async <R>(text: string, params?: unknown[]) => {
+      const result = await client.query(text, params);
+      return { rows: result.rows as R[] };
+    },
+    async load(table, columns, rows) {
+      if (rows.length === 0) return;
+      const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+      await pipeline(Readable.from(copyLines(rows)), stream);
+    },
+  };
+}
+
+function pgliteExecutor(tx: PGliteTransaction): RawExecutor {
+  return {
+    query: async <R>(text: string, params?: unknown[]) => {
+      const result = await tx.query<R>(text, params);
+      return { rows: result.rows };
+    },
+    async load(table, columns, rows) {
+      // Bounded by the protocol's parameter limit (65,535).
+      const perStatement = Math.max(1, Math.floor(30_000 / columns.length));
+      for (let i = 0; i < rows.length; i += perStatement) {
+        const chunk = rows.slice(i, i + perStatement);
+        const params: unknown[] = [];
+        const tuples = chunk.map((row) => {
+          const marks = row.map((value) => {
+            params.push(value);
+            return `$${params.length}`;
+          });
+          return `(${marks.join(', ')})`;
+        });
+        await tx.query(
+          `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`,
+          params,
+        );
+      }
+    },
+  };
+}
+
+/** COPY text format, 64 KiB chunks. */
+function* copyLines(rows: readonly (readonly unknown[])[]): Generator<string> {
+  let buffer = '';
+  for (const row of rows) {
+    buffer += row.map(copyValue).join('\t') + '\n';
+    if (buffer.length > 65_536) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer) yield buffer;
+}
+
+function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (value instanceof Date) return value.toISOString();
+  const text = String(value);
+  return /[\\\t\n\r]/.test(text)
+    ? text
+        .replaceAll('\\', '\\\\')
+        .replaceAll('\t', '\\t')
+        .replaceAll('\n', '\\n')
+        .replaceAll('\r', '\\r')
+    : text;
+}

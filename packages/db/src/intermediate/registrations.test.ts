@@ -1,0 +1,197 @@
+import { expect, it } from 'vitest';
+import { describeEachDatabase } from '../testing/test-database.js';
+import { claimDueChecks, completeCheck, deferCheck, findCheck } from './checks.js';
+import { upsertInsurer } from './insurers.js';
+import { listNotifications, markNotification } from './notifications.js';
+import { listOutboxEvents } from './outbox.js';
+import { applyRematch, findRematchCandidates } from './rematch.js';
+import {
+  confirmRegistration,
+  findHistory,
+  findPersonRef,
+  findRegistration,
+  type RegistrationWrite,
+  saveRegistrations,
+} from './registrations.js';
+
+const at = new Date('2021-07-15T01:00:00Z');
+const MY_NUMBER = '123456789018';
+
+function write(overrides: Partial<RegistrationWrite> = {}): RegistrationWrite {
+  return {
+    qualificationId: 'q-1',
+    insurerNumber: '01130012',
+    cardSymbol: '12',
+    cardNumber: '345',
+    branchNumber: '00',
+    cardClassification: '01',
+    personalFamily: '1',
+    myNumber: MY_NUMBER,
+    personRef: 'P-hanako',
+    name: '資格 花子',
+    nameKana: 'シカク ハナコ',
+    birthDate: '1989-09-13',
+    sex: '2',
+    address: '東京都千代田区',
+    postNumber: '1000013',
+    qualificationDate: '2021-04-01',
+    disqualificationDate: null,
+    reasonOfLoss: null,
+    incomeClass: 'general',
+    registeredOn: '2021-07-15',
+    checkStatus: 'jlis-pending',
+    noHistory: true,
+    blocked: false,
+    sourceHash: 'h1',
+    sourceLine: 2,
+    notification: null,
+    jlisCheck: 'no-history',
+    ...overrides,
+  };
+}
+
+describeEachDatabase('intermediate registrations', ({ handle }) => {
+  it('writes a registration with its outbox event and J-LIS check; the same again changes nothing', async () => {
+    await upsertInsurer(
+      handle(),
+      { insurerNumber: '01130012', name: '保険者A', keyHash: 'k-a', webhookUrl: null },
+      at,
+    );
+    const first = await saveRegistrations(handle(), [write()], at);
+    expect(first).toEqual({ changed: 1, events: 1, notifications: 0, checks: 1 });
+    const again = await saveRegistrations(handle(), [write({ qualificationId: 'q-other' })], at);
+    expect(again).toEqual({ changed: 0, events: 0, notifications: 0, checks: 0 });
+    const stored = await findRegistration(handle(), 'q-1');
+    expect(stored).toMatchObject({
+      myNumber: MY_NUMBER,
+      cardSymbol: '12',
+      birthDate: '1989-09-13',
+    });
+    expect(await findPersonRef(handle(), MY_NUMBER)).toBe('P-hanako');
+  });
+
+  it('publishes events without the My Number', async () => {
+    const events = await listOutboxEvents(handle(), { after: 0, limit: 10 });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      personRef: 'P-hanako',
+      qualification: {
+        qualificationId: 'q-1',
+        insurerName: '保険者A',
+        insuredCardSymbol: '12',
+        birthDate: '1989-09-13',
+        disqualificationDate: null,
+      },
+    });
+    expect(JSON.stringify(events)).not.toContain(MY_NUMBER);
+  });
+
+  it('keeps the last line of a card key within one batch, and a changed fact updates', async () => {
+    const result = await saveRegistrations(
+      handle(),
+      [
+        write({ qualificationId: 'q-x', sourceLine: 3, address: '一' }),
+        write({ qualificationId: 'q-y', sourceLine: 4, address: '二' }),
+      ],
+      at,
+    );
+    expect(result.changed).toBe(1);
+    expect((await findRegistration(handle(), 'q-1'))?.address).toBe('二');
+  });
+
+  it('holds a blocked registration back from the outbox and notifies once per dedupe key', async () => {
+    const suspect = write({
+      qualificationId: 'q-2',
+      insurerNumber: '06270014',
+      cardNumber: '999',
+      birthDate: '1991-07-04',
+      checkStatus: 'birth-date-mismatch',
+      noHistory: false,
+      blocked: true,
+      jlisCheck: null,
+      notification: { kind: 'birth-date-mismatch', message: 'm', dedupeKey: 'h1:2:bd' },
+    });
+    const before = (await listOutboxEvents(handle(), { after: 0, limit: 100 })).length;
+    expect(await saveRegistrations(handle(), [suspect], at)).toMatchObject({
+      changed: 1,
+      events: 0,
+      notifications: 1,
+    });
+    expect((await listOutboxEvents(handle(), { after: 0, limit: 100 })).length).toBe(before);
+    const history = await findHistory(handle(), [MY_NUMBER]);
+    expect(
+      history
+        .get(MY_NUMBER)
+        ?.map((h) => h.qualificationId)
+        .sort(),
+    ).toEqual(['q-1', 'q-2']);
+
+    const notes = await listNotifications(handle(), '06270014', { limit: 10 });
+    expect(notes).toHaveLength(1);
+    expect(await listNotifications(handle(), '01130012', { limit: 10 })).toHaveLength(0);
+    expect(await markNotification(handle(), '01130012', notes[0]!.id, 'acknowledged', at)).toBe(
+      false,
+    );
+    expect(await markNotification(handle(), '06270014', notes[0]!.id, 'acknowledged', at)).toBe(
+      true,
+    );
+
+    expect(
+      await confirmRegistration(
+        handle(),
+        { insurerNumber: '06270014', qualificationId: 'q-2', reason: '本人確認済み' },
+        at,
+      ),
+    ).toBe(true);
+    const after = await listOutboxEvents(handle(), { after: 0, limit: 100 });
+    expect(after.length).toBe(before + 1);
+    expect(after.map((e) => e.sequence)).toEqual(
+      [...after.map((e) => e.sequence)].sort((a, b) => a - b),
+    );
+  });
+
+  it('claims due checks with a lease, defers failures and completes once', async () => {
+    const claimed = await claimDueChecks(handle(), { now: at, limit: 10, leaseMs: 60_000 });
+    expect(claimed.map((c) => c.qualificationId)).toEqual(['q-1']);
+    expect(claimed[0]).toMatchObject({ attempts: 1, birthDate: '1989-09-13', myNumber: MY_NUMBER });
+    // Leased: not claimed again until the lease runs out.
+    expect(await claimDueChecks(handle(), { now: at, limit: 10, leaseMs: 60_000 })).toEqual([]);
+    await deferCheck(handle(), 'q-1', 'jlis down', new Date(at.getTime() + 1_000));
+    const retried = await claimDueChecks(handle(), {
+      now: new Date(at.getTime() + 2_000),
+      limit: 10,
+      leaseMs: 60_000,
+    });
+    expect(retried[0]?.attempts).toBe(2);
+    const completion = {
+      qualificationId: 'q-1',
+      result: 'verified' as const,
+      checkStatus: 'jlis-verified' as const,
+      blocked: false,
+      notification: { kind: 'jlis-verified', message: 'ok', dedupeKey: 'q-1:jlis:1' },
+    };
+    expect(await completeCheck(handle(), completion, at)).toBe(true);
+    expect(await completeCheck(handle(), completion, at)).toBe(false);
+    expect(await findCheck(handle(), 'q-1')).toMatchObject({ status: 'done', result: 'verified' });
+    expect((await findRegistration(handle(), 'q-1'))?.checkStatus).toBe('jlis-verified');
+  });
+
+  it('finds no-history registrations whose number gained history, and clears them once matched', async () => {
+    const candidates = await findRematchCandidates(handle(), 10);
+    expect(candidates.map((c) => c.qualificationId)).toEqual(['q-1']);
+    expect(candidates[0]?.history.map((h) => h.qualificationId)).toEqual(['q-2']);
+    const result = await applyRematch(
+      handle(),
+      [
+        {
+          qualificationId: 'q-1',
+          checkStatus: 'birth-date-mismatch',
+          notification: { kind: 'birth-date-mismatch', message: 'm', dedupeKey: 'rematch:q-1:q-2' },
+        },
+      ],
+      at,
+    );
+    expect(result.notified).toBe(1);
+    expect(await findRematchCandidates(handle(), 10)).toEqual([]);
+  });
+});

@@ -1,0 +1,444 @@
+// Registrations of members (one row per qualification, keyed by the card numbers within the
+// insurer), written together with their notifications, J-LIS checks and outbox events in one
+// transaction. The same SQL runs on PostgreSQL (staging by COPY) and PGlite (staging by INSERT).
+import type { Selectable } from 'kysely';
+import type { DatabaseHandle } from '../database.js';
+import { type RawExecutor, withRawTransaction } from './raw.js';
+import type { RegistrationsTable } from './tables.js';
+
+export type RegistrationCheckStatus =
+  /** Registered before any check was in force. */
+  | 'unchecked'
+  | 'consistent'
+  /** No history and no J-LIS query in force for the registration date. */
+  | 'no-history'
+  | 'birth-date-mismatch'
+  | 'kana-mismatch'
+  | 'jlis-pending'
+  | 'jlis-verified'
+  | 'jlis-mismatch'
+  | 'jlis-not-found'
+  /** The insurer confirmed the registration ("no suspicion", with a reason). */
+  | 'confirmed';
+
+/** A member's qualification as stored. */
+export interface Registration {
+  qualificationId: string;
+  insurerNumber: string;
+  /** 記号; null when the card has none. */
+  cardSymbol: string | null;
+  cardNumber: string;
+  branchNumber: string;
+  cardClassification: string;
+  personalFamily: '1' | '2';
+  myNumber: string;
+  personRef: string;
+  name: string;
+  nameKana: string;
+  birthDate: string;
+  sex: '1' | '2' | '3';
+  address: string;
+  postNumber: string;
+  qualificationDate: string;
+  disqualificationDate: string | null;
+  reasonOfLoss: string | null;
+  incomeClass: 'general' | 'certain-income' | 'active-equivalent';
+  registeredOn: string;
+  checkStatus: RegistrationCheckStatus;
+  noHistory: boolean;
+  blocked: boolean;
+}
+
+/** One registration to write, with what its checks decided. */
+export interface RegistrationWrite extends Registration {
+  sourceHash: string | null;
+  sourceLine: number | null;
+  notification: { kind: string; message: string; dedupeKey: string } | null;
+  /** Queue a J-LIS query for it, with this reason. */
+  jlisCheck: string | null;
+}
+
+export interface SaveResult {
+  /** Rows inserted or changed; an identical re-registration changes nothing. */
+  changed: number;
+  events: number;
+  notifications: number;
+  checks: number;
+}
+
+/** What the mis-entry rule compares a new registration with. */
+export interface HistoryEntry {
+  qualificationId: string;
+  insurerNumber: string;
+  cardSymbol: string | null;
+  cardNumber: string;
+  branchNumber: string;
+  myNumber: string;
+  birthDate: string;
+  nameKana: string;
+  registeredOn: string;
+}
+
+/** Serializes every writer of the outbox, so sequences commit in order and no reader skips one. */
+export const OUTBOX_LOCK_SQL = `select pg_advisory_xact_lock(7300001)`;
+
+/** The outbox payload (a QualificationSnapshot) of registration `r` and insurer `i`. No My Number. */
+export const SNAPSHOT_SQL = `jsonb_build_object(
+  'qualificationId', r.qualification_id,
+  'insurerNumber', r.insurer_number,
+  'insurerName', coalesce(i.name, ''),
+  'insuredCardClassification', r.card_classification,
+  'insuredCardSymbol', nullif(r.card_symbol, ''),
+  'insuredIdentificationNumber', r.card_number,
+  'insuredBranchNumber', r.branch_number,
+  'personalFamilyClassification', r.personal_family,
+  'name', r.name,
+  'nameKana', r.name_kana,
+  'sex', r.sex,
+  'birthDate', to_char(r.birth_date, 'YYYY-MM-DD'),
+  'address', r.address,
+  'postNumber', r.post_number,
+  'qualificationDate', to_char(r.qualification_date, 'YYYY-MM-DD'),
+  'disqualificationDate', to_char(r.disqualification_date, 'YYYY-MM-DD'),
+  'reasonOfLoss', r.reason_of_loss,
+  'incomeClass', r.income_class)`;
+
+const FACT_COLUMNS = [
+  'card_classification',
+  'personal_family',
+  'my_number',
+  'person_ref',
+  'name',
+  'name_kana',
+  'birth_date',
+  'sex',
+  'address',
+  'post_number',
+  'qualification_date',
+  'disqualification_date',
+  'reason_of_loss',
+  'income_class',
+] as const;
+
+const STATE_COLUMNS = [
+  'registered_on',
+  'check_status',
+  'no_history',
+  'blocked',
+  'source_hash',
+  'source_line',
+] as const;
+
+const CARD_KEY = ['insurer_number', 'card_symbol', 'card_number', 'branch_number'] as const;
+
+const STAGING_COLUMNS = [
+  'qualification_id',
+  ...CARD_KEY,
+  ...FACT_COLUMNS,
+  ...STATE_COLUMNS,
+  'notify_kind',
+  'notify_message',
+  'notify_key',
+  'check_reason',
+] as const;
+
+const STAGING_TYPES: Record<(typeof STAGING_COLUMNS)[number], string> = {
+  qualification_id: 'text',
+  insurer_number: 'text',
+  card_symbol: 'text',
+  card_number: 'text',
+  branch_number: 'text',
+  card_classification: 'text',
+  personal_family: 'text',
+  my_number: 'text',
+  person_ref: 'text',
+  name: 'text',
+  name_kana: 'text',
+  birth_date: 'date',
+  sex: 'text',
+  address: 'text',
+  post_number: 'text',
+  qualification_date: 'date',
+  disqualification_date: 'date',
+  reason_of_loss: 'text',
+  income_class: 'text',
+  registered_on: 'date',
+  check_status: 'text',
+  no_history: 'boolean',
+  blocked: 'boolean',
+  source_hash: 'text',
+  source_line: 'integer',
+  notify_kind: 'text',
+  notify_message: 'text',
+  notify_key: 'text',
+  check_reason: 'text',
+};
+
+const REGISTRATION_COLUMNS = ['qualification_id', ...CARD_KEY, ...FACT_COLUMNS, ...STATE_COLUMNS];
+
+// Upserts by card key; a row whose facts did not change is left alone (idempotent re-upload),
+// and only rows that changed get an outbox event, a notification, a J-LIS check.
+const SAVE_SQL = `
+with s as (
+  select distinct on (${CARD_KEY.join(', ')}) *
+  from reg_staging
+  order by ${CARD_KEY.join(', ')}, source_line desc nulls last
+), up as (
+  insert into intermediate.registrations as r (${REGISTRATION_COLUMNS.join(', ')}, updated_at)
+  select ${REGISTRATION_COLUMNS.join(', ')}, $1::timestamptz from s
+  on conflict (${CARD_KEY.join(', ')}) do update set
+    ${[...FACT_COLUMNS, ...STATE_COLUMNS, 'updated_at'].map((c) => `${c} = excluded.${c}`).join(',\n    ')},
+    resolution_reason = null
+  where (${FACT_COLUMNS.map((c) => `r.${c}`).join(', ')})
+    is distinct from (${FACT_COLUMNS.map((c) => `excluded.${c}`).join(', ')})
+  returning r.*
+), ev as (
+  insert into intermediate.outbox (event_id, occurred_at, person_ref, qualification_id, payload)
+  select gen_random_uuid()::text, $1::timestamptz, r.person_ref, r.qualification_id, ${SNAPSHOT_SQL}
+  from up r left join intermediate.insurers i on i.insurer_number = r.insurer_number
+  where not r.blocked
+  order by r.qualification_id
+  returning 1
+), nt as (
+  insert into intermediate.notifications (insurer_number, qualification_id, kind, message, dedupe_key, created_at)
+  select up.insurer_number, up.qualification_id, s.notify_kind, s.notify_message, s.notify_key, $1::timestamptz
+  from s join up using (${CARD_KEY.join(', ')})
+  where s.notify_kind is not null
+  on conflict (dedupe_key) do nothing
+  returning 1
+), ck as (
+  insert into intermediate.jlis_checks (qualification_id, reason, status, attempts, next_attempt_at, created_at)
+  select up.qualification_id, s.check_reason, 'pending', 0, $1::timestamptz, $1::timestamptz
+  from s join up using (${CARD_KEY.join(', ')})
+  where s.check_reason is not null
+  on conflict (qualification_id) do update set
+    reason = excluded.reason, status = 'pending', attempts = 0,
+    next_attempt_at = excluded.next_attempt_at, last_error = null, result = null, completed_at = null
+  returning 1
+)
+select (select count(*) from up)::int as changed, (select count(*) from ev)::int as events,
+       (select count(*) from nt)::int as notifications, (select count(*) from ck)::int as checks`;
+
+/**
+ * Writes a batch of classified registrations with their notifications, J-LIS checks and outbox
+ * events, in one transaction. Within a batch the last line for a card key wins.
+ */
+export async function saveRegistrations(
+  handle: DatabaseHandle,
+  rows: readonly RegistrationWrite[],
+  at: Date,
+): Promise<SaveResult> {
+  if (rows.length === 0) return { changed: 0, events: 0, notifications: 0, checks: 0 };
+  return withRawTransaction(handle, (executor) => saveInTransaction(executor, rows, at));
+}
+
+async function saveInTransaction(
+  executor: RawExecutor,
+  rows: readonly RegistrationWrite[],
+  at: Date,
+): Promise<SaveResult> {
+  await executor.query(
+    `create temp table reg_staging (${STAGING_COLUMNS.map((c) => `${c} ${STAGING_TYPES[c]}`).join(', ')}) on commit drop`,
+  );
+  await executor.load('reg_staging', STAGING_COLUMNS, rows.map(stagingRow));
+  await executor.query(OUTBOX_LOCK_SQL);
+  const result = await executor.query<SaveResult>(SAVE_SQL, [at.toISOString()]);
+  return result.rows[0]!;
+}
+
+function stagingRow(w: RegistrationWrite): unknown[] {
+  return [
+    w.qualificationId,
+    w.insurerNumber,
+    w.cardSymbol ?? '',
+    w.cardNumber,
+    w.branchNumber,
+    w.cardClassification,
+    w.personalFamily,
+    w.myNumber,
+    w.personRef,
+    w.name,
+    w.nameKana,
+    w.birthDate,
+    w.sex,
+    w.address,
+    w.postNumber,
+    w.qualificationDate,
+    w.disqualificationDate,
+    w.reasonOfLoss,
+    w.incomeClass,
+    w.registeredOn,
+    w.checkStatus,
+    w.noHistory,
+    w.blocked,
+    w.sourceHash,
+    w.sourceLine,
+    w.notification?.kind ?? null,
+    w.notification?.message ?? null,
+    w.notification?.dedupeKey ?? null,
+    w.jlisCheck,
+  ];
+}
+
+/** Stored registrations of these My Numbers, by number: the history the mis-entry rule reads. */
+export async function findHistory(
+  handle: DatabaseHandle,
+  myNumbers: readonly string[],
+): Promise<Map<string, HistoryEntry[]>> {
+  const history = new Map<string, HistoryEntry[]>();
+  if (myNumbers.length === 0) return history;
+  const unique = [...new Set(myNumbers)];
+  const rows = await handle.db
+    .selectFrom('intermediate.registrations')
+    .select([
+      'qualification_id',
+      'insurer_number',
+      'card_symbol',
+      'card_number',
+      'branch_number',
+      'my_number',
+      'birth_date',
+      'name_kana',
+      'registered_on',
+    ])
+    .where((eb) => eb('my_number', '=', eb.fn.any(eb.val(unique))))
+    .execute();
+  for (const row of rows) {
+    const entry: HistoryEntry = {
+      qualificationId: row.qualification_id,
+      insurerNumber: row.insurer_number,
+      cardSymbol: row.card_symbol === '' ? null : row.card_symbol,
+      cardNumber: row.card_number,
+      branchNumber: row.branch_number,
+      myNumber: row.my_number,
+      birthDate: row.birth_date,
+      nameKana: row.name_kana,
+      registeredOn: row.registered_on,
+    };
+    const list = history.get(row.my_number);
+    if (list) list.push(entry);
+    else history.set(row.my_number, [entry]);
+  }
+  return history;
+}
+
+export function toRegistration(row: Selectable<RegistrationsTable>): Registration {
+  return {
+    qualificationId: row.qualification_id,
+    insurerNumber: row.insurer_number,
+    cardSymbol: row.card_symbol === '' ? null : row.card_symbol,
+    cardNumber: row.card_number,
+    branchNumber: row.branch_number,
+    cardClassification: row.card_classification,
+    personalFamily: row.personal_family as Registration['personalFamily'],
+    myNumber: row.my_number,
+    personRef: row.person_ref,
+    name: row.name,
+    nameKana: row.name_kana,
+    birthDate: row.birth_date,
+    sex: row.sex as Registration['sex'],
+    address: row.address,
+    postNumber: row.post_number,
+    qualificationDate: row.qualification_date,
+    disqualificationDate: row.disqualification_date,
+    reasonOfLoss: row.reason_of_loss,
+    incomeClass: row.income_class as Registration['incomeClass'],
+    registeredOn: row.registered_on,
+    checkStatus: row.check_status as RegistrationCheckStatus,
+    noHistory: row.no_history,
+    blocked: row.blocked,
+  };
+}
+
+export async function findRegistration(
+  handle: DatabaseHandle,
+  qualificationId: string,
+): Promise<Registration | undefined> {
+  const row = await handle.db
+    .selectFrom('intermediate.registrations')
+    .selectAll()
+    .where('qualification_id', '=', qualificationId)
+    .executeTakeFirst();
+  return row ? toRegistration(row) : undefined;
+}
+
+/** An insurer's registrations, oldest card key first, paged by qualification id. */
+export async function listRegistrations(
+  handle: DatabaseHandle,
+  insurerNumber: string,
+  options: { after?: string | undefined; limit: number; checkStatus?: string | undefined },
+): Promise<Registration[]> {
+  let query = handle.db
+    .selectFrom('intermediate.registrations')
+    .selectAll()
+    .where('insurer_number', '=', insurerNumber);
+  if (options.after) query = query.where('qualification_id', '>', options.after);
+  if (options.checkStatus) query = query.where('check_status', '=', options.checkStatus);
+  const rows = await query.orderBy('qualification_id').limit(options.limit).execute();
+  return rows.map(toRegistration);
+}
+
+/** The person reference held for a My Number (any of its registrations), or undefined. */
+export async function findPersonRef(
+  handle: DatabaseHandle,
+  myNumber: string,
+): Promise<string | undefined> {
+  const row = await handle.db
+    .selectFrom('intermediate.registrations')
+    .select('person_ref')
+    .where('my_number', '=', myNumber)
+    .limit(1)
+    .executeTakeFirst();
+  return row?.person_ref;
+}
+
+export async function countRegistrations(handle: DatabaseHandle): Promise<number> {
+  const row = await handle.db
+    .selectFrom('intermediate.registrations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The insurer's answer to a suspicion: "no suspicion" with a reason. Unblocks it, closes any
+ * pending J-LIS check, and publishes it. False when no such registration of this insurer.
+ */
+export async function confirmRegistration(
+  handle: DatabaseHandle,
+  input: { insurerNumber: string; qualificationId: string; reason: string },
+  at: Date,
+): Promise<boolean> {
+  return withRawTransaction(handle, async (executor) => {
+    await executor.query(OUTBOX_LOCK_SQL);
+    const updated = await executor.query<{ qualification_id: string }>(
+      `update intermediate.registrations set check_status = 'confirmed', blocked = false,
+         resolution_reason = $3, no_history = false, updated_at = $4::timestamptz
+       where qualification_id = $1 and insurer_number = $2 returning qualification_id`,
+      [input.qualificationId, input.insurerNumber, input.reason, at.toISOString()],
+    );
+    if (updated.rows.length === 0) return false;
+    await executor.query(
+      `update intermediate.jlis_checks set status = 'cancelled', completed_at = $2::timestamptz
+       where qualification_id = $1 and status = 'pending'`,
+      [input.qualificationId, at.toISOString()],
+    );
+    await publishInTransaction(executor, input.qualificationId, at);
+    return true;
+  });
+}
+
+/** Writes an outbox event with the registration's current state (caller holds the outbox lock). */
+export async function publishInTransaction(
+  executor: RawExecutor,
+  qualificationId: string,
+  at: Date,
+): Promise<void> {
+  await executor.query(
+    `insert into intermediate.outbox (event_id, occurred_at, person_ref, qualification_id, payload)
+     select gen_random_uuid()::text, $2::timestamptz, r.person_ref, r.qualification_id, ${SNAPSHOT_SQL}
+     from intermediate.registrations r left join intermediate.insurers i on i.insurer_number = r.insurer_number
+     where r.qualification_id = $1`,
+    [qualificationId, at.toISOString()],
+  );
+}
