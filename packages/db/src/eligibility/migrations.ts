@@ -1,4 +1,102 @@
-import type { Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /** Migrations of the `eligibility` schema, applied in key order. Never edit one that has shipped. */
-export const eligibilityMigrations: Record<string, Migration> = {};
+export const eligibilityMigrations: Record<string, Migration> = {
+  '0001_eligibility': {
+    async up(db: Kysely<unknown>) {
+      // One statement per call: PGlite runs prepared statements, which hold only one command.
+      for (const statement of SCHEMA_0001.split(';\n')
+        .map((s) => s.trim())
+        .filter(Boolean))
+        await sql.raw(statement).execute(db);
+    },
+  },
+};
+
+const SCHEMA_0001 = `
+        create table eligibility.institutions (
+          institution_code text primary key,
+          facility_type text not null,
+          name text not null,
+          rate_limit_per_second integer not null,
+          created_at timestamptz not null default now()
+        );
+        create table eligibility.credentials (
+          client_id text primary key,
+          institution_code text not null references eligibility.institutions,
+          secret_hash text not null,
+          created_at timestamptz not null default now(),
+          revoked_at timestamptz
+        );
+        create table eligibility.qualifications (
+          qualification_id text primary key,
+          person_ref text not null,
+          insurer_number text not null,
+          insurer_name text not null,
+          insured_card_classification text not null,
+          insured_card_symbol text not null,
+          insured_identification_number text not null,
+          insured_branch_number text not null,
+          personal_family_classification text not null,
+          name text not null,
+          name_kana text not null,
+          sex text not null,
+          birth_date date not null,
+          address text not null,
+          post_number text not null,
+          qualification_date date not null,
+          disqualification_date date,
+          reason_of_loss text,
+          income_class text not null,
+          source_sequence bigint not null,
+          updated_at timestamptz not null
+        );
+        -- The confirmation hot path: card numbers + birth date, one index probe.
+        create index qualifications_card on eligibility.qualifications
+          (insurer_number, insured_identification_number, birth_date);
+        create index qualifications_person on eligibility.qualifications (person_ref);
+        create table eligibility.card_links (
+          certificate_serial text primary key,
+          person_ref text not null,
+          institution_code text not null,
+          registered_at timestamptz not null
+        );
+        create table eligibility.consents (
+          consent_id text primary key,
+          person_ref text not null,
+          institution_code text not null,
+          cons_time timestamptz not null,
+          available_time timestamptz not null,
+          specific_health_checkups boolean not null,
+          pharmacists boolean not null,
+          diagnosis boolean not null,
+          operations boolean not null,
+          limit_application_certificate boolean not null
+        );
+        create table eligibility.access_log (
+          id bigserial primary key,
+          at timestamptz not null,
+          institution_code text not null,
+          person_ref text,
+          kind text not null,
+          items jsonb not null,
+          consent_state text not null,
+          qualification_validity text
+        );
+        create index access_log_person on eligibility.access_log (person_ref, at) where person_ref is not null;
+        create table eligibility.bulk_inquiries (
+          reception_number text primary key,
+          institution_code text not null,
+          status text not null,
+          confirmation_date date not null,
+          submitted_at timestamptz not null,
+          completed_at timestamptz,
+          items jsonb not null,
+          result jsonb
+        );
+        create table eligibility.outbox_cursor (
+          consumer text primary key,
+          last_sequence bigint not null,
+          updated_at timestamptz not null
+        );
+`;

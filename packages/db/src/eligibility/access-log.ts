@@ -1,0 +1,152 @@
+import type { DatabaseHandle } from '../database.js';
+
+export interface AccessLogEntry {
+  at: Date;
+  institutionCode: string;
+  personRef: string | null;
+  kind: 'confirmation' | 'card-confirmation' | 'bulk' | 'drug-information' | 'checkup-information';
+  items: string[];
+  consentState: 'none' | 'valid' | 'expired' | 'not-given';
+  qualificationValidity: string | null;
+}
+
+export interface AccessLogWriter {
+  /** Resolves once the entry is committed (durable): callers answer only after it. */
+  append(entry: AccessLogEntry): Promise<void>;
+  /** Waits for what is queued, then stops. */
+  close(): Promise<void>;
+}
+
+export interface AccessLogWriterOptions {
+  /** Most entries in one INSERT. */
+  maxBatch?: number;
+  /** INSERTs in flight at once (each on its own connection). */
+  concurrency?: number;
+}
+
+interface Waiting {
+  entry: AccessLogEntry;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for the access log: entries that arrive while an INSERT is in flight are queued and
+ * committed together by the next one, so the hot path pays one commit per batch instead of one per
+ * request, and every caller still waits for its own entry's commit before it answers.
+ */
+export function createAccessLogWriter(
+  handle: DatabaseHandle,
+  options: AccessLogWriterOptions = {},
+): AccessLogWriter {
+  const maxBatch = options.maxBatch ?? 1000;
+  const concurrency = options.concurrency ?? 2;
+  const queue: Waiting[] = [];
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+
+  const pump = () => {
+    while (inFlight < concurrency && queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      inFlight += 1;
+      insertEntries(
+        handle,
+        batch.map((w) => w.entry),
+      )
+        .then(
+          () => {
+            for (const w of batch) w.resolve();
+          },
+          (error: unknown) => {
+            for (const w of batch) w.reject(error);
+          },
+        )
+        .finally(() => {
+          inFlight -= 1;
+          if (queue.length > 0) pump();
+          else if (inFlight === 0) idle?.();
+        });
+    }
+  };
+
+  return {
+    append(entry) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ entry, resolve, reject });
+        pump();
+      });
+    },
+    async close() {
+      if (inFlight === 0 && queue.length === 0) return;
+      await new Promise<void>((resolve) => {
+        idle = resolve;
+      });
+    },
+  };
+}
+
+export async function insertEntries(
+  handle: DatabaseHandle,
+  entries: readonly AccessLogEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await handle.db
+    .insertInto('eligibility.access_log')
+    .values(
+      entries.map((e) => ({
+        at: e.at,
+        institution_code: e.institutionCode,
+        person_ref: e.personRef,
+        kind: e.kind,
+        items: JSON.stringify(e.items),
+        consent_state: e.consentState,
+        qualification_validity: e.qualificationValidity,
+      })),
+    )
+    .execute();
+}
+
+export interface AccessLogView extends AccessLogEntry {
+  institutionName: string | null;
+}
+
+/** A person's own access log, newest first. */
+export async function listAccessLogByPerson(
+  handle: DatabaseHandle,
+  personRef: string,
+  limit = 200,
+): Promise<AccessLogView[]> {
+  const rows = await handle.db
+    .selectFrom('eligibility.access_log as l')
+    .leftJoin('eligibility.institutions as i', 'i.institution_code', 'l.institution_code')
+    .select([
+      'l.at',
+      'l.institution_code',
+      'l.person_ref',
+      'l.kind',
+      'l.items',
+      'l.consent_state',
+      'l.qualification_validity',
+      'i.name',
+    ])
+    .where('l.person_ref', '=', personRef)
+    .orderBy('l.at', 'desc')
+    .orderBy('l.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    at: new Date(r.at),
+    institutionCode: r.institution_code,
+    institutionName: r.name,
+    personRef: r.person_ref,
+    kind: r.kind as AccessLogEntry['kind'],
+    items: r.items,
+    consentState: r.consent_state as AccessLogEntry['consentState'],
+    qualificationValidity: r.qualification_validity,
+  }));
+}
+
+/** Every row, for tests that prove what the log holds. */
+export async function listAllAccessLog(handle: DatabaseHandle): Promise<unknown[]> {
+  return handle.db.selectFrom('eligibility.access_log').selectAll().execute();
+}

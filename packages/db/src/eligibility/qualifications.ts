@@ -1,0 +1,187 @@
+import type { QualificationEvent, QualificationSnapshot } from '@shikaku/core/qualification-event';
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../database.js';
+import type { QualificationsTable } from './tables.js';
+
+/** A stored qualification with the person it belongs to. */
+export interface StoredQualification extends QualificationSnapshot {
+  personRef: string;
+}
+
+const COLUMNS = [
+  'qualification_id',
+  'person_ref',
+  'insurer_number',
+  'insurer_name',
+  'insured_card_classification',
+  'insured_card_symbol',
+  'insured_identification_number',
+  'insured_branch_number',
+  'personal_family_classification',
+  'name',
+  'name_kana',
+  'sex',
+  'birth_date',
+  'address',
+  'post_number',
+  'qualification_date',
+  'disqualification_date',
+  'reason_of_loss',
+  'income_class',
+] as const;
+
+type Row = Pick<QualificationsTable, (typeof COLUMNS)[number]>;
+
+function toStored(row: Row): StoredQualification {
+  return {
+    qualificationId: row.qualification_id,
+    personRef: row.person_ref,
+    insurerNumber: row.insurer_number,
+    insurerName: row.insurer_name,
+    insuredCardClassification: row.insured_card_classification,
+    insuredCardSymbol: row.insured_card_symbol === '' ? null : row.insured_card_symbol,
+    insuredIdentificationNumber: row.insured_identification_number,
+    insuredBranchNumber: row.insured_branch_number,
+    personalFamilyClassification: row.personal_family_classification as '1' | '2',
+    name: row.name,
+    nameKana: row.name_kana,
+    sex: row.sex as '1' | '2' | '3',
+    birthDate: row.birth_date,
+    address: row.address,
+    postNumber: row.post_number,
+    qualificationDate: row.qualification_date,
+    disqualificationDate: row.disqualification_date,
+    reasonOfLoss: row.reason_of_loss,
+    incomeClass: row.income_class as StoredQualification['incomeClass'],
+  };
+}
+
+/**
+ * Applies outbox events: an idempotent upsert keyed by qualificationId, where an event older than
+ * the stored row (by outbox sequence) changes nothing. Replaying a page is harmless.
+ */
+export async function applyQualificationEvents(
+  handle: DatabaseHandle,
+  events: readonly QualificationEvent[],
+  at: Date,
+): Promise<void> {
+  if (events.length === 0) return;
+  // The newest event per qualification wins inside the page too.
+  const latest = new Map<string, QualificationEvent>();
+  for (const event of events) {
+    const seen = latest.get(event.qualification.qualificationId);
+    if (!seen || seen.sequence < event.sequence)
+      latest.set(event.qualification.qualificationId, event);
+  }
+  const rows = [...latest.values()].map((event) => {
+    const q = event.qualification;
+    return {
+      qualification_id: q.qualificationId,
+      person_ref: event.personRef,
+      insurer_number: q.insurerNumber,
+      insurer_name: q.insurerName,
+      insured_card_classification: q.insuredCardClassification,
+      insured_card_symbol: q.insuredCardSymbol ?? '',
+      insured_identification_number: q.insuredIdentificationNumber,
+      insured_branch_number: q.insuredBranchNumber,
+      personal_family_classification: q.personalFamilyClassification,
+      name: q.name,
+      name_kana: q.nameKana,
+      sex: q.sex,
+      birth_date: q.birthDate,
+      address: q.address,
+      post_number: q.postNumber,
+      qualification_date: q.qualificationDate,
+      disqualification_date: q.disqualificationDate,
+      reason_of_loss: q.reasonOfLoss,
+      income_class: q.incomeClass,
+      source_sequence: event.sequence,
+      updated_at: at,
+    };
+  });
+  await handle.db
+    .insertInto('eligibility.qualifications')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .column('qualification_id')
+        .doUpdateSet((eb) =>
+          Object.fromEntries(
+            [
+              ...COLUMNS.filter((c) => c !== 'qualification_id'),
+              'source_sequence',
+              'updated_at',
+            ].map((c) => [c, eb.ref(`excluded.${c}` as 'excluded.name')]),
+          ),
+        )
+        .where('eligibility.qualifications.source_sequence', '<', (eb) =>
+          eb.ref('excluded.source_sequence'),
+        ),
+    )
+    .execute();
+}
+
+/** The hot path: qualifications of one card number + birth date (one index probe). */
+export async function findQualificationsByCard(
+  handle: DatabaseHandle,
+  query: { insurerNumber: string; insuredIdentificationNumber: string; birthDate: string },
+): Promise<StoredQualification[]> {
+  const rows = await handle.db
+    .selectFrom('eligibility.qualifications')
+    .select(COLUMNS)
+    .where('insurer_number', '=', query.insurerNumber)
+    .where('insured_identification_number', '=', query.insuredIdentificationNumber)
+    .where('birth_date', '=', query.birthDate)
+    .execute();
+  return rows.map(toStored);
+}
+
+export async function findQualificationsByPerson(
+  handle: DatabaseHandle,
+  personRef: string,
+): Promise<StoredQualification[]> {
+  const rows = await handle.db
+    .selectFrom('eligibility.qualifications')
+    .select(COLUMNS)
+    .where('person_ref', '=', personRef)
+    .execute();
+  return rows.map(toStored);
+}
+
+export async function countQualifications(handle: DatabaseHandle): Promise<number> {
+  const row = await handle.db
+    .selectFrom('eligibility.qualifications')
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function readOutboxCursor(handle: DatabaseHandle, consumer: string): Promise<number> {
+  const row = await handle.db
+    .selectFrom('eligibility.outbox_cursor')
+    .select('last_sequence')
+    .where('consumer', '=', consumer)
+    .executeTakeFirst();
+  return row ? Number(row.last_sequence) : 0;
+}
+
+/** Applies a page of events and moves the cursor in one transaction. */
+export async function applyOutboxPage(
+  handle: DatabaseHandle,
+  consumer: string,
+  events: readonly QualificationEvent[],
+  next: number,
+  at: Date,
+): Promise<void> {
+  await handle.db.transaction().execute(async (trx) => {
+    const inTrx: DatabaseHandle = { ...handle, db: trx };
+    await applyQualificationEvents(inTrx, events, at);
+    await trx
+      .insertInto('eligibility.outbox_cursor')
+      .values({ consumer, last_sequence: next, updated_at: at })
+      .onConflict((oc) =>
+        oc.column('consumer').doUpdateSet({ last_sequence: next, updated_at: at }),
+      )
+      .execute();
+  });
+}
