@@ -60,11 +60,17 @@ describe('reader models', () => {
 
 describe('face match', () => {
   it('matches exactly at the threshold and not just below it', () => {
-    const at = run([{ type: 'card-placed', card }, { type: 'face', similarity: 0.8 }]);
+    const at = run([
+      { type: 'card-placed', card },
+      { type: 'face', similarity: 0.8 },
+    ]);
     expect(at.state.step).toBe('consents');
     expect(at.state.method).toBe('face');
 
-    const below = run([{ type: 'card-placed', card }, { type: 'face', similarity: 0.7999 }]);
+    const below = run([
+      { type: 'card-placed', card },
+      { type: 'face', similarity: 0.7999 },
+    ]);
     expect(below.state.step).toBe('authenticating');
     expect(below.state.notice?.code).toBe('FACE_MISMATCH');
   });
@@ -88,7 +94,13 @@ describe('face match', () => {
 
   it('uses the configured threshold', () => {
     const strict = { ...settings, faceThreshold: 0.95 };
-    const { state } = run([{ type: 'card-placed', card }, { type: 'face', similarity: 0.9 }], strict);
+    const { state } = run(
+      [
+        { type: 'card-placed', card },
+        { type: 'face', similarity: 0.9 },
+      ],
+      strict,
+    );
     expect(state.notice?.code).toBe('FACE_MISMATCH');
   });
 });
@@ -124,10 +136,16 @@ describe('PIN', () => {
 
   it('counts wrong PINs across sessions and resets the counter on a correct one', () => {
     const twice = { ...card, failedPinAttempts: 2 };
-    const locked = run([{ type: 'card-placed', card: twice }, { type: 'pin', pin: '9999' }]);
+    const locked = run([
+      { type: 'card-placed', card: twice },
+      { type: 'pin', pin: '9999' },
+    ]);
     expect(locked.state.failure?.code).toBe('CARD_LOCKED');
 
-    const good = run([{ type: 'card-placed', card: twice }, { type: 'pin', pin: '1234' }]);
+    const good = run([
+      { type: 'card-placed', card: twice },
+      { type: 'pin', pin: '1234' },
+    ]);
     expect(good.state.step).toBe('consents');
     expect(good.effects).toEqual([{ type: 'save-card', card: { ...card, failedPinAttempts: 0 } }]);
   });
@@ -145,16 +163,24 @@ describe('PIN', () => {
 describe('staff visual check', () => {
   it('authenticates when staff confirm and ends the flow when they do not', () => {
     expect(
-      run([{ type: 'card-placed', card }, { type: 'visual', confirmed: true }]).state.method,
+      run([
+        { type: 'card-placed', card },
+        { type: 'visual', confirmed: true },
+      ]).state.method,
     ).toBe('visual');
-    const rejected = run([{ type: 'card-placed', card }, { type: 'visual', confirmed: false }]);
+    const rejected = run([
+      { type: 'card-placed', card },
+      { type: 'visual', confirmed: false },
+    ]);
     expect(rejected.state.failure?.code).toBe('VISUAL_CHECK_REJECTED');
   });
 });
 
 describe('consent screens', () => {
-  const authenticated = run([{ type: 'card-placed', card }, { type: 'face', similarity: 0.9 }])
-    .state;
+  const authenticated = run([
+    { type: 'card-placed', card },
+    { type: 'face', similarity: 0.9 },
+  ]).state;
 
   it('asks exactly the enabled screens and sends the answers with the confirmation', () => {
     const result = step(authenticated, {
@@ -187,7 +213,10 @@ describe('consent screens', () => {
   it('skips the consent step when the facility enabled none', () => {
     const none = { ...settings, enabledConsents: [] };
     const { state, effects } = run(
-      [{ type: 'card-placed', card }, { type: 'face', similarity: 0.9 }],
+      [
+        { type: 'card-placed', card },
+        { type: 'face', similarity: 0.9 },
+      ],
       none,
     );
     expect(state.step).toBe('confirming');
@@ -196,8 +225,13 @@ describe('consent screens', () => {
 
   it('shows all five screens when all are enabled', () => {
     const all = { ...settings, enabledConsents: CONSENT_SCREENS };
-    const state = run([{ type: 'card-placed', card }, { type: 'face', similarity: 0.9 }], all)
-      .state;
+    const state = run(
+      [
+        { type: 'card-placed', card },
+        { type: 'face', similarity: 0.9 },
+      ],
+      all,
+    ).state;
     const answers = Object.fromEntries(CONSENT_SCREENS.map((s) => [s, true]));
     expect(step(state, { type: 'consents', answers }, all).ok).toBe(true);
   });

@@ -268,10 +268,14 @@ function authenticate(
         const next: CardRecord = { ...card, failedPinAttempts: attempts, locked };
         const effects: ReaderEffect[] = [{ type: 'save-card', card: next }];
         if (locked) {
-          return fail({ ...state, card: next }, {
-            code: 'CARD_LOCKED',
-            message: `${MAX_PIN_ATTEMPTS} wrong PINs: the card is now locked`,
-          }, effects);
+          return fail(
+            { ...state, card: next },
+            {
+              code: 'CARD_LOCKED',
+              message: `${MAX_PIN_ATTEMPTS} wrong PINs: the card is now locked`,
+            },
+            effects,
+          );
         }
         return ok(
           {

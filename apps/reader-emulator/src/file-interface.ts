@@ -1,0 +1,201 @@
+import { type FSWatcher, watch } from 'node:fs';
+import { access, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '@shikaku/core/clock';
+import {
+  buildErrorResponse,
+  processExecutionTime,
+  readSearchRequest,
+  REFERENCE_CLASSIFICATION,
+} from '@shikaku/core/oqs-message';
+import { decodeOqsXml, parseOqsXml, toOqsXml } from '@shikaku/core/oqs-xml';
+import type { Logger } from '@shikaku/platform/logger';
+import type { CardConfirmation } from './card-confirmation.js';
+import type { EligibilityClient } from './eligibility-client.js';
+import { faceConfirmationMessage } from './face-result.js';
+
+/**
+ * The terminal's file interface (資格確認端末 ⇄ レセプトコンピュータ): a receipt computer writes
+ * `OQSsiquc01req_<id>.xml` into the request folder; the terminal asks eligibility-api's spec
+ * search and writes `OQSsiquc01res_<id>.xml` into the response folder. Reader confirmations are
+ * written as `OQSsiquc01res_face_<time>_<confirmationId>.xml`.
+ *
+ * Each request is answered once, across restarts: the response file is the record that it was
+ * answered, written atomically (temporary name, then rename). A malformed request gets an error
+ * response in the spec shape; nothing in a request file can stop the watcher.
+ */
+export const REQUEST_FILE = /^OQSsiquc01req_(.+)\.xml$/;
+
+export interface FileInterfaceOptions {
+  requestDir: string;
+  responseDir: string;
+  /** The terminal's institution, for error answers to requests that do not name one. */
+  medicalInstitutionCode: string;
+  eligibility: EligibilityClient;
+  clock: Clock;
+  logger?: Logger;
+  /** Fallback polling interval; change events from the folder trigger a scan sooner. */
+  pollMs?: number;
+  /** A request file is read once it has not changed for this long (writers may still write). */
+  settleMs?: number;
+}
+
+export interface ScanReport {
+  answered: string[];
+  errors: string[];
+}
+
+export function responseFileName(requestFile: string): string | undefined {
+  const match = REQUEST_FILE.exec(requestFile);
+  return match ? `OQSsiquc01res_${match[1]}.xml` : undefined;
+}
+
+export class FileInterface {
+  private timer: NodeJS.Timeout | undefined;
+  private watcher: FSWatcher | undefined;
+  private scanning: Promise<ScanReport> | undefined;
+  private rescan = false;
+
+  constructor(private readonly options: FileInterfaceOptions) {}
+
+  get folders(): { requestDir: string; responseDir: string } {
+    return { requestDir: this.options.requestDir, responseDir: this.options.responseDir };
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.options.requestDir, { recursive: true });
+    await mkdir(this.options.responseDir, { recursive: true });
+    const trigger = () => void this.scan().catch(() => undefined);
+    try {
+      this.watcher = watch(this.options.requestDir, trigger);
+      this.watcher.on('error', () => this.watcher?.close());
+    } catch {
+      // Some file systems cannot be watched; polling still answers.
+    }
+    this.timer = setInterval(trigger, this.options.pollMs ?? 500);
+    this.timer.unref();
+    trigger();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.watcher?.close();
+    await this.scanning;
+  }
+
+  /** One pass over the request folder; overlapping calls share (and repeat) one pass. */
+  scan(): Promise<ScanReport> {
+    if (this.scanning) {
+      this.rescan = true;
+      return this.scanning;
+    }
+    this.scanning = (async () => {
+      const report: ScanReport = { answered: [], errors: [] };
+      do {
+        this.rescan = false;
+        await this.scanPass(report);
+      } while (this.rescan);
+      return report;
+    })().finally(() => {
+      this.scanning = undefined;
+    });
+    return this.scanning;
+  }
+
+  private async scanPass(report: ScanReport): Promise<void> {
+    const names = (await readdir(this.options.requestDir)).filter((n) => REQUEST_FILE.test(n));
+    names.sort();
+    for (const name of names) {
+      try {
+        if (await this.answer(name)) report.answered.push(name);
+      } catch (error) {
+        report.errors.push(name);
+        this.options.logger?.error({ err: error, file: name }, 'request file not answered');
+      }
+    }
+  }
+
+  /** Answers one request file unless it was answered before or is still being written. */
+  private async answer(name: string): Promise<boolean> {
+    const responseName = responseFileName(name)!;
+    const responsePath = join(this.options.responseDir, responseName);
+    if (await exists(responsePath)) return false;
+    const requestPath = join(this.options.requestDir, name);
+    const info = await stat(requestPath);
+    const settleMs = this.options.settleMs ?? 200;
+    // File times are real time, whatever the (possibly as-of) clock says; the next poll retries.
+    if (Date.now() - info.mtimeMs < settleMs) return false;
+    const xml = await this.respond(await readFile(requestPath));
+    await writeAtomically(responsePath, xml);
+    this.options.logger?.info({ file: name, response: responseName }, 'request file answered');
+    return true;
+  }
+
+  private async respond(bytes: Buffer): Promise<string> {
+    const at = this.options.clock.now();
+    const error = (code: string, message: string, institution?: string, date = '') =>
+      toOqsXml(
+        buildErrorResponse(
+          {
+            at,
+            confirmationDate: date,
+            medicalInstitutionCode: institution ?? this.options.medicalInstitutionCode,
+            referenceClassification: REFERENCE_CLASSIFICATION.insuranceCardNumbers,
+          },
+          code,
+          message,
+        ),
+      );
+    let text: string;
+    try {
+      text = decodeOqsXml(bytes);
+    } catch {
+      return error('MALFORMED_MESSAGE', 'the file is not text in its declared encoding');
+    }
+    const parsed = parseOqsXml(text);
+    if (!parsed.ok) return error('MALFORMED_MESSAGE', `line ${parsed.line}: ${parsed.message}`);
+    const request = readSearchRequest(parsed.value);
+    if (!request.ok) {
+      const { code, field, message } = request.problem;
+      return error(code, `${field}: ${message}`);
+    }
+    const answer = await this.options.eligibility.search(parsed.value);
+    if (!answer.ok) {
+      return error(
+        answer.code,
+        answer.message,
+        request.value.medicalInstitutionCode,
+        request.value.confirmationDate,
+      );
+    }
+    return toOqsXml(answer.value);
+  }
+
+  /** Writes a reader confirmation for the receipt computer. Returns the file name. */
+  async writeFaceConfirmation(confirmation: CardConfirmation, at: Date): Promise<string> {
+    const message = faceConfirmationMessage(confirmation, {
+      at,
+      medicalInstitutionCode: this.options.medicalInstitutionCode,
+    });
+    const id = confirmation.confirmationId.replace(/[^A-Za-z0-9-]/g, '_');
+    const name = `OQSsiquc01res_face_${processExecutionTime(at)}_${id}.xml`;
+    await mkdir(this.options.responseDir, { recursive: true });
+    await writeAtomically(join(this.options.responseDir, name), toOqsXml(message));
+    return name;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, content, 'utf8');
+  await rename(temporary, path);
+}

@@ -1,0 +1,189 @@
+import type { Clock } from '@shikaku/core/clock';
+import type { CardConfirmation } from './card-confirmation.js';
+import type { CardStore } from './card-store.js';
+import type { EligibilityClient } from './eligibility-client.js';
+import {
+  allowedEvents,
+  consentScreensShown,
+  IDLE,
+  MAX_PIN_ATTEMPTS,
+  type Outcome,
+  type ReaderEffect,
+  type ReaderEvent,
+  type ReaderOutcomeCode,
+  type ReaderSettings,
+  type ReaderState,
+  type RejectionCode,
+  transition,
+} from './reader-machine.js';
+
+/**
+ * One reader at a facility: the state machine plus the effects it asks for (the card's PIN counter
+ * is saved, eligibility-api is called). Events are applied one at a time, in order.
+ */
+export interface ReaderIdentity {
+  id: string;
+  institutionCode: string;
+  settings: ReaderSettings;
+}
+
+export interface ConfirmationListener {
+  (reader: ReaderIdentity, confirmation: CardConfirmation, at: Date): Promise<void>;
+}
+
+export type DispatchResult =
+  | { ok: true; state: ReaderState }
+  | { ok: false; code: RejectionCode; message: string; field?: string };
+
+/** PIN a new emulated card gets when the driver names none. */
+export const DEFAULT_CARD_PIN = '1234';
+
+export class Reader implements ReaderIdentity {
+  private current: ReaderState = IDLE;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly id: string,
+    readonly institutionCode: string,
+    readonly settings: ReaderSettings,
+    private readonly deps: {
+      cards: CardStore;
+      eligibility: EligibilityClient;
+      clock: Clock;
+      onConfirmation?: ConfirmationListener;
+    },
+  ) {}
+
+  get state(): ReaderState {
+    return this.current;
+  }
+
+  /** Places a card: a card seen before keeps its PIN and counter; a new one gets `pin`. */
+  placeCard(certificateSerial: string, pin?: string): Promise<DispatchResult> {
+    return this.serialized(async () => {
+      const known = await this.deps.cards.get(certificateSerial);
+      const card = known ?? {
+        certificateSerial,
+        pin: pin ?? DEFAULT_CARD_PIN,
+        failedPinAttempts: 0,
+        locked: false,
+      };
+      if (!known) await this.deps.cards.save(card);
+      return this.apply({ type: 'card-placed', card });
+    });
+  }
+
+  dispatch(event: Exclude<ReaderEvent, { type: 'card-placed' }>): Promise<DispatchResult> {
+    return this.serialized(() => this.apply(event));
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async apply(event: ReaderEvent): Promise<DispatchResult> {
+    const result = transition(this.settings, this.current, event);
+    if (!result.ok) return result;
+    this.current = result.state;
+    for (const effect of result.effects) await this.perform(effect);
+    return { ok: true, state: this.current };
+  }
+
+  private async perform(effect: ReaderEffect): Promise<void> {
+    switch (effect.type) {
+      case 'save-card':
+        await this.deps.cards.save(effect.card);
+        return;
+      case 'register-card': {
+        const answer = await this.deps.eligibility.registerCard(effect.certificateSerial);
+        await this.apply(
+          answer.ok
+            ? { type: 'registration-succeeded' }
+            : { type: 'registration-failed', ...outcomeOf(answer) },
+        );
+        return;
+      }
+      case 'confirm-card': {
+        const answer = await this.deps.eligibility.confirmCard({
+          certificateSerial: effect.certificateSerial,
+          verificationMethod: effect.method,
+          consents: effect.consents,
+        });
+        if (answer.ok) {
+          await this.deps.onConfirmation?.(this, answer.value, this.deps.clock.now());
+          await this.apply({ type: 'confirmation-succeeded', result: answer.value });
+        } else {
+          await this.apply({ type: 'confirmation-failed', ...outcomeOf(answer) });
+        }
+        return;
+      }
+    }
+  }
+}
+
+/** eligibility-api's codes → what the reader shows. */
+const UPSTREAM_OUTCOMES: Readonly<Record<string, ReaderOutcomeCode>> = {
+  CARD_NOT_REGISTERED: 'CARD_NOT_REGISTERED',
+  CARD_REVOKED: 'CERTIFICATE_REVOKED',
+  CARD_EXPIRED: 'CERTIFICATE_EXPIRED',
+  CARD_LOCKED: 'CARD_LOCKED',
+  PERSON_NOT_FOUND: 'PERSON_NOT_FOUND',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+};
+
+export function outcomeOf(answer: { code: string; message: string }): Outcome {
+  return {
+    code: UPSTREAM_OUTCOMES[answer.code] ?? 'CONFIRMATION_FAILED',
+    message: `${answer.code}: ${answer.message}`,
+  };
+}
+
+/** The reader as the HTTP API, the terminal UI and the scenarios show it. */
+export interface ReaderView {
+  id: string;
+  institutionCode: string;
+  model: { id: string; maker: string; model: string };
+  faceThreshold: number;
+  consentScreens: string[];
+  step: ReaderState['step'];
+  allowedActions: string[];
+  card: { certificateSerial: string; pinTriesLeft: number; locked: boolean } | null;
+  method: string | null;
+  notice: Outcome | null;
+  failure: Outcome | null;
+  result: CardConfirmation | null;
+}
+
+export function viewOf(reader: Reader): ReaderView {
+  const { settings, state } = reader;
+  return {
+    id: reader.id,
+    institutionCode: reader.institutionCode,
+    model: { id: settings.model.id, maker: settings.model.maker, model: settings.model.model },
+    faceThreshold: settings.faceThreshold,
+    consentScreens: consentScreensShown(settings),
+    step: state.step,
+    allowedActions: allowedEvents(settings, state).filter((e) => !INTERNAL_EVENTS.has(e)),
+    card: state.card
+      ? {
+          certificateSerial: state.card.certificateSerial,
+          pinTriesLeft: Math.max(MAX_PIN_ATTEMPTS - state.card.failedPinAttempts, 0),
+          locked: state.card.locked,
+        }
+      : null,
+    method: state.method,
+    notice: state.notice,
+    failure: state.failure,
+    result: state.result,
+  };
+}
+
+// Answers from eligibility-api are events of the machine, not actions a person takes.
+const INTERNAL_EVENTS = new Set([
+  'confirmation-succeeded',
+  'confirmation-failed',
+  'registration-succeeded',
+  'registration-failed',
+]);
