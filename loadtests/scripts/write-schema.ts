@@ -2,4 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { LoadProfile, PROFILES_DIR } from '../src/profile.js';
 
-await writeFile(new URL('profile.schema.json', PROFILES_DIR), `${JSON.stringify(LoadProfile, null, 2)}\n`);
+await writeFile(
+  new URL('profile.schema.json', PROFILES_DIR),
+  `${JSON.stringify(LoadProfile, null, 2)}\n`,
+);

@@ -35,7 +35,8 @@ export const PATHS = {
   cardConfirmations: '/v1/card-confirmations',
   bulkInquiries: '/v1/bulk-inquiries',
   drug: (consentId: string) => `/v1/consents/${encodeURIComponent(consentId)}/drug-information`,
-  checkup: (consentId: string) => `/v1/consents/${encodeURIComponent(consentId)}/checkup-information`,
+  checkup: (consentId: string) =>
+    `/v1/consents/${encodeURIComponent(consentId)}/checkup-information`,
 } as const;
 
 /** A small seeded generator (mulberry32): the same seed picks the same requests. */
@@ -70,10 +71,14 @@ export function restErrorType(result: HttpResult): string | null {
 /** Spec answers put errors inside a 200: SegmentOfResult 9, or no qualification found. */
 export function specErrorType(result: HttpResult): string | null {
   if (result.status !== 200) return restErrorType(result);
-  const msg = (parseJson(result.body) as { XmlMsg?: { MessageHeader?: Record<string, string>; MessageBody?: Record<string, unknown> } })
-    ?.XmlMsg;
+  const msg = (
+    parseJson(result.body) as {
+      XmlMsg?: { MessageHeader?: Record<string, string>; MessageBody?: Record<string, unknown> };
+    }
+  )?.XmlMsg;
   if (!msg?.MessageHeader) return 'malformed_response';
-  if (msg.MessageHeader.SegmentOfResult === '9') return `oqs_${msg.MessageHeader.ErrorCode ?? 'error'}`;
+  if (msg.MessageHeader.SegmentOfResult === '9')
+    return `oqs_${msg.MessageHeader.ErrorCode ?? 'error'}`;
   // A load test whose fixtures do not match the stack measures the wrong path: count it.
   if (msg.MessageBody?.QualificationValidity === '4') return 'qualification_not_found';
   return null;
@@ -129,17 +134,26 @@ export class EligibilityClient {
       method: 'POST',
       path: PATHS.specAuth,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ clientId: credential.clientId, clientSecret: credential.clientSecret }),
+      body: JSON.stringify({
+        clientId: credential.clientId,
+        clientSecret: credential.clientSecret,
+      }),
     });
-    const idToken = (parseJson(result.body) as { result?: { idToken?: unknown } } | undefined)?.result?.idToken;
+    const idToken = (parseJson(result.body) as { result?: { idToken?: unknown } } | undefined)
+      ?.result?.idToken;
     if (result.status !== 200 || typeof idToken !== 'string') {
-      throw new Error(`login failed for institution ${credential.institutionCode}: HTTP ${result.status}`);
+      throw new Error(
+        `login failed for institution ${credential.institutionCode}: HTTP ${result.status}`,
+      );
     }
     this.tokens.set(institution, idToken);
   }
 
   private restHeaders(institution: number): Record<string, string> {
-    return { 'content-type': 'application/json', authorization: `Bearer ${this.tokens.get(institution) ?? ''}` };
+    return {
+      'content-type': 'application/json',
+      authorization: `Bearer ${this.tokens.get(institution) ?? ''}`,
+    };
   }
 
   private pick<T>(items: readonly T[]): [T, number] {
@@ -179,7 +193,10 @@ export class EligibilityClient {
       request: {
         method: 'POST',
         path: PATHS.specSearch,
-        headers: { 'content-type': 'application/json', authorization: this.tokens.get(institution) ?? '' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: this.tokens.get(institution) ?? '',
+        },
         body: JSON.stringify({
           XmlMsg: {
             MessageHeader: {
@@ -210,8 +227,10 @@ export class EligibilityClient {
       },
       classify: (result) => {
         const error = restErrorType(result);
-        const consentId = (parseJson(result.body) as { consentId?: unknown } | undefined)?.consentId;
-        if (error === null && typeof consentId === 'string') this.rememberConsent(institution, consentId);
+        const consentId = (parseJson(result.body) as { consentId?: unknown } | undefined)
+          ?.consentId;
+        if (error === null && typeof consentId === 'string')
+          this.rememberConsent(institution, consentId);
         return error;
       },
     };
@@ -255,7 +274,10 @@ export class EligibilityClient {
     const owner = consents?.length ? institution : [...this.consents.keys()][0];
     const list = owner === undefined ? undefined : this.consents.get(owner);
     const consentId = list?.length ? list[Math.floor(this.random() * list.length)]! : 'none';
-    const headers = { ...this.restHeaders(owner ?? institution), 'x-practitioner-role': 'pharmacist' };
+    const headers = {
+      ...this.restHeaders(owner ?? institution),
+      'x-practitioner-role': 'pharmacist',
+    };
     return {
       route,
       request: {

@@ -7,32 +7,30 @@ import { Value } from '@sinclair/typebox/value';
  * card certificate serials. Never a My Number: `assertNoMyNumber` rejects any file or request that
  * carries a 12-digit number or a field named like one.
  */
-export const LoadFixtures = Type.Object(
-  {
-    seed: Type.Integer(),
-    /** YYYY-MM-DD the confirmations ask about (the stack's --as-of, or today). */
-    confirmationDate: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
-    institutions: Type.Array(
-      Type.Object({
-        institutionCode: Type.String({ pattern: '^\\d{10}$' }),
-        clientId: Type.String({ minLength: 1 }),
-        clientSecret: Type.String({ minLength: 1 }),
-      }),
-      { minItems: 1 },
-    ),
-    insured: Type.Array(
-      Type.Object({
-        insurerNumber: Type.String({ pattern: '^\\d{6}$|^\\d{8}$' }),
-        insuredCardSymbol: Type.Optional(Type.String()),
-        insuredIdentificationNumber: Type.String({ minLength: 1 }),
-        insuredBranchNumber: Type.Optional(Type.String()),
-        birthDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
-      }),
-      { minItems: 1 },
-    ),
-    cards: Type.Array(Type.Object({ certificateSerial: Type.String({ minLength: 1 }) })),
-  },
-);
+export const LoadFixtures = Type.Object({
+  seed: Type.Integer(),
+  /** YYYY-MM-DD the confirmations ask about (the stack's --as-of, or today). */
+  confirmationDate: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+  institutions: Type.Array(
+    Type.Object({
+      institutionCode: Type.String({ pattern: '^\\d{10}$' }),
+      clientId: Type.String({ minLength: 1 }),
+      clientSecret: Type.String({ minLength: 1 }),
+    }),
+    { minItems: 1 },
+  ),
+  insured: Type.Array(
+    Type.Object({
+      insurerNumber: Type.String({ pattern: '^\\d{6}$|^\\d{8}$' }),
+      insuredCardSymbol: Type.Optional(Type.String()),
+      insuredIdentificationNumber: Type.String({ minLength: 1 }),
+      insuredBranchNumber: Type.Optional(Type.String()),
+      birthDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+    }),
+    { minItems: 1 },
+  ),
+  cards: Type.Array(Type.Object({ certificateSerial: Type.String({ minLength: 1 }) })),
+});
 export type LoadFixtures = Static<typeof LoadFixtures>;
 
 export class FixtureError extends Error {
@@ -54,14 +52,20 @@ export function assertNoMyNumber(value: unknown, where: string): void {
   const visit = (node: unknown, path: string): void => {
     if (typeof node === 'string') {
       if (TWELVE_DIGITS.test(node)) {
-        throw new FixtureError('MY_NUMBER_IN_LOAD_TEST', `${where}: ${path || '(value)'} holds a 12-digit number`);
+        throw new FixtureError(
+          'MY_NUMBER_IN_LOAD_TEST',
+          `${where}: ${path || '(value)'} holds a 12-digit number`,
+        );
       }
     } else if (Array.isArray(node)) {
       node.forEach((item, i) => visit(item, `${path}[${i}]`));
     } else if (node && typeof node === 'object') {
       for (const [key, child] of Object.entries(node)) {
         if (MY_NUMBER_FIELD.test(key)) {
-          throw new FixtureError('MY_NUMBER_IN_LOAD_TEST', `${where}: field ${path}.${key} is a My Number field`);
+          throw new FixtureError(
+            'MY_NUMBER_IN_LOAD_TEST',
+            `${where}: field ${path}.${key} is a My Number field`,
+          );
         }
         visit(child, path ? `${path}.${key}` : key);
       }

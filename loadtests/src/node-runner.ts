@@ -1,10 +1,29 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { EligibilityClient, seededRandom, type HttpRequest, type HttpResult, type Send } from './eligibility-client.js';
+import {
+  EligibilityClient,
+  seededRandom,
+  type HttpRequest,
+  type HttpResult,
+  type Send,
+} from './eligibility-client.js';
 import type { LoadFixtures } from './fixtures.js';
 import { assertNoMyNumber } from './fixtures.js';
-import { deriveRequestMix, planStages, ROUTES, type LoadProfile, type PlannedStage, type Route } from './profile.js';
-import { latencyStats, summarise, type IterationRecord, type LoadSummary, type ResourceSample } from './summary.js';
+import {
+  deriveRequestMix,
+  planStages,
+  ROUTES,
+  type LoadProfile,
+  type PlannedStage,
+  type Route,
+} from './profile.js';
+import {
+  latencyStats,
+  summarise,
+  type IterationRecord,
+  type LoadSummary,
+  type ResourceSample,
+} from './summary.js';
 
 /**
  * The open-model Node runner: arrivals are scheduled at fixed times from the profile's stages
@@ -42,14 +61,20 @@ export function* arrivalTimes(stages: readonly PlannedStage[]): Generator<number
     const a = (r1 - r0) / (2 * d);
     for (let k = Math.ceil(cumulative - 1e-9); k < cumulative + inStage - 1e-9; k++) {
       const x = k - cumulative;
-      const t = Math.abs(a) < 1e-12 ? x / r0 : (-r0 + Math.sqrt(Math.max(0, r0 * r0 + 4 * a * x))) / (2 * a);
+      const t =
+        Math.abs(a) < 1e-12
+          ? x / r0
+          : (-r0 + Math.sqrt(Math.max(0, r0 * r0 + 4 * a * x))) / (2 * a);
       yield stage.startS + Math.min(d, Math.max(0, t));
     }
     cumulative += inStage;
   }
 }
 
-export function undiciSend(target: string, options: { connections: number; timeoutMs: number }): { send: Send; close(): Promise<void> } {
+export function undiciSend(
+  target: string,
+  options: { connections: number; timeoutMs: number },
+): { send: Send; close(): Promise<void> } {
   const origin = assertLoopback(target).origin;
   const pool = new Pool(origin, {
     connections: options.connections,
@@ -74,7 +99,12 @@ export function undiciSend(target: string, options: { connections: number; timeo
 /** A stable name for a transport failure. */
 export function transportErrorType(error: unknown): string {
   const e = error as { name?: string; code?: string };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT') {
+  if (
+    e?.name === 'TimeoutError' ||
+    e?.name === 'AbortError' ||
+    e?.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    e?.code === 'UND_ERR_BODY_TIMEOUT'
+  ) {
     return 'timeout';
   }
   return e?.code ?? e?.name ?? 'transport_error';
@@ -113,10 +143,12 @@ export async function runProfile(options: RunOptions): Promise<RunResult> {
   assertNoMyNumber(fixtures, 'fixtures');
   const durationScale = options.durationScale ?? 1;
   const plannedStages = planStages(profile, durationScale);
-  const transport = options.send ? { send: options.send, close: async () => {} } : undiciSend(options.target, {
-    connections: options.connections ?? 128,
-    timeoutMs: profile.requestTimeoutMs,
-  });
+  const transport = options.send
+    ? { send: options.send, close: async () => {} }
+    : undiciSend(options.target, {
+        connections: options.connections ?? 128,
+        timeoutMs: profile.requestTimeoutMs,
+      });
   const send: Send = async (request) => {
     options.onRequest?.(request);
     return transport.send(request);
@@ -129,7 +161,9 @@ export async function runProfile(options: RunOptions): Promise<RunResult> {
       confirmationDate: options.confirmationDate,
     });
     const prepared = await client.prepare();
-    log(`prepared: ${prepared.loggedIn} institutions logged in, ${prepared.cardsRegistered} cards registered, ${prepared.consents} consents`);
+    log(
+      `prepared: ${prepared.loggedIn} institutions logged in, ${prepared.cardsRegistered} cards registered, ${prepared.consents} consents`,
+    );
     const notes = [
       `${prepared.loggedIn} institutions logged in before the run; ${prepared.cardsRegistered}/${fixtures.cards.length} cards registered; ${prepared.consents} consents for views`,
     ];
@@ -141,7 +175,15 @@ export async function runProfile(options: RunOptions): Promise<RunResult> {
       const warmRate = Math.max(1, first.fromRate);
       log(`warm-up: ${profile.warmupS * durationScale}s at ${warmRate.toFixed(1)}/s`);
       await drive({
-        stages: [{ name: 'warm-up', startS: 0, durationS: profile.warmupS * durationScale, fromRate: warmRate, toRate: warmRate }],
+        stages: [
+          {
+            name: 'warm-up',
+            startS: 0,
+            durationS: profile.warmupS * durationScale,
+            fromRate: warmRate,
+            toRate: warmRate,
+          },
+        ],
         client,
         pickRoute,
         profile,
@@ -149,7 +191,9 @@ export async function runProfile(options: RunOptions): Promise<RunResult> {
       });
     }
     const startedAt = new Date().toISOString();
-    log(`run: ${plannedStages.map((s) => `${s.name} ${s.durationS}s → ${s.toRate.toFixed(1)}/s`).join(', ')}`);
+    log(
+      `run: ${plannedStages.map((s) => `${s.name} ${s.durationS}s → ${s.toRate.toFixed(1)}/s`).join(', ')}`,
+    );
     const resources: ResourceSample[] = [];
     const run = await drive({
       stages: plannedStages,
@@ -194,7 +238,11 @@ function routePicker(mix: Record<Route, number>, random: () => number): () => Ro
 }
 
 /** Breakpoint runs: the last complete 5-second window breaks a threshold → stop. */
-function thresholdBreak(profile: LoadProfile, records: IterationRecord[], tS: number): string | undefined {
+function thresholdBreak(
+  profile: LoadProfile,
+  records: IterationRecord[],
+  tS: number,
+): string | undefined {
   if (tS < 10) return undefined;
   const from = tS - 10;
   const to = tS - 5;

@@ -1,11 +1,29 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { deriveNationalPeak, deriveRequestMix, loadProfile, parseProfile, planStages, PROFILES_DIR, ProfileError, ROUTES } from './profile.js';
+import {
+  deriveNationalPeak,
+  deriveRequestMix,
+  loadProfile,
+  parseProfile,
+  planStages,
+  PROFILES_DIR,
+  ProfileError,
+  ROUTES,
+} from './profile.js';
 
 describe('profiles', () => {
   it('every committed profile validates, and the required ones exist', async () => {
-    const names = (await readdir(PROFILES_DIR)).filter((f) => f.endsWith('.json') && !f.includes('schema'));
-    expect(names.sort()).toEqual(['breakpoint.json', 'national-peak.json', 'smoke.json', 'soak.json', 'spike.json', 'stress.json']);
+    const names = (await readdir(PROFILES_DIR)).filter(
+      (f) => f.endsWith('.json') && !f.includes('schema'),
+    );
+    expect(names.sort()).toEqual([
+      'breakpoint.json',
+      'national-peak.json',
+      'smoke.json',
+      'soak.json',
+      'spike.json',
+      'stress.json',
+    ]);
     for (const name of names) {
       const { profile } = await loadProfile(name.replace('.json', ''));
       expect(profile.name).toBe(name.replace('.json', ''));
@@ -22,7 +40,9 @@ describe('profiles', () => {
     expect(byLabel['peak minute']).toBeCloseTo(1245.9, 0);
     expect(designRate).toBe(2000);
     // A planner's change shows through: half the monthly volume halves the rate.
-    expect(deriveNationalPeak({ ...profile.national, monthlyConfirmations: 137_300_000 }).designRate).toBe(1000);
+    expect(
+      deriveNationalPeak({ ...profile.national, monthlyConfirmations: 137_300_000 }).designRate,
+    ).toBe(1000);
   });
 
   it('stress is three times national peak; smoke is small enough for CI', async () => {
@@ -37,7 +57,10 @@ describe('profiles', () => {
     const { profile } = await loadProfile('national-peak');
     const mix = deriveRequestMix(profile.workload);
     expect(ROUTES.reduce((s, r) => s + mix[r], 0)).toBeCloseTo(1, 10);
-    expect(mix['card-confirmation'] / mix['insurance-card-confirmation']).toBeCloseTo(0.37 / 0.505, 6);
+    expect(mix['card-confirmation'] / mix['insurance-card-confirmation']).toBeCloseTo(
+      0.37 / 0.505,
+      6,
+    );
     // bulk requests carry 10 checks each: 0.125 of checks → 0.0125 requests per confirmation
     expect(mix['bulk-inquiry'] / mix['card-confirmation']).toBeCloseTo(0.0125 / 0.37, 6);
     expect(mix['drug-view'] + mix['checkup-view']).toBeGreaterThan(0);
@@ -45,7 +68,11 @@ describe('profiles', () => {
 
   it('rejects a bad profile with the field and a reason', async () => {
     const { profile } = await loadProfile('smoke');
-    const bad = { ...profile, stages: [{ name: 'x', durationS: -1, targetPeakMultiple: 1 }], extra: 1 };
+    const bad = {
+      ...profile,
+      stages: [{ name: 'x', durationS: -1, targetPeakMultiple: 1 }],
+      extra: 1,
+    };
     try {
       parseProfile(bad, 'bad.json');
       expect.unreachable();
@@ -60,7 +87,9 @@ describe('profiles', () => {
 
   it('the committed JSON schema is the TypeBox schema', async () => {
     const { LoadProfile } = await import('./profile.js');
-    const committed = JSON.parse(await readFile(new URL('profile.schema.json', PROFILES_DIR), 'utf8'));
+    const committed = JSON.parse(
+      await readFile(new URL('profile.schema.json', PROFILES_DIR), 'utf8'),
+    );
     expect(committed).toEqual(JSON.parse(JSON.stringify(LoadProfile)));
   });
 });

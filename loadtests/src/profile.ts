@@ -22,7 +22,10 @@ export const NationalModel = Type.Object(
     roundTo: Type.Integer({ minimum: 1, description: 'design rate rounded to this step' }),
     /** Growth scenarios for the capacity model: the design rate times each factor. */
     growthScenarios: Type.Array(
-      Type.Object({ name: Type.String({ minLength: 1 }), factor: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false }),
+      Type.Object(
+        { name: Type.String({ minLength: 1 }), factor: Type.Number({ exclusiveMinimum: 0 }) },
+        { additionalProperties: false },
+      ),
       { minItems: 1 },
     ),
   },
@@ -126,7 +129,9 @@ export function parseProfile(value: unknown, file = '<profile>'): LoadProfile {
 export const PROFILES_DIR = new URL('../profiles/', import.meta.url);
 
 /** Reads a profile by name (from loadtests/profiles) or by path to a JSON file. */
-export async function loadProfile(nameOrPath: string): Promise<{ profile: LoadProfile; file: string }> {
+export async function loadProfile(
+  nameOrPath: string,
+): Promise<{ profile: LoadProfile; file: string }> {
   const file = /[/\\]|\.json$/.test(nameOrPath)
     ? nameOrPath
     : new URL(`${nameOrPath}.json`, PROFILES_DIR).pathname;
@@ -145,85 +150,12 @@ export async function loadProfile(nameOrPath: string): Promise<{ profile: LoadPr
   return { profile: parseProfile(json, file), file };
 }
 
-export interface DerivationStep {
-  label: string;
-  factor: string;
-  value: number;
-  unit: string;
-}
-
-/** The national peak derivation, step by step, ending in the design rate (requests/s). */
-export function deriveNationalPeak(model: NationalModel): {
-  steps: DerivationStep[];
-  derivedRate: number;
-  designRate: number;
-} {
-  const steps: DerivationStep[] = [];
-  const perDay = model.monthlyConfirmations / model.weekdayEquivalents;
-  steps.push({ label: 'per weekday-equivalent', factor: `÷ ${model.weekdayEquivalents}`, value: perDay, unit: '/day' });
-  const peakHour = (perDay * model.peakHourShare) / 3600;
-  steps.push({ label: 'peak hour (9–10 am)', factor: `× ${model.peakHourShare} ÷ 3600`, value: peakHour, unit: '/s' });
-  const monday = peakHour * model.mondayAfterHolidayFactor;
-  steps.push({ label: 'Monday after a holiday', factor: `× ${model.mondayAfterHolidayFactor}`, value: monday, unit: '/s' });
-  const monthStart = monday * model.monthStartFactor;
-  steps.push({ label: 'month start', factor: `× ${model.monthStartFactor}`, value: monthStart, unit: '/s' });
-  const minute = monthStart * model.peakMinuteFactor;
-  steps.push({ label: 'peak minute', factor: `× ${model.peakMinuteFactor}`, value: minute, unit: '/s' });
-  const views = minute * (1 + model.informationViewAllowance);
-  steps.push({ label: 'drug/checkup views', factor: `× (1 + ${model.informationViewAllowance})`, value: views, unit: '/s' });
-  const growth = views * (1 + model.growthAllowance);
-  steps.push({ label: 'growth allowance', factor: `× (1 + ${model.growthAllowance})`, value: growth, unit: '/s' });
-  const designRate = Math.round(growth / model.roundTo) * model.roundTo;
-  steps.push({ label: 'design national peak', factor: `rounded to ${model.roundTo}`, value: designRate, unit: '/s' });
-  return { steps, derivedRate: growth, designRate };
-}
-
-export const ROUTES = [
-  'insurance-card-confirmation',
-  'card-confirmation',
-  'bulk-inquiry',
-  'drug-view',
-  'checkup-view',
-] as const;
-export type Route = (typeof ROUTES)[number];
-
-/**
- * Request weights from national shares. Per confirmation: the card share goes to card
- * confirmations, the bulk share arrives in bulk requests of `bulkItemsPerRequest`, the rest are
- * single insurance-card confirmations; views come on top. Weights are normalised to sum to 1.
- */
-export function deriveRequestMix(workload: WorkloadModel): Record<Route, number> {
-  const single = Math.max(0, 1 - workload.cardShare - workload.bulkShare);
-  const raw: Record<Route, number> = {
-    'insurance-card-confirmation': single,
-    'card-confirmation': workload.cardShare,
-    'bulk-inquiry': workload.bulkShare / workload.bulkItemsPerRequest,
-    'drug-view': workload.viewsPerConfirmation * workload.drugViewShare,
-    'checkup-view': workload.viewsPerConfirmation * (1 - workload.drugViewShare),
-  };
-  const total = ROUTES.reduce((sum, r) => sum + raw[r], 0);
-  return Object.fromEntries(ROUTES.map((r) => [r, total > 0 ? raw[r] / total : 0])) as Record<Route, number>;
-}
-
-export interface PlannedStage {
-  name: string;
-  startS: number;
-  durationS: number;
-  fromRate: number;
-  toRate: number;
-}
-
-/** Stages in absolute requests/s after the rate and duration scales. */
-export function planStages(profile: LoadProfile, durationScale = 1): PlannedStage[] {
-  const { designRate } = deriveNationalPeak(profile.national);
-  const rate = (multiple: number) => multiple * designRate * profile.rateScale;
-  let from = rate(profile.startPeakMultiple);
-  let startS = 0;
-  return profile.stages.map((stage) => {
-    const durationS = stage.durationS * durationScale;
-    const planned = { name: stage.name, startS, durationS, fromRate: from, toRate: rate(stage.targetPeakMultiple) };
-    from = planned.toRate;
-    startS += durationS;
-    return planned;
-  });
-}
+export {
+  deriveNationalPeak,
+  deriveRequestMix,
+  planStages,
+  ROUTES,
+  type DerivationStep,
+  type PlannedStage,
+  type Route,
+} from './plan.js';

@@ -1,11 +1,13 @@
-import type { LoadProfile, PlannedStage, Route, Thresholds } from './profile.js';
+import { evaluateThresholds, SUMMARY_FORMAT, type ThresholdResult } from './plan.js';
+import type { LoadProfile, PlannedStage, Route } from './profile.js';
+
+export { evaluateThresholds, SUMMARY_FORMAT, type ThresholdResult };
 
 /**
  * The normalised summary both runners write (`summary.json`) and the report reads. The k6 script
  * writes the same shape from `handleSummary` (without the timeline, which k6 keeps in its own
  * output).
  */
-export const SUMMARY_FORMAT = 'shikaku-loadtest/1';
 
 export interface LatencyStats {
   count: number;
@@ -53,13 +55,6 @@ export interface TimelinePoint {
   routes: Partial<Record<Route, LatencyStats>>;
 }
 
-export interface ThresholdResult {
-  name: string;
-  limit: number;
-  actual: number;
-  pass: boolean;
-}
-
 export interface ResourceSample {
   t: number;
   /** The system under test (the stack's process), when it runs on this machine. */
@@ -97,7 +92,14 @@ export interface LoadSummary {
   windowS: number;
   plannedStages: PlannedStage[];
   stages: StageResult[];
-  totals: { scheduled: number; sent: number; completed: number; ok: number; errors: number; dropped: number };
+  totals: {
+    scheduled: number;
+    sent: number;
+    completed: number;
+    ok: number;
+    errors: number;
+    dropped: number;
+  };
   routes: Partial<Record<Route, RouteStats>>;
   timeline: TimelinePoint[];
   errors: Record<string, number>;
@@ -130,7 +132,8 @@ const EMPTY: LatencyStats = { count: 0, p50: 0, p95: 0, p99: 0, max: 0, mean: 0 
 export function latencyStats(samples: number[]): LatencyStats {
   if (samples.length === 0) return { ...EMPTY };
   const sorted = Float64Array.from(samples).sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
   let sum = 0;
   for (const v of sorted) sum += v;
   const round = (v: number) => Math.round(v * 100) / 100;
@@ -146,17 +149,6 @@ export function latencyStats(samples: number[]): LatencyStats {
 
 const latencyOf = (r: IterationRecord) => ((r.doneS ?? 0) - r.scheduledS) * 1000;
 const completed = (r: IterationRecord) => !r.dropped && r.doneS !== undefined;
-
-export function evaluateThresholds(
-  thresholds: Thresholds,
-  measured: { p99: number; errorRate: number; droppedRate: number },
-): ThresholdResult[] {
-  return [
-    { name: 'p99 latency (ms)', limit: thresholds.p99LatencyMs, actual: measured.p99, pass: measured.p99 <= thresholds.p99LatencyMs },
-    { name: 'error rate', limit: thresholds.errorRate, actual: measured.errorRate, pass: measured.errorRate <= thresholds.errorRate },
-    { name: 'dropped iterations rate', limit: thresholds.droppedRate, actual: measured.droppedRate, pass: measured.droppedRate <= thresholds.droppedRate },
-  ];
-}
 
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
 
@@ -219,13 +211,19 @@ export function summarise(input: {
     const finished = inWindow.filter(completed);
     const routesInWindow: TimelinePoint['routes'] = {};
     for (const route of new Set(finished.map((r) => r.route))) {
-      routesInWindow[route] = latencyStats(finished.filter((r) => r.route === route).map(latencyOf));
+      routesInWindow[route] = latencyStats(
+        finished.filter((r) => r.route === route).map(latencyOf),
+      );
     }
     timeline.push({
       t,
       offeredRate: round4(inWindow.length / windowS),
-      achievedRate: round4(ok.filter((r) => r.doneS! >= t && r.doneS! < t + windowS).length / windowS),
-      errorRate: finished.length ? round4(finished.filter((r) => r.error !== null).length / finished.length) : 0,
+      achievedRate: round4(
+        ok.filter((r) => r.doneS! >= t && r.doneS! < t + windowS).length / windowS,
+      ),
+      errorRate: finished.length
+        ? round4(finished.filter((r) => r.error !== null).length / finished.length)
+        : 0,
       dropped: inWindow.filter((r) => r.dropped).length,
       all: latencyStats(finished.map(latencyOf)),
       routes: routesInWindow,

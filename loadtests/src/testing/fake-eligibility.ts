@@ -30,7 +30,9 @@ export async function startFakeEligibility(fixtures: LoadFixtures): Promise<Fake
   const registered = new Set<string>();
   let consentCount = 0;
   let searchCount = 0;
-  const known = new Set(fixtures.insured.map((p) => `${p.insurerNumber}/${p.insuredIdentificationNumber}`));
+  const known = new Set(
+    fixtures.insured.map((p) => `${p.insurerNumber}/${p.insuredIdentificationNumber}`),
+  );
   const fake: FakeEligibility = {
     url: '',
     requests: [],
@@ -41,7 +43,12 @@ export async function startFakeEligibility(fixtures: LoadFixtures): Promise<Fake
   const server: Server = createServer(async (req, res) => {
     const body = await read(req);
     const path = req.url ?? '/';
-    fake.requests.push({ method: req.method ?? 'GET', path, headers: req.headers as Record<string, string>, body });
+    fake.requests.push({
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers as Record<string, string>,
+      body,
+    });
     if (fake.delayMs) await new Promise((done) => setTimeout(done, fake.delayMs));
     const json = (status: number, value: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -50,40 +57,70 @@ export async function startFakeEligibility(fixtures: LoadFixtures): Promise<Fake
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : auth;
     if (path === '/oqs-api-pro/MSA12020/ILI12020SV01/auth') {
-      const { clientId, clientSecret } = JSON.parse(body) as { clientId: string; clientSecret: string };
-      const institution = fixtures.institutions.find((i) => i.clientId === clientId && i.clientSecret === clientSecret);
+      const { clientId, clientSecret } = JSON.parse(body) as {
+        clientId: string;
+        clientSecret: string;
+      };
+      const institution = fixtures.institutions.find(
+        (i) => i.clientId === clientId && i.clientSecret === clientSecret,
+      );
       if (!institution) return json(401, { status: '1', msg: 'bad credentials', result: null });
       const idToken = `tok-${clientId}`;
       tokens.set(idToken, institution.institutionCode);
-      return json(200, { status: '0', msg: '', result: { accessToken: idToken, refreshToken: 'r', idToken, linkSysCharCd: '0' } });
+      return json(200, {
+        status: '0',
+        msg: '',
+        result: { accessToken: idToken, refreshToken: 'r', idToken, linkSysCharCd: '0' },
+      });
     }
     if (!tokens.has(token)) return json(401, { code: 'UNAUTHENTICATED', message: 'no token' });
     if (path === '/oqs-api-pro/MSA01030/ILI01030SV01/search') {
       searchCount++;
-      const info = (JSON.parse(body) as { XmlMsg: { MessageBody: { QualificationConfirmSearchInfo: Record<string, string> } } }).XmlMsg
-        .MessageBody.QualificationConfirmSearchInfo;
-      if (fake.failShare > 0 && searchCount % Math.round(1 / fake.failShare) === 0) return json(503, { code: 'UPSTREAM_UNAVAILABLE', message: 'x' });
+      const info = (
+        JSON.parse(body) as {
+          XmlMsg: { MessageBody: { QualificationConfirmSearchInfo: Record<string, string> } };
+        }
+      ).XmlMsg.MessageBody.QualificationConfirmSearchInfo;
+      if (fake.failShare > 0 && searchCount % Math.round(1 / fake.failShare) === 0)
+        return json(503, { code: 'UPSTREAM_UNAVAILABLE', message: 'x' });
       const found = known.has(`${info.InsurerNumber}/${info.InsuredIdentificationNumber}`);
       return json(200, {
         XmlMsg: {
-          MessageHeader: { SegmentOfResult: '1', ReferenceClassification: '2', CharacterCodeIdentifier: '0' },
-          MessageBody: { ProcessingResultStatus: '1', QualificationValidity: found ? '1' : '4', ResultList: {} },
+          MessageHeader: {
+            SegmentOfResult: '1',
+            ReferenceClassification: '2',
+            CharacterCodeIdentifier: '0',
+          },
+          MessageBody: {
+            ProcessingResultStatus: '1',
+            QualificationValidity: found ? '1' : '4',
+            ResultList: {},
+          },
         },
       });
     }
     if (path === '/v1/card-registrations') {
       const { certificateSerial } = JSON.parse(body) as { certificateSerial: string };
-      if (registered.has(certificateSerial)) return json(409, { code: 'ALREADY_REGISTERED', message: 'x' });
+      if (registered.has(certificateSerial))
+        return json(409, { code: 'ALREADY_REGISTERED', message: 'x' });
       registered.add(certificateSerial);
       return json(201, { registered: true });
     }
     if (path === '/v1/card-confirmations') {
       const { certificateSerial } = JSON.parse(body) as { certificateSerial: string };
-      if (!registered.has(certificateSerial)) return json(404, { code: 'CARD_NOT_REGISTERED', message: 'x' });
-      return json(200, { confirmationId: 'c', qualificationValidity: '1', consentId: `consent-${++consentCount}`, results: [] });
+      if (!registered.has(certificateSerial))
+        return json(404, { code: 'CARD_NOT_REGISTERED', message: 'x' });
+      return json(200, {
+        confirmationId: 'c',
+        qualificationValidity: '1',
+        consentId: `consent-${++consentCount}`,
+        results: [],
+      });
     }
-    if (path === '/v1/bulk-inquiries') return json(202, { receptionNumber: 'R1', status: 'accepted' });
-    if (/^\/v1\/consents\/consent-\d+\/(drug|checkup)-information$/.test(path)) return json(200, { items: [] });
+    if (path === '/v1/bulk-inquiries')
+      return json(202, { receptionNumber: 'R1', status: 'accepted' });
+    if (/^\/v1\/consents\/consent-\d+\/(drug|checkup)-information$/.test(path))
+      return json(200, { items: [] });
     return json(404, { code: 'NOT_FOUND', message: path });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -108,6 +145,8 @@ export function sampleFixtures(n = 50): LoadFixtures {
       insuredBranchNumber: '00',
       birthDate: `19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
     })),
-    cards: Array.from({ length: 10 }, (_, i) => ({ certificateSerial: `CERT${String(i).padStart(6, '0')}` })),
+    cards: Array.from({ length: 10 }, (_, i) => ({
+      certificateSerial: `CERT${String(i).padStart(6, '0')}`,
+    })),
   };
 }

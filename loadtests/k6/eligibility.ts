@@ -1,0 +1,388 @@
+// The eligibility path under an open-model load, for users who have k6 (≥ 0.57 runs TypeScript):
+//   k6 run -e PROFILE=loadtests/profiles/smoke.json -e FIXTURES=fixtures.json \
+//          -e TARGET=http://127.0.0.1:7302 -e SUMMARY=summary.json loadtests/k6/eligibility.ts
+// It reads the same profile and fixtures as the Node runner, shares its arithmetic (../src/plan.ts)
+// and writes the same normalised summary from handleSummary. It imports nothing from node_modules.
+import { check } from 'k6';
+import { SharedArray } from 'k6/data';
+import http from 'k6/http';
+import { Counter } from 'k6/metrics';
+import type { Options } from 'k6/options';
+import {
+  deriveRequestMix,
+  evaluateThresholds,
+  planStages,
+  ROUTES,
+  SUMMARY_FORMAT,
+  type NationalFigures,
+  type Route,
+  type ThresholdLimits,
+  type WorkloadShares,
+} from '../src/plan.ts';
+
+interface Profile {
+  name: string;
+  description: string;
+  national: NationalFigures & { growthScenarios: Array<{ name: string; factor: number }> };
+  workload: WorkloadShares;
+  rateScale: number;
+  startPeakMultiple: number;
+  stages: Array<{ name: string; durationS: number; targetPeakMultiple: number }>;
+  warmupS: number;
+  maxInFlight: number;
+  requestTimeoutMs: number;
+  thresholds: ThresholdLimits;
+  stopOnThresholdBreak: boolean;
+}
+
+interface Insured {
+  insurerNumber: string;
+  insuredCardSymbol?: string;
+  insuredIdentificationNumber: string;
+  insuredBranchNumber?: string;
+  birthDate: string;
+}
+
+interface Institution {
+  institutionCode: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+const TARGET = __ENV.TARGET ?? 'http://127.0.0.1:7302';
+if (!/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(TARGET)) {
+  throw new Error(`load tests send traffic only to loopback (127.0.0.1), not ${TARGET}`);
+}
+const profile: Profile = JSON.parse(open(__ENV.PROFILE ?? '../profiles/smoke.json'));
+const durationScale = Number(__ENV.DURATION_SCALE ?? '1');
+const fixtureFile = __ENV.FIXTURES ?? 'fixtures.json';
+const insured = new SharedArray<Insured>('insured', () => JSON.parse(open(fixtureFile)).insured);
+const institutions = new SharedArray<Institution>(
+  'institutions',
+  () => JSON.parse(open(fixtureFile)).institutions,
+);
+const cards = new SharedArray<{ certificateSerial: string }>(
+  'cards',
+  () => JSON.parse(open(fixtureFile)).cards,
+);
+const confirmationDate: string =
+  __ENV.CONFIRMATION_DATE ?? JSON.parse(open(fixtureFile)).confirmationDate ?? '2025-10-06';
+
+const planned = planStages(profile, durationScale);
+const mix = deriveRequestMix(profile.workload);
+const errors = new Counter('shikaku_errors');
+const ERROR_TYPES = [
+  'http_4xx',
+  'http_5xx',
+  'transport',
+  'oqs_error',
+  'qualification_not_found',
+] as const;
+
+// Rates per minute keep fractional rates (smoke runs 5–10/s) exact in k6's integer targets.
+const perMinute = (rate: number) => Math.max(0, Math.round(rate * 60));
+const main = 'main';
+const thresholdsFor = (filter: string) => ({
+  [`http_req_duration{${filter}}`]: [`p(99)<=${profile.thresholds.p99LatencyMs}`],
+  [`http_reqs{${filter}}`]: ['count>=0'],
+});
+
+export const options: Options = {
+  discardResponseBodies: false,
+  summaryTrendStats: ['avg', 'med', 'p(95)', 'p(99)', 'max', 'count'],
+  scenarios: {
+    ...(profile.warmupS > 0
+      ? {
+          warmup: {
+            executor: 'constant-arrival-rate',
+            rate: Math.max(60, perMinute(planned[0]!.fromRate)),
+            timeUnit: '1m',
+            duration: `${Math.max(1, Math.round(profile.warmupS * durationScale))}s`,
+            preAllocatedVUs: Math.min(50, profile.maxInFlight),
+            maxVUs: profile.maxInFlight,
+          },
+        }
+      : {}),
+    [main]: {
+      executor: 'ramping-arrival-rate',
+      startTime: `${profile.warmupS > 0 ? Math.max(1, Math.round(profile.warmupS * durationScale)) : 0}s`,
+      startRate: perMinute(planned[0]!.fromRate),
+      timeUnit: '1m',
+      preAllocatedVUs: Math.min(200, profile.maxInFlight),
+      maxVUs: profile.maxInFlight,
+      stages: planned.map((s) => ({
+        target: perMinute(s.toRate),
+        duration: `${Math.max(1, Math.round(s.durationS))}s`,
+      })),
+    },
+  },
+  thresholds: {
+    ...thresholdsFor(`scenario:${main}`),
+    ...Object.fromEntries(
+      ROUTES.flatMap((r) => Object.entries(thresholdsFor(`scenario:${main},route:${r}`))),
+    ),
+    [`http_req_failed{scenario:${main}}`]: [`rate<=${profile.thresholds.errorRate}`],
+    [`iterations{scenario:${main}}`]: ['count>=0'],
+    [`dropped_iterations{scenario:${main}}`]: ['count>=0'],
+    ...Object.fromEntries(
+      ERROR_TYPES.map((t) => [`shikaku_errors{scenario:${main},type:${t}}`, ['count>=0']]),
+    ),
+  },
+};
+
+interface SetupData {
+  tokens: string[];
+  consents: Array<string | null>;
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+const compact = (date: string) => date.replace(/-/g, '');
+const restHeaders = (token: string) => ({
+  'content-type': 'application/json',
+  authorization: `Bearer ${token}`,
+});
+
+/** Institutions log in like a real client; cards are registered; each institution gets a consent. */
+export function setup(): SetupData {
+  const tokens = institutions.map((inst) => {
+    const res = http.post(
+      `${TARGET}/oqs-api-pro/MSA12020/ILI12020SV01/auth`,
+      json({ clientId: inst.clientId, clientSecret: inst.clientSecret }),
+      {
+        headers: { 'content-type': 'application/json' },
+        tags: { route: 'login' },
+      },
+    );
+    const token = (res.json() as { result?: { idToken?: string } } | null)?.result?.idToken;
+    if (res.status !== 200 || !token)
+      throw new Error(`login failed for ${inst.institutionCode}: HTTP ${res.status}`);
+    return token;
+  });
+  cards.forEach((card, i) => {
+    http.post(
+      `${TARGET}/v1/card-registrations`,
+      json({ certificateSerial: card.certificateSerial }),
+      {
+        headers: restHeaders(tokens[i % tokens.length]!),
+        tags: { route: 'setup' },
+      },
+    );
+  });
+  const consents = tokens.map((token, i) => {
+    if (cards.length === 0) return null;
+    const res = http.post(`${TARGET}/v1/card-confirmations`, cardBody(i % cards.length), {
+      headers: restHeaders(token),
+      tags: { route: 'setup' },
+    });
+    return (res.json() as { consentId?: string } | null)?.consentId ?? null;
+  });
+  return { tokens, consents };
+}
+
+function cardBody(card: number): string {
+  return json({
+    certificateSerial: cards[card]!.certificateSerial,
+    verificationMethod: 'face',
+    confirmationDate,
+    consents: { specificHealthCheckups: true, pharmacists: true },
+  });
+}
+
+function pickRoute(): Route {
+  let x = Math.random();
+  for (const route of ROUTES) {
+    x -= mix[route];
+    if (x < 0) return route;
+  }
+  return ROUTES[0];
+}
+
+const any = <T>(list: ArrayLike<T>): [T, number] => {
+  const i = Math.floor(Math.random() * list.length);
+  return [list[i]!, i];
+};
+
+function classify(
+  route: Route,
+  res: { status: number; json(): unknown },
+): (typeof ERROR_TYPES)[number] | null {
+  if (res.status === 0) return 'transport';
+  if (res.status >= 500) return 'http_5xx';
+  if (res.status >= 400) return 'http_4xx';
+  if (route === 'insurance-card-confirmation') {
+    const msg = (
+      res.json() as {
+        XmlMsg?: {
+          MessageHeader?: { SegmentOfResult?: string };
+          MessageBody?: { QualificationValidity?: string };
+        };
+      }
+    )?.XmlMsg;
+    if (msg?.MessageHeader?.SegmentOfResult === '9') return 'oqs_error';
+    if (msg?.MessageBody?.QualificationValidity === '4') return 'qualification_not_found';
+  }
+  return null;
+}
+
+export default function (data: SetupData): void {
+  const route = pickRoute();
+  const [, inst] = any(institutions);
+  const token = data.tokens[inst]!;
+  const params = {
+    headers: restHeaders(token),
+    tags: { route },
+    timeout: `${profile.requestTimeoutMs}ms`,
+  };
+  let res;
+  if (
+    route === 'insurance-card-confirmation' ||
+    (route === 'card-confirmation' && cards.length === 0)
+  ) {
+    const [p] = any(insured);
+    const info: Record<string, string> = {
+      InsurerNumber: p.insurerNumber,
+      InsuredIdentificationNumber: p.insuredIdentificationNumber,
+      Birthdate: compact(p.birthDate),
+      LimitApplicationCertificateRelatedConsFlg: '0',
+    };
+    if (p.insuredCardSymbol) info.InsuredCardSymbol = p.insuredCardSymbol;
+    if (p.insuredBranchNumber) info.InsuredBranchNumber = p.insuredBranchNumber;
+    const body = json({
+      XmlMsg: {
+        MessageHeader: {
+          QualificationConfirmationDate: compact(confirmationDate),
+          MedicalInstitutionCode: institutions[inst]!.institutionCode,
+        },
+        MessageBody: { QualificationConfirmSearchInfo: info },
+      },
+    });
+    res = http.post(`${TARGET}/oqs-api-pro/MSA01030/ILI01030SV01/search`, body, {
+      ...params,
+      headers: { 'content-type': 'application/json', authorization: token },
+      tags: { route: 'insurance-card-confirmation' },
+    });
+  } else if (route === 'card-confirmation') {
+    res = http.post(`${TARGET}/v1/card-confirmations`, cardBody(any(cards)[1]), params);
+  } else if (route === 'bulk-inquiry') {
+    const items = [];
+    for (let i = 0; i < profile.workload.bulkItemsPerRequest; i++) {
+      const [p] = any(insured);
+      items.push({ ...p, arbitraryIdentifier: `lt${i}` });
+    }
+    res = http.post(`${TARGET}/v1/bulk-inquiries`, json({ items, confirmationDate }), params);
+  } else {
+    const owner = data.consents[inst] ? inst : data.consents.findIndex((c) => c !== null);
+    const consentId = encodeURIComponent(data.consents[owner] ?? 'none');
+    const kind = route === 'drug-view' ? 'drug-information' : 'checkup-information';
+    res = http.get(`${TARGET}/v1/consents/${consentId}/${kind}`, {
+      ...params,
+      headers: {
+        ...restHeaders(data.tokens[Math.max(0, owner)]!),
+        'x-practitioner-role': 'pharmacist',
+      },
+    });
+  }
+  const error = classify(route, res);
+  if (error) errors.add(1, { type: error });
+  check(res, { [`${route} ok`]: () => error === null });
+}
+
+interface K6Metric {
+  values: Record<string, number>;
+}
+
+/** The same normalised summary the Node runner writes (no timeline: k6 keeps that in --out). */
+export function handleSummary(data: {
+  metrics: Record<string, K6Metric | undefined>;
+  state: { testRunDurationMs: number };
+}) {
+  const metric = (name: string) => data.metrics[name]?.values ?? {};
+  const stats = (name: string) => {
+    const v = metric(name);
+    return {
+      count: v.count ?? 0,
+      p50: v.med ?? 0,
+      p95: v['p(95)'] ?? 0,
+      p99: v['p(99)'] ?? 0,
+      max: v.max ?? 0,
+      mean: v.avg ?? 0,
+    };
+  };
+  const f = `scenario:${main}`;
+  const iterations = metric(`iterations{${f}}`).count ?? 0;
+  const dropped = metric(`dropped_iterations{${f}}`).count ?? 0;
+  const errorCounts: Record<string, number> = {};
+  for (const t of ERROR_TYPES) {
+    const n = metric(`shikaku_errors{${f},type:${t}}`).count ?? 0;
+    if (n > 0) errorCounts[t] = n;
+  }
+  if (dropped > 0) errorCounts.dropped_iteration = dropped;
+  const errorTotal = ERROR_TYPES.reduce((s, t) => s + (errorCounts[t] ?? 0), 0);
+  const overall = stats(`http_req_duration{${f}}`);
+  const routes: Record<string, unknown> = {};
+  for (const r of ROUTES) {
+    const latency = stats(`http_req_duration{${f},route:${r}}`);
+    if (latency.count > 0)
+      routes[r] = {
+        count: metric(`http_reqs{${f},route:${r}}`).count ?? latency.count,
+        errors: 0,
+        latencyMs: latency,
+        serviceMs: latency,
+      };
+  }
+  const last = planned[planned.length - 1]!;
+  const durationS = last.startS + last.durationS;
+  const scheduled = iterations + dropped;
+  const thresholds = evaluateThresholds(profile.thresholds, {
+    p99: overall.p99,
+    errorRate: iterations ? errorTotal / iterations : 0,
+    droppedRate: scheduled ? dropped / scheduled : 0,
+  });
+  const summary = {
+    format: SUMMARY_FORMAT,
+    runner: 'k6',
+    profile,
+    durationScale,
+    target: TARGET,
+    startedAt: new Date(Date.now() - data.state.testRunDurationMs).toISOString(),
+    durationS,
+    windowS: durationS,
+    plannedStages: planned,
+    stages: [
+      {
+        name: 'whole run',
+        startS: 0,
+        durationS,
+        plannedFromRate: planned[0]!.fromRate,
+        plannedToRate: last.toRate,
+        offeredRate: scheduled / durationS,
+        achievedRate: (iterations - errorTotal) / durationS,
+        scheduled,
+        ok: iterations - errorTotal,
+        errors: errorTotal,
+        dropped,
+        latencyMs: overall,
+      },
+    ],
+    totals: {
+      scheduled,
+      sent: iterations,
+      completed: iterations,
+      ok: iterations - errorTotal,
+      errors: errorTotal,
+      dropped,
+    },
+    routes,
+    timeline: [],
+    errors: errorCounts,
+    thresholds,
+    pass: scheduled > 0 && thresholds.every((t) => t.pass),
+    notes: [
+      'k6 runner: per-stage and per-window figures are in k6-points.json (--out json); this summary holds whole-run figures.',
+    ],
+  };
+  return {
+    [__ENV.SUMMARY ?? 'summary.json']: JSON.stringify(summary, null, 2),
+    stdout: `shikaku ${profile.name}: ${summary.pass ? 'PASS' : 'FAIL'} p99 ${overall.p99.toFixed(1)} ms, ${iterations} requests, ${errorTotal} errors, ${dropped} dropped\n`,
+  };
+}
