@@ -1,5 +1,10 @@
 import { Command } from 'commander';
+import { registerCopayCommand } from './commands/copay.js';
+import { registerLoadtestCommand } from './commands/loadtest.js';
 import { registerStackCommand } from './commands/stack.js';
+import { registerSubsidyCommand } from './commands/subsidy.js';
+import { registerValidateCommand } from './commands/validate.js';
+import { registerWarekiCommand } from './commands/wareki.js';
 
 /** The `shikaku` command: one entry point for every user job. Each subcommand lives in commands/. */
 export function buildProgram(): Command {
@@ -10,5 +15,10 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerStackCommand(program);
+  registerValidateCommand(program);
+  registerSubsidyCommand(program);
+  registerCopayCommand(program);
+  registerWarekiCommand(program);
+  registerLoadtestCommand(program);
   return program;
 }
