@@ -1,3 +1,4 @@
+import { normalizeKanaForMatching } from '@shikaku/core/kana';
 import { myNumberCheckDigit } from '@shikaku/core/my-number';
 import { formatBranchNumber } from '@shikaku/core/insured-card';
 import { civilFromDays, daysFromCivil, daysFromIso, isoFromDays } from './days.js';
@@ -86,7 +87,10 @@ const KOKUHO = INSURER_TYPES.indexOf('kokuho');
 
 const GIVEN = [MALE_GIVEN_NAMES, FEMALE_GIVEN_NAMES] as const;
 
-/** Canonical kana-name ids: combinations with the same kana reading share one id. */
+/**
+ * Canonical kana-name ids: names that the kana check treats as equal (core's
+ * normalizeKanaForMatching) share one id, so comparing ids is comparing kana names.
+ */
 const kanaIds = new Map<string, number>();
 const KANA_DICTIONARY: string[] = [];
 const KANA_ID_BY_COMBO = GIVEN.map((list) => {
@@ -94,10 +98,11 @@ const KANA_ID_BY_COMBO = GIVEN.map((list) => {
   FAMILY_NAMES.forEach(([, familyKana], f) => {
     list.forEach(([, givenKana], g) => {
       const kana = `${familyKana}\u3000${givenKana}`;
-      let id = kanaIds.get(kana);
+      const key = normalizeKanaForMatching(kana);
+      let id = kanaIds.get(key);
       if (id === undefined) {
         id = KANA_DICTIONARY.length;
-        kanaIds.set(kana, id);
+        kanaIds.set(key, id);
         KANA_DICTIONARY.push(kana);
       }
       table[f * list.length + g] = id;
@@ -112,9 +117,9 @@ export function kanaOfId(id: number): string {
   if (kana === undefined) throw new RangeError(`no kana id ${id}`);
   return kana;
 }
-/** The canonical id of a generated kana name, or undefined for a name not in the lists. */
+/** The canonical id of a kana name (any width or spacing), or undefined for a name not in the lists. */
 export function kanaIdOf(kana: string): number | undefined {
-  return kanaIds.get(kana);
+  return kanaIds.get(normalizeKanaForMatching(kana));
 }
 export const KANA_NAME_COUNT = KANA_DICTIONARY.length;
 
@@ -134,7 +139,14 @@ const A_INVERSE = (() => {
   return ((s0 % BigInt(MOD)) + BigInt(MOD)) % BigInt(MOD);
 })();
 
+const offsetCache = { seed: Number.NaN, offset: 0 };
 function offsetOf(seed: number): number {
+  if (offsetCache.seed === seed) return offsetCache.offset;
+  offsetCache.seed = seed;
+  offsetCache.offset = computeOffset(seed);
+  return offsetCache.offset;
+}
+function computeOffset(seed: number): number {
   return (hash3(seed, 0xb0d1, 0) % 100_000) * 1_000_000 + (hash3(seed, 0xb0d1, 1) % 1_000_000);
 }
 

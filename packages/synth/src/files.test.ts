@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { csvField, readColumnFile, writeColumnFile, writeCsv, writeNdjson } from './files.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'synth-files-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('column files', () => {
+  it('round-trip typed columns (onto shared memory when asked), with the header', () => {
+    const a = new Float64Array([123456789018, 2, 3.5]);
+    const b = new Int32Array([-7, 0, 2 ** 31 - 1]);
+    const c = new Uint8Array([1, 2, 3, 9]);
+    const path = join(dir, 'x.cols');
+    writeColumnFile(path, 'members', 3, { a, b, c }, { seed: 1 });
+    const file = readColumnFile(path, true);
+    expect(file.header.kind).toBe('members');
+    expect(file.header.meta).toEqual({ seed: 1 });
+    expect([...file.columns.a!]).toEqual([...a]);
+    expect([...file.columns.b!]).toEqual([...b]);
+    expect([...file.columns.c!]).toEqual([1, 2, 3]);
+    expect(file.columns.a!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    for (const col of file.header.columns) expect(col.offset % 8).toBe(0);
+  });
+
+  it('refuses a file that is not a column file', () => {
+    const path = join(dir, 'bad.cols');
+    writeCsv(path, ['x'], [{ x: 'hello world, not columns' }]);
+    expect(() => readColumnFile(path)).toThrow(/not a shikaku column file/);
+  });
+});
+
+describe('text writers', () => {
+  it('quote CSV fields per RFC 4180 and write NDJSON with the chosen keys', () => {
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField(null)).toBe('');
+    const rows = [{ k: 'サトウ\u3000タロウ', v: 'x,y', extra: 1 }];
+    const csv = join(dir, 'r.csv');
+    writeCsv(csv, ['k', 'v'], rows);
+    expect(readFileSync(csv, 'utf8')).toBe('k,v\nサトウ\u3000タロウ,"x,y"\n');
+    const nd = join(dir, 'r.ndjson');
+    writeNdjson(nd, ['v', 'k'], rows);
+    expect(JSON.parse(readFileSync(nd, 'utf8'))).toEqual({ v: 'x,y', k: 'サトウ\u3000タロウ' });
+  });
+});

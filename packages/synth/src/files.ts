@@ -1,0 +1,206 @@
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+
+/**
+ * Writers for the files the other parts read: CSV (RFC 4180, UTF-8, header row) and NDJSON for
+ * the insurer API's bulk registration and fixtures, and a compact columnar binary format for
+ * simulations:
+ *
+ *   "SHKCOLS1" | u32 LE header length | header JSON | zero padding to 8 | columns, each 8-aligned
+ *
+ * The header holds { kind, rows, meta, columns: [{ name, type, offset, byteLength }] }; a column is
+ * the raw little-endian bytes of its typed array, so reading is one read per column straight into
+ * (shared) memory.
+ */
+const MAGIC = 'SHKCOLS1';
+const IO_BLOCK = 256 * 1024 * 1024;
+
+export type ColumnArray = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
+const TYPES = {
+  f64: Float64Array,
+  i32: Int32Array,
+  u32: Uint32Array,
+  u16: Uint16Array,
+  u8: Uint8Array,
+} as const;
+type TypeName = keyof typeof TYPES;
+
+function typeNameOf(a: ColumnArray): TypeName {
+  if (a instanceof Float64Array) return 'f64';
+  if (a instanceof Int32Array) return 'i32';
+  if (a instanceof Uint32Array) return 'u32';
+  if (a instanceof Uint16Array) return 'u16';
+  return 'u8';
+}
+
+export interface ColumnFileHeader {
+  kind: string;
+  rows: number;
+  meta: Record<string, unknown>;
+  columns: { name: string; type: TypeName; offset: number; byteLength: number }[];
+}
+
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/** Writes `rows` rows of each column (arrays may be longer) to `path`. */
+export function writeColumnFile(
+  path: string,
+  kind: string,
+  rows: number,
+  columns: Record<string, ColumnArray>,
+  meta: Record<string, unknown> = {},
+): void {
+  const entries = Object.entries(columns);
+  const header: ColumnFileHeader = { kind, rows, meta, columns: [] };
+  // Offsets depend on the header length, which depends on the offsets: fix the header size first.
+  const draft = (base: number) => {
+    let at = base;
+    header.columns = entries.map(([name, a]) => {
+      const byteLength = rows * a.BYTES_PER_ELEMENT;
+      const c = { name, type: typeNameOf(a), offset: at, byteLength };
+      at = align8(at + byteLength);
+      return c;
+    });
+    return Buffer.from(JSON.stringify(header));
+  };
+  let json = draft(0);
+  let base = align8(12 + json.length + 64);
+  json = draft(base);
+  base = align8(12 + json.length);
+  json = draft(base);
+  const fd = openSync(path, 'w');
+  try {
+    const head = Buffer.alloc(base);
+    head.write(MAGIC, 0, 'latin1');
+    head.writeUInt32LE(json.length, 8);
+    json.copy(head, 12);
+    writeSync(fd, head, 0, head.length, 0);
+    entries.forEach(([, a], k) => {
+      const { offset, byteLength } = header.columns[k]!;
+      const bytes = new Uint8Array(a.buffer, a.byteOffset, byteLength);
+      for (let done = 0; done < byteLength; done += IO_BLOCK) {
+        const n = Math.min(IO_BLOCK, byteLength - done);
+        writeSync(fd, bytes, done, n, offset + done);
+      }
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface ColumnFile {
+  header: ColumnFileHeader;
+  columns: Record<string, ColumnArray>;
+}
+
+/** Reads a column file; with `shared`, every column lands on its own SharedArrayBuffer. */
+export function readColumnFile(path: string, shared = false): ColumnFile {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    readSync(fd, head, 0, 12, 0);
+    if (head.toString('latin1', 0, 8) !== MAGIC) {
+      throw new Error(`${path}: not a shikaku column file`);
+    }
+    const json = Buffer.alloc(head.readUInt32LE(8));
+    readSync(fd, json, 0, json.length, 12);
+    const header = JSON.parse(json.toString('utf8')) as ColumnFileHeader;
+    const columns: Record<string, ColumnArray> = {};
+    for (const c of header.columns) {
+      const buffer = shared ? new SharedArrayBuffer(c.byteLength) : new ArrayBuffer(c.byteLength);
+      const bytes = new Uint8Array(buffer);
+      for (let done = 0; done < c.byteLength;) {
+        const n = readSync(
+          fd,
+          bytes,
+          done,
+          Math.min(IO_BLOCK, c.byteLength - done),
+          c.offset + done,
+        );
+        if (n === 0) throw new Error(`${path}: truncated column ${c.name}`);
+        done += n;
+      }
+      const Type = TYPES[c.type] as unknown as new (b: ArrayBufferLike) => ColumnArray;
+      columns[c.name] = new Type(buffer);
+    }
+    return { header, columns };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// ---- text files ------------------------------------------------------------------------------
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
+export function csvField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const s = String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** Buffered synchronous text writer (fast enough for millions of lines, no stream bookkeeping). */
+export class TextFileWriter {
+  private readonly fd: number;
+  private parts: string[] = [];
+  private pending = 0;
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+  write(line: string): void {
+    this.parts.push(line);
+    this.pending += line.length;
+    if (this.pending > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length === 0) return;
+    writeSync(this.fd, this.parts.join(''));
+    this.parts = [];
+    this.pending = 0;
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+/** Writes objects as CSV with the given columns (header row first); returns the row count. */
+export function writeCsv<T extends object>(
+  path: string,
+  columns: readonly (keyof T & string)[],
+  rows: Iterable<T>,
+): number {
+  const out = new TextFileWriter(path);
+  let n = 0;
+  try {
+    out.write(`${columns.join(',')}\n`);
+    for (const row of rows) {
+      const r = row as Record<string, unknown>;
+      out.write(`${columns.map((c) => csvField(r[c] as string)).join(',')}\n`);
+      n++;
+    }
+  } finally {
+    out.close();
+  }
+  return n;
+}
+
+/** Writes objects as NDJSON (one JSON object a line, only the given keys, in order). */
+export function writeNdjson<T extends object>(
+  path: string,
+  columns: readonly (keyof T & string)[],
+  rows: Iterable<T>,
+): number {
+  const out = new TextFileWriter(path);
+  let n = 0;
+  try {
+    for (const row of rows) {
+      const r = row as Record<string, unknown>;
+      const o: Record<string, unknown> = {};
+      for (const c of columns) o[c] = r[c];
+      out.write(`${JSON.stringify(o)}\n`);
+      n++;
+    }
+  } finally {
+    out.close();
+  }
+  return n;
+}
