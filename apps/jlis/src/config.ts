@@ -1,0 +1,38 @@
+/** The J-LIS emulator's configuration, parsed once from the environment. */
+export interface JlisConfig {
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  logLevel: string;
+  /** Callers send it as `x-service-key`. */
+  serviceKey: string;
+  /** Key for the fault control endpoint (`x-control-key`). */
+  controlKey: string;
+  faults: FaultSettings;
+}
+
+/** Fault injection: how the emulator misbehaves, so callers can be tested against it. */
+export interface FaultSettings {
+  /** Added to every lookup, in milliseconds. */
+  latencyMs: number;
+  /** Share of lookups (0…1) answered 503. */
+  errorRate: number;
+  /** Every lookup answered 503. */
+  down: boolean;
+}
+
+export function readJlisConfig(env: NodeJS.ProcessEnv = process.env): JlisConfig {
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port: Number(env.PORT ?? 7303),
+    databaseUrl: env.DATABASE_URL || undefined,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    serviceKey: env.JLIS_SERVICE_KEY ?? 'jlis-dev-service-key',
+    controlKey: env.JLIS_CONTROL_KEY ?? 'jlis-dev-control-key',
+    faults: {
+      latencyMs: Number(env.JLIS_LATENCY_MS ?? 0),
+      errorRate: Number(env.JLIS_ERROR_RATE ?? 0),
+      down: env.JLIS_DOWN === '1' || env.JLIS_DOWN === 'true',
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import type { ErrorStatusTable } from '@shikaku/platform/errors';
+
+/** The J-LIS emulator's error codes. */
+export const JLIS_ERROR_STATUS: ErrorStatusTable = {
+  INVALID_MY_NUMBER: 400,
+  RESIDENT_NOT_FOUND: 404,
+  CERTIFICATE_NOT_FOUND: 404,
+  JLIS_UNAVAILABLE: 503,
+};
