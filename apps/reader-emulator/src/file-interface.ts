@@ -91,14 +91,17 @@ export class FileInterface {
     }
     this.scanning = (async () => {
       const report: ScanReport = { answered: [], errors: [] };
-      do {
-        this.rescan = false;
-        await this.scanPass(report);
-      } while (this.rescan);
+      try {
+        do {
+          this.rescan = false;
+          await this.scanPass(report);
+        } while (this.rescan);
+      } finally {
+        // Cleared in the same tick as the last rescan check, so no trigger is lost in between.
+        this.scanning = undefined;
+      }
       return report;
-    })().finally(() => {
-      this.scanning = undefined;
-    });
+    })();
     return this.scanning;
   }
 
@@ -124,7 +127,7 @@ export class FileInterface {
     const info = await stat(requestPath);
     const settleMs = this.options.settleMs ?? 200;
     // File times are real time, whatever the (possibly as-of) clock says; the next poll retries.
-    if (Date.now() - info.mtimeMs < settleMs) return false;
+    if (settleMs > 0 && Date.now() - info.mtimeMs < settleMs) return false;
     const xml = await this.respond(await readFile(requestPath));
     await writeAtomically(responsePath, xml);
     this.options.logger?.info({ file: name, response: responseName }, 'request file answered');
