@@ -82,6 +82,7 @@ describe('shikaku validate', () => {
 
   it('refuses to run with no values and nothing piped', async () => {
     await expect(run(['my-number'])).rejects.toMatchObject({ code: 'NO_VALUES', exitCode: 2 });
+    await expect(run(['my-number'], '\n  \n')).rejects.toMatchObject({ code: 'NO_VALUES' });
   });
 
   it('rejects an unknown kind', async () => {

@@ -82,6 +82,7 @@ export function registerValidateCommand(program: Command, io: ValidateIo = proce
         }
         // Keep surrounding spaces: insurer numbers may be space-padded on purpose.
         inputs = stdin.split(/\r?\n/).filter((line) => line.trim() !== '');
+        if (inputs.length === 0) throw new CliError('NO_VALUES', 'stdin held no values', 2);
       }
       let invalid = 0;
       for (const value of inputs) {
