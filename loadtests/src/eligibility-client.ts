@@ -128,6 +128,16 @@ export class EligibilityClient {
     return { loggedIn: this.tokens.size, cardsRegistered, consents };
   }
 
+  /**
+   * One confirmation of the first insured person: null once the target answers it (the stack's
+   * outbox relay has delivered the seeded population), else the error type.
+   */
+  async probe(): Promise<string | null> {
+    if (!this.tokens.has(0)) await this.login(0);
+    const iteration = this.insuranceCardConfirmation(0, 0);
+    return iteration.classify(await this.send(iteration.request));
+  }
+
   private async login(institution: number): Promise<void> {
     const credential = this.fixtures.institutions[institution]!;
     const result = await this.send({
@@ -178,8 +188,11 @@ export class EligibilityClient {
     }
   }
 
-  private insuranceCardConfirmation(institution: number): Iteration {
-    const [person] = this.pick(this.fixtures.insured);
+  private insuranceCardConfirmation(institution: number, personIndex?: number): Iteration {
+    const person =
+      personIndex === undefined
+        ? this.pick(this.fixtures.insured)[0]
+        : this.fixtures.insured[personIndex]!;
     const info: Record<string, string> = {
       InsurerNumber: person.insurerNumber,
       InsuredIdentificationNumber: person.insuredIdentificationNumber,

@@ -42,7 +42,8 @@ export class FixtureError extends Error {
 }
 
 const MY_NUMBER_FIELD = /my.?number|kojin.?bango|individual.?number|個人番号/i;
-const TWELVE_DIGITS = /(?<!\d)\d{12}(?!\d)/;
+// Bounded by anything but a letter or digit, so a run inside a hex certificate serial does not count.
+const TWELVE_DIGITS = /(?<![0-9A-Za-z])\d{12}(?![0-9A-Za-z])/;
 
 /**
  * Throws when any field name looks like a My Number field or any string holds a run of exactly

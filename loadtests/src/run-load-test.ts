@@ -21,7 +21,8 @@ export interface LoadTestOptions {
   profile: LoadProfile;
   profileFile: string;
   fixtures: LoadFixtures;
-  fixturesFile: string;
+  /** Where the fixtures are on disk (k6 reads them); written into the results folder when absent. */
+  fixturesFile?: string;
   target: string;
   runner: 'node' | 'k6';
   durationScale: number;
@@ -76,9 +77,11 @@ export async function readSummary(file: string): Promise<LoadSummary> {
 export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestResult> {
   const dir = join(options.resultsDir, resultsFolderName(options.now, options.profile.name));
   await mkdir(dir, { recursive: true });
+  const fixturesFile = options.fixturesFile ?? join(dir, 'fixtures.json');
+  if (!options.fixturesFile) await writeFile(fixturesFile, `${JSON.stringify(options.fixtures)}\n`);
   let summary: LoadSummary;
   if (options.runner === 'k6') {
-    summary = await runK6(options, dir);
+    summary = await runK6(options, dir, fixturesFile);
   } else {
     const sampler = createResourceSampler({
       ...(options.targetPid ? { targetPid: options.targetPid } : {}),
@@ -109,7 +112,11 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
 }
 
 /** Runs the k6 script on the same profile and fixtures; k6 writes the normalised summary. */
-async function runK6(options: LoadTestOptions, dir: string): Promise<LoadSummary> {
+async function runK6(
+  options: LoadTestOptions,
+  dir: string,
+  fixturesFile: string,
+): Promise<LoadSummary> {
   const script = new URL('../k6/eligibility.ts', import.meta.url).pathname;
   const summaryFile = join(dir, 'summary.k6.json');
   const args = [
@@ -118,7 +125,7 @@ async function runK6(options: LoadTestOptions, dir: string): Promise<LoadSummary
     '-e',
     `PROFILE=${options.profileFile}`,
     '-e',
-    `FIXTURES=${options.fixturesFile}`,
+    `FIXTURES=${fixturesFile}`,
     '-e',
     `TARGET=${options.target}`,
     '-e',

@@ -1,0 +1,110 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  sampleFixtures,
+  startFakeEligibility,
+  type FakeEligibility,
+} from '@shikaku/loadtests/testing/fake-eligibility';
+import { CliError } from '../output.js';
+import { buildProgram } from '../program.js';
+import { parseScaleOption } from './loadtest.js';
+
+let fake: FakeEligibility | undefined;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await fake?.close();
+  fake = undefined;
+});
+
+async function run(args: string[]): Promise<{ out: string; error: unknown }> {
+  let out = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  try {
+    await buildProgram().parseAsync(['node', 'shikaku', 'loadtest', ...args]);
+    return { out, error: undefined };
+  } catch (error) {
+    return { out, error };
+  }
+}
+
+describe('shikaku loadtest', () => {
+  it('runs a profile against a target, writes summary, raw data and report, and prints the outcome', async () => {
+    const fixtures = sampleFixtures();
+    fake = await startFakeEligibility(fixtures);
+    const dir = await mkdtemp(join(tmpdir(), 'shikaku-loadtest-'));
+    const fixturesFile = join(dir, 'fixtures.json');
+    await writeFile(fixturesFile, JSON.stringify(fixtures));
+    const { out, error } = await run([
+      'smoke',
+      '--target',
+      fake.url,
+      '--fixtures',
+      fixturesFile,
+      '--results',
+      dir,
+      '--duration-scale',
+      '0.2',
+      '--json',
+    ]);
+    expect(error).toBeUndefined();
+    const outcome = JSON.parse(out) as {
+      pass: boolean;
+      results: string;
+      nationalPeak: number;
+      requests: number;
+    };
+    expect(outcome.pass).toBe(true);
+    expect(outcome.nationalPeak).toBe(2000);
+    expect(outcome.requests).toBeGreaterThan(10);
+    const files = await readdir(outcome.results);
+    expect(files.sort()).toEqual(['records.csv', 'report.html', 'summary.json']);
+    const summary = JSON.parse(await readFile(join(outcome.results, 'summary.json'), 'utf8'));
+    expect(summary.environment.seed).toBe(1);
+    expect(summary.environment.targetStartedByRunner).toBe(false);
+    expect(summary.resources.length).toBeGreaterThan(0);
+  });
+
+  it('exits non-zero when thresholds fail', async () => {
+    const fixtures = sampleFixtures();
+    fake = await startFakeEligibility(fixtures);
+    fake.failShare = 0.5;
+    const dir = await mkdtemp(join(tmpdir(), 'shikaku-loadtest-'));
+    const fixturesFile = join(dir, 'fixtures.json');
+    await writeFile(fixturesFile, JSON.stringify(fixtures));
+    const { error } = await run([
+      'smoke',
+      '--target',
+      fake.url,
+      '--fixtures',
+      fixturesFile,
+      '--results',
+      dir,
+      '--duration-scale',
+      '0.2',
+      '--json',
+    ]);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).code).toBe('THRESHOLDS_FAILED');
+    expect((error as CliError).exitCode).toBe(1);
+  });
+
+  it('rejects an unknown profile, a bad scale and a target off this machine', async () => {
+    const bad = await run(['no-such-profile', '--target', 'http://127.0.0.1:1']);
+    expect((bad.error as CliError).code).toBe('INVALID_PROFILE');
+    expect((bad.error as CliError).exitCode).toBe(2);
+    expect(() => parseScaleOption('0')).toThrow(/scale/);
+    expect(parseScaleOption('0.25')).toBe(0.25);
+    const fixturesFile = join(await mkdtemp(join(tmpdir(), 'shikaku-loadtest-')), 'f.json');
+    await writeFile(fixturesFile, JSON.stringify(sampleFixtures()));
+    const remote = await run([
+      'smoke',
+      '--target',
+      'http://192.0.2.1:80',
+      '--fixtures',
+      fixturesFile,
+    ]);
+    expect(String(remote.error)).toMatch(/loopback/);
+  });
+});

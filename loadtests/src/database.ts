@@ -1,0 +1,41 @@
+import { sql } from 'kysely';
+import { openDatabase, type DatabaseHandle } from '@shikaku/db/database';
+
+/**
+ * The few database facts a load test records: size, connections, and a fresh database per run
+ * (so the seeded population always matches the fixtures). Read-only statistics and DDL of the
+ * load test's own database; the apps' data is reached only through their APIs.
+ */
+export async function databaseStats(
+  handle: DatabaseHandle,
+): Promise<{ sizeMb: number; connections: number }> {
+  const size = await sql<{
+    bytes: number;
+  }>`select pg_database_size(current_database())::bigint as bytes`.execute(handle.db);
+  const connections = await sql<{
+    n: number;
+  }>`select count(*)::bigint as n from pg_stat_activity where datname = current_database()`.execute(
+    handle.db,
+  );
+  return {
+    sizeMb: Math.round(((size.rows[0]?.bytes ?? 0) / 1024 / 1024) * 10) / 10,
+    connections: connections.rows[0]?.n ?? 0,
+  };
+}
+
+/** Drops and re-creates `name` on the server of `adminUrl`; returns the new database's URL. */
+export async function recreateDatabase(adminUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const admin = await openDatabase({ url: adminUrl, poolSize: 1 });
+  try {
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
+    await sql`create database ${sql.id(name)}`.execute(admin.db);
+  } finally {
+    await admin.close();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export { openDatabase };
