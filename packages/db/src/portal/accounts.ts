@@ -294,3 +294,16 @@ export async function consumeEmailToken(
     .executeTakeFirst();
   return row?.account_id;
 }
+
+/** The email of the institution's account, when one signed up. */
+export async function findInstitutionAccountEmail(
+  handle: DatabaseHandle,
+  institutionCode: string,
+): Promise<string | undefined> {
+  const row = await handle.db
+    .selectFrom('portal.accounts')
+    .select('email')
+    .where('institution_code', '=', institutionCode)
+    .executeTakeFirst();
+  return row?.email;
+}

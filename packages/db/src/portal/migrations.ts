@@ -5,7 +5,7 @@ const INITIAL = [
     institution_code char(10) primary key,
     name text not null,
     facility_type text not null
-      check (facility_type in ('hospital', 'clinic', 'dental_clinic', 'pharmacy')),
+      check (facility_type in ('hospital', 'clinic', 'dental-clinic', 'pharmacy')),
     large_chain boolean not null default false,
     prefecture char(2) not null,
     created_at timestamptz not null,

@@ -59,7 +59,7 @@ describeEachDatabase('portal repositories', ({ handle }) => {
       {
         institutionCode: '0130000004',
         name: '歯科',
-        facilityType: 'dental_clinic',
+        facilityType: 'dental-clinic',
         largeChain: false,
         prefecture: '01',
         createdAt: T0,
@@ -138,15 +138,17 @@ describeEachDatabase('portal repositories', ({ handle }) => {
       createdAt: T0,
     });
     const usage = await submitUsageApplication(handle(), '0110113719', hours(3));
-    const approval = { id: usage.id, operatorId: operator.id, clientId: 'client-1', at: hours(4) };
+    expect(usage).toBeDefined();
+    expect(await submitUsageApplication(handle(), '0110113719', hours(3))).toBeUndefined();
+    const approval = { id: usage?.id ?? 0, operatorId: operator.id, at: hours(4) };
     expect(await approveUsageApplication(handle(), approval)).toBe(true);
     expect(await approveUsageApplication(handle(), approval)).toBe(false);
 
     const stages = async (at: Date) =>
       Object.fromEntries((await funnelAt(handle(), at)).map((c) => [c.facilityType, c.stage]));
     // A cancelled application no longer counts, also for the dates before its cancellation.
-    expect(await stages(hours(1))).toEqual({ clinic: 'applied', dental_clinic: 'not_applied' });
-    expect(await stages(hours(3))).toEqual({ clinic: 'preparing', dental_clinic: 'not_applied' });
-    expect(await stages(hours(4))).toEqual({ clinic: 'operating', dental_clinic: 'not_applied' });
+    expect(await stages(hours(1))).toEqual({ clinic: 'applied', 'dental-clinic': 'not_applied' });
+    expect(await stages(hours(3))).toEqual({ clinic: 'preparing', 'dental-clinic': 'not_applied' });
+    expect(await stages(hours(4))).toEqual({ clinic: 'operating', 'dental-clinic': 'not_applied' });
   });
 });

@@ -4,7 +4,7 @@ import type { ColumnType, Generated } from 'kysely';
 type Timestamp = ColumnType<Date, Date, Date>;
 type NullableTimestamp = ColumnType<Date | null, Date | null | undefined, Date | null>;
 
-export type FacilityTypeCode = 'hospital' | 'clinic' | 'dental_clinic' | 'pharmacy';
+export type FacilityTypeCode = 'hospital' | 'clinic' | 'dental-clinic' | 'pharmacy';
 export type AccountRole = 'institution' | 'operator' | 'callcentre';
 
 export interface PortalInstitutionsTable {

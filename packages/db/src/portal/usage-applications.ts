@@ -11,8 +11,16 @@ export async function submitUsageApplication(
   handle: DatabaseHandle,
   institutionCode: string,
   at: Date,
-): Promise<UsageApplication> {
+): Promise<UsageApplication | undefined> {
   return handle.db.transaction().execute(async (trx) => {
+    // One open (submitted or approved) application per institution.
+    const open = await trx
+      .selectFrom('portal.usage_applications')
+      .select('id')
+      .where('institution_code', '=', institutionCode)
+      .where('status', 'in', ['submitted', 'approved'])
+      .executeTakeFirst();
+    if (open) return undefined;
     const row = await trx
       .insertInto('portal.usage_applications')
       .values({ institution_code: institutionCode, status: 'submitted', submitted_at: at })
@@ -54,10 +62,10 @@ export async function findUsageApplication(
     .executeTakeFirst();
 }
 
-/** Marks an application approved and records the credential; false when it was already decided. */
+/** Marks an application approved (the institution is then operating); false when already decided. */
 export async function approveUsageApplication(
   handle: DatabaseHandle,
-  approval: { id: number; operatorId: number; clientId: string; at: Date },
+  approval: { id: number; operatorId: number; at: Date },
 ): Promise<boolean> {
   return handle.db.transaction().execute(async (trx) => {
     const row = await trx
@@ -68,14 +76,6 @@ export async function approveUsageApplication(
       .returning('institution_code')
       .executeTakeFirst();
     if (!row) return false;
-    await trx
-      .insertInto('portal.credentials')
-      .values({
-        client_id: approval.clientId,
-        institution_code: row.institution_code,
-        created_at: approval.at,
-      })
-      .execute();
     await trx
       .updateTable('portal.institutions')
       .set({ operating_at: approval.at })
@@ -124,6 +124,20 @@ export async function insertCredential(
       created_at: credential.at,
     })
     .execute();
+}
+
+/** Whether the institution's usage application is approved (credentials may be issued). */
+export async function isUsageApproved(
+  handle: DatabaseHandle,
+  institutionCode: string,
+): Promise<boolean> {
+  const row = await handle.db
+    .selectFrom('portal.usage_applications')
+    .select('id')
+    .where('institution_code', '=', institutionCode)
+    .where('status', '=', 'approved')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function revokeCredential(

@@ -1,0 +1,53 @@
+// Runs the portal's background work on an interval: the reader deadline job and, with SMTP, the
+// mail dispatcher. start/stop come as a pair; a run never overlaps the previous one.
+import type { Clock } from '@shikaku/core/clock';
+import type { DatabaseHandle } from '@shikaku/db/database';
+import type { Logger } from '@shikaku/platform/logger';
+import { dispatchMail, type MailTransport } from '../mail/outbox.js';
+import { runReaderDeadlineJob } from './reader-deadline.js';
+
+export interface PortalJobs {
+  runOnce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startPortalJobs(options: {
+  handle: DatabaseHandle;
+  clock: Clock;
+  intervalMs: number;
+  logger: Logger;
+  mail?: { transport: MailTransport; from: string } | undefined;
+}): PortalJobs {
+  let running: Promise<void> | undefined;
+  const runOnce = async () => {
+    try {
+      const deadline = await runReaderDeadlineJob(options.handle, options.clock);
+      if (deadline.reminded + deadline.cancelled > 0)
+        options.logger.info(deadline, 'reader deadline job');
+      if (options.mail) {
+        const sent = await dispatchMail(
+          options.handle,
+          options.mail.transport,
+          options.mail.from,
+          options.clock,
+        );
+        if (sent.failed > 0) options.logger.warn(sent, 'some mail could not be sent');
+      }
+    } catch (err) {
+      options.logger.error({ err }, 'portal job failed');
+    }
+  };
+  const tick = () => {
+    if (!running) running = runOnce().finally(() => (running = undefined));
+  };
+  const timer = options.intervalMs > 0 ? setInterval(tick, options.intervalMs) : undefined;
+  timer?.unref();
+  tick();
+  return {
+    runOnce,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}

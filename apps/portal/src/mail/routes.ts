@@ -1,0 +1,45 @@
+// The development mailbox: with no SMTP_URL, mail stays in the outbox and is read here.
+import { listMail } from '@shikaku/db/portal/mail';
+import type { FastifyInstance } from 'fastify';
+import type { PortalContext } from '../context.js';
+import { html } from '../web/html.js';
+import { pageContext, sendPage } from '../web/render.js';
+
+/** Turns the links in a plain-text mail into anchors (the text itself stays escaped). */
+function linkify(text: string) {
+  return text
+    .split(/(https?:\/\/\S+)/)
+    .map((part, i) => (i % 2 === 1 ? html`<a href="${part}">${part}</a>` : part));
+}
+
+export function registerMailboxRoutes(app: FastifyInstance, ctx: PortalContext): void {
+  if (ctx.config.smtpUrl) return;
+  app.get<{ Querystring: { to?: string } }>('/mailbox', async (request, reply) => {
+    const page = pageContext(request, reply, ctx.clock);
+    const to = request.query.to?.trim() || undefined;
+    const mails = await listMail(ctx.handle, { ...(to ? { to } : {}), limit: 50 });
+    return sendPage(
+      reply,
+      page,
+      'メールボックス（開発用）',
+      html`<p class="hint">
+          SMTP_URL が設定されていないため、送信メールはここに表示されます（新しい順、50件まで）。
+        </p>
+        <form method="get" action="/mailbox">
+          <label for="to">宛先で絞り込む</label
+          ><input id="to" name="to" type="email" value="${to ?? ''}" /><button type="submit">
+            表示
+          </button>
+        </form>
+        ${mails.length === 0 ? html`<p>メールはありません。</p>` : ''}
+        ${mails.map(
+          (m) =>
+            html`<section class="mail">
+              <h2>${m.subject}</h2>
+              <p class="hint">宛先：${m.to_address} ／ ${m.created_at.toISOString()}</p>
+              <pre style="white-space:pre-wrap">${linkify(m.body)}</pre>
+            </section>`,
+        )}`,
+    );
+  });
+}

@@ -1,0 +1,418 @@
+// Operators (the fund's staff): the campaign dashboard, usage approvals, subsidy reviews, notices.
+import { jstDate, jstStartOfDay } from '@shikaku/core/clock';
+import { findInstitutionAccountEmail, listAccountsForNotices } from '@shikaku/db/portal/accounts';
+import { funnelAt, type FunnelCount } from '@shikaku/db/portal/campaign';
+import { enqueueMail, insertNotice, listNotices } from '@shikaku/db/portal/mail';
+import {
+  decideSubsidyApplication,
+  findSubsidyApplication,
+  listSubsidyApplications,
+  listSubsidyReceipts,
+} from '@shikaku/db/portal/subsidy-applications';
+import {
+  approveUsageApplication,
+  findUsageApplication,
+  listUsageApplications,
+  rejectUsageApplication,
+} from '@shikaku/db/portal/usage-applications';
+import { AppError } from '@shikaku/platform/errors';
+import { PREFECTURES } from '@shikaku/synth/geography';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireAccount } from '../auth/session.js';
+import type { PortalContext } from '../context.js';
+import { FACILITY_LABELS } from '../facility-text.js';
+import { noticeMail, subsidyDecisionMail, usageApprovedMail } from '../mail/templates.js';
+
+import { SUBSIDY_STATUS_TEXT, USAGE_STATUS_TEXT } from '../status-text.js';
+import { parseId, receiptList, subsidySummary } from '../subsidy/routes.js';
+import { registerWithEligibility } from '../usage/routes.js';
+import { type FieldErrors, type FormValues, formValues, inputField } from '../web/forms.js';
+import { html } from '../web/html.js';
+import { csrfField } from '../web/layout.js';
+import { notFound, pageContext, sendPage } from '../web/render.js';
+import { funnelOverTime, type Stage, STAGE_LABELS, STAGES, stackedBars } from './charts.js';
+
+const emptyCounts = (): Record<Stage, number> => ({
+  not_applied: 0,
+  applied: 0,
+  preparing: 0,
+  operating: 0,
+});
+
+function sumBy(
+  counts: readonly FunnelCount[],
+  key: (c: FunnelCount) => string,
+): Map<string, Record<Stage, number>> {
+  const out = new Map<string, Record<Stage, number>>();
+  for (const c of counts) {
+    const k = key(c);
+    const row = out.get(k) ?? emptyCounts();
+    row[c.stage] += c.count;
+    out.set(k, row);
+  }
+  return out;
+}
+
+/** Month ends from February 2021 (the campaign's start) to today, at most 36 points. */
+export function campaignDates(today: string): string[] {
+  const dates: string[] = [];
+  let year = 2021;
+  let month = 2;
+  while (dates.length < 36) {
+    const end = new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+    if (end >= today) break;
+    dates.push(end);
+    month++;
+    if (month > 12) {
+      month = 1;
+      year++;
+    }
+  }
+  dates.push(today);
+  return dates;
+}
+
+export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext): void {
+  app.get('/operator', async (request, reply) => {
+    requireAccount(request, 'operator', 'callcentre');
+    const page = pageContext(request, reply, ctx.clock);
+    const endOfDay = (d: string) => new Date(jstStartOfDay(d).getTime() + 86_399_999);
+    const now = await funnelAt(ctx.handle, ctx.clock.now());
+    const byType = sumBy(now, (c) => c.facilityType);
+    const byPref = sumBy(now, (c) => c.prefecture);
+    const total = sumBy(now, () => 'all').get('all') ?? emptyCounts();
+    const dates = campaignDates(page.today);
+    const series = [];
+    for (const date of dates) {
+      const at = date === page.today ? ctx.clock.now() : endOfDay(date);
+      series.push({
+        date,
+        counts: sumBy(await funnelAt(ctx.handle, at), () => 'all').get('all') ?? emptyCounts(),
+      });
+    }
+    const all = STAGES.reduce((sum, s) => sum + total[s], 0);
+    const typeRows = (Object.keys(FACILITY_LABELS) as Array<keyof typeof FACILITY_LABELS>).map(
+      (t) => ({
+        label: FACILITY_LABELS[t],
+        counts: byType.get(t) ?? emptyCounts(),
+      }),
+    );
+    const prefRows = PREFECTURES.map((p) => ({
+      label: p.name,
+      counts: byPref.get(String(p.code).padStart(2, '0')) ?? emptyCounts(),
+    })).filter((r) => STAGES.some((s) => r.counts[s] > 0));
+    return sendPage(
+      reply,
+      page,
+      'キャンペーン状況（全国）',
+      html`<section>
+          <h2>全国の導入状況（${page.today} 時点、${all.toLocaleString('ja-JP')} 施設）</h2>
+          <table id="funnel-total">
+            <tr>
+              ${STAGES.map((s) => html`<th>${STAGE_LABELS[s]}</th>`)}
+            </tr>
+            <tr>
+              ${STAGES.map((s) => html`<td class="num">${total[s].toLocaleString('ja-JP')}（${all ? ((total[s] / all) * 100).toFixed(1) : '0.0'}%）</td>`)}
+            </tr>
+          </table>
+        </section>
+        <section>
+          <h2>推移</h2>
+          ${funnelOverTime(series, '導入状況の推移')}
+        </section>
+        <section>
+          <h2>施設の種類別</h2>
+          ${stackedBars(typeRows, '施設の種類別の導入状況')}
+        </section>
+        <section>
+          <h2>都道府県別</h2>
+          ${stackedBars(prefRows, '都道府県別の導入状況')}
+          <details>
+            <summary>表で見る</summary>
+            <table>
+              <tr>
+                <th>都道府県</th>
+                ${STAGES.map((s) => html`<th>${STAGE_LABELS[s]}</th>`)}
+              </tr>
+              ${prefRows.map(
+                (r) =>
+                  html`<tr>
+                    <td>${r.label}</td>
+                    ${STAGES.map((s) => html`<td class="num">${r.counts[s]}</td>`)}
+                  </tr>`,
+              )}
+            </table>
+          </details>
+        </section>`,
+    );
+  });
+
+  // The same funnel as JSON, for scripts.
+  app.get('/api/v1/campaign/funnel', async (request) => {
+    requireAccount(request, 'operator', 'callcentre');
+    return {
+      at: ctx.clock.now().toISOString(),
+      counts: await funnelAt(ctx.handle, ctx.clock.now()),
+    };
+  });
+
+  // Usage applications ------------------------------------------------------------------------------
+  app.get('/operator/usage', async (request, reply) => {
+    requireAccount(request, 'operator');
+    const page = pageContext(request, reply, ctx.clock);
+    const rows = await listUsageApplications(ctx.handle, {});
+    return sendPage(
+      reply,
+      page,
+      '利用申請の審査',
+      html`<section>
+        <table>
+          <tr>
+            <th>申請番号</th>
+            <th>医療機関コード</th>
+            <th>名称</th>
+            <th>申請日時</th>
+            <th>状況</th>
+            <th></th>
+          </tr>
+          ${rows.map(
+            (r) =>
+              html`<tr>
+                <td>${r.id}</td>
+                <td>${r.institution_code}</td>
+                <td>${r.name}</td>
+                <td>${r.submitted_at.toISOString()}</td>
+                <td>${USAGE_STATUS_TEXT[r.status]}</td>
+                <td>
+                  ${
+                    r.status === 'submitted'
+                      ? html`<form
+                            class="inline"
+                            method="post"
+                            action="/operator/usage/${r.id}/approve"
+                          >
+                            ${csrfField(page)}<button type="submit">承認</button>
+                          </form>
+                          <form
+                            class="inline"
+                            method="post"
+                            action="/operator/usage/${r.id}/reject"
+                          >
+                            ${csrfField(page)}<button class="secondary" type="submit">却下</button>
+                          </form>`
+                      : ''
+                  }
+                </td>
+              </tr>`,
+          )}
+        </table>
+      </section>`,
+    );
+  });
+
+  app.post<{ Params: { id: string } }>('/operator/usage/:id/approve', async (request, reply) => {
+    const operator = requireAccount(request, 'operator');
+    const application = await findUsageApplication(ctx.handle, parseId(request.params.id));
+    if (!application) throw notFound('usage application');
+    if (application.status !== 'submitted') throw new AppError('CONFLICT', 'already decided');
+    // eligibility-api first: if it is down, nothing is marked approved.
+    await registerWithEligibility(ctx, application.institution_code);
+    const now = ctx.clock.now();
+    if (
+      !(await approveUsageApplication(ctx.handle, {
+        id: application.id,
+        operatorId: operator.id,
+        at: now,
+      }))
+    ) {
+      throw new AppError('CONFLICT', 'already decided');
+    }
+    const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
+    if (email) await enqueueMail(ctx.handle, [usageApprovedMail(email)], now);
+    return reply.redirect('/operator/usage', 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/operator/usage/:id/reject', async (request, reply) => {
+    const operator = requireAccount(request, 'operator');
+    const ok = await rejectUsageApplication(ctx.handle, {
+      id: parseId(request.params.id),
+      operatorId: operator.id,
+      at: ctx.clock.now(),
+    });
+    if (!ok) throw new AppError('CONFLICT', 'already decided');
+    return reply.redirect('/operator/usage', 303);
+  });
+
+  // Subsidies ----------------------------------------------------------------------------------------
+  app.get('/operator/subsidies', async (request, reply) => {
+    requireAccount(request, 'operator');
+    const page = pageContext(request, reply, ctx.clock);
+    const rows = await listSubsidyApplications(ctx.handle, {});
+    return sendPage(
+      reply,
+      page,
+      '補助金申請の審査',
+      html`<section>
+        <table>
+          <tr>
+            <th>申請番号</th>
+            <th>医療機関コード</th>
+            <th>名称</th>
+            <th>補助額</th>
+            <th>状況</th>
+          </tr>
+          ${rows.map(
+            (r) =>
+              html`<tr>
+                <td><a href="/operator/subsidies/${r.id}">${r.id}</a></td>
+                <td>${r.institution_code}</td>
+                <td>${r.name}</td>
+                <td class="num">${r.subsidy_amount.toLocaleString('ja-JP')}円</td>
+                <td>${SUBSIDY_STATUS_TEXT[r.status]}</td>
+              </tr>`,
+          )}
+        </table>
+      </section>`,
+    );
+  });
+
+  async function subsidyReview(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    values: FormValues,
+    errors: FieldErrors,
+    status = 200,
+  ) {
+    requireAccount(request, 'operator');
+    const application = await findSubsidyApplication(ctx.handle, parseId(request.params.id));
+    if (!application) throw notFound('subsidy application');
+    const page = pageContext(request, reply, ctx.clock);
+    const receipts = await listSubsidyReceipts(ctx.handle, application.id);
+    return sendPage(
+      reply,
+      page,
+      `補助金申請の審査（${application.institution_code}）`,
+      html`<section>${subsidySummary(application)}</section>
+        ${receiptList(application, receipts, `/subsidies/${application.id}`)}
+        ${
+          application.status === 'submitted'
+            ? html`<section>
+                <form method="post" action="/operator/subsidies/${application.id}/decide">
+                  ${csrfField(page)}
+                  ${inputField('note', 'コメント（差し戻しの場合は理由）', values, errors)}
+                  <button type="submit" name="decision" value="approved">承認する</button>
+                  <button type="submit" name="decision" value="returned" class="secondary">
+                    差し戻す
+                  </button>
+                </form>
+              </section>`
+            : ''
+        }`,
+      status,
+    );
+  }
+
+  app.get<{ Params: { id: string } }>('/operator/subsidies/:id', (request, reply) =>
+    subsidyReview(request, reply, {}, {}),
+  );
+
+  app.post<{ Params: { id: string } }>('/operator/subsidies/:id/decide', async (request, reply) => {
+    requireAccount(request, 'operator');
+    const values = formValues(request.body);
+    const decision =
+      values.decision === 'approved' || values.decision === 'returned'
+        ? values.decision
+        : undefined;
+    const note = (values.note ?? '').slice(0, 500);
+    if (!decision)
+      return subsidyReview(
+        request,
+        reply,
+        values,
+        { note: '承認か差し戻しを選んでください。' },
+        400,
+      );
+    if (decision === 'returned' && !note) {
+      return subsidyReview(
+        request,
+        reply,
+        values,
+        { note: '差し戻しの理由を入力してください。' },
+        400,
+      );
+    }
+    const id = parseId(request.params.id);
+    const now = ctx.clock.now();
+    if (!(await decideSubsidyApplication(ctx.handle, { id, status: decision, note, at: now }))) {
+      throw new AppError('CONFLICT', 'not awaiting a decision');
+    }
+    const application = await findSubsidyApplication(ctx.handle, id);
+    const email =
+      application && (await findInstitutionAccountEmail(ctx.handle, application.institution_code));
+    if (email)
+      await enqueueMail(
+        ctx.handle,
+        [subsidyDecisionMail(email, decision === 'approved', id, note)],
+        now,
+      );
+    return reply.redirect(`/operator/subsidies/${id}`, 303);
+  });
+
+  // Latest-information notices, mailed to every verified institution account ------------------------
+  async function noticesPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: FormValues,
+    errors: FieldErrors,
+    sent?: number,
+    status = 200,
+  ) {
+    requireAccount(request, 'operator');
+    const page = pageContext(request, reply, ctx.clock);
+    const notices = await listNotices(ctx.handle, 20);
+    return sendPage(
+      reply,
+      page,
+      'お知らせ配信',
+      html`${sent === undefined ? '' : html`<p class="notice">お知らせを掲載し、${sent}件のメールを送信キューに入れました。</p>`}
+        <section>
+          <form method="post" action="/operator/notices" novalidate>
+            ${csrfField(page)} ${inputField('title', '件名', values, errors)}
+            ${inputField('body', '本文', values, errors)}
+            <button type="submit">掲載してメールで配信する</button>
+          </form>
+        </section>
+        <section>
+          <h2>これまでのお知らせ</h2>
+          <ul>
+            ${notices.map((n) => html`<li>${jstDate(n.published_at)} ${n.title}</li>`)}
+          </ul>
+        </section>`,
+      status,
+    );
+  }
+
+  app.get('/operator/notices', (request, reply) => noticesPage(request, reply, {}, {}));
+
+  app.post('/operator/notices', async (request, reply) => {
+    requireAccount(request, 'operator');
+    const values = formValues(request.body);
+    const errors: FieldErrors = {};
+    if (!values.title) errors.title = '件名を入力してください。';
+    else if (values.title.length > 100) errors.title = '件名は100文字以内で入力してください。';
+    if (!values.body) errors.body = '本文を入力してください。';
+    if (errors.title || errors.body)
+      return noticesPage(request, reply, values, errors, undefined, 400);
+    const now = ctx.clock.now();
+    const title = values.title ?? '';
+    const body = (values.body ?? '').slice(0, 4000);
+    await insertNotice(ctx.handle, { title, body, publishedAt: now });
+    const recipients = await listAccountsForNotices(ctx.handle);
+    await enqueueMail(
+      ctx.handle,
+      recipients.map((r) => noticeMail(r.email, title, body)),
+      now,
+    );
+    return noticesPage(request, reply, {}, {}, recipients.length);
+  });
+}

@@ -1,0 +1,320 @@
+// カードリーダー申込 (institution) and the call centre's record of model changes made by phone.
+import { jstDate } from '@shikaku/core/clock';
+import {
+  canChooseModel,
+  checkReaderApplication,
+  isReaderModelId,
+  MODEL_UNDECIDED,
+} from '@shikaku/core/card-readers';
+import { findInstitution } from '@shikaku/db/portal/accounts';
+import {
+  changeReaderModel,
+  createReaderApplication,
+  findReaderApplication,
+  listReaderApplicationEvents,
+  listReaderApplications,
+  type ReaderActor,
+  type ReaderApplication,
+  searchReaderApplications,
+  setConsultation,
+} from '@shikaku/db/portal/reader-applications';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireAccount, requireInstitution } from '../auth/session.js';
+import type { PortalContext } from '../context.js';
+import { coreFacilityType } from '../facility-text.js';
+import {
+  type FieldErrors,
+  type FormValues,
+  formValues,
+  inputField,
+  selectField,
+} from '../web/forms.js';
+import { html } from '../web/html.js';
+import { csrfField } from '../web/layout.js';
+import { notFound, pageContext, sendPage } from '../web/render.js';
+import {
+  applicationStatus,
+  MODEL_CHOICES,
+  modelChoice,
+  modelLabel,
+  READER_ERROR_TEXT,
+  STATUS_TEXT,
+  UNDECIDED_CHOICE,
+} from './text.js';
+import { readerApplicationDetail } from './view.js';
+
+type IdParams = { Params: { id: string } };
+
+function parseId(raw: string): number {
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id < 1) throw notFound('application');
+  return id;
+}
+
+export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): void {
+  const today = () => jstDate(ctx.clock.now());
+
+  async function ownApplication(request: FastifyRequest<IdParams>): Promise<ReaderApplication> {
+    const account = requireInstitution(request);
+    const found = await findReaderApplication(ctx.handle, parseId(request.params.id));
+    // Another institution's application is not found, not forbidden: ids reveal nothing.
+    if (!found || found.institution_code !== account.institution_code)
+      throw notFound('application');
+    return found;
+  }
+
+  async function listPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: FormValues,
+    errors: FieldErrors,
+    status = 200,
+  ) {
+    const account = requireInstitution(request);
+    const page = pageContext(request, reply, ctx.clock);
+    const applications = await listReaderApplications(ctx.handle, account.institution_code);
+    return sendPage(
+      reply,
+      page,
+      '顔認証付きカードリーダー申込',
+      html`<section>
+          <h2>申込一覧</h2>
+          ${
+            applications.length === 0
+              ? html`<p>まだ申し込んでいません。</p>`
+              : html`<table>
+                  <tr>
+                    <th>申込番号</th>
+                    <th>メーカー・製品名（型番）</th>
+                    <th>台数</th>
+                    <th>状況</th>
+                  </tr>
+                  ${applications.map(
+                    (a) =>
+                      html`<tr>
+                        <td><a href="/readers/${a.id}">${a.id}</a></td>
+                        <td>${modelLabel(a.model)}</td>
+                        <td class="num">${a.quantity}</td>
+                        <td>${STATUS_TEXT[applicationStatus(a, page.today)]}</td>
+                      </tr>`,
+                  )}
+                </table>`
+          }
+        </section>
+        <section>
+          <h2>新しく申し込む</h2>
+          <form method="post" action="/readers" novalidate>
+            ${csrfField(page)}
+            ${selectField('model', 'メーカー・製品名（型番）', [['', '選択してください'], ...MODEL_CHOICES, UNDECIDED_CHOICE], values, errors)}
+            ${inputField('quantity', '台数', values, errors, { type: 'number', hint: '無償提供は病院3台まで、診療所・薬局は1台まで' })}
+            ${inputField('consultationReason', '相談窓口への相談（特別な事情がある場合のみ）', values, errors)}
+            <button type="submit">申し込む</button>
+          </form>
+        </section>`,
+      status,
+    );
+  }
+
+  app.get('/readers', (request, reply) => listPage(request, reply, { quantity: '1' }, {}));
+
+  app.post('/readers', async (request, reply) => {
+    const account = requireInstitution(request);
+    const values = formValues(request.body);
+    const institution = await findInstitution(ctx.handle, account.institution_code);
+    if (!institution) throw notFound('institution');
+    const existing = await listReaderApplications(ctx.handle, account.institution_code);
+    const day = today();
+    const alreadyApplied = existing
+      .filter((a) => applicationStatus(a, day) !== 'cancelled')
+      .reduce((sum, a) => sum + a.quantity, 0);
+    const quantity = /^\d{1,3}$/.test(values.quantity ?? '') ? Number(values.quantity) : Number.NaN;
+    if (!values.model) {
+      return listPage(request, reply, values, { model: '機種を選択してください。' }, 400);
+    }
+    // The quota counts what the institution already applied for.
+    const check = checkReaderApplication({
+      facilityType: coreFacilityType(institution),
+      units: Number.isNaN(quantity) ? quantity : alreadyApplied + quantity,
+      model: values.model,
+      appliedOn: day,
+    });
+    if (!check.ok || quantity < 1) {
+      const code = check.ok ? 'INVALID_READER_COUNT' : check.code;
+      const field = check.ok ? 'quantity' : check.field === 'units' ? 'quantity' : 'model';
+      return listPage(request, reply, values, { [field]: READER_ERROR_TEXT[code] }, 400);
+    }
+    const created = await createReaderApplication(ctx.handle, {
+      institutionCode: account.institution_code,
+      model: check.model === MODEL_UNDECIDED ? null : check.model,
+      quantity,
+      consultationReason: values.consultationReason?.slice(0, 500) || null,
+      at: ctx.clock.now(),
+    });
+    return reply.redirect(`/readers/${created.id}`, 303);
+  });
+
+  async function detailPage(
+    request: FastifyRequest<IdParams>,
+    reply: FastifyReply,
+    values: FormValues,
+    errors: FieldErrors,
+    status = 200,
+  ) {
+    const application = await ownApplication(request);
+    const page = pageContext(request, reply, ctx.clock);
+    const events = await listReaderApplicationEvents(ctx.handle, application.id);
+    return sendPage(
+      reply,
+      page,
+      'カードリーダー申込の詳細',
+      readerApplicationDetail(page, application, events, {
+        action: `/readers/${application.id}/model`,
+        consultationAction: `/readers/${application.id}/consultation`,
+        values,
+        errors,
+      }),
+      status,
+    );
+  }
+
+  app.get<IdParams>('/readers/:id', (request, reply) => detailPage(request, reply, {}, {}));
+
+  /** A model change by the institution or, by phone, the call centre: the same rule for both. */
+  async function changeModel(
+    application: ReaderApplication,
+    values: FormValues,
+    actor: ReaderActor,
+  ): Promise<string | undefined> {
+    const day = today();
+    if (
+      applicationStatus(application, day) === 'cancelled' ||
+      !canChooseModel(modelChoice(application.model), day)
+    ) {
+      return 'この申込は取り消されているため、機種を変更できません。';
+    }
+    const model = values.model ?? '';
+    if (!isReaderModelId(model)) return '機種を一覧から選択してください。';
+    if (model === application.model) return '現在と同じ機種です。';
+    await changeReaderModel(ctx.handle, {
+      id: application.id,
+      model,
+      actor,
+      at: ctx.clock.now(),
+      ...(values.note ? { note: values.note.slice(0, 200) } : {}),
+    });
+    return undefined;
+  }
+
+  app.post<IdParams>('/readers/:id/model', async (request, reply) => {
+    const application = await ownApplication(request);
+    const values = formValues(request.body);
+    const problem = await changeModel(application, values, 'institution');
+    if (problem) return detailPage(request, reply, values, { model: problem }, 400);
+    return reply.redirect(`/readers/${application.id}`, 303);
+  });
+
+  app.post<IdParams>('/readers/:id/consultation', async (request, reply) => {
+    const application = await ownApplication(request);
+    const values = formValues(request.body);
+    const reason = (values.reason ?? '').slice(0, 500);
+    if (!reason)
+      return detailPage(
+        request,
+        reply,
+        values,
+        { reason: '相談したい事情を入力してください。' },
+        400,
+      );
+    await setConsultation(ctx.handle, {
+      id: application.id,
+      reason,
+      actor: 'institution',
+      at: ctx.clock.now(),
+    });
+    return reply.redirect(`/readers/${application.id}`, 303);
+  });
+
+  // Call centre (and operators): search by institution code, record a model change made by phone.
+  app.get<{ Querystring: { code?: string } }>('/operator/readers', async (request, reply) => {
+    requireAccount(request, 'callcentre', 'operator');
+    const page = pageContext(request, reply, ctx.clock);
+    const code = (request.query.code ?? '').trim();
+    const rows = await searchReaderApplications(ctx.handle, code || undefined);
+    return sendPage(
+      reply,
+      page,
+      'カードリーダー申込（コールセンター）',
+      html`<section>
+          <form method="get" action="/operator/readers">
+            <label for="code">医療機関コードで検索</label>
+            <input id="code" name="code" type="text" value="${code}" /><button type="submit">
+              検索
+            </button>
+          </form>
+        </section>
+        <section>
+          <table>
+            <tr>
+              <th>申込番号</th>
+              <th>医療機関コード</th>
+              <th>名称</th>
+              <th>機種</th>
+              <th>台数</th>
+              <th>状況</th>
+            </tr>
+            ${rows.map(
+              (r) =>
+                html`<tr>
+                  <td><a href="/operator/readers/${r.id}">${r.id}</a></td>
+                  <td>${r.institution_code}</td>
+                  <td>${r.name}</td>
+                  <td>${modelLabel(r.model)}</td>
+                  <td class="num">${r.quantity}</td>
+                  <td>${STATUS_TEXT[applicationStatus(r, page.today)]}</td>
+                </tr>`,
+            )}
+          </table>
+        </section>`,
+    );
+  });
+
+  async function callCentrePage(
+    request: FastifyRequest<IdParams>,
+    reply: FastifyReply,
+    values: FormValues,
+    errors: FieldErrors,
+    status = 200,
+  ) {
+    requireAccount(request, 'callcentre', 'operator');
+    const application = await findReaderApplication(ctx.handle, parseId(request.params.id));
+    if (!application) throw notFound('application');
+    const page = pageContext(request, reply, ctx.clock);
+    const events = await listReaderApplicationEvents(ctx.handle, application.id);
+    return sendPage(
+      reply,
+      page,
+      `申込の詳細（${application.institution_code}）`,
+      readerApplicationDetail(page, application, events, {
+        action: `/operator/readers/${application.id}/model`,
+        values,
+        errors,
+        phone: true,
+      }),
+      status,
+    );
+  }
+
+  app.get<IdParams>('/operator/readers/:id', (request, reply) =>
+    callCentrePage(request, reply, {}, {}),
+  );
+
+  app.post<IdParams>('/operator/readers/:id/model', async (request, reply) => {
+    requireAccount(request, 'callcentre', 'operator');
+    const application = await findReaderApplication(ctx.handle, parseId(request.params.id));
+    if (!application) throw notFound('application');
+    const values = formValues(request.body);
+    const problem = await changeModel(application, values, 'callcentre');
+    if (problem) return callCentrePage(request, reply, values, { model: problem }, 400);
+    return reply.redirect(`/operator/readers/${application.id}`, 303);
+  });
+}

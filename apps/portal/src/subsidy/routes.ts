@@ -1,0 +1,328 @@
+// 補助金申請: the amount comes from core's rule; receipts are stored files (type checked by content,
+// size limited); the institution submits; operators approve or return (operator/routes.ts).
+import { calculateSubsidy } from '@shikaku/core/subsidy';
+import { findInstitution } from '@shikaku/db/portal/accounts';
+import {
+  createSubsidyApplication,
+  findSubsidyApplication,
+  findSubsidyReceipt,
+  insertSubsidyReceipt,
+  listSubsidyApplications,
+  listSubsidyReceipts,
+  type SubsidyApplication,
+  submitSubsidyApplication,
+} from '@shikaku/db/portal/subsidy-applications';
+import { AppError } from '@shikaku/platform/errors';
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireAccount, requireInstitution } from '../auth/session.js';
+import type { PortalContext } from '../context.js';
+import { coreFacilityType } from '../facility-text.js';
+import { SUBSIDY_STATUS_TEXT } from '../status-text.js';
+import { type FieldErrors, type FormValues, formValues, inputField } from '../web/forms.js';
+import { html, yen } from '../web/html.js';
+import { csrfField, type PageContext } from '../web/layout.js';
+import { notFound, pageContext, sendPage } from '../web/render.js';
+import { sniffReceiptType } from './receipt-store.js';
+import { parseYen, SUBSIDY_ERROR_TEXT } from './text.js';
+
+type IdParams = { Params: { id: string } };
+
+export function parseId(raw: string): number {
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id < 1) throw notFound('application');
+  return id;
+}
+
+export function subsidySummary(app: SubsidyApplication) {
+  return html`<table>
+    <tr>
+      <th>申請番号</th>
+      <td>${app.id}</td>
+    </tr>
+    <tr>
+      <th>事業費（税込）</th>
+      <td>${yen(app.project_cost)}</td>
+    </tr>
+    <tr>
+      <th>導入台数</th>
+      <td>${app.readers}台</td>
+    </tr>
+    <tr>
+      <th>補助額</th>
+      <td id="subsidy-amount"><strong>${yen(app.subsidy_amount)}</strong></td>
+    </tr>
+    <tr>
+      <th>状況</th>
+      <td id="subsidy-status">${SUBSIDY_STATUS_TEXT[app.status]}</td>
+    </tr>
+    ${
+      app.decision_note
+        ? html`<tr>
+            <th>審査コメント</th>
+            <td>${app.decision_note}</td>
+          </tr>`
+        : ''
+    }
+  </table>`;
+}
+
+export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext): void {
+  async function compute(request: FastifyRequest, values: FormValues) {
+    const account = requireInstitution(request);
+    const institution = await findInstitution(ctx.handle, account.institution_code);
+    if (!institution) throw notFound('institution');
+    const readers = /^\d{1,2}$/.test(values.readers ?? '') ? Number(values.readers) : Number.NaN;
+    const result = calculateSubsidy({
+      facilityType: coreFacilityType(institution),
+      readers,
+      cost: parseYen(values.projectCost),
+    });
+    const errors: FieldErrors = {};
+    if (!result.ok) {
+      const problem = SUBSIDY_ERROR_TEXT[result.reason];
+      errors[problem.field] = problem.text;
+    }
+    return { account, result, errors, readers };
+  }
+
+  async function listPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: FormValues,
+    errors: FieldErrors,
+    preview: number | undefined,
+    status = 200,
+  ) {
+    const account = requireInstitution(request);
+    const page = pageContext(request, reply, ctx.clock);
+    const applications = await listSubsidyApplications(ctx.handle, {
+      institutionCode: account.institution_code,
+    });
+    return sendPage(
+      reply,
+      page,
+      '補助金申請',
+      html`<section>
+          <h2>申請一覧</h2>
+          ${
+            applications.length === 0
+              ? html`<p>まだ申請していません。</p>`
+              : html`<table>
+                  <tr>
+                    <th>申請番号</th>
+                    <th>事業費</th>
+                    <th>台数</th>
+                    <th>補助額</th>
+                    <th>状況</th>
+                  </tr>
+                  ${applications.map(
+                    (a) =>
+                      html`<tr>
+                        <td><a href="/subsidies/${a.id}">${a.id}</a></td>
+                        <td class="num">${yen(a.project_cost)}</td>
+                        <td class="num">${a.readers}</td>
+                        <td class="num">${yen(a.subsidy_amount)}</td>
+                        <td>${SUBSIDY_STATUS_TEXT[a.status]}</td>
+                      </tr>`,
+                  )}
+                </table>`
+          }
+        </section>
+        <section>
+          <h2>新しく申請する</h2>
+          <form method="post" action="/subsidies" novalidate>
+            ${csrfField(page)}
+            ${inputField('projectCost', '事業費（円、税込）', values, errors, { hint: 'カードリーダー以外の導入費用（システム改修、ネットワーク整備等）の合計' })}
+            ${inputField('readers', '導入したカードリーダーの台数', values, errors, { type: 'number' })}
+            ${preview === undefined ? '' : html`<p class="notice" id="subsidy-preview">補助額（計算結果）：<strong>${yen(preview)}</strong></p>`}
+            <button type="submit" name="action" value="preview" class="secondary">
+              補助額を計算する
+            </button>
+            <button type="submit" name="action" value="create">この内容で申請を作成する</button>
+          </form>
+        </section>`,
+      status,
+    );
+  }
+
+  app.get('/subsidies', (request, reply) =>
+    listPage(request, reply, { readers: '1' }, {}, undefined),
+  );
+
+  app.post('/subsidies', async (request, reply) => {
+    const values = formValues(request.body);
+    const { account, result, errors, readers } = await compute(request, values);
+    if (!result.ok) return listPage(request, reply, values, errors, undefined, 400);
+    if (values.action === 'preview') {
+      return listPage(request, reply, values, {}, result.value.subsidy);
+    }
+    const created = await createSubsidyApplication(ctx.handle, {
+      institutionCode: account.institution_code,
+      projectCost: parseYen(values.projectCost),
+      readers,
+      subsidyAmount: result.value.subsidy,
+      at: ctx.clock.now(),
+    });
+    return reply.redirect(`/subsidies/${created.id}`, 303);
+  });
+
+  async function own(request: FastifyRequest<IdParams>): Promise<SubsidyApplication> {
+    const account = requireInstitution(request);
+    const found = await findSubsidyApplication(ctx.handle, parseId(request.params.id));
+    if (!found || found.institution_code !== account.institution_code)
+      throw notFound('application');
+    return found;
+  }
+
+  async function detailPage(
+    request: FastifyRequest<IdParams>,
+    reply: FastifyReply,
+    error?: string,
+    status = 200,
+  ) {
+    const application = await own(request);
+    const page = pageContext(request, reply, ctx.clock);
+    const receipts = await listSubsidyReceipts(ctx.handle, application.id);
+    const editable = application.status === 'draft' || application.status === 'returned';
+    return sendPage(
+      reply,
+      page,
+      '補助金申請の詳細',
+      html`<section>${subsidySummary(application)}</section>
+        ${receiptList(application, receipts, `/subsidies/${application.id}`)}
+        ${editable ? uploadForm(page, application.id, error, ctx.config.maxReceiptBytes) : ''}
+        ${
+          editable
+            ? html`<section>
+                <form method="post" action="/subsidies/${application.id}/submit">
+                  ${csrfField(page)}
+                  ${receipts.length === 0 ? html`<p class="hint">提出には領収書の添付が必要です。</p>` : ''}
+                  <button type="submit" ${receipts.length === 0 ? html` disabled` : ''}>
+                    申請を提出する
+                  </button>
+                </form>
+              </section>`
+            : ''
+        }`,
+      status,
+    );
+  }
+
+  app.get<IdParams>('/subsidies/:id', (request, reply) => detailPage(request, reply));
+
+  app.post<IdParams>('/subsidies/:id/receipts', async (request, reply) => {
+    const application = await own(request);
+    if (application.status !== 'draft' && application.status !== 'returned') {
+      throw new AppError('CONFLICT', 'the application is not editable');
+    }
+    const file = (request.body as Record<string, unknown> | undefined)?.receipt as
+      MultipartFile | undefined;
+    if (!file || typeof file.toBuffer !== 'function' || !file.filename) {
+      return detailPage(request, reply, '添付するファイルを選択してください。', 400);
+    }
+    const bytes = await file.toBuffer();
+    const type = sniffReceiptType(bytes);
+    if (!type)
+      return detailPage(
+        request,
+        reply,
+        '領収書は PDF、PNG、JPEG のいずれかで添付してください。',
+        400,
+      );
+    const stored = await ctx.receipts.put(bytes);
+    await insertSubsidyReceipt(ctx.handle, {
+      applicationId: application.id,
+      filename: file.filename.slice(0, 200),
+      contentType: type,
+      size: bytes.length,
+      ...stored,
+      at: ctx.clock.now(),
+    });
+    return reply.redirect(`/subsidies/${application.id}`, 303);
+  });
+
+  app.post<IdParams>('/subsidies/:id/submit', async (request, reply) => {
+    const application = await own(request);
+    if ((await listSubsidyReceipts(ctx.handle, application.id)).length === 0) {
+      return detailPage(request, reply, '提出には領収書の添付が必要です。', 400);
+    }
+    if (!(await submitSubsidyApplication(ctx.handle, application.id, ctx.clock.now()))) {
+      throw new AppError('CONFLICT', 'already submitted');
+    }
+    return reply.redirect(`/subsidies/${application.id}`, 303);
+  });
+
+  // Receipts: the institution that uploaded them, or an operator.
+  app.get<{ Params: { id: string; receiptId: string } }>(
+    '/subsidies/:id/receipts/:receiptId',
+    async (request, reply) => {
+      const account = requireAccount(request, 'institution', 'operator');
+      const application = await findSubsidyApplication(ctx.handle, parseId(request.params.id));
+      const receipt = await findSubsidyReceipt(ctx.handle, parseId(request.params.receiptId));
+      if (
+        !application ||
+        !receipt ||
+        receipt.application_id !== application.id ||
+        (account.role === 'institution' &&
+          application.institution_code !== account.institution_code)
+      ) {
+        throw notFound('receipt');
+      }
+      const bytes = await ctx.receipts.get(receipt.storage_key);
+      return reply
+        .header('content-type', receipt.content_type)
+        .header(
+          'content-disposition',
+          `attachment; filename*=UTF-8''${encodeURIComponent(receipt.filename)}`,
+        )
+        .header('x-content-type-options', 'nosniff')
+        .send(bytes);
+    },
+  );
+}
+
+export function receiptList(
+  application: SubsidyApplication,
+  receipts: ReadonlyArray<{ id: number; filename: string; size: number; uploaded_at: Date }>,
+  base: string,
+) {
+  return html`<section>
+    <h2>領収書</h2>
+    ${
+      receipts.length === 0
+        ? html`<p>添付されていません。</p>`
+        : html`<ul>
+            ${receipts.map(
+              (r) =>
+                html`<li>
+                  <a href="${base}/receipts/${r.id}">${r.filename}</a>（${Math.ceil(r.size / 1024)}
+                  KB、${r.uploaded_at.toISOString()}）
+                </li>`,
+            )}
+          </ul>`
+    }
+  </section>`;
+}
+
+function uploadForm(page: PageContext, id: number, error: string | undefined, maxBytes: number) {
+  return html`<section>
+    <h2>領収書を添付する</h2>
+    <form method="post" action="/subsidies/${id}/receipts" enctype="multipart/form-data">
+      ${csrfField(page)}
+      <div class="${error ? 'field-error' : ''}">
+        <label for="receipt"
+          >ファイル（PDF・PNG・JPEG、${Math.floor(maxBytes / 1024 / 1024)}MBまで）</label
+        >
+        <input
+          id="receipt"
+          name="receipt"
+          type="file"
+          accept="application/pdf,image/png,image/jpeg"
+        />
+        ${error ? html`<p class="error">${error}</p>` : ''}
+      </div>
+      <button type="submit">添付する</button>
+    </form>
+  </section>`;
+}

@@ -1,0 +1,102 @@
+import type { Account } from '@shikaku/db/portal/accounts';
+import { type Html, html, type HtmlPart } from './html.js';
+
+export interface PageContext {
+  account: Account | null;
+  csrfToken: string;
+  /** The portal's date (JST, YYYY-MM-DD), shown so an --as-of stack is obvious. */
+  today: string;
+}
+
+const STYLE = `
+body{font-family:"Hiragino Sans","Noto Sans CJK JP","Noto Sans JP",sans-serif;margin:0;color:#1a1a1a;background:#f6f7f9;line-height:1.6}
+header{background:#0b4f8a;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1.2rem;align-items:center;flex-wrap:wrap}
+header a{color:#fff}header .site{font-weight:bold;font-size:1.1rem;text-decoration:none}
+header .today{margin-left:auto;font-size:.85rem;opacity:.9}
+main{max-width:60rem;margin:1.2rem auto;padding:0 1rem}
+section,.card{background:#fff;border:1px solid #d8dde3;border-radius:6px;padding:1rem 1.2rem;margin-bottom:1rem}
+h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:0}
+label{display:block;font-weight:bold;margin-top:.8rem}
+input[type=text],input[type=email],input[type=password],input[type=number],select,textarea{font-size:1rem;padding:.35rem;width:100%;max-width:28rem;box-sizing:border-box}
+button{font-size:1rem;padding:.4rem 1.2rem;margin-top:.8rem;background:#0b4f8a;color:#fff;border:0;border-radius:4px;cursor:pointer}
+button.secondary{background:#5a6470}
+.error{color:#b00020;font-weight:bold;margin:.2rem 0}
+.field-error input,.field-error select{border:2px solid #b00020}
+.notice{background:#e8f3e8;border-left:4px solid #2e7d32;padding:.6rem 1rem}
+.alert{background:#fdecea;border-left:4px solid #b00020;padding:.6rem 1rem}
+.secret{font-family:monospace;font-size:1.05rem;background:#fff8e1;padding:.4rem;word-break:break-all}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #d8dde3;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#eef1f5}.num{text-align:right}
+.hint{color:#555;font-size:.9rem}
+form.inline{display:inline}
+`;
+
+function nav(account: Account | null): Html {
+  if (!account) {
+    return html`<a href="/login">ログイン</a><a href="/signup">新規登録</a
+      ><a href="/faq">よくある質問（シカク）</a>`;
+  }
+  const links: Html[] = [];
+  if (account.role === 'institution') {
+    links.push(
+      html`<a href="/">マイページ</a><a href="/readers">カードリーダー申込</a>
+        <a href="/usage">利用申請</a><a href="/subsidies">補助金申請</a>`,
+    );
+  } else {
+    links.push(
+      html`<a href="/operator">キャンペーン状況</a>
+        <a href="/operator/readers">カードリーダー（コールセンター）</a>`,
+    );
+    if (account.role === 'operator') {
+      links.push(
+        html`<a href="/operator/usage">利用申請の審査</a>
+          <a href="/operator/subsidies">補助金の審査</a
+          ><a href="/operator/notices">お知らせ配信</a>`,
+      );
+    }
+  }
+  links.push(html`<a href="/faq">よくある質問（シカク）</a>`);
+  return html`${links}`;
+}
+
+export function page(ctx: PageContext, title: string, body: HtmlPart): Html {
+  return html`<!doctype html>
+    <html lang="ja">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <title>${title} | 医療機関等向けポータルサイト</title>
+        <style>
+          ${STYLE}
+        </style>
+      </head>
+      <body>
+        <header>
+          <a class="site" href="/">医療機関等向けポータルサイト</a>${nav(ctx.account)}
+          <span class="today"
+            >本日：${ctx.today}${
+              ctx.account
+                ? html` ／ ${ctx.account.email}
+                    <form class="inline" method="post" action="/logout">
+                      <input type="hidden" name="_csrf" value="${ctx.csrfToken}" /><button
+                        class="secondary"
+                        style="margin:0;padding:.1rem .6rem"
+                      >
+                        ログアウト
+                      </button>
+                    </form>`
+                : ''
+            }</span
+          >
+        </header>
+        <main>
+          <h1>${title}</h1>
+          ${body}
+        </main>
+      </body>
+    </html>`;
+}
+
+export function csrfField(ctx: PageContext): Html {
+  return html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}" />`;
+}

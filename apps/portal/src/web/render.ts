@@ -1,0 +1,72 @@
+import { type Clock, jstDate } from '@shikaku/core/clock';
+import { AppError, type ErrorStatusTable, toErrorResponse } from '@shikaku/platform/errors';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PORTAL_ERROR_TEXT } from '../errors.js';
+import { html, type HtmlPart } from './html.js';
+import { page, type PageContext } from './layout.js';
+
+export function pageContext(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  clock: Clock,
+): PageContext {
+  return {
+    account: request.account,
+    csrfToken: reply.generateCsrf(),
+    today: jstDate(clock.now()),
+  };
+}
+
+export function sendPage(
+  reply: FastifyReply,
+  ctx: PageContext,
+  title: string,
+  body: HtmlPart,
+  status = 200,
+): FastifyReply {
+  return reply
+    .status(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(page(ctx, title, body).value);
+}
+
+/** Error pages in Japanese for the HTML routes; a login redirect when the session is missing. */
+export function registerHtmlErrorHandler(
+  app: FastifyInstance,
+  table: ErrorStatusTable,
+  clock: Clock,
+): void {
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorResponse(asCsrfError(error), table);
+    if (status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
+    if (body.code === 'UNAUTHENTICATED' && request.method === 'GET') {
+      return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+    }
+    const text = PORTAL_ERROR_TEXT[body.code] ?? PORTAL_ERROR_TEXT.VALIDATION_FAILED;
+    const ctx = pageContext(request, reply, clock);
+    return sendPage(
+      reply,
+      ctx,
+      'エラー',
+      html`<section class="alert">
+          <p>${text}</p>
+          <p class="hint">コード: ${body.code}</p>
+        </section>
+        <p><a href="/">トップへ戻る</a></p>`,
+      status,
+    );
+  });
+}
+
+export function notFound(what: string): AppError {
+  return new AppError('NOT_FOUND', `${what} not found`);
+}
+
+/** @fastify/csrf-protection's errors get the portal's stable code. */
+function asCsrfError(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('FST_CSRF_')
+    ? new AppError('CSRF_INVALID', 'invalid or missing CSRF token')
+    : error;
+}
