@@ -1,0 +1,176 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@shikaku/platform/logger';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from './app.js';
+import { type EmulatorFixture, startEmulatorFixture } from './testing/emulator-fixture.js';
+
+describe('control API', () => {
+  let fixture: EmulatorFixture;
+  let app: FastifyInstance;
+  let logged: string;
+
+  beforeEach(async () => {
+    fixture = await startEmulatorFixture();
+    logged = '';
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        logged += String(chunk);
+        done();
+      },
+    });
+    const logger = createLogger({ name: 'reader-emulator', level: 'debug', destination });
+    app = await buildApp({ docs: true }, { emulator: fixture.emulator, logger });
+  });
+  afterEach(async () => {
+    await app.close();
+    await fixture.close();
+  });
+
+  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload });
+
+  it('drives a reader from card to result', async () => {
+    let response = await post('/v1/readers/clinic/card', { certificateSerial: 'REGISTERED-0001' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      step: 'authenticating',
+      allowedActions: ['face', 'pin', 'visual', 'card-removed'],
+      card: { certificateSerial: 'REGISTERED-0001', pinTriesLeft: 3, locked: false },
+    });
+
+    response = await post('/v1/readers/clinic/face', { similarity: 0.5 });
+    expect(response.json()).toMatchObject({
+      step: 'authenticating',
+      notice: { code: 'FACE_MISMATCH' },
+    });
+
+    response = await post('/v1/readers/clinic/face', { similarity: 0.9 });
+    expect(response.json()).toMatchObject({ step: 'consents', method: 'face' });
+
+    response = await post('/v1/readers/clinic/consents', {
+      specificHealthCheckups: true,
+      pharmacists: true,
+      diagnosis: false,
+      operations: false,
+      limitApplicationCertificate: false,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      step: 'result',
+      result: { qualificationValidity: '1', consentId: 'consent-1' },
+    });
+
+    const state = await app.inject({ method: 'GET', url: '/v1/readers/clinic' });
+    expect(state.json().step).toBe('result');
+    const removed = await app.inject({ method: 'DELETE', url: '/v1/readers/clinic/card' });
+    expect(removed.json().step).toBe('idle');
+  });
+
+  it('answers the first-use registration offer', async () => {
+    await post('/v1/readers/pharmacy/card', { certificateSerial: 'NEW-0001' });
+    await post('/v1/readers/pharmacy/pin', { pin: '1234' });
+    const offered = await post('/v1/readers/pharmacy/consents', { pharmacists: true });
+    expect(offered.json()).toMatchObject({
+      step: 'registration-offer',
+      allowedActions: ['registration', 'card-removed'],
+    });
+    const done = await post('/v1/readers/pharmacy/registration', { accept: true });
+    expect(done.json()).toMatchObject({ step: 'result' });
+    expect(fixture.fake.cards.get('NEW-0001')).toBe('registered');
+  });
+
+  it('keeps a locked card locked (200 with the failure), and refuses further PINs (409)', async () => {
+    await post('/v1/readers/hospital/card', { certificateSerial: 'REGISTERED-0002', pin: '5555' });
+    for (const pin of ['0000', '0001']) await post('/v1/readers/hospital/pin', { pin });
+    const locked = await post('/v1/readers/hospital/pin', { pin: '0002' });
+    expect(locked.statusCode).toBe(200);
+    expect(locked.json()).toMatchObject({ step: 'failed', failure: { code: 'CARD_LOCKED' } });
+    const again = await post('/v1/readers/hospital/pin', { pin: '5555' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'INVALID_STEP' });
+    expect((await fixture.cards.get('REGISTERED-0002'))?.locked).toBe(true);
+  });
+
+  it('answers bad input with a stable code and the field', async () => {
+    const unknown = await post('/v1/readers/nope/card', { certificateSerial: 'X' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ code: 'READER_NOT_FOUND', field: 'id' });
+
+    const notPlaced = await post('/v1/readers/clinic/face', { similarity: 0.9 });
+    expect(notPlaced.statusCode).toBe(409);
+    expect(notPlaced.json().code).toBe('INVALID_STEP');
+
+    await post('/v1/readers/clinic/card', { certificateSerial: 'REGISTERED-0001' });
+    const pin = await post('/v1/readers/clinic/pin', { pin: '12' });
+    expect(pin.statusCode).toBe(400);
+    expect(pin.json()).toMatchObject({ code: 'INVALID_PIN_FORMAT', field: 'pin' });
+
+    const similarity = await post('/v1/readers/clinic/face', { similarity: 2 });
+    expect(similarity.statusCode).toBe(400);
+    expect(similarity.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'similarity' });
+
+    const broken = await app.inject({
+      method: 'POST',
+      url: '/v1/readers/clinic/face',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"similarity":',
+    });
+    expect(broken.statusCode).toBe(400);
+
+    const consents = await post('/v1/readers/clinic/face', { similarity: 0.9 }).then(() =>
+      post('/v1/readers/clinic/consents', { pharmacists: true }),
+    );
+    expect(consents.statusCode).toBe(400);
+    expect(consents.json().code).toBe('CONSENT_ANSWER_MISSING');
+  });
+
+  it('runs a scenario and rejects a malformed one with the field', async () => {
+    const report = await post('/v1/scenarios', {
+      name: 'visual check',
+      reader: 'hospital',
+      steps: [
+        { place: 'REGISTERED-0001' },
+        { visual: true },
+        { expect: { step: 'result', validity: '1' } },
+      ],
+    });
+    expect(report.statusCode).toBe(200);
+    expect(report.json()).toMatchObject({ passed: true });
+
+    const bad = await post('/v1/scenarios', { name: 'x', reader: 'clinic', steps: [{ fly: 1 }] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'INVALID_SCENARIO', field: 'steps.0' });
+  });
+
+  it('lists readers and models, and serves the OpenAPI document', async () => {
+    const readers = await app.inject({ method: 'GET', url: '/v1/readers' });
+    expect(readers.json().readers.map((r: { id: string }) => r.id)).toEqual([
+      'clinic',
+      'pharmacy',
+      'hospital',
+    ]);
+    const models = await app.inject({ method: 'GET', url: '/v1/reader-models' });
+    expect(models.json().models).toHaveLength(4);
+    const openapi = await app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(Object.keys(openapi.json().paths)).toContain('/v1/readers/{id}/face');
+    const docs = await app.inject({ method: 'GET', url: '/docs' });
+    expect(docs.statusCode).toBeLessThan(400);
+  });
+
+  it('logs no PIN, card holder data or result', async () => {
+    await post('/v1/readers/clinic/card', { certificateSerial: 'REGISTERED-0001', pin: '9876' });
+    await post('/v1/readers/clinic/pin', { pin: '9876' });
+    await post('/v1/readers/clinic/consents', {
+      specificHealthCheckups: true,
+      pharmacists: true,
+      diagnosis: true,
+      operations: true,
+      limitApplicationCertificate: true,
+    });
+    expect(logged).toContain('"url":"/v1/readers/clinic/pin"');
+    expect(logged).not.toContain('9876');
+    expect(logged).not.toContain('資格 花子');
+    expect(logged).not.toContain('19890913');
+    expect(logged).not.toContain('1989-09-13');
+  });
+});
