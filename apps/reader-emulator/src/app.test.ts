@@ -27,7 +27,7 @@ describe('control API', () => {
     await fixture.close();
   });
 
-  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload });
+  const post = (url: string, payload: object) => app.inject({ method: 'POST', url, payload });
 
   it('drives a reader from card to result', async () => {
     let response = await post('/v1/readers/clinic/card', { certificateSerial: 'REGISTERED-0001' });
