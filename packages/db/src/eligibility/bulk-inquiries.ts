@@ -61,15 +61,18 @@ export async function findBulkInquiry(
 export async function listAcceptedBulkInquiries(
   handle: DatabaseHandle,
   limit = 10,
-): Promise<string[]> {
+): Promise<Array<{ receptionNumber: string; institutionCode: string }>> {
   const rows = await handle.db
     .selectFrom('eligibility.bulk_inquiries')
-    .select('reception_number')
+    .select(['reception_number', 'institution_code'])
     .where('status', '=', 'accepted')
     .orderBy('submitted_at')
     .limit(limit)
     .execute();
-  return rows.map((r) => r.reception_number);
+  return rows.map((r) => ({
+    receptionNumber: r.reception_number,
+    institutionCode: r.institution_code,
+  }));
 }
 
 export async function completeBulkInquiry(

@@ -1,0 +1,99 @@
+import { performance } from 'node:perf_hooks';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Clock } from '@shikaku/core/clock';
+import type { DatabaseHandle } from '@shikaku/db/database';
+import { createAccessLogWriter } from '@shikaku/db/eligibility/access-log';
+import { registerErrorHandler } from '@shikaku/platform/errors';
+import type { Logger } from '@shikaku/platform/logger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createCredentialCache, createRateLimiter, createTokenSigner } from './auth.js';
+import type { EligibilityConfig } from './config.js';
+import { processPendingBulkInquiries } from './bulk.js';
+import { ELIGIBILITY_ERROR_STATUS } from './errors.js';
+import { bulkRoutes } from './routes/bulk.js';
+import { cardRoutes } from './routes/cards.js';
+import { citizenRoutes } from './routes/citizen.js';
+import { confirmationRoutes } from './routes/confirmations.js';
+import { informationRoutes } from './routes/information.js';
+import { internalRoutes } from './routes/internal.js';
+import { specRoutes } from './routes/spec.js';
+import type { Services } from './services.js';
+import type { Upstreams } from './upstream.js';
+
+export interface EligibilityDeps {
+  handle: DatabaseHandle;
+  clock: Clock;
+  logger: Logger;
+  upstreams: Upstreams;
+  /** Seed of the synthetic drug / checkup histories (the stack's seed). */
+  seed?: number;
+  /** Real monotonic milliseconds for rate limits; tests pass their own. */
+  monotonicMs?: () => number;
+}
+
+/** Builds the app; never listens (server.ts and the stack do). */
+export async function buildApp(
+  config: EligibilityConfig,
+  deps: EligibilityDeps,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Per-request lines at this rate would cost more than the confirmation itself.
+    disableRequestLogging: true,
+    bodyLimit: 5 * 1024 * 1024,
+  });
+  const accessLog = createAccessLogWriter(deps.handle);
+  const services: Services = {
+    config,
+    handle: deps.handle,
+    clock: deps.clock,
+    signer: createTokenSigner(config.tokenSecret, config.tokenTtlSeconds),
+    credentials: createCredentialCache(deps.handle),
+    limiter: createRateLimiter(),
+    accessLog,
+    upstreams: deps.upstreams,
+    seed: deps.seed ?? 1,
+    monotonicMs: deps.monotonicMs ?? (() => performance.now()),
+  };
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'shikaku eligibility-api',
+        description:
+          'Online eligibility confirmation (オンライン資格確認): spec-compatible OQS endpoints and a REST API',
+        version: '0.1.0',
+      },
+      tags: [
+        { name: 'spec', description: 'OQS-compatible (/oqs-api-pro)' },
+        { name: 'rest', description: 'REST/JSON for new clients' },
+        { name: 'citizen', description: 'for the insured person' },
+        { name: 'internal', description: 'other apps of the stack (x-service-key)' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerErrorHandler(app, ELIGIBILITY_ERROR_STATUS);
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (scope) => specRoutes(scope, services));
+  await app.register(async (scope) => confirmationRoutes(scope, services));
+  await app.register(async (scope) => cardRoutes(scope, services));
+  await app.register(async (scope) => informationRoutes(scope, services));
+  await app.register(async (scope) => bulkRoutes(scope, services));
+  await app.register(async (scope) => citizenRoutes(scope, services));
+  await app.register(async (scope) => internalRoutes(scope, services));
+
+  // Bulk inquiries accepted before a restart are finished once the app is ready.
+  app.addHook('onReady', async () => {
+    processPendingBulkInquiries(services).catch((err: unknown) =>
+      app.log.error({ err }, 'resuming bulk inquiries failed'),
+    );
+  });
+  app.addHook('onClose', async () => {
+    await accessLog.close();
+  });
+  return app;
+}

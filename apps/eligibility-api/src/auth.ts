@@ -1,0 +1,137 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { DatabaseHandle } from '@shikaku/db/database';
+import {
+  type CredentialRecord,
+  findCredential,
+  type InstitutionRecord,
+} from '@shikaku/db/eligibility/institutions';
+import { AppError } from '@shikaku/platform/errors';
+
+export interface Caller {
+  clientId: string;
+  institution: InstitutionRecord;
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function newClientCredential(): { clientId: string; clientSecret: string } {
+  return {
+    clientId: `oqs-${randomBytes(8).toString('hex')}`,
+    clientSecret: randomBytes(24).toString('base64url'),
+  };
+}
+
+/**
+ * Signed, stateless tokens (`<payload>.<hmac>`): verifying one costs an HMAC, not a database
+ * round trip. Revocation is honoured through the credential cache below, which every verified
+ * token passes through.
+ */
+export function createTokenSigner(secret: string, ttlSeconds: number) {
+  const sign = (payload: string) =>
+    createHmac('sha256', secret).update(payload).digest('base64url');
+  return {
+    issue(clientId: string, kind: 'id' | 'access' | 'refresh', nowMs: number): string {
+      const payload = Buffer.from(
+        JSON.stringify({ c: clientId, k: kind, e: nowMs + ttlSeconds * 1000 }),
+      ).toString('base64url');
+      return `${payload}.${sign(payload)}`;
+    },
+    /** The client id, or undefined for a forged, malformed, expired or refresh token. */
+    verify(token: string, nowMs: number): string | undefined {
+      const dot = token.indexOf('.');
+      if (dot <= 0) return undefined;
+      const payload = token.slice(0, dot);
+      const given = Buffer.from(token.slice(dot + 1));
+      const expected = Buffer.from(sign(payload));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+      try {
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as {
+          c: string;
+          k: string;
+          e: number;
+        };
+        if (claims.k === 'refresh' || claims.e <= nowMs) return undefined;
+        return claims.c;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+export type TokenSigner = ReturnType<typeof createTokenSigner>;
+
+/**
+ * Credentials by client id, cached for a few seconds so the hot path does not query them per
+ * request. A revocation made through this process takes effect at once (`forget`); one made
+ * elsewhere within `ttlMs`.
+ */
+export function createCredentialCache(handle: DatabaseHandle, ttlMs = 5000) {
+  const cache = new Map<string, { record: CredentialRecord | undefined; loadedAt: number }>();
+  return {
+    async get(clientId: string, nowMs: number): Promise<CredentialRecord | undefined> {
+      const hit = cache.get(clientId);
+      if (hit && nowMs - hit.loadedAt < ttlMs) return hit.record;
+      const record = await findCredential(handle, clientId);
+      cache.set(clientId, { record, loadedAt: nowMs });
+      return record;
+    },
+    forget(clientId: string): void {
+      cache.delete(clientId);
+    },
+  };
+}
+export type CredentialCache = ReturnType<typeof createCredentialCache>;
+
+/** Checks a login; throws the stable code on failure. */
+export async function login(
+  credentials: CredentialCache,
+  clientId: string,
+  clientSecret: string,
+  nowMs: number,
+): Promise<CredentialRecord> {
+  const record = await credentials.get(clientId, nowMs);
+  const given = Buffer.from(hashSecret(clientSecret));
+  if (!record || !timingSafeEqual(given, Buffer.from(record.secretHash)))
+    throw new AppError('INVALID_CREDENTIALS', 'unknown client id or wrong secret');
+  if (record.revoked) throw new AppError('CREDENTIAL_REVOKED', 'this credential has been revoked');
+  return record;
+}
+
+/** Resolves a token to its caller; throws the stable code on failure. */
+export async function authenticate(
+  signer: TokenSigner,
+  credentials: CredentialCache,
+  token: string | undefined,
+  nowMs: number,
+): Promise<Caller> {
+  if (!token) throw new AppError('UNAUTHENTICATED', 'the Authorization header is missing');
+  const bare = token.startsWith('Bearer ') ? token.slice(7) : token;
+  const clientId = signer.verify(bare, nowMs);
+  if (!clientId) throw new AppError('UNAUTHENTICATED', 'the token is invalid or expired');
+  const record = await credentials.get(clientId, nowMs);
+  if (!record) throw new AppError('UNAUTHENTICATED', 'the token is invalid or expired');
+  if (record.revoked) throw new AppError('CREDENTIAL_REVOKED', 'this credential has been revoked');
+  return { clientId, institution: record.institution };
+}
+
+/** Per-institution token bucket: `rate` requests per second, bursts up to one second's worth. */
+export function createRateLimiter() {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return {
+    take(key: string, ratePerSecond: number, nowMs: number): boolean {
+      const bucket = buckets.get(key) ?? { tokens: ratePerSecond, at: nowMs };
+      bucket.tokens = Math.min(
+        ratePerSecond,
+        bucket.tokens + ((nowMs - bucket.at) / 1000) * ratePerSecond,
+      );
+      bucket.at = nowMs;
+      buckets.set(key, bucket);
+      if (bucket.tokens < 1) return false;
+      bucket.tokens -= 1;
+      return true;
+    },
+  };
+}
+export type RateLimiter = ReturnType<typeof createRateLimiter>;

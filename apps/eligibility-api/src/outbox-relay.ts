@@ -1,0 +1,72 @@
+import type { Clock } from '@shikaku/core/clock';
+import type { DatabaseHandle } from '@shikaku/db/database';
+import { applyOutboxPage, readOutboxCursor } from '@shikaku/db/eligibility/qualifications';
+import type { Logger } from '@shikaku/platform/logger';
+import type { Upstreams } from './upstream.js';
+
+export const OUTBOX_CONSUMER = 'eligibility-api';
+
+/**
+ * Pulls the intermediate server's qualification outbox into the eligibility store. Each page is
+ * applied and the cursor moved in one transaction; events are upserts keyed by qualificationId,
+ * so a page applied twice (a crash between fetch and commit) changes nothing.
+ */
+export function createOutboxRelay(options: {
+  handle: DatabaseHandle;
+  upstreams: Upstreams;
+  clock: Clock;
+  logger: Logger;
+  pageSize?: number;
+  pollMs: number;
+}) {
+  const pageSize = options.pageSize ?? 1000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  /** Applies pages until the outbox is drained; returns how many events were applied. */
+  async function drain(): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const after = await readOutboxCursor(options.handle, OUTBOX_CONSUMER);
+      const page = await options.upstreams.fetchOutbox(after, pageSize);
+      if (page.events.length === 0) return applied;
+      const next = Math.max(page.next, ...page.events.map((e) => e.sequence));
+      await applyOutboxPage(
+        options.handle,
+        OUTBOX_CONSUMER,
+        page.events,
+        next,
+        options.clock.now(),
+      );
+      applied += page.events.length;
+      if (page.events.length < pageSize || stopped) return applied;
+    }
+  }
+
+  const tick = () => {
+    running = drain()
+      .then(
+        (applied) => {
+          if (applied > 0) options.logger.info({ applied }, 'outbox events applied');
+        },
+        (err: unknown) => options.logger.warn({ err }, 'outbox relay failed; retrying'),
+      )
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, options.pollMs);
+      });
+  };
+
+  return {
+    drain,
+    start() {
+      stopped = false;
+      tick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

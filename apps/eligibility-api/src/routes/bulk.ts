@@ -1,0 +1,140 @@
+import { jstDate } from '@shikaku/core/clock';
+import { toOqsXml } from '@shikaku/core/oqs-xml';
+import { findBulkInquiry, insertBulkInquiry } from '@shikaku/db/eligibility/bulk-inquiries';
+import { AppError } from '@shikaku/platform/errors';
+import type { FastifyInstance } from 'fastify';
+import { type BulkItem, newReceptionNumber, processBulkInquiry } from '../bulk.js';
+import { cardNumbersProperties, errorResponses, isoDate } from '../schemas.js';
+import { requireCaller, type Services } from '../services.js';
+
+const statusSchema = {
+  type: 'object',
+  properties: {
+    receptionNumber: { type: 'string' },
+    status: { type: 'string' },
+    items: { type: 'integer' },
+    confirmationDate: { type: 'string' },
+  },
+} as const;
+
+export async function bulkRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  app.post<{ Body: { items: BulkItem[]; confirmationDate?: string } }>(
+    '/v1/bulk-inquiries',
+    {
+      schema: {
+        tags: ['rest'],
+        summary: '一括照会: submit many card-number queries, get a reception number',
+        body: {
+          type: 'object',
+          required: ['items'],
+          additionalProperties: false,
+          properties: {
+            confirmationDate: isoDate,
+            items: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 10000,
+              items: {
+                type: 'object',
+                required: ['insurerNumber', 'insuredIdentificationNumber', 'birthDate'],
+                additionalProperties: false,
+                properties: {
+                  ...cardNumbersProperties,
+                  arbitraryIdentifier: { type: 'string', maxLength: 64 },
+                },
+              },
+            },
+          },
+        },
+        response: { 202: statusSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const caller = await requireCaller(services, request.headers.authorization);
+      const at = services.clock.now();
+      const receptionNumber = newReceptionNumber();
+      const institutionCode = caller.institution.institutionCode;
+      const confirmationDate = request.body.confirmationDate ?? jstDate(at);
+      await insertBulkInquiry(services.handle, {
+        receptionNumber,
+        institutionCode,
+        confirmationDate,
+        submittedAt: at,
+        items: request.body.items,
+      });
+      // Processed after the answer; a restart picks up what was left (processPendingBulkInquiries).
+      setImmediate(() => {
+        processBulkInquiry(services, receptionNumber, institutionCode).catch((err: unknown) =>
+          request.log.error({ err, reqId: request.id }, 'bulk inquiry failed'),
+        );
+      });
+      return reply.status(202).send({
+        receptionNumber,
+        status: 'accepted',
+        items: request.body.items.length,
+        confirmationDate,
+      });
+    },
+  );
+
+  app.get<{ Params: { receptionNumber: string } }>(
+    '/v1/bulk-inquiries/:receptionNumber',
+    {
+      schema: {
+        tags: ['rest'],
+        summary: 'Poll a bulk inquiry (only the institution that submitted it)',
+        params: {
+          type: 'object',
+          properties: { receptionNumber: { type: 'string', maxLength: 64 } },
+        },
+        response: { 200: statusSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const caller = await requireCaller(services, request.headers.authorization);
+      const inquiry = await findBulkInquiry(
+        services.handle,
+        request.params.receptionNumber,
+        caller.institution.institutionCode,
+      );
+      if (!inquiry) throw new AppError('NOT_FOUND', 'no such reception number');
+      return {
+        receptionNumber: inquiry.receptionNumber,
+        status: inquiry.status,
+        items: inquiry.items.length,
+        confirmationDate: inquiry.confirmationDate,
+      };
+    },
+  );
+
+  app.get<{ Params: { receptionNumber: string } }>(
+    '/v1/bulk-inquiries/:receptionNumber/result',
+    {
+      schema: {
+        tags: ['rest'],
+        summary: 'Download a bulk result (OQSmuquc02res-like; XML with Accept: application/xml)',
+        params: {
+          type: 'object',
+          properties: { receptionNumber: { type: 'string', maxLength: 64 } },
+        },
+        response: { ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const caller = await requireCaller(services, request.headers.authorization);
+      const inquiry = await findBulkInquiry(
+        services.handle,
+        request.params.receptionNumber,
+        caller.institution.institutionCode,
+      );
+      if (!inquiry) throw new AppError('NOT_FOUND', 'no such reception number');
+      if (inquiry.status !== 'done')
+        throw new AppError('CONFLICT', 'the inquiry is still being processed; poll its status');
+      if (/xml/.test(request.headers.accept ?? ''))
+        return reply
+          .type('application/xml; charset=utf-8')
+          .send(toOqsXml(inquiry.result as object));
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(inquiry.result));
+    },
+  );
+}

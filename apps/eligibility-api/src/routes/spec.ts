@@ -1,0 +1,193 @@
+// The spec-compatible endpoints: an existing OQS client points here by changing only its host.
+// Every answer, error or not, is a full XmlMsg (header + ProcessingResultStatus), as JSON or XML
+// in the form the request came in.
+import { jstDate } from '@shikaku/core/clock';
+import { parseInstitutionCode } from '@shikaku/core/institution-code';
+import {
+  buildErrorResponse,
+  buildSearchResponse,
+  REFERENCE_CLASSIFICATION,
+  type ResponseContext,
+  readSearchRequest,
+  type SearchResponseMessage,
+} from '@shikaku/core/oqs-message';
+import { decodeOqsXml, parseOqsXml, toOqsXml } from '@shikaku/core/oqs-xml';
+import { AppError } from '@shikaku/platform/errors';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { login } from '../auth.js';
+import {
+  confirmByCardNumbers,
+  toSpecResult,
+  validateCardNumbers,
+  viewQualification,
+} from '../confirm.js';
+import { ELIGIBILITY_ERROR_STATUS } from '../errors.js';
+import { requireCaller, type Services } from '../services.js';
+
+export const SPEC_AUTH_PATH = '/oqs-api-pro/MSA12020/ILI12020SV01/auth';
+export const SPEC_SEARCH_PATH = '/oqs-api-pro/MSA01030/ILI01030SV01/search';
+
+const isXml = (contentType: string | undefined) => !!contentType && /xml/i.test(contentType);
+
+function send(reply: FastifyReply, xml: boolean, status: number, message: SearchResponseMessage) {
+  reply.status(status);
+  return xml
+    ? reply.type('application/xml; charset=utf-8').send(toOqsXml(message))
+    : reply.type('application/json; charset=utf-8').send(JSON.stringify(message));
+}
+
+/** Reads the raw body as the JSON form of a message, from JSON or XML. Throws MALFORMED_BODY. */
+function readBody(body: unknown, xml: boolean): unknown {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+  if (bytes.length === 0) throw new AppError('MALFORMED_BODY', 'the request has no body');
+  if (xml) {
+    const parsed = parseOqsXml(decodeOqsXml(bytes));
+    if (!parsed.ok)
+      throw new AppError('MALFORMED_BODY', `malformed XML: ${parsed.message}`, {
+        line: parsed.line,
+      });
+    return parsed.value;
+  }
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown;
+  } catch {
+    throw new AppError('MALFORMED_BODY', 'the body is not valid JSON');
+  }
+}
+
+export async function specRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  // Raw bodies: a malformed document must become a spec-shaped answer, not Fastify's 400.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.post(
+    SPEC_AUTH_PATH,
+    {
+      schema: {
+        tags: ['spec'],
+        summary: 'Login (MSA12020): client id + secret → idToken for the search',
+        body: {},
+      },
+    },
+    async (request, reply) => {
+      let clientId = '';
+      let clientSecret = '';
+      try {
+        const body = readBody(request.body, false) as Record<string, unknown>;
+        clientId = String(body.clientId ?? body.userId ?? '');
+        clientSecret = String(body.clientSecret ?? body.password ?? '');
+      } catch {
+        return reply
+          .status(400)
+          .send({ status: '1', msg: 'the body is not valid JSON', result: null });
+      }
+      try {
+        const nowMs = services.clock.now().getTime();
+        const record = await login(services.credentials, clientId, clientSecret, nowMs);
+        return {
+          status: '0',
+          msg: '',
+          result: {
+            accessToken: services.signer.issue(record.clientId, 'access', nowMs),
+            refreshToken: services.signer.issue(record.clientId, 'refresh', nowMs),
+            idToken: services.signer.issue(record.clientId, 'id', nowMs),
+            linkSysCharCd: '0',
+          },
+        };
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return reply
+          .status(401)
+          .send({ status: '1', msg: error.message, code: error.code, result: null });
+      }
+    },
+  );
+
+  app.post(
+    SPEC_SEARCH_PATH,
+    {
+      schema: {
+        tags: ['spec'],
+        summary: 'Eligibility confirmation by insurance-card numbers (MSA01030), JSON or XML',
+        description:
+          'Authorization: the idToken, bare. Body: XmlMsg JSON (every value a string) or the same as XML with Content-Type application/xml. Errors keep the full header with SegmentOfResult 9 and ProcessingResultStatus 2.',
+        body: {},
+      },
+    },
+    async (request, reply) => {
+      const xml = isXml(request.headers['content-type']);
+      const context: ResponseContext = {
+        at: services.clock.now(),
+        confirmationDate: '',
+        medicalInstitutionCode: '',
+        referenceClassification: REFERENCE_CLASSIFICATION.insuranceCardNumbers,
+      };
+      try {
+        const caller = await requireCaller(services, request.headers.authorization);
+        context.medicalInstitutionCode = caller.institution.institutionCode;
+        const read = readSearchRequest(readBody(request.body, xml));
+        if (!read.ok)
+          throw new AppError(read.problem.code, read.problem.message, {
+            field: read.problem.field,
+          });
+        const search = read.value;
+        context.confirmationDate = search.confirmationDate ?? jstDate(context.at);
+        if (search.medicalInstitutionCode !== undefined) {
+          const code = parseInstitutionCode(search.medicalInstitutionCode);
+          if (!code.ok)
+            throw new AppError(code.code, code.message, { field: 'MedicalInstitutionCode' });
+          if (code.value.institutionCode !== caller.institution.institutionCode)
+            throw new AppError(
+              'INSTITUTION_MISMATCH',
+              'MedicalInstitutionCode is not the logged-in institution',
+            );
+        }
+        const query = validateCardNumbers({
+          insurerNumber: search.insurerNumber,
+          insuredCardSymbol: search.insuredCardSymbol,
+          insuredIdentificationNumber: search.insuredIdentificationNumber,
+          insuredBranchNumber: search.insuredBranchNumber,
+          birthDate: search.birthDate,
+        });
+        const confirmation = await confirmByCardNumbers(
+          services.handle,
+          query,
+          context.confirmationDate,
+        );
+        const limitConsentTime = search.limitCertificateConsent ? context.at : undefined;
+        await services.accessLog.append({
+          at: context.at,
+          institutionCode: caller.institution.institutionCode,
+          personRef: confirmation.personRef,
+          kind: 'confirmation',
+          items: search.limitCertificateConsent
+            ? ['qualification', 'limit-application-certificate']
+            : ['qualification'],
+          consentState: 'none',
+          qualificationValidity: confirmation.validity,
+        });
+        const results = confirmation.records.map((q) =>
+          toSpecResult(
+            viewQualification(q, context.confirmationDate, search.limitCertificateConsent),
+            null,
+            limitConsentTime,
+          ),
+        );
+        return send(reply, xml, 200, buildSearchResponse(context, confirmation.validity, results));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        const status = ELIGIBILITY_ERROR_STATUS[error.code] ?? 400;
+        // Authentication and rate limits keep their HTTP status; message errors answer 200 with
+        // ProcessingResultStatus 2, as the real interface does.
+        const http = status === 401 || status === 429 || status === 503 ? status : 200;
+        const where = error.details.field ? ` (${error.details.field})` : '';
+        return send(
+          reply,
+          xml,
+          http,
+          buildErrorResponse(context, error.code, `${error.message}${where}`),
+        );
+      }
+    },
+  );
+}

@@ -1,0 +1,91 @@
+// JSON schemas shared by the REST routes (request validation, response serialization, OpenAPI).
+const str = { type: 'string' } as const;
+const nullableStr = { type: ['string', 'null'] } as const;
+
+export const errorSchema = {
+  type: 'object',
+  properties: { code: str, message: str, field: str, line: { type: 'integer' } },
+  required: ['code', 'message'],
+} as const;
+
+export const qualificationSchema = {
+  type: 'object',
+  properties: {
+    insuredCardClassification: str,
+    insurerNumber: str,
+    insurerName: str,
+    insuredCardSymbol: nullableStr,
+    insuredIdentificationNumber: str,
+    insuredBranchNumber: str,
+    personalFamilyClassification: str,
+    name: str,
+    nameKana: str,
+    sex: str,
+    birthDate: str,
+    address: str,
+    postNumber: str,
+    qualificationDate: str,
+    disqualificationDate: nullableStr,
+    reasonOfLoss: nullableStr,
+    copayRatio: nullableStr,
+    preschool: { type: 'boolean' },
+    elderlyRecipientCertificate: {
+      type: ['object', 'null'],
+      properties: { validStartDate: str, validEndDate: str, contributionRatio: str },
+    },
+    limitApplicationCertificate: {
+      type: ['object', 'null'],
+      properties: {
+        classification: str,
+        classificationFlag: str,
+        issuedOn: str,
+        validFrom: str,
+        validTo: str,
+      },
+    },
+  },
+} as const;
+
+export const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+
+export const cardNumbersProperties = {
+  insurerNumber: { type: 'string', minLength: 1, maxLength: 10 },
+  insuredCardSymbol: { type: ['string', 'null'], maxLength: 38 },
+  insuredIdentificationNumber: { type: 'string', minLength: 1, maxLength: 38 },
+  insuredBranchNumber: { type: 'string', maxLength: 2 },
+  birthDate: isoDate,
+} as const;
+
+export const confirmationResponse = {
+  type: 'object',
+  properties: {
+    qualificationValidity: str,
+    confirmationDate: str,
+    results: { type: 'array', items: qualificationSchema },
+  },
+} as const;
+
+export const consentsSchema = {
+  type: 'object',
+  properties: {
+    consentId: nullableStr,
+    consTime: nullableStr,
+    availableTime: nullableStr,
+    specificHealthCheckups: { type: 'boolean' },
+    pharmacists: { type: 'boolean' },
+    diagnosis: { type: 'boolean' },
+    operations: { type: 'boolean' },
+    limitApplicationCertificate: { type: 'boolean' },
+  },
+} as const;
+
+export const errorResponses = {
+  400: errorSchema,
+  401: errorSchema,
+  403: errorSchema,
+  404: errorSchema,
+  409: errorSchema,
+  423: errorSchema,
+  429: errorSchema,
+  503: errorSchema,
+} as const;

@@ -1,0 +1,158 @@
+// Builds the app on a test database with fake upstreams, a fixed clock and a captured log.
+import { Writable } from 'node:stream';
+import { type Clock } from '@shikaku/core/clock';
+import type { QualificationEvent, QualificationSnapshot } from '@shikaku/core/qualification-event';
+import type { DatabaseHandle } from '@shikaku/db/database';
+import { applyOutboxPage } from '@shikaku/db/eligibility/qualifications';
+import { createLogger } from '@shikaku/platform/logger';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.js';
+import { DEFAULT_CONFIG, type EligibilityConfig } from '../config.js';
+import type { CertificateStatus, Upstreams } from '../upstream.js';
+
+export const CLINIC_A = '0110113719';
+export const CLINIC_B = '1311234569';
+/** A My Number the fake intermediate server holds: it must never come out of this app. */
+export const MY_NUMBER = '123456789018';
+
+export interface Fixture {
+  app: FastifyInstance;
+  logLines: string[];
+  upstream: {
+    /** certificate serial → { personRef, status }, with the My Number the fake insurer-api keeps. */
+    cards: Map<string, { personRef: string; myNumber: string; status: CertificateStatus }>;
+    outbox: QualificationEvent[];
+  };
+  clock: { set(at: Date): void } & Clock;
+  monotonic: { ms: number };
+  token(institutionCode?: string): Promise<string>;
+  credentials: Map<string, { clientId: string; clientSecret: string }>;
+}
+
+export function snapshot(overrides: Partial<QualificationSnapshot> = {}): QualificationSnapshot {
+  return {
+    qualificationId: 'q-hanako',
+    insurerNumber: '01130012',
+    insurerName: '全国健康保険協会 東京支部',
+    insuredCardClassification: '1',
+    insuredCardSymbol: '1234',
+    insuredIdentificationNumber: '5678',
+    insuredBranchNumber: '00',
+    personalFamilyClassification: '1',
+    name: '資格 花子',
+    nameKana: 'シカク ハナコ',
+    sex: '2',
+    birthDate: '1989-09-13',
+    address: '東京都千代田区千代田1-1',
+    postNumber: '1000001',
+    qualificationDate: '2020-04-01',
+    disqualificationDate: null,
+    reasonOfLoss: null,
+    incomeClass: 'general',
+    ...overrides,
+  };
+}
+
+export async function createFixture(
+  handle: DatabaseHandle,
+  config: Partial<EligibilityConfig> = {},
+): Promise<Fixture> {
+  let now = new Date('2021-07-15T01:00:00Z');
+  const clock = { now: () => new Date(now.getTime()), set: (at: Date) => (now = at) };
+  const monotonic = { ms: 0 };
+  const logLines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  const cards = new Map<
+    string,
+    { personRef: string; myNumber: string; status: CertificateStatus }
+  >();
+  const outbox: QualificationEvent[] = [];
+  const upstreams: Upstreams = {
+    async resolveCertificate(serial) {
+      const card = cards.get(serial);
+      return card ? { personRef: card.personRef } : undefined;
+    },
+    async certificateStatus(serial) {
+      return cards.get(serial)?.status ?? 'unknown';
+    },
+    async fetchOutbox(after, limit) {
+      const events = outbox.filter((e) => e.sequence > after).slice(0, limit);
+      return { events, next: events.at(-1)?.sequence ?? after };
+    },
+  };
+  const fullConfig = { ...DEFAULT_CONFIG, ...config };
+  const app = await buildApp(fullConfig, {
+    handle,
+    clock,
+    logger: createLogger({ name: 'eligibility-api', level: 'debug', destination }),
+    upstreams,
+    seed: 7,
+    monotonicMs: () => monotonic.ms,
+  });
+  const credentials = new Map<string, { clientId: string; clientSecret: string }>();
+  for (const [code, facilityType] of [
+    [CLINIC_A, 'clinic'],
+    [CLINIC_B, 'clinic'],
+  ] as const) {
+    const key = { 'x-service-key': fullConfig.serviceKey };
+    await app.inject({
+      method: 'POST',
+      url: '/v1/internal/institutions',
+      headers: key,
+      payload: {
+        institutionCode: code,
+        facilityType,
+        name: `医院 ${code}`,
+        rateLimitPerSecond: 1000,
+      },
+    });
+    const issued = await app.inject({
+      method: 'POST',
+      url: `/v1/internal/institutions/${code}/credentials`,
+      headers: key,
+    });
+    credentials.set(code, issued.json());
+  }
+  return {
+    app,
+    logLines,
+    upstream: { cards, outbox },
+    clock,
+    monotonic,
+    credentials,
+    async token(institutionCode = CLINIC_A) {
+      const credential = credentials.get(institutionCode);
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/auth/token',
+        payload: credential,
+      });
+      return (response.json() as { idToken: string }).idToken;
+    },
+  };
+}
+
+let sequence = 0;
+/** Stores qualifications the way the outbox relay does. */
+export async function seedQualifications(
+  handle: DatabaseHandle,
+  items: Array<{ personRef: string; qualification: QualificationSnapshot }>,
+): Promise<void> {
+  const events: QualificationEvent[] = items.map((item) => {
+    sequence += 1;
+    return {
+      sequence,
+      eventId: `seed-${sequence}`,
+      type: 'qualification.upserted',
+      occurredAt: '2021-07-01T00:00:00Z',
+      personRef: item.personRef,
+      qualification: item.qualification,
+    };
+  });
+  await applyOutboxPage(handle, 'test-seed', events, sequence, new Date('2021-07-01T00:00:00Z'));
+}
