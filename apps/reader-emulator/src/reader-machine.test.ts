@@ -12,7 +12,7 @@ import {
 } from './reader-machine.js';
 import { CONSENT_SCREENS, READER_MODELS, findReaderModel } from './reader-models.js';
 
-const model = findReaderModel('panasonic-xc-stfr1j-mn')!;
+const model = findReaderModel('panasonic')!;
 const settings: ReaderSettings = {
   model,
   faceThreshold: 0.8,

@@ -1,7 +1,9 @@
+import { READER_MODELS as CORE_READER_MODELS, type ReaderModelId } from '@shikaku/core/card-readers';
+
 /**
- * The four face-authentication card reader models offered free to institutions in 2021, as the
- * emulator's configuration: what each model's screens can do. The maker / model strings are the
- * ones an institution enters in the portal's "maker / product (model number)" field.
+ * The four face-authentication card reader models offered free to institutions in 2021
+ * (`@shikaku/core/card-readers`), with the emulator's configuration of each: what its screens can
+ * do.
  */
 export type ConsentScreen =
   | 'specificHealthCheckups'
@@ -36,51 +38,31 @@ export interface ReaderModel {
   defaultFaceThreshold: number;
 }
 
-const ALL_SCREENS = CONSENT_SCREENS;
+type Capabilities = Omit<ReaderModel, 'id' | 'maker' | 'model'>;
 
-export const READER_MODELS: readonly ReaderModel[] = [
-  {
-    id: 'panasonic-xc-stfr1j-mn',
-    maker: 'パナソニック システムソリューションズ ジャパン',
-    model: 'XC-STFR1J-MN',
-    faceAuth: true,
-    pinPad: true,
-    visualCheck: true,
-    consentScreens: ALL_SCREENS,
-    defaultFaceThreshold: 0.8,
-  },
-  {
-    id: 'fujitsu-caora',
-    maker: '富士通Japan',
-    model: 'Caora',
-    faceAuth: true,
-    pinPad: true,
-    visualCheck: true,
-    consentScreens: ALL_SCREENS,
-    defaultFaceThreshold: 0.8,
-  },
-  {
-    id: 'canon-saqsa-vision-tablet',
-    maker: 'キヤノンマーケティングジャパン',
-    model: 'Saqsa Vision Tablet',
-    faceAuth: true,
-    pinPad: true,
-    visualCheck: true,
-    consentScreens: ALL_SCREENS,
-    defaultFaceThreshold: 0.8,
-  },
-  {
-    id: 'armex-myna-touch',
-    maker: 'アルメックス',
-    model: 'マイナタッチ',
-    faceAuth: true,
-    // The compact unit takes the PIN on the terminal's touch screen, not on a pad of its own.
-    pinPad: false,
-    visualCheck: true,
-    consentScreens: ALL_SCREENS,
-    defaultFaceThreshold: 0.8,
-  },
-];
+const FULL: Capabilities = {
+  faceAuth: true,
+  pinPad: true,
+  visualCheck: true,
+  consentScreens: CONSENT_SCREENS,
+  defaultFaceThreshold: 0.8,
+};
+
+/** What each of core's four models can do on the emulator (core holds makers and products). */
+const CAPABILITIES: Record<ReaderModelId, Capabilities> = {
+  panasonic: FULL,
+  fujitsu: FULL,
+  canon: FULL,
+  // The compact unit takes the PIN on the terminal's touch screen, not on a pad of its own.
+  almex: { ...FULL, pinPad: false },
+};
+
+export const READER_MODELS: readonly ReaderModel[] = CORE_READER_MODELS.map((m) => ({
+  id: m.id,
+  maker: m.maker,
+  model: m.product,
+  ...CAPABILITIES[m.id],
+}));
 
 export function findReaderModel(id: string): ReaderModel | undefined {
   return READER_MODELS.find((model) => model.id === id);

@@ -46,15 +46,15 @@ export async function startEmulatorFixture(): Promise<EmulatorFixture> {
     responseDir: join(dir, id, 'responses'),
   });
   const configs: ReaderConfig[] = [
-    reader('clinic', 'panasonic-xc-stfr1j-mn', [
+    reader('clinic', 'panasonic', [
       'specificHealthCheckups',
       'pharmacists',
       'diagnosis',
       'operations',
       'limitApplicationCertificate',
     ]),
-    reader('pharmacy', 'armex-myna-touch', ['pharmacists']),
-    reader('hospital', 'fujitsu-caora', []),
+    reader('pharmacy', 'almex', ['pharmacists']),
+    reader('hospital', 'fujitsu', []),
   ];
   const cards = memoryCardStore();
   const emulator = createEmulator(configs, {
