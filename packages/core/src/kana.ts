@@ -16,24 +16,48 @@ const jaconv = jaconvModule as unknown as typeof jaconvModule.default;
 
 // Characters people and systems type for the long-vowel mark ー: after NFKC, half-width ｰ is
 // already ー and full-width － is '-'. Mapped to ー.
-const LONG_VOWEL_VARIANTS = new Set([
-  0x002d, // - hyphen-minus (also NFKC of －)
-  0x2010, // ‐ hyphen
-  0x2011, // ‑ non-breaking hyphen
-  0x2012, // ‒ figure dash
-  0x2013, // – en dash
-  0x2014, // — em dash
-  0x2015, // ― horizontal bar
-  0x2212, // − minus sign
-  0x30fc, // ー
-  0xff70, // ｰ (in case NFKC was skipped)
-  0x301c, // 〜 wave dash, used for ー in some handwritten-form transcriptions
-  0xff5e, // ～ fullwidth tilde
-  0x007e, // ~
-]);
+function isLongVowelVariant(c: number): boolean {
+  switch (c) {
+    case 0x002d: // - hyphen-minus (also NFKC of －)
+    case 0x2010: // ‐ hyphen
+    case 0x2011: // ‑ non-breaking hyphen
+    case 0x2012: // ‒ figure dash
+    case 0x2013: // – en dash
+    case 0x2014: // — em dash
+    case 0x2015: // ― horizontal bar
+    case 0x2212: // − minus sign
+    case 0xff70: // ｰ (in case NFKC was skipped)
+    case 0x301c: // 〜 wave dash, used for ー in some transcriptions
+    case 0xff5e: // ～ fullwidth tilde
+    case 0x007e: // ~
+      return true;
+    default:
+      return false;
+  }
+}
 
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x3000 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0xfeff;
+}
+
+function isHiragana(c: number): boolean {
+  return (c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e;
+}
+
+/** Full-width kana and spaces only: NFKC would change nothing that matching keeps (fast path). */
+function isNfkcStableKana(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!(
+      (c >= 0x30a1 && c <= 0x30fe) ||
+      (c >= 0x3041 && c <= 0x3096) ||
+      c === 0x20 ||
+      c === 0x3000
+    )) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -42,17 +66,23 @@ function isWhitespace(c: number): boolean {
  * ｼｶｸ ﾀﾛｳ, シカク\u3000タロウ and しかく たろう all normalise to シカクタロウ.
  */
 export function normalizeKanaForMatching(name: string): string {
-  const s = name.normalize('NFKC');
+  const s = isNfkcStableKana(name) ? name : name.normalize('NFKC');
+  // Copy unchanged runs with slice; most names need only their space removed.
   let out = '';
+  let runStart = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (isWhitespace(c)) continue;
-    if (LONG_VOWEL_VARIANTS.has(c)) out += 'ー';
-    else if ((c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e) {
-      out += String.fromCharCode(c + 0x60); // ぁ..ゖ ゝゞ → ァ..ヶ ヽヾ
-    } else out += s[i];
+    if (c >= 0x30a1 && c <= 0x30fc) continue; // katakana and ー: kept as is
+    let replacement: string;
+    if (isWhitespace(c)) replacement = '';
+    else if (isLongVowelVariant(c)) replacement = 'ー';
+    else if (isHiragana(c))
+      replacement = String.fromCharCode(c + 0x60); // ぁ..ゖ ゝゞ → ァ..ヶ ヽヾ
+    else continue;
+    out += s.slice(runStart, i) + replacement;
+    runStart = i + 1;
   }
-  return out;
+  return runStart === 0 ? s : out + s.slice(runStart);
 }
 
 /** True when the two カナ氏名 are the same name once typing differences are removed. */
