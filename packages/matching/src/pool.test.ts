@@ -1,0 +1,80 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { CURRENT_POLICY } from '@shikaku/core/mis-entry';
+import {
+  allocateIncomingIndex,
+  buildIncomingIndex,
+  createMatchState,
+  decideOutcomes,
+  mergeMatches,
+  scanExistingRange,
+  type ExistingColumns,
+} from './kernel.js';
+import { createMatchingPool } from './pool.js';
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function columns(n: number, next: () => number, numbers: number): ExistingColumns {
+  const c: ExistingColumns = {
+    length: n,
+    myNumber: new Float64Array(n),
+    birthDays: new Int32Array(n),
+    kanaId: new Uint32Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    c.myNumber[i] = 100_000_000_000 + Math.floor(next() * numbers) * 7919;
+    c.birthDays[i] = Math.floor(next() * 3);
+    c.kanaId[i] = Math.floor(next() * 3);
+  }
+  return c;
+}
+
+/** The same kernels in one thread, over the whole range at once. */
+function classifyInThread(existing: ExistingColumns, incoming: ExistingColumns, asOf: string) {
+  const index = allocateIncomingIndex(incoming.length);
+  buildIncomingIndex(incoming, index);
+  const state = createMatchState(incoming.length);
+  mergeMatches(state, scanExistingRange(existing, incoming, index, 0, existing.length));
+  return decideOutcomes(state, asOf, CURRENT_POLICY);
+}
+
+describe('createMatchingPool', () => {
+  const pools = [createMatchingPool({ workers: 1 }), createMatchingPool({ workers: 2 })];
+  afterAll(async () => {
+    await Promise.all(pools.map((p) => p.close()));
+  });
+
+  it('gives the same outcomes with 1 or 2 workers and any range size as one thread', async () => {
+    const next = random(7);
+    const existing = columns(200_000, next, 150_000);
+    const incoming = columns(20_000, next, 150_000);
+    const want = classifyInThread(existing, incoming, '2024-05-01');
+    for (const pool of pools) {
+      for (const rangeSize of [1_000, 77_777, 1_000_000]) {
+        let progress = 0;
+        const got = await pool.classifyColumns({
+          existing,
+          incoming,
+          asOf: '2024-05-01',
+          policy: CURRENT_POLICY,
+          rangeSize,
+          onProgress: (scanned) => (progress = scanned),
+        });
+        expect(Buffer.from(got.outcomes.code)).toEqual(Buffer.from(want.code));
+        expect(Buffer.from(got.outcomes.conflictingRecord.buffer)).toEqual(
+          Buffer.from(want.conflictingRecord.buffer),
+        );
+        expect(progress).toBe(existing.length);
+        expect(got.matches).toBeGreaterThan(10_000);
+      }
+    }
+  });
+});

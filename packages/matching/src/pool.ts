@@ -1,0 +1,131 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { SEED_POLICY, type MisEntryPolicy } from '@shikaku/core/mis-entry';
+import {
+  allocateIncomingIndex,
+  buildIncomingIndex,
+  createMatchState,
+  decideOutcomes,
+  mergeMatches,
+  unpackMatches,
+  type ExistingColumns,
+  type OutcomeColumns,
+} from './kernel.js';
+import type { ScanTask } from './matching.worker.js';
+
+/**
+ * The columnar engine on a piscina worker pool. Columns go to the workers once, on
+ * SharedArrayBuffers; tasks carry existing-index ranges; matches come back moved. Close the pool
+ * on shutdown.
+ */
+export interface ClassifyColumnsInput {
+  existing: ExistingColumns;
+  incoming: ExistingColumns;
+  asOf: string;
+  policy?: MisEntryPolicy;
+  /** Existing records per task (default: enough for ~16 tasks per worker, at least 256k). */
+  rangeSize?: number;
+  /** Called after each task with the existing records scanned so far. */
+  onProgress?: (scanned: number, total: number) => void;
+}
+
+export interface ClassifyColumnsResult {
+  outcomes: OutcomeColumns;
+  /** (incoming, existing) pairs with the same My Number. */
+  matches: number;
+  timings: { indexMs: number; scanMs: number; decideMs: number };
+}
+
+export interface MatchingPool {
+  readonly workers: number;
+  classifyColumns(input: ClassifyColumnsInput): Promise<ClassifyColumnsResult>;
+  close(): Promise<void>;
+}
+
+function workerFile(): string {
+  // Workers run compiled JavaScript: from src (tests, tsx) use the package's dist build.
+  const here = import.meta.url;
+  return fileURLToPath(
+    here.endsWith('.ts')
+      ? new URL('../dist/matching.worker.js', here)
+      : new URL('./matching.worker.js', here),
+  );
+}
+
+function isShared(a: { buffer: ArrayBufferLike }): boolean {
+  return a.buffer instanceof SharedArrayBuffer;
+}
+
+/** Copies columns onto SharedArrayBuffers unless they already are. */
+export function shareColumns(c: ExistingColumns): ExistingColumns {
+  if (isShared(c.myNumber) && isShared(c.birthDays) && isShared(c.kanaId)) return c;
+  const copy = <T extends Float64Array | Int32Array | Uint32Array>(
+    a: T,
+    make: (b: SharedArrayBuffer) => T,
+  ): T => {
+    const b = make(new SharedArrayBuffer(c.length * a.BYTES_PER_ELEMENT));
+    b.set(a.subarray(0, c.length) as never);
+    return b;
+  };
+  return {
+    length: c.length,
+    myNumber: copy(c.myNumber, (b) => new Float64Array(b)),
+    birthDays: copy(c.birthDays, (b) => new Int32Array(b)),
+    kanaId: copy(c.kanaId, (b) => new Uint32Array(b)),
+  };
+}
+
+export function createMatchingPool(options: { workers?: number } = {}): MatchingPool {
+  const workers = Math.max(1, options.workers ?? availableParallelism());
+  const pool = new Piscina({
+    filename: workerFile(),
+    minThreads: workers,
+    maxThreads: workers,
+    maxQueue: 'auto',
+    idleTimeout: 60_000,
+    // Workers load the compiled dist, whatever export conditions the parent runs with.
+    execArgv: process.execArgv.filter((a) => !a.startsWith('--conditions') && !a.startsWith('-C')),
+  });
+
+  async function classifyColumns(input: ClassifyColumnsInput): Promise<ClassifyColumnsResult> {
+    const existing = shareColumns(input.existing);
+    const incoming = shareColumns(input.incoming);
+    const t0 = performance.now();
+    const index = allocateIncomingIndex(incoming.length, true);
+    buildIncomingIndex(incoming, index);
+    const t1 = performance.now();
+    const state = createMatchState(incoming.length);
+    const total = existing.length;
+    const rangeSize = input.rangeSize ?? Math.max(262_144, Math.ceil(total / (workers * 16)));
+    let scanned = 0;
+    let matches = 0;
+    let nextFrom = 0;
+    // At most two tasks per worker in flight: enough to keep them busy, bounded memory.
+    const runOne = async (): Promise<void> => {
+      while (nextFrom < total) {
+        const from = nextFrom;
+        const to = Math.min(total, from + rangeSize);
+        nextFrom = to;
+        const task: ScanTask = { existing, incoming, index, from, to };
+        const buffer = (await pool.run(task)) as ArrayBuffer;
+        const m = unpackMatches(buffer);
+        mergeMatches(state, m);
+        matches += m.count;
+        scanned += to - from;
+        input.onProgress?.(scanned, total);
+      }
+    };
+    await Promise.all(Array.from({ length: workers * 2 }, runOne));
+    const t2 = performance.now();
+    const outcomes = decideOutcomes(state, input.asOf, input.policy ?? SEED_POLICY);
+    const t3 = performance.now();
+    return { outcomes, matches, timings: { indexMs: t1 - t0, scanMs: t2 - t1, decideMs: t3 - t2 } };
+  }
+
+  return {
+    workers,
+    classifyColumns,
+    close: () => pool.destroy(),
+  };
+}
