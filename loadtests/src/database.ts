@@ -38,4 +38,14 @@ export async function recreateDatabase(adminUrl: string, name: string): Promise<
   return url.toString();
 }
 
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const admin = await openDatabase({ url: adminUrl, poolSize: 1 });
+  try {
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
+  } finally {
+    await admin.close();
+  }
+}
+
 export { openDatabase };

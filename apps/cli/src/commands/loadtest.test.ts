@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import {
 } from '@shikaku/loadtests/testing/fake-eligibility';
 import { CliError } from '../output.js';
 import { buildProgram } from '../program.js';
+import { STACK_COMPONENTS } from '../stack/components.js';
 import { parseScaleOption } from './loadtest.js';
 
 let fake: FakeEligibility | undefined;
@@ -107,4 +109,47 @@ describe('shikaku loadtest', () => {
     ]);
     expect(String(remote.error)).toMatch(/loopback/);
   });
+});
+
+const stackHasEligibility = STACK_COMPONENTS.some((c) => c.name === 'eligibility-api');
+
+// CI's load test: the built `shikaku loadtest smoke` starts the stack (PostgreSQL when reachable),
+// runs every route for a few seconds and must pass its thresholds, in under a minute.
+describe.skipIf(!stackHasEligibility)('shikaku loadtest smoke against the stack', () => {
+  it('passes its SLO thresholds end to end', async () => {
+    const main = new URL('../../dist/main.js', import.meta.url).pathname;
+    const results = await mkdtemp(join(tmpdir(), 'shikaku-smoke-'));
+    const started = Date.now();
+    const { code, stdout, stderr } = await new Promise<{
+      code: number;
+      stdout: string;
+      stderr: string;
+    }>((done) => {
+      execFile(
+        process.execPath,
+        [
+          main,
+          'loadtest',
+          'smoke',
+          '--json',
+          '--port',
+          '0',
+          '--members',
+          '2000',
+          '--results',
+          results,
+        ],
+        { timeout: 110_000 },
+        (error, stdout, stderr) =>
+          done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    const outcome = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
+      pass?: boolean;
+      thresholds?: unknown;
+    };
+    expect(outcome.pass, `${stderr}\n${JSON.stringify(outcome.thresholds)}`).toBe(true);
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 120_000);
 });

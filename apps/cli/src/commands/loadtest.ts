@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { jstDate } from '@shikaku/core/clock';
-import { databaseStats, openDatabase, recreateDatabase } from '@shikaku/loadtests/database';
+import {
+  databaseStats,
+  dropDatabase,
+  openDatabase,
+  recreateDatabase,
+} from '@shikaku/loadtests/database';
 import { EligibilityClient } from '@shikaku/loadtests/eligibility-client';
 import { loadFixtures, type LoadFixtures } from '@shikaku/loadtests/fixtures';
 import { undiciSend } from '@shikaku/loadtests/node-runner';
@@ -18,7 +23,6 @@ import { CliError, printJson } from '../output.js';
 import { parseIntegerOption, parseIsoDateOption } from './options.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const LOADTEST_DATABASE = 'shikaku_loadtest';
 const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function parseScaleOption(value: string): number {
@@ -282,7 +286,7 @@ function postgresReachable(host = '127.0.0.1', port = 5432): Promise<boolean> {
 
 /**
  * Starts `shikaku stack` as its own process (the load generator must not share its event loop)
- * on a fresh `shikaku_loadtest` database: on DATABASE_URL's server, else the local 127.0.0.1:5432
+ * on a fresh `shikaku_loadtest_<port>` database (dropped afterwards): on DATABASE_URL's server, else the local 127.0.0.1:5432
  * when it answers, else embedded PGlite in memory (with a warning: not the production shape).
  */
 async function startStackProcess(
@@ -292,10 +296,12 @@ async function startStackProcess(
   log: (l: string) => void,
 ): Promise<StackProcess> {
   const adminUrl = databaseUrl ?? ((await postgresReachable()) ? LOCAL_POSTGRES : undefined);
+  // One database per run (by port, or by process with --port 0), dropped afterwards.
+  const databaseName = `shikaku_loadtest_${options.port || process.pid}`;
   let url: string | undefined;
   if (adminUrl) {
-    url = await recreateDatabase(adminUrl, LOADTEST_DATABASE);
-    log(`stack on PostgreSQL, fresh database ${LOADTEST_DATABASE}`);
+    url = await recreateDatabase(adminUrl, databaseName);
+    log(`stack on PostgreSQL, fresh database ${databaseName}`);
   } else {
     log(
       'WARNING: no PostgreSQL reachable; the stack runs on embedded PGlite, which is not the production shape',
@@ -328,7 +334,10 @@ async function startStackProcess(
     stdio: ['ignore', 'pipe', 'inherit'],
     env: childEnv,
   });
-  const close = () => stopChild(child);
+  const close = async () => {
+    await stopChild(child);
+    if (adminUrl) await dropDatabase(adminUrl, databaseName).catch(() => undefined);
+  };
   try {
     const started = await firstJsonLine(child, 300_000);
     const apps = (started.apps ?? {}) as Record<string, { url: string }>;
