@@ -238,3 +238,17 @@ describe('classifyRegistration: later policy', () => {
     });
   });
 });
+
+describe('classifyRegistration: periodic re-match of "no history" registrations', () => {
+  it('a number verified with no history becomes a suspicion once a conflicting record arrives', () => {
+    const n = myNumberFromBody('55555555555');
+    const first = person(n, '2021-03-01', 'シカク サクラ', A);
+    const jlis: PersonFacts = { ...first };
+    expect(classifyRegistration(first, [], jlis, '2021-07-01').code).toBe('JLIS_VERIFIED');
+    const later = person(n, '2021-03-01', 'シカク モミジ', B);
+    expect(classifyRegistration(first, [later], jlis, '2021-08-01')).toMatchObject({
+      code: 'KANA_NAME_MISMATCH',
+      notifyInsurer: true,
+    });
+  });
+});

@@ -23,6 +23,11 @@ import { normalizeKanaForMatching } from './kana.js';
  * 4. Otherwise CONSISTENT when a rule in force compared something, else NOT_CHECKED.
  * Under JLIS_EVERY_REGISTRATION a suspicion (any mismatch or not found) also blocks viewing
  * (閲覧停止) until the insurer fixes the record.
+ *
+ * The periodic re-match of accumulated "no history" registrations (from 2021-06-30) is this same
+ * function called again later with the history as it is then (the registration itself excluded)
+ * and the stored J-LIS answer: once other registrations exist, the history checks apply, and a
+ * code that is newly suspected is a new suspicion to notify.
  */
 
 export const MIS_ENTRY_OUTCOMES = [
