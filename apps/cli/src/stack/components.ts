@@ -1,7 +1,11 @@
 import type { StackComponent } from './component.js';
+import { readerEmulatorComponent } from './reader-emulator.js';
 
 /**
  * Every app the stack starts, in start order (an app may call those before it).
  * Each app's wiring lives beside this file as `<app>.ts`.
  */
-export const STACK_COMPONENTS: readonly StackComponent[] = [];
+export const STACK_COMPONENTS: readonly StackComponent[] = [
+  // jlis, insurer-api, eligibility-api go before the reader (it calls eligibility-api).
+  readerEmulatorComponent,
+];
