@@ -74,6 +74,7 @@ describe('determineCopay', () => {
       ratio: Number(code) / 100,
       reason,
       preschool,
+      preschoolClassification: preschool ? '1' : null,
     });
   });
 

@@ -40,8 +40,10 @@ export interface CopayDetermination {
   /** 0.1, 0.2 or 0.3 */
   ratio: number;
   reason: CopayReason;
-  /** 未就学 (before compulsory schooling): drives PreschoolClassification. */
+  /** 未就学 (before compulsory schooling). */
   preschool: boolean;
+  /** PreschoolClassification (OQSCD015): '1' 未就学該当, null (field omitted) otherwise. */
+  preschoolClassification: '1' | null;
   /** The date this ratio applies from (the start of the bracket), for explanations. */
   bracketFrom: IsoDate;
 }
@@ -74,7 +76,14 @@ function ratio(
   bracketFrom: IsoDate,
   preschool = false,
 ): CopayDetermination {
-  return { ratioCode: code, ratio: Number(code) / 100, reason, preschool, bracketFrom };
+  return {
+    ratioCode: code,
+    ratio: Number(code) / 100,
+    reason,
+    preschool,
+    preschoolClassification: preschool ? '1' : null,
+    bracketFrom,
+  };
 }
 
 /**

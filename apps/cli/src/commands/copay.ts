@@ -55,7 +55,7 @@ export function registerCopayCommand(
             ratio: copay.ratio,
             reason: copay.reason,
             preschool: copay.preschool,
-            preschoolClassification: copay.preschool ? '1' : null,
+            preschoolClassification: copay.preschoolClassification,
             bracketFrom: copay.bracketFrom,
           })}\n`,
         );
