@@ -57,7 +57,10 @@ describe('control API', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
       step: 'result',
-      result: { qualificationValidity: '1', consentId: 'consent-1' },
+      result: {
+        qualificationValidity: '1',
+        consents: { consentId: 'consent-1', pharmacists: true },
+      },
     });
 
     const state = await app.inject({ method: 'GET', url: '/v1/readers/clinic' });

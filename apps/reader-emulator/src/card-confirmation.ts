@@ -21,8 +21,21 @@ export interface Qualification {
   qualificationDate: string;
   disqualificationDate: string | null;
   reasonOfLoss: string | null;
-  copayRatio: string;
+  copayRatio: string | null;
+  preschool?: boolean;
+  elderlyRecipientCertificate?: {
+    validStartDate: string;
+    validEndDate: string;
+    contributionRatio: string;
+  } | null;
   [more: string]: unknown;
+}
+
+/** The consents eligibility-api recorded for a card confirmation (times are ISO instants). */
+export interface RecordedConsents extends ConsentAnswers {
+  consentId?: string | null;
+  consTime?: string | null;
+  availableTime?: string | null;
 }
 
 /** `POST /v1/card-confirmations` request. */
@@ -35,10 +48,9 @@ export interface CardConfirmationRequest {
 
 /** `POST /v1/card-confirmations` answer. */
 export interface CardConfirmation {
-  confirmationId: string;
   qualificationValidity: string;
   confirmationDate: string;
-  consentId?: string;
-  consents?: Record<string, string | null | undefined>;
+  verificationMethod?: string;
+  consents?: RecordedConsents;
   results: Qualification[];
 }

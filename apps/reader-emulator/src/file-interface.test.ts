@@ -166,7 +166,7 @@ describe('file interface', () => {
     const faceFiles = (await readdir(responseDir)).filter((n) =>
       n.startsWith('OQSsiquc01res_face_'),
     );
-    expect(faceFiles).toEqual(['OQSsiquc01res_face_20211020093000_confirmation-1.xml']);
+    expect(faceFiles).toEqual(['OQSsiquc01res_face_20211020093000000_0001.xml']);
     const face = await readResponse(responseDir, faceFiles[0]!);
     expect(face.XmlMsg.MessageHeader).toMatchObject({
       ReferenceClassification: '1',
@@ -181,7 +181,9 @@ describe('file interface', () => {
       Birthdate: '19890913',
       InsuredPartialContributionRatio: '030',
       SpecificHealthCheckupsInfoConsFlg: '1',
+      SpecificHealthCheckupsInfoConsTime: '20211020093000',
       SpecificHealthCheckupsInfoAvailableTime: '20211021093000',
+      PharmacistsInfoAvailableTime: '',
       PharmacistsInfoConsFlg: '0',
     });
 

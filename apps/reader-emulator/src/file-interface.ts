@@ -18,7 +18,7 @@ import { faceConfirmationMessage } from './face-result.js';
  * The terminal's file interface (資格確認端末 ⇄ レセプトコンピュータ): a receipt computer writes
  * `OQSsiquc01req_<id>.xml` into the request folder; the terminal asks eligibility-api's spec
  * search and writes `OQSsiquc01res_<id>.xml` into the response folder. Reader confirmations are
- * written as `OQSsiquc01res_face_<time>_<confirmationId>.xml`.
+ * written as `OQSsiquc01res_face_<YYYYMMDDHHmmssSSS>_<sequence>.xml`.
  *
  * Each request is answered once, across restarts: the response file is the record that it was
  * answered, written atomically (temporary name, then rename). A malformed request gets an error
@@ -55,6 +55,7 @@ export class FileInterface {
   private watcher: FSWatcher | undefined;
   private scanning: Promise<ScanReport> | undefined;
   private rescan = false;
+  private faceSequence = 0;
 
   constructor(private readonly options: FileInterfaceOptions) {}
 
@@ -180,8 +181,11 @@ export class FileInterface {
       at,
       medicalInstitutionCode: this.options.medicalInstitutionCode,
     });
-    const id = confirmation.confirmationId.replace(/[^A-Za-z0-9-]/g, '_');
-    const name = `OQSsiquc01res_face_${processExecutionTime(at)}_${id}.xml`;
+    // Time to the millisecond plus a counter: unique per terminal, sorted in order of confirmation.
+    this.faceSequence += 1;
+    const ms = String(at.getTime() % 1000).padStart(3, '0');
+    const sequence = String(this.faceSequence).padStart(4, '0');
+    const name = `OQSsiquc01res_face_${processExecutionTime(at)}${ms}_${sequence}.xml`;
     await mkdir(this.options.responseDir, { recursive: true });
     await writeAtomically(join(this.options.responseDir, name), toOqsXml(message));
     return name;

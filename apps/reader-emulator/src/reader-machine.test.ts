@@ -25,7 +25,6 @@ const card: CardRecord = {
   locked: false,
 };
 const confirmation: CardConfirmation = {
-  confirmationId: 'c1',
   qualificationValidity: '1',
   confirmationDate: '2021-10-20',
   results: [],

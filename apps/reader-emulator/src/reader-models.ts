@@ -1,4 +1,7 @@
-import { READER_MODELS as CORE_READER_MODELS, type ReaderModelId } from '@shikaku/core/card-readers';
+import {
+  READER_MODELS as CORE_READER_MODELS,
+  type ReaderModelId,
+} from '@shikaku/core/card-readers';
 
 /**
  * The four face-authentication card reader models offered free to institutions in 2021

@@ -134,9 +134,11 @@ const UPSTREAM_OUTCOMES: Readonly<Record<string, ReaderOutcomeCode>> = {
 };
 
 export function outcomeOf(answer: { code: string; message: string }): Outcome {
+  const code = UPSTREAM_OUTCOMES[answer.code] ?? 'CONFIRMATION_FAILED';
+  // Keep eligibility-api's own code in the message when the reader shows another one.
   return {
-    code: UPSTREAM_OUTCOMES[answer.code] ?? 'CONFIRMATION_FAILED',
-    message: `${answer.code}: ${answer.message}`,
+    code,
+    message: code === answer.code ? answer.message : `${answer.code}: ${answer.message}`,
   };
 }
 

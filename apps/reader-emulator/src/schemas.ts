@@ -7,6 +7,8 @@ export const ErrorSchema = Type.Object({
   field: Type.Optional(Type.String()),
 });
 
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
 const OutcomeSchema = Type.Union([
   Type.Object({ code: Type.String(), message: Type.String() }),
   Type.Null(),
@@ -46,11 +48,22 @@ export const ReaderViewSchema = Type.Object({
   result: Type.Union([
     Type.Object(
       {
-        confirmationId: Type.String(),
         qualificationValidity: Type.String(),
         confirmationDate: Type.String(),
-        consentId: Type.Optional(Type.String()),
-        consents: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        verificationMethod: Type.Optional(Type.String()),
+        consents: Type.Optional(
+          Type.Object(
+            {
+              consentId: Type.Optional(NullableString),
+              consTime: Type.Optional(NullableString),
+              availableTime: Type.Optional(NullableString),
+              ...Object.fromEntries(
+                CONSENT_SCREENS.map((screen) => [screen, Type.Optional(Type.Boolean())]),
+              ),
+            },
+            { additionalProperties: true },
+          ),
+        ),
         results: Type.Array(Type.Record(Type.String(), Type.Unknown())),
       },
       { additionalProperties: true },

@@ -39,13 +39,6 @@ export const FAKE_QUALIFICATION: Qualification = {
   copayRatio: '030',
 };
 
-const CONSENT_TAGS: Record<string, string> = {
-  specificHealthCheckups: 'SpecificHealthCheckupsInfo',
-  pharmacists: 'PharmacistsInfo',
-  diagnosis: 'DiagnosisInfo',
-  operations: 'OperationInfo',
-};
-
 export async function startFakeEligibility(): Promise<FakeEligibility> {
   const app: FastifyInstance = Fastify();
   const requests: FakeEligibility['requests'] = [];
@@ -109,21 +102,23 @@ export async function startFakeEligibility(): Promise<FakeEligibility> {
     if (state !== 'registered')
       return reply.status(404).send({ code: 'CARD_NOT_REGISTERED', message: 'not registered' });
     confirmations += 1;
-    const consents: Record<string, string> = {};
-    for (const [key, tag] of Object.entries(CONSENT_TAGS)) {
-      const given = body.consents?.[key];
-      consents[`${tag}ConsFlg`] = given ? '1' : '0';
-      if (given) {
-        consents[`${tag}ConsTime`] = '20211020093000';
-        consents[`${tag}AvailableTime`] = '20211021093000';
-      }
-    }
+    const given = body.consents ?? {};
+    const any = Object.values(given).some(Boolean);
+    // The shape eligibility-api answers (apps/eligibility-api/src/routes/cards.ts).
     const answer: CardConfirmation = {
-      confirmationId: `confirmation-${confirmations}`,
       qualificationValidity: '1',
       confirmationDate: '2021-10-20',
-      consentId: `consent-${confirmations}`,
-      consents,
+      verificationMethod: (body as { verificationMethod?: string }).verificationMethod,
+      consents: {
+        consentId: any ? `consent-${confirmations}` : null,
+        consTime: any ? '2021-10-20T00:30:00.000Z' : null,
+        availableTime: any ? '2021-10-21T00:30:00.000Z' : null,
+        specificHealthCheckups: given.specificHealthCheckups === true,
+        pharmacists: given.pharmacists === true,
+        diagnosis: given.diagnosis === true,
+        operations: given.operations === true,
+        limitApplicationCertificate: given.limitApplicationCertificate === true,
+      },
       results: [FAKE_QUALIFICATION],
     };
     return answer;
