@@ -1,0 +1,156 @@
+import { listMail } from '@shikaku/db/portal/mail';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runReaderDeadlineJob } from '../jobs/reader-deadline.js';
+import { type Client, type Harness, signUp, startHarness } from '../testing/harness.js';
+import { staffClient } from '../testing/staff.js';
+
+let h: Harness;
+let clinic: Client;
+let hospital: Client;
+beforeAll(async () => {
+  h = await startHarness('2021-03-15T10:00:00+09:00');
+  clinic = await signUp(h.app, {
+    institutionCode: '0110113719',
+    facilityType: 'clinic',
+    email: 'clinic@example.jp',
+  });
+  hospital = await signUp(h.app, {
+    institutionCode: '1310000011',
+    facilityType: 'hospital',
+    email: 'hospital@example.jp',
+  });
+});
+afterAll(() => h.close());
+
+const idFrom = (location: string | string[] | number | undefined) =>
+  Number(String(location).split('/').pop());
+
+describe('card reader applications', () => {
+  it('accepts 機種未定 inside 2021-02-01..03-31 and keeps the quota (clinic 1)', async () => {
+    await clinic.get('/readers');
+    const tooMany = await clinic.post('/readers', { model: 'undecided', quantity: '2' });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.body).toContain('無償提供の上限台数を超えています');
+    expect(tooMany.body).toMatch(/<option value="undecided"\s+selected>/);
+
+    const created = await clinic.post('/readers', { model: 'undecided', quantity: '1' });
+    expect(created.statusCode).toBe(303);
+    const detail = await clinic.get(String(created.headers.location));
+    expect(detail.body).toContain('機種未定：2021-08-01 までに機種を選定してください');
+
+    // The quota counts what was applied for already.
+    await clinic.get('/readers');
+    const second = await clinic.post('/readers', { model: 'panasonic', quantity: '1' });
+    expect(second.statusCode).toBe(400);
+  });
+
+  it('refuses 機種未定 from 2021-04-01, with the reason next to the model field', async () => {
+    h.clock.set('2021-04-01T09:00:00+09:00');
+    await hospital.get('/readers');
+    const response = await hospital.post('/readers', { model: 'undecided', quantity: '3' });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toMatch(
+      /id="model-error">\s*「機種未定」での申込は 2021-02-01〜2021-03-31 のみ/,
+    );
+    const ok = await hospital.post('/readers', { model: 'canon', quantity: '3' });
+    expect(ok.statusCode).toBe(303);
+  });
+
+  it('lets an institution change the model before the deadline, and keeps the history', async () => {
+    h.clock.set('2021-08-01T23:00:00+09:00'); // the last day, inclusive (JST)
+    const list = await clinic.get('/readers');
+    const id = Number(/href="\/readers\/(\d+)"/.exec(list.body)?.[1]);
+    await clinic.get(`/readers/${id}`);
+    const bad = await clinic.post(`/readers/${id}/model`, { model: 'nonsense' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('機種を一覧から選択してください');
+    const changed = await clinic.post(`/readers/${id}/model`, { model: 'fujitsu' });
+    expect(changed.statusCode).toBe(303);
+    const detail = await clinic.get(`/readers/${id}`);
+    expect(detail.body).toContain('富士通Japan');
+    expect(detail.body).toContain('申込済み（機種選定済み）');
+    expect(detail.body).toMatch(/機種変更<\/td>\s*<td>医療機関/);
+  });
+
+  it('hides another institution’s application', async () => {
+    const list = await clinic.get('/readers');
+    const id = Number(/href="\/readers\/(\d+)"/.exec(list.body)?.[1]);
+    expect((await hospital.get(`/readers/${id}`)).statusCode).toBe(404);
+    await hospital.get('/readers');
+    expect((await hospital.post(`/readers/${id}/model`, { model: 'canon' })).statusCode).toBe(404);
+  });
+
+  it('lets the call centre record a model change made by phone', async () => {
+    const callcentre = await staffClient(h.app, h.handle, 'callcentre');
+    const search = await callcentre.get('/operator/readers?code=1310000011');
+    const id = Number(/href="\/operator\/readers\/(\d+)"/.exec(search.body)?.[1]);
+    await callcentre.get(`/operator/readers/${id}`);
+    const response = await callcentre.post(`/operator/readers/${id}/model`, {
+      model: 'almex',
+      note: '電話受付 No.123',
+    });
+    expect(response.statusCode).toBe(303);
+    const detail = await hospital.get(`/readers/${id}`);
+    expect(detail.body).toContain('アルメックス');
+    expect(detail.body).toContain('コールセンター（電話受付）');
+    expect(detail.body).toContain('電話受付 No.123');
+    // The call centre has no operator pages.
+    expect((await callcentre.get('/operator/usage')).statusCode).toBe(403);
+  });
+});
+
+describe('the deadline job', () => {
+  it('reminds before the deadline, cancels undecided applications after it, and tells the institution', async () => {
+    const h2 = await startHarness('2021-03-20T10:00:00+09:00');
+    try {
+      const late = await signUp(h2.app, {
+        institutionCode: '1330000017',
+        facilityType: 'dental-clinic',
+        email: 'dental@example.jp',
+      });
+      await late.get('/readers');
+      const created = await late.post('/readers', { model: 'undecided', quantity: '1' });
+      const id = idFrom(created.headers.location);
+
+      h2.clock.set('2021-07-10T10:00:00+09:00');
+      expect(await runReaderDeadlineJob(h2.handle, h2.clock)).toEqual({
+        reminded: 0,
+        cancelled: 0,
+      });
+      h2.clock.set('2021-07-20T10:00:00+09:00');
+      expect(await runReaderDeadlineJob(h2.handle, h2.clock)).toEqual({
+        reminded: 1,
+        cancelled: 0,
+      });
+      expect(await runReaderDeadlineJob(h2.handle, h2.clock)).toEqual({
+        reminded: 0,
+        cancelled: 0,
+      });
+      h2.clock.set('2021-08-01T23:59:00+09:00');
+      expect(await runReaderDeadlineJob(h2.handle, h2.clock)).toEqual({
+        reminded: 0,
+        cancelled: 0,
+      });
+
+      // Past the deadline the page already shows the cancellation, before the job has run.
+      h2.clock.set('2021-08-02T00:01:00+09:00');
+      expect((await late.get(`/readers/${id}`)).body).toContain('取消（機種選定期限 2021-08-01');
+      await late.get(`/readers/${id}`);
+      expect((await late.post(`/readers/${id}/model`, { model: 'canon' })).statusCode).toBe(400);
+
+      expect(await runReaderDeadlineJob(h2.handle, h2.clock)).toEqual({
+        reminded: 0,
+        cancelled: 1,
+      });
+      const subjects = (await listMail(h2.handle, { to: 'dental@example.jp' })).map(
+        (m) => m.subject,
+      );
+      expect(subjects[0]).toContain('お申し込みを取り消しました');
+      expect(subjects[1]).toContain('機種選定期限が近づいています');
+      const detail = await late.get(`/readers/${id}`);
+      expect(detail.body).toMatch(/取消<\/td>\s*<td>システム/);
+    } finally {
+      await h2.close();
+    }
+  });
+});

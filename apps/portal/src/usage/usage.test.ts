@@ -1,0 +1,93 @@
+import { AppError } from '@shikaku/platform/errors';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Client, type Harness, signUp, startHarness } from '../testing/harness.js';
+import { staffClient } from '../testing/staff.js';
+
+let h: Harness;
+let pharmacy: Client;
+let operator: Client;
+beforeAll(async () => {
+  h = await startHarness('2021-06-01T10:00:00+09:00');
+  pharmacy = await signUp(h.app, {
+    institutionCode: '1340000015',
+    facilityType: 'pharmacy',
+    email: 'pharmacy@example.jp',
+  });
+  operator = await staffClient(h.app, h.handle, 'operator');
+});
+afterAll(() => h.close());
+
+describe('usage application and credentials', () => {
+  it('applies, and only an operator approves (registering the institution with eligibility-api)', async () => {
+    await pharmacy.get('/usage');
+    expect((await pharmacy.post('/usage', {})).statusCode).toBe(303);
+    expect((await pharmacy.get('/usage')).body).toContain('審査中');
+    expect((await pharmacy.post('/usage', {})).statusCode).toBe(409);
+
+    expect((await pharmacy.get('/operator/usage')).statusCode).toBe(403);
+    const list = await operator.get('/operator/usage');
+    const id = Number(/action="\/operator\/usage\/(\d+)\/approve"/.exec(list.body)?.[1]);
+    expect((await operator.post(`/operator/usage/${id}/approve`, {})).statusCode).toBe(303);
+    expect(h.eligibility.registered).toEqual(['1340000015']);
+    expect((await operator.post(`/operator/usage/${id}/approve`, {})).statusCode).toBe(409);
+  });
+
+  it('shows the secret once, rotates and revokes', async () => {
+    const page = await pharmacy.get('/usage');
+    expect(page.body).toContain('承認済み（運用中）');
+    const issued = await pharmacy.post('/usage/credentials', {});
+    expect(issued.statusCode).toBe(200);
+    expect(issued.body).toContain('secret-1-xyzzy');
+    expect(issued.body).toContain('client-1340000015-1');
+    const again = await pharmacy.get('/usage');
+    expect(again.body).toContain('client-1340000015-1');
+    expect(again.body).not.toContain('secret-1-xyzzy');
+
+    const rotated = await pharmacy.post('/usage/credentials', {});
+    expect(rotated.body).toContain('secret-2-xyzzy');
+    expect(h.eligibility.revoked).toEqual(['client-1340000015-1']);
+
+    await pharmacy.get('/usage');
+    const revoke = await pharmacy.post('/usage/credentials/client-1340000015-2/revoke', {});
+    expect(revoke.statusCode).toBe(303);
+    expect(h.eligibility.revoked).toEqual(['client-1340000015-1', 'client-1340000015-2']);
+    expect((await pharmacy.get('/usage')).body).not.toMatch(/<td>\s*有効\s*<\/td>/);
+  });
+
+  it('refuses credentials to an institution whose application is not approved', async () => {
+    const other = await signUp(h.app, {
+      institutionCode: '2710000015',
+      facilityType: 'clinic',
+      email: 'osaka@example.jp',
+    });
+    await other.get('/usage');
+    expect((await other.post('/usage/credentials', {})).statusCode).toBe(403);
+    // Nor can it revoke another institution's client id.
+    expect((await other.post('/usage/credentials/client-1340000015-2/revoke', {})).statusCode).toBe(
+      404,
+    );
+  });
+
+  it('leaves the application unapproved when eligibility-api is down', async () => {
+    const other = await signUp(h.app, {
+      institutionCode: '1310000029',
+      facilityType: 'hospital',
+      email: 'down@example.jp',
+    });
+    await other.get('/usage');
+    await other.post('/usage', {});
+    const original = h.eligibility.registerInstitution;
+    h.eligibility.registerInstitution = () =>
+      Promise.reject(new AppError('UPSTREAM_UNAVAILABLE', 'connection refused'));
+    try {
+      const list = await operator.get('/operator/usage');
+      const id = Number(/action="\/operator\/usage\/(\d+)\/approve"/.exec(list.body)?.[1]);
+      const response = await operator.post(`/operator/usage/${id}/approve`, {});
+      expect(response.statusCode).toBe(503);
+      expect(response.body).toContain('資格確認システムに接続できません');
+      expect((await other.get('/usage')).body).toContain('審査中');
+    } finally {
+      h.eligibility.registerInstitution = original;
+    }
+  });
+});
