@@ -442,3 +442,24 @@ export async function publishInTransaction(
     [qualificationId, at.toISOString()],
   );
 }
+
+/** The registration of one card (insurer, 記号, 番号, 枝番), or undefined. */
+export async function findRegistrationByCard(
+  handle: DatabaseHandle,
+  card: {
+    insurerNumber: string;
+    cardSymbol: string | null;
+    cardNumber: string;
+    branchNumber: string;
+  },
+): Promise<Registration | undefined> {
+  const row = await handle.db
+    .selectFrom('intermediate.registrations')
+    .selectAll()
+    .where('insurer_number', '=', card.insurerNumber)
+    .where('card_symbol', '=', card.cardSymbol ?? '')
+    .where('card_number', '=', card.cardNumber)
+    .where('branch_number', '=', card.branchNumber)
+    .executeTakeFirst();
+  return row ? toRegistration(row) : undefined;
+}

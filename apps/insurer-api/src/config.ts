@@ -1,0 +1,58 @@
+import { CURRENT_POLICY, type MisEntryPolicy, SEED_POLICY } from '@shikaku/core/mis-entry';
+
+/** The intermediate server's configuration, parsed once from the environment. */
+export interface InsurerApiConfig {
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  logLevel: string;
+  /** Other services (eligibility-api) send it as `x-service-key`. */
+  serviceKey: string;
+  jlis: { url: string; serviceKey: string; timeoutMs: number };
+  /** Secret of the personRef pseudonym (HMAC of the My Number); never leaves this server. */
+  personRefSecret: string;
+  /** 'seed': the 2021 rules only; 'current': plus the 2023 five-fact and 2024 blocking rules. */
+  policy: MisEntryPolicy;
+  jobs: {
+    /** Run the J-LIS queue, re-match and webhook jobs in this process. */
+    enabled: boolean;
+    checkIntervalMs: number;
+    rematchIntervalMs: number;
+    /** Retry backoff of a failed J-LIS query: base × 2^attempts, capped. */
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
+  /** Registrations per database batch in a bulk file. */
+  bulkBatchSize: number;
+}
+
+export function parsePolicy(value: string | undefined): MisEntryPolicy {
+  if (value === undefined || value === '' || value === 'seed') return SEED_POLICY;
+  if (value === 'current') return CURRENT_POLICY;
+  throw new Error(`MIS_ENTRY_POLICY must be 'seed' or 'current', got ${value}`);
+}
+
+export function readInsurerApiConfig(env: NodeJS.ProcessEnv = process.env): InsurerApiConfig {
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port: Number(env.PORT ?? 7301),
+    databaseUrl: env.DATABASE_URL || undefined,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    serviceKey: env.INSURER_API_SERVICE_KEY ?? 'insurer-api-dev-service-key',
+    jlis: {
+      url: env.JLIS_URL ?? 'http://127.0.0.1:7303',
+      serviceKey: env.JLIS_SERVICE_KEY ?? 'jlis-dev-service-key',
+      timeoutMs: Number(env.JLIS_TIMEOUT_MS ?? 5_000),
+    },
+    personRefSecret: env.PERSON_REF_SECRET ?? 'shikaku-dev-person-ref-secret',
+    policy: parsePolicy(env.MIS_ENTRY_POLICY),
+    jobs: {
+      enabled: env.INSURER_API_JOBS !== '0',
+      checkIntervalMs: Number(env.JLIS_CHECK_INTERVAL_MS ?? 1_000),
+      rematchIntervalMs: Number(env.REMATCH_INTERVAL_MS ?? 3_600_000),
+      retryBaseMs: Number(env.JLIS_RETRY_BASE_MS ?? 1_000),
+      retryMaxMs: Number(env.JLIS_RETRY_MAX_MS ?? 300_000),
+    },
+    bulkBatchSize: Number(env.BULK_BATCH_SIZE ?? 5_000),
+  };
+}

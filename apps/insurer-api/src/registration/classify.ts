@@ -1,0 +1,173 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  classifyRegistration,
+  type MemberRegistration,
+  type MisEntryOutcome,
+  type MisEntryPolicy,
+} from '@shikaku/core/mis-entry';
+import type {
+  HistoryEntry,
+  RegistrationCheckStatus,
+  RegistrationWrite,
+} from '@shikaku/db/intermediate/registrations';
+import { personRefOf } from '../person-ref.js';
+import type { ValidRegistration } from './validate.js';
+
+export interface ClassifyContext {
+  /** JST date of the registration: the rules in force are those of this date. */
+  registeredOn: string;
+  policy: MisEntryPolicy;
+  personRefSecret: string;
+  /** sha256 of the bulk file, or null for a single registration. */
+  sourceHash: string | null;
+}
+
+export interface ClassifiedRegistration {
+  write: RegistrationWrite;
+  outcome: MisEntryOutcome;
+}
+
+const STATUS_OF: Record<MisEntryOutcome['code'], RegistrationCheckStatus> = {
+  CONSISTENT: 'consistent',
+  BIRTH_DATE_MISMATCH: 'birth-date-mismatch',
+  KANA_NAME_MISMATCH: 'kana-mismatch',
+  NEEDS_JLIS: 'jlis-pending',
+  JLIS_VERIFIED: 'jlis-verified',
+  JLIS_MISMATCH: 'jlis-mismatch',
+  JLIS_NOT_FOUND: 'jlis-not-found',
+  NOT_CHECKED: 'unchecked',
+};
+
+export function checkStatusOf(
+  outcome: MisEntryOutcome,
+  hasHistory: boolean,
+): RegistrationCheckStatus {
+  if (outcome.code === 'NOT_CHECKED' && !hasHistory) return 'no-history';
+  return STATUS_OF[outcome.code];
+}
+
+/** What the insurer is told, by outcome (no personal data in the text). */
+export function notificationMessage(outcome: MisEntryOutcome): string {
+  const facts = outcome.mismatchedFacts.join(', ');
+  switch (outcome.code) {
+    case 'BIRTH_DATE_MISMATCH':
+      return 'suspected mis-registration: this My Number is registered with a different birth date';
+    case 'KANA_NAME_MISMATCH':
+      return 'suspected mis-registration: this My Number is registered with the same birth date and a different kana name (twins?)';
+    case 'JLIS_VERIFIED':
+      return 'J-LIS: the resident registry agrees with this registration';
+    case 'JLIS_MISMATCH':
+      return `J-LIS: the resident registry differs on ${facts}`;
+    case 'JLIS_NOT_FOUND':
+      return 'J-LIS: no resident has this My Number';
+    default:
+      return outcome.code;
+  }
+}
+
+export function toMemberRegistration(r: {
+  myNumber: string;
+  insurerNumber: string;
+  name: string;
+  nameKana: string;
+  birthDate: string;
+  sex: string;
+  address: string;
+}): MemberRegistration {
+  return {
+    myNumber: r.myNumber,
+    insurerNumber: r.insurerNumber,
+    name: r.name,
+    kanaName: r.nameKana,
+    birthDate: r.birthDate,
+    sex: r.sex,
+    address: r.address,
+  };
+}
+
+/** The stored registrations the rule compares with: those of other cards (not this one). */
+export function otherRegistrations(
+  history: readonly HistoryEntry[] | undefined,
+  card: {
+    insurerNumber: string;
+    cardSymbol: string | null;
+    cardNumber: string;
+    branchNumber: string;
+  },
+): MemberRegistration[] {
+  if (!history) return [];
+  const out: MemberRegistration[] = [];
+  for (const h of history) {
+    if (
+      h.insurerNumber === card.insurerNumber &&
+      h.cardSymbol === card.cardSymbol &&
+      h.cardNumber === card.cardNumber &&
+      h.branchNumber === card.branchNumber
+    ) {
+      continue;
+    }
+    out.push({
+      myNumber: h.myNumber,
+      insurerNumber: h.insurerNumber,
+      name: '',
+      kanaName: h.nameKana,
+      birthDate: h.birthDate,
+      sex: '',
+      address: '',
+    });
+  }
+  return out;
+}
+
+/** Short digest of the compared facts: a notification is made once per content. */
+export function factsDigest(r: { myNumber: string; birthDate: string; nameKana: string }): string {
+  return createHash('sha256')
+    .update(`${r.myNumber}|${r.birthDate}|${r.nameKana}`)
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/**
+ * Classifies registrations against the stored history with the core rule (J-LIS not queried yet)
+ * and turns each into what is written: status, block, notification, J-LIS check. History is the
+ * database before the batch; registrations within one batch are compared by the periodic re-match.
+ */
+export function classifyBatch(
+  items: ReadonlyArray<{ value: ValidRegistration; line: number | null }>,
+  history: ReadonlyMap<string, HistoryEntry[]>,
+  context: ClassifyContext,
+): ClassifiedRegistration[] {
+  return items.map(({ value, line }) => {
+    const others = otherRegistrations(history.get(value.myNumber), value);
+    const outcome = classifyRegistration(
+      toMemberRegistration(value),
+      others,
+      undefined,
+      context.registeredOn,
+      context.policy,
+    );
+    const needsJlis = outcome.code === 'NEEDS_JLIS';
+    const cardKey = `${value.insurerNumber}/${value.cardSymbol ?? ''}/${value.cardNumber}/${value.branchNumber}`;
+    const write: RegistrationWrite = {
+      ...value,
+      qualificationId: randomUUID(),
+      personRef: personRefOf(context.personRefSecret, value.myNumber),
+      registeredOn: context.registeredOn,
+      checkStatus: checkStatusOf(outcome, others.length > 0),
+      noHistory: others.length === 0,
+      // Under the 2024 rule a registration waits for J-LIS before institutions can see it.
+      blocked: outcome.blocksViewing || (needsJlis && outcome.rule === 'JLIS_EVERY_REGISTRATION'),
+      sourceHash: context.sourceHash,
+      sourceLine: line,
+      notification: outcome.notifyInsurer
+        ? {
+            kind: outcome.code,
+            message: notificationMessage(outcome),
+            dedupeKey: `${cardKey}:${outcome.code}:${factsDigest(value)}`,
+          }
+        : null,
+      jlisCheck: needsJlis ? (outcome.rule ?? 'JLIS_NO_HISTORY') : null,
+    };
+    return { write, outcome };
+  });
+}
