@@ -1,4 +1,5 @@
 import type { StackComponent } from './component.js';
+import { eligibilityApiComponent } from './eligibility-api.js';
 import { readerEmulatorComponent } from './reader-emulator.js';
 
 /**
@@ -7,5 +8,6 @@ import { readerEmulatorComponent } from './reader-emulator.js';
  */
 export const STACK_COMPONENTS: readonly StackComponent[] = [
   // jlis, insurer-api, eligibility-api go before the reader (it calls eligibility-api).
+  eligibilityApiComponent,
   readerEmulatorComponent,
 ];

@@ -1,0 +1,122 @@
+import { jstDate } from '@shikaku/core/clock';
+import { insertCredential, upsertInstitution } from '@shikaku/db/eligibility/institutions';
+import { buildApp } from '@shikaku/eligibility-api/app';
+import { hashSecret, newClientCredential } from '@shikaku/eligibility-api/auth';
+import { linkRegisteredCards } from '@shikaku/eligibility-api/card-seeding';
+import { DEFAULT_CONFIG, type EligibilityConfig } from '@shikaku/eligibility-api/config';
+import { createOutboxRelay } from '@shikaku/eligibility-api/outbox-relay';
+import { httpUpstreams } from '@shikaku/eligibility-api/upstream';
+import { generatePopulation } from '@shikaku/synth/population';
+import type { StackComponent, StackContext } from './component.js';
+
+/** A demo clinic with a fresh credential, until the portal issues them. */
+const DEMO_INSTITUTION = {
+  institutionCode: '0110113719',
+  facilityType: 'clinic',
+  name: 'デモ診療所',
+};
+/** Cards of the seeded population already registered for insurance use that get linked at start. */
+const LINKED_CARDS = 500;
+
+/**
+ * eligibility-api in the stack: pulls the qualification outbox of insurer-api (drained once before
+ * it listens, then polled), links the seeded population's registered cards through insurer-api in
+ * the background, and issues a demo credential.
+ */
+export const eligibilityApiComponent: StackComponent = {
+  name: 'eligibility-api',
+  title: 'Eligibility confirmation (spec-compatible /oqs-api-pro, REST /v1), consents, access log',
+  portOffset: 2,
+  async start(context, port) {
+    const config: EligibilityConfig = {
+      ...DEFAULT_CONFIG,
+      host: context.host,
+      port,
+      insurerApiUrl: context.urls['insurer-api'],
+      jlisUrl: context.urls['jlis'],
+      asOf: context.asOf,
+    };
+    const upstreams = httpUpstreams(config);
+    const app = await buildApp(config, {
+      handle: context.handle,
+      clock: context.clock,
+      logger: context.logger,
+      upstreams,
+      seed: context.seed,
+    });
+    const relay = createOutboxRelay({
+      handle: context.handle,
+      upstreams,
+      clock: context.clock,
+      logger: context.logger,
+      pollMs: config.outboxPollMs,
+    });
+    const notes: string[] = [];
+    if (config.insurerApiUrl) {
+      const applied = await relay.drain().catch((err: unknown) => {
+        context.logger.warn({ err }, 'first outbox drain failed; the relay keeps trying');
+        return 0;
+      });
+      notes.push(
+        `qualification outbox: ${applied} events applied, polling every ${config.outboxPollMs} ms`,
+      );
+      relay.start();
+    } else {
+      notes.push('no insurer-api in this stack: the eligibility store stays empty');
+    }
+    const at = context.clock.now();
+    await upsertInstitution(
+      context.handle,
+      { ...DEMO_INSTITUTION, rateLimitPerSecond: config.rateLimitPerSecond },
+      at,
+    );
+    const credential = newClientCredential();
+    await insertCredential(
+      context.handle,
+      {
+        ...credential,
+        institutionCode: DEMO_INSTITUTION.institutionCode,
+        secretHash: hashSecret(credential.clientSecret),
+      },
+      at,
+    );
+    const url = await app.listen({ host: context.host, port });
+    const linking = config.insurerApiUrl
+      ? linkRegisteredCards(
+          context.handle,
+          upstreams,
+          context.clock,
+          registeredCards(context),
+          DEMO_INSTITUTION.institutionCode,
+        )
+          .then((linked) => context.logger.info({ linked }, 'registered cards linked'))
+          .catch((err: unknown) => context.logger.warn({ err }, 'linking registered cards failed'))
+      : Promise.resolve();
+    notes.push(
+      `docs ${url}/docs, OpenAPI ${url}/openapi.json`,
+      `demo clinic ${DEMO_INSTITUTION.institutionCode}: clientId ${credential.clientId} clientSecret ${credential.clientSecret}`,
+      `login: POST ${url}/oqs-api-pro/MSA12020/ILI12020SV01/auth {clientId, clientSecret}`,
+    );
+    return {
+      url,
+      notes,
+      close: async () => {
+        await relay.stop();
+        await linking;
+        await app.close();
+      },
+    };
+  },
+};
+
+/** Certificate serials of the first valid, registered cards of the seeded population. */
+function registeredCards(context: StackContext): string[] {
+  const serials: string[] = [];
+  const asOf = context.asOf ?? jstDate(context.clock.now());
+  for (const person of generatePopulation({ seed: context.seed, size: context.members, asOf })) {
+    if (serials.length >= LINKED_CARDS) break;
+    if (person.card?.status === 'valid' && person.card.linkedForInsurance)
+      serials.push(person.card.certificateSerial);
+  }
+  return serials;
+}

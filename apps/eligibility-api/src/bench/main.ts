@@ -1,0 +1,231 @@
+// Benchmark: confirmation by insurance-card numbers (the spec search) on PostgreSQL with N members
+// and the access log on, beside a bare Fastify hello-world measured in the same run.
+//
+//   createdb -h 127.0.0.1 -U postgres shikaku_bench_eligibility
+//   node apps/eligibility-api/dist/bench/main.js \
+//     --database-url postgres://postgres@127.0.0.1:5432/shikaku_bench_eligibility \
+//     --members 10000000 --connections 100 --duration 20 --instances 2
+import { type ChildProcess, fork } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { insurerNumberFromBody } from '@shikaku/core/insurer-number';
+import { openDatabase } from '@shikaku/db/database';
+import {
+  countAccessLog,
+  loadSyntheticQualifications,
+  analyzeQualifications,
+  syntheticMemberKey,
+} from '@shikaku/db/eligibility/synthetic-load';
+import { countQualifications } from '@shikaku/db/eligibility/qualifications';
+import { insertCredential, upsertInstitution } from '@shikaku/db/eligibility/institutions';
+import { migrateToLatest } from '@shikaku/db/migrate';
+import autocannon from 'autocannon';
+import { hashSecret } from '../auth.js';
+
+const { values: args } = parseArgs({
+  options: {
+    'database-url': { type: 'string' },
+    members: { type: 'string', default: '10000000' },
+    connections: { type: 'string', default: '100' },
+    duration: { type: 'string', default: '20' },
+    instances: { type: 'string', default: '1' },
+    'pool-size': { type: 'string', default: '20' },
+    port: { type: 'string', default: '8201' },
+    'hello-port': { type: 'string', default: '8202' },
+    seed: { type: 'string', default: '42' },
+  },
+});
+
+const databaseUrl = args['database-url'];
+if (!databaseUrl)
+  throw new Error('--database-url is required (a database of its own: it is filled)');
+const members = Number(args.members);
+const connections = Number(args.connections);
+const duration = Number(args.duration);
+const instances = Number(args.instances);
+const port = Number(args.port);
+const helloPort = Number(args['hello-port']);
+
+// 50 valid insurer numbers (Luhn check digit from core), like a prefecture's mix of insurers.
+const INSURERS = Array.from({ length: 50 }, (_, k) =>
+  insurerNumberFromBody(`01${String(1 + (k % 47)).padStart(2, '0')}${String(k).padStart(3, '0')}`),
+);
+const INSTITUTION = '0110113719';
+const CLIENT = { clientId: 'bench-client', clientSecret: 'bench-secret-not-for-production' };
+
+const log = (message: string, extra: object = {}) =>
+  console.log(JSON.stringify({ at: new Date().toISOString(), message, ...extra }));
+
+async function prepare(): Promise<void> {
+  const handle = await openDatabase({ url: databaseUrl, poolSize: 4 });
+  try {
+    await migrateToLatest(handle, ['eligibility']);
+    const have = await countQualifications(handle);
+    if (have < members) {
+      log('loading members', { have, members });
+      const chunk = 500_000;
+      for (let from = have + 1; from <= members; from += chunk) {
+        const to = Math.min(members, from + chunk - 1);
+        await loadSyntheticQualifications(handle, { from, to, insurers: INSURERS });
+        log('loaded', { to });
+      }
+      await analyzeQualifications(handle);
+    }
+    await upsertInstitution(
+      handle,
+      {
+        institutionCode: INSTITUTION,
+        facilityType: 'clinic',
+        name: 'ベンチ医院',
+        rateLimitPerSecond: 10_000_000,
+      },
+      new Date(),
+    );
+    await insertCredential(
+      handle,
+      {
+        clientId: CLIENT.clientId,
+        institutionCode: INSTITUTION,
+        secretHash: hashSecret(CLIENT.clientSecret),
+      },
+      new Date(),
+    ).catch(() => undefined); // already there from an earlier run
+  } finally {
+    await handle.close();
+  }
+}
+
+function start(script: string, argv: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL(script, import.meta.url), argv, {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    child.once('message', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+interface Figures {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  total: number;
+}
+
+async function measure(options: autocannon.Options): Promise<Figures> {
+  const result = await autocannon({ connections, duration, ...options });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    total: result.requests.total,
+  };
+}
+
+await prepare();
+const rng = (() => {
+  let s = Number(args.seed) >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+})();
+
+// Hello-world baseline.
+const hello = await start('./hello-server.js', [String(helloPort)], { ...process.env });
+const baseline = await measure({ url: `http://127.0.0.1:${helloPort}/` });
+await stop(hello);
+log('baseline', baseline);
+
+// The eligibility API, as deployed: server.js (in `instances` processes) on PostgreSQL.
+const server = await start('./cluster-server.js', [String(instances)], {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  ELIGIBILITY_PORT: String(port),
+  ELIGIBILITY_HOST: '127.0.0.1',
+  ELIGIBILITY_DB_POOL: args['pool-size'],
+  ELIGIBILITY_OUTBOX_POLL_MS: '0',
+  LOG_LEVEL: 'warn',
+});
+try {
+  const login = await fetch(`http://127.0.0.1:${port}/oqs-api-pro/MSA12020/ILI12020SV01/auth`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(CLIENT),
+  });
+  const idToken = ((await login.json()) as { result: { idToken: string } }).result.idToken;
+  const bodyFor = () => {
+    const i = 1 + Math.floor(rng() * members);
+    const key = syntheticMemberKey(i, INSURERS);
+    return JSON.stringify({
+      XmlMsg: {
+        MessageHeader: {
+          QualificationConfirmationDate: '20250601',
+          MedicalInstitutionCode: INSTITUTION,
+        },
+        MessageBody: {
+          QualificationConfirmSearchInfo: {
+            InsurerNumber: key.insurerNumber,
+            InsuredCardSymbol: key.symbol,
+            InsuredIdentificationNumber: key.number,
+            Birthdate: key.birthDate.replaceAll('-', ''),
+          },
+        },
+      },
+    });
+  };
+  // Sanity: a random member is found (validity 1) before measuring.
+  const probe = await fetch(`http://127.0.0.1:${port}/oqs-api-pro/MSA01030/ILI01030SV01/search`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: idToken },
+    body: bodyFor(),
+  });
+  const probeBody = (await probe.json()) as {
+    XmlMsg: { MessageBody: { QualificationValidity: string } };
+  };
+  if (probeBody.XmlMsg.MessageBody.QualificationValidity !== '1')
+    throw new Error(`probe did not find the member: ${JSON.stringify(probeBody)}`);
+
+  const handle = await openDatabase({ url: databaseUrl, poolSize: 1 });
+  const logBefore = await countAccessLog(handle);
+  const figures = await measure({
+    url: `http://127.0.0.1:${port}`,
+    requests: [
+      {
+        method: 'POST',
+        path: '/oqs-api-pro/MSA01030/ILI01030SV01/search',
+        headers: { 'content-type': 'application/json', authorization: idToken },
+        setupRequest: (request) => ({ ...request, body: bodyFor() }),
+      },
+    ],
+  });
+  const logged = (await countAccessLog(handle)) - logBefore;
+  await handle.close();
+  const report = {
+    members,
+    instances,
+    connections,
+    durationSeconds: duration,
+    confirmation: figures,
+    helloWorld: baseline,
+    ratioToHelloWorld:
+      Math.round((figures.requestsPerSecond / baseline.requestsPerSecond) * 1000) / 1000,
+    accessLogRowsWritten: logged,
+    target: { requestsPerSecond: 10_000, p99Ms: 50 },
+  };
+  log('result', report);
+} finally {
+  await stop(server);
+}
