@@ -18,6 +18,7 @@ export interface FakeEligibility {
 
 export const FAKE_CREDENTIALS = { clientId: 'client-1', clientSecret: 'secret-1' };
 export const FAKE_INSTITUTION = '0110113719';
+export const FAKE_SERVICE_KEY = 'dev-service-key';
 
 export const FAKE_QUALIFICATION: Qualification = {
   insuredCardClassification: '01',
@@ -62,6 +63,20 @@ export async function startFakeEligibility(): Promise<FakeEligibility> {
     });
   });
   const bearer = (value: string | undefined) => value === `Bearer ${token}`;
+
+  // What the portal (and the stack) call to register an institution and make its credential.
+  app.post('/v1/internal/institutions', async (request, reply) => {
+    if (request.headers['x-service-key'] !== FAKE_SERVICE_KEY)
+      return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'service key' });
+    return reply
+      .status(201)
+      .send({ institutionCode: (request.body as { institutionCode: string }).institutionCode });
+  });
+  app.post('/v1/internal/institutions/:code/credentials', async (request, reply) => {
+    if (request.headers['x-service-key'] !== FAKE_SERVICE_KEY)
+      return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'service key' });
+    return reply.status(201).send(FAKE_CREDENTIALS);
+  });
 
   app.post('/v1/auth/token', async (request, reply) => {
     const body = request.body as { clientId?: string; clientSecret?: string };
