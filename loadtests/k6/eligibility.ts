@@ -174,7 +174,9 @@ export function setup(): SetupData {
       headers: restHeaders(token),
       tags: { route: 'setup' },
     });
-    return (res.json() as { consentId?: string } | null)?.consentId ?? null;
+    return (
+      (res.json() as { consents?: { consentId?: string } } | null)?.consents?.consentId ?? null
+    );
   });
   return { tokens, consents };
 }

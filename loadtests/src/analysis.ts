@@ -89,7 +89,9 @@ export function analyse(summary: LoadSummary, targetUtilisation = 0.7): Analysis
   const { designRate, derivedRate } = deriveNationalPeak(summary.profile.national);
   const good = summary.timeline.filter((p) => windowMeetsSlo(p, summary));
   // Completions bunch up across window edges: a window never counts more than was offered in it.
-  let sustainableRate = good.length ? Math.max(...good.map((p) => Math.min(p.achievedRate, p.offeredRate))) : 0;
+  let sustainableRate = good.length
+    ? Math.max(...good.map((p) => Math.min(p.achievedRate, p.offeredRate)))
+    : 0;
   if (summary.timeline.length === 0) {
     // k6 summaries carry stages only: take the best stage when the whole run met its SLOs.
     sustainableRate = summary.pass ? Math.max(0, ...summary.stages.map((s) => s.achievedRate)) : 0;

@@ -240,8 +240,9 @@ export class EligibilityClient {
       },
       classify: (result) => {
         const error = restErrorType(result);
-        const consentId = (parseJson(result.body) as { consentId?: unknown } | undefined)
-          ?.consentId;
+        // eligibility-api answers `consents.consentId` (null when no consent was given).
+        const answer = parseJson(result.body) as { consents?: { consentId?: unknown } } | undefined;
+        const consentId = answer?.consents?.consentId;
         if (error === null && typeof consentId === 'string')
           this.rememberConsent(institution, consentId);
         return error;

@@ -20,13 +20,11 @@ describe('synthetic load-test fixtures', () => {
     expect(fixtures.insured.length).toBe(3000);
     expect(fixtures.cards.length).toBeGreaterThan(0);
     expect(institutions.length).toBeGreaterThan(3);
-    const credentials = institutions
-      .slice(0, 4)
-      .map((i, n) => ({
-        institutionCode: i.institutionCode,
-        clientId: `c${n}`,
-        clientSecret: `s${n}`,
-      }));
+    const credentials = institutions.slice(0, 4).map((i, n) => ({
+      institutionCode: i.institutionCode,
+      clientId: `c${n}`,
+      clientSecret: `s${n}`,
+    }));
     const loadFixtures = { ...fixtures, institutions: credentials };
     fake = await startFakeEligibility(loadFixtures);
     const { profile } = await loadProfile('smoke');

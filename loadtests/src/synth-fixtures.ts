@@ -42,7 +42,7 @@ export function synthLoadFixtures(options: SynthFixtureOptions): {
   }));
   const cards = synth.members
     .filter((m) => m.certificateSerial !== null && m.certificateStatus === 'valid')
-    .slice(0, options.maxCards ?? 1000)
+    .slice(0, options.maxCards ?? 200)
     .map((m) => ({ certificateSerial: m.certificateSerial! }));
   const fixtures = { seed: options.seed, confirmationDate: options.asOf, insured, cards };
   assertNoMyNumber(fixtures, 'synthetic fixtures');

@@ -111,9 +111,8 @@ export async function startFakeEligibility(fixtures: LoadFixtures): Promise<Fake
       if (!registered.has(certificateSerial))
         return json(404, { code: 'CARD_NOT_REGISTERED', message: 'x' });
       return json(200, {
-        confirmationId: 'c',
         qualificationValidity: '1',
-        consentId: `consent-${++consentCount}`,
+        consents: { consentId: `consent-${++consentCount}`, pharmacists: true },
         results: [],
       });
     }
