@@ -107,6 +107,24 @@ describe('file interface', () => {
     expect(fixture.fake.requests.filter((r) => r.url.endsWith('/search'))).toHaveLength(1);
   });
 
+  it('reads a Shift_JIS request file, as older terminals write them', async () => {
+    const xml = request('01130012').replace('encoding="UTF-8"', 'encoding="Shift_JIS"');
+    const [before, after] = xml.split('<InsuredCardSymbol>1234</InsuredCardSymbol>');
+    // ｱｲ in Shift_JIS: half-width katakana are single bytes 0xB1 0xB2.
+    const bytes = Buffer.concat([
+      Buffer.from(`${before}<InsuredCardSymbol>`, 'latin1'),
+      Buffer.from([0xb1, 0xb2]),
+      Buffer.from(`</InsuredCardSymbol>${after}`, 'latin1'),
+    ]);
+    await writeFile(join(requestDir, 'OQSsiquc01req_sjis.xml'), bytes);
+    expect((await terminal.scan()).answered).toEqual(['OQSsiquc01req_sjis.xml']);
+    const sent = fixture.fake.requests.find((r) => r.url.endsWith('/search'))?.body as Doc;
+    expect(
+      (sent.XmlMsg.MessageBody.QualificationConfirmSearchInfo as Record<string, string>)
+        .InsuredCardSymbol,
+    ).toBe('ｱｲ');
+  });
+
   it('answers each request once, across restarts', async () => {
     await writeFile(join(requestDir, 'OQSsiquc01req_once.xml'), request('01130012'));
     await terminal.scan();

@@ -13,6 +13,8 @@ export interface FakeEligibility {
   cards: Map<string, 'registered' | 'unregistered' | 'revoked' | 'expired'>;
   /** Makes the next n calls answer 503. */
   failNext(n: number): void;
+  /** Invalidates the issued token, as a restart or expiry would; logins get a new one. */
+  rotateToken(): void;
   close(): Promise<void>;
 }
 
@@ -46,7 +48,8 @@ export async function startFakeEligibility(): Promise<FakeEligibility> {
   const cards: FakeEligibility['cards'] = new Map();
   let failures = 0;
   let confirmations = 0;
-  const token = 'id-token-1';
+  let tokenNumber = 1;
+  let token = 'id-token-1';
 
   app.addHook('onRequest', async (request, reply) => {
     if (failures > 0) {
@@ -198,6 +201,10 @@ export async function startFakeEligibility(): Promise<FakeEligibility> {
     cards,
     failNext: (n) => {
       failures = n;
+    },
+    rotateToken: () => {
+      tokenNumber += 1;
+      token = `id-token-${tokenNumber}`;
     },
     close: () => app.close(),
   };
