@@ -38,10 +38,10 @@ export function readInsurerApiConfig(env: NodeJS.ProcessEnv = process.env): Insu
     port: Number(env.PORT ?? 7301),
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
-    serviceKey: env.INSURER_API_SERVICE_KEY ?? 'insurer-api-dev-service-key',
+    serviceKey: env.SHIKAKU_SERVICE_KEY ?? 'dev-service-key',
     jlis: {
       url: env.JLIS_URL ?? 'http://127.0.0.1:7303',
-      serviceKey: env.JLIS_SERVICE_KEY ?? 'jlis-dev-service-key',
+      serviceKey: env.SHIKAKU_SERVICE_KEY ?? 'dev-service-key',
       timeoutMs: Number(env.JLIS_TIMEOUT_MS ?? 5_000),
     },
     personRefSecret: env.PERSON_REF_SECRET ?? 'shikaku-dev-person-ref-secret',

@@ -27,7 +27,7 @@ export function readJlisConfig(env: NodeJS.ProcessEnv = process.env): JlisConfig
     port: Number(env.PORT ?? 7303),
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
-    serviceKey: env.JLIS_SERVICE_KEY ?? 'jlis-dev-service-key',
+    serviceKey: env.SHIKAKU_SERVICE_KEY ?? 'dev-service-key',
     controlKey: env.JLIS_CONTROL_KEY ?? 'jlis-dev-control-key',
     faults: {
       latencyMs: Number(env.JLIS_LATENCY_MS ?? 0),

@@ -1,5 +1,7 @@
 import type { StackComponent } from './component.js';
 import { eligibilityApiComponent } from './eligibility-api.js';
+import { insurerApiComponent } from './insurer-api.js';
+import { jlisComponent } from './jlis.js';
 import { readerEmulatorComponent } from './reader-emulator.js';
 
 /**
@@ -8,6 +10,8 @@ import { readerEmulatorComponent } from './reader-emulator.js';
  */
 export const STACK_COMPONENTS: readonly StackComponent[] = [
   // jlis, insurer-api, eligibility-api go before the reader (it calls eligibility-api).
+  jlisComponent,
+  insurerApiComponent,
   eligibilityApiComponent,
   readerEmulatorComponent,
 ];

@@ -12,15 +12,27 @@ export async function upsertInsurer(
   insurer: Insurer & { keyHash: string },
   at: Date,
 ): Promise<void> {
+  await upsertInsurers(handle, [insurer], at);
+}
+
+/** Inserts insurers or replaces their name, key and webhook. */
+export async function upsertInsurers(
+  handle: DatabaseHandle,
+  insurers: ReadonlyArray<Insurer & { keyHash: string }>,
+  at: Date,
+): Promise<void> {
+  if (insurers.length === 0) return;
   await handle.db
     .insertInto('intermediate.insurers')
-    .values({
-      insurer_number: insurer.insurerNumber,
-      name: insurer.name,
-      key_hash: insurer.keyHash,
-      webhook_url: insurer.webhookUrl,
-      created_at: at,
-    })
+    .values(
+      insurers.map((insurer) => ({
+        insurer_number: insurer.insurerNumber,
+        name: insurer.name,
+        key_hash: insurer.keyHash,
+        webhook_url: insurer.webhookUrl,
+        created_at: at,
+      })),
+    )
     .onConflict((oc) =>
       oc.column('insurer_number').doUpdateSet((eb) => ({
         name: eb.ref('excluded.name'),

@@ -1,0 +1,66 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { jstDate } from '@shikaku/core/clock';
+import { buildApp } from '@shikaku/insurer-api/app';
+import { readInsurerApiConfig } from '@shikaku/insurer-api/config';
+import { issueInsurerCredentials, seedMembers } from '@shikaku/insurer-api/seed';
+import { generatePopulation } from '@shikaku/synth/population';
+import type { StackComponent } from './component.js';
+
+/** Insurer credentials printed in the notes; all of them go to a file in the data dir. */
+const PRINTED_CREDENTIALS = 3;
+
+/**
+ * The intermediate server in the stack: members of the synthetic population registered by their
+ * insurers, a fresh key per insurer, the J-LIS queue and re-match jobs running against the jlis
+ * component.
+ */
+export const insurerApiComponent: StackComponent = {
+  name: 'insurer-api',
+  title: 'Intermediate server (member registration, mis-entry checks, outbox)',
+  portOffset: 1,
+  async start(context, port) {
+    const defaults = readInsurerApiConfig({});
+    const config = {
+      ...defaults,
+      host: context.host,
+      port,
+      jlis: { ...defaults.jlis, url: context.urls['jlis'] ?? defaults.jlis.url },
+    };
+    const asOf = context.asOf ?? jstDate(context.clock.now());
+    const population = () =>
+      generatePopulation({ seed: context.seed, size: context.members, asOf });
+    const insurerNumbers = new Set<string>();
+    for (const person of population()) insurerNumbers.add(person.insurerNumber);
+    const credentials = await issueInsurerCredentials(
+      context.handle,
+      insurerNumbers,
+      context.clock.now(),
+    );
+    // Insurers first: the members' outbox events carry the insurer's name.
+    const seeded = await seedMembers(context.handle, population(), {
+      personRefSecret: config.personRefSecret,
+      at: context.clock.now(),
+    });
+    const credentialFile = join(context.dataDir, 'insurer-credentials.json');
+    await writeFile(credentialFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+    const app = await buildApp(config, {
+      handle: context.handle,
+      clock: context.clock,
+      logger: context.logger,
+    });
+    const url = await app.listen({ host: context.host, port });
+    return {
+      url,
+      notes: [
+        `${seeded.members} members${seeded.seeded ? ' seeded' : ''} of ${credentials.length} insurers; docs ${url}/docs`,
+        ...credentials
+          .slice(0, PRINTED_CREDENTIALS)
+          .map((c) => `insurer ${c.insurerNumber} ${c.name}: Authorization: Bearer ${c.key}`),
+        `all ${credentials.length} insurer keys: ${credentialFile}`,
+        `register: POST ${url}/v1/registrations (JSON) or /v1/registrations/bulk (text/csv, application/x-ndjson)`,
+      ],
+      close: () => app.close(),
+    };
+  },
+};
