@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { jstDate } from '@shikaku/core/clock';
+import { DEFAULT_CONFIG as ELIGIBILITY_DEFAULTS } from '@shikaku/eligibility-api/config';
 import { buildApp } from '@shikaku/reader-emulator/app';
 import { fileCardStore } from '@shikaku/reader-emulator/card-store';
 import type { ReaderConfig } from '@shikaku/reader-emulator/config';
@@ -15,7 +16,8 @@ import type { StackComponent, StackContext } from './component.js';
  * through its internal endpoints (as the portal does on usage approval) to get credentials.
  * Terminal folders and the cards' PIN counters live under the stack's data dir.
  */
-const SERVICE_KEY = 'dev-service-key'; // eligibility-api's default (its DEFAULT_CONFIG.serviceKey)
+// The stack runs eligibility-api on its DEFAULT_CONFIG, so this is the key it expects.
+const SERVICE_KEY = ELIGIBILITY_DEFAULTS.serviceKey;
 
 const READERS: ReadonlyArray<{
   facilityType: SyntheticInstitution['facilityType'];
