@@ -2,6 +2,7 @@ import type { StackComponent } from './component.js';
 import { eligibilityApiComponent } from './eligibility-api.js';
 import { insurerApiComponent } from './insurer-api.js';
 import { jlisComponent } from './jlis.js';
+import { portalComponent } from './portal.js';
 import { readerEmulatorComponent } from './reader-emulator.js';
 
 /**
@@ -14,4 +15,6 @@ export const STACK_COMPONENTS: readonly StackComponent[] = [
   insurerApiComponent,
   eligibilityApiComponent,
   readerEmulatorComponent,
+  // The portal last: usage approvals call eligibility-api.
+  portalComponent,
 ];

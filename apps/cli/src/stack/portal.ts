@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { DEFAULT_CONFIG as ELIGIBILITY_DEFAULTS } from '@shikaku/eligibility-api/config';
+import { buildApp } from '@shikaku/portal/app';
+import { readPortalConfig } from '@shikaku/portal/config';
+import { startPortalJobs } from '@shikaku/portal/jobs/scheduler';
+import { DEMO_PASSWORD, isPortalSeeded, seedPortal } from '@shikaku/portal/seed';
+import { directoryReceiptStore } from '@shikaku/portal/subsidy/receipt-store';
+import { httpEligibilityClient } from '@shikaku/portal/usage/eligibility-client';
+import type { StackComponent } from './component.js';
+
+/** Synthetic institutions in the portal: 0.4% of the national 242,662 (about 970). */
+const INSTITUTION_SCALE = 0.004;
+
+/**
+ * The portal in the stack: its clock is the stack's (--as-of), usage approvals call
+ * eligibility-api when it runs, mail stays in the outbox (read on /mailbox), receipts go under the
+ * data dir, and an empty portal is seeded with institutions in every state and demo accounts.
+ */
+export const portalComponent: StackComponent = {
+  name: 'portal',
+  title: 'Portal for institutions (readers, usage, subsidies, dashboard, FAQ)',
+  portOffset: 0,
+  async start(context, port) {
+    const base = readPortalConfig({});
+    const eligibilityUrl = context.urls['eligibility-api'];
+    const config = {
+      ...base,
+      host: context.host,
+      port,
+      asOf: context.asOf,
+      uploadDir: join(context.dataDir, 'portal', 'receipts'),
+      eligibilityApiUrl: eligibilityUrl,
+      serviceKey: ELIGIBILITY_DEFAULTS.serviceKey,
+      // Jobs look every 10 s so an --as-of stack shows the deadline job's work quickly.
+      jobIntervalMs: 10_000,
+    };
+    const notes: string[] = [];
+    if (!(await isPortalSeeded(context.handle))) {
+      const seeded = await seedPortal(context.handle, context.clock, {
+        seed: context.seed,
+        scale: INSTITUTION_SCALE,
+      });
+      notes.push(
+        `seeded ${seeded.institutions} institutions; demo logins (password ${DEMO_PASSWORD}):`,
+      );
+      for (const a of seeded.accounts) notes.push(`  ${a.email.padEnd(34)} ${a.state}`);
+    } else {
+      notes.push(
+        `demo logins as seeded before (password ${DEMO_PASSWORD}), e.g. operator@shikaku.example`,
+      );
+    }
+    const app = await buildApp(config, {
+      handle: context.handle,
+      clock: context.clock,
+      logger: context.logger,
+      receipts: directoryReceiptStore(config.uploadDir),
+      ...(eligibilityUrl
+        ? { eligibility: httpEligibilityClient(eligibilityUrl, ELIGIBILITY_DEFAULTS.serviceKey) }
+        : {}),
+    });
+    const jobs = startPortalJobs({
+      handle: context.handle,
+      clock: context.clock,
+      intervalMs: config.jobIntervalMs,
+      logger: context.logger,
+    });
+    const url = await app.listen({ host: context.host, port });
+    // Links in mail point at the address the portal really got (--port 0 picks a free one).
+    config.publicUrl = url;
+    notes.push(
+      `mailbox ${url}/mailbox, FAQ ${url}/faq, operator dashboard ${url}/operator`,
+      eligibilityUrl
+        ? `usage approvals issue credentials from ${eligibilityUrl}`
+        : 'no eligibility-api in this stack: usage approvals answer 503',
+    );
+    return {
+      url,
+      notes,
+      close: async () => {
+        await jobs.stop();
+        await app.close();
+      },
+    };
+  },
+};
