@@ -59,6 +59,13 @@ describe('httpEligibilityClient', () => {
     ]);
   });
 
+  it('names a dental clinic as eligibility-api does', async () => {
+    const { fetchImpl, calls } = fakeFetch([{ status: 201, body: {} }]);
+    const client = httpEligibilityClient('http://elig.test', 'k', fetchImpl);
+    await client.registerInstitution({ institutionCode: 'x', facilityType: 'dental-clinic', name: 'A' });
+    expect(calls[0]?.body).toMatchObject({ facilityType: 'dental' });
+  });
+
   it('treats an already registered institution as registered, and other failures as UPSTREAM_UNAVAILABLE', async () => {
     const { fetchImpl } = fakeFetch([
       { status: 409, body: { code: 'CONFLICT' } },

@@ -17,6 +17,9 @@ export interface EligibilityCredentialsClient {
   revokeCredential(institutionCode: string, clientId: string): Promise<void>;
 }
 
+/** eligibility-api names a dental clinic 'dental' (its internal endpoint's enum). */
+const WIRE_FACILITY_TYPE: Record<string, string> = { 'dental-clinic': 'dental' };
+
 /** Over HTTP with the stack's service key. */
 export function httpEligibilityClient(
   baseUrl: string,
@@ -46,7 +49,10 @@ export function httpEligibilityClient(
   return {
     async registerInstitution(institution) {
       // 409: already registered (a second approval after a revocation), which is fine.
-      await call('POST', '/v1/internal/institutions', institution);
+      await call('POST', '/v1/internal/institutions', {
+        ...institution,
+        facilityType: WIRE_FACILITY_TYPE[institution.facilityType] ?? institution.facilityType,
+      });
     },
     async issueCredential(institutionCode) {
       const response = await call(
