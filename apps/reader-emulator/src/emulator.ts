@@ -65,6 +65,7 @@ export function createEmulator(configs: readonly ReaderConfig[], deps: EmulatorD
         cards: deps.cards,
         eligibility,
         clock: deps.clock,
+        logger: deps.logger?.child({ reader: config.id }),
         onConfirmation: async (_reader, confirmation, at) => {
           await terminal.writeFaceConfirmation(confirmation, at);
         },

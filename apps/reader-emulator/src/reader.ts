@@ -1,4 +1,5 @@
 import type { Clock } from '@shikaku/core/clock';
+import type { Logger } from '@shikaku/platform/logger';
 import type { CardConfirmation } from './card-confirmation.js';
 import type { CardStore } from './card-store.js';
 import type { EligibilityClient } from './eligibility-client.js';
@@ -51,6 +52,7 @@ export class Reader implements ReaderIdentity {
       eligibility: EligibilityClient;
       clock: Clock;
       onConfirmation?: ConfirmationListener;
+      logger?: Logger;
     },
   ) {}
 
@@ -112,7 +114,12 @@ export class Reader implements ReaderIdentity {
           consents: effect.consents,
         });
         if (answer.ok) {
-          await this.deps.onConfirmation?.(this, answer.value, this.deps.clock.now());
+          try {
+            await this.deps.onConfirmation?.(this, answer.value, this.deps.clock.now());
+          } catch (error) {
+            // The confirmation happened; a failed file write must not leave the reader stuck.
+            this.deps.logger?.error({ err: error, reader: this.id }, 'confirmation not written');
+          }
           await this.apply({ type: 'confirmation-succeeded', result: answer.value });
         } else {
           await this.apply({ type: 'confirmation-failed', ...outcomeOf(answer) });
