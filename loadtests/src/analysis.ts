@@ -52,28 +52,31 @@ function windowMeetsSlo(point: TimelinePoint, summary: LoadSummary): boolean {
 }
 
 /**
- * Saturation: the first of two consecutive windows where p99 exceeds twice the early baseline (and
- * by 50 ms at least), or achieved throughput falls 10% behind the offered rate.
+ * Saturation: the first of three consecutive windows where p99 exceeds twice the early baseline
+ * (and by 50 ms at least), arrivals are dropped, or achieved throughput over the three windows
+ * falls 10% behind what was offered in them (summed, so completions that straddle a window edge
+ * do not read as a bend).
  */
 export function findSaturation(summary: LoadSummary): Saturation | null {
   const points = summary.timeline.filter((p) => p.all.count > 0);
-  if (points.length < 4) return null;
+  if (points.length < 5) return null;
   const baseline = median(
     points.slice(0, Math.max(2, Math.floor(points.length / 5))).map((p) => p.all.p99),
   );
-  const bent = (p: TimelinePoint) =>
-    (p.all.p99 > 2 * baseline && p.all.p99 > baseline + 50) ||
-    p.achievedRate < 0.9 * p.offeredRate ||
-    p.dropped > 0;
-  for (let i = 1; i + 1 < points.length; i++) {
+  const slow = (p: TimelinePoint) => p.all.p99 > 2 * baseline && p.all.p99 > baseline + 50;
+  const behind = (run: TimelinePoint[]) =>
+    run.reduce((s, p) => s + p.achievedRate, 0) < 0.9 * run.reduce((s, p) => s + p.offeredRate, 0);
+  for (let i = 1; i + 2 < points.length; i++) {
+    const run = points.slice(i, i + 3);
     const p = points[i]!;
-    if (bent(p) && bent(points[i + 1]!)) {
-      const reason =
-        p.dropped > 0
-          ? 'arrivals dropped (in-flight limit reached)'
-          : p.achievedRate < 0.9 * p.offeredRate
-            ? `achieved ${p.achievedRate.toFixed(0)}/s fell behind offered ${p.offeredRate.toFixed(0)}/s`
-            : `p99 ${p.all.p99.toFixed(0)} ms vs baseline ${baseline.toFixed(0)} ms`;
+    const reason = run.every((q) => q.dropped > 0)
+      ? 'arrivals dropped (in-flight limit reached)'
+      : run.every(slow)
+        ? `p99 ${p.all.p99.toFixed(0)} ms vs baseline ${baseline.toFixed(0)} ms`
+        : behind(run)
+          ? `achieved ${p.achievedRate.toFixed(0)}/s fell behind offered ${p.offeredRate.toFixed(0)}/s`
+          : undefined;
+    if (reason) {
       return {
         offeredRate: p.offeredRate,
         atS: p.t,

@@ -51,7 +51,7 @@ function headline(summary: LoadSummary, a: Analysis): string {
   <div class="card"><b>${saturated ? '' : '≥ '}${num(a.sustainableRate)}/s</b><span>highest throughput within the SLOs${saturated ? '' : ' (not saturated: a lower bound)'}</span></div>
   <div class="card"><b>${num(a.designRate, 0)}/s</b><span>national design peak</span></div>
   <div class="card"><b>${saturated ? '' : '≥ '}${pct(a.headroom, 1)}</b><span>of the national peak on one instance</span></div>
-  <div class="card"><b>${a.capacity[0]?.instances ?? '–'}</b><span>instances for the national peak (u = ${a.targetUtilisation})</span></div>
+  <div class="card"><b>${saturated || a.capacity[0]?.instances == null ? '' : '≤ '}${a.capacity[0]?.instances ?? '–'}</b><span>instances for the national peak (u = ${a.targetUtilisation})</span></div>
   <div class="card"><b>${a.saturation ? `${num(a.saturation.offeredRate, 0)}/s` : 'not reached'}</b><span>saturation point${a.saturation ? ` at ${a.saturation.atS}s: ${escapeHtml(a.saturation.reason)}` : ''}</span></div>
 </div>`;
 }

@@ -66,6 +66,18 @@ describe('shikaku loadtest', () => {
     expect(summary.environment.seed).toBe(1);
     expect(summary.environment.targetStartedByRunner).toBe(false);
     expect(summary.resources.length).toBeGreaterThan(0);
+    // The report can be rendered again from the summary alone (how k6 users get theirs).
+    await writeFile(join(outcome.results, 'report.html'), '');
+    const again = await run([
+      'smoke',
+      '--summary',
+      join(outcome.results, 'summary.json'),
+      '--json',
+    ]);
+    expect(again.error).toBeUndefined();
+    expect(await readFile(join(outcome.results, 'report.html'), 'utf8')).toContain(
+      'Headroom and capacity model',
+    );
   });
 
   it('exits non-zero when thresholds fail', async () => {

@@ -1,5 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
@@ -15,7 +17,8 @@ import { loadFixtures, type LoadFixtures } from '@shikaku/loadtests/fixtures';
 import { undiciSend } from '@shikaku/loadtests/node-runner';
 import { loadProfile, ProfileError, type LoadProfile } from '@shikaku/loadtests/profile';
 import { describeMachine } from '@shikaku/loadtests/resources';
-import { runLoadTest } from '@shikaku/loadtests/run-load-test';
+import { readSummary, runLoadTest } from '@shikaku/loadtests/run-load-test';
+import { renderReport } from '@shikaku/loadtests/report';
 import { analyse } from '@shikaku/loadtests/analysis';
 import { provisionCredentials, synthLoadFixtures } from '@shikaku/loadtests/synth-fixtures';
 import { readCliEnvironment } from '../config.js';
@@ -44,6 +47,7 @@ export interface LoadtestOptions {
   results: string;
   connections: number;
   institutions: number;
+  summary?: string;
   json?: boolean;
 }
 
@@ -92,8 +96,22 @@ export function registerLoadtestCommand(program: Command): void {
       parseIntegerOption,
       24,
     )
+    .option(
+      '--summary <file>',
+      'render report.html beside an existing summary.json (from k6 or the Node runner) instead of running',
+    )
     .option('--json', 'print the outcome as one JSON object')
     .action(async (profileName: string, options: LoadtestOptions) => {
+      if (options.summary) {
+        const summary = await readSummary(options.summary).catch((error: Error) => {
+          throw new CliError('INVALID_SUMMARY', error.message, 2);
+        });
+        const report = join(dirname(options.summary), 'report.html');
+        await writeFile(report, await renderReport(summary));
+        if (options.json) printJson({ report, pass: summary.pass });
+        else process.stdout.write(`${report}\n`);
+        return;
+      }
       const { profile, file } = await readProfile(profileName);
       const env = readCliEnvironment();
       const asOf = options.asOf ?? jstDate(new Date());
