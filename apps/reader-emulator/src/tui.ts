@@ -1,134 +1,21 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { parseScenario } from './scenario.js';
-import { render, type View } from './tui-view.js';
+import { runTerminal } from './terminal.js';
 
 /**
- * An interactive terminal for a running reader emulator (the stack's, or `node dist/server.js`):
- * it drives the HTTP control API, so what you type is what a scenario or a test would send.
+ * The reader's terminal UI on stdin/stdout:
  *
  *   node apps/reader-emulator/dist/tui.js --url http://127.0.0.1:7304 [--reader clinic]
  */
-const HELP = `commands:
-  readers                      list the readers
-  use <reader>                 drive another reader
-  card <serial> [pin]          place a card (a new card gets the pin, default 1234)
-  face <similarity>            show a face, similarity 0..1
-  pin <nnnn>                   enter the PIN (3 wrong tries lock the card)
-  visual yes|no                staff visual check
-  consent <screen>=yes|no ...  answer the consent screens (all of them)
-  register yes|no              answer the 保険証利用登録 offer
-  remove                       take the card away
-  state                        show the reader
-  run <scenario.yaml>          run a scripted scenario
-  help | quit`;
-
-const yes = (word: string | undefined) => word === 'yes' || word === 'y' || word === 'true';
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string', default: 'http://127.0.0.1:7304' },
-      reader: { type: 'string' },
-    },
-  });
-  const base = values.url!.replace(/\/$/, '');
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = (await response.json()) as Record<string, unknown>;
-    if (!response.ok) throw new Error(`${String(data.code)}: ${String(data.message)}`);
-    return data;
-  };
-  const list = (await call('GET', '/v1/readers')) as unknown as { readers: View[] };
-  let reader = values.reader ?? list.readers[0]?.id;
-  if (!reader) throw new Error('the emulator has no readers');
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  console.log(HELP);
-  console.log(render((await call('GET', `/v1/readers/${reader}`)) as unknown as View));
-  for (;;) {
-    let line: string;
-    try {
-      line = (await rl.question('reader> ')).trim();
-    } catch {
-      break; // stdin closed
-    }
-    const [command, ...args] = line.split(/\s+/);
-    const path = `/v1/readers/${reader}`;
-    try {
-      let view: unknown;
-      switch (command) {
-        case '':
-          continue;
-        case 'quit':
-        case 'exit':
-          rl.close();
-          return;
-        case 'help':
-          console.log(HELP);
-          continue;
-        case 'readers': {
-          const all = (await call('GET', '/v1/readers')) as unknown as { readers: View[] };
-          for (const r of all.readers) console.log(`${r.id}: ${r.model.model} (${r.step})`);
-          continue;
-        }
-        case 'use':
-          reader = args[0] ?? reader;
-          view = await call('GET', `/v1/readers/${reader}`);
-          break;
-        case 'card':
-          view = await call('POST', `${path}/card`, {
-            certificateSerial: args[0],
-            ...(args[1] ? { pin: args[1] } : {}),
-          });
-          break;
-        case 'face':
-          view = await call('POST', `${path}/face`, { similarity: Number(args[0]) });
-          break;
-        case 'pin':
-          view = await call('POST', `${path}/pin`, { pin: args[0] ?? '' });
-          break;
-        case 'visual':
-          view = await call('POST', `${path}/visual`, { confirmed: yes(args[0]) });
-          break;
-        case 'consent':
-          view = await call(
-            'POST',
-            `${path}/consents`,
-            Object.fromEntries(args.map((a) => a.split('=')).map(([k, v]) => [k, yes(v)])),
-          );
-          break;
-        case 'register':
-          view = await call('POST', `${path}/registration`, { accept: yes(args[0]) });
-          break;
-        case 'remove':
-          view = await call('DELETE', `${path}/card`);
-          break;
-        case 'state':
-          view = await call('GET', path);
-          break;
-        case 'run': {
-          const parsed = parseScenario(await readFile(args[0] ?? '', 'utf8'));
-          if (!parsed.ok) throw new Error(`${parsed.field}: ${parsed.message}`);
-          console.log(
-            JSON.stringify(await call('POST', '/v1/scenarios', parsed.scenario), null, 2),
-          );
-          continue;
-        }
-        default:
-          console.log(`unknown command ${command}; type help`);
-          continue;
-      }
-      console.log(render(view as View));
-    } catch (error) {
-      console.log(`error: ${(error as Error).message}`);
-    }
-  }
-}
-
-await main();
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string', default: 'http://127.0.0.1:7304' },
+    reader: { type: 'string' },
+  },
+});
+await runTerminal({
+  url: values.url!,
+  reader: values.reader,
+  input: process.stdin,
+  output: process.stdout,
+});
