@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCopayCommand } from './commands/copay.js';
 import { registerLoadtestCommand } from './commands/loadtest.js';
+import { registerReaderCommand } from './commands/reader.js';
 import { registerStackCommand } from './commands/stack.js';
 import { registerSubsidyCommand } from './commands/subsidy.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -20,5 +21,6 @@ export function buildProgram(): Command {
   registerCopayCommand(program);
   registerWarekiCommand(program);
   registerLoadtestCommand(program);
+  registerReaderCommand(program);
   return program;
 }

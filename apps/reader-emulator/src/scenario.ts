@@ -110,7 +110,7 @@ export function checkScenario(data: unknown): ScenarioParse {
   return { ok: false, field, message: first?.message ?? 'not a scenario' };
 }
 
-/** Runs the steps in order; stops at the first unmet expectation. */
+/** Runs the steps in order from an empty reader; stops at the first unmet expectation. */
 export async function runScenario(
   scenario: Scenario,
   readers: ReadonlyMap<string, Reader>,
@@ -126,6 +126,8 @@ export async function runScenario(
     report.failure = { index: 0, message: `no reader ${scenario.reader}` };
     return report;
   }
+  // A scenario starts at an empty reader, whatever the one before left on it.
+  if (reader.state.step !== 'idle') await reader.dispatch({ type: 'card-removed' });
   let rejection: string | undefined;
   for (const [index, step] of scenario.steps.entries()) {
     if ('expect' in step) {
