@@ -39,6 +39,7 @@ const config: InsurerApiConfig = {
     retryMaxMs: 60_000,
   },
   bulkBatchSize: 2,
+  bulkConcurrency: 2,
 };
 
 /** An in-memory J-LIS that can be taken down. */

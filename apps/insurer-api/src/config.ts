@@ -24,6 +24,8 @@ export interface InsurerApiConfig {
   };
   /** Registrations per database batch in a bulk file. */
   bulkBatchSize: number;
+  /** Bulk batches written at once on PostgreSQL (PGlite has one connection). */
+  bulkConcurrency: number;
 }
 
 export function parsePolicy(value: string | undefined): MisEntryPolicy {
@@ -54,5 +56,6 @@ export function readInsurerApiConfig(env: NodeJS.ProcessEnv = process.env): Insu
       retryMaxMs: Number(env.JLIS_RETRY_MAX_MS ?? 300_000),
     },
     bulkBatchSize: Number(env.BULK_BATCH_SIZE ?? 5_000),
+    bulkConcurrency: Number(env.BULK_CONCURRENCY ?? 3),
   };
 }

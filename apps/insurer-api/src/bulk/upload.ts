@@ -15,6 +15,8 @@ export interface UploadDeps {
   policy: MisEntryPolicy;
   personRefSecret: string;
   batchSize: number;
+  /** Batches written at once (each on its own connection on PostgreSQL). */
+  concurrency: number;
 }
 
 export interface LineError {
@@ -93,11 +95,14 @@ export async function processUpload(
   };
 
   let batch: Array<{ value: ValidRegistration; line: number }> = [];
+  // Batches in flight: reading and classifying the next batch overlaps writing the previous ones.
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
   const flush = async () => {
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
-    const result = await registerBatch(
+    const task = registerBatch(
       deps.handle,
       items,
       {
@@ -107,12 +112,22 @@ export async function processUpload(
         sourceHash: null,
       },
       deps.clock.now(),
+    ).then(
+      (result) => {
+        report.changed += result.saved.changed;
+        report.unchanged += items.length - result.saved.changed;
+        report.notifications += result.saved.notifications;
+        report.jlisQueued += result.saved.checks;
+        report.suspicions += result.classified.filter((c) => c.outcome.suspected).length;
+      },
+      (error: unknown) => {
+        failure ??= error;
+      },
     );
-    report.changed += result.saved.changed;
-    report.unchanged += items.length - result.saved.changed;
-    report.notifications += result.saved.notifications;
-    report.jlisQueued += result.saved.checks;
-    report.suspicions += result.classified.filter((c) => c.outcome.suspected).length;
+    const tracked = task.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= deps.concurrency) await Promise.race(inFlight);
+    if (failure) throw failure;
   };
 
   for await (const record of readBulkRecords(tap, format)) {
@@ -131,6 +146,8 @@ export async function processUpload(
     if (batch.length >= deps.batchSize) await flush();
   }
   await flush();
+  await Promise.all(inFlight);
+  if (failure) throw failure;
 
   report.contentHash = hash.digest('hex');
   const earlier = await findUpload(deps.handle, insurerNumber, report.contentHash);

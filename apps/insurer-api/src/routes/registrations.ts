@@ -117,6 +117,7 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
           policy: ctx.config.policy,
           personRefSecret: ctx.config.personRefSecret,
           batchSize: ctx.config.bulkBatchSize,
+          concurrency: ctx.handle.kind === 'postgres' ? ctx.config.bulkConcurrency : 1,
         },
         insurer.insurerNumber,
         format,

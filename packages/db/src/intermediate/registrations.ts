@@ -131,7 +131,7 @@ const STATE_COLUMNS = [
 
 const CARD_KEY = ['insurer_number', 'card_symbol', 'card_number', 'branch_number'] as const;
 
-const STAGING_COLUMNS = [
+export const STAGING_COLUMNS = [
   'qualification_id',
   ...CARD_KEY,
   ...FACT_COLUMNS,
@@ -177,7 +177,9 @@ const STAGING_TYPES: Record<(typeof STAGING_COLUMNS)[number], string> = {
 const REGISTRATION_COLUMNS = ['qualification_id', ...CARD_KEY, ...FACT_COLUMNS, ...STATE_COLUMNS];
 
 // Upserts by card key; a row whose facts did not change is left alone (idempotent re-upload),
-// and only rows that changed get an outbox event, a notification, a J-LIS check.
+// and only rows that changed get an outbox event, a notification, a J-LIS check. The outbox rows
+// are written by OUTBOX_SQL after the outbox lock is taken, so concurrent batches overlap in the
+// heavy part and serialize only on the outbox.
 const SAVE_SQL = `
 with s as (
   select distinct on (${CARD_KEY.join(', ')}) *
@@ -193,11 +195,8 @@ with s as (
     is distinct from (${FACT_COLUMNS.map((c) => `excluded.${c}`).join(', ')})
   returning r.*
 ), ev as (
-  insert into intermediate.outbox (event_id, occurred_at, person_ref, qualification_id, payload)
-  select gen_random_uuid()::text, $1::timestamptz, r.person_ref, r.qualification_id, ${SNAPSHOT_SQL}
-  from up r left join intermediate.insurers i on i.insurer_number = r.insurer_number
-  where not r.blocked
-  order by r.qualification_id
+  insert into reg_changed (qualification_id)
+  select qualification_id from up where not blocked
   returning 1
 ), nt as (
   insert into intermediate.notifications (insurer_number, qualification_id, kind, message, dedupe_key, created_at)
@@ -232,6 +231,14 @@ export async function saveRegistrations(
   return withRawTransaction(handle, (executor) => saveInTransaction(executor, rows, at));
 }
 
+const OUTBOX_SQL = `
+insert into intermediate.outbox (event_id, occurred_at, person_ref, qualification_id, payload)
+select gen_random_uuid()::text, $1::timestamptz, r.person_ref, r.qualification_id, ${SNAPSHOT_SQL}
+from reg_changed c
+join intermediate.registrations r on r.qualification_id = c.qualification_id
+left join intermediate.insurers i on i.insurer_number = r.insurer_number
+order by r.qualification_id`;
+
 async function saveInTransaction(
   executor: RawExecutor,
   rows: readonly RegistrationWrite[],
@@ -240,13 +247,15 @@ async function saveInTransaction(
   await executor.query(
     `create temp table reg_staging (${STAGING_COLUMNS.map((c) => `${c} ${STAGING_TYPES[c]}`).join(', ')}) on commit drop`,
   );
+  await executor.query(`create temp table reg_changed (qualification_id text) on commit drop`);
   await executor.load('reg_staging', STAGING_COLUMNS, rows.map(stagingRow));
-  await executor.query(OUTBOX_LOCK_SQL);
   const result = await executor.query<SaveResult>(SAVE_SQL, [at.toISOString()]);
+  await executor.query(OUTBOX_LOCK_SQL);
+  await executor.query(OUTBOX_SQL, [at.toISOString()]);
   return result.rows[0]!;
 }
 
-function stagingRow(w: RegistrationWrite): unknown[] {
+export function stagingRow(w: RegistrationWrite): unknown[] {
   return [
     w.qualificationId,
     w.insurerNumber,

@@ -1,0 +1,207 @@
+// Benchmark: bulk registration of --rows members from a CSV file, end to end over HTTP (parse,
+// validate, history lookup, core rule, COPY + upsert with outbox, notifications and J-LIS queue),
+// on PostgreSQL with --existing members already registered, beside a plain COPY of the same file
+// into a bare table measured in the same run.
+//
+//   createdb -h 127.0.0.1 -U postgres shikaku_bench_insurer
+//   pnpm --filter @shikaku/insurer-api bench:bulk -- --existing 10000000 --rows 1000000
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { fixedClock } from '@shikaku/core/clock';
+import { insurerNumberFromBody } from '@shikaku/core/insurer-number';
+import { openDatabase } from '@shikaku/db/database';
+import {
+  analyzeRegistrations,
+  copyCsvIntoBareTable,
+  deleteInsurerRegistrations,
+  loadRegistrationsDirect,
+} from '@shikaku/db/intermediate/bulk-load';
+import { upsertInsurer } from '@shikaku/db/intermediate/insurers';
+import { countRegistrations } from '@shikaku/db/intermediate/registrations';
+import { migrateToLatest } from '@shikaku/db/migrate';
+import { createLogger } from '@shikaku/platform/logger';
+import { generatePopulation, type SyntheticPerson } from '@shikaku/synth/population';
+import { buildApp } from '../app.js';
+import { hashKey } from '../auth.js';
+import { readInsurerApiConfig } from '../config.js';
+import { registrationOfPerson } from '../seed.js';
+
+const { values } = parseArgs({
+  options: {
+    existing: { type: 'string', default: '10000000' },
+    rows: { type: 'string', default: '1000000' },
+    url: {
+      type: 'string',
+      default:
+        process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shikaku_bench_insurer',
+    },
+    batch: { type: 'string', default: '10000' },
+    concurrency: { type: 'string', default: '3' },
+    seed: { type: 'string', default: '7' },
+  },
+});
+const EXISTING = Number(values.existing);
+const ROWS = Number(values.rows);
+const SEED = Number(values.seed);
+const AS_OF = '2021-07-15';
+const BENCH_INSURER = insurerNumberFromBody('0113999');
+const KEY = 'bench-insurer-key';
+const COLUMNS = [
+  'myNumber',
+  'cardSymbol',
+  'cardNumber',
+  'branchNumber',
+  'personalFamily',
+  'name',
+  'nameKana',
+  'birthDate',
+  'sex',
+  'address',
+  'postNumber',
+  'qualificationDate',
+] as const;
+
+const clock = fixedClock(new Date(`${AS_OF}T01:00:00Z`));
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const handle = await openDatabase({ url: values.url, poolSize: 8 });
+if (handle.kind !== 'postgres') throw new Error('the benchmark runs on PostgreSQL (--url)');
+await migrateToLatest(handle, ['intermediate']);
+const population = (from: number, to: number) =>
+  generatePopulation({ seed: SEED, size: EXISTING + ROWS, asOf: AS_OF, from, to });
+
+// 1. The members already registered (loaded once; later runs reuse them).
+await deleteInsurerRegistrations(handle, BENCH_INSURER);
+const have = await countRegistrations(handle);
+if (have < EXISTING) {
+  const started = performance.now();
+  let batch = [];
+  let done = have;
+  for (const person of population(have, EXISTING)) {
+    batch.push(registrationOfPerson(person, 'bench-secret', `E${person.index}`));
+    if (batch.length === 50_000) {
+      await loadRegistrationsDirect(handle, batch, clock.now());
+      done += batch.length;
+      batch = [];
+      if (done % 1_000_000 === 0) log(`existing members: ${done}`);
+    }
+  }
+  await loadRegistrationsDirect(handle, batch, clock.now());
+  log(
+    `loaded ${EXISTING - have} existing members in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+}
+await analyzeRegistrations(handle);
+const existingCount = await countRegistrations(handle);
+
+// 2. The file: new members (no history), job changes of registered members (same facts, new card),
+// and one in a hundred with a mistyped birth date (a suspicion).
+const dir = await mkdtemp(join(tmpdir(), 'shikaku-bench-'));
+const file = join(dir, 'members.csv');
+{
+  const out = createWriteStream(file);
+  const write = async (line: string) => {
+    if (!out.write(line)) await once(out, 'drain');
+  };
+  await write(`${COLUMNS.join(',')}\n`);
+  let i = 0;
+  // Registered members to re-register: a contiguous run from a seeded offset, generated in order.
+  const offset = (SEED * 7919) % Math.max(1, EXISTING - ROWS);
+  const registered = population(offset, Math.min(EXISTING, offset + ROWS));
+  for (const fresh of population(EXISTING, EXISTING + ROWS)) {
+    let person = fresh;
+    let birthDate = fresh.birthDate;
+    if (i % 10 === 0 || i % 100 === 1) {
+      person = (registered.next().value as SyntheticPerson | undefined) ?? fresh;
+      birthDate =
+        i % 100 === 1
+          ? `${Number(person.birthDate.slice(0, 4)) - 1}${person.birthDate.slice(4)}`
+          : person.birthDate;
+    }
+    await write(
+      [
+        person.myNumber,
+        'B1',
+        `N${i}`,
+        '00',
+        person.personalFamilyClassification,
+        person.name,
+        person.nameKana,
+        birthDate,
+        String(person.sex),
+        person.address,
+        person.postNumber,
+        AS_OF,
+      ].join(',') + '\n',
+    );
+    i++;
+  }
+  out.end();
+  await once(out, 'finish');
+}
+const bytes = (await stat(file)).size;
+log(`file: ${ROWS} rows, ${(bytes / 1e6).toFixed(1)} MB`);
+
+// 3. Baseline: plain COPY of the same file into a bare table.
+const copyStarted = performance.now();
+const copied = await copyCsvIntoBareTable(handle, COLUMNS, createReadStream(file));
+const copySeconds = (performance.now() - copyStarted) / 1000;
+
+// 4. End to end: the file uploaded to insurer-api over HTTP.
+await upsertInsurer(
+  handle,
+  { insurerNumber: BENCH_INSURER, name: 'ベンチ保険者', keyHash: hashKey(KEY), webhookUrl: null },
+  clock.now(),
+);
+const config = {
+  ...readInsurerApiConfig({}),
+  jobs: { ...readInsurerApiConfig({}).jobs, enabled: false },
+  bulkBatchSize: Number(values.batch),
+  bulkConcurrency: Number(values.concurrency),
+};
+const app = await buildApp(config, {
+  handle,
+  clock,
+  logger: createLogger({ name: 'bench', level: 'warn' }),
+});
+const url = await app.listen({ host: '127.0.0.1', port: 0 });
+const bulkStarted = performance.now();
+const response = await fetch(`${url}/v1/registrations/bulk`, {
+  method: 'POST',
+  headers: { authorization: `Bearer ${KEY}`, 'content-type': 'text/csv' },
+  body: createReadStream(file) as never,
+  duplex: 'half',
+} as RequestInit);
+const report = (await response.json()) as Record<string, unknown>;
+const bulkSeconds = (performance.now() - bulkStarted) / 1000;
+await app.close();
+await handle.close();
+await rm(dir, { recursive: true, force: true });
+
+const copyRate = copied / copySeconds;
+const bulkRate = Number(report.accepted) / bulkSeconds;
+const summary = {
+  existing: existingCount,
+  rows: ROWS,
+  batch: Number(values.batch),
+  concurrency: Number(values.concurrency),
+  copy: { rows: copied, seconds: +copySeconds.toFixed(2), rowsPerSecond: Math.round(copyRate) },
+  bulk: {
+    status: response.status,
+    accepted: report.accepted,
+    rejected: report.rejected,
+    changed: report.changed,
+    suspicions: report.suspicions,
+    jlisQueued: report.jlisQueued,
+    seconds: +bulkSeconds.toFixed(2),
+    rowsPerSecond: Math.round(bulkRate),
+  },
+  ratio: +(bulkRate / copyRate).toFixed(3),
+};
+process.stdout.write(`${JSON.stringify(summary)}\n`);
+process.stdout.write(
+  `bulk registration ${Math.round(bulkRate)} rows/s vs plain COPY ${Math.round(copyRate)} rows/s: ratio ${summary.ratio} (target ≥ 0.333)\n`,
+);
