@@ -6,7 +6,6 @@ import {
   type EmulatorFixture,
   startEmulatorFixture,
 } from '@shikaku/reader-emulator/testing/emulator-fixture';
-import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerReaderCommand } from './reader.js';
 
@@ -14,7 +13,7 @@ const SCENARIOS = new URL('../../../reader-emulator/scenarios/', import.meta.url
 
 describe('shikaku reader', () => {
   let fixture: EmulatorFixture;
-  let app: FastifyInstance;
+  let app: Awaited<ReturnType<typeof buildApp>>;
   let url: string;
   beforeEach(async () => {
     fixture = await startEmulatorFixture();
