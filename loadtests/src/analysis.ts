@@ -52,30 +52,39 @@ function windowMeetsSlo(point: TimelinePoint, summary: LoadSummary): boolean {
 }
 
 /**
- * Saturation: the first of three consecutive windows where p99 exceeds twice the early baseline
- * (and by 50 ms at least), arrivals are dropped, or achieved throughput over the three windows
- * falls 10% behind what was offered in them (summed, so completions that straddle a window edge
- * do not read as a bend).
+ * Saturation: the first window that starts a run of about five seconds (three windows at least)
+ * in which every window's p99 exceeds twice the baseline (and by 50 ms at least) or drops
+ * arrivals, or over which achieved throughput falls 10% behind what was offered (summed, so
+ * completions that straddle a window edge do not read as a bend). The baseline is the median p99
+ * of the first five windows: the lowest load of a ramp.
  */
 export function findSaturation(summary: LoadSummary): Saturation | null {
   const points = summary.timeline.filter((p) => p.all.count > 0);
-  if (points.length < 5) return null;
-  const baseline = median(
-    points.slice(0, Math.max(2, Math.floor(points.length / 5))).map((p) => p.all.p99),
-  );
-  const slow = (p: TimelinePoint) => p.all.p99 > 2 * baseline && p.all.p99 > baseline + 50;
-  const behind = (run: TimelinePoint[]) =>
-    run.reduce((s, p) => s + p.achievedRate, 0) < 0.9 * run.reduce((s, p) => s + p.offeredRate, 0);
-  for (let i = 1; i + 2 < points.length; i++) {
-    const run = points.slice(i, i + 3);
+  const runLength = Math.max(3, Math.ceil(5 / summary.windowS));
+  if (points.length < runLength + 2) return null;
+  const baseline = median(points.slice(0, 5).map((p) => p.all.p99));
+  const slow = (p: TimelinePoint) =>
+    (p.all.p99 > 2 * baseline && p.all.p99 > baseline + 50) || p.dropped > 0;
+  const behindFrom = (j: number) => {
+    const run = points.slice(j, j + runLength);
+    return (
+      run.length === runLength &&
+      run.reduce((s, p) => s + p.achievedRate, 0) < 0.9 * run.reduce((s, p) => s + p.offeredRate, 0)
+    );
+  };
+  // Behind over every run that starts in the first one: a stall that catches up is not a bend.
+  const staysBehind = (i: number) =>
+    Array.from({ length: runLength }, (_, k) => i + k).every(behindFrom);
+  for (let i = 1; i + runLength <= points.length; i++) {
+    const run = points.slice(i, i + runLength);
     const p = points[i]!;
-    const reason = run.every((q) => q.dropped > 0)
-      ? 'arrivals dropped (in-flight limit reached)'
-      : run.every(slow)
-        ? `p99 ${p.all.p99.toFixed(0)} ms vs baseline ${baseline.toFixed(0)} ms`
-        : behind(run)
-          ? `achieved ${p.achievedRate.toFixed(0)}/s fell behind offered ${p.offeredRate.toFixed(0)}/s`
-          : undefined;
+    const reason = run.every(slow)
+      ? p.dropped > 0
+        ? 'arrivals dropped (in-flight limit reached)'
+        : `p99 ${p.all.p99.toFixed(0)} ms vs baseline ${baseline.toFixed(0)} ms, and it stayed up`
+      : staysBehind(i)
+        ? `achieved fell 10% behind offered over ${runLength} windows`
+        : undefined;
     if (reason) {
       return {
         offeredRate: p.offeredRate,

@@ -53,8 +53,12 @@ describe('analysis', () => {
     expect(a.capacity.map((c) => c.factor)).toEqual([1, 1.25, 1.5, 2]);
   });
 
-  it('reports no saturation on a flat run', async () => {
+  it('reports no saturation on a flat run, nor for a one-second stall', async () => {
     expect(findSaturation(await summary(await rampRun(1000)))).toBeNull();
+    const stalled = (await rampRun(1000)).map((r) =>
+      r.scheduledS >= 20 && r.scheduledS < 21 ? { ...r, doneS: 21.5 } : r,
+    );
+    expect(findSaturation(await summary(stalled))).toBeNull();
   });
 
   it('latencyStats uses nearest-rank percentiles', () => {
