@@ -1,0 +1,273 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import {
+  CURRENT_POLICY,
+  MIS_ENTRY_OUTCOMES,
+  SEED_POLICY,
+  type MisEntryPolicy,
+} from '@shikaku/core/mis-entry';
+import { createMatchingPool } from '@shikaku/matching/pool';
+import type { ExistingColumns } from '@shikaku/matching/kernel';
+import type { MemberColumns } from '@shikaku/synth/columnar';
+import { readColumnFile, writeColumnFile } from '@shikaku/synth/files';
+import {
+  allocateIncomingColumns,
+  fillIncomingColumns,
+  populationSizeFor,
+  type IncomingColumns,
+} from '@shikaku/synth/incoming';
+import { classifyInDuckdb, countOutcomes, type DuckdbResult } from './duckdb.js';
+import { evaluate, type Evaluation } from './evaluate.js';
+import { generatePopulationColumns } from './generate-population.js';
+import { resolveWithJlis } from './jlis.js';
+
+export interface MismatchOptions {
+  existing: number;
+  incoming: number;
+  seed: number;
+  workers: number;
+  /** Registration date the rules are applied on. */
+  asOf: string;
+  policy: 'seed' | 'current';
+  /** Keep generated columns here and load them on the next run with the same parameters. */
+  dataDir?: string;
+  /** Also run the same classification in DuckDB (needs dataDir for its Parquet files). */
+  compareDuckdb?: boolean;
+}
+
+export interface StageTiming {
+  name: string;
+  ms: number;
+  /** Records handled by the stage. */
+  records: number;
+  recordsPerSecond: number;
+}
+
+export interface MismatchReport {
+  kind: 'shikaku-mismatch-simulation';
+  parameters: MismatchOptions & { populationSize: number };
+  machine: { cpus: number; cpuModel: string; memoryBytes: number; node: string };
+  stages: StageTiming[];
+  /** The engine end to end: load (or generate) + index + match, in ms. */
+  engine: {
+    source: 'loaded' | 'generated';
+    loadMs: number | null;
+    matchMs: number;
+    endToEndMs: number | null;
+    matches: number;
+    recordsPerSecond: number;
+    timings: { indexMs: number; scanMs: number; decideMs: number };
+  };
+  peakRssBytes: number;
+  /** Final outcomes (after J-LIS) by code. */
+  outcomes: Record<string, number>;
+  jlisQueried: number;
+  evaluation: Evaluation;
+  duckdb?: DuckdbResult & { agrees: boolean; endToEndMs: number; ratio: number | null };
+}
+
+export interface SimulationHooks {
+  stage?: (name: string, total: number) => void;
+  progress?: (done: number) => void;
+}
+
+function peakRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+function view(c: MemberColumns, length: number): ExistingColumns {
+  return {
+    length,
+    myNumber: c.myNumber.subarray(0, length),
+    birthDays: c.birthDays.subarray(0, length),
+    kanaId: c.kanaId.subarray(0, length),
+  };
+}
+
+export async function runMismatchSimulation(
+  options: MismatchOptions,
+  hooks: SimulationHooks = {},
+): Promise<MismatchReport> {
+  const policy: MisEntryPolicy = options.policy === 'current' ? CURRENT_POLICY : SEED_POLICY;
+  const size = populationSizeFor(options);
+  const stages: StageTiming[] = [];
+  const timed = async <T>(name: string, records: number, f: () => T | Promise<T>): Promise<T> => {
+    hooks.stage?.(name, records);
+    const t = performance.now();
+    const value = await f();
+    const ms = performance.now() - t;
+    stages.push({ name, ms, records, recordsPerSecond: ms > 0 ? (records / ms) * 1000 : 0 });
+    return value;
+  };
+  const key = `s${options.seed}-e${options.existing}-i${options.incoming}-${options.asOf}`;
+  const populationFile = options.dataDir && join(options.dataDir, `population-${key}.cols`);
+  const incomingFile = options.dataDir && join(options.dataDir, `incoming-${key}.cols`);
+
+  let population: MemberColumns;
+  let incoming: IncomingColumns;
+  let source: 'loaded' | 'generated';
+  let loadMs: number | null = null;
+  if (populationFile && incomingFile && existsSync(populationFile) && existsSync(incomingFile)) {
+    source = 'loaded';
+    const t = performance.now();
+    population = await timed('load population', size, () => {
+      const f = readColumnFile(populationFile, true);
+      return { length: f.header.rows, ...f.columns } as unknown as MemberColumns;
+    });
+    incoming = await timed('load incoming', options.incoming, () => {
+      const f = readColumnFile(incomingFile, true);
+      return { length: f.header.rows, ...f.columns } as unknown as IncomingColumns;
+    });
+    loadMs = performance.now() - t;
+  } else {
+    source = 'generated';
+    population = await timed('generate population', size, () =>
+      generatePopulationColumns(
+        { seed: options.seed, size, asOf: options.asOf, workers: options.workers },
+        (done) => hooks.progress?.(done),
+      ),
+    );
+    incoming = await timed('generate incoming', options.incoming, () => {
+      const cols = allocateIncomingColumns(options.incoming, true);
+      fillIncomingColumns(options, population, cols);
+      return cols;
+    });
+    if (populationFile && incomingFile) {
+      mkdirSync(options.dataDir!, { recursive: true });
+      await timed('save columns', size + options.incoming, () => {
+        const { myNumber, birthDays, kanaId, sex } = population;
+        writeColumnFile(
+          populationFile,
+          'population',
+          size,
+          { myNumber, birthDays, kanaId, sex },
+          { ...options },
+        );
+        const { myNumber: n, birthDays: b, kanaId: k, pattern, subject } = incoming;
+        writeColumnFile(
+          incomingFile,
+          'incoming',
+          options.incoming,
+          { myNumber: n, birthDays: b, kanaId: k, pattern, subject },
+          { ...options },
+        );
+      });
+    }
+  }
+
+  const existing = view(population, options.existing);
+  const incomingMatch: ExistingColumns = {
+    length: incoming.length,
+    myNumber: incoming.myNumber,
+    birthDays: incoming.birthDays,
+    kanaId: incoming.kanaId,
+  };
+  const pool = createMatchingPool({ workers: options.workers });
+  let matched;
+  try {
+    matched = await timed('match', options.existing + options.incoming, () =>
+      pool.classifyColumns({
+        existing,
+        incoming: incomingMatch,
+        asOf: options.asOf,
+        policy,
+        onProgress: (scanned) => hooks.progress?.(scanned),
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+  const matchMs = stages[stages.length - 1]!.ms;
+
+  const jlis = await timed('jlis', options.incoming, () =>
+    resolveWithJlis(
+      matched.outcomes.code,
+      incoming,
+      population,
+      options.seed,
+      options.asOf,
+      policy,
+    ),
+  );
+  const evaluation = await timed('evaluate', options.incoming, () =>
+    evaluate(incoming.pattern, jlis.codes, incoming.length),
+  );
+  const outcomes: Record<string, number> = {};
+  for (const o of evaluation.outcomes) outcomes[o.code] = o.rows;
+
+  const report: MismatchReport = {
+    kind: 'shikaku-mismatch-simulation',
+    parameters: { ...options, populationSize: size },
+    machine: {
+      cpus: availableParallelism(),
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryBytes: totalmem(),
+      node: process.version,
+    },
+    stages,
+    engine: {
+      source,
+      loadMs,
+      matchMs,
+      endToEndMs: loadMs === null ? null : loadMs + matchMs,
+      matches: matched.matches,
+      recordsPerSecond: ((options.existing + options.incoming) / matchMs) * 1000,
+      timings: matched.timings,
+    },
+    peakRssBytes: peakRss(),
+    outcomes,
+    jlisQueried: jlis.queried,
+    evaluation,
+  };
+
+  if (options.compareDuckdb) {
+    if (!options.dataDir) throw new Error('compareDuckdb needs dataDir for its Parquet files');
+    hooks.stage?.('duckdb', 0);
+    const duck = await classifyInDuckdb({
+      existing,
+      incoming: incomingMatch,
+      asOf: options.asOf,
+      policy,
+      threads: options.workers,
+      dir: options.dataDir,
+      key,
+    });
+    stages.push({
+      name: 'duckdb prepare (not timed against)',
+      ms: duck.prepareMs,
+      records: size,
+      recordsPerSecond: 0,
+    });
+    stages.push({
+      name: 'duckdb load',
+      ms: duck.loadMs,
+      records: options.existing + options.incoming,
+      recordsPerSecond: 0,
+    });
+    stages.push({
+      name: 'duckdb match',
+      ms: duck.matchMs,
+      records: options.existing + options.incoming,
+      recordsPerSecond: 0,
+    });
+    const ours = countOutcomes(matched.outcomes);
+    const codes = new Set([...Object.keys(ours), ...Object.keys(duck.counts)]);
+    const agrees = [...codes].every(
+      (c) =>
+        ours[c]?.rows === duck.counts[c]?.rows &&
+        ours[c]?.conflictSum === duck.counts[c]?.conflictSum,
+    );
+    const endToEndMs = duck.loadMs + duck.matchMs;
+    report.duckdb = {
+      ...duck,
+      agrees,
+      endToEndMs,
+      ratio: report.engine.endToEndMs === null ? null : report.engine.endToEndMs / endToEndMs,
+    };
+    report.peakRssBytes = peakRss();
+  }
+  return report;
+}
+
+export const OUTCOME_CODES = MIS_ENTRY_OUTCOMES;
