@@ -2,6 +2,7 @@
 // from the seed) spread over the funnel along the 2021 campaign, and demo accounts whose
 // applications are in every state. Runs only on an empty portal schema.
 import type { Clock } from '@shikaku/core/clock';
+import { calculateSubsidy } from '@shikaku/core/subsidy';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import {
   insertAccount,
@@ -22,6 +23,7 @@ import type { FacilityTypeCode } from '@shikaku/db/portal/tables';
 import { generateInstitutions, type SyntheticInstitution } from '@shikaku/synth/institutions';
 import { ChunkRandom } from '@shikaku/synth/prng';
 import { hashPassword } from './auth/passwords.js';
+import { appliedDetail, modelChangeDetail } from './readers/text.js';
 
 export const DEMO_PASSWORD = 'shikaku-demo-2021';
 
@@ -152,6 +154,7 @@ export async function seedPortal(
     model: null,
     quantity: 1,
     at: at('2021-03-15'),
+    detail: appliedDetail(null, 1),
   });
   await demo(
     '1339999995',
@@ -167,6 +170,7 @@ export async function seedPortal(
     quantity: 1,
     consultationReason: 'システム事業者から見積りが届いていない',
     at: at('2021-03-20'),
+    detail: appliedDetail(null, 1),
   });
   await demo(
     '1319999973',
@@ -181,20 +185,23 @@ export async function seedPortal(
     model: null,
     quantity: 3,
     at: at('2021-02-10'),
+    detail: appliedDetail(null, 3),
   });
   await changeReaderModel(handle, {
     id: hospitalApp.id,
     model: 'fujitsu',
     actor: 'callcentre',
     at: at('2021-05-12'),
-    note: '電話受付',
+    describe: modelChangeDetail('fujitsu', '電話受付'),
   });
   await submitUsageApplication(handle, '1319999973', at('2021-06-01'));
+  const computed = calculateSubsidy({ facilityType: 'hospital', readers: 3, cost: 2_500_000 });
+  const hospitalSubsidy = computed.ok ? computed.value.subsidy : 0;
   const subsidy = await createSubsidyApplication(handle, {
     institutionCode: '1319999973',
     projectCost: 2_500_000,
     readers: 3,
-    subsidyAmount: 951_000,
+    subsidyAmount: hospitalSubsidy,
     at: at('2021-07-01'),
   });
   await submitSubsidyApplication(handle, subsidy.id, at('2021-07-02'));
@@ -211,6 +218,7 @@ export async function seedPortal(
     model: 'panasonic',
     quantity: 1,
     at: at('2021-04-05'),
+    detail: appliedDetail('panasonic', 1),
   });
   const usage = await submitUsageApplication(handle, '1349999993', at('2021-05-10'));
   if (usage)

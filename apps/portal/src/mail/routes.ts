@@ -2,7 +2,7 @@
 import { listMail } from '@shikaku/db/portal/mail';
 import type { FastifyInstance } from 'fastify';
 import type { PortalContext } from '../context.js';
-import { html } from '../web/html.js';
+import { html, jstDateTime } from '../web/html.js';
 import { pageContext, sendPage } from '../web/render.js';
 
 /** Turns the links in a plain-text mail into anchors (the text itself stays escaped). */
@@ -36,7 +36,7 @@ export function registerMailboxRoutes(app: FastifyInstance, ctx: PortalContext):
           (m) =>
             html`<section class="mail">
               <h2>${m.subject}</h2>
-              <p class="hint">宛先：${m.to_address} ／ ${m.created_at.toISOString()}</p>
+              <p class="hint">宛先：${m.to_address} ／ ${jstDateTime(m.created_at)}</p>
               <pre style="white-space:pre-wrap">${linkify(m.body)}</pre>
             </section>`,
         )}`,

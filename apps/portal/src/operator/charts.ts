@@ -89,7 +89,7 @@ export function funnelOverTime(
   const xLabels = points
     .map((p, i) =>
       i % step === 0 || i === points.length - 1
-        ? `<text x="${xOf(i).toFixed(1)}" y="${height - 18}" font-size="11" text-anchor="middle">${escapeHtml(p.date.slice(0, 7))}</text>`
+        ? `<text x="${xOf(i).toFixed(1)}" y="${height - 18}" font-size="11" text-anchor="${i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'}">${escapeHtml(p.date.slice(0, 7))}</text>`
         : '',
     )
     .join('');

@@ -27,7 +27,7 @@ import { SUBSIDY_STATUS_TEXT, USAGE_STATUS_TEXT } from '../status-text.js';
 import { parseId, receiptList, subsidySummary } from '../subsidy/routes.js';
 import { registerWithEligibility } from '../usage/routes.js';
 import { type FieldErrors, type FormValues, formValues, inputField } from '../web/forms.js';
-import { html } from '../web/html.js';
+import { html, jstDateTime } from '../web/html.js';
 import { csrfField } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
 import { funnelOverTime, type Stage, STAGE_LABELS, STAGES, stackedBars } from './charts.js';
@@ -181,7 +181,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
                 <td>${r.id}</td>
                 <td>${r.institution_code}</td>
                 <td>${r.name}</td>
-                <td>${r.submitted_at.toISOString()}</td>
+                <td>${jstDateTime(r.submitted_at)}</td>
                 <td>${USAGE_STATUS_TEXT[r.status]}</td>
                 <td>
                   ${

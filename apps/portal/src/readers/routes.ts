@@ -33,9 +33,11 @@ import { html } from '../web/html.js';
 import { csrfField } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
 import {
+  appliedDetail,
   applicationStatus,
   MODEL_CHOICES,
   modelChoice,
+  modelChangeDetail,
   modelLabel,
   READER_ERROR_TEXT,
   STATUS_TEXT,
@@ -149,6 +151,7 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
       quantity,
       consultationReason: values.consultationReason?.slice(0, 500) || null,
       at: ctx.clock.now(),
+      detail: appliedDetail(check.model, quantity),
     });
     return reply.redirect(`/readers/${created.id}`, 303);
   });
@@ -200,7 +203,7 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
       model,
       actor,
       at: ctx.clock.now(),
-      ...(values.note ? { note: values.note.slice(0, 200) } : {}),
+      describe: modelChangeDetail(model, values.note?.slice(0, 200)),
     });
     return undefined;
   }

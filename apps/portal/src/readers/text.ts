@@ -65,3 +65,13 @@ export const ACTOR_TEXT: Record<string, string> = {
   callcentre: 'コールセンター（電話受付）',
   system: 'システム',
 };
+
+/** History line of a new application. */
+export function appliedDetail(model: string | null, quantity: number): string {
+  return `${modelLabel(model)} × ${quantity}台`;
+}
+
+/** History line of a model change, from the model before it. */
+export function modelChangeDetail(to: string, note?: string): (before: string | null) => string {
+  return (before) => `${modelLabel(before)} → ${modelLabel(to)}${note ? `（${note}）` : ''}`;
+}

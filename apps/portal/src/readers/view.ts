@@ -4,7 +4,7 @@ import type {
   ReaderApplicationEvent,
 } from '@shikaku/db/portal/reader-applications';
 import { type FieldErrors, type FormValues, inputField, selectField } from '../web/forms.js';
-import { html } from '../web/html.js';
+import { html, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import {
   ACTOR_TEXT,
@@ -36,7 +36,7 @@ export function readerApplicationDetail(
       <table>
         <tr>
           <th>メーカー・製品名（型番）</th>
-          <td id="model">${modelLabel(app.model)}</td>
+          <td id="current-model">${modelLabel(app.model)}</td>
         </tr>
         <tr>
           <th>台数</th>
@@ -91,7 +91,7 @@ export function readerApplicationDetail(
         ${events.map(
           (e) =>
             html`<tr>
-              <td>${e.at.toISOString()}</td>
+              <td>${jstDateTime(e.at)}</td>
               <td>${EVENT_TEXT[e.kind] ?? e.kind}</td>
               <td>${ACTOR_TEXT[e.actor] ?? e.actor}</td>
               <td>${e.detail}</td>

@@ -20,7 +20,7 @@ import type { PortalContext } from '../context.js';
 import { coreFacilityType } from '../facility-text.js';
 import { SUBSIDY_STATUS_TEXT } from '../status-text.js';
 import { type FieldErrors, type FormValues, formValues, inputField } from '../web/forms.js';
-import { html, yen } from '../web/html.js';
+import { html, yen, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
 import { sniffReceiptType } from './receipt-store.js';
@@ -297,7 +297,7 @@ export function receiptList(
               (r) =>
                 html`<li>
                   <a href="${base}/receipts/${r.id}">${r.filename}</a>（${Math.ceil(r.size / 1024)}
-                  KB、${r.uploaded_at.toISOString()}）
+                  KB、${jstDateTime(r.uploaded_at)}）
                 </li>`,
             )}
           </ul>`

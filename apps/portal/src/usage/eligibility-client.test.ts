@@ -62,7 +62,11 @@ describe('httpEligibilityClient', () => {
   it('names a dental clinic as eligibility-api does', async () => {
     const { fetchImpl, calls } = fakeFetch([{ status: 201, body: {} }]);
     const client = httpEligibilityClient('http://elig.test', 'k', fetchImpl);
-    await client.registerInstitution({ institutionCode: 'x', facilityType: 'dental-clinic', name: 'A' });
+    await client.registerInstitution({
+      institutionCode: 'x',
+      facilityType: 'dental-clinic',
+      name: 'A',
+    });
     expect(calls[0]?.body).toMatchObject({ facilityType: 'dental' });
   });
 

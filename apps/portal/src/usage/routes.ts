@@ -15,7 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireInstitution } from '../auth/session.js';
 import type { PortalContext } from '../context.js';
 import { USAGE_STATUS_TEXT } from '../status-text.js';
-import { html } from '../web/html.js';
+import { html, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { pageContext, sendPage } from '../web/render.js';
 import type { IssuedCredential } from './eligibility-client.js';
@@ -73,7 +73,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: PortalContext): v
                     (a) =>
                       html`<tr>
                         <td>${a.id}</td>
-                        <td>${a.submitted_at.toISOString()}</td>
+                        <td>${jstDateTime(a.submitted_at)}</td>
                         <td>${USAGE_STATUS_TEXT[a.status]}</td>
                       </tr>`,
                   )}
@@ -96,8 +96,8 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: PortalContext): v
                     (c) =>
                       html`<tr>
                         <td>${c.client_id}</td>
-                        <td>${c.created_at.toISOString()}</td>
-                        <td>${c.revoked_at ? `失効（${c.revoked_at.toISOString()}）` : '有効'}</td>
+                        <td>${jstDateTime(c.created_at)}</td>
+                        <td>${c.revoked_at ? `失効（${jstDateTime(c.revoked_at)}）` : '有効'}</td>
                         <td>
                           ${
                             c.revoked_at

@@ -41,3 +41,8 @@ export function trusted(markup: string): Html {
 }
 
 export const yen = (amount: number): string => `${amount.toLocaleString('ja-JP')}円`;
+
+/** "2021-03-10 10:00" in Japan time, for people (stored instants are UTC). */
+export function jstDateTime(at: Date): string {
+  return new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}

@@ -92,12 +92,14 @@ describeEachDatabase('portal repositories', ({ handle }) => {
       model: null,
       quantity: 1,
       at: T0,
+      detail: 'd',
     });
     await changeReaderModel(handle(), {
       id: decided.id,
       model: 'M-1',
       actor: 'callcentre',
       at: hours(1),
+      describe: (before) => `${before ?? '未定'} → M-1`,
     });
     expect(await cancelUndecidedApplication(handle(), decided.id, hours(2), 'deadline')).toBe(
       false,
@@ -109,6 +111,7 @@ describeEachDatabase('portal repositories', ({ handle }) => {
       quantity: 1,
       consultationReason: '見積りが届かない',
       at: T0,
+      detail: 'd',
     });
     const pending = await listUndecidedApplications(handle());
     expect(pending.map((p) => [p.id, p.email])).toEqual([[undecided.id, 's@example.jp']]);
@@ -117,10 +120,14 @@ describeEachDatabase('portal repositories', ({ handle }) => {
     );
 
     expect(
-      (await listReaderApplicationEvents(handle(), decided.id)).map((e) => [e.kind, e.actor]),
+      (await listReaderApplicationEvents(handle(), decided.id)).map((e) => [
+        e.kind,
+        e.actor,
+        e.detail,
+      ]),
     ).toEqual([
-      ['applied', 'institution'],
-      ['model_changed', 'callcentre'],
+      ['applied', 'institution', 'd'],
+      ['model_changed', 'callcentre', '未定 → M-1'],
     ]);
     expect((await listReaderApplicationEvents(handle(), undecided.id)).map((e) => e.kind)).toEqual([
       'applied',

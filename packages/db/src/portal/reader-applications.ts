@@ -34,6 +34,8 @@ export async function createReaderApplication(
     quantity: number;
     consultationReason?: string | null;
     at: Date;
+    /** How the history shows it (the model's name, the quantity). */
+    detail: string;
   },
 ): Promise<ReaderApplication> {
   return handle.db.transaction().execute(async (trx) => {
@@ -51,14 +53,7 @@ export async function createReaderApplication(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await addEvent(
-      trx,
-      row.id,
-      application.at,
-      'applied',
-      'institution',
-      `${application.model ?? '機種未定'} × ${application.quantity}`,
-    );
+    await addEvent(trx, row.id, application.at, 'applied', 'institution', application.detail);
     if (row.consultation) {
       await addEvent(
         trx,
@@ -117,7 +112,14 @@ export async function listReaderApplicationEvents(
 
 export async function changeReaderModel(
   handle: DatabaseHandle,
-  change: { id: number; model: string; actor: ReaderActor; at: Date; note?: string },
+  change: {
+    id: number;
+    model: string;
+    actor: ReaderActor;
+    at: Date;
+    /** How the history shows the change, from the model before it. */
+    describe: (before: string | null) => string;
+  },
 ): Promise<void> {
   await handle.db.transaction().execute(async (trx) => {
     const before = await trx
@@ -131,8 +133,14 @@ export async function changeReaderModel(
       .set({ model: change.model, updated_at: change.at })
       .where('id', '=', change.id)
       .execute();
-    const detail = `${before.model ?? '機種未定'} → ${change.model}${change.note ? `（${change.note}）` : ''}`;
-    await addEvent(trx, change.id, change.at, 'model_changed', change.actor, detail);
+    await addEvent(
+      trx,
+      change.id,
+      change.at,
+      'model_changed',
+      change.actor,
+      change.describe(before.model),
+    );
   });
 }
 

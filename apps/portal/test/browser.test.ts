@@ -1,0 +1,231 @@
+// The main journeys in headless Chromium (Debian's, through playwright-core): sign up and verify,
+// 機種未定 then a model before the deadline, a missed deadline and its cancellation, usage approval
+// and credentials, a subsidy and its amount. Skips, saying so, when Chromium is not installed.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runReaderDeadlineJob } from '../src/jobs/reader-deadline.js';
+import { type Harness, startHarness } from '../src/testing/harness.js';
+import { staffClient } from '../src/testing/staff.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+/** Set PORTAL_SCREENSHOTS=<dir> to keep screenshots of the pages walked. */
+const SHOTS = process.env.PORTAL_SCREENSHOTS;
+const available = existsSync(CHROMIUM);
+
+if (!available) {
+  describe('browser journeys', () => {
+    it.skip(`Chromium not found at ${CHROMIUM} (apt-get install chromium): browser tests skipped`, () => {});
+  });
+}
+
+describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120_000 }, () => {
+  let h: Harness;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    h = await startHarness('2021-03-10T10:00:00+09:00');
+    base = await h.app.listen({ host: '127.0.0.1', port: 0 });
+    h.config.publicUrl = base;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    if (SHOTS) await mkdir(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  /** Visible text of the first match, whitespace collapsed. */
+  const text = async (page: Page, selector: string) =>
+    (await page.locator(selector).first().innerText()).replace(/\s+/g, ' ').trim();
+  /** Clicks a submit button or link and waits for the page it leads to. */
+  const submit = async (page: Page, selector: string) => {
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+  };
+
+  const shot = async (page: Page, name: string) => {
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+
+  async function signUpAndLogin(
+    page: Page,
+    fields: { code: string; name: string; type: string; email: string },
+  ) {
+    await page.goto(`${base}/signup`);
+    await page.fill('#institutionCode', fields.code);
+    await page.fill('#name', fields.name);
+    await page.selectOption('#facilityType', fields.type);
+    await page.fill('#email', fields.email);
+    await page.fill('#password', 'browser-pass-2021');
+    await page.fill('#passwordConfirm', 'browser-pass-2021');
+    await submit(page, 'button[type=submit]');
+    expect(await text(page, 'h1')).toContain('確認メールを送信しました');
+    await submit(page, 'a[href="/mailbox"]');
+    await page.fill('#to', fields.email);
+    await submit(page, 'form[action="/mailbox"] button');
+    await submit(page, 'section.mail a[href*="/verify?token="]');
+    expect(await text(page, 'main')).toContain('メールアドレスを確認しました');
+    await submit(page, 'main a[href="/login"]');
+    await page.fill('#email', fields.email);
+    await page.fill('#password', 'browser-pass-2021');
+    await submit(page, 'main button[type=submit]');
+    expect(await text(page, 'h1')).toContain('マイページ');
+  }
+
+  it('signs up with a wrong check digit, sees the error by the field, fixes it and verifies the email', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/signup`);
+    await page.fill('#institutionCode', '0110113718');
+    await page.fill('#name', 'ブラウザ医院');
+    await page.selectOption('#facilityType', 'clinic');
+    await page.fill('#email', 'browser@example.jp');
+    await page.fill('#password', 'browser-pass-2021');
+    await page.fill('#passwordConfirm', 'browser-pass-2021');
+    await submit(page, 'button[type=submit]');
+    expect(await text(page, '#institutionCode-error')).toContain(
+      '検証番号（10桁目）が一致しません',
+    );
+    expect(await page.inputValue('#name')).toBe('ブラウザ医院');
+    await shot(page, '01-signup-error');
+    await page.close();
+
+    const fresh = await browser.newPage();
+    await signUpAndLogin(fresh, {
+      code: '0110113719',
+      name: 'ブラウザ医院',
+      type: 'clinic',
+      email: 'browser@example.jp',
+    });
+    await shot(fresh, '02-mypage');
+    await fresh.close();
+  });
+
+  it('applies with 機種未定 and chooses a model before the deadline', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('#email', 'browser@example.jp');
+    await page.fill('#password', 'browser-pass-2021');
+    await submit(page, 'main button[type=submit]');
+    await page.goto(`${base}/readers`);
+    await page.selectOption('#model', 'undecided');
+    await page.fill('#quantity', '1');
+    await submit(page, 'form[action="/readers"] button');
+    expect(await text(page, '#status')).toContain(
+      '機種未定：2021-08-01 までに機種を選定してください',
+    );
+
+    h.clock.set('2021-07-30T15:00:00+09:00');
+    await page.reload();
+    await page.selectOption('#model', 'panasonic');
+    await submit(page, 'form[action$="/model"] button');
+    expect(await text(page, '#status')).toContain('申込済み（機種選定済み）');
+    expect(await text(page, '#current-model')).toContain('パナソニック');
+    await shot(page, '03-reader-model-chosen');
+    await context.close();
+  });
+
+  it('misses the deadline and sees the cancellation, on the page and by mail', async () => {
+    h.clock.set('2021-03-20T10:00:00+09:00');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signUpAndLogin(page, {
+      code: '1330000017',
+      name: 'ブラウザ歯科',
+      type: 'dental-clinic',
+      email: 'late@example.jp',
+    });
+    await page.goto(`${base}/readers`);
+    await page.selectOption('#model', 'undecided');
+    await submit(page, 'form[action="/readers"] button');
+    const detailUrl = page.url();
+
+    h.clock.set('2021-08-02T09:00:00+09:00');
+    expect(await runReaderDeadlineJob(h.handle, h.clock)).toMatchObject({ cancelled: 1 });
+    await page.goto(detailUrl);
+    expect(await text(page, '#status')).toContain(
+      '取消（機種選定期限 2021-08-01 までに機種が選定されませんでした）',
+    );
+    expect(await page.locator('form[action$="/model"]').count()).toBe(0);
+    await shot(page, '04-reader-cancelled');
+    await page.goto(`${base}/mailbox?to=late@example.jp`);
+    expect(await text(page, 'section.mail h2')).toContain('お申し込みを取り消しました');
+    await context.close();
+  });
+
+  it('applies for use, is approved by an operator, and receives credentials once', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('#email', 'browser@example.jp');
+    await page.fill('#password', 'browser-pass-2021');
+    await submit(page, 'main button[type=submit]');
+    await page.goto(`${base}/usage`);
+    await submit(page, 'form[action="/usage"] button');
+    expect(await text(page, 'main')).toContain('審査中');
+
+    // The operator approves (over the same pages, in another browser).
+    await staffClient(h.app, h.handle, 'operator', 'browser-op@example.jp');
+    const op = await (await browser.newContext()).newPage();
+    await op.goto(`${base}/login`);
+    await op.fill('#email', 'browser-op@example.jp');
+    await op.fill('#password', 'staff-password-1');
+    await submit(op, 'main button[type=submit]');
+    await op.goto(`${base}/operator/usage`);
+    await submit(op, 'form[action$="/approve"] button');
+    expect(await text(op, 'main')).toContain('承認済み');
+    await op.goto(`${base}/operator`);
+    expect(await op.locator('svg').count()).toBe(3);
+    await shot(op, '05-operator-dashboard');
+
+    await page.reload();
+    await submit(page, 'form[action="/usage/credentials"] button');
+    const clientId = (await page.locator('#client-id').innerText()).trim();
+    const secret = (await page.locator('#client-secret').innerText()).trim();
+    expect(h.eligibility.issued.at(-1)).toEqual({ clientId, clientSecret: secret });
+    await shot(page, '06-credentials');
+    await page.goto(`${base}/usage`);
+    expect(await text(page, 'main')).toContain(clientId);
+    expect(await page.content()).not.toContain(secret);
+    await context.close();
+  });
+
+  it('applies for a subsidy and sees the amount', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    await page.fill('#email', 'browser@example.jp');
+    await page.fill('#password', 'browser-pass-2021');
+    await submit(page, 'main button[type=submit]');
+    await page.goto(`${base}/subsidies`);
+    await page.fill('#projectCost', '500000');
+    await page.fill('#readers', '1');
+    await submit(page, 'button[value=preview]');
+    expect(await text(page, '#subsidy-preview')).toContain('321,000円');
+    await submit(page, 'button[value=create]');
+    expect(await text(page, '#subsidy-amount')).toContain('321,000円');
+    await page.setInputFiles('#receipt', {
+      name: '領収書.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
+    });
+    await submit(page, 'form[action$="/receipts"] button');
+    expect(await text(page, 'main')).toContain('領収書.pdf');
+    await submit(page, 'form[action$="/submit"] button');
+    expect(await text(page, '#subsidy-status')).toContain('提出済み（審査中）');
+    await shot(page, '07-subsidy');
+    await context.close();
+  });
+});
