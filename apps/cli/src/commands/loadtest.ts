@@ -23,10 +23,12 @@ import { analyse } from '@shikaku/loadtests/analysis';
 import { provisionCredentials, synthLoadFixtures } from '@shikaku/loadtests/synth-fixtures';
 import { readCliEnvironment } from '../config.js';
 import { CliError, printJson } from '../output.js';
+import { STACK_COMPONENTS } from '../stack/components.js';
 import { parseIntegerOption, parseIsoDateOption } from './options.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+const ELIGIBILITY_PATH = ['jlis', 'insurer-api', 'eligibility-api'];
 
 export function parseScaleOption(value: string): number {
   const n = Number(value);
@@ -341,6 +343,9 @@ async function startStackProcess(
     '--data-dir',
     `${REPO_ROOT}.shikaku/loadtest-stack`,
   ];
+  // Only the eligibility path: the apps it calls, and nothing that competes with it for the CPU.
+  const only = ELIGIBILITY_PATH.filter((name) => STACK_COMPONENTS.some((c) => c.name === name));
+  if (only.length > 0) args.push('--only', ...only);
   if (!url) args.push('--memory');
   const childEnv: NodeJS.ProcessEnv = {
     ...processEnvironment(),
