@@ -5,7 +5,7 @@ import { isValidMyNumber } from '@shikaku/core/my-number';
 import { parseOqsXml } from '@shikaku/core/oqs-xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { httpEligibilityClient } from './eligibility-client.js';
-import { FileInterface, responseFileName } from './file-interface.js';
+import { FileInterface, MAX_REQUEST_BYTES, responseFileName } from './file-interface.js';
 import { FAKE_CREDENTIALS, FAKE_INSTITUTION } from './testing/fake-eligibility.js';
 import {
   type EmulatorFixture,
@@ -123,6 +123,17 @@ describe('file interface', () => {
       (sent.XmlMsg.MessageBody.QualificationConfirmSearchInfo as Record<string, string>)
         .InsuredCardSymbol,
     ).toBe('ｱｲ');
+  });
+
+  it('answers an oversized file with PAYLOAD_TOO_LARGE without reading it into a request', async () => {
+    await writeFile(
+      join(requestDir, 'OQSsiquc01req_huge.xml'),
+      Buffer.alloc(MAX_REQUEST_BYTES + 1, 0x20),
+    );
+    await terminal.scan();
+    const huge = await readResponse(responseDir, 'OQSsiquc01res_huge.xml');
+    expect(huge.XmlMsg.MessageHeader.ErrorCode).toBe('PAYLOAD_TOO_LARGE');
+    expect(fixture.fake.requests).toEqual([]);
   });
 
   it('answers each request once, across restarts', async () => {

@@ -25,6 +25,8 @@ import { faceConfirmationMessage } from './face-result.js';
  * response in the spec shape; nothing in a request file can stop the watcher.
  */
 export const REQUEST_FILE = /^OQSsiquc01req_(.+)\.xml$/;
+/** A search request is a few hundred bytes; anything this large is not one. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
 
 export interface FileInterfaceOptions {
   requestDir: string;
@@ -55,6 +57,9 @@ export class FileInterface {
   private watcher: FSWatcher | undefined;
   private scanning: Promise<ScanReport> | undefined;
   private rescan = false;
+  private stopped = false;
+  /** Files whose answer failed (unreadable, folder gone): logged once, retried on each poll. */
+  private readonly failing = new Set<string>();
   private faceSequence = 0;
 
   constructor(private readonly options: FileInterfaceOptions) {}
@@ -66,7 +71,10 @@ export class FileInterface {
   async start(): Promise<void> {
     await mkdir(this.options.requestDir, { recursive: true });
     await mkdir(this.options.responseDir, { recursive: true });
-    const trigger = () => void this.scan().catch(() => undefined);
+    this.stopped = false;
+    const trigger = () => {
+      if (!this.stopped) void this.scan().catch(() => undefined);
+    };
     try {
       this.watcher = watch(this.options.requestDir, trigger);
       this.watcher.on('error', () => this.watcher?.close());
@@ -79,6 +87,7 @@ export class FileInterface {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.watcher?.close();
     await this.scanning;
@@ -112,9 +121,13 @@ export class FileInterface {
     for (const name of names) {
       try {
         if (await this.answer(name)) report.answered.push(name);
+        this.failing.delete(name);
       } catch (error) {
         report.errors.push(name);
-        this.options.logger?.error({ err: error, file: name }, 'request file not answered');
+        if (!this.failing.has(name)) {
+          this.failing.add(name);
+          this.options.logger?.error({ err: error, file: name }, 'request file not answered');
+        }
       }
     }
   }
@@ -129,27 +142,36 @@ export class FileInterface {
     const settleMs = this.options.settleMs ?? 200;
     // File times are real time, whatever the (possibly as-of) clock says; the next poll retries.
     if (settleMs > 0 && Date.now() - info.mtimeMs < settleMs) return false;
-    const xml = await this.respond(await readFile(requestPath));
+    const xml =
+      info.size > MAX_REQUEST_BYTES
+        ? this.errorXml(
+            'PAYLOAD_TOO_LARGE',
+            `the request file is larger than ${MAX_REQUEST_BYTES} bytes`,
+          )
+        : await this.respond(await readFile(requestPath));
     await writeAtomically(responsePath, xml);
     this.options.logger?.info({ file: name, response: responseName }, 'request file answered');
     return true;
   }
 
+  /** The spec error answer: full header, SegmentOfResult 9, ProcessingResultStatus 2. */
+  private errorXml(code: string, message: string, institution?: string, date = ''): string {
+    return toOqsXml(
+      buildErrorResponse(
+        {
+          at: this.options.clock.now(),
+          confirmationDate: date,
+          medicalInstitutionCode: institution ?? this.options.medicalInstitutionCode,
+          referenceClassification: REFERENCE_CLASSIFICATION.insuranceCardNumbers,
+        },
+        code,
+        message,
+      ),
+    );
+  }
+
   private async respond(bytes: Buffer): Promise<string> {
-    const at = this.options.clock.now();
-    const error = (code: string, message: string, institution?: string, date = '') =>
-      toOqsXml(
-        buildErrorResponse(
-          {
-            at,
-            confirmationDate: date,
-            medicalInstitutionCode: institution ?? this.options.medicalInstitutionCode,
-            referenceClassification: REFERENCE_CLASSIFICATION.insuranceCardNumbers,
-          },
-          code,
-          message,
-        ),
-      );
+    const error = this.errorXml.bind(this);
     let text: string;
     try {
       text = decodeOqsXml(bytes);
