@@ -78,10 +78,11 @@ export function registerStackCommand(program: Command): void {
             `shikaku stack on ${stack.database}${options.asOf ? `, as of ${options.asOf}` : ''}`,
             '',
             ...stack.components.flatMap((c) => [
-              `  ${c.title.padEnd(22)} ${c.url}`,
-              ...c.notes.map((note) => `  ${''.padEnd(22)} ${note}`),
+              `  ${c.title}`,
+              `      ${c.url}`,
+              ...c.notes.map((note) => `      ${note}`),
+              '',
             ]),
-            '',
             'Ctrl-C stops the stack.',
           ];
           process.stdout.write(`${lines.join('\n')}\n`);
