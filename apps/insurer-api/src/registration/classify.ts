@@ -148,8 +148,25 @@ export function classifyBatch(
     );
     const needsJlis = outcome.code === 'NEEDS_JLIS';
     const cardKey = `${value.insurerNumber}/${value.cardSymbol ?? ''}/${value.cardNumber}/${value.branchNumber}`;
+    // An explicit literal, not a spread of `value`: V8 builds it an order of magnitude faster.
     const write: RegistrationWrite = {
-      ...value,
+      myNumber: value.myNumber,
+      insurerNumber: value.insurerNumber,
+      cardSymbol: value.cardSymbol,
+      cardNumber: value.cardNumber,
+      branchNumber: value.branchNumber,
+      cardClassification: value.cardClassification,
+      personalFamily: value.personalFamily,
+      name: value.name,
+      nameKana: value.nameKana,
+      birthDate: value.birthDate,
+      sex: value.sex,
+      address: value.address,
+      postNumber: value.postNumber,
+      qualificationDate: value.qualificationDate,
+      disqualificationDate: value.disqualificationDate,
+      reasonOfLoss: value.reasonOfLoss,
+      incomeClass: value.incomeClass,
       qualificationId: randomUUID(),
       personRef: personRefOf(context.personRefSecret, value.myNumber),
       registeredOn: context.registeredOn,
