@@ -73,7 +73,7 @@ export async function buildApp(
       ],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  if (config.docs) await app.register(swaggerUi, { routePrefix: '/docs' });
   registerErrorHandler(app, ELIGIBILITY_ERROR_STATUS);
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));

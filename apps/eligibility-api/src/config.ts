@@ -20,6 +20,8 @@ export interface EligibilityConfig {
   /** YYYY-MM-DD: run the clock as of this date. */
   asOf: string | undefined;
   logLevel: string;
+  /** Serve the Swagger UI at /docs (the OpenAPI document at /openapi.json is always served). */
+  docs: boolean;
 }
 
 export const DEFAULT_CONFIG: EligibilityConfig = {
@@ -36,6 +38,7 @@ export const DEFAULT_CONFIG: EligibilityConfig = {
   outboxPollMs: 1000,
   asOf: undefined,
   logLevel: 'info',
+  docs: true,
 };
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -61,5 +64,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): EligibilityConfig {
     outboxPollMs: integer(env, 'ELIGIBILITY_OUTBOX_POLL_MS', DEFAULT_CONFIG.outboxPollMs),
     asOf: env.SHIKAKU_AS_OF || undefined,
     logLevel: env.LOG_LEVEL ?? DEFAULT_CONFIG.logLevel,
+    docs: env.ELIGIBILITY_DOCS !== '0',
   };
 }
