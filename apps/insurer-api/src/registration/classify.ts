@@ -5,6 +5,7 @@ import {
   type MisEntryOutcome,
   type MisEntryPolicy,
 } from '@shikaku/core/mis-entry';
+import { classifyBatch as classifyBatchColumns } from '@shikaku/matching/batch';
 import type {
   HistoryEntry,
   RegistrationCheckStatus,
@@ -119,6 +120,15 @@ export function otherRegistrations(
   return out;
 }
 
+function cardKeyOf(card: {
+  insurerNumber: string;
+  cardSymbol: string | null;
+  cardNumber: string;
+  branchNumber: string;
+}): string {
+  return `${card.insurerNumber}/${card.cardSymbol ?? ''}/${card.cardNumber}/${card.branchNumber}`;
+}
+
 /** Short digest of the compared facts: a notification is made once per content. */
 export function factsDigest(r: { myNumber: string; birthDate: string; nameKana: string }): string {
   return createHash('sha256')
@@ -128,26 +138,73 @@ export function factsDigest(r: { myNumber: string; birthDate: string; nameKana: 
 }
 
 /**
- * Classifies registrations against the stored history with the core rule (J-LIS not queried yet)
- * and turns each into what is written: status, block, notification, J-LIS check. History is the
- * database before the batch; registrations within one batch are compared by the periodic re-match.
+ * Classifies registrations against the stored history (J-LIS not queried yet) with the bulk
+ * matching engine of packages/matching, which implements core's classifyRegistration over
+ * columns (a property test there holds the two equal), and turns each into what is written:
+ * status, block, notification, J-LIS check. The outcome's details (rule, whether it notifies or
+ * blocks) come from core itself, once per kind of outcome in the batch. History is the database
+ * before the batch; registrations within one batch are compared by the periodic re-match.
  */
 export function classifyBatch(
   items: ReadonlyArray<{ value: ValidRegistration; line: number | null }>,
   history: ReadonlyMap<string, HistoryEntry[]>,
   context: ClassifyContext,
 ): ClassifiedRegistration[] {
-  return items.map(({ value, line }) => {
+  // A card's own stored version is not history for its re-registration.
+  const incomingCards = new Set(items.map(({ value }) => cardKeyOf(value)));
+  const stored: HistoryEntry[] = [];
+  for (const entries of history.values()) {
+    for (const h of entries) if (!incomingCards.has(cardKeyOf(h))) stored.push(h);
+  }
+  const codes = classifyBatchColumns(
+    stored.map((h) => ({ myNumber: h.myNumber, birthDate: h.birthDate, kanaName: h.nameKana })),
+    items.map(({ value }) => ({
+      myNumber: value.myNumber,
+      birthDate: value.birthDate,
+      kanaName: value.nameKana,
+    })),
+    context.registeredOn,
+    context.policy,
+  );
+  const details = new Map<string, MisEntryOutcome>();
+  return items.map(({ value, line }, i) => {
     const others = otherRegistrations(history.get(value.myNumber), value);
-    const outcome = classifyRegistration(
-      toMemberRegistration(value),
-      others,
-      undefined,
-      context.registeredOn,
-      context.policy,
-    );
+    const { code, conflictingRecord } = codes[i]!;
+    const detailKey = `${code}/${others.length > 0}`;
+    let detail = details.get(detailKey);
+    if (!detail) {
+      detail = classifyRegistration(
+        toMemberRegistration(value),
+        others,
+        undefined,
+        context.registeredOn,
+        context.policy,
+      );
+      details.set(detailKey, detail);
+    }
+    // The engine and core agree (property-tested); should they not, core's answer for the row wins.
+    const outcome: MisEntryOutcome =
+      detail.code !== code
+        ? classifyRegistration(
+            toMemberRegistration(value),
+            others,
+            undefined,
+            context.registeredOn,
+            context.policy,
+          )
+        : {
+            ...detail,
+            code,
+            mismatchedFacts:
+              code === 'BIRTH_DATE_MISMATCH'
+                ? ['birthDate']
+                : code === 'KANA_NAME_MISMATCH'
+                  ? ['kanaName']
+                  : [],
+            conflictingRecord,
+          };
     const needsJlis = outcome.code === 'NEEDS_JLIS';
-    const cardKey = `${value.insurerNumber}/${value.cardSymbol ?? ''}/${value.cardNumber}/${value.branchNumber}`;
+    const cardKey = cardKeyOf(value);
     // An explicit literal, not a spread of `value`: V8 builds it an order of magnitude faster.
     const write: RegistrationWrite = {
       myNumber: value.myNumber,
