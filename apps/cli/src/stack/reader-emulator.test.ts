@@ -45,38 +45,48 @@ describe('reader-emulator in the stack', () => {
     logger: createLogger({ name: 'test', level: 'silent' }),
   });
 
-  it('starts one reader per facility type with provisioned credentials and terminal folders', async () => {
-    const stack = await startStack(
-      [fakeEligibilityComponent(fake), readerEmulatorComponent],
-      options(),
-    );
-    try {
-      const reader = stack.components.find((c) => c.name === 'reader-emulator')!;
-      const listed = (await (await fetch(`${reader.url}/v1/readers`)).json()) as {
-        readers: Array<{ id: string; model: { id: string }; institutionCode: string }>;
-      };
-      expect(listed.readers.map((r) => r.id)).toEqual(['hospital', 'clinic', 'dental', 'pharmacy']);
-      expect(new Set(listed.readers.map((r) => r.model.id)).size).toBe(4);
-      expect(listed.readers.every((r) => /^\d{10}$/.test(r.institutionCode))).toBe(true);
-      const registered = fake.requests.filter((r) => r.url === '/v1/internal/institutions');
-      expect(registered).toHaveLength(4);
-
-      const folders = join(dataDir, 'reader-emulator', 'clinic');
-      expect(reader.notes.join('\n')).toContain(join(folders, 'requests'));
-      await writeFile(
-        join(folders, 'requests', 'OQSsiquc01req_1.xml'),
-        '<XmlMsg><MessageHeader/><MessageBody/></XmlMsg>',
+  it(
+    'starts one reader per facility type with provisioned credentials and terminal folders',
+    { timeout: 60_000 },
+    async () => {
+      const stack = await startStack(
+        [fakeEligibilityComponent(fake), readerEmulatorComponent],
+        options(),
       );
-      let answered: string[] = [];
-      for (let i = 0; i < 100 && answered.length === 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        answered = await readdir(join(folders, 'responses'));
+      try {
+        const reader = stack.components.find((c) => c.name === 'reader-emulator')!;
+        const listed = (await (await fetch(`${reader.url}/v1/readers`)).json()) as {
+          readers: Array<{ id: string; model: { id: string }; institutionCode: string }>;
+        };
+        expect(listed.readers.map((r) => r.id)).toEqual([
+          'hospital',
+          'clinic',
+          'dental',
+          'pharmacy',
+        ]);
+        expect(new Set(listed.readers.map((r) => r.model.id)).size).toBe(4);
+        expect(listed.readers.every((r) => /^\d{10}$/.test(r.institutionCode))).toBe(true);
+        const registered = fake.requests.filter((r) => r.url === '/v1/internal/institutions');
+        expect(registered).toHaveLength(4);
+
+        const folders = join(dataDir, 'reader-emulator', 'clinic');
+        expect(reader.notes.join('\n')).toContain(join(folders, 'requests'));
+        await writeFile(
+          join(folders, 'requests', 'OQSsiquc01req_1.xml'),
+          '<XmlMsg><MessageHeader/><MessageBody/></XmlMsg>',
+        );
+        let answered: string[] = [];
+        // Polled every 500 ms; generous for a loaded machine.
+        for (let i = 0; i < 400 && answered.length === 0; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          answered = await readdir(join(folders, 'responses'));
+        }
+        expect(answered).toEqual(['OQSsiquc01res_1.xml']);
+      } finally {
+        await stack.close();
       }
-      expect(answered).toEqual(['OQSsiquc01res_1.xml']);
-    } finally {
-      await stack.close();
-    }
-  });
+    },
+  );
 
   it('refuses to start without eligibility-api', async () => {
     await expect(startStack([readerEmulatorComponent], options())).rejects.toThrow(
