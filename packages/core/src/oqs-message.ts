@@ -8,6 +8,7 @@
  * spaces) and builds responses, including the error response that keeps the full header and
  * ProcessingResultStatus. It does not judge eligibility: that is eligibility.ts.
  */
+import type { QualificationValidityCode } from './eligibility.js';
 import { unpadInsurerNumber } from './insurer-number.js';
 
 /** ReferenceClassification: how the person was identified. */
@@ -19,7 +20,6 @@ export const PROCESSING_RESULT_STATUS = { ok: '1', error: '2' } as const;
 /** CharacterCodeIdentifier */
 export const CHARACTER_CODE = { utf8: '0', shiftJis: '1' } as const;
 
-export type QualificationValidityCode = '1' | '2' | '3' | '4' | '5';
 
 // ---------------------------------------------------------------- request
 
