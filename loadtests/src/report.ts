@@ -202,6 +202,10 @@ ${table(
                 'stack started by the load test',
                 env.targetStartedByRunner ? 'yes' : 'no (given --target)',
               ],
+              [
+                'load average (1 min) at start / end',
+                `${env.loadAverageAtStart ?? '–'} / ${env.loadAverageAtEnd ?? '–'} on ${env.cpus} CPUs (other work on the machine skews every figure)`,
+              ],
             ],
           )
         : '<p>Not recorded.</p>'

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Environment, ResourceSample } from './summary.js';
 
@@ -89,6 +89,12 @@ export function describeMachine(input: {
     memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     ...input,
   };
+}
+
+/** The 1-minute load average now (recorded when a run ends). */
+export function currentLoadAverage(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
 }

@@ -5,7 +5,7 @@ import type { LoadFixtures } from './fixtures.js';
 import { runProfile } from './node-runner.js';
 import type { LoadProfile } from './profile.js';
 import { renderReport } from './report.js';
-import { createResourceSampler } from './resources.js';
+import { createResourceSampler, currentLoadAverage } from './resources.js';
 import {
   SUMMARY_FORMAT,
   type Environment,
@@ -105,7 +105,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
       sampler.stop();
     }
   }
-  summary.environment = options.environment;
+  summary.environment = { ...options.environment, loadAverageAtEnd: currentLoadAverage() };
   await writeFile(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   await writeFile(join(dir, 'report.html'), await renderReport(summary));
   return { summary, dir };

@@ -79,6 +79,9 @@ export interface Environment {
   databaseSizeMb?: number;
   members?: number;
   targetStartedByRunner: boolean;
+  /** 1-minute load average when the run started and ended: other work on a shared machine. */
+  loadAverageAtStart?: number;
+  loadAverageAtEnd?: number;
 }
 
 export interface LoadSummary {
