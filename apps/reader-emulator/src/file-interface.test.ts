@@ -169,7 +169,7 @@ describe('file interface', () => {
   it('picks up request files by itself once started', async () => {
     await terminal.start();
     await writeFile(join(requestDir, 'OQSsiquc01req_watch.xml'), request('01130012'));
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       if ((await readdir(responseDir)).includes('OQSsiquc01res_watch.xml')) break;
       await new Promise((resolve) => setTimeout(resolve, 25));

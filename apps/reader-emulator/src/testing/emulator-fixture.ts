@@ -61,7 +61,7 @@ export async function startEmulatorFixture(): Promise<EmulatorFixture> {
     cards,
     clock: fixedClock(FIXTURE_NOW),
     eligibilityUrl: fake.url,
-    pollMs: 60_000,
+    pollMs: 1_000,
     settleMs: 0,
   });
   return {
