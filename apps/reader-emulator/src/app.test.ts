@@ -127,6 +127,33 @@ describe('control API', () => {
     expect(consents.json().code).toBe('CONSENT_ANSWER_MISSING');
   });
 
+  it('changes the face threshold and consent screens between patients', async () => {
+    const changed = await app.inject({
+      method: 'PUT',
+      url: '/v1/readers/clinic/settings',
+      payload: { faceThreshold: 0.95, enabledConsents: ['pharmacists'] },
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ faceThreshold: 0.95, consentScreens: ['pharmacists'] });
+    await post('/v1/readers/clinic/card', { certificateSerial: 'REGISTERED-0001' });
+    const face = await post('/v1/readers/clinic/face', { similarity: 0.9 });
+    expect(face.json().notice.code).toBe('FACE_MISMATCH');
+
+    const busy = await app.inject({
+      method: 'PUT',
+      url: '/v1/readers/clinic/settings',
+      payload: { faceThreshold: 0.5 },
+    });
+    expect(busy.statusCode).toBe(409);
+    const bad = await app.inject({
+      method: 'PUT',
+      url: '/v1/readers/pharmacy/settings',
+      payload: { enabledConsents: ['gossip'] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('VALIDATION_FAILED');
+  });
+
   it('runs a scenario and rejects a malformed one with the field', async () => {
     const report = await post('/v1/scenarios', {
       name: 'visual check',

@@ -24,6 +24,7 @@ import {
   ReaderParams,
   ReaderViewSchema,
   RegistrationBody,
+  SettingsBody,
   VisualBody,
 } from './schemas.js';
 
@@ -178,6 +179,17 @@ export async function buildApp(
         reader,
         await reader.dispatch({ type: 'registration', accept: request.body.accept }),
       );
+    },
+  );
+
+  app.put(
+    '/v1/readers/:id/settings',
+    { schema: { ...action, body: SettingsBody } },
+    async (request) => {
+      const reader = readerOf(request.params.id);
+      const result = await reader.configure(request.body);
+      if (!result.ok) throw new AppError(result.code, result.message);
+      return viewOf(reader);
     },
   );
 

@@ -1,8 +1,8 @@
+import type { QualificationValidityCode } from '@shikaku/core/eligibility';
 import {
   buildSearchResponse,
   isoToCompactDate,
   processExecutionTime,
-  type QualificationValidityCode,
   REFERENCE_CLASSIFICATION,
   type ResultOfQualificationConfirmation,
   type SearchResponseMessage,

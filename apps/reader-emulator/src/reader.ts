@@ -46,7 +46,7 @@ export class Reader implements ReaderIdentity {
   constructor(
     readonly id: string,
     readonly institutionCode: string,
-    readonly settings: ReaderSettings,
+    private currentSettings: ReaderSettings,
     private readonly deps: {
       cards: CardStore;
       eligibility: EligibilityClient;
@@ -58,6 +58,31 @@ export class Reader implements ReaderIdentity {
 
   get state(): ReaderState {
     return this.current;
+  }
+
+  get settings(): ReaderSettings {
+    return this.currentSettings;
+  }
+
+  /**
+   * The facility changes the face threshold or the consent screens it enables; only between
+   * patients (no card on the reader), so a flow never changes rules half-way.
+   */
+  configure(change: {
+    faceThreshold?: number;
+    enabledConsents?: ReaderSettings['enabledConsents'];
+  }): Promise<{ ok: true } | { ok: false; code: 'INVALID_STEP'; message: string }> {
+    return this.serialized(async () => {
+      if (this.current.step !== 'idle') {
+        return {
+          ok: false,
+          code: 'INVALID_STEP',
+          message: 'remove the card before changing settings',
+        };
+      }
+      this.currentSettings = { ...this.currentSettings, ...change };
+      return { ok: true };
+    });
   }
 
   /** Places a card: a card seen before keeps its PIN and counter; a new one gets `pin`. */

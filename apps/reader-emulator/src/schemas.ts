@@ -107,3 +107,15 @@ export const RegistrationBody = Type.Object(
   { accept: Type.Boolean() },
   { additionalProperties: false },
 );
+
+export const SettingsBody = Type.Object(
+  {
+    faceThreshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    enabledConsents: Type.Optional(
+      Type.Array(Type.Union(CONSENT_SCREENS.map((screen) => Type.Literal(screen))), {
+        uniqueItems: true,
+      }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
