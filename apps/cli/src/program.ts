@@ -2,8 +2,10 @@ import { Command } from 'commander';
 import { registerCopayCommand } from './commands/copay.js';
 import { registerLoadtestCommand } from './commands/loadtest.js';
 import { registerReaderCommand } from './commands/reader.js';
+import { registerSimCommand } from './commands/sim.js';
 import { registerStackCommand } from './commands/stack.js';
 import { registerSubsidyCommand } from './commands/subsidy.js';
+import { registerSynthCommand } from './commands/synth.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerWarekiCommand } from './commands/wareki.js';
 
@@ -22,5 +24,7 @@ export function buildProgram(): Command {
   registerWarekiCommand(program);
   registerLoadtestCommand(program);
   registerReaderCommand(program);
+  registerSynthCommand(program);
+  registerSimCommand(program);
   return program;
 }
