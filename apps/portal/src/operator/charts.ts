@@ -55,7 +55,7 @@ export function stackedBars(
 }
 
 /** Stacked areas of the stages over time (institutions that had reached each stage by each date). */
-export function funnelOverTime(
+export function funnelAreaChart(
   points: ReadonlyArray<{ date: string; counts: Record<Stage, number> }>,
   title: string,
 ): Html {

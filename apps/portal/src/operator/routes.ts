@@ -1,7 +1,7 @@
 // Operators (the fund's staff): the campaign dashboard, usage approvals, subsidy reviews, notices.
 import { jstDate, jstStartOfDay } from '@shikaku/core/clock';
 import { findInstitutionAccountEmail, listAccountsForNotices } from '@shikaku/db/portal/accounts';
-import { funnelAt, type FunnelCount } from '@shikaku/db/portal/campaign';
+import { funnelAt, type FunnelCount, funnelOverTime } from '@shikaku/db/portal/campaign';
 import { enqueueMail, insertNotice, listNotices } from '@shikaku/db/portal/mail';
 import {
   decideSubsidyApplication,
@@ -30,7 +30,7 @@ import { type FieldErrors, type FormValues, formValues, inputField } from '../we
 import { html, jstDateTime } from '../web/html.js';
 import { csrfField } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
-import { funnelOverTime, type Stage, STAGE_LABELS, STAGES, stackedBars } from './charts.js';
+import { funnelAreaChart, type Stage, STAGE_LABELS, STAGES, stackedBars } from './charts.js';
 
 const emptyCounts = (): Record<Stage, number> => ({
   not_applied: 0,
@@ -82,14 +82,9 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
     const byPref = sumBy(now, (c) => c.prefecture);
     const total = sumBy(now, () => 'all').get('all') ?? emptyCounts();
     const dates = campaignDates(page.today);
-    const series = [];
-    for (const date of dates) {
-      const at = date === page.today ? ctx.clock.now() : endOfDay(date);
-      series.push({
-        date,
-        counts: sumBy(await funnelAt(ctx.handle, at), () => 'all').get('all') ?? emptyCounts(),
-      });
-    }
+    const instants = dates.map((d) => (d === page.today ? ctx.clock.now() : endOfDay(d)));
+    const totals = await funnelOverTime(ctx.handle, instants);
+    const series = dates.map((date, i) => ({ date, counts: totals[i] ?? emptyCounts() }));
     const all = STAGES.reduce((sum, s) => sum + total[s], 0);
     const typeRows = (Object.keys(FACILITY_LABELS) as Array<keyof typeof FACILITY_LABELS>).map(
       (t) => ({
@@ -118,7 +113,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
         </section>
         <section>
           <h2>推移</h2>
-          ${funnelOverTime(series, '導入状況の推移')}
+          ${funnelAreaChart(series, '導入状況の推移')}
         </section>
         <section>
           <h2>施設の種類別</h2>

@@ -9,7 +9,7 @@ import {
   insertSession,
   registerInstitutionAccount,
 } from './accounts.js';
-import { funnelAt } from './campaign.js';
+import { funnelAt, funnelOverTime } from './campaign.js';
 import {
   cancelUndecidedApplication,
   changeReaderModel,
@@ -157,5 +157,17 @@ describeEachDatabase('portal repositories', ({ handle }) => {
     expect(await stages(hours(1))).toEqual({ clinic: 'applied', 'dental-clinic': 'not_applied' });
     expect(await stages(hours(3))).toEqual({ clinic: 'preparing', 'dental-clinic': 'not_applied' });
     expect(await stages(hours(4))).toEqual({ clinic: 'operating', 'dental-clinic': 'not_applied' });
+
+    // One scan over all dates gives funnelAt's totals at each date, ties at milestones included.
+    const dates = [-1, 0, 1, 2.5, 3, 3.5, 4, 5].map(hours);
+    const totals = async (at: Date) => {
+      const t = { not_applied: 0, applied: 0, preparing: 0, operating: 0 };
+      for (const c of await funnelAt(handle(), at)) t[c.stage] += c.count;
+      return t;
+    };
+    const expected = [];
+    for (const d of dates) expected.push(await totals(d));
+    expect(await funnelOverTime(handle(), dates)).toEqual(expected);
+    expect(expected[0]).toEqual({ not_applied: 0, applied: 0, preparing: 0, operating: 0 });
   });
 });
