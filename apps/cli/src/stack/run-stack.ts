@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openDatabase } from '@shikaku/db/database';
+import { type DatabaseHandle, openDatabase } from '@shikaku/db/database';
 import { migrateToLatest } from '@shikaku/db/migrate';
 import type { Logger } from '@shikaku/platform/logger';
 import { systemClock } from '@shikaku/platform/system-clock';
@@ -22,6 +22,8 @@ export interface StackOptions {
 
 export interface RunningStack {
   database: string;
+  /** The stack's database, for tests that inspect what each app stored (apps never share it). */
+  readonly handle: DatabaseHandle;
   components: Array<{ name: string; title: string } & StartedComponent>;
   close(): Promise<void>;
 }
@@ -68,5 +70,5 @@ export async function startStack(
     await close();
     throw error;
   }
-  return { database: handle.description, components: started, close };
+  return { database: handle.description, handle, components: started, close };
 }
