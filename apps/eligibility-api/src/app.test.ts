@@ -5,7 +5,7 @@ import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { parseOqsXml } from '@shikaku/core/oqs-xml';
 import { dumpEligibilitySchema } from '@shikaku/db/eligibility/inspect';
 import type { InjectOptions } from 'fastify';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createOutboxRelay } from './outbox-relay.js';
 import {
   CLINIC_A,
@@ -135,6 +135,10 @@ describeEachDatabase('eligibility-api', ({ handle }) => {
     const body = login.json();
     expect(body).toMatchObject({ status: '0', result: { linkSysCharCd: '0' } });
     idToken = body.result.idToken;
+  });
+
+  afterAll(async () => {
+    await f?.app.close();
   });
 
   it('answers a spec JSON search with every value a string and NameKana half-width', async () => {

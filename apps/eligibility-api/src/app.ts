@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '@shikaku/db/database';
 import { createAccessLogWriter } from '@shikaku/db/eligibility/access-log';
 import { registerErrorHandler } from '@shikaku/platform/errors';
 import type { Logger } from '@shikaku/platform/logger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createCredentialCache, createRateLimiter, createTokenSigner } from './auth.js';
 import type { EligibilityConfig } from './config.js';
 import { processPendingBulkInquiries } from './bulk.js';
@@ -40,7 +40,7 @@ export async function buildApp(
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Per-request lines at this rate would cost more than the confirmation itself.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 5 * 1024 * 1024,
   });
   const accessLog = createAccessLogWriter(deps.handle);
