@@ -84,6 +84,17 @@ export function specErrorType(result: HttpResult): string | null {
   return null;
 }
 
+/** Runs `task` over `items`, `width` at a time (set-up calls: quick, but not a flood). */
+async function inBatches<T>(
+  items: T[],
+  task: (item: T) => Promise<void>,
+  width = 8,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += width) {
+    await Promise.all(items.slice(i, i + width).map(task));
+  }
+}
+
 export class EligibilityClient {
   /** idToken per institution index. */
   private readonly tokens = new Map<number, string>();
@@ -104,26 +115,26 @@ export class EligibilityClient {
 
   /** Logs every institution in; registers the cards and collects a consent per institution. */
   async prepare(): Promise<{ loggedIn: number; cardsRegistered: number; consents: number }> {
-    for (let i = 0; i < this.fixtures.institutions.length; i++) await this.login(i);
+    const institutions = this.fixtures.institutions.map((_, i) => i);
+    await inBatches(institutions, (i) => this.login(i));
     let cardsRegistered = 0;
-    for (const [i, card] of this.fixtures.cards.entries()) {
-      const institution = i % this.fixtures.institutions.length;
+    await inBatches([...this.fixtures.cards.entries()], async ([i, card]) => {
       const result = await this.send({
         method: 'POST',
         path: PATHS.cardRegistrations,
-        headers: this.restHeaders(institution),
+        headers: this.restHeaders(i % institutions.length),
         body: JSON.stringify({ certificateSerial: card.certificateSerial }),
       });
       // Already registered (a stack reused from an earlier run) is fine too.
       if (result.status < 300 || result.status === 409) cardsRegistered++;
-    }
+    });
     let consents = 0;
     if (this.fixtures.cards.length > 0) {
-      for (let i = 0; i < this.fixtures.institutions.length; i++) {
+      await inBatches(institutions, async (i) => {
         const iteration = this.cardConfirmation(i, i % this.fixtures.cards.length);
         const result = await this.send(iteration.request);
         if (iteration.classify(result) === null && this.consents.get(i)?.length) consents++;
-      }
+      });
     }
     return { loggedIn: this.tokens.size, cardsRegistered, consents };
   }
