@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixedClock } from '@shikaku/core/clock';
 import { upsertCertificates, upsertResidents } from '@shikaku/db/jlis/residents';
@@ -30,6 +31,9 @@ const hanako = {
 describeEachDatabase('jlis app', ({ handle }) => {
   let app: FastifyInstance;
   let draws: number[] = [];
+  const logLines: string[] = [];
+  const logStream = new PassThrough();
+  logStream.on('data', (chunk: Buffer) => logLines.push(chunk.toString()));
   const faults = new FaultInjector(config.faults, () => draws.shift() ?? 0.99);
 
   beforeAll(async () => {
@@ -42,7 +46,7 @@ describeEachDatabase('jlis app', ({ handle }) => {
     app = await buildApp(config, {
       handle: handle(),
       clock,
-      logger: createLogger({ name: 'jlis', level: 'silent' }),
+      logger: createLogger({ name: 'jlis', level: 'debug', destination: logStream }),
       faults,
     });
   });
@@ -108,6 +112,13 @@ describeEachDatabase('jlis app', ({ handle }) => {
     expect(down.json().code).toBe('JLIS_UNAVAILABLE');
     await set({ down: false });
     expect((await get(`/v1/residents/${hanako.myNumber}`)).statusCode).toBe(200);
+  });
+
+  it('logs requests by route pattern, never with the My Number of the URL', async () => {
+    await get(`/v1/residents/${hanako.myNumber}`);
+    const logs = logLines.join('');
+    expect(logs).toContain('/v1/residents/:myNumber');
+    expect(logs).not.toContain(hanako.myNumber);
   });
 
   it('serves its OpenAPI document', async () => {

@@ -52,9 +52,23 @@ const Faults = Type.Object({
 
 /** The J-LIS emulator. Never listens; server.ts (or the stack) does. */
 export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<FastifyInstance> {
+  // Request URLs here carry the My Number (/v1/residents/{myNumber}): Fastify's request logging is
+  // off and each request is logged with its route pattern instead of its URL.
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unknown',
+        statusCode: reply.statusCode,
+        responseTimeMs: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
+  });
   const faults = deps.faults ?? new FaultInjector(config.faults);
 
   await app.register(swagger, {
