@@ -285,6 +285,12 @@ describeEachDatabase('eligibility-api', ({ handle }) => {
         'INSTITUTION_MISMATCH',
         200,
       ],
+      [
+        JSON.stringify(search(hanako, { MedicalInstitutionCode: '2712345673' })),
+        { 'content-type': 'application/json' },
+        'UNKNOWN_INSTITUTION',
+        200,
+      ],
     ];
     for (const [payload, headers, code, status] of cases) {
       const response = await inject({

@@ -12,6 +12,7 @@ import {
   type SearchResponseMessage,
 } from '@shikaku/core/oqs-message';
 import { decodeOqsXml, parseOqsXml, toOqsXml } from '@shikaku/core/oqs-xml';
+import { findInstitution } from '@shikaku/db/eligibility/institutions';
 import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { login } from '../auth.js';
@@ -136,11 +137,18 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
           const code = parseInstitutionCode(search.medicalInstitutionCode);
           if (!code.ok)
             throw new AppError(code.code, code.message, { field: 'MedicalInstitutionCode' });
-          if (code.value.institutionCode !== caller.institution.institutionCode)
-            throw new AppError(
-              'INSTITUTION_MISMATCH',
-              'MedicalInstitutionCode is not the logged-in institution',
-            );
+          if (code.value.institutionCode !== caller.institution.institutionCode) {
+            const known = await findInstitution(services.handle, code.value.institutionCode);
+            throw known
+              ? new AppError(
+                  'INSTITUTION_MISMATCH',
+                  'MedicalInstitutionCode is not the logged-in institution',
+                )
+              : new AppError(
+                  'UNKNOWN_INSTITUTION',
+                  'MedicalInstitutionCode is not an approved institution',
+                );
+          }
         }
         const query = validateCardNumbers({
           insurerNumber: search.insurerNumber,
