@@ -20,7 +20,6 @@ export const PROCESSING_RESULT_STATUS = { ok: '1', error: '2' } as const;
 /** CharacterCodeIdentifier */
 export const CHARACTER_CODE = { utf8: '0', shiftJis: '1' } as const;
 
-
 // ---------------------------------------------------------------- request
 
 export interface QualificationConfirmSearchInfo {
