@@ -51,7 +51,20 @@ describe('terminal UI', () => {
   });
 
   it('prints errors and goes on, and ends with the input', async () => {
-    const text = await session('clinic', ['face 0.9', 'dance', 'use pharmacy', 'readers']);
+    const text = await session('clinic', [
+      'face 0.9',
+      'dance',
+      'threshold 0.9',
+      'screens none',
+      'threshold 7',
+      'use pharmacy',
+      'readers',
+    ]);
+    expect(fixture.emulator.readers.get('clinic')!.settings).toMatchObject({
+      faceThreshold: 0.9,
+      enabledConsents: [],
+    });
+    expect(text).toContain('error: VALIDATION_FAILED');
     expect(text).toContain('error: INVALID_STEP: face is not possible while idle');
     expect(text).toContain('unknown command dance; type help');
     expect(text).toContain('clinic: ');

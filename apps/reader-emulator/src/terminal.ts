@@ -18,6 +18,8 @@ const HELP = `commands:
   consent <screen>=yes|no ...  answer the consent screens (all of them)
   register yes|no              answer the 保険証利用登録 offer
   remove                       take the card away
+  threshold <0..1>             set the face threshold (no card on the reader)
+  screens <screen,...>|none    set the consent screens the facility enables
   state                        show the reader
   run <scenario.yaml>          run a scripted scenario
   help | quit`;
@@ -109,6 +111,14 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
           break;
         case 'remove':
           view = await call('DELETE', `${path}/card`);
+          break;
+        case 'threshold':
+          view = await call('PUT', `${path}/settings`, { faceThreshold: Number(args[0]) });
+          break;
+        case 'screens':
+          view = await call('PUT', `${path}/settings`, {
+            enabledConsents: args[0] === 'none' ? [] : (args[0] ?? '').split(',').filter(Boolean),
+          });
           break;
         case 'state':
           view = await call('GET', path);
