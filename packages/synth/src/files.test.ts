@@ -22,6 +22,9 @@ describe('column files', () => {
     expect([...file.columns.c!]).toEqual([1, 2, 3]);
     expect(file.columns.a!.buffer).toBeInstanceOf(SharedArrayBuffer);
     for (const col of file.header.columns) expect(col.offset % 8).toBe(0);
+    const prefix = readColumnFile(path, false, 2);
+    expect(prefix.header.rows).toBe(2);
+    expect([...prefix.columns.b!]).toEqual([-7, 0]);
   });
 
   it('refuses a file that is not a column file', () => {

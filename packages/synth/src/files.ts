@@ -92,8 +92,11 @@ export interface ColumnFile {
   columns: Record<string, ColumnArray>;
 }
 
-/** Reads a column file; with `shared`, every column lands on its own SharedArrayBuffer. */
-export function readColumnFile(path: string, shared = false): ColumnFile {
+/**
+ * Reads a column file; with `shared`, every column lands on its own SharedArrayBuffer. With
+ * `maxRows`, only the first rows of each column are read (a prefix of a larger population).
+ */
+export function readColumnFile(path: string, shared = false, maxRows?: number): ColumnFile {
   const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(12);
@@ -104,25 +107,21 @@ export function readColumnFile(path: string, shared = false): ColumnFile {
     const json = Buffer.alloc(head.readUInt32LE(8));
     readSync(fd, json, 0, json.length, 12);
     const header = JSON.parse(json.toString('utf8')) as ColumnFileHeader;
+    const rows = Math.min(header.rows, maxRows ?? header.rows);
     const columns: Record<string, ColumnArray> = {};
     for (const c of header.columns) {
-      const buffer = shared ? new SharedArrayBuffer(c.byteLength) : new ArrayBuffer(c.byteLength);
+      const byteLength = (c.byteLength / Math.max(1, header.rows)) * rows;
+      const buffer = shared ? new SharedArrayBuffer(byteLength) : new ArrayBuffer(byteLength);
       const bytes = new Uint8Array(buffer);
-      for (let done = 0; done < c.byteLength;) {
-        const n = readSync(
-          fd,
-          bytes,
-          done,
-          Math.min(IO_BLOCK, c.byteLength - done),
-          c.offset + done,
-        );
+      for (let done = 0; done < byteLength;) {
+        const n = readSync(fd, bytes, done, Math.min(IO_BLOCK, byteLength - done), c.offset + done);
         if (n === 0) throw new Error(`${path}: truncated column ${c.name}`);
         done += n;
       }
       const Type = TYPES[c.type] as unknown as new (b: ArrayBufferLike) => ColumnArray;
       columns[c.name] = new Type(buffer);
     }
-    return { header, columns };
+    return { header: { ...header, rows }, columns };
   } finally {
     closeSync(fd);
   }

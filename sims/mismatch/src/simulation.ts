@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -34,6 +34,24 @@ export interface MismatchOptions {
   dataDir?: string;
   /** Also run the same classification in DuckDB (needs dataDir for its Parquet files). */
   compareDuckdb?: boolean;
+  /** Threads for generating the population (default: workers). */
+  generateWorkers?: number;
+}
+
+/**
+ * A saved population for this seed and date with at least `size` persons: the population is
+ * prefix-consistent, so the first `size` persons of a larger one are the same persons.
+ */
+function findPopulationFile(dir: string, seed: number, asOf: string, size: number): string | null {
+  if (!existsSync(dir)) return null;
+  const prefix = `population-s${seed}-${asOf}-n`;
+  let best: { file: string; n: number } | null = null;
+  for (const file of readdirSync(dir)) {
+    if (!file.startsWith(prefix) || !file.endsWith('.cols')) continue;
+    const n = Number(file.slice(prefix.length, -'.cols'.length));
+    if (n >= size && (best === null || n < best.n)) best = { file, n };
+  }
+  return best && join(dir, best.file);
 }
 
 export interface StageTiming {
@@ -101,60 +119,78 @@ export async function runMismatchSimulation(
     return value;
   };
   const key = `s${options.seed}-e${options.existing}-i${options.incoming}-${options.asOf}`;
-  const populationFile = options.dataDir && join(options.dataDir, `population-${key}.cols`);
+  const savedPopulation =
+    options.dataDir && findPopulationFile(options.dataDir, options.seed, options.asOf, size);
+  const populationFile =
+    savedPopulation ||
+    (options.dataDir &&
+      join(options.dataDir, `population-s${options.seed}-${options.asOf}-n${size}.cols`));
   const incomingFile = options.dataDir && join(options.dataDir, `incoming-${key}.cols`);
 
   let population: MemberColumns;
   let incoming: IncomingColumns;
-  let source: 'loaded' | 'generated';
   let loadMs: number | null = null;
-  if (populationFile && incomingFile && existsSync(populationFile) && existsSync(incomingFile)) {
-    source = 'loaded';
+  let loadedMs = 0;
+  if (savedPopulation) {
     const t = performance.now();
     population = await timed('load population', size, () => {
-      const f = readColumnFile(populationFile, true);
+      const f = readColumnFile(savedPopulation, true, size);
       return { length: f.header.rows, ...f.columns } as unknown as MemberColumns;
     });
-    incoming = await timed('load incoming', options.incoming, () => {
-      const f = readColumnFile(incomingFile, true);
-      return { length: f.header.rows, ...f.columns } as unknown as IncomingColumns;
-    });
-    loadMs = performance.now() - t;
+    loadedMs += performance.now() - t;
   } else {
-    source = 'generated';
     population = await timed('generate population', size, () =>
       generatePopulationColumns(
-        { seed: options.seed, size, asOf: options.asOf, workers: options.workers },
+        {
+          seed: options.seed,
+          size,
+          asOf: options.asOf,
+          workers: options.generateWorkers ?? options.workers,
+        },
         (done) => hooks.progress?.(done),
       ),
     );
-    incoming = await timed('generate incoming', options.incoming, () => {
-      const cols = allocateIncomingColumns(options.incoming, true);
-      fillIncomingColumns(options, population, cols);
-      return cols;
-    });
-    if (populationFile && incomingFile) {
+    if (populationFile) {
       mkdirSync(options.dataDir!, { recursive: true });
-      await timed('save columns', size + options.incoming, () => {
+      await timed('save population', size, () => {
         const { myNumber, birthDays, kanaId, sex } = population;
+        const meta = { seed: options.seed, asOf: options.asOf, size };
         writeColumnFile(
           populationFile,
           'population',
           size,
           { myNumber, birthDays, kanaId, sex },
-          { ...options },
-        );
-        const { myNumber: n, birthDays: b, kanaId: k, pattern, subject } = incoming;
-        writeColumnFile(
-          incomingFile,
-          'incoming',
-          options.incoming,
-          { myNumber: n, birthDays: b, kanaId: k, pattern, subject },
-          { ...options },
+          meta,
         );
       });
     }
   }
+  if (incomingFile && existsSync(incomingFile)) {
+    const t = performance.now();
+    incoming = await timed('load incoming', options.incoming, () => {
+      const f = readColumnFile(incomingFile, true);
+      return { length: f.header.rows, ...f.columns } as unknown as IncomingColumns;
+    });
+    loadedMs += performance.now() - t;
+  } else {
+    incoming = await timed('generate incoming', options.incoming, () => {
+      const cols = allocateIncomingColumns(options.incoming, true);
+      fillIncomingColumns(options, population, cols);
+      return cols;
+    });
+    if (incomingFile) {
+      await timed('save incoming', options.incoming, () => {
+        const { myNumber, birthDays, kanaId, pattern, subject } = incoming;
+        const columns = { myNumber, birthDays, kanaId, pattern, subject };
+        writeColumnFile(incomingFile, 'incoming', options.incoming, columns, { key });
+      });
+    }
+  }
+  const source: 'loaded' | 'generated' =
+    savedPopulation && incomingFile && !stages.some((x) => x.name.startsWith('generate'))
+      ? 'loaded'
+      : 'generated';
+  if (source === 'loaded') loadMs = loadedMs;
 
   const existing = view(population, options.existing);
   const incomingMatch: ExistingColumns = {
