@@ -144,6 +144,39 @@ describe('runProfile', () => {
     expect(summary.thresholds.find((t) => t.name === 'error rate')!.pass).toBe(false);
   });
 
+  it('stops a breakpoint run at the first window that breaks the SLO', async () => {
+    const fixtures = sampleFixtures();
+    fake = await startFakeEligibility(fixtures);
+    const { summary } = await runProfile({
+      profile: await tinyProfile({
+        // 10/s for up to 60 s, but every answer takes 1.2 s against a 1 s p99 limit
+        rateScale: 0.005,
+        stages: [{ name: 'ramp', durationS: 60, targetPeakMultiple: 1 }],
+        stopOnThresholdBreak: true,
+        requestTimeoutMs: 5000,
+      }),
+      fixtures,
+      target: fake.url,
+      seed: 4,
+      confirmationDate: '2025-10-06',
+      send: async (request) => {
+        // Set-up calls answer at once; the measured ones are slow.
+        if (!request.path.endsWith('/auth') && !request.path.endsWith('card-registrations')) {
+          await new Promise((done) => setTimeout(done, 1200));
+        }
+        const response = await fetch(`${fake!.url}${request.path}`, {
+          method: request.method,
+          headers: request.headers,
+          ...(request.body === undefined ? {} : { body: request.body }),
+        });
+        return { status: response.status, body: await response.text() };
+      },
+    });
+    expect(summary.stoppedEarly).toMatch(/thresholds broke in the window 0–5s/);
+    expect(summary.durationS).toBeLessThan(15);
+    expect(summary.pass).toBe(false);
+  }, 30_000);
+
   it('sends traffic only to loopback', () => {
     expect(() => assertLoopback('http://example.com:80')).toThrow(/loopback/);
     expect(assertLoopback('http://127.0.0.1:8500').port).toBe('8500');

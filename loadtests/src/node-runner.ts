@@ -238,6 +238,17 @@ function routePicker(mix: Record<Route, number>, random: () => number): () => Ro
 }
 
 /** Breakpoint runs: the last complete 5-second window breaks a threshold → stop. */
+function firstAtOrAfter(records: IterationRecord[], t: number): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (records[mid]!.scheduledS < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function thresholdBreak(
   profile: LoadProfile,
   records: IterationRecord[],
@@ -246,7 +257,8 @@ function thresholdBreak(
   if (tS < 10) return undefined;
   const from = tS - 10;
   const to = tS - 5;
-  const window = records.filter((r) => r.scheduledS >= from && r.scheduledS < to);
+  // Records are pushed in scheduled order: slice the window instead of scanning the whole run.
+  const window = records.slice(firstAtOrAfter(records, from), firstAtOrAfter(records, to));
   if (window.length < 20) return undefined;
   const done = window.filter((r) => !r.dropped && r.doneS !== undefined);
   const p99 = latencyStats(done.map((r) => (r.doneS! - r.scheduledS) * 1000)).p99;
