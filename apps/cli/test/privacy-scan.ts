@@ -1,8 +1,9 @@
 // Helpers of the whole-stack privacy test: an HTTP client that keeps every body it saw (with a
 // cookie jar for the portal's forms), a scan for known My Numbers, and a dump of a schema's rows.
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DatabaseHandle } from '@shikaku/db/database';
+import { type DatabaseHandle, openDatabase } from '@shikaku/db/database';
 
 export interface Seen {
   /** What produced the text: `GET http://… → 200`, `log`, `eligibility.consents`, a file path. */
@@ -149,4 +150,30 @@ export async function waitFor<T>(
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** A fresh, empty database on a PostgreSQL server, for a stack of its own; `drop` removes it. */
+export async function throwawayDatabase(
+  adminUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `shikaku_stack_privacy_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = await openDatabase({ url: adminUrl, poolSize: 1 });
+  try {
+    await admin.pool!.query(`create database ${name}`);
+  } finally {
+    await admin.close();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const again = await openDatabase({ url: adminUrl, poolSize: 1 });
+      try {
+        await again.pool!.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await again.close();
+      }
+    },
+  };
 }
