@@ -48,26 +48,15 @@ const TYPE: Record<SyntheticInstitution['facilityType'], FacilityTypeCode> = {
 const at = (iso: string) => new Date(`${iso}T10:00:00+09:00`);
 const DAY = 86_400_000;
 
-export async function isPortalSeeded(handle: DatabaseHandle): Promise<boolean> {
-  const row = await handle.db
-    .selectFrom('portal.accounts')
-    .select('id')
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-export async function seedPortal(
-  handle: DatabaseHandle,
-  _clock: Clock,
-  options: SeedOptions,
-): Promise<SeedResult> {
-  const synthetic = generateInstitutions({ seed: options.seed, scale: options.scale });
-  const rnd = new ChunkRandom(options.seed, 0x9041);
+/**
+ * The synthetic institutions as portal rows, with milestones spread over the campaign: ~75% apply
+ * for readers by autumn 2021, most of those apply to use OQS within three months, and most of those
+ * are operating a month or two later. Same seed, same rows.
+ */
+export function institutionRows(synthetic: readonly SyntheticInstitution[], seed: number) {
+  const rnd = new ChunkRandom(seed, 0x9041);
   const campaignStart = at('2021-02-01').getTime();
-  // Milestones spread over the campaign: ~75% apply for readers by autumn 2021, most of those
-  // apply to use OQS within three months, and most of those are operating a month or two later.
-  const rows = synthetic.map((s) => {
+  return synthetic.map((s) => {
     const applied = rnd.float() < 0.75 ? new Date(campaignStart + rnd.int(240) * DAY) : null;
     const usage =
       applied && rnd.float() < 0.7 ? new Date(applied.getTime() + (20 + rnd.int(90)) * DAY) : null;
@@ -85,6 +74,24 @@ export async function seedPortal(
       operatingAt: operating,
     };
   });
+}
+
+export async function isPortalSeeded(handle: DatabaseHandle): Promise<boolean> {
+  const row = await handle.db
+    .selectFrom('portal.accounts')
+    .select('id')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function seedPortal(
+  handle: DatabaseHandle,
+  _clock: Clock,
+  options: SeedOptions,
+): Promise<SeedResult> {
+  const synthetic = generateInstitutions({ seed: options.seed, scale: options.scale });
+  const rows = institutionRows(synthetic, options.seed);
   for (let i = 0; i < rows.length; i += 500)
     await insertInstitutions(handle, rows.slice(i, i + 500));
 
