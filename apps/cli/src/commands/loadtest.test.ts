@@ -156,7 +156,12 @@ describe.skipIf(!stackHasEligibility)('shikaku loadtest smoke against the stack'
           done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
-    const outcome = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
+    const outcome = JSON.parse(
+      stdout
+        .trim()
+        .split('\n')
+        .find((line) => line.includes('"pass"')) ?? '{}',
+    ) as {
       pass?: boolean;
       thresholds?: unknown;
     };
