@@ -115,64 +115,81 @@ describe.each(KINDS)(
       qualificationDate: '2021-04-01',
     });
 
-    it('an insurer registers a member (JSON) and a CSV with one bad line; a re-upload changes nothing', async () => {
-      const credentials = JSON.parse(
-        await readFile(join(dataDir, 'insurer-credentials.json'), 'utf8'),
-      ) as Array<{ insurerNumber: string; key: string }>;
-      insurerKey = credentials.find((c) => c.insurerNumber === holder().insurerNumber)!.key;
-      const auth = { authorization: `Bearer ${insurerKey}` };
-      const one = await insurerClient.postJson(
-        `${url('insurer-api')}/v1/registrations`,
-        newMember(registered[0]!, '990001', '1980-01-02'),
-        auth,
-      );
-      expect(one.status).toBe(201);
-      expect(one.json()).toMatchObject({ suspected: false, changed: true });
+    it(
+      'an insurer registers a member (JSON) and a CSV with one bad line; a re-upload changes nothing',
+      { timeout: 90_000 },
+      async () => {
+        const credentials = JSON.parse(
+          await readFile(join(dataDir, 'insurer-credentials.json'), 'utf8'),
+        ) as Array<{ insurerNumber: string; key: string }>;
+        insurerKey = credentials.find((c) => c.insurerNumber === holder().insurerNumber)!.key;
+        const auth = { authorization: `Bearer ${insurerKey}` };
+        const one = await insurerClient.postJson(
+          `${url('insurer-api')}/v1/registrations`,
+          newMember(registered[0]!, '990001', '1980-01-02'),
+          auth,
+        );
+        expect(one.status).toBe(201);
+        expect(one.json()).toMatchObject({ suspected: false, changed: true });
+        // The intermediate server itself answers with the My Number: the scan sees it there.
+        const { qualificationId } = one.json<{ qualificationId: string }>();
+        await insurerClient.get(`${url('insurer-api')}/v1/registrations/${qualificationId}`, auth);
+        expect(leaks(insurerSide, known)).toEqual([
+          expect.stringMatching(
+            new RegExp(`/v1/registrations/${qualificationId} → 200: ${registered[0]}$`),
+          ),
+        ]);
 
-      const header =
-        'myNumber,cardSymbol,cardNumber,branchNumber,name,nameKana,birthDate,sex,address,qualificationDate';
-      const line = (m: ReturnType<typeof newMember>) =>
-        [
-          m.myNumber,
-          m.cardSymbol,
-          m.cardNumber,
-          m.branchNumber,
-          m.name,
-          m.nameKana,
-          m.birthDate,
-          m.sex,
-          m.address,
-          m.qualificationDate,
-        ].join(',');
-      const csv = [
-        header,
-        line(newMember(registered[1]!, '990002', 'S55.3.4')),
-        line(newMember('123456789018', '990009', 'H2.13.1')),
-        line(newMember(registered[2]!, '990003', '1990-05-06')),
-      ].join('\n');
-      const upload = () =>
-        insurerClient.call(`${url('insurer-api')}/v1/registrations/bulk`, {
-          method: 'POST',
-          headers: { ...auth, 'content-type': 'text/csv' },
-          body: csv,
+        const header =
+          'myNumber,cardSymbol,cardNumber,branchNumber,name,nameKana,birthDate,sex,address,qualificationDate';
+        const line = (m: ReturnType<typeof newMember>) =>
+          [
+            m.myNumber,
+            m.cardSymbol,
+            m.cardNumber,
+            m.branchNumber,
+            m.name,
+            m.nameKana,
+            m.birthDate,
+            m.sex,
+            m.address,
+            m.qualificationDate,
+          ].join(',');
+        const csv = [
+          header,
+          line(newMember(registered[1]!, '990002', 'S55.3.4')),
+          line(newMember('123456789018', '990009', 'H2.13.1')),
+          line(newMember(registered[2]!, '990003', '1990-05-06')),
+        ].join('\n');
+        const upload = () =>
+          insurerClient.call(`${url('insurer-api')}/v1/registrations/bulk`, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'text/csv' },
+            body: csv,
+          });
+        const first = await upload();
+        expect(first.status).toBe(200);
+        const report = first.json<{ errors: unknown[] }>();
+        expect(report).toMatchObject({ totalLines: 3, accepted: 2, rejected: 1, changed: 2 });
+        expect(report.errors).toEqual([
+          expect.objectContaining({ line: 3, field: 'birthDate', code: 'INVALID_DATE' }),
+        ]);
+        const again = await upload();
+        expect(again.json()).toMatchObject({
+          accepted: 2,
+          changed: 0,
+          unchanged: 2,
+          repeated: true,
         });
-      const first = await upload();
-      expect(first.status).toBe(200);
-      const report = first.json<{ errors: unknown[] }>();
-      expect(report).toMatchObject({ totalLines: 3, accepted: 2, rejected: 1, changed: 2 });
-      expect(report.errors).toEqual([
-        expect.objectContaining({ line: 3, field: 'birthDate', code: 'INVALID_DATE' }),
-      ]);
-      const again = await upload();
-      expect(again.json()).toMatchObject({ accepted: 2, changed: 0, unchanged: 2, repeated: true });
-      // The three numbers had no history: insurer-api's job asks J-LIS and notifies the result.
-      const notifications = await waitFor('the J-LIS results', async () => {
-        const answer = await insurerClient.get(`${url('insurer-api')}/v1/notifications`, auth);
-        const list = answer.json<{ notifications: Array<{ kind: string }> }>().notifications;
-        return list.length >= 3 ? list : undefined;
-      });
-      expect(notifications.map((n) => n.kind)).toEqual(Array(3).fill('JLIS_NOT_FOUND'));
-    });
+        // The three numbers had no history: insurer-api's job asks J-LIS and notifies the result.
+        const notifications = await waitFor('the J-LIS results', async () => {
+          const answer = await insurerClient.get(`${url('insurer-api')}/v1/notifications`, auth);
+          const list = answer.json<{ notifications: Array<{ kind: string }> }>().notifications;
+          return list.length >= 3 ? list : undefined;
+        });
+        expect(notifications.map((n) => n.kind)).toEqual(Array(3).fill('JLIS_NOT_FOUND'));
+      },
+    );
 
     let idToken = '';
     /** The demo clinic's credential, as the stack prints it for developers. */
@@ -181,47 +198,62 @@ describe.each(KINDS)(
       const [, clientId, clientSecret] = /clientId (\S+) clientSecret (\S+)/.exec(notes)!;
       return { clientId, clientSecret };
     };
-    it('the registered members reach eligibility-api through the outbox; REST confirms them', async () => {
-      const login = await http.postJson(
-        `${url('eligibility-api')}/v1/auth/token`,
-        demoCredential(),
-      );
-      expect(login.status).toBe(200);
-      idToken = login.json<{ idToken: string }>().idToken;
-      const confirm = (cardNumber: string, birthDate: string) =>
-        http.postJson(
+    it(
+      'the registered members reach eligibility-api through the outbox; REST confirms them',
+      { timeout: 90_000 },
+      async () => {
+        const login = await http.postJson(
+          `${url('eligibility-api')}/v1/auth/token`,
+          demoCredential(),
+        );
+        expect(login.status).toBe(200);
+        idToken = login.json<{ idToken: string }>().idToken;
+        const confirm = (cardNumber: string, birthDate: string) =>
+          http.postJson(
+            `${url('eligibility-api')}/v1/confirmations`,
+            {
+              insurerNumber: holder().insurerNumber,
+              insuredCardSymbol: holder().insuredCardSymbol,
+              insuredIdentificationNumber: cardNumber,
+              insuredBranchNumber: '00',
+              birthDate,
+            },
+            { authorization: `Bearer ${idToken}` },
+          );
+        // The relay polls the outbox every second.
+        const confirmed = await waitFor('the JSON registration on eligibility-api', async () => {
+          const answer = await confirm('990001', '1980-01-02');
+          const body = answer.json<{ qualificationValidity: string; results: unknown[] }>();
+          return body.qualificationValidity === '1' ? body : undefined;
+        });
+        expect(confirmed.results).toEqual([
+          expect.objectContaining({ nameKana: expect.any(String), birthDate: '1980-01-02' }),
+        ]);
+        const csvMember = await waitFor('the CSV registration on eligibility-api', async () => {
+          const body = (await confirm('990003', '1990-05-06')).json<{
+            qualificationValidity: string;
+          }>();
+          return body.qualificationValidity === '1' ? body : undefined;
+        });
+        expect(csvMember.qualificationValidity).toBe('1');
+        // The bad line never reached the eligibility side: no such qualification.
+        expect(
+          (await confirm('990009', '1990-01-01')).json<{ qualificationValidity?: string }>()
+            .qualificationValidity,
+        ).toBe('4');
+        // Bad input: a stable code and the field, never a 500.
+        const bad = await http.postJson(
           `${url('eligibility-api')}/v1/confirmations`,
-          {
-            insurerNumber: holder().insurerNumber,
-            insuredCardSymbol: holder().insuredCardSymbol,
-            insuredIdentificationNumber: cardNumber,
-            insuredBranchNumber: '00',
-            birthDate,
-          },
+          { insurerNumber: '01130013', insuredIdentificationNumber: '1', birthDate: '1980-01-02' },
           { authorization: `Bearer ${idToken}` },
         );
-      // The relay polls the outbox every second.
-      const confirmed = await waitFor('the JSON registration on eligibility-api', async () => {
-        const answer = await confirm('990001', '1980-01-02');
-        const body = answer.json<{ qualificationValidity: string; results: unknown[] }>();
-        return body.qualificationValidity === '1' ? body : undefined;
-      });
-      expect(confirmed.results).toEqual([
-        expect.objectContaining({ nameKana: expect.any(String), birthDate: '1980-01-02' }),
-      ]);
-      const csvMember = await waitFor('the CSV registration on eligibility-api', async () => {
-        const body = (await confirm('990003', '1990-05-06')).json<{
-          qualificationValidity: string;
-        }>();
-        return body.qualificationValidity === '1' ? body : undefined;
-      });
-      expect(csvMember.qualificationValidity).toBe('1');
-      // The bad line never reached the eligibility side.
-      expect(
-        (await confirm('990009', '1990-13-01')).json<{ qualificationValidity?: string }>()
-          .qualificationValidity,
-      ).not.toBe('1');
-    });
+        expect(bad.status).toBe(400);
+        expect(bad.json()).toMatchObject({
+          code: 'INVALID_INSURER_NUMBER',
+          field: 'insurerNumber',
+        });
+      },
+    );
 
     it('confirms a seeded member by insurance-card numbers through the spec API, in JSON and XML', async () => {
       const person = holder();
@@ -350,72 +382,78 @@ describe.each(KINDS)(
       expect(xml.text).toContain('<BulkConfirmUnit>');
     });
 
-    it('drives the readers: a linked card by face, a new card through 保険証利用登録, a terminal file', async () => {
-      const reader = url('reader-emulator');
-      const step = async (id: string) =>
-        (await http.get(`${reader}/v1/readers/${id}`)).json<{
-          step: string;
-          failure: unknown;
-          result: { qualificationValidity?: string } | null;
-        }>();
-      const settled = (id: string) =>
-        waitFor(`reader ${id} to finish`, async () => {
-          const view = await step(id);
-          return ['result', 'failed', 'registration-offer'].includes(view.step) ? view : undefined;
+    it(
+      'drives the readers: a linked card by face, a new card through 保険証利用登録, a terminal file',
+      { timeout: 90_000 },
+      async () => {
+        const reader = url('reader-emulator');
+        const step = async (id: string) =>
+          (await http.get(`${reader}/v1/readers/${id}`)).json<{
+            step: string;
+            failure: unknown;
+            result: { qualificationValidity?: string } | null;
+          }>();
+        const settled = (id: string) =>
+          waitFor(`reader ${id} to finish`, async () => {
+            const view = await step(id);
+            return ['result', 'failed', 'registration-offer'].includes(view.step)
+              ? view
+              : undefined;
+          });
+
+        // Clinic: a card the seeded population registered (linked in the background at start).
+        const linked = population.find(
+          (p) => p.card?.status === 'valid' && p.card.linkedForInsurance,
+        )!.card!.certificateSerial;
+        expect(
+          (await http.postJson(`${reader}/v1/readers/clinic/card`, { certificateSerial: linked }))
+            .status,
+        ).toBe(200);
+        await http.postJson(`${reader}/v1/readers/clinic/face`, { similarity: 0.95 });
+        expect((await step('clinic')).step).toBe('consents');
+        await http.postJson(`${reader}/v1/readers/clinic/consents`, {
+          specificHealthCheckups: true,
+          pharmacists: true,
+          limitApplicationCertificate: false,
         });
+        let clinic = await settled('clinic');
+        if (clinic.step === 'registration-offer') {
+          // The background linking had not reached this card yet: register it now.
+          await http.postJson(`${reader}/v1/readers/clinic/registration`, { accept: true });
+          clinic = await settled('clinic');
+        }
+        expect(clinic).toMatchObject({ step: 'result', failure: null });
+        await http.call(`${reader}/v1/readers/clinic/card`, { method: 'DELETE' });
 
-      // Clinic: a card the seeded population registered (linked in the background at start).
-      const linked = population.find(
-        (p) => p.card?.status === 'valid' && p.card.linkedForInsurance,
-      )!.card!.certificateSerial;
-      expect(
-        (await http.postJson(`${reader}/v1/readers/clinic/card`, { certificateSerial: linked }))
-          .status,
-      ).toBe(200);
-      await http.postJson(`${reader}/v1/readers/clinic/face`, { similarity: 0.95 });
-      expect((await step('clinic')).step).toBe('consents');
-      await http.postJson(`${reader}/v1/readers/clinic/consents`, {
-        specificHealthCheckups: true,
-        pharmacists: true,
-        limitApplicationCertificate: false,
-      });
-      let clinic = await settled('clinic');
-      if (clinic.step === 'registration-offer') {
-        // The background linking had not reached this card yet: register it now.
-        await http.postJson(`${reader}/v1/readers/clinic/registration`, { accept: true });
-        clinic = await settled('clinic');
-      }
-      expect(clinic).toMatchObject({ step: 'result', failure: null });
-      await http.call(`${reader}/v1/readers/clinic/card`, { method: 'DELETE' });
+        // Pharmacy: a valid card never registered → the reader offers registration, then confirms.
+        const fresh = unlinkedCard(1);
+        await http.postJson(`${reader}/v1/readers/pharmacy/card`, { certificateSerial: fresh });
+        await http.postJson(`${reader}/v1/readers/pharmacy/pin`, { pin: '1234' });
+        await http.postJson(`${reader}/v1/readers/pharmacy/consents`, { pharmacists: true });
+        const offer = await settled('pharmacy');
+        expect(offer.step).toBe('registration-offer');
+        await http.postJson(`${reader}/v1/readers/pharmacy/registration`, { accept: true });
+        expect(await settled('pharmacy')).toMatchObject({ step: 'result', failure: null });
 
-      // Pharmacy: a valid card never registered → the reader offers registration, then confirms.
-      const fresh = unlinkedCard(1);
-      await http.postJson(`${reader}/v1/readers/pharmacy/card`, { certificateSerial: fresh });
-      await http.postJson(`${reader}/v1/readers/pharmacy/pin`, { pin: '1234' });
-      await http.postJson(`${reader}/v1/readers/pharmacy/consents`, { pharmacists: true });
-      const offer = await settled('pharmacy');
-      expect(offer.step).toBe('registration-offer');
-      await http.postJson(`${reader}/v1/readers/pharmacy/registration`, { accept: true });
-      expect(await settled('pharmacy')).toMatchObject({ step: 'result', failure: null });
-
-      // The clinic terminal's file interface answers a search request file.
-      const person = holder();
-      const folder = join(dataDir, 'reader-emulator', 'clinic');
-      await writeFile(
-        join(folder, 'requests', 'OQSsiquc01req_e2e.xml'),
-        `<?xml version="1.0" encoding="UTF-8"?><XmlMsg><MessageHeader><QualificationConfirmationDate>${compact(AS_OF)}</QualificationConfirmationDate></MessageHeader><MessageBody><QualificationConfirmSearchInfo><InsurerNumber>${person.insurerNumber}</InsurerNumber><InsuredCardSymbol>${person.insuredCardSymbol}</InsuredCardSymbol><InsuredIdentificationNumber>${person.insuredIdentificationNumber}</InsuredIdentificationNumber><Birthdate>${compact(person.birthDate)}</Birthdate></QualificationConfirmSearchInfo></MessageBody></XmlMsg>`,
-      );
-      const response = await waitFor(
-        'the terminal response file',
-        () =>
-          readFile(join(folder, 'responses', 'OQSsiquc01res_e2e.xml'), 'utf8').catch(
-            () => undefined,
-          ),
-        30_000,
-        250,
-      );
-      expect(response).toContain('<QualificationValidity>1</QualificationValidity>');
-    });
+        // The clinic terminal's file interface answers a search request file.
+        const person = holder();
+        const folder = join(dataDir, 'reader-emulator', 'clinic');
+        await writeFile(
+          join(folder, 'requests', 'OQSsiquc01req_e2e.xml'),
+          `<?xml version="1.0" encoding="UTF-8"?><XmlMsg><MessageHeader><QualificationConfirmationDate>${compact(AS_OF)}</QualificationConfirmationDate></MessageHeader><MessageBody><QualificationConfirmSearchInfo><InsurerNumber>${person.insurerNumber}</InsurerNumber><InsuredCardSymbol>${person.insuredCardSymbol}</InsuredCardSymbol><InsuredIdentificationNumber>${person.insuredIdentificationNumber}</InsuredIdentificationNumber><Birthdate>${compact(person.birthDate)}</Birthdate></QualificationConfirmSearchInfo></MessageBody></XmlMsg>`,
+        );
+        const response = await waitFor(
+          'the terminal response file',
+          () =>
+            readFile(join(folder, 'responses', 'OQSsiquc01res_e2e.xml'), 'utf8').catch(
+              () => undefined,
+            ),
+          30_000,
+          250,
+        );
+        expect(response).toContain('<QualificationValidity>1</QualificationValidity>');
+      },
+    );
 
     it('serves the portal: top page, a demo login, the applications pages, the operator views', async () => {
       const portal = url('portal');
