@@ -30,6 +30,7 @@ describe('sign-up, verification, login', () => {
     expect(response.body).toContain('検証番号（10桁目）が一致しません');
     expect(response.body).toContain('パスワードは10文字以上');
     expect(response.body).toContain('value="0110113718"');
+    expect(response.headers['content-security-policy']).toContain("script-src 'none'");
     expect(response.body).toContain('value="&lt;b&gt;シカク&lt;/b&gt;医院"');
     expect(response.body).not.toContain('value="short"');
   });

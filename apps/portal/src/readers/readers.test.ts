@@ -94,6 +94,13 @@ describe('card reader applications', () => {
     expect(detail.body).toContain('アルメックス');
     expect(detail.body).toContain('コールセンター（電話受付）');
     expect(detail.body).toContain('電話受付 No.123');
+    await callcentre.get(`/operator/readers/${id}`);
+    await callcentre.post(`/operator/readers/${id}/consultation`, {
+      reason: '電話で相談：見積り未着',
+    });
+    const withConsultation = await hospital.get(`/readers/${id}`);
+    expect(withConsultation.body).toContain('相談あり：電話で相談：見積り未着');
+    expect(withConsultation.body).toMatch(/相談窓口への相談<\/td>\s*<td>コールセンター/);
     // The call centre has no operator pages.
     expect((await callcentre.get('/operator/usage')).statusCode).toBe(403);
   });

@@ -299,6 +299,7 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
       `申込の詳細（${application.institution_code}）`,
       readerApplicationDetail(page, application, events, {
         action: `/operator/readers/${application.id}/model`,
+        consultationAction: `/operator/readers/${application.id}/consultation`,
         values,
         errors,
         phone: true,
@@ -310,6 +311,31 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
   app.get<IdParams>('/operator/readers/:id', (request, reply) =>
     callCentrePage(request, reply, {}, {}),
   );
+
+  // A special reason told to the call centre by phone goes on the application too.
+  app.post<IdParams>('/operator/readers/:id/consultation', async (request, reply) => {
+    requireAccount(request, 'callcentre', 'operator');
+    const application = await findReaderApplication(ctx.handle, parseId(request.params.id));
+    if (!application) throw notFound('application');
+    const values = formValues(request.body);
+    const reason = (values.reason ?? '').slice(0, 500);
+    if (!reason) {
+      return callCentrePage(
+        request,
+        reply,
+        values,
+        { reason: '相談の事情を入力してください。' },
+        400,
+      );
+    }
+    await setConsultation(ctx.handle, {
+      id: application.id,
+      reason,
+      actor: 'callcentre',
+      at: ctx.clock.now(),
+    });
+    return reply.redirect(`/operator/readers/${application.id}`, 303);
+  });
 
   app.post<IdParams>('/operator/readers/:id/model', async (request, reply) => {
     requireAccount(request, 'callcentre', 'operator');
