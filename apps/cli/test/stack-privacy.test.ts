@@ -455,34 +455,77 @@ describe.each(KINDS)(
       },
     );
 
-    it('serves the portal: top page, a demo login, the applications pages, the operator views', async () => {
-      const portal = url('portal');
-      const browser = new RecordingClient(seen);
-      expect((await browser.get(`${portal}/`)).status).toBeLessThan(400);
-      const login = async (email: string) => {
-        const form = await browser.get(`${portal}/login`);
+    it(
+      'serves the portal: top page, a demo login, the applications pages, the operator views, a usage approval',
+      { timeout: 90_000 },
+      async () => {
+        const portal = url('portal');
+        const browser = new RecordingClient(seen);
+        expect((await browser.get(`${portal}/`)).status).toBeLessThan(400);
+        const login = async (email: string) => {
+          const form = await browser.get(`${portal}/login`);
+          const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+          return browser.postForm(`${portal}/login`, {
+            _csrf: csrf,
+            email,
+            password: DEMO_PASSWORD,
+          });
+        };
+        const institution = await login('hospital@shikaku.example');
+        expect(institution.status).toBe(303);
+        for (const page of ['/', '/readers', '/usage', '/subsidies']) {
+          const answer = await browser.get(`${portal}${page}`);
+          expect(answer.status, page).toBe(200);
+        }
+        const operator = new RecordingClient(seen);
+        const form = await operator.get(`${portal}/login`);
         const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
-        return browser.postForm(`${portal}/login`, { _csrf: csrf, email, password: DEMO_PASSWORD });
-      };
-      const institution = await login('hospital@shikaku.example');
-      expect(institution.status).toBe(303);
-      for (const page of ['/', '/readers', '/usage', '/subsidies']) {
-        const answer = await browser.get(`${portal}${page}`);
-        expect(answer.status, page).toBe(200);
-      }
-      const operator = new RecordingClient(seen);
-      const form = await operator.get(`${portal}/login`);
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
-      const staff = await operator.postForm(`${portal}/login`, {
-        _csrf: csrf,
-        email: 'operator@shikaku.example',
-        password: DEMO_PASSWORD,
-      });
-      expect(staff.status).toBe(303);
-      for (const page of ['/operator', '/operator/usage', '/operator/subsidies']) {
-        expect((await operator.get(`${portal}${page}`)).status, page).toBe(200);
-      }
-    });
+        const staff = await operator.postForm(`${portal}/login`, {
+          _csrf: csrf,
+          email: 'operator@shikaku.example',
+          password: DEMO_PASSWORD,
+        });
+        expect(staff.status).toBe(303);
+        for (const page of ['/operator', '/operator/usage', '/operator/subsidies']) {
+          expect((await operator.get(`${portal}${page}`)).status, page).toBe(200);
+        }
+
+        // Usage approval crosses to eligibility-api: the operator approves the hospital's submitted
+        // application, the hospital issues its credential, which then works on eligibility-api.
+        const code = /医療機関コード (\d{10})/.exec((await browser.get(`${portal}/`)).text)![1]!;
+        const queue = await operator.get(`${portal}/operator/usage`);
+        const id = new RegExp(`<td>(\\d+)</td>\\s*<td>${code}</td>`).exec(queue.text)![1]!;
+        const approveCsrf = /name="_csrf" value="([^"]+)"/.exec(queue.text)![1]!;
+        const approved = await operator.postForm(`${portal}/operator/usage/${id}/approve`, {
+          _csrf: approveCsrf,
+        });
+        expect(approved.status).toBe(303);
+        const usage = await browser.get(`${portal}/usage`);
+        const issueCsrf = /name="_csrf" value="([^"]+)"/.exec(usage.text)![1]!;
+        const issued = await browser.postForm(`${portal}/usage/credentials`, { _csrf: issueCsrf });
+        expect(issued.status).toBe(200);
+        const clientId = /id="client-id">([^<]+)</.exec(issued.text)![1]!;
+        const clientSecret = /id="client-secret">([^<]+)</.exec(issued.text)![1]!;
+        const token = await http.postJson(`${url('eligibility-api')}/v1/auth/token`, {
+          clientId,
+          clientSecret,
+        });
+        expect(token.json()).toMatchObject({ institutionCode: code });
+        const person = holder();
+        const confirmed = await http.postJson(
+          `${url('eligibility-api')}/v1/confirmations`,
+          {
+            insurerNumber: person.insurerNumber,
+            insuredCardSymbol: person.insuredCardSymbol,
+            insuredIdentificationNumber: person.insuredIdentificationNumber,
+            insuredBranchNumber: person.insuredBranchNumber,
+            birthDate: person.birthDate,
+          },
+          { authorization: `Bearer ${token.json<{ idToken: string }>().idToken}` },
+        );
+        expect(confirmed.json()).toMatchObject({ qualificationValidity: '1' });
+      },
+    );
 
     // ---- the scan ---------------------------------------------------------------------------------
 
