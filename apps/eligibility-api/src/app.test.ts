@@ -313,6 +313,13 @@ describeEachDatabase('eligibility-api', ({ handle }) => {
       expect(message.XmlMsg.MessageHeader.ProcessExecutionTime).toMatch(/^\d{14}$/);
       expect(message.XmlMsg.MessageBody.ProcessingResultStatus).toBe('2');
     }
+    const badXml = await inject({
+      method: 'POST',
+      url: SEARCH,
+      headers: { authorization: idToken, 'content-type': 'application/xml' },
+      payload: '<XmlMsg>\n<MessageHeader>\n</XmlMsg>',
+    });
+    expect(badXml.body).toMatch(/<ErrorMessage>malformed XML: .*\(line \d+\)<\/ErrorMessage>/);
     const unauthenticated = await inject({
       method: 'POST',
       url: SEARCH,

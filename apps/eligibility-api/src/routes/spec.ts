@@ -188,7 +188,11 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
         // Authentication and rate limits keep their HTTP status; message errors answer 200 with
         // ProcessingResultStatus 2, as the real interface does.
         const http = status === 401 || status === 429 || status === 503 ? status : 200;
-        const where = error.details.field ? ` (${error.details.field})` : '';
+        const where = error.details.field
+          ? ` (${error.details.field})`
+          : error.details.line
+            ? ` (line ${error.details.line})`
+            : '';
         return send(
           reply,
           xml,
