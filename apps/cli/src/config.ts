@@ -3,11 +3,17 @@ export interface CliEnvironment {
   /** PostgreSQL URL; when absent the stack runs on embedded PGlite. */
   databaseUrl: string | undefined;
   logLevel: string;
+  /** Key the stack's apps share for their internal endpoints (x-service-key). */
+  serviceKey: string;
+  /** The whole environment, for child processes the cli starts (the loadtest's stack). */
+  inherited: NodeJS.ProcessEnv;
 }
 
 export function readCliEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnvironment {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'warn',
+    serviceKey: env.SHIKAKU_SERVICE_KEY ?? 'dev-service-key',
+    inherited: env,
   };
 }

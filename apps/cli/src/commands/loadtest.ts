@@ -240,7 +240,7 @@ async function prepareFixtures(
   });
   const http = undiciSend(target, { connections: 4, timeoutMs: 30_000 });
   try {
-    const serviceKey = processEnvironment().SHIKAKU_SERVICE_KEY ?? 'dev-service-key';
+    const serviceKey = readCliEnvironment().serviceKey;
     const credentials = await provisionCredentials(
       http.send,
       serviceKey,
@@ -348,7 +348,7 @@ async function startStackProcess(
   if (only.length > 0) args.push('--only', ...only);
   if (!url) args.push('--memory');
   const childEnv: NodeJS.ProcessEnv = {
-    ...processEnvironment(),
+    ...readCliEnvironment().inherited,
     LOG_LEVEL: readCliEnvironment().logLevel,
   };
   if (url) childEnv.DATABASE_URL = url;
@@ -428,15 +428,6 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
-}
-
-/**
- * The started stack inherits this process's environment (service keys, log level) with its own
- * database; readCliEnvironment has no field for the service key the stack's apps share.
- */
-function processEnvironment(): NodeJS.ProcessEnv {
-  // eslint-disable-next-line no-restricted-properties -- passed through to the child stack process
-  return process.env;
 }
 
 function gitCommit(): Promise<string> {
