@@ -320,6 +320,17 @@ describeEachDatabase('eligibility-api', ({ handle }) => {
       payload: '<XmlMsg>\n<MessageHeader>\n</XmlMsg>',
     });
     expect(badXml.body).toMatch(/<ErrorMessage>malformed XML: .*\(line \d+\)<\/ErrorMessage>/);
+    const tooLarge = await inject({
+      method: 'POST',
+      url: SEARCH,
+      headers: { authorization: idToken, 'content-type': 'application/json' },
+      payload: 'x'.repeat(6 * 1024 * 1024),
+    });
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.json().XmlMsg.MessageHeader).toMatchObject({
+      SegmentOfResult: '9',
+      ErrorCode: 'PAYLOAD_TOO_LARGE',
+    });
     const unauthenticated = await inject({
       method: 'POST',
       url: SEARCH,

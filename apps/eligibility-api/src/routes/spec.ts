@@ -13,7 +13,7 @@ import {
 } from '@shikaku/core/oqs-message';
 import { decodeOqsXml, parseOqsXml, toOqsXml } from '@shikaku/core/oqs-xml';
 import { findInstitution } from '@shikaku/db/eligibility/institutions';
-import { AppError } from '@shikaku/platform/errors';
+import { AppError, toErrorResponse } from '@shikaku/platform/errors';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { login } from '../auth.js';
 import {
@@ -60,6 +60,23 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
   // Raw bodies: a malformed document must become a spec-shaped answer, not Fastify's 400.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // Whatever fails before a handler runs (a body over the limit, …) still answers in the spec shape.
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorResponse(error, ELIGIBILITY_ERROR_STATUS);
+    if (status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
+    const context: ResponseContext = {
+      at: services.clock.now(),
+      confirmationDate: '',
+      medicalInstitutionCode: '',
+      referenceClassification: REFERENCE_CLASSIFICATION.insuranceCardNumbers,
+    };
+    return send(
+      reply,
+      isXml(request.headers['content-type']),
+      status,
+      buildErrorResponse(context, body.code, body.message),
+    );
+  });
 
   app.post(
     SPEC_AUTH_PATH,
