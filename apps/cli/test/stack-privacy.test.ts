@@ -1,10 +1,12 @@
 // The privacy boundary across the whole stack: the My Number is held only by the intermediate
-// server (insurer-api) and J-LIS. The full stack runs in-process (PGlite in memory, a fixed seed,
-// every app on a free port); the test drives the main journeys over HTTP as users do, then scans
-// every response body of eligibility-api, reader-emulator and portal, every log line of every app,
-// every file the stack wrote, the qualification outbox, and every row of the `eligibility` and
+// server (insurer-api) and J-LIS. The full stack runs in-process (PGlite in memory, and again on a
+// throw-away PostgreSQL database when the run has a server; a fixed seed; every app on a free
+// port); the test drives the main journeys over HTTP as users do, then scans every response body of
+// eligibility-api, reader-emulator and portal, every log line of every app, every file the stack
+// wrote, the stack's notes, the qualification outbox, and every row of the `eligibility` and
 // `portal` schemas for the population's My Numbers (and those the test registered). The same scan
-// must find them in the `intermediate` schema, so it cannot pass vacuously.
+// must find them in the `intermediate` schema and in insurer-api's own answers, so it cannot pass
+// vacuously.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +86,7 @@ describe.each(KINDS)(
       await rm(dataDir, { recursive: true, force: true });
     });
 
-    it('the population is the one the stack seeded', () => {
+    it('starts every app, in order, over a population of known My Numbers', () => {
       expect(known.size).toBe(MEMBERS + registered.length);
       expect(stack.components.map((c) => c.name)).toEqual([
         'jlis',
@@ -95,7 +97,7 @@ describe.each(KINDS)(
       ]);
     });
 
-    // ---- journeys ---------------------------------------------------------------------------------
+    // ---- journeys -------------------------------------------------------------------------------
 
     /** A person with a 記号 on the card: the insurer the test registers new members with. */
     const holder = () => population.find((p) => p.insuredCardSymbol !== null)!;
@@ -527,7 +529,7 @@ describe.each(KINDS)(
       },
     );
 
-    // ---- the scan ---------------------------------------------------------------------------------
+    // ---- the scan -------------------------------------------------------------------------------
 
     it("no My Number in what the stack prints at start (every app's notes)", () => {
       const notes = stack.components.map((c) => ({
