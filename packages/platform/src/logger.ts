@@ -31,6 +31,9 @@ export const REDACTED_KEYS = [
   'authorization',
   'cookie',
   'secret',
+  // SQL parameters a database driver error carries (card numbers, birth dates).
+  'params',
+  'parameters',
 ] as const;
 
 // The top-level `name` is pino's logger name, so `name` is redacted only below the top level.
