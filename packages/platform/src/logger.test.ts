@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import { createLogger, loggableUrl } from './logger.js';
 
 describe('createLogger', () => {
   it('redacts personal data at any of the first three levels', () => {
@@ -21,5 +21,19 @@ describe('createLogger', () => {
     expect(line).not.toContain('シカク');
     expect(line).not.toContain('1989-09-13');
     expect(line.match(/\[redacted\]/g)).toHaveLength(3);
+  });
+
+  it('logs the route pattern, or the path with long digit runs masked, never the query', () => {
+    expect(
+      loggableUrl({
+        method: 'GET',
+        url: '/v1/residents/123456789018?x=1',
+        id: '1',
+        routeOptions: { url: '/v1/residents/:myNumber' },
+      }),
+    ).toBe('/v1/residents/:myNumber');
+    expect(loggableUrl({ method: 'GET', url: '/nope/123456789018?birth=19890913', id: '2' })).toBe(
+      '/nope/[digits]',
+    );
   });
 });

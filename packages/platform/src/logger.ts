@@ -48,18 +48,31 @@ export interface CreateLoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
+interface RequestLike {
+  method: string;
+  url: string;
+  id: string;
+  routeOptions?: { url?: string };
+}
+
+/**
+ * The URL as it may be logged. Paths and query strings can carry personal data
+ * (`/v1/residents/<My Number>`, a card number, a birth date): log the route pattern when the
+ * request matched one, else the path with long digit runs masked, and never the query string.
+ */
+export function loggableUrl(req: RequestLike): string {
+  const route = req.routeOptions?.url;
+  if (route) return route;
+  return (req.url.split('?')[0] ?? '').replace(/\d{6,}/g, '[digits]');
+}
+
 export function loggerOptions(name: string, level = 'info'): LoggerOptions {
   return {
     name,
     level,
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
     serializers: {
-      req: (req: { method: string; url: string; id: string }) => ({
-        method: req.method,
-        // Query strings can carry personal data (a card number, a birth date): log the path only.
-        url: req.url.split('?')[0],
-        id: req.id,
-      }),
+      req: (req: RequestLike) => ({ method: req.method, url: loggableUrl(req), id: req.id }),
     },
   };
 }
