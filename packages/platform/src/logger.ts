@@ -34,6 +34,8 @@ export const REDACTED_KEYS = [
   // SQL parameters a database driver error carries (card numbers, birth dates).
   'params',
   'parameters',
+  // PostgreSQL error details quote row values ("Key (…)=(…) already exists").
+  'detail',
 ] as const;
 
 // The top-level `name` is pino's logger name, so `name` is redacted only below the top level.
