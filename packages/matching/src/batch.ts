@@ -6,7 +6,6 @@ import {
   type MisEntryPolicy,
 } from '@shikaku/core/mis-entry';
 import {
-  allocateIncomingIndex,
   buildIncomingIndex,
   createMatchState,
   decideOutcomes,
@@ -83,8 +82,7 @@ export function classifyBatch(
   const kanas = new Dictionary(normalizeKanaForMatching);
   const inc = toColumns(incoming, numbers, births, kanas);
   const ex = toColumns(history, numbers, births, kanas);
-  const index = allocateIncomingIndex(inc.length);
-  buildIncomingIndex(inc, index);
+  const index = buildIncomingIndex(inc);
   const state = createMatchState(inc.length);
   mergeMatches(state, scanExistingRange(ex, inc, index, 0, ex.length));
   const outcomes = decideOutcomes(state, asOf, policy);

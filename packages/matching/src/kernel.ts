@@ -28,16 +28,21 @@ export interface ExistingColumns {
 }
 export type IncomingMatchColumns = ExistingColumns;
 
-/** The incoming side, indexed. All arrays may be on SharedArrayBuffers. */
+/**
+ * The incoming side, indexed: radix-partitioned by the top `bits` of the key hash, one small
+ * open-addressing table per partition, so that probing one partition stays in cache (a single
+ * table over 10M keys would miss the cache on every probe). All arrays may be shared.
+ */
 export interface IncomingIndex {
-  /** Slot keys (−1 = empty); capacity is a power of two. */
+  bits: number;
+  /** Slots per partition (a power of two). */
+  partitionCapacity: number;
+  /** Slot keys (−1 = empty), partition p at [p·capacity, (p+1)·capacity). */
   keys: Float64Array;
   /** First incoming row of the slot's key. */
   heads: Int32Array;
   /** Next incoming row with the same key, −1 at the end. */
   next: Int32Array;
-  /** One-bit filter over the key hash. */
-  filter: Uint32Array;
 }
 
 function mix(x: number): number {
@@ -60,49 +65,56 @@ function pow2AtLeast(n: number): number {
   return p;
 }
 
-export function allocateIncomingIndex(rows: number, shared = false): IncomingIndex {
-  const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  const capacity = pow2AtLeast(rows * 2);
-  const filterBits = Math.min(2 ** 31, Math.max(1024, pow2AtLeast(rows * 16)));
-  return {
-    keys: new Float64Array(buf(capacity * 8)),
-    heads: new Int32Array(buf(capacity * 4)),
-    next: new Int32Array(buf(Math.max(1, rows) * 4)),
-    filter: new Uint32Array(buf(filterBits / 8)),
-  };
+function partitionOf(h: number, bits: number): number {
+  return bits === 0 ? 0 : h >>> (32 - bits);
+}
+
+/** Partition bits for `rows` keys: about 4,096 keys a partition, at most 1,024 partitions. */
+export function partitionBits(rows: number): number {
+  let bits = 0;
+  while (bits < 10 && rows >> bits > 4096) bits++;
+  return bits;
 }
 
 /** Indexes the incoming My Numbers (later rows with the same number are chained after earlier). */
-export function buildIncomingIndex(incoming: IncomingMatchColumns, index: IncomingIndex): void {
-  const { keys, heads, next, filter } = index;
-  keys.fill(-1);
-  filter.fill(0);
-  const cmask = keys.length - 1;
-  const fmask = filter.length * 32 - 1;
-  const tails = new Int32Array(keys.length);
-  for (let r = 0; r < incoming.length; r++) {
+export function buildIncomingIndex(incoming: IncomingMatchColumns, shared = false): IncomingIndex {
+  const rows = incoming.length;
+  const bits = partitionBits(rows);
+  const parts = 1 << bits;
+  const counts = new Int32Array(parts);
+  for (let r = 0; r < rows; r++) counts[partitionOf(hashKey(incoming.myNumber[r]!), bits)]!++;
+  let max = 0;
+  for (let p = 0; p < parts; p++) max = Math.max(max, counts[p]!);
+  const capacity = pow2AtLeast(max * 2);
+  const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const keys = new Float64Array(buf(parts * capacity * 8)).fill(-1);
+  const heads = new Int32Array(buf(parts * capacity * 4));
+  const next = new Int32Array(buf(Math.max(1, rows) * 4));
+  const tails = new Int32Array(parts * capacity);
+  const pmask = capacity - 1;
+  for (let r = 0; r < rows; r++) {
     const x = incoming.myNumber[r]!;
     const h = hashKey(x);
-    const f = h & fmask;
-    filter[f >>> 5]! |= 1 << (f & 31);
-    let slot = mix(h) & cmask;
+    const base = partitionOf(h, bits) * capacity;
+    let slot = mix(h) & pmask;
     for (;;) {
-      const k = keys[slot]!;
+      const k = keys[base + slot]!;
       if (k === -1) {
-        keys[slot] = x;
-        heads[slot] = r;
-        tails[slot] = r;
+        keys[base + slot] = x;
+        heads[base + slot] = r;
+        tails[base + slot] = r;
         break;
       }
       if (k === x) {
-        next[tails[slot]!] = r;
-        tails[slot] = r;
+        next[tails[base + slot]!] = r;
+        tails[base + slot] = r;
         break;
       }
-      slot = (slot + 1) & cmask;
+      slot = (slot + 1) & pmask;
     }
     next[r] = -1;
   }
+  return { bits, partitionCapacity: capacity, keys, heads, next };
 }
 
 /** What one scan of an existing range found: (incoming row, existing record, kind) triples. */
@@ -118,7 +130,10 @@ export const KIND_SAME = 0;
 export const KIND_BIRTH = 1;
 export const KIND_KANA = 2;
 
-/** Streams existing records [from, to) through the incoming index. */
+/**
+ * Streams existing records [from, to) through the incoming index: hash and scatter the range by
+ * partition, then probe one partition's table at a time (cache-resident).
+ */
 export function scanExistingRange(
   existing: ExistingColumns,
   incoming: IncomingMatchColumns,
@@ -126,49 +141,72 @@ export function scanExistingRange(
   from: number,
   to: number,
 ): RangeMatches {
-  const { keys, heads, next, filter } = index;
+  const { keys, heads, next, bits, partitionCapacity: capacity } = index;
   const exNum = existing.myNumber;
   const exBirth = existing.birthDays;
   const exKana = existing.kanaId;
   const inBirth = incoming.birthDays;
   const inKana = incoming.kanaId;
-  const cmask = keys.length - 1;
-  const fmask = filter.length * 32 - 1;
-  let capacity = 1024;
-  let rows = new Int32Array(capacity);
-  let ex = new Int32Array(capacity);
-  let kinds = new Uint8Array(capacity);
+  const pmask = capacity - 1;
+  const parts = 1 << bits;
+  const n = Math.max(0, to - from);
+  const hashes = new Uint32Array(n);
+  const offsets = new Int32Array(parts + 1);
+  for (let i = 0; i < n; i++) {
+    const h = hashKey(exNum[from + i]!);
+    hashes[i] = h;
+    offsets[partitionOf(h, bits) + 1]!++;
+  }
+  for (let p = 0; p < parts; p++) offsets[p + 1]! += offsets[p]!;
+  const fill = offsets.slice(0, parts);
+  const sortedKey = new Float64Array(n);
+  const sortedHash = new Uint32Array(n);
+  const sortedIndex = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i]!;
+    const at = fill[partitionOf(h, bits)]!++;
+    sortedKey[at] = exNum[from + i]!;
+    sortedHash[at] = h;
+    sortedIndex[at] = from + i;
+  }
+  let capacityOut = 1024;
+  let rows = new Int32Array(capacityOut);
+  let ex = new Int32Array(capacityOut);
+  let kinds = new Uint8Array(capacityOut);
   let count = 0;
-  for (let e = from; e < to; e++) {
-    const x = exNum[e]!;
-    const h = hashKey(x);
-    const f = h & fmask;
-    if ((filter[f >>> 5]! & (1 << (f & 31))) === 0) continue;
-    let slot = mix(h) & cmask;
-    let k = keys[slot]!;
-    while (k !== x && k !== -1) {
-      slot = (slot + 1) & cmask;
-      k = keys[slot]!;
-    }
-    if (k === -1) continue;
-    const birth = exBirth[e]!;
-    const kana = exKana[e]!;
-    for (let r = heads[slot]!; r !== -1; r = next[r]!) {
-      if (count === capacity) {
-        capacity *= 2;
-        const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-          const b = make(capacity);
-          b.set(a);
-          return b;
-        };
-        rows = grow(rows, (n) => new Int32Array(n));
-        ex = grow(ex, (n) => new Int32Array(n));
-        kinds = grow(kinds, (n) => new Uint8Array(n));
+  for (let p = 0; p < parts; p++) {
+    const base = p * capacity;
+    const end = offsets[p + 1]!;
+    for (let i = offsets[p]!; i < end; i++) {
+      const x = sortedKey[i]!;
+      let slot = mix(sortedHash[i]!) & pmask;
+      let k = keys[base + slot]!;
+      while (k !== x && k !== -1) {
+        slot = (slot + 1) & pmask;
+        k = keys[base + slot]!;
       }
-      rows[count] = r;
-      ex[count] = e;
-      kinds[count] = inBirth[r] !== birth ? KIND_BIRTH : inKana[r] !== kana ? KIND_KANA : KIND_SAME;
-      count++;
+      if (k === -1) continue;
+      const e = sortedIndex[i]!;
+      const birth = exBirth[e]!;
+      const kana = exKana[e]!;
+      for (let r = heads[base + slot]!; r !== -1; r = next[r]!) {
+        if (count === capacityOut) {
+          capacityOut *= 2;
+          const grow = <T extends Int32Array | Uint8Array>(a: T, make: (m: number) => T): T => {
+            const b = make(capacityOut);
+            b.set(a);
+            return b;
+          };
+          rows = grow(rows, (m) => new Int32Array(m));
+          ex = grow(ex, (m) => new Int32Array(m));
+          kinds = grow(kinds, (m) => new Uint8Array(m));
+        }
+        rows[count] = r;
+        ex[count] = e;
+        kinds[count] =
+          inBirth[r] !== birth ? KIND_BIRTH : inKana[r] !== kana ? KIND_KANA : KIND_SAME;
+        count++;
+      }
     }
   }
   return { count, rows, existing: ex, kinds };

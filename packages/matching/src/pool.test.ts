@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CURRENT_POLICY } from '@shikaku/core/mis-entry';
 import {
-  allocateIncomingIndex,
   buildIncomingIndex,
   createMatchState,
   decideOutcomes,
   mergeMatches,
+  NONE,
   scanExistingRange,
   type ExistingColumns,
 } from './kernel.js';
@@ -39,12 +39,48 @@ function columns(n: number, next: () => number, numbers: number): ExistingColumn
 
 /** The same kernels in one thread, over the whole range at once. */
 function classifyInThread(existing: ExistingColumns, incoming: ExistingColumns, asOf: string) {
-  const index = allocateIncomingIndex(incoming.length);
-  buildIncomingIndex(incoming, index);
+  const index = buildIncomingIndex(incoming);
   const state = createMatchState(incoming.length);
   mergeMatches(state, scanExistingRange(existing, incoming, index, 0, existing.length));
   return decideOutcomes(state, asOf, CURRENT_POLICY);
 }
+
+/** A plain reference: a Map from number to incoming rows, existing records in index order. */
+function classifyNaively(existing: ExistingColumns, incoming: ExistingColumns, asOf: string) {
+  const rowsOf = new Map<number, number[]>();
+  for (let r = 0; r < incoming.length; r++) {
+    const list = rowsOf.get(incoming.myNumber[r]!) ?? [];
+    list.push(r);
+    rowsOf.set(incoming.myNumber[r]!, list);
+  }
+  const state = createMatchState(incoming.length);
+  for (let e = 0; e < existing.length; e++) {
+    for (const r of rowsOf.get(existing.myNumber[e]!) ?? []) {
+      state.hasHistory[r] = 1;
+      if (existing.birthDays[e] !== incoming.birthDays[r]) {
+        if (state.firstBirth[r] === NONE) state.firstBirth[r] = e;
+      } else if (existing.kanaId[e] !== incoming.kanaId[r] && state.firstKana[r] === NONE) {
+        state.firstKana[r] = e;
+      }
+    }
+  }
+  return decideOutcomes(state, asOf, CURRENT_POLICY);
+}
+
+describe('partitioned kernels', () => {
+  it('find the same first conflicts as a plain Map scan (many partitions, duplicate numbers)', () => {
+    const next = random(11);
+    const existing = columns(300_000, next, 200_000);
+    const incoming = columns(60_000, next, 200_000);
+    expect(buildIncomingIndex(incoming).bits).toBeGreaterThan(2);
+    const got = classifyInThread(existing, incoming, '2021-07-15');
+    const want = classifyNaively(existing, incoming, '2021-07-15');
+    expect(Buffer.from(got.code)).toEqual(Buffer.from(want.code));
+    expect(Buffer.from(got.conflictingRecord.buffer)).toEqual(
+      Buffer.from(want.conflictingRecord.buffer),
+    );
+  });
+});
 
 describe('createMatchingPool', () => {
   const pools = [createMatchingPool({ workers: 1 }), createMatchingPool({ workers: 2 })];

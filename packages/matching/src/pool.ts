@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { SEED_POLICY, type MisEntryPolicy } from '@shikaku/core/mis-entry';
 import {
-  allocateIncomingIndex,
   buildIncomingIndex,
   createMatchState,
   decideOutcomes,
@@ -24,7 +23,7 @@ export interface ClassifyColumnsInput {
   incoming: ExistingColumns;
   asOf: string;
   policy?: MisEntryPolicy;
-  /** Existing records per task (default: enough for ~16 tasks per worker, at least 256k). */
+  /** Existing records per task (default: 256k–1M, ~16 tasks per worker). */
   rangeSize?: number;
   /** Called after each task with the existing records scanned so far. */
   onProgress?: (scanned: number, total: number) => void;
@@ -92,12 +91,13 @@ export function createMatchingPool(options: { workers?: number } = {}): Matching
     const existing = shareColumns(input.existing);
     const incoming = shareColumns(input.incoming);
     const t0 = performance.now();
-    const index = allocateIncomingIndex(incoming.length, true);
-    buildIncomingIndex(incoming, index);
+    const index = buildIncomingIndex(incoming, true);
     const t1 = performance.now();
     const state = createMatchState(incoming.length);
     const total = existing.length;
-    const rangeSize = input.rangeSize ?? Math.max(262_144, Math.ceil(total / (workers * 16)));
+    // Ranges of ~0.5–1M records: the scatter buffers stay small and every worker gets many tasks.
+    const rangeSize =
+      input.rangeSize ?? Math.max(262_144, Math.min(1_048_576, Math.ceil(total / (workers * 16))));
     let scanned = 0;
     let matches = 0;
     let nextFrom = 0;
