@@ -38,6 +38,8 @@ export interface ClassifyColumnsResult {
 
 export interface MatchingPool {
   readonly workers: number;
+  /** Starts every worker thread and loads its code (so a first batch does not pay for it). */
+  warm(): Promise<void>;
   classifyColumns(input: ClassifyColumnsInput): Promise<ClassifyColumnsResult>;
   close(): Promise<void>;
 }
@@ -123,8 +125,21 @@ export function createMatchingPool(options: { workers?: number } = {}): Matching
     return { outcomes, matches, timings: { indexMs: t1 - t0, scanMs: t2 - t1, decideMs: t3 - t2 } };
   }
 
+  async function warm(): Promise<void> {
+    const empty = shareColumns({
+      length: 0,
+      myNumber: new Float64Array(0),
+      birthDays: new Int32Array(0),
+      kanaId: new Uint32Array(0),
+    });
+    const index = buildIncomingIndex(empty, true);
+    const task: ScanTask = { existing: empty, incoming: empty, index, from: 0, to: 0 };
+    await Promise.all(Array.from({ length: workers }, () => pool.run(task)));
+  }
+
   return {
     workers,
+    warm,
     classifyColumns,
     close: () => pool.destroy(),
   };
