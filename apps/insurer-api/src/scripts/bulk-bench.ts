@@ -31,6 +31,8 @@ import { readInsurerApiConfig } from '../config.js';
 import { registrationOfPerson } from '../seed.js';
 
 const { values } = parseArgs({
+  // `pnpm --filter … bench:bulk -- --rows …` passes the `--` on (pnpm 10): skip it.
+  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
   options: {
     existing: { type: 'string', default: '10000000' },
     rows: { type: 'string', default: '1000000' },
