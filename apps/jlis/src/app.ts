@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyRequest,
+  LogController,
 } from 'fastify';
 import { Type } from 'typebox';
 import { isValidMyNumber } from '@shikaku/core/my-number';
@@ -56,7 +57,7 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
   // off and each request is logged with its route pattern instead of its URL.
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
