@@ -4,16 +4,7 @@ import type { DatabaseHandle } from '../database.js';
 import { type HistoryEntry, findHistory, type RegistrationCheckStatus } from './registrations.js';
 import { withRawTransaction } from './raw.js';
 
-export interface RematchCandidate {
-  qualificationId: string;
-  insurerNumber: string;
-  cardSymbol: string | null;
-  cardNumber: string;
-  branchNumber: string;
-  myNumber: string;
-  birthDate: string;
-  nameKana: string;
-  registeredOn: string;
+export interface RematchCandidate extends HistoryEntry {
   checkStatus: RegistrationCheckStatus;
   /** The other registrations of the same number. */
   history: HistoryEntry[];
