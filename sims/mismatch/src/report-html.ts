@@ -101,7 +101,8 @@ ${num(e.overall.falsePositives)} false alarms, ${num(e.overall.falseNegatives)} 
 <script>${chartJsSource()}</script>
 <script>
 const data = ${JSON.stringify(data).replace(/</g, '\\u003c')};
-const opts = (title, extra) => Object.assign({ responsive: true, maintainAspectRatio: false, plugins: { title: { display: true, text: title } } }, extra || {});
+// No animation: the page is a report, and a print or screenshot must show the final bars.
+const opts = (title, extra) => Object.assign({ animation: false, responsive: true, maintainAspectRatio: false, plugins: { title: { display: true, text: title } } }, extra || {});
 new Chart(document.getElementById('stages'), { type: 'bar', data: { labels: data.stages.map(s => s.name), datasets: [{ label: 'seconds', data: data.stages.map(s => s.seconds) }] }, options: opts('Time per stage (s)', { indexAxis: 'y' }) });
 new Chart(document.getElementById('patterns'), { type: 'bar', data: { labels: data.patterns, datasets: data.outcomeCodes.map((c, i) => ({ label: c, data: data.byPattern[i] })) }, options: opts('Outcomes per injected pattern', { scales: { x: { stacked: true }, y: { stacked: true } } }) });
 new Chart(document.getElementById('recall'), { type: 'bar', data: { labels: data.patterns, datasets: [{ label: 'recall (error patterns)', data: data.recall }] }, options: opts('Recall per error pattern', { scales: { y: { min: 0, max: 1 } } }) });
