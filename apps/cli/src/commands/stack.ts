@@ -64,6 +64,7 @@ export function registerStackCommand(program: Command): void {
           databaseUrl: env.databaseUrl,
           only: options.only,
           logger,
+          onStarting: (component) => process.stderr.write(`starting ${component.title}…\n`),
         });
         if (options.json) {
           printJson({

@@ -43,6 +43,7 @@ describe('startStack', () => {
         databaseUrl: undefined,
         only: undefined,
         logger: createLogger({ name: 'test', level: 'silent' }),
+        onStarting: (component) => events.push(`starting ${component.name}`),
       },
     );
     expect(stack.database).toBe('pglite:memory');
@@ -52,7 +53,9 @@ describe('startStack', () => {
     expect(stack.components[0]!.notes).toEqual(['as of 2021-07-15']);
     await stack.close();
     expect(events).toEqual([
+      'starting jlis',
       'start jlis sees nothing',
+      'starting portal',
       'start portal sees jlis',
       'close portal',
       'close jlis',

@@ -18,6 +18,8 @@ export interface StackOptions {
   databaseUrl: string | undefined;
   only: string[] | undefined;
   logger: Logger;
+  /** Told before each app starts (seeding a fresh database takes a while): progress for people. */
+  onStarting?: (component: StackComponent) => void;
 }
 
 export interface RunningStack {
@@ -62,6 +64,7 @@ export async function startStack(
       };
       // --port 0 gives every app a free port (tests, several stacks side by side).
       const port = options.basePort === 0 ? 0 : options.basePort + component.portOffset;
+      options.onStarting?.(component);
       const result = await component.start(context, port);
       urls[component.name] = result.url;
       started.push({ name: component.name, title: component.title, ...result });
