@@ -1,12 +1,8 @@
 // JSON schemas shared by the REST routes (request validation, response serialization, OpenAPI).
+import { ErrorBodySchema } from '@shikaku/platform/errors';
+
 const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
-
-export const errorSchema = {
-  type: 'object',
-  properties: { code: str, message: str, field: str, line: { type: 'integer' } },
-  required: ['code', 'message'],
-} as const;
 
 export const qualificationSchema = {
   type: 'object',
@@ -80,12 +76,12 @@ export const consentsSchema = {
 } as const;
 
 export const errorResponses = {
-  400: errorSchema,
-  401: errorSchema,
-  403: errorSchema,
-  404: errorSchema,
-  409: errorSchema,
-  423: errorSchema,
-  429: errorSchema,
-  503: errorSchema,
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  404: ErrorBodySchema,
+  409: ErrorBodySchema,
+  423: ErrorBodySchema,
+  429: ErrorBodySchema,
+  503: ErrorBodySchema,
 } as const;

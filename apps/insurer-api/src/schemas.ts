@@ -1,11 +1,9 @@
 import { Type } from 'typebox';
+import { ErrorBodySchema } from '@shikaku/platform/errors';
 
 export const ErrorBody = Type.Object(
   {
-    code: Type.String(),
-    message: Type.String(),
-    field: Type.Optional(Type.String()),
-    line: Type.Optional(Type.Integer()),
+    ...ErrorBodySchema.properties,
     errors: Type.Optional(
       Type.Array(
         Type.Object({

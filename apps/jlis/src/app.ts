@@ -13,7 +13,7 @@ import { isValidMyNumber } from '@shikaku/core/my-number';
 import type { Clock } from '@shikaku/core/clock';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { findCertificate, findResident, setCertificateStatus } from '@shikaku/db/jlis/residents';
-import { AppError, registerErrorHandler } from '@shikaku/platform/errors';
+import { AppError, registerErrorHandler, ErrorBodySchema } from '@shikaku/platform/errors';
 import type { Logger } from '@shikaku/platform/logger';
 import type { JlisConfig } from './config.js';
 import { JLIS_ERROR_STATUS } from './errors.js';
@@ -26,11 +26,6 @@ export interface JlisDeps {
   faults?: FaultInjector;
 }
 
-const ErrorBody = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  field: Type.Optional(Type.String()),
-});
 const Sex = Type.Union([Type.Literal('1'), Type.Literal('2'), Type.Literal('3')]);
 const Resident = Type.Object({
   myNumber: Type.String(),
@@ -110,7 +105,13 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
         summary: 'Who is this My Number: the five facts (基本4情報 + カナ氏名)',
         security: [{ serviceKey: [] }],
         params: Type.Object({ myNumber: Type.String() }),
-        response: { 200: Resident, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 503: ErrorBody },
+        response: {
+          200: Resident,
+          400: ErrorBodySchema,
+          401: ErrorBodySchema,
+          404: ErrorBodySchema,
+          503: ErrorBodySchema,
+        },
       },
       onRequest: [serviceAuth, faulty],
     },
@@ -138,9 +139,9 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
             status: CertificateStatus,
             myNumber: Type.String(),
           }),
-          401: ErrorBody,
-          404: ErrorBody,
-          503: ErrorBody,
+          401: ErrorBodySchema,
+          404: ErrorBodySchema,
+          503: ErrorBodySchema,
         },
       },
       onRequest: [serviceAuth, faulty],
@@ -161,9 +162,9 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
         params: Type.Object({ serial: Type.String({ maxLength: 64 }) }),
         response: {
           200: Type.Object({ serial: Type.String(), status: CertificateStatus }),
-          401: ErrorBody,
-          404: ErrorBody,
-          503: ErrorBody,
+          401: ErrorBodySchema,
+          404: ErrorBodySchema,
+          503: ErrorBodySchema,
         },
       },
       onRequest: [serviceAuth, faulty],
@@ -185,8 +186,8 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
         body: Type.Object({ status: CertificateStatus }),
         response: {
           200: Type.Object({ serial: Type.String(), status: CertificateStatus }),
-          401: ErrorBody,
-          404: ErrorBody,
+          401: ErrorBodySchema,
+          404: ErrorBodySchema,
         },
       },
       onRequest: [controlAuth],
@@ -207,7 +208,7 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
       schema: {
         summary: 'Current fault injection',
         security: [{ controlKey: [] }],
-        response: { 200: Faults, 401: ErrorBody },
+        response: { 200: Faults, 401: ErrorBodySchema },
       },
       onRequest: [controlAuth],
     },
@@ -221,7 +222,7 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
         summary: 'Change fault injection: latency, error rate, down',
         security: [{ controlKey: [] }],
         body: Type.Partial(Faults),
-        response: { 200: Faults, 401: ErrorBody },
+        response: { 200: Faults, 401: ErrorBodySchema },
       },
       onRequest: [controlAuth],
     },

@@ -1,11 +1,7 @@
 import { Type } from 'typebox';
 import { CONSENT_SCREENS } from './reader-models.js';
 
-export const ErrorSchema = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  field: Type.Optional(Type.String()),
-});
+export { ErrorBodySchema as ErrorSchema } from '@shikaku/platform/errors';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 
 /**
  * An expected failure with a stable code. Route code throws it (or maps a core outcome to it);
@@ -39,6 +40,20 @@ export interface ErrorBody {
   line?: number;
   [key: string]: unknown;
 }
+
+/**
+ * The response schema of every error body `registerErrorHandler` sends, for routes to declare per
+ * status code (OpenAPI documents it; extra details such as a bulk file's `errors` pass through).
+ */
+export const ErrorBodySchema = Type.Object(
+  {
+    code: Type.String({ description: 'stable error code' }),
+    message: Type.String(),
+    field: Type.Optional(Type.String({ description: 'the offending field' })),
+    line: Type.Optional(Type.Integer({ description: 'line of a bulk file' })),
+  },
+  { additionalProperties: true },
+);
 
 /** Maps any thrown value to (status, body). Pure, so it is tested without a server. */
 export function toErrorResponse(
