@@ -6,7 +6,6 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyRequest,
-  LogController,
 } from 'fastify';
 import { Type } from 'typebox';
 import { isValidMyNumber } from '@shikaku/core/my-number';
@@ -48,23 +47,11 @@ const Faults = Type.Object({
 
 /** The J-LIS emulator. Never listens; server.ts (or the stack) does. */
 export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<FastifyInstance> {
-  // Request URLs here carry the My Number (/v1/residents/{myNumber}): Fastify's request logging is
-  // off and each request is logged with its route pattern instead of its URL.
+  // Request URLs here carry the My Number (/v1/residents/{myNumber}); the shared logger writes
+  // the route pattern instead of the URL (packages/platform/src/logger.ts).
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unknown',
-        statusCode: reply.statusCode,
-        responseTimeMs: Math.round(reply.elapsedTime),
-      },
-      'request completed',
-    );
-  });
   const faults = deps.faults ?? new FaultInjector(config.faults);
 
   await app.register(swagger, {
