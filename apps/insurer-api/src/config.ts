@@ -6,6 +6,8 @@ export interface InsurerApiConfig {
   port: number;
   databaseUrl: string | undefined;
   logLevel: string;
+  /** SHIKAKU_AS_OF (YYYY-MM-DD): run the clock from this date. */
+  asOf?: string | undefined;
   /** Other services (eligibility-api) send it as `x-service-key`. */
   serviceKey: string;
   jlis: { url: string; serviceKey: string; timeoutMs: number };
@@ -40,6 +42,7 @@ export function readInsurerApiConfig(env: NodeJS.ProcessEnv = process.env): Insu
     port: Number(env.PORT ?? 7301),
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
+    asOf: env.SHIKAKU_AS_OF || undefined,
     serviceKey: env.SHIKAKU_SERVICE_KEY ?? 'dev-service-key',
     jlis: {
       url: env.JLIS_URL ?? 'http://127.0.0.1:7303',

@@ -13,7 +13,7 @@ const handle = await openDatabase({ url: config.databaseUrl });
 await migrateToLatest(handle, ['intermediate']);
 const app = await buildApp(config, {
   handle,
-  clock: systemClock(process.env.SHIKAKU_AS_OF),
+  clock: systemClock(config.asOf),
   logger,
 });
 const address = await serve(app, {

@@ -4,6 +4,8 @@ export interface JlisConfig {
   port: number;
   databaseUrl: string | undefined;
   logLevel: string;
+  /** SHIKAKU_AS_OF (YYYY-MM-DD): run the clock from this date. */
+  asOf?: string | undefined;
   /** Callers send it as `x-service-key`. */
   serviceKey: string;
   /** Key for the fault control endpoint (`x-control-key`). */
@@ -27,6 +29,7 @@ export function readJlisConfig(env: NodeJS.ProcessEnv = process.env): JlisConfig
     port: Number(env.PORT ?? 7303),
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
+    asOf: env.SHIKAKU_AS_OF || undefined,
     serviceKey: env.SHIKAKU_SERVICE_KEY ?? 'dev-service-key',
     controlKey: env.JLIS_CONTROL_KEY ?? 'jlis-dev-control-key',
     faults: {
