@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DatabaseHandle, openDatabase } from '@shikaku/db/database';
+import { dropDatabase, recreateDatabase } from '@shikaku/db/admin';
+import type { DatabaseHandle } from '@shikaku/db/database';
 
 export interface Seen {
   /** What produced the text: `GET http://… → 200`, `log`, `eligibility.consents`, a file path. */
@@ -157,23 +158,8 @@ export async function throwawayDatabase(
   adminUrl: string,
 ): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `shikaku_stack_privacy_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = await openDatabase({ url: adminUrl, poolSize: 1 });
-  try {
-    await admin.pool!.query(`create database ${name}`);
-  } finally {
-    await admin.close();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
   return {
-    url: url.toString(),
-    drop: async () => {
-      const again = await openDatabase({ url: adminUrl, poolSize: 1 });
-      try {
-        await again.pool!.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await again.close();
-      }
-    },
+    url: await recreateDatabase(adminUrl, name),
+    drop: () => dropDatabase(adminUrl, name),
   };
 }

@@ -6,12 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { jstDate } from '@shikaku/core/clock';
-import {
-  databaseStats,
-  dropDatabase,
-  openDatabase,
-  recreateDatabase,
-} from '@shikaku/loadtests/database';
+import { databaseStats, dropDatabase, recreateDatabase } from '@shikaku/db/admin';
+import { openDatabase } from '@shikaku/db/database';
 import { EligibilityClient } from '@shikaku/loadtests/eligibility-client';
 import { loadFixtures, type LoadFixtures } from '@shikaku/loadtests/fixtures';
 import { undiciSend } from '@shikaku/loadtests/node-runner';

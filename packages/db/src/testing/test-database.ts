@@ -1,8 +1,8 @@
 // Gives each test file a fresh, migrated database: an in-memory PGlite, and a throw-away database
 // on the PostgreSQL server provided by global-setup.ts.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
+import { dropDatabase, recreateDatabase } from '../admin.js';
 import { type DatabaseHandle, type DatabaseKind, openDatabase } from '../database.js';
 import { migrateToLatest } from '../migrate.js';
 
@@ -22,22 +22,16 @@ export async function createTestDatabase(
   }
   if (!postgresUrl) throw new Error('no PostgreSQL server for tests');
   const name = `shikaku_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString(), poolSize: 4 });
+  const handle = await openDatabase({
+    url: await recreateDatabase(postgresUrl, name),
+    poolSize: 4,
+  });
   await migrateToLatest(handle);
   return {
     handle,
     cleanup: async () => {
       await handle.close();
-      const drop = new pg.Client({ connectionString: postgresUrl });
-      await drop.connect();
-      await drop.query(`drop database if exists ${name} with (force)`);
-      await drop.end();
+      await dropDatabase(postgresUrl, name);
     },
   };
 }

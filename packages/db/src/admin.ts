@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import { openDatabase, type DatabaseHandle } from '@shikaku/db/database';
+import { openDatabase, type DatabaseHandle } from './database.js';
 
 /**
- * The few database facts a load test records: size, connections, and a fresh database per run
- * (so the seeded population always matches the fixtures). Read-only statistics and DDL of the
- * load test's own database; the apps' data is reached only through their APIs.
+ * Server-level chores: throw-away databases (tests, load tests, the privacy test's own stack) and
+ * the size / connection figures a load-test report records. One place for the DDL, so every
+ * caller gets the same name check and the same forced drop.
  */
 export async function databaseStats(
   handle: DatabaseHandle,
@@ -25,7 +25,7 @@ export async function databaseStats(
 
 /** Drops and re-creates `name` on the server of `adminUrl`; returns the new database's URL. */
 export async function recreateDatabase(adminUrl: string, name: string): Promise<string> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  assertPlainName(name);
   const admin = await openDatabase({ url: adminUrl, poolSize: 1 });
   try {
     await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
@@ -33,13 +33,18 @@ export async function recreateDatabase(adminUrl: string, name: string): Promise<
   } finally {
     await admin.close();
   }
+  return databaseUrl(adminUrl, name);
+}
+
+/** The URL of database `name` on the same server as `adminUrl`. */
+export function databaseUrl(adminUrl: string, name: string): string {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  assertPlainName(name);
   const admin = await openDatabase({ url: adminUrl, poolSize: 1 });
   try {
     await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
@@ -48,4 +53,6 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
   }
 }
 
-export { openDatabase };
+function assertPlainName(name: string): void {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+}

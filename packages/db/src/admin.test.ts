@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { databaseStats, dropDatabase, openDatabase, recreateDatabase } from './database.js';
+import { describe, expect, inject, it } from 'vitest';
+import { databaseStats, dropDatabase, recreateDatabase } from './admin.js';
+import { openDatabase } from './database.js';
 
-const url = process.env.DATABASE_URL;
+const url = inject('postgresUrl');
 
-describe.skipIf(!url)('load-test database (PostgreSQL)', () => {
+describe.skipIf(!url)('throw-away databases (PostgreSQL)', () => {
   it('creates a fresh database, reports its size and connections, and drops it', async () => {
-    const name = `shikaku_loadtest_test_${process.pid}`;
+    const name = `shikaku_admin_test_${process.pid}`;
     const fresh = await recreateDatabase(url!, name);
     expect(new URL(fresh).pathname).toBe(`/${name}`);
     const handle = await openDatabase({ url: fresh, poolSize: 1 });
