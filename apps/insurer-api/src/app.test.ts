@@ -40,6 +40,7 @@ const config: InsurerApiConfig = {
   },
   bulkBatchSize: 2,
   bulkConcurrency: 2,
+  bulkWorkers: 2,
 };
 
 /** An in-memory J-LIS that can be taken down. */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { CURRENT_POLICY, type MisEntryPolicy, SEED_POLICY } from '@shikaku/core/mis-entry';
 
 /** The intermediate server's configuration, parsed once from the environment. */
@@ -28,6 +29,11 @@ export interface InsurerApiConfig {
   bulkBatchSize: number;
   /** Bulk batches written at once on PostgreSQL (PGlite has one connection). */
   bulkConcurrency: number;
+  /**
+   * Worker threads that parse, check and write a bulk file's batches on PostgreSQL, each with its
+   * own connection; 0 does it all on the request's thread (as on PGlite).
+   */
+  bulkWorkers: number;
 }
 
 export function parsePolicy(value: string | undefined): MisEntryPolicy {
@@ -60,5 +66,6 @@ export function readInsurerApiConfig(env: NodeJS.ProcessEnv = process.env): Insu
     },
     bulkBatchSize: Number(env.BULK_BATCH_SIZE ?? 5_000),
     bulkConcurrency: Number(env.BULK_CONCURRENCY ?? 3),
+    bulkWorkers: Number(env.BULK_WORKERS ?? Math.min(availableParallelism(), 8)),
   };
 }

@@ -19,6 +19,11 @@ export interface DatabaseHandle {
   readonly pglite?: PGlite;
   /** Where it lives, with no password: for logs and reports. */
   readonly description: string;
+  /**
+   * The PostgreSQL URL it was opened with, so a worker thread can open the same database.
+   * May hold a password: never log it (log `description`).
+   */
+  readonly url?: string;
   close(): Promise<void>;
 }
 
@@ -44,6 +49,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       kind: 'postgres',
       db,
       pool,
+      url: options.url,
       description: redactUrl(options.url),
       close: () => db.destroy(),
     };

@@ -1,6 +1,4 @@
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
 
 export type BulkFormat = 'csv' | 'ndjson';
 
@@ -9,49 +7,79 @@ export type BulkRecord =
   | { line: number; ok: true; fields: Record<string, unknown> }
   | { line: number; ok: false; code: string; message: string };
 
+const decoder = new TextDecoder();
+
+/** The field names of a CSV file's header row (UTF-8, BOM allowed), trimmed. */
+export function parseCsvHeader(bytes: Uint8Array): string[] {
+  const rows = parse(decoder.decode(bytes), { bom: true, relax_column_count: true }) as string[][];
+  return (rows[0] ?? []).map((name) => name.trim());
+}
+
 /**
- * Streams the records of a CSV file (header row of field names; UTF-8, BOM allowed) or an NDJSON
- * file (one JSON object per line). A broken line is reported and the file goes on.
+ * The records of a chunk of whole lines of a bulk file that starts at line `firstLine`: CSV rows
+ * (fields named by `columns`, the header's names) or NDJSON lines (one JSON object each; a broken
+ * line is reported and the rest go on). Empty lines are skipped.
  */
-export async function* readBulkRecords(
-  input: Readable,
+export function parseRecords(
+  bytes: Uint8Array,
   format: BulkFormat,
-): AsyncGenerator<BulkRecord> {
-  if (format === 'ndjson') {
-    let line = 0;
-    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-      line++;
-      if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        yield { line, ok: false, code: 'INVALID_JSON', message: 'the line is not JSON' };
-        continue;
-      }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        yield { line, ok: false, code: 'INVALID_JSON', message: 'each line is one JSON object' };
-        continue;
-      }
-      yield { line, ok: true, fields: value as Record<string, unknown> };
+  columns: readonly string[] | null,
+  firstLine: number,
+): BulkRecord[] {
+  const text = decoder.decode(bytes);
+  if (format === 'ndjson') return parseNdjson(text, firstLine);
+  const broken: BulkRecord[] = [];
+  const parsed = parse(text, {
+    columns: [...(columns ?? [])],
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: true,
+    info: true,
+    // A malformed record (a stray quote) is reported and skipped; the rest go on.
+    skip_records_with_error: true,
+    on_skip: (error) => {
+      if (!error) return undefined;
+      broken.push({
+        line: firstLine - 1 + Number(error.lines),
+        ok: false,
+        code: 'INVALID_CSV',
+        message: `the line is not valid CSV: ${error.message}`,
+      });
+      return undefined;
+    },
+  }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
+  const records: BulkRecord[] = parsed.map((item) => ({
+    line: firstLine - 1 + item.info.lines,
+    ok: true,
+    fields: item.record,
+  }));
+  return broken.length === 0 ? records : [...records, ...broken].sort((a, b) => a.line - b.line);
+}
+
+function parseNdjson(text: string, firstLine: number): BulkRecord[] {
+  const records: BulkRecord[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = firstLine + i;
+    const body = lines[i]!.trim();
+    if (body === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch {
+      records.push({ line, ok: false, code: 'INVALID_JSON', message: 'the line is not JSON' });
+      continue;
     }
-    return;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      records.push({
+        line,
+        ok: false,
+        code: 'INVALID_JSON',
+        message: 'each line is one JSON object',
+      });
+      continue;
+    }
+    records.push({ line, ok: true, fields: value as Record<string, unknown> });
   }
-  const parser = input.pipe(
-    parse({
-      columns: (header: string[]) => header.map((h) => h.trim()),
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      info: true,
-      skip_records_with_error: false,
-    }),
-  );
-  for await (const item of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number; invalid_field_length: number };
-  }>) {
-    yield { line: item.info.lines, ok: true, fields: item.record };
-  }
+  return records;
 }

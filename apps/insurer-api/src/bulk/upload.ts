@@ -5,26 +5,31 @@ import { jstDate } from '@shikaku/core/clock';
 import type { MisEntryPolicy } from '@shikaku/core/mis-entry';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { findUpload, saveUpload } from '@shikaku/db/intermediate/uploads';
-import { registerBatch } from '../registration/register.js';
-import { type ValidRegistration, validateRegistration } from '../registration/validate.js';
-import { type BulkFormat, readBulkRecords } from './parse.js';
+import {
+  type ChunkReport,
+  type ChunkTask,
+  type LineError,
+  MAX_LISTED,
+  processChunk,
+} from './chunk.js';
+import { readRecordChunks } from './chunks.js';
+import { type BulkFormat, parseCsvHeader } from './parse.js';
+import type { BulkPool } from './pool.js';
 
 export interface UploadDeps {
   handle: DatabaseHandle;
   clock: Clock;
   policy: MisEntryPolicy;
   personRefSecret: string;
+  /** Records per chunk; a chunk is parsed, checked and written in one transaction. */
   batchSize: number;
-  /** Batches written at once (each on its own connection on PostgreSQL). */
+  /** Chunks in flight at once (each on its own connection on PostgreSQL). */
   concurrency: number;
-}
-
-export interface LineError {
-  line: number;
-  code: string;
-  field?: string;
-  reason?: string;
-  message: string;
+  /**
+   * Worker threads for the chunks, on PostgreSQL (each opens the database at `handle.url`);
+   * without it, chunks are processed on this thread.
+   */
+  pool?: BulkPool | undefined;
 }
 
 export interface UploadReport {
@@ -48,13 +53,12 @@ export interface UploadReport {
   [key: string]: unknown;
 }
 
-const MAX_LISTED = 1_000;
-
 /**
- * Registers every valid line of a bulk file, streamed in batches; bad lines are reported with
- * line, field and code and do not stop the file. Idempotent by content: a line identical to what
- * is stored changes nothing (no member, event or notification twice); the report is kept under
- * the file's sha256.
+ * Registers every valid line of a bulk file, streamed in chunks of whole records that are parsed,
+ * validated, classified and written on worker threads (PostgreSQL) while the next are read; bad
+ * lines are reported with line, field and code and do not stop the file. Idempotent by content: a
+ * line identical to what is stored changes nothing (no member, event or notification twice); the
+ * report is kept under the file's sha256.
  */
 export async function processUpload(
   deps: UploadDeps,
@@ -69,7 +73,6 @@ export async function processUpload(
   body.pipe(tap);
 
   const startedAt = deps.clock.now();
-  const registeredOn = jstDate(startedAt);
   const report: UploadReport = {
     contentHash: '',
     format,
@@ -85,67 +88,61 @@ export async function processUpload(
     errors: [],
     errorsTruncated: false,
   };
-  /** One rejected line, with every error found on it. */
-  const reject = (errors: LineError[]) => {
-    report.rejected++;
-    for (const error of errors) {
-      if (report.errors.length < MAX_LISTED) report.errors.push(error);
-      else report.errorsTruncated = true;
+  const add = (chunk: ChunkReport) => {
+    report.totalLines += chunk.records;
+    report.accepted += chunk.accepted;
+    report.rejected += chunk.rejected;
+    report.changed += chunk.changed;
+    report.unchanged += chunk.unchanged;
+    report.suspicions += chunk.suspicions;
+    report.jlisQueued += chunk.jlisQueued;
+    report.notifications += chunk.notifications;
+    if (chunk.errors.length > 0) {
+      // Chunks finish in any order: keep the first MAX_LISTED errors of the file by line.
+      const errors = [...report.errors, ...chunk.errors].sort((a, b) => a.line - b.line);
+      if (errors.length > MAX_LISTED) report.errorsTruncated = true;
+      report.errors = errors.slice(0, MAX_LISTED);
     }
+    if (chunk.errorsTruncated) report.errorsTruncated = true;
   };
 
-  let batch: Array<{ value: ValidRegistration; line: number }> = [];
-  // Batches in flight: reading and classifying the next batch overlaps writing the previous ones.
+  const url = deps.handle.url;
+  const pool = url ? deps.pool : undefined;
+  const run = (task: ChunkTask): Promise<ChunkReport> =>
+    pool && url ? pool.run({ ...task, databaseUrl: url }) : processChunk(deps.handle, task);
+  const limit = Math.max(1, deps.concurrency, pool?.workers ?? 0);
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const items = batch;
-    batch = [];
-    const task = registerBatch(
-      deps.handle,
-      items,
-      {
-        registeredOn,
-        policy: deps.policy,
-        personRefSecret: deps.personRefSecret,
-        sourceHash: null,
-      },
-      deps.clock.now(),
-    ).then(
-      (result) => {
-        report.changed += result.saved.changed;
-        report.unchanged += items.length - result.saved.changed;
-        report.notifications += result.saved.notifications;
-        report.jlisQueued += result.saved.checks;
-        report.suspicions += result.classified.filter((c) => c.outcome.suspected).length;
-      },
-      (error: unknown) => {
-        failure ??= error;
-      },
-    );
-    const tracked = task.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    if (inFlight.size >= deps.concurrency) await Promise.race(inFlight);
-    if (failure) throw failure;
-  };
+  let columns: string[] | null = null;
+  const registeredOn = jstDate(startedAt);
+  const at = deps.clock.now().toISOString();
 
-  for await (const record of readBulkRecords(tap, format)) {
-    report.totalLines++;
-    if (!record.ok) {
-      reject([{ line: record.line, code: record.code, message: record.message }]);
+  for await (const chunk of readRecordChunks(tap, format, deps.batchSize)) {
+    if (format === 'csv' && columns === null) {
+      columns = parseCsvHeader(chunk.bytes);
       continue;
     }
-    const result = validateRegistration(record.fields, insurerNumber);
-    if (!result.ok) {
-      reject(result.errors.map((error) => ({ line: record.line, ...error })));
-      continue;
-    }
-    report.accepted++;
-    batch.push({ value: result.value, line: record.line });
-    if (batch.length >= deps.batchSize) await flush();
+    const task: ChunkTask = {
+      format,
+      columns,
+      // A copy that owns its memory, so it can move to a worker thread.
+      bytes: new Uint8Array(chunk.bytes),
+      firstLine: chunk.firstLine,
+      insurerNumber,
+      registeredOn,
+      policy: deps.policy,
+      personRefSecret: deps.personRefSecret,
+      at,
+    };
+    const tracked: Promise<void> = run(task)
+      .then(add, (error: unknown) => {
+        failure ??= error;
+      })
+      .finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= limit) await Promise.race(inFlight);
+    if (failure) break;
   }
-  await flush();
   await Promise.all(inFlight);
   if (failure) throw failure;
 

@@ -12,8 +12,9 @@ import {
 } from '@shikaku/db/intermediate/registrations';
 import { AppError } from '@shikaku/platform/errors';
 import { insurerAuth, requireInsurer } from '../auth.js';
-import { processUpload } from '../bulk/upload.js';
 import type { BulkFormat } from '../bulk/parse.js';
+import { type BulkPool, createBulkPool } from '../bulk/pool.js';
+import { processUpload } from '../bulk/upload.js';
 import type { InsurerApiContext } from '../context.js';
 import { registerBatch } from '../registration/register.js';
 import { validateRegistration, type RegistrationInput } from '../registration/validate.js';
@@ -41,6 +42,17 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
   typed.addContentTypeParser(Object.keys(FORMATS), (_request, payload, done) =>
     done(null, payload),
   );
+
+  // On PostgreSQL, bulk files are registered on worker threads, started by the first upload.
+  let bulkPool: BulkPool | undefined;
+  const bulkPoolOrNone = (): BulkPool | undefined => {
+    if (!ctx.handle.url || ctx.config.bulkWorkers <= 0) return undefined;
+    bulkPool ??= createBulkPool(ctx.config.bulkWorkers);
+    return bulkPool;
+  };
+  app.addHook('onClose', async () => {
+    await bulkPool?.close();
+  });
 
   const registerOne = async (insurerNumber: string, input: RegistrationInput) => {
     const result = validateRegistration(input, insurerNumber);
@@ -118,6 +130,7 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
           personRefSecret: ctx.config.personRefSecret,
           batchSize: ctx.config.bulkBatchSize,
           concurrency: ctx.handle.kind === 'postgres' ? ctx.config.bulkConcurrency : 1,
+          pool: bulkPoolOrNone(),
         },
         insurer.insurerNumber,
         format,

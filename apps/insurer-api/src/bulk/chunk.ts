@@ -1,0 +1,104 @@
+// One chunk of a bulk file, end to end: parse, validate, classify against the stored history,
+// write. Runs on a worker thread on PostgreSQL (chunk.worker.ts) or on the request's thread.
+import type { MisEntryPolicy } from '@shikaku/core/mis-entry';
+import type { DatabaseHandle } from '@shikaku/db/database';
+import { registerBatch } from '../registration/register.js';
+import { type ValidRegistration, validateRegistration } from '../registration/validate.js';
+import { type BulkFormat, parseRecords } from './parse.js';
+
+export interface LineError {
+  line: number;
+  code: string;
+  field?: string;
+  reason?: string;
+  message: string;
+}
+
+/** A chunk of whole records and what is needed to register them (plain data: it crosses threads). */
+export interface ChunkTask {
+  format: BulkFormat;
+  /** The CSV header's field names; null for NDJSON. */
+  columns: string[] | null;
+  bytes: Uint8Array;
+  /** The file's line number of the chunk's first byte. */
+  firstLine: number;
+  insurerNumber: string;
+  /** JST date of the upload: the rules in force are those of this date. */
+  registeredOn: string;
+  policy: MisEntryPolicy;
+  personRefSecret: string;
+  /** ISO time the registrations are written at. */
+  at: string;
+}
+
+export interface ChunkReport {
+  records: number;
+  accepted: number;
+  rejected: number;
+  changed: number;
+  unchanged: number;
+  suspicions: number;
+  jlisQueued: number;
+  notifications: number;
+  /** Every error of the chunk's rejected lines, in line order, at most `MAX_LISTED`. */
+  errors: LineError[];
+  errorsTruncated: boolean;
+}
+
+/** The most errors a report lists (`rejected` counts them all). */
+export const MAX_LISTED = 1_000;
+
+export async function processChunk(handle: DatabaseHandle, task: ChunkTask): Promise<ChunkReport> {
+  const report: ChunkReport = {
+    records: 0,
+    accepted: 0,
+    rejected: 0,
+    changed: 0,
+    unchanged: 0,
+    suspicions: 0,
+    jlisQueued: 0,
+    notifications: 0,
+    errors: [],
+    errorsTruncated: false,
+  };
+  const reject = (errors: LineError[]) => {
+    report.rejected++;
+    for (const error of errors) {
+      if (report.errors.length < MAX_LISTED) report.errors.push(error);
+      else report.errorsTruncated = true;
+    }
+  };
+  const items: Array<{ value: ValidRegistration; line: number }> = [];
+  for (const record of parseRecords(task.bytes, task.format, task.columns, task.firstLine)) {
+    report.records++;
+    if (!record.ok) {
+      reject([{ line: record.line, code: record.code, message: record.message }]);
+      continue;
+    }
+    const result = validateRegistration(record.fields, task.insurerNumber);
+    if (!result.ok) {
+      reject(result.errors.map((error) => ({ line: record.line, ...error })));
+      continue;
+    }
+    items.push({ value: result.value, line: record.line });
+  }
+  report.accepted = items.length;
+  if (items.length === 0) return report;
+  const result = await registerBatch(
+    handle,
+    items,
+    {
+      registeredOn: task.registeredOn,
+      policy: task.policy,
+      personRefSecret: task.personRefSecret,
+      sourceHash: null,
+    },
+    new Date(task.at),
+  );
+  report.changed = result.saved.changed;
+  report.unchanged = items.length - result.saved.changed;
+  report.notifications = result.saved.notifications;
+  report.jlisQueued = result.saved.checks;
+  report.suspicions = result.classified.filter((c) => c.outcome.suspected).length;
+  return report;
+}
