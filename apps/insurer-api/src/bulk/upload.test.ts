@@ -1,0 +1,87 @@
+import { Readable } from 'node:stream';
+import { afterAll, expect, it } from 'vitest';
+import { fixedClock } from '@shikaku/core/clock';
+import { insurerNumberFromBody } from '@shikaku/core/insurer-number';
+import { SEED_POLICY } from '@shikaku/core/mis-entry';
+import { myNumberFromBody } from '@shikaku/core/my-number';
+import { countRegistrations } from '@shikaku/db/intermediate/registrations';
+import { describeEachDatabase } from '@shikaku/db/testing/test-database';
+import { type BulkPool, createBulkPool } from './pool.js';
+import { processUpload, type UploadDeps } from './upload.js';
+
+const INSURER = insurerNumberFromBody('0113001');
+const clock = fixedClock(new Date('2021-07-15T01:00:00Z'));
+const HEADER =
+  'myNumber,cardSymbol,cardNumber,branchNumber,name,nameKana,birthDate,sex,address,qualificationDate';
+
+/** 60 members; every 20th line from the 7th has a bad My Number. */
+function file(): { csv: string; badLines: number[] } {
+  const lines = [HEADER];
+  const badLines: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const bad = i % 20 === 5;
+    const myNumber = bad ? '123' : myNumberFromBody(String(30_000_000_000 + i));
+    lines.push(`${myNumber},77,U${i},00,資格 太郎,シカク タロウ,1980-01-02,1,東京都,2021-04-01`);
+    if (bad) badLines.push(lines.length);
+  }
+  return { csv: lines.join('\n') + '\n', badLines };
+}
+
+describeEachDatabase('bulk upload in chunks', ({ handle, kind }) => {
+  // On PostgreSQL the chunks go to two worker threads; the spy counts them and what they carry.
+  const tasks: Array<{ databaseUrl: string; movedBytes: boolean }> = [];
+  let real: BulkPool | undefined;
+  const spy = (): BulkPool | undefined => {
+    if (kind !== 'postgres') return undefined;
+    real ??= createBulkPool(2);
+    const pool = real;
+    return {
+      workers: pool.workers,
+      async run(task) {
+        const result = await pool.run(task);
+        // A chunk that went to a worker thread was moved there: its buffer here is detached.
+        tasks.push({ databaseUrl: task.databaseUrl, movedBytes: task.bytes.byteLength === 0 });
+        return result;
+      },
+      close: () => pool.close(),
+    };
+  };
+  afterAll(() => real?.close());
+
+  const deps = (): UploadDeps => ({
+    handle: handle(),
+    clock,
+    policy: SEED_POLICY,
+    personRefSecret: 'test-secret',
+    batchSize: 7,
+    concurrency: 3,
+    pool: spy(),
+  });
+
+  it('registers every good line, lists the bad ones in line order, and repeats nothing', async () => {
+    const { csv, badLines } = file();
+    const first = await processUpload(deps(), INSURER, 'csv', Readable.from([csv]));
+    expect(first).toMatchObject({
+      totalLines: 60,
+      accepted: 57,
+      rejected: 3,
+      changed: 57,
+      jlisQueued: 57,
+      repeated: false,
+    });
+    expect(first.errors.map((e) => [e.line, e.field, e.code])).toEqual(
+      badLines.map((line) => [line, 'myNumber', 'INVALID_MY_NUMBER']),
+    );
+    expect(await countRegistrations(handle())).toBe(57);
+
+    const again = await processUpload(deps(), INSURER, 'csv', Readable.from([csv]));
+    expect(again).toMatchObject({ accepted: 57, changed: 0, unchanged: 57, repeated: true });
+    expect(await countRegistrations(handle())).toBe(57);
+
+    if (kind === 'postgres') {
+      // 60 records in chunks of 7, twice.
+      expect(tasks).toHaveLength(18);
+      expect(tasks.every((t) => t.databaseUrl === handle().url && t.movedBytes)).toBe(true);
+    }
+  });
+});
