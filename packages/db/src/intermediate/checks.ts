@@ -1,11 +1,7 @@
 // The durable queue of J-LIS queries. A check is claimed with a lease (its next attempt moves into
 // the future), so a crash of insurer-api loses nothing: the lease runs out and it is claimed again.
 import type { DatabaseHandle } from '../database.js';
-import {
-  OUTBOX_LOCK_SQL,
-  publishInTransaction,
-  type RegistrationCheckStatus,
-} from './registrations.js';
+import { publishInTransaction, type RegistrationCheckStatus } from './registrations.js';
 import { withRawTransaction } from './raw.js';
 
 export interface ClaimedCheck {
@@ -112,7 +108,6 @@ export async function completeCheck(
   at: Date,
 ): Promise<boolean> {
   return withRawTransaction(handle, async (executor) => {
-    await executor.query(OUTBOX_LOCK_SQL);
     const done = await executor.query<{ qualification_id: string }>(
       `update intermediate.jlis_checks set status = 'done', result = $2, completed_at = $3::timestamptz,
          last_error = null

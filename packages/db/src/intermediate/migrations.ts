@@ -126,4 +126,30 @@ export const intermediateMigrations: Record<string, Migration> = {
       );
     },
   },
+  '0003_outbox_batches': {
+    // Writers append their events in parallel, each batch under its own id; only the last step of
+    // a writer's transaction, giving its batch the next range of sequence numbers, is serialized
+    // (it used to be the whole insert). An event's sequence is its batch's first sequence plus its
+    // position, so readers page by sequence as before and still never skip an event.
+    async up(db: Kysely<unknown>) {
+      await sql`create sequence intermediate.outbox_batch_ids`.execute(db);
+      await sql`create table intermediate.outbox_batches (
+        batch_id bigint primary key,
+        first_sequence bigint not null unique,
+        size integer not null check (size > 0)
+      )`.execute(db);
+      await sql`alter table intermediate.outbox add column batch_id bigint, add column position integer`.execute(
+        db,
+      );
+      // Events written before: a batch of one each, with the sequence they had.
+      await sql`update intermediate.outbox set batch_id = sequence, position = 0`.execute(db);
+      await sql`insert into intermediate.outbox_batches (batch_id, first_sequence, size)
+        select sequence, sequence, 1 from intermediate.outbox`.execute(db);
+      await sql`select setval('intermediate.outbox_batch_ids', coalesce(max(sequence), 0) + 1, false)
+        from intermediate.outbox`.execute(db);
+      await sql`alter table intermediate.outbox drop column sequence,
+        alter column batch_id set not null, alter column position set not null,
+        add primary key (batch_id, position)`.execute(db);
+    },
+  },
 };

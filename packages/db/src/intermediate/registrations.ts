@@ -3,6 +3,7 @@
 // transaction. The same SQL runs on PostgreSQL (staging by COPY) and PGlite (staging by INSERT).
 import type { Selectable } from 'kysely';
 import type { DatabaseHandle } from '../database.js';
+import { newEventId, newOutboxBatch, sealOutboxBatch } from './outbox.js';
 import { type RawExecutor, withRawTransaction } from './raw.js';
 import type { RegistrationsTable } from './tables.js';
 
@@ -79,9 +80,6 @@ export interface HistoryEntry {
   registeredOn: string;
 }
 
-/** Serializes every writer of the outbox, so sequences commit in order and no reader skips one. */
-export const OUTBOX_LOCK_SQL = `select pg_advisory_xact_lock(7300001)`;
-
 /** The outbox payload (a QualificationSnapshot) of registration `r` and insurer `i`. No My Number. */
 export const SNAPSHOT_SQL = `jsonb_build_object(
   'qualificationId', r.qualification_id,
@@ -140,6 +138,7 @@ export const STAGING_COLUMNS = [
   'notify_message',
   'notify_key',
   'check_reason',
+  'event_id',
 ] as const;
 
 const STAGING_TYPES: Record<(typeof STAGING_COLUMNS)[number], string> = {
@@ -172,14 +171,14 @@ const STAGING_TYPES: Record<(typeof STAGING_COLUMNS)[number], string> = {
   notify_message: 'text',
   notify_key: 'text',
   check_reason: 'text',
+  event_id: 'text',
 };
 
 const REGISTRATION_COLUMNS = ['qualification_id', ...CARD_KEY, ...FACT_COLUMNS, ...STATE_COLUMNS];
 
 // Upserts by card key; a row whose facts did not change is left alone (idempotent re-upload),
-// and only rows that changed get an outbox event, a notification, a J-LIS check. The outbox rows
-// are written by OUTBOX_SQL after the outbox lock is taken, so concurrent batches overlap in the
-// heavy part and serialize only on the outbox.
+// and only rows that changed get an outbox event (in outbox batch $2), a notification, a J-LIS
+// check. Nothing here is serialized between concurrent batches; sealing the outbox batch is.
 const SAVE_SQL = `
 with s as (
   select distinct on (${CARD_KEY.join(', ')}) *
@@ -195,9 +194,11 @@ with s as (
     is distinct from (${FACT_COLUMNS.map((c) => `excluded.${c}`).join(', ')})
   returning r.*
 ), ev as (
-  insert into reg_changed (qualification_id, person_ref, payload)
-  select r.qualification_id, r.person_ref, ${SNAPSHOT_SQL}
-  from up r left join intermediate.insurers i on i.insurer_number = r.insurer_number
+  insert into intermediate.outbox (batch_id, position, event_id, occurred_at, person_ref, qualification_id, payload)
+  select $2::bigint, row_number() over (order by r.qualification_id) - 1, s.event_id, $1::timestamptz,
+         r.person_ref, r.qualification_id, ${SNAPSHOT_SQL}
+  from up r join s using (${CARD_KEY.join(', ')})
+  left join intermediate.insurers i on i.insurer_number = r.insurer_number
   where not r.blocked
   returning 1
 ), nt as (
@@ -233,22 +234,6 @@ export async function saveRegistrations(
   return withRawTransaction(handle, (executor) => saveInTransaction(executor, rows, at));
 }
 
-/**
- * A UUID-shaped event id whose first 48 bits are the milliseconds of the clock (the rest random):
- * ids made together sort together, so the outbox's unique index grows at one edge instead of
- * taking a random leaf page per event (which, on a large outbox, means a read per event).
- */
-export const EVENT_ID_SQL = `(regexp_replace(
-  lpad(to_hex((extract(epoch from clock_timestamp()) * 1000)::bigint), 12, '0'),
-  '^(.{8})(.{4})$', '\\1-\\2') || substr(gen_random_uuid()::text, 14))`;
-
-// The payloads were built by SAVE_SQL (outside the lock); under the lock only the append is left.
-const OUTBOX_SQL = `
-insert into intermediate.outbox (event_id, occurred_at, person_ref, qualification_id, payload)
-select ${EVENT_ID_SQL}, $1::timestamptz, c.person_ref, c.qualification_id, c.payload
-from reg_changed c
-order by c.qualification_id`;
-
 async function saveInTransaction(
   executor: RawExecutor,
   rows: readonly RegistrationWrite[],
@@ -257,16 +242,15 @@ async function saveInTransaction(
   await executor.query(
     `create temp table reg_staging (${STAGING_COLUMNS.map((c) => `${c} ${STAGING_TYPES[c]}`).join(', ')}) on commit drop`,
   );
-  await executor.query(
-    `create temp table reg_changed (qualification_id text, person_ref text, payload jsonb) on commit drop`,
-  );
   await executor.load('reg_staging', STAGING_COLUMNS, rows.map(stagingRow));
-  const result = await executor.query<SaveResult>(SAVE_SQL, [at.toISOString()]);
-  await executor.query(OUTBOX_LOCK_SQL);
-  await executor.query(OUTBOX_SQL, [at.toISOString()]);
-  return result.rows[0]!;
+  const batchId = await newOutboxBatch(executor);
+  const result = await executor.query<SaveResult>(SAVE_SQL, [at.toISOString(), batchId]);
+  const saved = result.rows[0]!;
+  await sealOutboxBatch(executor, batchId, saved.events);
+  return saved;
 }
 
+/** A registration as a row of the staging table (with a candidate outbox event id). */
 export function stagingRow(w: RegistrationWrite): unknown[] {
   return [
     w.qualificationId,
@@ -298,6 +282,7 @@ export function stagingRow(w: RegistrationWrite): unknown[] {
     w.notification?.message ?? null,
     w.notification?.dedupeKey ?? null,
     w.jlisCheck,
+    newEventId(),
   ];
 }
 
@@ -431,7 +416,6 @@ export async function confirmRegistration(
   at: Date,
 ): Promise<boolean> {
   return withRawTransaction(handle, async (executor) => {
-    await executor.query(OUTBOX_LOCK_SQL);
     const updated = await executor.query<{ qualification_id: string }>(
       `update intermediate.registrations set check_status = 'confirmed', blocked = false,
          resolution_reason = $3, no_history = false, updated_at = $4::timestamptz
@@ -449,19 +433,27 @@ export async function confirmRegistration(
   });
 }
 
-/** Writes an outbox event with the registration's current state (caller holds the outbox lock). */
+/**
+ * Publishes the registration's current state as a batch of one outbox event. Seals the batch, so
+ * it takes the outbox lock until commit: call it last in the transaction.
+ */
 export async function publishInTransaction(
   executor: RawExecutor,
   qualificationId: string,
   at: Date,
 ): Promise<void> {
-  await executor.query(
-    `insert into intermediate.outbox (event_id, occurred_at, person_ref, qualification_id, payload)
-     select ${EVENT_ID_SQL}, $2::timestamptz, r.person_ref, r.qualification_id, ${SNAPSHOT_SQL}
-     from intermediate.registrations r left join intermediate.insurers i on i.insurer_number = r.insurer_number
-     where r.qualification_id = $1`,
-    [qualificationId, at.toISOString()],
+  const batchId = await newOutboxBatch(executor);
+  const inserted = await executor.query<{ n: number }>(
+    `with e as (
+       insert into intermediate.outbox (batch_id, position, event_id, occurred_at, person_ref, qualification_id, payload)
+       select $3::bigint, 0, $4, $2::timestamptz, r.person_ref, r.qualification_id, ${SNAPSHOT_SQL}
+       from intermediate.registrations r left join intermediate.insurers i on i.insurer_number = r.insurer_number
+       where r.qualification_id = $1
+       returning 1)
+     select count(*)::int as n from e`,
+    [qualificationId, at.toISOString(), batchId, newEventId()],
   );
+  await sealOutboxBatch(executor, batchId, inserted.rows[0]!.n);
 }
 
 /** The registration of one card (insurer, 記号, 番号, 枝番), or undefined. */

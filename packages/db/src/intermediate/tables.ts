@@ -75,12 +75,21 @@ export interface NotificationsTable {
 
 /** Durable hand-off to the eligibility side. Never holds a My Number. */
 export interface OutboxTable {
-  sequence: Generated<number>;
+  batch_id: number;
+  /** 0..size-1 within the batch: the event's sequence is the batch's first_sequence + position. */
+  position: number;
   event_id: string;
   occurred_at: Timestamp;
   person_ref: string;
   qualification_id: string;
   payload: JSONColumnType<Record<string, unknown>>;
+}
+
+/** A batch of outbox events and the range of sequence numbers it was given when it committed. */
+export interface OutboxBatchesTable {
+  batch_id: number;
+  first_sequence: number;
+  size: number;
 }
 
 /** Durable queue of J-LIS queries, retried until they complete. */
@@ -115,6 +124,7 @@ export interface IntermediateTables {
   'intermediate.registrations': RegistrationsTable;
   'intermediate.notifications': NotificationsTable;
   'intermediate.outbox': OutboxTable;
+  'intermediate.outbox_batches': OutboxBatchesTable;
   'intermediate.jlis_checks': JlisChecksTable;
   'intermediate.uploads': UploadsTable;
 }
