@@ -23,6 +23,7 @@ import {
 } from '@shikaku/db/intermediate/bulk-load';
 import { upsertInsurer } from '@shikaku/db/intermediate/insurers';
 import { countRegistrations } from '@shikaku/db/intermediate/registrations';
+import { walPosition } from '@shikaku/db/admin';
 import { migrateToLatest } from '@shikaku/db/migrate';
 import { createLogger } from '@shikaku/platform/logger';
 import { generatePopulation, type SyntheticPerson } from '@shikaku/synth/population';
@@ -191,9 +192,11 @@ const bytes = (await stat(file)).size;
 log(`file: ${ROWS} rows, ${(bytes / 1e6).toFixed(1)} MB`);
 
 // 3. Baseline: plain COPY of the same file into a bare table.
+const walBeforeCopy = await walPosition(handle);
 const copyStarted = performance.now();
 const copied = await copyCsvIntoBareTable(handle, COLUMNS, createReadStream(file));
 const copySeconds = (performance.now() - copyStarted) / 1000;
+const copyWal = (await walPosition(handle)) - walBeforeCopy;
 
 // 4. End to end: the file uploaded to insurer-api over HTTP.
 await upsertInsurer(
@@ -215,6 +218,7 @@ const app = await buildApp(config, {
   logger: createLogger({ name: 'bench', level: 'warn' }),
 });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
+const walBeforeBulk = await walPosition(handle);
 const bulkStarted = performance.now();
 const response = await fetch(`${url}/v1/registrations/bulk`, {
   method: 'POST',
@@ -224,6 +228,7 @@ const response = await fetch(`${url}/v1/registrations/bulk`, {
 } as RequestInit);
 const report = (await response.json()) as Record<string, unknown>;
 const bulkSeconds = (performance.now() - bulkStarted) / 1000;
+const bulkWal = (await walPosition(handle)) - walBeforeBulk;
 await app.close();
 await handle.close();
 await rm(dir, { recursive: true, force: true });
@@ -236,7 +241,12 @@ const summary = {
   batch: Number(values.batch),
   concurrency: Number(values.concurrency),
   workers: config.bulkWorkers,
-  copy: { rows: copied, seconds: +copySeconds.toFixed(2), rowsPerSecond: Math.round(copyRate) },
+  copy: {
+    rows: copied,
+    seconds: +copySeconds.toFixed(2),
+    rowsPerSecond: Math.round(copyRate),
+    walBytesPerRow: Math.round(copyWal / copied),
+  },
   bulk: {
     status: response.status,
     accepted: report.accepted,
@@ -246,6 +256,7 @@ const summary = {
     jlisQueued: report.jlisQueued,
     seconds: +bulkSeconds.toFixed(2),
     rowsPerSecond: Math.round(bulkRate),
+    walBytesPerRow: Math.round(bulkWal / Number(report.accepted)),
   },
   ratio: +(bulkRate / copyRate).toFixed(3),
 };
