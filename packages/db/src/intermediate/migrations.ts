@@ -152,4 +152,15 @@ export const intermediateMigrations: Record<string, Migration> = {
         add primary key (batch_id, position)`.execute(db);
     },
   },
+  '0004_outbox_snapshot_when_read': {
+    // An event names the registration that changed; its snapshot (and personRef) are read from the
+    // registration when the event is read. Event ids are random UUIDs, unique by construction: no
+    // index to keep for them on every write.
+    async up(db: Kysely<unknown>) {
+      await sql`alter table intermediate.outbox drop column payload, drop column person_ref`.execute(
+        db,
+      );
+      await sql`alter table intermediate.outbox drop constraint outbox_event_id_key`.execute(db);
+    },
+  },
 };

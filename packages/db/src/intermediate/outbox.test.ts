@@ -82,8 +82,9 @@ describeEachDatabase('qualification outbox', ({ handle, kind }) => {
   it.runIf(kind === 'postgres')(
     'never lets a reader skip the events of a writer that commits after a later one',
     async () => {
+      await saveRegistrations(handle(), [write(30)], at);
       const before = (await listOutboxEvents(handle(), { after: 0, limit: 1000 })).length;
-      // Writer A writes its events first but holds its transaction open…
+      // Writer A writes its event first but holds its transaction open…
       let releaseA!: () => void;
       const aMayCommit = new Promise<void>((resolve) => (releaseA = resolve));
       let aWritten!: () => void;
@@ -91,8 +92,8 @@ describeEachDatabase('qualification outbox', ({ handle, kind }) => {
       const writerA = withRawTransaction(handle(), async (executor) => {
         const batchId = await newOutboxBatch(executor);
         await executor.query(
-          `insert into intermediate.outbox (batch_id, position, event_id, occurred_at, person_ref, qualification_id, payload)
-           values ($1, 0, 'event-a', $2, 'P-a', 'q-a', '{}')`,
+          `insert into intermediate.outbox (batch_id, position, event_id, occurred_at, qualification_id)
+           values ($1, 0, 'event-a', $2, 'q-0030')`,
           [batchId, at.toISOString()],
         );
         aWritten();
@@ -108,7 +109,9 @@ describeEachDatabase('qualification outbox', ({ handle, kind }) => {
       await writerA;
       // A reader that already read past B's events still gets A's: A's sequence comes after them.
       const next = await listOutboxEvents(handle(), { after: seen.at(-1)!.sequence, limit: 1000 });
-      expect(next.map((e) => [e.personRef, e.sequence])).toEqual([['P-a', before + 3]]);
+      expect(next.map((e) => [e.eventId, e.personRef, e.sequence])).toEqual([
+        ['event-a', 'P-30', before + 3],
+      ]);
     },
   );
 });

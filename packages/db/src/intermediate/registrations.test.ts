@@ -194,8 +194,7 @@ describeEachDatabase('intermediate registrations', ({ handle }) => {
     expect(result.notified).toBe(1);
     expect(await findRematchCandidates(handle(), 10)).toEqual([]);
   });
-  it('gives every event of a batch its own UUID-shaped id, prefixed by the time it was written', async () => {
-    const before = Date.now();
+  it('gives every event of a batch its own UUID', async () => {
     const rows = Array.from({ length: 50 }, (_, i) =>
       write({
         qualificationId: `q-batch-${String(i).padStart(2, '0')}`,
@@ -206,7 +205,6 @@ describeEachDatabase('intermediate registrations', ({ handle }) => {
       }),
     );
     expect(await saveRegistrations(handle(), rows, at)).toMatchObject({ changed: 50, events: 50 });
-    const after = Date.now();
     const events = (await listOutboxEvents(handle(), { after: 0, limit: 1_000 })).filter((e) =>
       String(e.qualification.qualificationId).startsWith('q-batch-'),
     );
@@ -214,10 +212,6 @@ describeEachDatabase('intermediate registrations', ({ handle }) => {
     expect(new Set(events.map((e) => e.eventId)).size).toBe(50);
     for (const { eventId } of events) {
       expect(eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-      const ms = parseInt(eventId.replace('-', '').slice(0, 12), 16);
-      // The database's clock, not the injected one: allow for a little skew between the two.
-      expect(ms).toBeGreaterThanOrEqual(before - 60_000);
-      expect(ms).toBeLessThanOrEqual(after + 60_000);
     }
   });
 });

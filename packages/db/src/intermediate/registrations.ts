@@ -3,7 +3,7 @@
 // transaction. The same SQL runs on PostgreSQL (staging by COPY) and PGlite (staging by INSERT).
 import type { Selectable } from 'kysely';
 import type { DatabaseHandle } from '../database.js';
-import { newEventId, newOutboxBatch, sealOutboxBatch } from './outbox.js';
+import { newOutboxBatch, sealOutboxBatch } from './outbox.js';
 import { type RawExecutor, withRawTransaction } from './raw.js';
 import type { RegistrationsTable } from './tables.js';
 
@@ -80,27 +80,6 @@ export interface HistoryEntry {
   registeredOn: string;
 }
 
-/** The outbox payload (a QualificationSnapshot) of registration `r` and insurer `i`. No My Number. */
-export const SNAPSHOT_SQL = `jsonb_build_object(
-  'qualificationId', r.qualification_id,
-  'insurerNumber', r.insurer_number,
-  'insurerName', coalesce(i.name, ''),
-  'insuredCardClassification', r.card_classification,
-  'insuredCardSymbol', nullif(r.card_symbol, ''),
-  'insuredIdentificationNumber', r.card_number,
-  'insuredBranchNumber', r.branch_number,
-  'personalFamilyClassification', r.personal_family,
-  'name', r.name,
-  'nameKana', r.name_kana,
-  'sex', r.sex,
-  'birthDate', to_char(r.birth_date, 'YYYY-MM-DD'),
-  'address', r.address,
-  'postNumber', r.post_number,
-  'qualificationDate', to_char(r.qualification_date, 'YYYY-MM-DD'),
-  'disqualificationDate', to_char(r.disqualification_date, 'YYYY-MM-DD'),
-  'reasonOfLoss', r.reason_of_loss,
-  'incomeClass', r.income_class)`;
-
 const FACT_COLUMNS = [
   'card_classification',
   'personal_family',
@@ -138,7 +117,6 @@ export const STAGING_COLUMNS = [
   'notify_message',
   'notify_key',
   'check_reason',
-  'event_id',
 ] as const;
 
 const STAGING_TYPES: Record<(typeof STAGING_COLUMNS)[number], string> = {
@@ -171,7 +149,6 @@ const STAGING_TYPES: Record<(typeof STAGING_COLUMNS)[number], string> = {
   notify_message: 'text',
   notify_key: 'text',
   check_reason: 'text',
-  event_id: 'text',
 };
 
 const REGISTRATION_COLUMNS = ['qualification_id', ...CARD_KEY, ...FACT_COLUMNS, ...STATE_COLUMNS];
@@ -192,14 +169,12 @@ with s as (
     resolution_reason = null
   where (${FACT_COLUMNS.map((c) => `r.${c}`).join(', ')})
     is distinct from (${FACT_COLUMNS.map((c) => `excluded.${c}`).join(', ')})
-  returning r.*
+  returning r.qualification_id, ${CARD_KEY.map((c) => `r.${c}`).join(', ')}, r.blocked
 ), ev as (
-  insert into intermediate.outbox (batch_id, position, event_id, occurred_at, person_ref, qualification_id, payload)
-  select $2::bigint, row_number() over (order by r.qualification_id) - 1, s.event_id, $1::timestamptz,
-         r.person_ref, r.qualification_id, ${SNAPSHOT_SQL}
-  from up r join s using (${CARD_KEY.join(', ')})
-  left join intermediate.insurers i on i.insurer_number = r.insurer_number
-  where not r.blocked
+  insert into intermediate.outbox (batch_id, position, event_id, occurred_at, qualification_id)
+  select $2::bigint, row_number() over (order by qualification_id) - 1, gen_random_uuid()::text,
+         $1::timestamptz, qualification_id
+  from up where not blocked
   returning 1
 ), nt as (
   insert into intermediate.notifications (insurer_number, qualification_id, kind, message, dedupe_key, created_at)
@@ -250,7 +225,7 @@ async function saveInTransaction(
   return saved;
 }
 
-/** A registration as a row of the staging table (with a candidate outbox event id). */
+/** A registration as a row of the staging table. */
 export function stagingRow(w: RegistrationWrite): unknown[] {
   return [
     w.qualificationId,
@@ -282,7 +257,6 @@ export function stagingRow(w: RegistrationWrite): unknown[] {
     w.notification?.message ?? null,
     w.notification?.dedupeKey ?? null,
     w.jlisCheck,
-    newEventId(),
   ];
 }
 
@@ -434,8 +408,8 @@ export async function confirmRegistration(
 }
 
 /**
- * Publishes the registration's current state as a batch of one outbox event. Seals the batch, so
- * it takes the outbox lock until commit: call it last in the transaction.
+ * Publishes the registration (its state when the event is read) as a batch of one outbox event.
+ * Seals the batch, so it takes the outbox lock until commit: call it last in the transaction.
  */
 export async function publishInTransaction(
   executor: RawExecutor,
@@ -445,13 +419,12 @@ export async function publishInTransaction(
   const batchId = await newOutboxBatch(executor);
   const inserted = await executor.query<{ n: number }>(
     `with e as (
-       insert into intermediate.outbox (batch_id, position, event_id, occurred_at, person_ref, qualification_id, payload)
-       select $3::bigint, 0, $4, $2::timestamptz, r.person_ref, r.qualification_id, ${SNAPSHOT_SQL}
-       from intermediate.registrations r left join intermediate.insurers i on i.insurer_number = r.insurer_number
-       where r.qualification_id = $1
+       insert into intermediate.outbox (batch_id, position, event_id, occurred_at, qualification_id)
+       select $3::bigint, 0, gen_random_uuid()::text, $2::timestamptz, qualification_id
+       from intermediate.registrations where qualification_id = $1 and not blocked
        returning 1)
      select count(*)::int as n from e`,
-    [qualificationId, at.toISOString(), batchId, newEventId()],
+    [qualificationId, at.toISOString(), batchId],
   );
   await sealOutboxBatch(executor, batchId, inserted.rows[0]!.n);
 }

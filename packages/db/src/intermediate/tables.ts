@@ -80,9 +80,8 @@ export interface OutboxTable {
   position: number;
   event_id: string;
   occurred_at: Timestamp;
-  person_ref: string;
+  /** The registration that changed; the event's snapshot is built from it when read. */
   qualification_id: string;
-  payload: JSONColumnType<Record<string, unknown>>;
 }
 
 /** A batch of outbox events and the range of sequence numbers it was given when it committed. */
