@@ -34,6 +34,20 @@ export async function walPosition(handle: DatabaseHandle): Promise<number> {
   return Number(result.rows[0]?.bytes ?? 0);
 }
 
+/** Server settings by name (as `show` prints them), for a benchmark's record of its environment. */
+export async function serverSettings(
+  handle: DatabaseHandle,
+  names: readonly string[],
+): Promise<Record<string, string>> {
+  const result = await sql<{
+    name: string;
+    value: string;
+  }>`select name, current_setting(name) as value from pg_settings where name = any(${[...names]})`.execute(
+    handle.db,
+  );
+  return Object.fromEntries(result.rows.map((row) => [row.name, row.value]));
+}
+
 /** Drops and re-creates `name` on the server of `adminUrl`; returns the new database's URL. */
 export async function recreateDatabase(adminUrl: string, name: string): Promise<string> {
   assertPlainName(name);

@@ -23,7 +23,7 @@ import {
 } from '@shikaku/db/intermediate/bulk-load';
 import { upsertInsurer } from '@shikaku/db/intermediate/insurers';
 import { countRegistrations } from '@shikaku/db/intermediate/registrations';
-import { walPosition } from '@shikaku/db/admin';
+import { serverSettings, walPosition } from '@shikaku/db/admin';
 import { migrateToLatest } from '@shikaku/db/migrate';
 import { createLogger } from '@shikaku/platform/logger';
 import { generatePopulation, type SyntheticPerson } from '@shikaku/synth/population';
@@ -229,6 +229,14 @@ const response = await fetch(`${url}/v1/registrations/bulk`, {
 const report = (await response.json()) as Record<string, unknown>;
 const bulkSeconds = (performance.now() - bulkStarted) / 1000;
 const bulkWal = (await walPosition(handle)) - walBeforeBulk;
+// What the figures depend on besides the code: a bulk load wants a large WAL budget and cache.
+const server = await serverSettings(handle, [
+  'server_version',
+  'shared_buffers',
+  'max_wal_size',
+  'checkpoint_timeout',
+  'synchronous_commit',
+]);
 await app.close();
 await handle.close();
 await rm(dir, { recursive: true, force: true });
@@ -259,6 +267,8 @@ const summary = {
     walBytesPerRow: Math.round(bulkWal / Number(report.accepted)),
   },
   ratio: +(bulkRate / copyRate).toFixed(3),
+  cores: availableParallelism(),
+  server,
 };
 process.stdout.write(`${JSON.stringify(summary)}\n`);
 process.stdout.write(
