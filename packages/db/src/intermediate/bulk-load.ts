@@ -126,11 +126,6 @@ export async function deleteInsurerRegistrations(
   insurerNumber: string,
 ): Promise<void> {
   await withRawTransaction(handle, async (executor) => {
-    await executor.query(
-      `delete from intermediate.jlis_checks c using intermediate.registrations r
-       where r.qualification_id = c.qualification_id and r.insurer_number = $1`,
-      [insurerNumber],
-    );
     for (const table of ['notifications', 'uploads', 'registrations']) {
       await executor.query(`delete from intermediate.${table} where insurer_number = $1`, [
         insurerNumber,

@@ -1,5 +1,7 @@
-// The durable queue of J-LIS queries. A check is claimed with a lease (its next attempt moves into
-// the future), so a crash of insurer-api loses nothing: the lease runs out and it is claimed again.
+// The durable queue of J-LIS queries: the jlis_* columns of a registration (it has at most one
+// check) and a partial index of the pending ones. A check is claimed with a lease (its next attempt
+// moves into the future), so a crash of insurer-api loses nothing: the lease runs out and it is
+// claimed again.
 import type { DatabaseHandle } from '../database.js';
 import { publishInTransaction, type RegistrationCheckStatus } from './registrations.js';
 import { withRawTransaction } from './raw.js';
@@ -38,20 +40,18 @@ export async function claimDueChecks(
       registered_on: string;
     }>(
       `with due as (
-         select qualification_id from intermediate.jlis_checks
-         where status = 'pending' and next_attempt_at <= $1::timestamptz
-         order by next_attempt_at limit $2
+         select qualification_id from intermediate.registrations
+         where jlis_status = 'pending' and jlis_next_attempt_at <= $1::timestamptz
+         order by jlis_next_attempt_at limit $2
          for update skip locked
-       ), claimed as (
-         update intermediate.jlis_checks c
-         set attempts = c.attempts + 1, next_attempt_at = $3::timestamptz
-         from due where c.qualification_id = due.qualification_id
-         returning c.qualification_id, c.reason, c.attempts
        )
-       select claimed.*, r.insurer_number, r.my_number, r.name, r.name_kana,
-              to_char(r.birth_date, 'YYYY-MM-DD') as birth_date, r.sex, r.address,
-              to_char(r.registered_on, 'YYYY-MM-DD') as registered_on
-       from claimed join intermediate.registrations r using (qualification_id)`,
+       update intermediate.registrations r
+       set jlis_attempts = r.jlis_attempts + 1, jlis_next_attempt_at = $3::timestamptz
+       from due where r.qualification_id = due.qualification_id
+       returning r.qualification_id, r.jlis_reason as reason, r.jlis_attempts as attempts,
+         r.insurer_number, r.my_number, r.name, r.name_kana,
+         to_char(r.birth_date, 'YYYY-MM-DD') as birth_date, r.sex, r.address,
+         to_char(r.registered_on, 'YYYY-MM-DD') as registered_on`,
       [
         options.now.toISOString(),
         options.limit,
@@ -82,10 +82,10 @@ export async function deferCheck(
   nextAttemptAt: Date,
 ): Promise<void> {
   await handle.db
-    .updateTable('intermediate.jlis_checks')
-    .set({ last_error: error.slice(0, 500), next_attempt_at: nextAttemptAt })
+    .updateTable('intermediate.registrations')
+    .set({ jlis_last_error: error.slice(0, 500), jlis_next_attempt_at: nextAttemptAt })
     .where('qualification_id', '=', qualificationId)
-    .where('status', '=', 'pending')
+    .where('jlis_status', '=', 'pending')
     .execute();
 }
 
@@ -108,23 +108,24 @@ export async function completeCheck(
   at: Date,
 ): Promise<boolean> {
   return withRawTransaction(handle, async (executor) => {
-    const done = await executor.query<{ qualification_id: string }>(
-      `update intermediate.jlis_checks set status = 'done', result = $2, completed_at = $3::timestamptz,
-         last_error = null
-       where qualification_id = $1 and status = 'pending' returning qualification_id`,
-      [completion.qualificationId, completion.result, at.toISOString()],
-    );
-    if (done.rows.length === 0) return false;
     const before = await executor.query<{ blocked: boolean; insurer_number: string }>(
-      `select blocked, insurer_number from intermediate.registrations where qualification_id = $1 for update`,
+      `select blocked, insurer_number from intermediate.registrations
+       where qualification_id = $1 and jlis_status = 'pending' for update`,
       [completion.qualificationId],
     );
     const previous = before.rows[0];
     if (!previous) return false;
     await executor.query(
-      `update intermediate.registrations set check_status = $2, blocked = $3, updated_at = $4::timestamptz
+      `update intermediate.registrations set check_status = $2, blocked = $3, updated_at = $4::timestamptz,
+         jlis_status = 'done', jlis_result = $5, jlis_completed_at = $4::timestamptz, jlis_last_error = null
        where qualification_id = $1`,
-      [completion.qualificationId, completion.checkStatus, completion.blocked, at.toISOString()],
+      [
+        completion.qualificationId,
+        completion.checkStatus,
+        completion.blocked,
+        at.toISOString(),
+        completion.result,
+      ],
     );
     if (completion.notification) {
       await executor.query(
@@ -155,11 +156,12 @@ export interface QueueCounts {
 
 export async function countChecks(handle: DatabaseHandle): Promise<QueueCounts> {
   const rows = await handle.db
-    .selectFrom('intermediate.jlis_checks')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('status')
+    .selectFrom('intermediate.registrations')
+    .select(['jlis_status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('jlis_status', 'in', ['pending', 'done'])
+    .groupBy('jlis_status')
     .execute();
-  const count = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+  const count = (status: string) => Number(rows.find((r) => r.jlis_status === status)?.n ?? 0);
   return { pending: count('pending'), done: count('done') };
 }
 
@@ -177,17 +179,18 @@ export async function findCheck(
   | undefined
 > {
   const row = await handle.db
-    .selectFrom('intermediate.jlis_checks')
-    .select(['status', 'attempts', 'result', 'last_error', 'reason'])
+    .selectFrom('intermediate.registrations')
+    .select(['jlis_status', 'jlis_attempts', 'jlis_result', 'jlis_last_error', 'jlis_reason'])
     .where('qualification_id', '=', qualificationId)
+    .where('jlis_status', 'is not', null)
     .executeTakeFirst();
   return row
     ? {
-        status: row.status,
-        attempts: row.attempts,
-        result: row.result,
-        lastError: row.last_error,
-        reason: row.reason,
+        status: row.jlis_status!,
+        attempts: row.jlis_attempts,
+        result: row.jlis_result,
+        lastError: row.jlis_last_error,
+        reason: row.jlis_reason!,
       }
     : undefined;
 }

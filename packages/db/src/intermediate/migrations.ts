@@ -163,4 +163,28 @@ export const intermediateMigrations: Record<string, Migration> = {
       await sql`alter table intermediate.outbox drop constraint outbox_event_id_key`.execute(db);
     },
   },
+  '0005_jlis_queue_in_registrations': {
+    // A registration has at most one J-LIS check: the queue becomes columns of the registration
+    // and one partial index of the pending ones, instead of a second table with two indexes that
+    // a bulk file of new members wrote a row into for nine members in ten.
+    async up(db: Kysely<unknown>) {
+      await sql`alter table intermediate.registrations
+        add column jlis_reason text,
+        add column jlis_status text,
+        add column jlis_attempts integer not null default 0,
+        add column jlis_next_attempt_at timestamptz,
+        add column jlis_last_error text,
+        add column jlis_result text,
+        add column jlis_created_at timestamptz,
+        add column jlis_completed_at timestamptz`.execute(db);
+      await sql`update intermediate.registrations r set
+        jlis_reason = c.reason, jlis_status = c.status, jlis_attempts = c.attempts,
+        jlis_next_attempt_at = c.next_attempt_at, jlis_last_error = c.last_error,
+        jlis_result = c.result, jlis_created_at = c.created_at, jlis_completed_at = c.completed_at
+        from intermediate.jlis_checks c where c.qualification_id = r.qualification_id`.execute(db);
+      await sql`drop table intermediate.jlis_checks`.execute(db);
+      await sql`create index registrations_jlis_due on intermediate.registrations
+        (jlis_next_attempt_at) where jlis_status = 'pending'`.execute(db);
+    },
+  },
 };

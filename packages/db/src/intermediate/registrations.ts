@@ -153,20 +153,46 @@ const STAGING_TYPES: Record<(typeof STAGING_COLUMNS)[number], string> = {
 
 const REGISTRATION_COLUMNS = ['qualification_id', ...CARD_KEY, ...FACT_COLUMNS, ...STATE_COLUMNS];
 
+/** The J-LIS columns of a registration; a queued check resets them, anything else leaves them. */
+const JLIS_COLUMNS = [
+  'jlis_reason',
+  'jlis_status',
+  'jlis_attempts',
+  'jlis_next_attempt_at',
+  'jlis_last_error',
+  'jlis_result',
+  'jlis_created_at',
+  'jlis_completed_at',
+] as const;
+
+/** The J-LIS columns of a staging row `s` at time $1: a pending check when it has a reason. */
+const QUEUED_JLIS = `s.check_reason, case when s.check_reason is not null then 'pending' end, 0,
+  case when s.check_reason is not null then $1::timestamptz end, null, null,
+  case when s.check_reason is not null then $1::timestamptz end, null`;
+
 // Upserts by card key; a row whose facts did not change is left alone (idempotent re-upload),
 // and only rows that changed get an outbox event (in outbox batch $2), a notification, a J-LIS
-// check. Nothing here is serialized between concurrent batches; sealing the outbox batch is.
+// check (the registration's jlis_* columns). Nothing here is serialized between concurrent
+// batches; sealing the outbox batch is.
 const SAVE_SQL = `
 with s as (
   select distinct on (${CARD_KEY.join(', ')}) *
   from reg_staging
   order by ${CARD_KEY.join(', ')}, source_line desc nulls last
 ), up as (
-  insert into intermediate.registrations as r (${REGISTRATION_COLUMNS.join(', ')}, updated_at)
-  select ${REGISTRATION_COLUMNS.join(', ')}, $1::timestamptz from s
+  insert into intermediate.registrations as r (${REGISTRATION_COLUMNS.join(', ')}, updated_at, ${JLIS_COLUMNS.join(', ')})
+  select ${REGISTRATION_COLUMNS.map((c) => `s.${c}`).join(', ')}, $1::timestamptz, ${QUEUED_JLIS} from s
   on conflict (${CARD_KEY.join(', ')}) do update set
     ${[...FACT_COLUMNS, ...STATE_COLUMNS, 'updated_at'].map((c) => `${c} = excluded.${c}`).join(',\n    ')},
-    resolution_reason = null
+    resolution_reason = null,
+    ${JLIS_COLUMNS.map(
+      (c) =>
+        `${c} = case when excluded.jlis_reason is null then r.${c} else ${
+          c === 'jlis_created_at'
+            ? 'coalesce(r.jlis_created_at, excluded.jlis_created_at)'
+            : `excluded.${c}`
+        } end`,
+    ).join(',\n    ')}
   where (${FACT_COLUMNS.map((c) => `r.${c}`).join(', ')})
     is distinct from (${FACT_COLUMNS.map((c) => `excluded.${c}`).join(', ')})
   returning r.qualification_id, ${CARD_KEY.map((c) => `r.${c}`).join(', ')}, r.blocked
@@ -183,18 +209,10 @@ with s as (
   where s.notify_kind is not null
   on conflict (dedupe_key) do nothing
   returning 1
-), ck as (
-  insert into intermediate.jlis_checks (qualification_id, reason, status, attempts, next_attempt_at, created_at)
-  select up.qualification_id, s.check_reason, 'pending', 0, $1::timestamptz, $1::timestamptz
-  from s join up using (${CARD_KEY.join(', ')})
-  where s.check_reason is not null
-  on conflict (qualification_id) do update set
-    reason = excluded.reason, status = 'pending', attempts = 0,
-    next_attempt_at = excluded.next_attempt_at, last_error = null, result = null, completed_at = null
-  returning 1
 )
 select (select count(*) from up)::int as changed, (select count(*) from ev)::int as events,
-       (select count(*) from nt)::int as notifications, (select count(*) from ck)::int as checks`;
+       (select count(*) from nt)::int as notifications,
+       (select count(*) from s join up using (${CARD_KEY.join(', ')}) where s.check_reason is not null)::int as checks`;
 
 /**
  * Writes a batch of classified registrations with their notifications, J-LIS checks and outbox
@@ -390,18 +408,16 @@ export async function confirmRegistration(
   at: Date,
 ): Promise<boolean> {
   return withRawTransaction(handle, async (executor) => {
+    // A pending J-LIS check is cancelled: the insurer has answered.
     const updated = await executor.query<{ qualification_id: string }>(
       `update intermediate.registrations set check_status = 'confirmed', blocked = false,
-         resolution_reason = $3, no_history = false, updated_at = $4::timestamptz
+         resolution_reason = $3, no_history = false, updated_at = $4::timestamptz,
+         jlis_completed_at = case when jlis_status = 'pending' then $4::timestamptz else jlis_completed_at end,
+         jlis_status = case when jlis_status = 'pending' then 'cancelled' else jlis_status end
        where qualification_id = $1 and insurer_number = $2 returning qualification_id`,
       [input.qualificationId, input.insurerNumber, input.reason, at.toISOString()],
     );
     if (updated.rows.length === 0) return false;
-    await executor.query(
-      `update intermediate.jlis_checks set status = 'cancelled', completed_at = $2::timestamptz
-       where qualification_id = $1 and status = 'pending'`,
-      [input.qualificationId, at.toISOString()],
-    );
     await publishInTransaction(executor, input.qualificationId, at);
     return true;
   });

@@ -56,6 +56,17 @@ export interface RegistrationsTable {
   source_hash: string | null;
   source_line: number | null;
   updated_at: Timestamp;
+  // The registration's J-LIS query (a durable queue: claimed with a lease, retried until done).
+  /** Why it was queued (the rule), or null when it never was. */
+  jlis_reason: string | null;
+  /** 'pending' | 'done' | 'cancelled', or null when never queued. */
+  jlis_status: string | null;
+  jlis_attempts: Generated<number>;
+  jlis_next_attempt_at: NullableTimestamp;
+  jlis_last_error: string | null;
+  jlis_result: string | null;
+  jlis_created_at: NullableTimestamp;
+  jlis_completed_at: NullableTimestamp;
 }
 
 /** A suspicion or a J-LIS result, told to the insurer. */
@@ -91,19 +102,6 @@ export interface OutboxBatchesTable {
   size: number;
 }
 
-/** Durable queue of J-LIS queries, retried until they complete. */
-export interface JlisChecksTable {
-  qualification_id: string;
-  reason: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: Timestamp;
-  last_error: string | null;
-  result: string | null;
-  created_at: Timestamp;
-  completed_at: NullableTimestamp;
-}
-
 /** A bulk file, by content hash: re-uploading it returns the stored report. */
 export interface UploadsTable {
   content_hash: string;
@@ -124,6 +122,5 @@ export interface IntermediateTables {
   'intermediate.notifications': NotificationsTable;
   'intermediate.outbox': OutboxTable;
   'intermediate.outbox_batches': OutboxBatchesTable;
-  'intermediate.jlis_checks': JlisChecksTable;
   'intermediate.uploads': UploadsTable;
 }
