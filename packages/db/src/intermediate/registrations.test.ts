@@ -97,6 +97,16 @@ describeEachDatabase('intermediate registrations', ({ handle }) => {
     );
     expect(result.changed).toBe(1);
     expect((await findRegistration(handle(), 'q-1'))?.address).toBe('二');
+    // The line number decides, not the order the rows come in.
+    await saveRegistrations(
+      handle(),
+      [
+        write({ qualificationId: 'q-z', sourceLine: 9, address: '四' }),
+        write({ qualificationId: 'q-w', sourceLine: 8, address: '三' }),
+      ],
+      at,
+    );
+    expect((await findRegistration(handle(), 'q-1'))?.address).toBe('四');
   });
 
   it('holds a blocked registration back from the outbox and notifies once per dedupe key', async () => {

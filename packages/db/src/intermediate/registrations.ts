@@ -170,18 +170,15 @@ const QUEUED_JLIS = `s.check_reason, case when s.check_reason is not null then '
   case when s.check_reason is not null then $1::timestamptz end, null, null,
   case when s.check_reason is not null then $1::timestamptz end, null`;
 
-// Upserts by card key; a row whose facts did not change is left alone (idempotent re-upload),
-// and only rows that changed get an outbox event (in outbox batch $2), a notification, a J-LIS
-// check (the registration's jlis_* columns). Nothing here is serialized between concurrent
-// batches; sealing the outbox batch is.
+// Upserts by card key (the staging table holds one row per card key); a row whose facts did not
+// change is left alone (idempotent re-upload), and only rows that changed get an outbox event (in
+// outbox batch $2), a notification, a J-LIS check (the registration's jlis_* columns). Nothing
+// here is serialized between concurrent batches; sealing the outbox batch is.
 const SAVE_SQL = `
-with s as (
-  select distinct on (${CARD_KEY.join(', ')}) *
-  from reg_staging
-  order by ${CARD_KEY.join(', ')}, source_line desc nulls last
-), up as (
+with up as (
   insert into intermediate.registrations as r (${REGISTRATION_COLUMNS.join(', ')}, updated_at, ${JLIS_COLUMNS.join(', ')})
-  select ${REGISTRATION_COLUMNS.map((c) => `s.${c}`).join(', ')}, $1::timestamptz, ${QUEUED_JLIS} from s
+  select ${REGISTRATION_COLUMNS.map((c) => `s.${c}`).join(', ')}, $1::timestamptz, ${QUEUED_JLIS}
+  from reg_staging s
   on conflict (${CARD_KEY.join(', ')}) do update set
     ${[...FACT_COLUMNS, ...STATE_COLUMNS, 'updated_at'].map((c) => `${c} = excluded.${c}`).join(',\n    ')},
     resolution_reason = null,
@@ -205,14 +202,15 @@ with s as (
 ), nt as (
   insert into intermediate.notifications (insurer_number, qualification_id, kind, message, dedupe_key, created_at)
   select up.insurer_number, up.qualification_id, s.notify_kind, s.notify_message, s.notify_key, $1::timestamptz
-  from s join up using (${CARD_KEY.join(', ')})
+  from reg_staging s join up using (${CARD_KEY.join(', ')})
   where s.notify_kind is not null
   on conflict (dedupe_key) do nothing
   returning 1
 )
 select (select count(*) from up)::int as changed, (select count(*) from ev)::int as events,
        (select count(*) from nt)::int as notifications,
-       (select count(*) from s join up using (${CARD_KEY.join(', ')}) where s.check_reason is not null)::int as checks`;
+       (select count(*) from reg_staging s join up using (${CARD_KEY.join(', ')})
+        where s.check_reason is not null)::int as checks`;
 
 /**
  * Writes a batch of classified registrations with their notifications, J-LIS checks and outbox
@@ -235,12 +233,23 @@ async function saveInTransaction(
   await executor.query(
     `create temp table reg_staging (${STAGING_COLUMNS.map((c) => `${c} ${STAGING_TYPES[c]}`).join(', ')}) on commit drop`,
   );
-  await executor.load('reg_staging', STAGING_COLUMNS, rows.map(stagingRow));
+  await executor.load('reg_staging', STAGING_COLUMNS, lastPerCard(rows).map(stagingRow));
   const batchId = await newOutboxBatch(executor);
   const result = await executor.query<SaveResult>(SAVE_SQL, [at.toISOString(), batchId]);
   const saved = result.rows[0]!;
   await sealOutboxBatch(executor, batchId, saved.events);
   return saved;
+}
+
+/** One registration per card key: of several, the one from the latest line of the file. */
+function lastPerCard(rows: readonly RegistrationWrite[]): RegistrationWrite[] {
+  const byCard = new Map<string, RegistrationWrite>();
+  for (const row of rows) {
+    const key = `${row.insurerNumber}\t${row.cardSymbol ?? ''}\t${row.cardNumber}\t${row.branchNumber}`;
+    const kept = byCard.get(key);
+    if (!kept || (row.sourceLine ?? -1) >= (kept.sourceLine ?? -1)) byCard.set(key, row);
+  }
+  return byCard.size === rows.length ? [...rows] : [...byCard.values()];
 }
 
 /** A registration as a row of the staging table. */
