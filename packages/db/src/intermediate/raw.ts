@@ -85,10 +85,10 @@ function pgliteExecutor(tx: PGliteTransaction): RawExecutor {
 }
 
 /** COPY text format, 64 KiB chunks. */
-function* copyLines(rows: readonly (readonly unknown[])[]): Generator<string> {
+export function* copyLines(rows: readonly (readonly unknown[])[]): Generator<string> {
   let buffer = '';
   for (const row of rows) {
-    buffer += row.map(copyValue).join('\t') + '\n';
+    buffer += copyLine(row);
     if (buffer.length > 65_536) {
       yield buffer;
       buffer = '';
@@ -97,16 +97,35 @@ function* copyLines(rows: readonly (readonly unknown[])[]): Generator<string> {
   if (buffer) yield buffer;
 }
 
+/**
+ * One row as a line of COPY text. A loop rather than `row.map(copyValue).join('\t')`: a bulk load
+ * encodes millions of rows, and the array per row cost a third of the time. (Testing the whole
+ * line once for the characters to escape measured slower still.)
+ */
+function copyLine(row: readonly unknown[]): string {
+  let line = '';
+  for (let i = 0; i < row.length; i++) {
+    if (i > 0) line += '\t';
+    line += copyValue(row[i]);
+  }
+  return line + '\n';
+}
+
+const SPECIAL = /[\\\t\n\r]/;
+
 function copyValue(value: unknown): string {
+  if (typeof value === 'string') return SPECIAL.test(value) ? escapeCopyText(value) : value;
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (value instanceof Date) return value.toISOString();
   const text = String(value);
-  return /[\\\t\n\r]/.test(text)
-    ? text
-        .replaceAll('\\', '\\\\')
-        .replaceAll('\t', '\\t')
-        .replaceAll('\n', '\\n')
-        .replaceAll('\r', '\\r')
-    : text;
+  return SPECIAL.test(text) ? escapeCopyText(text) : text;
+}
+
+function escapeCopyText(text: string): string {
+  return text
+    .replaceAll('\\', '\\\\')
+    .replaceAll('\t', '\\t')
+    .replaceAll('\n', '\\n')
+    .replaceAll('\r', '\\r');
 }
