@@ -121,6 +121,9 @@ export function otherRegistrations(
   return out;
 }
 
+/** For registrations without stored history (most of a bulk file): shared, never changed. */
+const NO_OTHERS: readonly MemberRegistration[] = [];
+
 function cardKeyOf(card: {
   insurerNumber: string;
   cardSymbol: string | null;
@@ -152,10 +155,12 @@ export function classifyBatch(
   context: ClassifyContext,
 ): ClassifiedRegistration[] {
   // A card's own stored version is not history for its re-registration.
-  const incomingCards = new Set(items.map(({ value }) => cardKeyOf(value)));
   const stored: HistoryEntry[] = [];
-  for (const entries of history.values()) {
-    for (const h of entries) if (!incomingCards.has(cardKeyOf(h))) stored.push(h);
+  if (history.size > 0) {
+    const incomingCards = new Set(items.map(({ value }) => cardKeyOf(value)));
+    for (const entries of history.values()) {
+      for (const h of entries) if (!incomingCards.has(cardKeyOf(h))) stored.push(h);
+    }
   }
   const codes = classifyBatchColumns(
     stored.map((h) => ({ myNumber: h.myNumber, birthDate: h.birthDate, kanaName: h.nameKana })),
@@ -167,12 +172,14 @@ export function classifyBatch(
     context.registeredOn,
     context.policy,
   );
-  const details = new Map<string, MisEntryOutcome>();
+  // Core's outcome for each code, without history and with it.
+  const details = [new Map<string, MisEntryOutcome>(), new Map<string, MisEntryOutcome>()];
   return items.map(({ value, line }, i) => {
-    const others = otherRegistrations(history.get(value.myNumber), value);
+    const entries = history.get(value.myNumber);
+    const others = entries ? otherRegistrations(entries, value) : NO_OTHERS;
     const { code, conflictingRecord } = codes[i]!;
-    const detailKey = `${code}/${others.length > 0}`;
-    let detail = details.get(detailKey);
+    const detailsOfCode = details[others.length > 0 ? 1 : 0]!;
+    let detail = detailsOfCode.get(code);
     if (!detail) {
       detail = classifyRegistration(
         toMemberRegistration(value),
@@ -181,9 +188,10 @@ export function classifyBatch(
         context.registeredOn,
         context.policy,
       );
-      details.set(detailKey, detail);
+      detailsOfCode.set(code, detail);
     }
     // The engine and core agree (property-tested); should they not, core's answer for the row wins.
+    // Literals in core's key order, not spreads of `detail`: built once per row.
     const outcome: MisEntryOutcome =
       detail.code !== code
         ? classifyRegistration(
@@ -194,8 +202,12 @@ export function classifyBatch(
             context.policy,
           )
         : {
-            ...detail,
             code,
+            rule: detail.rule,
+            effectiveFrom: detail.effectiveFrom,
+            suspected: detail.suspected,
+            notifyInsurer: detail.notifyInsurer,
+            blocksViewing: detail.blocksViewing,
             mismatchedFacts:
               code === 'BIRTH_DATE_MISMATCH'
                 ? ['birthDate']
@@ -203,9 +215,9 @@ export function classifyBatch(
                   ? ['kanaName']
                   : [],
             conflictingRecord,
+            notInForce: detail.notInForce,
           };
     const needsJlis = outcome.code === 'NEEDS_JLIS';
-    const cardKey = cardKeyOf(value);
     // An explicit literal, not a spread of `value`: V8 builds it an order of magnitude faster.
     const write: RegistrationWrite = {
       myNumber: value.myNumber,
@@ -240,7 +252,7 @@ export function classifyBatch(
         ? {
             kind: outcome.code,
             message: notificationMessage(outcome),
-            dedupeKey: `${cardKey}:${outcome.code}:${factsDigest(value)}`,
+            dedupeKey: `${cardKeyOf(value)}:${outcome.code}:${factsDigest(value)}`,
           }
         : null,
       jlisCheck: needsJlis ? (outcome.rule ?? 'JLIS_NO_HISTORY') : null,
