@@ -1,0 +1,160 @@
+import { insurerNumberFromBody } from '@shikaku/core/insurer-number';
+import { describe, expect, it } from 'vitest';
+import { type RegistrationInput, validateRegistration } from './validate.js';
+
+const INSURER = insurerNumberFromBody('0113999');
+const GOOD: RegistrationInput = {
+  myNumber: '123456789018',
+  cardSymbol: ' B1 ',
+  cardNumber: 'N1',
+  branchNumber: '',
+  name: '山田 太郎',
+  nameKana: 'ﾔﾏﾀﾞ ﾀﾛｳ',
+  birthDate: 'H1.9.13',
+  sex: '1',
+  address: '東京都',
+  postNumber: '123-4567',
+  qualificationDate: '2021-07-15',
+};
+
+const fieldsOf = (input: RegistrationInput) => {
+  const result = validateRegistration(input, INSURER);
+  return result.ok ? [] : result.errors.map((e) => `${e.field} ${e.code} ${e.reason}`);
+};
+
+describe('validateRegistration', () => {
+  it('trims, applies defaults and converts to storage form', () => {
+    expect(validateRegistration(GOOD, INSURER)).toEqual({
+      ok: true,
+      value: {
+        myNumber: '123456789018',
+        insurerNumber: INSURER,
+        cardSymbol: 'B1',
+        cardNumber: 'N1',
+        branchNumber: '00',
+        cardClassification: '01',
+        personalFamily: '1',
+        name: '山田 太郎',
+        nameKana: 'ヤマダ タロウ',
+        birthDate: '1989-09-13',
+        sex: '1',
+        address: '東京都',
+        postNumber: '1234567',
+        qualificationDate: '2021-07-15',
+        disqualificationDate: null,
+        reasonOfLoss: null,
+        incomeClass: 'general',
+      },
+    });
+  });
+
+  it('reports every bad field, in field order, with its code, reason and message', () => {
+    const result = validateRegistration(
+      {
+        myNumber: '123456789012',
+        insurerNumber: '0113998',
+        cardNumber: '',
+        name: '',
+        nameKana: 'yamada',
+        birthDate: '2000-01-01',
+        sex: '4',
+        address: 'a'.repeat(201),
+        postNumber: '12-34',
+        qualificationDate: '2021-02-30',
+        personalFamily: '3',
+        incomeClass: 'rich',
+        cardClassification: '1',
+      },
+      INSURER,
+    );
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        {
+          code: 'INVALID_MY_NUMBER',
+          field: 'myNumber',
+          reason: 'CHECK_DIGIT',
+          message: 'the check digit (12th digit) does not match',
+        },
+        {
+          code: 'INVALID_INSURER_NUMBER',
+          field: 'insurerNumber',
+          reason: 'CHECK_DIGIT',
+          message: 'the check digit (last digit) does not match',
+        },
+        {
+          code: 'INVALID_INSURED_CARD',
+          field: 'cardSymbol',
+          reason: 'SYMBOL_REQUIRED',
+          message: 'the 記号 (card symbol) is required',
+        },
+        { code: 'MISSING_FIELD', field: 'name', reason: 'REQUIRED', message: 'name is required' },
+        {
+          code: 'INVALID_KANA_NAME',
+          field: 'nameKana',
+          reason: 'NOT_KATAKANA',
+          message: 'nameKana must be katakana (full or half width) with spaces between the parts',
+        },
+        {
+          code: 'INVALID_FIELD',
+          field: 'sex',
+          reason: 'NOT_ALLOWED',
+          message: 'sex must be one of 1, 2, 3',
+        },
+        {
+          code: 'INVALID_FIELD',
+          field: 'address',
+          reason: 'TOO_LONG',
+          message: 'address has at most 200 characters',
+        },
+        {
+          code: 'INVALID_FIELD',
+          field: 'postNumber',
+          reason: 'FORMAT',
+          message: 'postNumber is 7 digits (123-4567 or 1234567)',
+        },
+        {
+          code: 'INVALID_DATE',
+          field: 'qualificationDate',
+          reason: 'DAY',
+          message: '2021-02-30 is not a calendar date',
+        },
+        {
+          code: 'INVALID_FIELD',
+          field: 'personalFamily',
+          reason: 'NOT_ALLOWED',
+          message: 'personalFamily must be one of 1, 2',
+        },
+        {
+          code: 'INVALID_FIELD',
+          field: 'incomeClass',
+          reason: 'NOT_ALLOWED',
+          message: 'incomeClass must be one of general, certain-income, active-equivalent',
+        },
+        {
+          code: 'INVALID_FIELD',
+          field: 'cardClassification',
+          reason: 'FORMAT',
+          message: 'cardClassification is a two-digit code',
+        },
+      ],
+    });
+  });
+
+  it('reports missing fields, another insurer and dates out of order', () => {
+    expect(fieldsOf({ ...GOOD, myNumber: ' ', nameKana: null, birthDate: undefined })).toEqual([
+      'myNumber MISSING_FIELD REQUIRED',
+      'nameKana MISSING_FIELD REQUIRED',
+      'birthDate MISSING_FIELD REQUIRED',
+    ]);
+    expect(fieldsOf({ ...GOOD, insurerNumber: insurerNumberFromBody('0113998') })).toEqual([
+      'insurerNumber INSURER_MISMATCH NOT_YOURS',
+    ]);
+    expect(
+      fieldsOf({ ...GOOD, birthDate: '2022-01-01', disqualificationDate: '2021-01-01' }),
+    ).toEqual([
+      'disqualificationDate INVALID_DATE BEFORE_QUALIFICATION',
+      'qualificationDate INVALID_DATE BEFORE_BIRTH',
+    ]);
+  });
+});
