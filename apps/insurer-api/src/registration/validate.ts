@@ -47,8 +47,9 @@ const MAX_TEXT = 200;
 const POST_NUMBER = /^\d{7}$/;
 const CARD_CLASSIFICATION = /^\d{2}$/;
 
-// The helpers take the field's value, read by a literal name (`input.name`), not the name to read
-// with `input[field]`: V8 makes a literal name a fast load, a variable one a slow generic lookup.
+// Plain helpers, not closures made per call, given the field's value read by a literal name
+// (`input.name`) rather than `input[field]`: V8 makes a literal name a fast load and a variable one
+// a generic lookup. A bulk file validates millions of records.
 
 /** A value as trimmed text; undefined when absent or blank. */
 function text(value: unknown): string | undefined {
