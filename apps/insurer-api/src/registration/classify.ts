@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import {
   classifyRegistration,
   type MemberRegistration,
@@ -142,6 +142,19 @@ export function factsDigest(r: { myNumber: string; birthDate: string; nameKana: 
 }
 
 /**
+ * Qualification ids for a batch: UUIDv7s of one millisecond with consecutive sequence numbers from
+ * a random start. Time-ordered, new rows land near one edge of the primary-key index rather than on
+ * a random page of a 10M-row index each; consecutive, a batch's rows take their own run of pages
+ * instead of interleaving with a batch classified at the same moment on another worker thread
+ * (whose writers would then contend for the same pages).
+ */
+function batchIds(count: number): () => string {
+  const msecs = Date.now();
+  let seq = randomInt(0, 2 ** 32 - count);
+  return () => uuidv7({ msecs, seq: seq++ });
+}
+
+/**
  * Classifies registrations against the stored history (J-LIS not queried yet) with the bulk
  * matching engine of packages/matching, which implements core's classifyRegistration over
  * columns (a property test there holds the two equal), and turns each into what is written:
@@ -154,6 +167,7 @@ export function classifyBatch(
   history: ReadonlyMap<string, HistoryEntry[]>,
   context: ClassifyContext,
 ): ClassifiedRegistration[] {
+  const nextId = batchIds(items.length);
   // A card's own stored version is not history for its re-registration.
   const stored: HistoryEntry[] = [];
   if (history.size > 0) {
@@ -237,9 +251,7 @@ export function classifyBatch(
       disqualificationDate: value.disqualificationDate,
       reasonOfLoss: value.reasonOfLoss,
       incomeClass: value.incomeClass,
-      // Time-ordered (UUIDv7): new rows land at one edge of the primary-key index (and of the
-      // J-LIS queue's), not on a random page of a 10M-row index each.
-      qualificationId: uuidv7(),
+      qualificationId: nextId(),
       personRef: personRefOf(context.personRefSecret, value.myNumber),
       registeredOn: context.registeredOn,
       checkStatus: checkStatusOf(outcome, others.length > 0),
