@@ -25,6 +25,7 @@ export function createBulkPool(workers: number): BulkPool {
     filename: workerFile(),
     minThreads: workers,
     maxThreads: workers,
+    maxQueue: 'auto',
     idleTimeout: 60_000,
     // Workers load the compiled dist, whatever export conditions the parent runs with.
     execArgv: process.execArgv.filter((a) => !a.startsWith('--conditions') && !a.startsWith('-C')),
