@@ -196,4 +196,14 @@ export const intermediateMigrations: Record<string, Migration> = {
       await sql`drop index if exists intermediate.registrations_no_history`.execute(db);
     },
   },
+  '0007_jlis_due_by_time_and_id': {
+    // A bulk file queues all its checks at one time, so an index keyed by that time alone sends
+    // every concurrent writer to the same last leaf page (ties are ordered by heap position);
+    // with the qualification id after it, each batch's run of ids takes its own pages.
+    async up(db: Kysely<unknown>) {
+      await sql`drop index if exists intermediate.registrations_jlis_due`.execute(db);
+      await sql`create index registrations_jlis_due on intermediate.registrations
+        (jlis_next_attempt_at, qualification_id) where jlis_status = 'pending'`.execute(db);
+    },
+  },
 };
