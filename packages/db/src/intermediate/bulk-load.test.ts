@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DatabaseHandle } from '../database.js';
+import { registrationWrite } from '../testing/registrations.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { registrationsCopyText, replaceRegistrations } from './bulk-load.js';
 import type { RegistrationWrite } from './registrations.js';
@@ -7,36 +8,19 @@ import type { RegistrationWrite } from './registrations.js';
 const at = new Date('2021-07-15T01:00:00Z');
 
 function member(n: number, overrides: Partial<RegistrationWrite> = {}): RegistrationWrite {
-  return {
+  return registrationWrite({
     qualificationId: `E${n}`,
-    insurerNumber: '01130012',
-    cardSymbol: '12',
     cardNumber: String(n),
-    branchNumber: '00',
-    cardClassification: '01',
-    personalFamily: '1',
     myNumber: String(123456789000 + n),
     personRef: `P-${n}`,
-    name: '資格 花子',
-    nameKana: 'シカク ハナコ',
-    birthDate: '1989-09-13',
-    sex: '2',
-    address: '東京都千代田区',
-    postNumber: '1000013',
-    qualificationDate: '2021-04-01',
-    disqualificationDate: null,
-    reasonOfLoss: null,
-    incomeClass: 'general',
     registeredOn: '2021-03-01',
     checkStatus: 'unchecked',
     noHistory: false,
-    blocked: false,
     sourceHash: null,
     sourceLine: null,
-    notification: null,
     jlisCheck: null,
     ...overrides,
-  };
+  });
 }
 
 async function* chunks(...texts: (string | Uint8Array)[]) {

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { registrationWrite } from '../testing/registrations.js';
 import { describeEachDatabase } from '../testing/test-database.js';
 import { upsertInsurer } from './insurers.js';
 import { listOutboxEvents, newOutboxBatch, sealOutboxBatch } from './outbox.js';
@@ -12,37 +13,18 @@ import {
 const at = new Date('2021-07-15T01:00:00Z');
 const INSURER = '01130012';
 
-/** Registration `n` of a batch: its own card and qualification id. */
+/** Registration `n` of a batch: its own card and qualification id, nothing to check. */
 function write(n: number): RegistrationWrite {
-  return {
+  return registrationWrite({
     qualificationId: `q-${String(n).padStart(4, '0')}`,
-    insurerNumber: INSURER,
-    cardSymbol: '12',
     cardNumber: `C${n}`,
-    branchNumber: '00',
-    cardClassification: '01',
-    personalFamily: '1',
-    myNumber: '123456789018',
     personRef: `P-${n}`,
-    name: '資格 花子',
-    nameKana: 'シカク ハナコ',
-    birthDate: '1989-09-13',
-    sex: '2',
-    address: '東京都千代田区',
-    postNumber: '1000013',
-    qualificationDate: '2021-04-01',
-    disqualificationDate: null,
-    reasonOfLoss: null,
-    incomeClass: 'general',
-    registeredOn: '2021-07-15',
     checkStatus: 'consistent',
     noHistory: false,
-    blocked: false,
     sourceHash: null,
     sourceLine: null,
-    notification: null,
     jlisCheck: null,
-  };
+  });
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { registrationWrite } from '../testing/registrations.js';
 import { describeEachDatabase } from '../testing/test-database.js';
 import { claimDueChecks, completeCheck, deferCheck, findCheck } from './checks.js';
 import { upsertInsurer } from './insurers.js';
@@ -10,45 +11,13 @@ import {
   findHistory,
   findPersonRef,
   findRegistration,
-  type RegistrationWrite,
   saveRegistrations,
 } from './registrations.js';
 
 const at = new Date('2021-07-15T01:00:00Z');
 const MY_NUMBER = '123456789018';
 
-function write(overrides: Partial<RegistrationWrite> = {}): RegistrationWrite {
-  return {
-    qualificationId: 'q-1',
-    insurerNumber: '01130012',
-    cardSymbol: '12',
-    cardNumber: '345',
-    branchNumber: '00',
-    cardClassification: '01',
-    personalFamily: '1',
-    myNumber: MY_NUMBER,
-    personRef: 'P-hanako',
-    name: '資格 花子',
-    nameKana: 'シカク ハナコ',
-    birthDate: '1989-09-13',
-    sex: '2',
-    address: '東京都千代田区',
-    postNumber: '1000013',
-    qualificationDate: '2021-04-01',
-    disqualificationDate: null,
-    reasonOfLoss: null,
-    incomeClass: 'general',
-    registeredOn: '2021-07-15',
-    checkStatus: 'jlis-pending',
-    noHistory: true,
-    blocked: false,
-    sourceHash: 'h1',
-    sourceLine: 2,
-    notification: null,
-    jlisCheck: 'no-history',
-    ...overrides,
-  };
-}
+const write = registrationWrite;
 
 describeEachDatabase('intermediate registrations', ({ handle }) => {
   it('writes a registration with its outbox event and J-LIS check; the same again changes nothing', async () => {
