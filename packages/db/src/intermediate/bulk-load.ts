@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DatabaseHandle } from '../database.js';
 import { type RegistrationWrite, stagingRow, STAGING_COLUMNS } from './registrations.js';
-import { withRawTransaction } from './raw.js';
+import { copyLines, withRawTransaction } from './raw.js';
 
 const WRITE_COLUMNS = STAGING_COLUMNS.slice(0, STAGING_COLUMNS.indexOf('source_line') + 1);
 const LOAD_COLUMNS = [...WRITE_COLUMNS, 'updated_at'];
@@ -16,26 +16,12 @@ const LOAD_COLUMNS = [...WRITE_COLUMNS, 'updated_at'];
  */
 export function registrationsCopyText(rows: Iterable<RegistrationWrite>, at: Date): string {
   const updatedAt = at.toISOString();
-  const lines: string[] = [];
-  for (const row of rows) {
-    const fields = stagingRow(row).slice(0, WRITE_COLUMNS.length).map(copyField);
-    lines.push(`${fields.join('\t')}\t${updatedAt}\n`);
-  }
-  return lines.join('');
+  const values = Array.from(rows, (row) => [
+    ...stagingRow(row).slice(0, WRITE_COLUMNS.length),
+    updatedAt,
+  ]);
+  return [...copyLines(values)].join('');
 }
-
-function copyField(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  const text = String(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : text;
-}
-const COPY_ESCAPES: Record<string, string> = {
-  '\\': '\\\\',
-  '\t': '\\t',
-  '\n': '\\n',
-  '\r': '\\r',
-};
 
 /**
  * Replaces every registration with the lines of `copyText` (from `registrationsCopyText`), without
