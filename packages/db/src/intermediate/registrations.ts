@@ -153,22 +153,21 @@ const STAGING_TYPES: Record<(typeof STAGING_COLUMNS)[number], string> = {
 
 const REGISTRATION_COLUMNS = ['qualification_id', ...CARD_KEY, ...FACT_COLUMNS, ...STATE_COLUMNS];
 
-/** The J-LIS columns of a registration; a queued check resets them, anything else leaves them. */
-const JLIS_COLUMNS = [
-  'jlis_reason',
-  'jlis_status',
-  'jlis_attempts',
-  'jlis_next_attempt_at',
-  'jlis_last_error',
-  'jlis_result',
-  'jlis_created_at',
-  'jlis_completed_at',
-] as const;
-
-/** The J-LIS columns of a staging row `s` at time $1: a pending check when it has a reason. */
-const QUEUED_JLIS = `s.check_reason, case when s.check_reason is not null then 'pending' end, 0,
-  case when s.check_reason is not null then $1::timestamptz end, null, null,
-  case when s.check_reason is not null then $1::timestamptz end, null`;
+/**
+ * The J-LIS columns of a registration, as a staging row `s` written at $1 sets them: a pending
+ * check when it has a reason. A queued check resets them; anything else leaves them.
+ */
+const QUEUED_JLIS = {
+  jlis_reason: 's.check_reason',
+  jlis_status: "case when s.check_reason is not null then 'pending' end",
+  jlis_attempts: '0',
+  jlis_next_attempt_at: 'case when s.check_reason is not null then $1::timestamptz end',
+  jlis_last_error: 'null',
+  jlis_result: 'null',
+  jlis_created_at: 'case when s.check_reason is not null then $1::timestamptz end',
+  jlis_completed_at: 'null',
+} as const;
+const JLIS_COLUMNS = Object.keys(QUEUED_JLIS) as Array<keyof typeof QUEUED_JLIS>;
 
 // Upserts by card key (the staging table holds one row per card key); a row whose facts did not
 // change is left alone (idempotent re-upload), and only rows that changed get an outbox event (in
@@ -177,7 +176,8 @@ const QUEUED_JLIS = `s.check_reason, case when s.check_reason is not null then '
 const SAVE_SQL = `
 with up as (
   insert into intermediate.registrations as r (${REGISTRATION_COLUMNS.join(', ')}, updated_at, ${JLIS_COLUMNS.join(', ')})
-  select ${REGISTRATION_COLUMNS.map((c) => `s.${c}`).join(', ')}, $1::timestamptz, ${QUEUED_JLIS}
+  select ${REGISTRATION_COLUMNS.map((c) => `s.${c}`).join(', ')}, $1::timestamptz,
+    ${JLIS_COLUMNS.map((c) => QUEUED_JLIS[c]).join(', ')}
   from reg_staging s
   on conflict (${CARD_KEY.join(', ')}) do update set
     ${[...FACT_COLUMNS, ...STATE_COLUMNS, 'updated_at'].map((c) => `${c} = excluded.${c}`).join(',\n    ')},
