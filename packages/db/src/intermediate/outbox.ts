@@ -19,8 +19,8 @@ export interface OutboxEvent {
   qualification: Record<string, unknown>;
 }
 
-/** The outbox payload (a QualificationSnapshot) of registration `r` and insurer `i`, as the reader builds it. No My Number. */
-export const SNAPSHOT_SQL = `jsonb_build_object(
+/** An event's payload (a QualificationSnapshot) from registration `r` and insurer `i`. No My Number. */
+const SNAPSHOT_SQL = `jsonb_build_object(
   'qualificationId', r.qualification_id,
   'insurerNumber', r.insurer_number,
   'insurerName', coalesce(i.name, ''),
