@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { SEED_POLICY, type MisEntryPolicy } from '@shikaku/core/mis-entry';
+import { compiledWorker } from '@shikaku/platform/workers';
 import {
   buildIncomingIndex,
   createMatchState,
@@ -44,16 +44,6 @@ export interface MatchingPool {
   close(): Promise<void>;
 }
 
-function workerFile(): string {
-  // Workers run compiled JavaScript: from src (tests, tsx) use the package's dist build.
-  const here = import.meta.url;
-  return fileURLToPath(
-    here.endsWith('.ts')
-      ? new URL('../dist/matching.worker.js', here)
-      : new URL('./matching.worker.js', here),
-  );
-}
-
 function isShared(a: { buffer: ArrayBufferLike }): boolean {
   return a.buffer instanceof SharedArrayBuffer;
 }
@@ -80,13 +70,11 @@ export function shareColumns(c: ExistingColumns): ExistingColumns {
 export function createMatchingPool(options: { workers?: number } = {}): MatchingPool {
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const pool = new Piscina({
-    filename: workerFile(),
+    ...compiledWorker(import.meta.url, 'matching.worker.js'),
     minThreads: workers,
     maxThreads: workers,
     maxQueue: 'auto',
     idleTimeout: 60_000,
-    // Workers load the compiled dist, whatever export conditions the parent runs with.
-    execArgv: process.execArgv.filter((a) => !a.startsWith('--conditions') && !a.startsWith('-C')),
   });
 
   async function classifyColumns(input: ClassifyColumnsInput): Promise<ClassifyColumnsResult> {
