@@ -25,10 +25,7 @@ export interface UploadDeps {
   batchSize: number;
   /** Chunks in flight at once (each on its own connection on PostgreSQL). */
   concurrency: number;
-  /**
-   * Worker threads for the chunks, on PostgreSQL (each opens the database at `handle.url`);
-   * without it, chunks are processed on this thread.
-   */
+  /** Worker threads for the chunks (PostgreSQL); without it, chunks run on this thread. */
   pool?: BulkPool | undefined;
 }
 
@@ -106,10 +103,9 @@ export async function processUpload(
     if (chunk.errorsTruncated) report.errorsTruncated = true;
   };
 
-  const url = deps.handle.url;
-  const pool = url ? deps.pool : undefined;
+  const { pool } = deps;
   const run = (task: ChunkTask): Promise<ChunkReport> =>
-    pool && url ? pool.run({ ...task, databaseUrl: url }) : processChunk(deps.handle, task);
+    pool ? pool.run(task) : processChunk(deps.handle, task);
   const limit = Math.max(1, deps.concurrency, pool?.workers ?? 0);
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;

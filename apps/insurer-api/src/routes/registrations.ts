@@ -46,8 +46,9 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
   // On PostgreSQL, bulk files are registered on worker threads, started by the first upload.
   let bulkPool: BulkPool | undefined;
   const bulkPoolOrNone = (): BulkPool | undefined => {
-    if (!ctx.handle.url || ctx.config.bulkWorkers <= 0) return undefined;
-    bulkPool ??= createBulkPool(ctx.config.bulkWorkers);
+    const url = ctx.handle.url;
+    if (!url || ctx.config.bulkWorkers <= 0) return undefined;
+    bulkPool ??= createBulkPool(ctx.config.bulkWorkers, url);
     return bulkPool;
   };
   app.addHook('onClose', async () => {
