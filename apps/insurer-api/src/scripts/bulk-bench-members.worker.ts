@@ -1,6 +1,6 @@
-// A worker thread of bulk-bench: formats a range of the synthetic population as registered members
+// A piscina worker of bulk-bench: formats a range of the synthetic population as registered members
 // (COPY text), so that generating 10M members is spread over the machine's cores.
-import { parentPort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import { registrationsCopyText } from '@shikaku/db/intermediate/bulk-load';
 import { generatePopulation, type PopulationOptions } from '@shikaku/synth/population';
 import { registrationOfPerson } from '../seed.js';
@@ -21,9 +21,9 @@ function* members(task: MembersTask) {
   }
 }
 
-// Tasks are answered in the order they come, one COPY text each, as UTF-8 bytes that move to the
-// main thread without a copy.
-parentPort?.on('message', (task: MembersTask) => {
-  const bytes = new TextEncoder().encode(registrationsCopyText(members(task), new Date(task.at)));
-  parentPort?.postMessage(bytes, [bytes.buffer]);
-});
+/** The range as UTF-8 COPY text, moved to the main thread without a copy. */
+export default function formatMembers(task: MembersTask): Uint8Array {
+  return Piscina.move(
+    new TextEncoder().encode(registrationsCopyText(members(task), new Date(task.at))),
+  ) as unknown as Uint8Array;
+}

@@ -9,9 +9,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { on, once } from 'node:events';
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import { Piscina } from 'piscina';
 import { fixedClock } from '@shikaku/core/clock';
 import { insurerNumberFromBody } from '@shikaku/core/insurer-number';
 import { openDatabase } from '@shikaku/db/database';
@@ -26,6 +26,7 @@ import { countRegistrations } from '@shikaku/db/intermediate/registrations';
 import { serverSettings, walPosition } from '@shikaku/db/admin';
 import { migrateToLatest } from '@shikaku/db/migrate';
 import { createLogger } from '@shikaku/platform/logger';
+import { compiledWorker } from '@shikaku/platform/workers';
 import { generatePopulation, type SyntheticPerson } from '@shikaku/synth/population';
 import { buildApp } from '../app.js';
 import { hashKey } from '../auth.js';
@@ -86,36 +87,31 @@ const population = (from: number, to: number) => generatePopulation({ ...POPULAT
 async function* existingMembers(): AsyncGenerator<{ bytes: Uint8Array; rows: number }> {
   const SLICE = 16_384;
   const slices = Math.ceil(EXISTING / SLICE);
-  // Formatting costs ~3× what the COPY costs PostgreSQL; beyond 4 workers the COPY is the limit.
-  const count = Math.min(4, availableParallelism());
-  const workers = Array.from(
-    { length: count },
-    () => new Worker(new URL('./bulk-bench-members.worker.js', import.meta.url)),
-  );
-  // Slice k goes to worker k mod count, which answers in order; two slices in flight per worker.
-  const replies = workers.map((worker) => on(worker, 'message'));
-  const send = (k: number) => {
-    const task: MembersTask = {
-      population: POPULATION,
-      from: k * SLICE,
-      to: Math.min(EXISTING, (k + 1) * SLICE),
-      personRefSecret: 'bench-secret',
-      at: clock.now().toISOString(),
-    };
-    workers[k % count]!.postMessage(task);
-  };
+  const pool = new Piscina({
+    ...compiledWorker(import.meta.url, 'bulk-bench-members.worker.js'),
+    // Formatting costs ~3× what the COPY costs PostgreSQL; beyond 4 workers the COPY is the limit.
+    maxThreads: Math.min(4, availableParallelism()),
+  });
+  const task = (k: number): MembersTask => ({
+    population: POPULATION,
+    from: k * SLICE,
+    to: Math.min(EXISTING, (k + 1) * SLICE),
+    personRefSecret: 'bench-secret',
+    at: clock.now().toISOString(),
+  });
+  // Slices in index order, with two per worker thread being formatted ahead.
+  const depth = 2 * pool.options.maxThreads;
+  const ahead: Array<{ bytes: Promise<Uint8Array>; rows: number }> = [];
   try {
-    for (let k = 0; k < Math.min(slices, 2 * count); k++) send(k);
     for (let k = 0; k < slices; k++) {
-      const reply = await replies[k % count]!.next();
-      if (k + 2 * count < slices) send(k + 2 * count);
-      yield {
-        bytes: (reply.value as [Uint8Array])[0],
-        rows: Math.min(SLICE, EXISTING - k * SLICE),
-      };
+      ahead.push({ bytes: pool.run(task(k)), rows: Math.min(SLICE, EXISTING - k * SLICE) });
+      if (ahead.length < depth) continue;
+      const next = ahead.shift()!;
+      yield { bytes: await next.bytes, rows: next.rows };
     }
+    for (const next of ahead) yield { bytes: await next.bytes, rows: next.rows };
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await pool.close();
   }
 }
 
