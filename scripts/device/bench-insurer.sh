@@ -8,6 +8,7 @@
 #   PREFIX=/            where the pack is unpacked (it holds /opt/shikaku, /usr/lib/postgresql/15…)
 #   PG_PORT=5432  PG_DATA=/tmp/pgbench-data  SHARED_BUFFERS=8GB  BENCH_DB=shikaku_bench_insurer
 #   RUN_AS=pgbench      the non-root user that runs PostgreSQL (created if missing)
+#   SAMPLE_WAITS=1      sample the backends' wait events during the run and print their shares
 #   FRESH=1             a new cluster even if PG_DATA holds one; by default a cluster left by an
 #                       earlier run is reused, with its registered members (loading 10M takes minutes)
 set -euo pipefail
@@ -61,7 +62,8 @@ else
 fi
 as_pg "$PGBIN/pg_ctl -D $DATA -l $DATA/server.log -w start >/dev/null" ||
   { tail -20 "$DATA/server.log"; exit 1; }
-trap 'as_pg "$PGBIN/pg_ctl -D $DATA -m fast stop >/dev/null"' EXIT
+sampler=
+trap '[ -z "$sampler" ] || kill "$sampler"; as_pg "$PGBIN/pg_ctl -D $DATA -m fast stop >/dev/null"' EXIT
 psql() { packed "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -XtAq "$@"; }
 [ "$(psql -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" = 1 ] ||
   packed "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres "$DB"
@@ -69,6 +71,23 @@ psql() { packed "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -XtAq "$@"; }
 echo "nproc $(nproc), $(awk '/^MemTotal/ { print int($2 / 1048576) }' /proc/meminfo) GiB memory, $(uname -r)"
 cat "$HOME_DIR/PACK_INFO"
 psql -c 'SELECT version()'
+# SAMPLE_WAITS=1: what the client backends wait on, sampled every 0.3 s during the run (the
+# figures in docs/benchmarks.md), summed at the end.
+waits=$(mktemp)
+if [ "${SAMPLE_WAITS:-0}" = 1 ]; then
+  while sleep 0.3; do
+    psql -d "$DB" -F'|' -c "SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, '-')
+      FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend'
+      AND pid <> pg_backend_pid()" 2>/dev/null || true
+  done >"$waits" &
+  sampler=$!
+fi
 cd "$HOME_DIR/insurer-api"
 DATABASE_URL=postgres://postgres@127.0.0.1:$PORT/$DB packed "$HOME_DIR/node" \
   dist/scripts/bulk-bench.js "$@" 2>&1
+if [ -n "$sampler" ]; then
+  echo "wait events of active backends (samples, share):"
+  sort "$waits" | uniq -c | sort -rn | awk '{ n[NR] = $0; c[NR] = $1; t += $1 }
+    END { for (i = 1; i <= NR && i <= 10; i++) printf "%s  %.0f%%\n", n[i], 100 * c[i] / t }'
+fi
+rm -f "$waits"
