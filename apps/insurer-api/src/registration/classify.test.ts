@@ -37,7 +37,7 @@ const context = {
 };
 
 describe('classifyBatch', () => {
-  it("gives a batch's registrations consecutive time-ordered ids, apart from another batch's", () => {
+  it("gives a batch's registrations unique, ascending UUIDv7 ids, one run per batch", () => {
     const first = classifyBatch(batch(500, 0), new Map(), context).map(
       (c) => c.write.qualificationId,
     );
@@ -49,7 +49,9 @@ describe('classifyBatch', () => {
       expect([...ids].sort()).toEqual(ids);
       for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
     }
-    // The two runs do not interleave: all of one batch sorts before or after all of the other.
+    // All of one batch sorts before or after all of the other. (That batches made at once on
+    // two threads do not interleave follows from each starting at a random sequence; one thread
+    // cannot show it.)
     const all = [...first, ...second].sort();
     const firstSet = new Set(first);
     const runs = all.filter((id, i) => i > 0 && firstSet.has(id) !== firstSet.has(all[i - 1]!));
