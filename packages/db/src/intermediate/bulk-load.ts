@@ -106,12 +106,18 @@ export async function copyCsvIntoBareTable(
   }
 }
 
-/** Removes an insurer's registrations with their notifications, checks and uploads (benchmarks). */
+/** Removes an insurer's registrations with their events, notifications and uploads (benchmarks). */
 export async function deleteInsurerRegistrations(
   handle: DatabaseHandle,
   insurerNumber: string,
 ): Promise<void> {
   await withRawTransaction(handle, async (executor) => {
+    // Their outbox events too (a sealed batch's range then has holes, which readers skip).
+    await executor.query(
+      `delete from intermediate.outbox e using intermediate.registrations r
+       where r.qualification_id = e.qualification_id and r.insurer_number = $1`,
+      [insurerNumber],
+    );
     for (const table of ['notifications', 'uploads', 'registrations']) {
       await executor.query(`delete from intermediate.${table} where insurer_number = $1`, [
         insurerNumber,
