@@ -173,6 +173,98 @@ describeEachDatabase('intermediate registrations', ({ handle }) => {
     expect(result.notified).toBe(1);
     expect(await findRematchCandidates(handle(), 10)).toEqual([]);
   });
+  it('writes a batch of new and stored cards alike: new ones inserted, stored ones updated', async () => {
+    const insurer = '01130099';
+    const card = (cardNumber: string, overrides: Partial<ReturnType<typeof write>> = {}) =>
+      write({
+        insurerNumber: insurer,
+        cardNumber,
+        qualificationId: `q-mix-${cardNumber}`,
+        ...overrides,
+      });
+    const later = new Date(at.getTime() + 60_000);
+    expect(await saveRegistrations(handle(), [card('m1')], at)).toEqual({
+      changed: 1,
+      events: 1,
+      notifications: 0,
+      checks: 1,
+    });
+    const before = await listOutboxEvents(handle(), { after: 0, limit: 1_000 });
+    const result = await saveRegistrations(
+      handle(),
+      [
+        // New cards first: the batch is tried as all new, and the stored one sends it to the lookup.
+        card('m2', {
+          notification: { kind: 'birth-date-mismatch', message: 'm', dedupeKey: 'mix:m2' },
+        }),
+        card('m3', { blocked: true }),
+        card('m1', { qualificationId: 'q-mix-m1-again', address: '大阪府大阪市' }),
+      ],
+      later,
+    );
+    expect(result).toEqual({ changed: 3, events: 2, notifications: 1, checks: 3 });
+    // The stored card keeps its qualification id and takes the new facts.
+    expect((await findRegistration(handle(), 'q-mix-m1'))?.address).toBe('大阪府大阪市');
+    expect(await findRegistration(handle(), 'q-mix-m1-again')).toBeUndefined();
+    expect((await findRegistration(handle(), 'q-mix-m3'))?.blocked).toBe(true);
+    // One event per published change, numbered on from the events before.
+    const events = (await listOutboxEvents(handle(), { after: 0, limit: 1_000 })).slice(
+      before.length,
+    );
+    expect(events.map((e) => e.qualification.qualificationId).sort()).toEqual([
+      'q-mix-m1',
+      'q-mix-m2',
+    ]);
+    const last = before.at(-1)!.sequence;
+    expect(events.map((e) => e.sequence)).toEqual([last + 1, last + 2]);
+    // Inserted and updated rows hold their J-LIS checks the same way.
+    const rows = await handle()
+      .db.selectFrom('intermediate.registrations')
+      .select([
+        'card_number',
+        'jlis_status',
+        'jlis_reason',
+        'jlis_attempts',
+        'jlis_next_attempt_at',
+        'jlis_created_at',
+        'updated_at',
+        'resolution_reason',
+      ])
+      .where('insurer_number', '=', insurer)
+      .orderBy('card_number')
+      .execute();
+    const queued = { jlis_status: 'pending', jlis_reason: 'no-history', jlis_attempts: 0 };
+    expect(rows).toEqual([
+      // The check of m1 was queued at the first save and queued again now.
+      {
+        card_number: 'm1',
+        ...queued,
+        jlis_next_attempt_at: later,
+        jlis_created_at: at,
+        updated_at: later,
+        resolution_reason: null,
+      },
+      {
+        card_number: 'm2',
+        ...queued,
+        jlis_next_attempt_at: later,
+        jlis_created_at: later,
+        updated_at: later,
+        resolution_reason: null,
+      },
+      {
+        card_number: 'm3',
+        ...queued,
+        jlis_next_attempt_at: later,
+        jlis_created_at: later,
+        updated_at: later,
+        resolution_reason: null,
+      },
+    ]);
+    const notes = await listNotifications(handle(), insurer, { limit: 10 });
+    expect(notes.map((n) => n.qualificationId)).toEqual(['q-mix-m2']);
+  });
+
   it('gives every event of a batch its own UUID', async () => {
     const rows = Array.from({ length: 50 }, (_, i) =>
       write({

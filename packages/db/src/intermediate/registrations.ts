@@ -2,6 +2,7 @@
 // insurer), written together with their notifications, J-LIS checks and outbox events in one
 // transaction. The same SQL runs on PostgreSQL (staging by COPY) and PGlite (staging by INSERT).
 import type { Selectable } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '../database.js';
 import { newOutboxBatch, sealOutboxBatch } from './outbox.js';
 import { type RawExecutor, withRawTransaction } from './raw.js';
@@ -171,9 +172,9 @@ const JLIS_COLUMNS = Object.keys(QUEUED_JLIS) as Array<keyof typeof QUEUED_JLIS>
 
 // Upserts by card key (the staging table holds one row per card key); a row whose facts did not
 // change is left alone (idempotent re-upload), and only rows that changed get an outbox event (in
-// outbox batch $2), a notification, a J-LIS check (the registration's jlis_* columns). Nothing
-// here is serialized between concurrent batches; sealing the outbox batch is.
-const SAVE_SQL = `
+// outbox batch $2, from position $3 on), a notification, a J-LIS check (the registration's jlis_*
+// columns). Nothing here is serialized between concurrent batches; sealing the outbox batch is.
+const UPSERT_SQL = `
 with up as (
   insert into intermediate.registrations as r (${REGISTRATION_COLUMNS.join(', ')}, updated_at, ${JLIS_COLUMNS.join(', ')})
   select ${REGISTRATION_COLUMNS.map((c) => `s.${c}`).join(', ')}, $1::timestamptz,
@@ -195,8 +196,8 @@ with up as (
   returning r.qualification_id, ${CARD_KEY.map((c) => `r.${c}`).join(', ')}, r.blocked
 ), ev as (
   insert into intermediate.outbox (batch_id, position, event_id, occurred_at, qualification_id)
-  select $2::bigint, row_number() over (order by qualification_id) - 1, gen_random_uuid()::text,
-         $1::timestamptz, qualification_id
+  select $2::bigint, $3::int + row_number() over (order by qualification_id) - 1,
+         gen_random_uuid()::text, $1::timestamptz, qualification_id
   from up where not blocked
   returning 1
 ), nt as (
@@ -212,6 +213,22 @@ select (select count(*) from up)::int as changed, (select count(*) from ev)::int
        (select count(*) from reg_staging s join up using (${CARD_KEY.join(', ')})
         where s.check_reason is not null)::int as checks`;
 
+/** What a new card's row is written with besides its registration columns. */
+const INSERT_COLUMNS = [
+  ...REGISTRATION_COLUMNS,
+  'updated_at',
+  'jlis_reason',
+  'jlis_status',
+  'jlis_next_attempt_at',
+  'jlis_created_at',
+];
+
+/** The card keys among `rows` that are stored already. */
+const EXISTING_CARDS_SQL = `
+select r.${CARD_KEY.join(', r.')}
+from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as k (${CARD_KEY.join(', ')})
+join intermediate.registrations r using (${CARD_KEY.join(', ')})`;
+
 /**
  * Writes a batch of classified registrations with their notifications, J-LIS checks and outbox
  * events, in one transaction. Within a batch the last line for a card key wins.
@@ -225,35 +242,200 @@ export async function saveRegistrations(
   return withRawTransaction(handle, (executor) => saveInTransaction(executor, rows, at));
 }
 
+/**
+ * New cards (most of a bulk file) are COPYed straight into the table with their outbox events:
+ * a quarter of the database's work of an upsert from a staging table, which compares every row
+ * with a stored one. The batch is tried as all new first; if a card is stored already (the COPY
+ * stops at the first, so little is lost), the stored ones are looked up and upserted, the rest
+ * COPYed. A card another writer adds meanwhile makes the whole batch go by upsert.
+ */
 async function saveInTransaction(
   executor: RawExecutor,
   rows: readonly RegistrationWrite[],
   at: Date,
 ): Promise<SaveResult> {
+  const unique = lastPerCard(rows);
+  const batchId = await newOutboxBatch(executor);
+  let saved = await insertIfAllNew(executor, unique, at, batchId, 0);
+  if (!saved) {
+    const stored = await storedCards(executor, unique);
+    const fresh = unique.filter((row) => !stored.has(cardKey(row)));
+    const known = unique.filter((row) => stored.has(cardKey(row)));
+    const inserted = await insertIfAllNew(executor, fresh, at, batchId, 0);
+    saved = inserted
+      ? addResults(inserted, await upsert(executor, known, at, batchId, inserted.events))
+      : await upsert(executor, unique, at, batchId, 0);
+  }
+  await sealOutboxBatch(executor, batchId, saved.events);
+  return saved;
+}
+
+/**
+ * Inserts registrations of cards that are not stored, with outbox events from `position` on, their
+ * notifications and J-LIS checks; undefined (and nothing written) when one of the cards is stored.
+ */
+async function insertIfAllNew(
+  executor: RawExecutor,
+  rows: readonly RegistrationWrite[],
+  at: Date,
+  batchId: number,
+  position: number,
+): Promise<SaveResult | undefined> {
+  const none = { changed: 0, events: 0, notifications: 0, checks: 0 };
+  if (rows.length === 0) return none;
+  const atIso = at.toISOString();
+  await executor.query('savepoint new_cards');
+  try {
+    await executor.load(
+      'intermediate.registrations',
+      INSERT_COLUMNS,
+      rows.map((row) => {
+        const queuedAt = row.jlisCheck === null ? null : atIso;
+        return [
+          ...registrationValues(row),
+          atIso,
+          row.jlisCheck,
+          row.jlisCheck === null ? null : 'pending',
+          queuedAt,
+          queuedAt,
+        ];
+      }),
+    );
+  } catch (error) {
+    if (!isCardConflict(error)) throw error;
+    await executor.query('rollback to savepoint new_cards');
+    return undefined;
+  }
+  await executor.query('release savepoint new_cards');
+  // Events in qualification-id order, as the upsert numbers them.
+  const published = rows
+    .filter((row) => !row.blocked)
+    .map((row) => row.qualificationId)
+    .sort();
+  await executor.load(
+    'intermediate.outbox',
+    ['batch_id', 'position', 'event_id', 'occurred_at', 'qualification_id'],
+    published.map((id, i) => [batchId, position + i, randomUUID(), atIso, id]),
+  );
+  const notified = rows.filter((row) => row.notification !== null);
+  const notifications =
+    notified.length === 0
+      ? 0
+      : (
+          await executor.query<{ n: number }>(
+            `with nt as (
+               insert into intermediate.notifications (insurer_number, qualification_id, kind, message, dedupe_key, created_at)
+               select insurer_number, qualification_id, kind, message, dedupe_key, $6::timestamptz
+               from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+                 as n (insurer_number, qualification_id, kind, message, dedupe_key)
+               on conflict (dedupe_key) do nothing
+               returning 1)
+             select count(*)::int as n from nt`,
+            [
+              notified.map((row) => row.insurerNumber),
+              notified.map((row) => row.qualificationId),
+              notified.map((row) => row.notification!.kind),
+              notified.map((row) => row.notification!.message),
+              notified.map((row) => row.notification!.dedupeKey),
+              atIso,
+            ],
+          )
+        ).rows[0]!.n;
+  return {
+    ...none,
+    changed: rows.length,
+    events: published.length,
+    notifications,
+    checks: rows.filter((row) => row.jlisCheck !== null).length,
+  };
+}
+
+/** A unique violation of the card key: a card of the batch is stored (or was just added). */
+function isCardConflict(error: unknown): boolean {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  // PGlite's errors name no constraint; the only other unique key is the (random) id.
+  return code === '23505' && (constraint === undefined || constraint === 'registrations_card');
+}
+
+/** Upserts registrations through a staging table (UPSERT_SQL), events from `position` on. */
+async function upsert(
+  executor: RawExecutor,
+  rows: readonly RegistrationWrite[],
+  at: Date,
+  batchId: number,
+  position: number,
+): Promise<SaveResult> {
+  if (rows.length === 0) return { changed: 0, events: 0, notifications: 0, checks: 0 };
   await executor.query(
     `create temp table reg_staging (${STAGING_COLUMNS.map((c) => `${c} ${STAGING_TYPES[c]}`).join(', ')}) on commit drop`,
   );
-  await executor.load('reg_staging', STAGING_COLUMNS, lastPerCard(rows).map(stagingRow));
-  const batchId = await newOutboxBatch(executor);
-  const result = await executor.query<SaveResult>(SAVE_SQL, [at.toISOString(), batchId]);
-  const saved = result.rows[0]!;
-  await sealOutboxBatch(executor, batchId, saved.events);
-  return saved;
+  await executor.load('reg_staging', STAGING_COLUMNS, rows.map(stagingRow));
+  const result = await executor.query<SaveResult>(UPSERT_SQL, [
+    at.toISOString(),
+    batchId,
+    position,
+  ]);
+  return result.rows[0]!;
+}
+
+async function storedCards(
+  executor: RawExecutor,
+  rows: readonly RegistrationWrite[],
+): Promise<Set<string>> {
+  const { rows: stored } = await executor.query<{
+    insurer_number: string;
+    card_symbol: string;
+    card_number: string;
+    branch_number: string;
+  }>(EXISTING_CARDS_SQL, [
+    rows.map((row) => row.insurerNumber),
+    rows.map((row) => row.cardSymbol ?? ''),
+    rows.map((row) => row.cardNumber),
+    rows.map((row) => row.branchNumber),
+  ]);
+  return new Set(
+    stored.map((r) =>
+      cardKey({
+        insurerNumber: r.insurer_number,
+        cardSymbol: r.card_symbol === '' ? null : r.card_symbol,
+        cardNumber: r.card_number,
+        branchNumber: r.branch_number,
+      }),
+    ),
+  );
+}
+
+function addResults(a: SaveResult, b: SaveResult): SaveResult {
+  return {
+    changed: a.changed + b.changed,
+    events: a.events + b.events,
+    notifications: a.notifications + b.notifications,
+    checks: a.checks + b.checks,
+  };
+}
+
+function cardKey(row: {
+  insurerNumber: string;
+  cardSymbol: string | null;
+  cardNumber: string;
+  branchNumber: string;
+}): string {
+  return `${row.insurerNumber}\t${row.cardSymbol ?? ''}\t${row.cardNumber}\t${row.branchNumber}`;
 }
 
 /** One registration per card key: of several, the one from the latest line of the file. */
 function lastPerCard(rows: readonly RegistrationWrite[]): RegistrationWrite[] {
   const byCard = new Map<string, RegistrationWrite>();
   for (const row of rows) {
-    const key = `${row.insurerNumber}\t${row.cardSymbol ?? ''}\t${row.cardNumber}\t${row.branchNumber}`;
+    const key = cardKey(row);
     const kept = byCard.get(key);
     if (!kept || (row.sourceLine ?? -1) >= (kept.sourceLine ?? -1)) byCard.set(key, row);
   }
   return byCard.size === rows.length ? [...rows] : [...byCard.values()];
 }
 
-/** A registration as a row of the staging table. */
-export function stagingRow(w: RegistrationWrite): unknown[] {
+/** A registration's values in REGISTRATION_COLUMNS order. */
+function registrationValues(w: RegistrationWrite): unknown[] {
   return [
     w.qualificationId,
     w.insurerNumber,
@@ -280,6 +462,13 @@ export function stagingRow(w: RegistrationWrite): unknown[] {
     w.blocked,
     w.sourceHash,
     w.sourceLine,
+  ];
+}
+
+/** A registration as a row of the staging table. */
+export function stagingRow(w: RegistrationWrite): unknown[] {
+  return [
+    ...registrationValues(w),
     w.notification?.kind ?? null,
     w.notification?.message ?? null,
     w.notification?.dedupeKey ?? null,
