@@ -1,7 +1,9 @@
 // Benchmark: bulk registration of --rows members from a CSV file, end to end over HTTP (parse,
 // validate, history lookup, core rule, COPY + upsert with outbox, notifications and J-LIS queue),
 // on PostgreSQL with --existing members already registered, beside a plain COPY of the same file
-// into a bare table measured in the same run.
+// into a bare table measured in the same run. Last, the registrations it made are COPYed back into
+// the table on as many connections as it had workers: what storing the rows alone costs (the
+// table's indexes, no checks), the ceiling of any bulk path on this machine.
 //
 //   createdb -h 127.0.0.1 -U postgres shikaku_bench_insurer
 //   pnpm --filter @shikaku/insurer-api bench:bulk -- --existing 10000000 --rows 1000000 [--workers N]
@@ -16,10 +18,12 @@ import { fixedClock } from '@shikaku/core/clock';
 import { insurerNumberFromBody } from '@shikaku/core/insurer-number';
 import { openDatabase } from '@shikaku/db/database';
 import {
-  analyzeRegistrations,
   copyCsvIntoBareTable,
   deleteInsurerRegistrations,
+  exportRegistrations,
+  importRegistrations,
   replaceRegistrations,
+  vacuumRegistrations,
 } from '@shikaku/db/intermediate/bulk-load';
 import { upsertInsurer } from '@shikaku/db/intermediate/insurers';
 import { countRegistrations } from '@shikaku/db/intermediate/registrations';
@@ -49,8 +53,24 @@ const { values } = parseArgs({
     // Default: the app's own (BULK_WORKERS or the machine's cores).
     workers: { type: 'string' },
     seed: { type: 'string', default: '7' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  process.stdout.write(`bulk-bench: bulk registration over HTTP vs plain COPY, on PostgreSQL
+
+  --existing N     members registered before the run (default 10000000; loaded once, reused)
+  --rows N         rows in the uploaded file (default 1000000)
+  --url URL        PostgreSQL (default DATABASE_URL or …/shikaku_bench_insurer)
+  --batch N        rows per database batch (BULK_BATCH_SIZE, default 10000)
+  --concurrency N  chunks in flight (BULK_CONCURRENCY, default 3)
+  --workers N      worker threads (BULK_WORKERS; default the app's own)
+  --seed N         population seed (default 7)
+
+Prints one JSON line of figures, then the comparison.
+`);
+  process.exit(0);
+}
 const EXISTING = Number(values.existing);
 const ROWS = Number(values.rows);
 const SEED = Number(values.seed);
@@ -136,7 +156,7 @@ if ((await countRegistrations(handle)) < EXISTING) {
   const loaded = await replaceRegistrations(handle, progress());
   log(`loaded ${loaded} existing members in ${seconds().toFixed(1)} s, ${rate(loaded)}`);
 }
-await analyzeRegistrations(handle);
+await vacuumRegistrations(handle);
 const existingCount = await countRegistrations(handle);
 
 // 2. The file: new members (no history), job changes of registered members (same facts, new card),
@@ -234,11 +254,23 @@ const server = await serverSettings(handle, [
   'synchronous_commit',
 ]);
 await app.close();
+
+// 5. Storing the rows alone: the registrations the upload made, COPYed back into the table (its
+// indexes, no checks, events or notifications) on one connection per worker, all at once.
+const streams = Math.max(1, config.bulkWorkers);
+const parts = Array.from({ length: streams }, (_, k) => join(dir, `registrations-${k}.copy`));
+await exportRegistrations(handle, BENCH_INSURER, parts);
+await deleteInsurerRegistrations(handle, BENCH_INSURER);
+await vacuumRegistrations(handle);
+const storeStarted = performance.now();
+const stored = await importRegistrations(handle, parts);
+const storeSeconds = (performance.now() - storeStarted) / 1000;
 await handle.close();
 await rm(dir, { recursive: true, force: true });
 
 const copyRate = copied / copySeconds;
 const bulkRate = Number(report.accepted) / bulkSeconds;
+const storeRate = stored / storeSeconds;
 const summary = {
   existing: existingCount,
   rows: ROWS,
@@ -263,10 +295,18 @@ const summary = {
     walBytesPerRow: Math.round(bulkWal / Number(report.accepted)),
   },
   ratio: +(bulkRate / copyRate).toFixed(3),
+  storage: {
+    rows: stored,
+    streams,
+    seconds: +storeSeconds.toFixed(2),
+    rowsPerSecond: Math.round(storeRate),
+    ratio: +(storeRate / copyRate).toFixed(3),
+  },
   cores: availableParallelism(),
   server,
 };
 process.stdout.write(`${JSON.stringify(summary)}\n`);
 process.stdout.write(
-  `bulk registration ${Math.round(bulkRate)} rows/s vs plain COPY ${Math.round(copyRate)} rows/s: ratio ${summary.ratio} (target ≥ 0.333)\n`,
+  `bulk registration ${Math.round(bulkRate)} rows/s vs plain COPY ${Math.round(copyRate)} rows/s: ratio ${summary.ratio} (target ≥ 0.333)\n` +
+    `storing the same rows alone (COPY into registrations, ${streams} streams): ${Math.round(storeRate)} rows/s, ratio ${summary.storage.ratio} of plain COPY: the ceiling on this machine\n`,
 );

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DatabaseHandle } from '../database.js';
 import { registrationWrite } from '../testing/registrations.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { registrationsCopyText, replaceRegistrations } from './bulk-load.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  deleteInsurerRegistrations,
+  exportRegistrations,
+  importRegistrations,
+  registrationsCopyText,
+  replaceRegistrations,
+} from './bulk-load.js';
 import type { RegistrationWrite } from './registrations.js';
 
 const at = new Date('2021-07-15T01:00:00Z');
@@ -99,5 +108,36 @@ describe.skipIf(!postgresUrl)('replaceRegistrations [postgres]', () => {
 
     expect(await qualificationIds()).toEqual(['E1', 'E2', 'E3']);
     expect(await indexes()).toEqual(before);
+  });
+
+  it("exports an insurer's registrations and imports them back unchanged, in parallel", async () => {
+    const rows = async () =>
+      query<Record<string, unknown>>(
+        'select * from intermediate.registrations order by qualification_id',
+      );
+    await replaceRegistrations(
+      handle(),
+      chunks(
+        registrationsCopyText(
+          [member(1), member(2), member(3), member(4, { insurerNumber: '06270014' })],
+          at,
+        ),
+      ),
+    );
+    const before = await rows();
+    const dir = await mkdtemp(join(tmpdir(), 'shikaku-export-'));
+    try {
+      const files = [join(dir, 'a'), join(dir, 'b')];
+      expect(await exportRegistrations(handle(), '01130012', files)).toBe(3);
+      await deleteInsurerRegistrations(handle(), '01130012');
+      expect((await rows()).map((r) => r.qualification_id)).toEqual(['E4']);
+      expect(await importRegistrations(handle(), files)).toBe(3);
+      expect(await rows()).toEqual(before);
+      await expect(exportRegistrations(handle(), "1' or true --", files)).rejects.toThrow(
+        /not an insurer number/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,9 @@
 // Bulk loads for seeding and benchmarks: rows COPYed straight into a table (no checks, no outbox),
 // and the plain-COPY baseline the bulk registration benchmark compares itself with.
+import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { DatabaseHandle } from '../database.js';
 import { type RegistrationWrite, stagingRow, STAGING_COLUMNS } from './registrations.js';
 import { copyLines, withRawTransaction } from './raw.js';
@@ -126,9 +127,67 @@ export async function deleteInsurerRegistrations(
   });
 }
 
-/** Fresh planner statistics after a big load. */
-export async function analyzeRegistrations(handle: DatabaseHandle): Promise<void> {
-  await withRawTransaction(handle, (executor) =>
-    executor.query('analyze intermediate.registrations'),
+/**
+ * Dead rows cleared (a benchmark deletes a million before each run) and fresh planner statistics.
+ * PostgreSQL only: VACUUM runs outside a transaction.
+ */
+export async function vacuumRegistrations(handle: DatabaseHandle): Promise<void> {
+  if (!handle.pool) throw new Error('vacuum needs PostgreSQL');
+  await handle.pool.query('vacuum (analyze) intermediate.registrations');
+}
+
+/**
+ * Writes an insurer's registrations, every column, as COPY text into `files` (rows spread over them
+ * by id), for `importRegistrations`. PostgreSQL only. Returns the rows written.
+ */
+export async function exportRegistrations(
+  handle: DatabaseHandle,
+  insurerNumber: string,
+  files: readonly string[],
+): Promise<number> {
+  if (!handle.pool) throw new Error('exporting registrations needs PostgreSQL');
+  // COPY (query) takes no parameters: the number goes into the text, so it must be digits only.
+  if (!/^[0-9]+$/.test(insurerNumber)) throw new Error(`not an insurer number: ${insurerNumber}`);
+  const client = await handle.pool.connect();
+  let rows = 0;
+  try {
+    for (const [k, file] of files.entries()) {
+      const stream = client.query(
+        copyTo(`copy (select * from intermediate.registrations
+                      where insurer_number = '${insurerNumber}'
+                        and abs(hashtext(qualification_id)) % ${files.length} = ${k}) to stdout`),
+      );
+      await pipeline(stream, createWriteStream(file));
+      rows += Number(stream.rowCount);
+    }
+    return rows;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * COPYs files from `exportRegistrations` into the registrations table, each on its own connection,
+ * all at once. No checks, events or notifications: what storing the rows alone costs. PostgreSQL
+ * only. Returns the rows loaded.
+ */
+export async function importRegistrations(
+  handle: DatabaseHandle,
+  files: readonly string[],
+): Promise<number> {
+  const pool = handle.pool;
+  if (!pool) throw new Error('importing registrations needs PostgreSQL');
+  const counts = await Promise.all(
+    files.map(async (file) => {
+      const client = await pool.connect();
+      try {
+        const stream = client.query(copyFrom('copy intermediate.registrations from stdin'));
+        await pipeline(createReadStream(file), stream);
+        return Number(stream.rowCount);
+      } finally {
+        client.release();
+      }
+    }),
   );
+  return counts.reduce((a, b) => a + b, 0);
 }
