@@ -72,6 +72,18 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
   assertPlainName(name);
   const admin = await openDatabase({ url: adminUrl, poolSize: 1 });
   try {
+    // Connections the caller has just closed may still be on their way out: forcing the drop then
+    // terminates them mid-goodbye, and their client reports that as an unhandled error. So wait
+    // for them first (about a second at most), and force only what is still connected after that.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        await sql`drop database if exists ${sql.id(name)}`.execute(admin.db);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '55006') throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
     await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
   } finally {
     await admin.close();
