@@ -243,9 +243,9 @@ export async function saveRegistrations(
 }
 
 /**
- * New cards (most of a bulk file) are COPYed straight into the table with their outbox events:
- * a quarter of the database's work of an upsert from a staging table, which compares every row
- * with a stored one. The batch is tried as all new first; if a card is stored already (the COPY
+ * New cards (most of a bulk file) are COPYed straight into the table with their outbox events,
+ * in three quarters of the time of an upsert from a staging table, which compares every row with
+ * a stored one (docs/benchmarks.md). The batch is tried as all new first; if a card is stored already (the COPY
  * stops at the first, so little is lost), the stored ones are looked up and upserted, the rest
  * COPYed. A card another writer adds meanwhile makes the whole batch go by upsert.
  */
@@ -256,12 +256,12 @@ async function saveInTransaction(
 ): Promise<SaveResult> {
   const unique = lastPerCard(rows);
   const batchId = await newOutboxBatch(executor);
-  let saved = await insertIfAllNew(executor, unique, at, batchId, 0);
+  let saved = await insertIfAllNew(executor, unique, at, batchId);
   if (!saved) {
     const stored = await storedCards(executor, unique);
     const fresh = unique.filter((row) => !stored.has(cardKey(row)));
     const known = unique.filter((row) => stored.has(cardKey(row)));
-    const inserted = await insertIfAllNew(executor, fresh, at, batchId, 0);
+    const inserted = await insertIfAllNew(executor, fresh, at, batchId);
     saved = inserted
       ? addResults(inserted, await upsert(executor, known, at, batchId, inserted.events))
       : await upsert(executor, unique, at, batchId, 0);
@@ -271,15 +271,15 @@ async function saveInTransaction(
 }
 
 /**
- * Inserts registrations of cards that are not stored, with outbox events from `position` on, their
- * notifications and J-LIS checks; undefined (and nothing written) when one of the cards is stored.
+ * Inserts registrations of cards that are not stored, with their outbox events (the batch's first
+ * positions), notifications and J-LIS checks; undefined (and nothing written) when one of the
+ * cards is stored.
  */
 async function insertIfAllNew(
   executor: RawExecutor,
   rows: readonly RegistrationWrite[],
   at: Date,
   batchId: number,
-  position: number,
 ): Promise<SaveResult | undefined> {
   const none = { changed: 0, events: 0, notifications: 0, checks: 0 };
   if (rows.length === 0) return none;
@@ -315,7 +315,7 @@ async function insertIfAllNew(
   await executor.load(
     'intermediate.outbox',
     ['batch_id', 'position', 'event_id', 'occurred_at', 'qualification_id'],
-    published.map((id, i) => [batchId, position + i, randomUUID(), atIso, id]),
+    published.map((id, i) => [batchId, i, randomUUID(), atIso, id]),
   );
   const notified = rows.filter((row) => row.notification !== null);
   const notifications =
