@@ -17,7 +17,8 @@ import {
   type StoredQualification,
 } from '@shikaku/db/eligibility/qualifications';
 import { AppError } from '@shikaku/platform/errors';
-import { type LimitCertificate, limitCertificateFor } from './limit-certificate.js';
+import type { QualificationView } from '@shikaku/core/qualification-view';
+import { limitCertificateFor } from './limit-certificate.js';
 
 export interface CardNumbersQuery {
   insurerNumber: string;
@@ -105,35 +106,6 @@ export interface ResultConsents {
   diagnosis: boolean;
   operations: boolean;
   limitApplicationCertificate: boolean;
-}
-
-/** What a confirmation shows about one qualification, independent of the wire shape. */
-export interface QualificationView {
-  insuredCardClassification: string;
-  insurerNumber: string;
-  insurerName: string;
-  insuredCardSymbol: string | null;
-  insuredIdentificationNumber: string;
-  insuredBranchNumber: string;
-  personalFamilyClassification: string;
-  name: string;
-  /** Half-width katakana, as the spec answers it. */
-  nameKana: string;
-  sex: string;
-  birthDate: string;
-  address: string;
-  postNumber: string;
-  qualificationDate: string;
-  disqualificationDate: string | null;
-  reasonOfLoss: string | null;
-  copayRatio: string | null;
-  preschool: boolean;
-  elderlyRecipientCertificate: {
-    validStartDate: string;
-    validEndDate: string;
-    contributionRatio: string;
-  } | null;
-  limitApplicationCertificate: LimitCertificate | null;
 }
 
 export function viewQualification(

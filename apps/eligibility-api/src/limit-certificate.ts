@@ -1,4 +1,5 @@
 import { ageOn } from '@shikaku/core/dates';
+import type { LimitCertificate } from '@shikaku/core/qualification-view';
 import type { StoredQualification } from '@shikaku/db/eligibility/qualifications';
 
 /**
@@ -8,15 +9,6 @@ import type { StoredQualification } from '@shikaku/db/eligibility/qualifications
  * 1st on or before the date to the next July 31st (the real certificates' yearly cycle).
  * TODO: carry real certificate data through the outbox and move the code table to core.
  */
-export interface LimitCertificate {
-  classification: string;
-  /** 1: the classification applies (so the amount cap can be used at the window). */
-  classificationFlag: string;
-  issuedOn: string;
-  validFrom: string;
-  validTo: string;
-}
-
 export function limitCertificateFor(q: StoredQualification, on: string): LimitCertificate {
   const age = ageOn(q.birthDate, on);
   const classification =

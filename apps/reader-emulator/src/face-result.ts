@@ -7,7 +7,8 @@ import {
   type ResultOfQualificationConfirmation,
   type SearchResponseMessage,
 } from '@shikaku/core/oqs-message';
-import type { CardConfirmation, Qualification, RecordedConsents } from './card-confirmation.js';
+import type { QualificationView } from '@shikaku/core/qualification-view';
+import type { CardConfirmation, RecordedConsents } from './card-confirmation.js';
 
 /**
  * A reader confirmation as the terminal writes it for the receipt computer
@@ -84,7 +85,10 @@ function consentFields(consents: RecordedConsents | undefined): ConsentFields {
   };
 }
 
-function toResult(q: Qualification, consents: ConsentFields): ResultOfQualificationConfirmation {
+function toResult(
+  q: QualificationView,
+  consents: ConsentFields,
+): ResultOfQualificationConfirmation {
   const elderly = q.elderlyRecipientCertificate;
   return {
     InsuredCardClassification: q.insuredCardClassification,

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { CardConfirmation, Qualification } from '../card-confirmation.js';
+import type { QualificationView } from '@shikaku/core/qualification-view';
+import type { CardConfirmation } from '../card-confirmation.js';
 
 /**
  * A small stand-in for eligibility-api in tests: it speaks the shapes its README documents
@@ -22,7 +23,7 @@ export const FAKE_CREDENTIALS = { clientId: 'client-1', clientSecret: 'secret-1'
 export const FAKE_INSTITUTION = '0110113719';
 export const FAKE_SERVICE_KEY = 'dev-service-key';
 
-export const FAKE_QUALIFICATION: Qualification = {
+export const FAKE_QUALIFICATION: QualificationView = {
   insuredCardClassification: '01',
   insurerNumber: '01130012',
   insurerName: '全国健康保険協会 北海道支部',
@@ -40,6 +41,9 @@ export const FAKE_QUALIFICATION: Qualification = {
   disqualificationDate: null,
   reasonOfLoss: null,
   copayRatio: '030',
+  preschool: false,
+  elderlyRecipientCertificate: null,
+  limitApplicationCertificate: null,
 };
 
 export async function startFakeEligibility(): Promise<FakeEligibility> {
