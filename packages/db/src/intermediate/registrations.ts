@@ -1,6 +1,7 @@
 // Registrations of members (one row per qualification, keyed by the card numbers within the
 // insurer), written together with their notifications, J-LIS checks and outbox events in one
-// transaction. The same SQL runs on PostgreSQL (staging by COPY) and PGlite (staging by INSERT).
+// transaction. The same SQL runs on PostgreSQL and PGlite; rows are loaded by COPY on PostgreSQL
+// and by INSERT on PGlite (RawExecutor.load).
 import type { Selectable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '../database.js';
@@ -245,9 +246,10 @@ export async function saveRegistrations(
 /**
  * New cards (most of a bulk file) are COPYed straight into the table with their outbox events,
  * in three quarters of the time of an upsert from a staging table, which compares every row with
- * a stored one (docs/benchmarks.md). The batch is tried as all new first; if a card is stored already (the COPY
- * stops at the first, so little is lost), the stored ones are looked up and upserted, the rest
- * COPYed. A card another writer adds meanwhile makes the whole batch go by upsert.
+ * a stored one (docs/benchmarks.md). The batch is tried as all new first; if a card is stored
+ * already (the COPY stops at the first, so little is lost), the stored ones are looked up and
+ * upserted, the rest COPYed. A card another writer adds meanwhile sends the whole batch to the
+ * upsert.
  */
 async function saveInTransaction(
   executor: RawExecutor,
@@ -281,8 +283,7 @@ async function insertIfAllNew(
   at: Date,
   batchId: number,
 ): Promise<SaveResult | undefined> {
-  const none = { changed: 0, events: 0, notifications: 0, checks: 0 };
-  if (rows.length === 0) return none;
+  if (rows.length === 0) return { changed: 0, events: 0, notifications: 0, checks: 0 };
   const atIso = at.toISOString();
   await executor.query('savepoint new_cards');
   try {
@@ -342,7 +343,6 @@ async function insertIfAllNew(
           )
         ).rows[0]!.n;
   return {
-    ...none,
     changed: rows.length,
     events: published.length,
     notifications,
