@@ -7,8 +7,8 @@
 //
 //   createdb -h 127.0.0.1 -U postgres shikaku_bench_insurer
 //   pnpm --filter @shikaku/insurer-api bench:bulk -- --existing 10000000 --rows 1000000 [--workers N]
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { mkdtemp, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -162,6 +162,8 @@ const existingCount = await countRegistrations(handle);
 // 2. The file: new members (no history), job changes of registered members (same facts, new card),
 // and one in a hundred with a mistyped birth date (a suspicion).
 const dir = await mkdtemp(join(tmpdir(), 'shikaku-bench-'));
+// The file and the exported registrations hold (synthetic) My Numbers: removed however the run ends.
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const file = join(dir, 'members.csv');
 {
   const out = createWriteStream(file);
@@ -266,7 +268,6 @@ const storeStarted = performance.now();
 const stored = await importRegistrations(handle, parts);
 const storeSeconds = (performance.now() - storeStarted) / 1000;
 await handle.close();
-await rm(dir, { recursive: true, force: true });
 
 const copyRate = copied / copySeconds;
 const bulkRate = Number(report.accepted) / bulkSeconds;
