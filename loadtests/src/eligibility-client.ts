@@ -1,3 +1,4 @@
+import { seededRandom } from '@shikaku/core/seeded-random';
 import type { LoadFixtures } from './fixtures.js';
 import type { Route } from './profile.js';
 
@@ -38,18 +39,6 @@ export const PATHS = {
   checkup: (consentId: string) =>
     `/v1/consents/${encodeURIComponent(consentId)}/checkup-information`,
 } as const;
-
-/** A small seeded generator (mulberry32): the same seed picks the same requests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const compact = (isoDate: string) => isoDate.replaceAll('-', '');
 

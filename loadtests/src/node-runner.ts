@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { seededRandom } from '@shikaku/core/seeded-random';
 import {
   EligibilityClient,
-  seededRandom,
   type HttpRequest,
   type HttpResult,
   type Send,

@@ -2,6 +2,7 @@
 // (seed, personRef) alone, so every run and every process shows the same history for a person
 // without storing it, and the 3-year / 5-year windows are applied to the as-of date.
 import { createHash } from 'node:crypto';
+import { seededRandom } from '@shikaku/core/seeded-random';
 import { addYears } from '@shikaku/core/dates';
 
 export interface DrugRecord {
@@ -31,16 +32,11 @@ const DRUGS = [
   'セレコキシブ錠100mg',
 ];
 
-/** A small deterministic generator (mulberry32) seeded from the seed and the person. */
+/** A seeded generator for one person: the same seed and person give the same history. */
 function generator(seed: number, personRef: string, salt: string): () => number {
-  let state = createHash('sha256').update(`${seed}:${salt}:${personRef}`).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(
+    createHash('sha256').update(`${seed}:${salt}:${personRef}`).digest().readUInt32LE(0),
+  );
 }
 
 const daysBefore = (on: string, days: number) =>

@@ -6,18 +6,7 @@ import {
   type MemberRegistration,
 } from '@shikaku/core/mis-entry';
 import { classifyBatch, type RegistrationFacts } from './batch.js';
-
-/** Small seeded generator (mulberry32) so the random cases are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@shikaku/core/seeded-random';
 
 // Few distinct values, so numbers collide, birth dates agree and differ, and kana names come in
 // width / spacing variants of one name as well as different names.
@@ -52,7 +41,7 @@ function asMember(f: RegistrationFacts): MemberRegistration {
 
 describe('classifyBatch', () => {
   it('equals core classifyRegistration on 400 random seeded batches (both policies, every rule date)', () => {
-    const next = random(20210630);
+    const next = seededRandom(20210630);
     let compared = 0;
     const seen = new Set<string>();
     for (let batch = 0; batch < 400; batch++) {

@@ -10,17 +10,7 @@ import {
   type ExistingColumns,
 } from './kernel.js';
 import { createMatchingPool } from './pool.js';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@shikaku/core/seeded-random';
 
 function columns(n: number, next: () => number, numbers: number): ExistingColumns {
   const c: ExistingColumns = {
@@ -69,7 +59,7 @@ function classifyNaively(existing: ExistingColumns, incoming: ExistingColumns, a
 
 describe('partitioned kernels', () => {
   it('find the same first conflicts as a plain Map scan (many partitions, duplicate numbers)', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     const existing = columns(300_000, next, 200_000);
     const incoming = columns(60_000, next, 200_000);
     expect(buildIncomingIndex(incoming).bits).toBeGreaterThan(2);
@@ -89,7 +79,7 @@ describe('createMatchingPool', () => {
   });
 
   it('gives the same outcomes with 1 or 2 workers and any range size as one thread', async () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const existing = columns(200_000, next, 150_000);
     const incoming = columns(20_000, next, 150_000);
     const want = classifyInThread(existing, incoming, '2024-05-01');

@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv, parseRecords } from './parse.js';
+import { seededRandom } from '@shikaku/core/seeded-random';
 
 const COLUMNS = ['myNumber', 'name', 'nameKana', 'birthDate'];
-
-/** A deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['123456789018', '資格 太郎', 'ｼｶｸ ﾀﾛｳ', 'H1.9.13', '', ' ', '\t', 'x y', '東京都'];
 
 /** Quote-free CSV text: padded fields, short and long rows, blank lines, LF or CRLF. */
 function quoteFreeCsv(seed: number): string {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
   const crlf = next() < 0.3;
   const lines: string[] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { copyLines } from './raw.js';
+import { seededRandom } from '@shikaku/core/seeded-random';
 
 /** The encoder copyLines replaced (map, join, a regex per value): the reference it must equal. */
 function referenceLine(row: readonly unknown[]): string {
@@ -17,17 +18,6 @@ function referenceLine(row: readonly unknown[]): string {
       : text;
   };
   return row.map(value).join('\t') + '\n';
-}
-
-/** A small seeded generator (mulberry32): the same values on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const PIECES = [
@@ -68,7 +58,7 @@ function randomValue(next: () => number): unknown {
 
 describe('copyLines', () => {
   it('encodes as the map/join encoder did: nulls, booleans, dates, numbers, escapes', () => {
-    const next = random(42);
+    const next = seededRandom(42);
     const rows = Array.from({ length: 5_000 }, () =>
       Array.from({ length: 1 + Math.floor(next() * 30) }, () => randomValue(next)),
     );
