@@ -31,15 +31,43 @@ export interface ChunkTask {
   at: string;
 }
 
-export interface ChunkReport {
-  records: number;
+/** What registering some records did: a chunk's, and added up, a whole file's. */
+export interface RegistrationCounts {
   accepted: number;
   rejected: number;
+  /** Accepted registrations that were new or changed; the rest were identical to what is stored. */
   changed: number;
   unchanged: number;
   suspicions: number;
   jlisQueued: number;
   notifications: number;
+}
+
+/** The counts' keys, for adding chunk reports up. */
+export const COUNTS = [
+  'accepted',
+  'rejected',
+  'changed',
+  'unchanged',
+  'suspicions',
+  'jlisQueued',
+  'notifications',
+] as const satisfies ReadonlyArray<keyof RegistrationCounts>;
+
+export function noCounts(): RegistrationCounts {
+  return {
+    accepted: 0,
+    rejected: 0,
+    changed: 0,
+    unchanged: 0,
+    suspicions: 0,
+    jlisQueued: 0,
+    notifications: 0,
+  };
+}
+
+export interface ChunkReport extends RegistrationCounts {
+  records: number;
   /** Every error of the chunk's rejected lines, in line order, at most `MAX_LISTED`. */
   errors: LineError[];
   errorsTruncated: boolean;
@@ -51,13 +79,7 @@ export const MAX_LISTED = 1_000;
 export async function processChunk(handle: DatabaseHandle, task: ChunkTask): Promise<ChunkReport> {
   const report: ChunkReport = {
     records: 0,
-    accepted: 0,
-    rejected: 0,
-    changed: 0,
-    unchanged: 0,
-    suspicions: 0,
-    jlisQueued: 0,
-    notifications: 0,
+    ...noCounts(),
     errors: [],
     errorsTruncated: false,
   };

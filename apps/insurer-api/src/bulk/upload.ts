@@ -8,9 +8,12 @@ import { findUpload, saveUpload } from '@shikaku/db/intermediate/uploads';
 import {
   type ChunkReport,
   type ChunkTask,
+  COUNTS,
   type LineError,
   MAX_LISTED,
+  noCounts,
   processChunk,
+  type RegistrationCounts,
 } from './chunk.js';
 import { readRecordChunks } from './chunks.js';
 import { type BulkFormat, parseCsvHeader } from './parse.js';
@@ -29,19 +32,11 @@ export interface UploadDeps {
   pool?: BulkPool | undefined;
 }
 
-export interface UploadReport {
+export interface UploadReport extends RegistrationCounts {
   contentHash: string;
   format: BulkFormat;
   /** Records read (data lines). */
   totalLines: number;
-  accepted: number;
-  rejected: number;
-  /** Accepted registrations that were new or changed; the rest were identical to what is stored. */
-  changed: number;
-  unchanged: number;
-  suspicions: number;
-  jlisQueued: number;
-  notifications: number;
   /** The same file was processed before (nothing was duplicated). */
   repeated: boolean;
   /** The first MAX_LISTED errors; `rejected` counts them all. */
@@ -74,26 +69,14 @@ export async function processUpload(
     contentHash: '',
     format,
     totalLines: 0,
-    accepted: 0,
-    rejected: 0,
-    changed: 0,
-    unchanged: 0,
-    suspicions: 0,
-    jlisQueued: 0,
-    notifications: 0,
+    ...noCounts(),
     repeated: false,
     errors: [],
     errorsTruncated: false,
   };
   const add = (chunk: ChunkReport) => {
     report.totalLines += chunk.records;
-    report.accepted += chunk.accepted;
-    report.rejected += chunk.rejected;
-    report.changed += chunk.changed;
-    report.unchanged += chunk.unchanged;
-    report.suspicions += chunk.suspicions;
-    report.jlisQueued += chunk.jlisQueued;
-    report.notifications += chunk.notifications;
+    for (const key of COUNTS) report[key] += chunk[key];
     if (chunk.errors.length > 0) {
       // Chunks finish in any order: keep the first MAX_LISTED errors of the file by line.
       const errors = [...report.errors, ...chunk.errors].sort((a, b) => a.line - b.line);
