@@ -33,7 +33,6 @@ export async function* readRecordChunks(
 ): AsyncGenerator<RecordChunk> {
   const trackQuotes = format === 'csv';
   let pending: Buffer[] = [];
-  let pendingBytes = 0;
   let inQuotes = false;
   let linesInQuotes = 0;
   let records = 0;
@@ -73,7 +72,6 @@ export async function* readRecordChunks(
         pending.push(buffer.subarray(start, position));
         yield take(pending);
         pending = [];
-        pendingBytes = 0;
         start = position;
       }
     }
@@ -82,13 +80,10 @@ export async function* readRecordChunks(
       inQuotes = !inQuotes;
       quote = buffer.indexOf(QUOTE, quote + 1);
     }
-    if (start < buffer.length) {
-      pending.push(buffer.subarray(start));
-      pendingBytes += buffer.length - start;
-    }
+    if (start < buffer.length) pending.push(buffer.subarray(start));
     if (buffer.length > 0) endsWithNewline = buffer[buffer.length - 1] === NEWLINE;
   }
-  if (pendingBytes > 0) {
+  if (pending.length > 0) {
     // A last record with no newline after it is still a line.
     if (!endsWithNewline) lines++;
     yield take(pending);
