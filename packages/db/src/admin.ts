@@ -4,7 +4,7 @@ import { openDatabase, type DatabaseHandle } from './database.js';
 /**
  * Server-level chores: throw-away databases (tests, load tests, the privacy test's own stack) and
  * the size / connection figures a load-test report records. One place for the DDL, so every
- * caller gets the same name check and the same forced drop.
+ * caller gets the same name check and the same drop.
  */
 export async function databaseStats(
   handle: DatabaseHandle,
@@ -53,7 +53,7 @@ export async function recreateDatabase(adminUrl: string, name: string): Promise<
   assertPlainName(name);
   const admin = await openDatabase({ url: adminUrl, poolSize: 1 });
   try {
-    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
+    await dropIn(admin, name);
     await sql`create database ${sql.id(name)}`.execute(admin.db);
   } finally {
     await admin.close();
@@ -72,22 +72,30 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
   assertPlainName(name);
   const admin = await openDatabase({ url: adminUrl, poolSize: 1 });
   try {
-    // Connections the caller has just closed may still be on their way out: forcing the drop then
-    // terminates them mid-goodbye, and their client reports that as an unhandled error. So wait
-    // for them first (about a second at most), and force only what is still connected after that.
-    for (let attempt = 0; attempt < 20; attempt++) {
-      try {
-        await sql`drop database if exists ${sql.id(name)}`.execute(admin.db);
-        return;
-      } catch (error) {
-        if ((error as { code?: string }).code !== '55006') throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
+    await dropIn(admin, name);
   } finally {
     await admin.close();
   }
+}
+
+/**
+ * Drops database `name` (if there) from the admin connection. Connections a caller has just closed
+ * may still be on their way out: forcing the drop then terminates them mid-goodbye, and their
+ * client reports that as an unhandled error. So wait for them first (about a second at most), and
+ * force only what is still connected after that.
+ */
+async function dropIn(admin: DatabaseHandle, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await sql`drop database if exists ${sql.id(name)}`.execute(admin.db);
+      return;
+    } catch (error) {
+      // 55006 object_in_use: somebody is still connected.
+      if ((error as { code?: string }).code !== '55006') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db);
 }
 
 function assertPlainName(name: string): void {
