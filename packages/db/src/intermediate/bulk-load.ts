@@ -5,11 +5,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { DatabaseHandle } from '../database.js';
-import { type RegistrationWrite, stagingRow, STAGING_COLUMNS } from './registrations.js';
+import {
+  REGISTRATION_COLUMNS,
+  type RegistrationWrite,
+  registrationValues,
+} from './registrations.js';
 import { copyLines, withRawTransaction } from './raw.js';
 
-const WRITE_COLUMNS = STAGING_COLUMNS.slice(0, STAGING_COLUMNS.indexOf('source_line') + 1);
-const LOAD_COLUMNS = [...WRITE_COLUMNS, 'updated_at'];
+const LOAD_COLUMNS = [...REGISTRATION_COLUMNS, 'updated_at'];
 
 /**
  * Registrations as they are (already classified) in COPY text format, one line each, for
@@ -17,10 +20,7 @@ const LOAD_COLUMNS = [...WRITE_COLUMNS, 'updated_at'];
  */
 export function registrationsCopyText(rows: Iterable<RegistrationWrite>, at: Date): string {
   const updatedAt = at.toISOString();
-  const values = Array.from(rows, (row) => [
-    ...stagingRow(row).slice(0, WRITE_COLUMNS.length),
-    updatedAt,
-  ]);
+  const values = Array.from(rows, (row) => [...registrationValues(row), updatedAt]);
   return [...copyLines(values)].join('');
 }
 

@@ -110,11 +110,17 @@ const STATE_COLUMNS = [
 
 const CARD_KEY = ['insurer_number', 'card_symbol', 'card_number', 'branch_number'] as const;
 
-export const STAGING_COLUMNS = [
+/** The columns a registration is written with, in `registrationValues` order. */
+export const REGISTRATION_COLUMNS = [
   'qualification_id',
   ...CARD_KEY,
   ...FACT_COLUMNS,
   ...STATE_COLUMNS,
+] as const;
+
+/** A registration and what is done with it, in `stagingRow` order. */
+const STAGING_COLUMNS = [
+  ...REGISTRATION_COLUMNS,
   'notify_kind',
   'notify_message',
   'notify_key',
@@ -152,8 +158,6 @@ const STAGING_TYPES: Record<(typeof STAGING_COLUMNS)[number], string> = {
   notify_key: 'text',
   check_reason: 'text',
 };
-
-const REGISTRATION_COLUMNS = ['qualification_id', ...CARD_KEY, ...FACT_COLUMNS, ...STATE_COLUMNS];
 
 /**
  * The J-LIS columns of a registration, as a staging row `s` written at $1 sets them: a pending
@@ -435,7 +439,7 @@ function lastPerCard(rows: readonly RegistrationWrite[]): RegistrationWrite[] {
 }
 
 /** A registration's values in REGISTRATION_COLUMNS order. */
-function registrationValues(w: RegistrationWrite): unknown[] {
+export function registrationValues(w: RegistrationWrite): unknown[] {
   return [
     w.qualificationId,
     w.insurerNumber,
@@ -466,7 +470,7 @@ function registrationValues(w: RegistrationWrite): unknown[] {
 }
 
 /** A registration as a row of the staging table. */
-export function stagingRow(w: RegistrationWrite): unknown[] {
+function stagingRow(w: RegistrationWrite): unknown[] {
   return [
     ...registrationValues(w),
     w.notification?.kind ?? null,
