@@ -249,11 +249,11 @@ export async function saveRegistrations(
 
 /**
  * New cards (most of a bulk file) are COPYed straight into the table with their outbox events,
- * in three quarters of the time of an upsert from a staging table, which compares every row with
- * a stored one (docs/benchmarks.md). The batch is tried as all new first; if a card is stored
- * already (the COPY stops at the first, so little is lost), the stored ones are looked up and
- * upserted, the rest COPYed. A card another writer adds meanwhile sends the whole batch to the
- * upsert.
+ * in about 70% of the time of an upsert from a staging table, which compares every row with a
+ * stored one (`bench:save`, docs/benchmarks.md). The batch is tried as all new first; if a card is
+ * stored already (the COPY stops at the first, so little is lost), the stored ones are looked up
+ * and upserted, the rest COPYed. A card another writer adds meanwhile sends the whole batch to
+ * the upsert.
  */
 async function saveInTransaction(
   executor: RawExecutor,
