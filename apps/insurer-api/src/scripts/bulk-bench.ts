@@ -35,19 +35,15 @@ import { generatePopulation, type SyntheticPerson } from '@shikaku/synth/populat
 import { buildApp } from '../app.js';
 import { hashKey } from '../auth.js';
 import { readInsurerApiConfig } from '../config.js';
+import { BENCH_URL_OPTION, benchArgv } from './bench-args.js';
 import type { MembersTask } from './bulk-bench-members.worker.js';
 
 const { values } = parseArgs({
-  // `pnpm --filter … bench:bulk -- --rows …` passes the `--` on (pnpm 10): skip it.
-  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
+  args: benchArgv(),
   options: {
     existing: { type: 'string', default: '10000000' },
     rows: { type: 'string', default: '1000000' },
-    url: {
-      type: 'string',
-      default:
-        process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shikaku_bench_insurer',
-    },
+    url: BENCH_URL_OPTION,
     batch: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '3' },
     // Default: the app's own (BULK_WORKERS or the machine's cores).

@@ -16,18 +16,15 @@ import { countRegistrations, saveRegistrations } from '@shikaku/db/intermediate/
 import { migrateToLatest } from '@shikaku/db/migrate';
 import { generatePopulation } from '@shikaku/synth/population';
 import { v7 as uuidv7 } from 'uuid';
+import { BENCH_URL_OPTION, benchArgv } from './bench-args.js';
 import { registrationOfPerson } from '../seed.js';
 
 const { values } = parseArgs({
-  args: process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--')),
+  args: benchArgv(),
   options: {
     batches: { type: 'string', default: '30' },
     batch: { type: 'string', default: '10000' },
-    url: {
-      type: 'string',
-      default:
-        process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shikaku_bench_insurer',
-    },
+    url: BENCH_URL_OPTION,
   },
 });
 const BATCHES = Number(values.batches);
