@@ -76,8 +76,10 @@ describe('reader-emulator in the stack', () => {
           '<XmlMsg><MessageHeader/><MessageBody/></XmlMsg>',
         );
         let answered: string[] = [];
-        // Polled every 500 ms; generous for a loaded machine.
-        for (let i = 0; i < 400 && answered.length === 0; i++) {
+        // Polled every 500 ms; generous for a loaded machine. The answer is written to a temporary
+        // name and renamed, so wait until only finished files are there.
+        const writing = () => answered.length === 0 || answered.some((n) => n.endsWith('.tmp'));
+        for (let i = 0; i < 400 && writing(); i++) {
           await new Promise((resolve) => setTimeout(resolve, 50));
           answered = await readdir(join(folders, 'responses'));
         }
