@@ -49,8 +49,25 @@ export interface QualificationSnapshot {
   qualificationDate: string;
   /** YYYY-MM-DD it was lost, or null while current. */
   disqualificationDate: string | null;
-  /** OQSCD reason of loss code, or null. */
+  /** OQSCD008 reason of loss code ('01', '02', '03', '99'), or null. */
   reasonOfLoss: string | null;
+  /**
+   * YYYY-MM-DD the insurance card was issued (被保険者証交付年月日, InsuredCertificateIssuanceDate),
+   * or null when the insurer did not give it. Events written before the field existed lack it: a
+   * consumer reads a missing key as null, as for the two dates below.
+   */
+  cardIssuedOn: string | null;
+  /**
+   * YYYY-MM-DD the card is valid from (被保険者証有効開始年月日, InsuredCardValidDate). The
+   * intermediate server defaults it to qualificationDate; null only on registrations stored
+   * before the field existed.
+   */
+  cardValidFrom: string | null;
+  /**
+   * YYYY-MM-DD the card is valid to, inclusive (被保険者証有効終了年月日, InsuredCardExpirationDate),
+   * or null when the card has no end date.
+   */
+  cardValidTo: string | null;
   /** Income class for the copay rule: general, 一定以上所得 (75+), 現役並み所得. */
   incomeClass: 'general' | 'certain-income' | 'active-equivalent';
 }

@@ -40,6 +40,9 @@ function event(sequence: number, name: string, qualificationId = 'q1'): Qualific
       disqualificationDate: null,
       reasonOfLoss: null,
       incomeClass: 'general',
+      cardIssuedOn: '2020-04-03',
+      cardValidFrom: '2020-04-01',
+      cardValidTo: null,
     },
   };
 }

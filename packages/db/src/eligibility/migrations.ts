@@ -11,6 +11,16 @@ export const eligibilityMigrations: Record<string, Migration> = {
         await sql.raw(statement).execute(db);
     },
   },
+  '0002_card_dates': {
+    // The insurance card's dates from the outbox snapshot (cardIssuedOn, cardValidFrom,
+    // cardValidTo); null on qualifications received before events carried them.
+    async up(db: Kysely<unknown>) {
+      await sql`alter table eligibility.qualifications
+        add column card_issued_on date,
+        add column card_valid_from date,
+        add column card_valid_to date`.execute(db);
+    },
+  },
 };
 
 const SCHEMA_0001 = `

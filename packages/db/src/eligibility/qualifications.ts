@@ -28,6 +28,9 @@ const COLUMNS = [
   'disqualification_date',
   'reason_of_loss',
   'income_class',
+  'card_issued_on',
+  'card_valid_from',
+  'card_valid_to',
 ] as const;
 
 type Row = Pick<QualificationsTable, (typeof COLUMNS)[number]>;
@@ -53,7 +56,18 @@ function toStored(row: Row): StoredQualification {
     disqualificationDate: row.disqualification_date,
     reasonOfLoss: row.reason_of_loss,
     incomeClass: row.income_class as StoredQualification['incomeClass'],
+    cardIssuedOn: row.card_issued_on,
+    cardValidFrom: row.card_valid_from,
+    cardValidTo: row.card_valid_to,
   };
+}
+
+/**
+ * A card date of an event's snapshot: events published before snapshots carried the card dates
+ * (or replayed from such a producer) lack the key, which reads as null.
+ */
+function cardDate(value: string | null | undefined): string | null {
+  return value ?? null;
 }
 
 /**
@@ -95,6 +109,9 @@ export async function applyQualificationEvents(
       disqualification_date: q.disqualificationDate,
       reason_of_loss: q.reasonOfLoss,
       income_class: q.incomeClass,
+      card_issued_on: cardDate(q.cardIssuedOn),
+      card_valid_from: cardDate(q.cardValidFrom),
+      card_valid_to: cardDate(q.cardValidTo),
       source_sequence: event.sequence,
       updated_at: at,
     };

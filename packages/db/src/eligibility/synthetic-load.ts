@@ -9,6 +9,7 @@ import type { DatabaseHandle } from '../database.js';
  *   記号             (i % 1000) as text
  *   番号             i as text
  *   birth date      1940-01-01 + ((i * 7919) % 30000) days
+ *   card            issued and valid from the qualification date 2015-04-01, no end date
  * so a load generator can rebuild any member's card numbers from i (see syntheticMemberKey).
  */
 export async function loadSyntheticQualifications(
@@ -24,13 +25,14 @@ export async function loadSyntheticQualifications(
       qualification_id, person_ref, insurer_number, insurer_name, insured_card_classification,
       insured_card_symbol, insured_identification_number, insured_branch_number,
       personal_family_classification, name, name_kana, sex, birth_date, address, post_number,
-      qualification_date, disqualification_date, reason_of_loss, income_class, source_sequence,
-      updated_at)
+      qualification_date, disqualification_date, reason_of_loss, income_class, card_issued_on,
+      card_valid_from, card_valid_to, source_sequence, updated_at)
     select 'bench-' || i, 'bench-p' || i, (${insurers})[(i % ${k}) + 1], '合成保険者',
       '1', (i % 1000)::text, i::text, '00', case when i % 4 = 0 then '2' else '1' end,
       '合成 太郎', 'ゴウセイ タロウ', (1 + i % 2)::text,
       date '1940-01-01' + ((i * 7919) % 30000)::int, '東京都千代田区', '1000001',
-      date '2015-04-01', null, null, 'general', 0, now()
+      date '2015-04-01', null, null, 'general', date '2015-04-01', date '2015-04-01', null, 0,
+      now()
     from generate_series(${options.from}::bigint, ${options.to}::bigint) as i
     on conflict (qualification_id) do nothing`.execute(handle.db);
 }

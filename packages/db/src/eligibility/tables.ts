@@ -49,6 +49,12 @@ export interface QualificationsTable {
   disqualification_date: string | null;
   reason_of_loss: string | null;
   income_class: string;
+  /** 被保険者証交付年月日, or null. */
+  card_issued_on: string | null;
+  /** 被保険者証有効開始年月日; null on rows from events that did not carry it. */
+  card_valid_from: string | null;
+  /** 被保険者証有効終了年月日, or null when the card has no end date. */
+  card_valid_to: string | null;
   /** Outbox sequence of the event that wrote this row: an older event never overwrites it. */
   source_sequence: number;
   updated_at: Timestamp;

@@ -44,7 +44,9 @@ describe('registrationsCopyText', () => {
     expect(fields[0]).toBe('E1');
     expect(fields).toContain('a\\tb\\\\c\\nd');
     expect(fields.at(-1)).toBe(at.toISOString());
-    expect(fields.filter((f) => f === '\\N')).toHaveLength(4);
+    // disqualificationDate, reasonOfLoss, cardValidTo, sourceHash, sourceLine
+    expect(fields.filter((f) => f === '\\N')).toHaveLength(5);
+    expect(fields).toContain('2021-04-05'); // cardIssuedOn
   });
 });
 

@@ -217,4 +217,14 @@ export const intermediateMigrations: Record<string, Migration> = {
         using hash (my_number)`.execute(db);
     },
   },
+  '0009_card_dates': {
+    // The insurance card's dates (交付年月日, 有効開始日, 有効終了日) that OQS answers carry. Nullable:
+    // rows registered before have none (their card is read as valid from the qualification date).
+    async up(db: Kysely<unknown>) {
+      await sql`alter table intermediate.registrations
+        add column card_issued_on date,
+        add column card_valid_from date,
+        add column card_valid_to date`.execute(db);
+    },
+  },
 };

@@ -38,7 +38,10 @@ const SNAPSHOT_SQL = `jsonb_build_object(
   'qualificationDate', to_char(r.qualification_date, 'YYYY-MM-DD'),
   'disqualificationDate', to_char(r.disqualification_date, 'YYYY-MM-DD'),
   'reasonOfLoss', r.reason_of_loss,
-  'incomeClass', r.income_class)`;
+  'incomeClass', r.income_class,
+  'cardIssuedOn', to_char(r.card_issued_on, 'YYYY-MM-DD'),
+  'cardValidFrom', to_char(r.card_valid_from, 'YYYY-MM-DD'),
+  'cardValidTo', to_char(r.card_valid_to, 'YYYY-MM-DD'))`;
 
 /** The id of a new batch of outbox events. No lock: batches are written in parallel. */
 export async function newOutboxBatch(executor: RawExecutor): Promise<number> {

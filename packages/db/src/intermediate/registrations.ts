@@ -46,6 +46,12 @@ export interface Registration {
   disqualificationDate: string | null;
   reasonOfLoss: string | null;
   incomeClass: 'general' | 'certain-income' | 'active-equivalent';
+  /** 被保険者証交付年月日 (YYYY-MM-DD), or null when not given. */
+  cardIssuedOn: string | null;
+  /** 被保険者証有効開始年月日; null only on rows registered before the column existed. */
+  cardValidFrom: string | null;
+  /** 被保険者証有効終了年月日, or null when the card has no end date. */
+  cardValidTo: string | null;
   registeredOn: string;
   checkStatus: RegistrationCheckStatus;
   noHistory: boolean;
@@ -97,6 +103,9 @@ const FACT_COLUMNS = [
   'disqualification_date',
   'reason_of_loss',
   'income_class',
+  'card_issued_on',
+  'card_valid_from',
+  'card_valid_to',
 ] as const;
 
 const STATE_COLUMNS = [
@@ -147,6 +156,9 @@ const STAGING_TYPES: Record<(typeof STAGING_COLUMNS)[number], string> = {
   disqualification_date: 'date',
   reason_of_loss: 'text',
   income_class: 'text',
+  card_issued_on: 'date',
+  card_valid_from: 'date',
+  card_valid_to: 'date',
   registered_on: 'date',
   check_status: 'text',
   no_history: 'boolean',
@@ -460,6 +472,9 @@ export function registrationValues(w: RegistrationWrite): unknown[] {
     w.disqualificationDate,
     w.reasonOfLoss,
     w.incomeClass,
+    w.cardIssuedOn,
+    w.cardValidFrom,
+    w.cardValidTo,
     w.registeredOn,
     w.checkStatus,
     w.noHistory,
@@ -543,6 +558,9 @@ export function toRegistration(row: Selectable<RegistrationsTable>): Registratio
     disqualificationDate: row.disqualification_date,
     reasonOfLoss: row.reason_of_loss,
     incomeClass: row.income_class as Registration['incomeClass'],
+    cardIssuedOn: row.card_issued_on,
+    cardValidFrom: row.card_valid_from,
+    cardValidTo: row.card_valid_to,
     registeredOn: row.registered_on,
     checkStatus: row.check_status as RegistrationCheckStatus,
     noHistory: row.no_history,

@@ -42,6 +42,12 @@ export interface RegistrationsTable {
   disqualification_date: string | null;
   reason_of_loss: string | null;
   income_class: string;
+  /** 被保険者証交付年月日, or null when not given. */
+  card_issued_on: string | null;
+  /** 被保険者証有効開始年月日; null only on rows registered before migration 0009. */
+  card_valid_from: string | null;
+  /** 被保険者証有効終了年月日, or null when the card has no end date. */
+  card_valid_to: string | null;
   /** JST date the registration was made; the mis-entry rules in force are those of this date. */
   registered_on: string;
   /** Outcome of the checks (see RegistrationCheckStatus in the repository). */
