@@ -1,6 +1,7 @@
 import { normalizeKanaForMatching } from '@shikaku/core/kana';
 import { myNumberCheckDigit } from '@shikaku/core/my-number';
 import { formatBranchNumber } from '@shikaku/core/insured-card';
+import { cardDatesFromDays } from './card-dates.js';
 import { civilFromDays, daysFromCivil, daysFromIso, isoFromDays } from './days.js';
 import { PREFECTURES, TOWNS } from './geography.js';
 import { INSURERS, INSURER_TYPES, insurerFor, type InsurerType } from './insurers.js';
@@ -62,6 +63,12 @@ export interface SyntheticPerson {
   /** 1 本人, 2 家族 */
   personalFamilyClassification: '1' | '2';
   qualificationDate: string;
+  /** 被保険者証交付年月日 (syntheticCardDates in card-dates.ts gives the rule). */
+  cardIssuedOn: string;
+  /** 被保険者証有効開始年月日: the qualification date. */
+  cardValidFrom: string;
+  /** 被保険者証有効終了年月日; null on cards without an end date. */
+  cardValidTo: string | null;
   incomeClass: IncomeClass;
   card: MyNumberCard | null;
 }
@@ -181,6 +188,8 @@ export function personIndexOfMyNumber(seed: number, size: number, myNumber: stri
 /** One chunk as numbers (struct of arrays): what the row API formats and the columnar API copies. */
 export class ChunkColumns {
   length = 0;
+  /** The as-of date the chunk was generated for (days since 1970-01-01). */
+  asOfDays = 0;
   readonly family = new Uint16Array(CHUNK_SIZE);
   readonly given = new Uint16Array(CHUNK_SIZE);
   readonly sex = new Uint8Array(CHUNK_SIZE);
@@ -225,6 +234,7 @@ export function generateChunk(
   const first = chunk * CHUNK_SIZE;
   const n = Math.min(CHUNK_SIZE, size - first);
   out.length = Math.max(0, n);
+  out.asOfDays = asOfDays;
   const rnd = new ChunkRandom(seed, chunk + 1);
   const [holding, linkedRate] = cardRates(asOfDays);
   const [asOfY, asOfM, asOfD] = civilFromDays(asOfDays);
@@ -382,6 +392,13 @@ export function personFromChunk(
     insuredBranchNumber: formatBranchNumber(out.branch[i]!),
     personalFamilyClassification: out.familyClass[i] === 2 ? '2' : '1',
     qualificationDate: isoFromDays(out.qualificationDays[i]!),
+    ...cardDatesFromDays(
+      seed,
+      index,
+      insurer.insurerNumber,
+      out.qualificationDays[i]!,
+      out.asOfDays,
+    ),
     incomeClass: INCOME_CLASSES[out.income[i]!]!,
     card:
       cardStatus === 0
