@@ -37,8 +37,17 @@ export const RegistrationBody = Type.Object({
   postNumber: Type.Optional(Text('郵便番号')),
   qualificationDate: Text('資格取得日'),
   disqualificationDate: Type.Optional(Type.Union([Text('資格喪失日'), Type.Null()])),
-  reasonOfLoss: Type.Optional(Type.Union([Text('喪失事由 code'), Type.Null()])),
+  reasonOfLoss: Type.Optional(
+    Type.Union([Text('資格喪失事由: a code of OQSCD008 (01, 02, 03, 99)'), Type.Null()]),
+  ),
   incomeClass: Type.Optional(Text('general | certain-income | active-equivalent')),
+  cardIssuedOn: Type.Optional(Type.Union([Text('被保険者証交付年月日'), Type.Null()])),
+  cardValidFrom: Type.Optional(
+    Type.Union([Text('被保険者証有効開始年月日; qualificationDate when absent'), Type.Null()]),
+  ),
+  cardValidTo: Type.Optional(
+    Type.Union([Text('被保険者証有効終了年月日, not before cardValidFrom'), Type.Null()]),
+  ),
 });
 
 export const CheckStatus = Type.String({
@@ -71,6 +80,9 @@ export const Member = Type.Object({
   address: Type.String(),
   qualificationDate: Type.String(),
   disqualificationDate: Type.Union([Type.String(), Type.Null()]),
+  cardIssuedOn: Type.Union([Type.String(), Type.Null()]),
+  cardValidFrom: Type.Union([Type.String(), Type.Null()]),
+  cardValidTo: Type.Union([Type.String(), Type.Null()]),
   registeredOn: Type.String(),
   checkStatus: CheckStatus,
   blocked: Type.Boolean(),
@@ -129,6 +141,9 @@ export const QualificationSnapshot = Type.Object({
   disqualificationDate: Type.Union([Type.String(), Type.Null()]),
   reasonOfLoss: Type.Union([Type.String(), Type.Null()]),
   incomeClass: Type.String(),
+  cardIssuedOn: Type.Union([Type.String(), Type.Null()]),
+  cardValidFrom: Type.Union([Type.String(), Type.Null()]),
+  cardValidTo: Type.Union([Type.String(), Type.Null()]),
 });
 
 /** QualificationEvent (packages/core/src/qualification-event.ts): no My Number, ever. */

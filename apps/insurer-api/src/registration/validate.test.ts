@@ -44,6 +44,9 @@ describe('validateRegistration', () => {
         disqualificationDate: null,
         reasonOfLoss: null,
         incomeClass: 'general',
+        cardIssuedOn: null,
+        cardValidFrom: '2021-07-15',
+        cardValidTo: null,
       },
     });
   });
@@ -156,5 +159,100 @@ describe('validateRegistration', () => {
       'disqualificationDate INVALID_DATE BEFORE_QUALIFICATION',
       'qualificationDate INVALID_DATE BEFORE_BIRTH',
     ]);
+  });
+});
+
+describe('validateRegistration: insurance-card dates', () => {
+  const valueOf = (input: RegistrationInput) => {
+    const result = validateRegistration(input, INSURER);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    return result.value;
+  };
+
+  it('takes the three dates in ISO or 和暦, and the card is valid from the qualification date by default', () => {
+    expect(
+      valueOf({
+        ...GOOD,
+        cardIssuedOn: 'R3.7.20',
+        cardValidFrom: '2021-07-15',
+        cardValidTo: '令和4年7月31日',
+      }),
+    ).toMatchObject({
+      cardIssuedOn: '2021-07-20',
+      cardValidFrom: '2021-07-15',
+      cardValidTo: '2022-07-31',
+    });
+    expect(valueOf({ ...GOOD, qualificationDate: 'H31.4.1' })).toMatchObject({
+      cardIssuedOn: null,
+      cardValidFrom: '2019-04-01',
+      cardValidTo: null,
+    });
+    expect(
+      valueOf({ ...GOOD, cardValidFrom: ' ', cardIssuedOn: '', cardValidTo: null }),
+    ).toMatchObject({ cardIssuedOn: null, cardValidFrom: '2021-07-15', cardValidTo: null });
+  });
+
+  it('rejects a date that is not on the calendar, in each card-date field', () => {
+    expect(
+      fieldsOf({
+        ...GOOD,
+        cardIssuedOn: '2021-02-30',
+        cardValidFrom: 'H31.5.1',
+        cardValidTo: '2021-13-01',
+      }),
+    ).toEqual([
+      'cardIssuedOn INVALID_DATE DAY',
+      'cardValidFrom INVALID_DATE OUT_OF_ERA',
+      'cardValidTo INVALID_DATE MONTH',
+    ]);
+  });
+
+  it('rejects cardValidTo before cardValidFrom, or before the qualification date when that is the default', () => {
+    expect(fieldsOf({ ...GOOD, cardValidFrom: '2021-08-01', cardValidTo: '2021-07-31' })).toEqual([
+      'cardValidTo INVALID_DATE BEFORE_VALID_FROM',
+    ]);
+    expect(fieldsOf({ ...GOOD, cardValidTo: '2021-07-14' })).toEqual([
+      'cardValidTo INVALID_DATE BEFORE_VALID_FROM',
+    ]);
+    // The same day is a card valid for one day.
+    expect(fieldsOf({ ...GOOD, cardValidFrom: '2021-08-01', cardValidTo: '2021-08-01' })).toEqual(
+      [],
+    );
+  });
+
+  it('rejects cardValidFrom before the birth date', () => {
+    expect(fieldsOf({ ...GOOD, cardValidFrom: 'S64.1.7' })).toEqual([
+      'cardValidFrom INVALID_DATE BEFORE_BIRTH',
+    ]);
+    expect(fieldsOf({ ...GOOD, cardValidFrom: '1989-09-13' })).toEqual([]);
+  });
+});
+
+describe('validateRegistration: reason of loss (OQSCD008)', () => {
+  it('accepts the codes of the table', () => {
+    for (const code of ['01', '02', '03', '99']) {
+      const result = validateRegistration(
+        { ...GOOD, disqualificationDate: '2021-08-01', reasonOfLoss: code },
+        INSURER,
+      );
+      expect(result.ok && result.value.reasonOfLoss).toBe(code);
+    }
+  });
+
+  it('rejects any other value with a stable code, naming the table and not echoing the value', () => {
+    for (const bad of ['ZZ-not-a-code', '1', '00', '04', '死亡']) {
+      // One message for every bad value: the value itself is never repeated back.
+      expect(validateRegistration({ ...GOOD, reasonOfLoss: bad }, INSURER)).toEqual({
+        ok: false,
+        errors: [
+          {
+            code: 'INVALID_CODE',
+            field: 'reasonOfLoss',
+            reason: 'NOT_IN_TABLE',
+            message: 'reasonOfLoss must be a code of OQSCD008 資格喪失事由: 01, 02, 03, 99',
+          },
+        ],
+      });
+    }
   });
 });

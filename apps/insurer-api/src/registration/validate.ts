@@ -1,3 +1,4 @@
+import { isCodeOf, ReasonOfLoss } from '@shikaku/core/code-tables';
 import { isKatakanaName, toFullWidthKana } from '@shikaku/core/kana';
 import { parseInsuredCard } from '@shikaku/core/insured-card';
 import { parseInsurerNumber } from '@shikaku/core/insurer-number';
@@ -25,8 +26,15 @@ export interface ValidRegistration {
   postNumber: string;
   qualificationDate: string;
   disqualificationDate: string | null;
+  /** A code of OQSCD008 資格喪失事由, or null. */
   reasonOfLoss: string | null;
   incomeClass: 'general' | 'certain-income' | 'active-equivalent';
+  /** 被保険者証交付年月日, or null when not given. */
+  cardIssuedOn: string | null;
+  /** 被保険者証有効開始年月日; qualificationDate when not given (docs/decisions.md). */
+  cardValidFrom: string;
+  /** 被保険者証有効終了年月日, or null when the card has no end date. */
+  cardValidTo: string | null;
 }
 
 /** One rejected value: a stable code, the field, and why. */
@@ -110,6 +118,55 @@ function oneOf<T extends string>(
     return fallback;
   }
   return value as T;
+}
+
+/** The insurance card's dates, checked against each other and the birth date. */
+function cardDates(
+  input: RegistrationInput,
+  birthDate: string | null,
+  qualificationDate: string | null,
+  errors: FieldError[],
+): { issuedOn: string | null; validFrom: string | null; validTo: string | null } {
+  const issuedOn = date(input.cardIssuedOn, 'cardIssuedOn', true, errors);
+  const givenFrom = date(input.cardValidFrom, 'cardValidFrom', true, errors);
+  const validTo = date(input.cardValidTo, 'cardValidTo', true, errors);
+  if (givenFrom && birthDate && givenFrom < birthDate) {
+    errors.push({
+      code: 'INVALID_DATE',
+      field: 'cardValidFrom',
+      reason: 'BEFORE_BIRTH',
+      message: 'cardValidFrom is before birthDate',
+    });
+  }
+  // A card is valid from the day its qualification starts unless the insurer says otherwise.
+  const validFrom = givenFrom ?? qualificationDate;
+  if (validFrom && validTo && validTo < validFrom) {
+    errors.push({
+      code: 'INVALID_DATE',
+      field: 'cardValidTo',
+      reason: 'BEFORE_VALID_FROM',
+      message: givenFrom
+        ? 'cardValidTo is before cardValidFrom'
+        : 'cardValidTo is before cardValidFrom (qualificationDate when not given)',
+    });
+  }
+  return { issuedOn, validFrom, validTo };
+}
+
+/** 資格喪失事由: a code of OQSCD008 or absent. The value is not echoed (it may be anything). */
+function lossReason(raw: unknown, errors: FieldError[]): string | null {
+  const value = text(raw);
+  if (value === undefined) return null;
+  if (!isCodeOf(ReasonOfLoss, value)) {
+    errors.push({
+      code: 'INVALID_CODE',
+      field: 'reasonOfLoss',
+      reason: 'NOT_IN_TABLE',
+      message: `reasonOfLoss must be a code of ${ReasonOfLoss.id} ${ReasonOfLoss.name}: ${Object.keys(ReasonOfLoss.codes).sort().join(', ')}`,
+    });
+    return null;
+  }
+  return value;
 }
 
 /**
@@ -228,7 +285,8 @@ export function validateRegistration(
       message: 'cardClassification is a two-digit code',
     });
   }
-  const reasonOfLoss = text(input.reasonOfLoss) ?? null;
+  const reasonOfLoss = lossReason(input.reasonOfLoss, errors);
+  const cardDate = cardDates(input, birthDate, qualificationDate, errors);
   if (errors.length > 0 || !card.ok || !birthDate || !qualificationDate) {
     return { ok: false, errors };
   }
@@ -252,6 +310,9 @@ export function validateRegistration(
       disqualificationDate,
       reasonOfLoss,
       incomeClass,
+      cardIssuedOn: cardDate.issuedOn,
+      cardValidFrom: cardDate.validFrom ?? qualificationDate,
+      cardValidTo: cardDate.validTo,
     },
   };
 }

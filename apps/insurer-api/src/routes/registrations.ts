@@ -253,6 +253,9 @@ function toMember(r: Registration) {
     address: r.address,
     qualificationDate: r.qualificationDate,
     disqualificationDate: r.disqualificationDate,
+    cardIssuedOn: r.cardIssuedOn,
+    cardValidFrom: r.cardValidFrom,
+    cardValidTo: r.cardValidTo,
     registeredOn: r.registeredOn,
     checkStatus: r.checkStatus,
     blocked: r.blocked,
@@ -277,5 +280,8 @@ function toInput(r: Registration): RegistrationInput {
     disqualificationDate: r.disqualificationDate,
     reasonOfLoss: r.reasonOfLoss,
     incomeClass: r.incomeClass,
+    cardIssuedOn: r.cardIssuedOn,
+    cardValidFrom: r.cardValidFrom,
+    cardValidTo: r.cardValidTo,
   };
 }
