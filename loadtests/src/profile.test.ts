@@ -22,6 +22,7 @@ describe('profiles', () => {
       'smoke.json',
       'soak.json',
       'spike.json',
+      'steps.json',
       'stress.json',
     ]);
     for (const name of names) {
@@ -43,6 +44,14 @@ describe('profiles', () => {
     expect(
       deriveNationalPeak({ ...profile.national, monthlyConfirmations: 137_300_000 }).designRate,
     ).toBe(1000);
+  });
+
+  it('steps holds seven rates up to the national peak, each long enough for a plateau', async () => {
+    const held = planStages((await loadProfile('steps')).profile).filter((s) =>
+      s.name.startsWith('hold'),
+    );
+    expect(held.map((s) => s.toRate)).toEqual([100, 200, 400, 700, 1000, 1500, 2000]);
+    expect(held.every((s) => s.durationS >= 20)).toBe(true);
   });
 
   it('stress is three times national peak; smoke is small enough for CI', async () => {

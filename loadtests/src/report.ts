@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { analyse, type Analysis } from './analysis.js';
+import {
+  analyse,
+  headlineFigures,
+  type Analysis,
+  type CheckStatus,
+  type HeadlineFigure,
+} from './analysis.js';
 import { deriveNationalPeak, deriveRequestMix, ROUTES } from './profile.js';
 import type { LoadSummary } from './summary.js';
 
@@ -44,16 +50,78 @@ function table(headers: string[], rows: Array<Array<string | number>>, cls = '')
 const passCell = (pass: boolean) =>
   pass ? '<span class="pass">PASS</span>' : '<span class="fail">FAIL</span>';
 
-function headline(summary: LoadSummary, a: Analysis): string {
-  const saturated = a.saturation !== null;
-  return `<div class="cards">
-  <div class="card ${summary.pass ? 'ok' : 'bad'}"><b>${summary.pass ? 'SLOs met' : 'SLOs broken'}</b><span>${summary.thresholds.filter((t) => t.pass).length}/${summary.thresholds.length} thresholds</span></div>
-  <div class="card"><b>${saturated ? '' : '≥ '}${num(a.sustainableRate)}/s</b><span>highest throughput within the SLOs${saturated ? '' : ' (not saturated: a lower bound)'}</span></div>
-  <div class="card"><b>${num(a.designRate, 0)}/s</b><span>national design peak</span></div>
-  <div class="card"><b>${saturated ? '' : '≥ '}${pct(a.headroom, 1)}</b><span>of the national peak on one instance</span></div>
-  <div class="card"><b>${saturated || a.capacity[0]?.instances == null ? '' : '≤ '}${a.capacity[0]?.instances ?? '–'}</b><span>instances for the national peak (u = ${a.targetUtilisation})</span></div>
-  <div class="card"><b>${a.saturation ? `${num(a.saturation.offeredRate, 0)}/s` : 'not reached'}</b><span>saturation point${a.saturation ? ` at ${a.saturation.atS}s: ${escapeHtml(a.saturation.reason)}` : ''}</span></div>
-</div>`;
+function headline(figures: HeadlineFigure[], valid: boolean): string {
+  return `<div class="cards">${figures
+    .map(
+      (f, i) =>
+        `<div class="card${i === 0 ? (valid ? ' ok' : ' bad') : ''}"><span>${escapeHtml(f.label)}</span><b>${escapeHtml(f.value)}</b></div>`,
+    )
+    .join('')}</div>`;
+}
+
+const statusCell = (status: CheckStatus) =>
+  status === 'pass'
+    ? '<span class="pass">ok</span>'
+    : status === 'fail'
+      ? '<span class="fail">FAIL</span>'
+      : '<span class="unknown">not checked</span>';
+
+function validitySection(a: Analysis): string {
+  return `<h2>Is this run valid?</h2>
+<p class="${a.validity.valid ? 'pass' : 'fail'}">This run is ${escapeHtml(a.validity.verdict)}.</p>
+${table(
+  ['check', 'measured', 'limit', 'result'],
+  a.validity.checks.map((c) => [
+    escapeHtml(c.name),
+    escapeHtml(c.measured),
+    escapeHtml(c.limit),
+    statusCell(c.status),
+  ]),
+)}
+<p class="note">Capacity figures are read only from a valid run: a starved load generator offers less than it scheduled and times its own queueing; an overcommitted machine measures the other work on it.</p>`;
+}
+
+function plateauSection(summary: LoadSummary, a: Analysis): string {
+  if (a.plateaus.length === 0) {
+    return `<h2>Steady state</h2><p>No plateau: this profile holds no rate long enough to measure a steady state (ramps show where latency bends, below). Run <code>national-peak</code> or <code>steps</code> for a capacity figure.</p>`;
+  }
+  return `<h2>Steady state (plateaus of held rates, warm-up excluded)</h2>
+${table(
+  [
+    'stage',
+    'measured s',
+    'warm-up left out s',
+    'offered /s',
+    'achieved /s median',
+    'achieved /s p10–p90',
+    'p50 ms',
+    'p99 ms (median of seconds)',
+    'p99 ms (9 seconds in 10)',
+    'requests',
+    'errors % of completed',
+    'dropped % of offered',
+    'within SLOs',
+  ],
+  a.plateaus.map((p) => [
+    escapeHtml(p.stage),
+    `${num(p.startS, 0)}–${num(p.endS, 0)}`,
+    p.warmupExcludedS,
+    p.offeredRate,
+    p.achieved.median,
+    `${num(p.achieved.p10)}–${num(p.achieved.p90)}`,
+    p.p50Ms,
+    p.p99Ms,
+    p.p99P90Ms,
+    p.requests,
+    pct(p.errorShare),
+    pct(p.droppedShare, 1),
+    p.withinSlo
+      ? '<span class="pass">yes</span>'
+      : `<span class="fail">no</span>: ${escapeHtml(p.sloBroken.join('; '))}`,
+  ]),
+)}
+<p class="note">Each held stage's first ${summary.windowS}-second window is warm-up, and so is every following window whose throughput is 20% off, or whose p99 twice, the stage's settled second half. Throughput is per ${summary.windowS}-second window.</p>
+${a.plateaus.length > 1 ? '<h3>Throughput–latency curve</h3><div id="chart-curve-throughput" class="chart"></div><div id="chart-curve-latency" class="chart"></div>' : ''}`;
 }
 
 export async function renderReport(summary: LoadSummary): Promise<string> {
@@ -69,12 +137,15 @@ export async function renderReport(summary: LoadSummary): Promise<string> {
     resources: summary.resources ?? [],
     routes,
     errors: summary.errors,
+    plateaus: a.plateaus,
   };
   const data = JSON.stringify(chartData).replaceAll('<', '\\u003c');
   const sections = [
     `<h1>Load test: ${escapeHtml(summary.profile.name)} <small>${escapeHtml(summary.runner)} runner · ${escapeHtml(summary.startedAt)}</small></h1>
 <p>${escapeHtml(summary.profile.description)} Target ${escapeHtml(summary.target)}, ${num(summary.durationS, 0)} s measured (duration scale ${summary.durationScale}, rate scale ${summary.profile.rateScale}).${summary.stoppedEarly ? ` <b>Stopped early:</b> ${escapeHtml(summary.stoppedEarly)}.` : ''}</p>`,
-    headline(summary, a),
+    headline(headlineFigures(summary, a), a.validity.valid),
+    validitySection(a),
+    plateauSection(summary, a),
     `<h2>SLO thresholds</h2>${table(
       ['threshold', 'limit', 'measured', 'result'],
       summary.thresholds.map((t) => [escapeHtml(t.name), t.limit, t.actual, passCell(t.pass)]),
@@ -134,13 +205,13 @@ ${table(
     `<h2>Errors by type</h2>${
       Object.keys(summary.errors).length
         ? `<div id="chart-errors" class="chart small"></div>${table(
-            ['type', 'count', 'share of completed'],
+            ['type', 'count', 'share of offered arrivals'],
             Object.entries(summary.errors)
               .sort((x, y) => y[1] - x[1])
               .map(([type, count]) => [
                 escapeHtml(type),
                 count,
-                pct(count / Math.max(1, summary.totals.completed)),
+                pct(count / Math.max(1, summary.totals.scheduled)),
               ]),
           )}`
         : '<p>No errors.</p>'
@@ -149,10 +220,16 @@ ${table(
     `<h2>Saturation point</h2><p>${
       a.saturation
         ? `Latency bent at an offered ${num(a.saturation.offeredRate, 0)} requests/s (${a.saturation.atS} s into the run): ${escapeHtml(a.saturation.reason)}. Errors ${a.saturation.errorsBefore ? 'had already appeared before it' : 'had not yet appeared'}.`
-        : 'Not reached: p99 stayed within twice its early baseline and throughput kept up with the offered rate. The sustainable rate is a lower bound; run <code>stress</code> or <code>breakpoint</code> to find the limit.'
+        : a.ceiling
+          ? `No bend along the ramps; the held rate of ${num(a.ceiling.offeredRate, 0)} requests/s saturated (see the steady state above).`
+          : 'Not reached: p99 stayed within twice its early baseline and throughput kept up with the offered rate. The sustained rate is a lower bound; run <code>steps</code>, <code>stress</code> or <code>breakpoint</code> to find the limit.'
     }</p>`,
     `<h2>Headroom and capacity model</h2>
-<p>Highest throughput that met every SLO in a ${summary.windowS}-second window: <b>${num(a.sustainableRate)}</b> requests/s on this instance, ${pct(a.headroom, 1)} of the national design peak (${num(a.designRate, 0)}/s).</p>
+${
+  a.capacityWithheld !== null
+    ? `<p class="fail">No instance count: ${escapeHtml(a.capacityWithheld)}.</p>`
+    : `<p>Per instance: <b>${num(a.basis!.rate)}</b> requests/s (p10–p90 ${num(a.basis!.spread.p10)}–${num(a.basis!.spread.p90)}), ${a.basis!.source === 'sustained-within-slo' ? `the highest plateau sustained within the SLOs${a.basis!.lowerBound ? ' (not saturated: the instance can do more, so the counts below are an upper bound)' : ''}` : 'the throughput of a saturated plateau (no plateau met the SLOs: the instance’s ceiling, planned at u below it)'}; ${pct(a.headroom, 1)} of the national design peak (${num(a.designRate, 0)}/s).</p>`
+}
 <p class="formula">${escapeHtml(a.formula)}</p>
 ${table(
   ['growth scenario', 'factor', 'required rate /s', 'instances'],
@@ -160,10 +237,10 @@ ${table(
     escapeHtml(c.scenario),
     c.factor,
     c.requiredRate,
-    c.instances ?? '– (no window met the SLOs)',
+    c.instances ?? '– (not stated)',
   ]),
 )}
-<p class="note">u is the target utilisation: instances run at most ${pct(a.targetUtilisation, 0)} of what one sustained, leaving room for failover and uneven routing. An instance is what this run measured (the apps plus their share of the database); the database does not scale out the same way, so read instance counts above one as an upper bound on application processes, not on databases.</p>`,
+<p class="note">u is the target utilisation: instances run at most ${pct(a.targetUtilisation, 0)} of what one sustained, leaving room for failover and uneven routing. An instance is what this run measured: ${escapeHtml(env?.instance ?? 'the target at --target (not described)')}. The database does not scale out the same way, so read instance counts above one as application processes, not databases.</p>`,
     `<h2>Workload model</h2>
 <h3>National peak derivation</h3>
 ${table(
@@ -178,7 +255,7 @@ ${table(
 <p class="note">From: ${pct(summary.profile.workload.cardShare, 0)} of confirmations by My Number card; ${pct(summary.profile.workload.bulkShare, 1)} of checks by bulk inquiry in requests of ${summary.profile.workload.bulkItemsPerRequest}; ${summary.profile.workload.viewsPerConfirmation} drug/checkup views per confirmation (${pct(summary.profile.workload.drugViewShare, 0)} drug).</p>`,
     `<h2>Resource use</h2>${
       summary.resources?.length
-        ? '<div id="chart-resources" class="chart"></div>'
+        ? '<div id="chart-cpu" class="chart"></div><div id="chart-memory" class="chart small"></div><div id="chart-lag" class="chart small"></div><div id="chart-load" class="chart small"></div><div id="chart-pressure" class="chart small"></div>'
         : '<p>Not recorded by this runner.</p>'
     }`,
     `<h2>Environment</h2>${
@@ -197,7 +274,15 @@ ${table(
                 'database size',
                 env.databaseSizeMb === undefined ? '–' : `${num(env.databaseSizeMb)} MB`,
               ],
-              ['members seeded', env.members === undefined ? '–' : num(env.members, 0)],
+              ['one instance', escapeHtml(env.instance ?? '–')],
+              [
+                'members seeded through the registration path',
+                env.members === undefined ? '–' : num(env.members, 0),
+              ],
+              [
+                'qualifications in the eligibility store',
+                env.eligibilityRows === undefined ? '–' : num(env.eligibilityRows, 0),
+              ],
               [
                 'stack started by the load test',
                 env.targetStartedByRunner ? 'yes' : 'no (given --target)',
@@ -218,8 +303,8 @@ ${summary.notes.length ? `<ul>${summary.notes.map((n) => `<li>${escapeHtml(n)}</
 body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1140px;color:#1b1f24;padding:0 12px}
 h1 small{font-weight:normal;color:#667;font-size:14px}h2{margin-top:32px;border-bottom:1px solid #dde;padding-bottom:4px}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #dde;padding:3px 8px;text-align:right}th{background:#f3f4f8}td:first-child,th:first-child{text-align:left}
-.cards{display:grid;grid-template-columns:repeat(3,1fr);gap:10px}.card{border:1px solid #dde;border-radius:6px;padding:10px}.card b{display:block;font-size:22px}.card span{color:#556}
-.card.ok{border-color:#3a3;background:#f2fbf2}.card.bad{border-color:#c33;background:#fdf2f2}.pass{color:#171;font-weight:bold}.fail{color:#b11;font-weight:bold}
+.cards{display:grid;grid-template-columns:repeat(3,1fr);gap:10px}.card{border:1px solid #dde;border-radius:6px;padding:10px}.card b{display:block;font-size:16px}.card span{color:#556}
+.card.ok{border-color:#3a3;background:#f2fbf2}.card.bad{border-color:#c33;background:#fdf2f2}.pass{color:#171;font-weight:bold}.unknown{color:#776}.fail{color:#b11;font-weight:bold}
 .note{color:#556;font-size:13px}.formula{font-family:ui-monospace,monospace;background:#f6f6f9;padding:8px}.chart{margin:8px 0}
 </style></head><body>
 ${sections.join('\n')}
@@ -252,16 +337,49 @@ plot('chart-throughput', 'requests/s', t, [
 ], 'requests/s');
 plot('chart-latency', 'latency (ms)', t, ['p50','p95','p99','max'].map((q) => ({ label: q, values: d.timeline.map((p) => p.all.count ? p.all[q] : null) })), 'ms');
 plot('chart-routes', 'p99 by route (ms)', t, d.routes.map((r) => ({ label: r, values: d.timeline.map((p) => p.routes[r] ? p.routes[r].p99 : null) })), 'ms');
-plot('chart-errors', 'error rate and dropped arrivals', t, [
-  { label: 'error rate %', values: d.timeline.map((p) => p.errorRate * 100) },
-  { label: 'dropped', values: d.timeline.map((p) => p.dropped) },
-], '% / count');
+plot('chart-errors', 'errors and dropped arrivals (% of offered)', t, [
+  { label: 'errors', values: d.timeline.map((p) => p.offeredRate ? (p.errorRate * p.all.count) / (p.offeredRate * d.windowS) * 100 : null) },
+  { label: 'dropped', values: d.timeline.map((p) => p.offeredRate ? p.dropped / (p.offeredRate * d.windowS) * 100 : null) },
+], '% of offered');
 const rt = d.resources.map((r) => r.t);
-plot('chart-resources', 'resources', rt, [
-  { label: 'target CPU %', values: d.resources.map((r) => r.targetCpuPercent ?? null) },
-  { label: 'target RSS MB', values: d.resources.map((r) => r.targetRssMb ?? null) },
-  { label: 'runner CPU %', values: d.resources.map((r) => r.runnerCpuPercent) },
-  { label: 'runner event-loop p99 ms', values: d.resources.map((r) => r.runnerEventLoopDelayP99Ms) },
-  { label: 'DB connections', values: d.resources.map((r) => r.dbConnections ?? null) },
-], 'mixed units');
+const res = (k) => d.resources.map((r) => r[k] ?? null);
+plot('chart-cpu', 'CPU (% of one core)', rt, [
+  { label: 'target', values: res('targetCpuPercent') },
+  { label: 'PostgreSQL', values: res('postgresCpuPercent') },
+  { label: 'load generator', values: res('runnerCpuPercent') },
+  { label: 'whole machine', values: res('machineCpuPercent') },
+  { label: 'steal', values: res('stealCpuPercent') },
+], '% of one core');
+plot('chart-memory', 'resident memory (MB)', rt, [
+  { label: 'target', values: res('targetRssMb') },
+  { label: 'load generator', values: res('runnerRssMb') },
+], 'MB');
+plot('chart-lag', 'load generator event-loop delay p99 (ms)', rt, [
+  { label: 'event-loop p99', values: res('runnerEventLoopDelayP99Ms') },
+], 'ms');
+plot('chart-load', 'load average, 1 minute (runnable tasks)', rt, [
+  { label: 'load average', values: res('loadAverage1m') },
+], 'tasks');
+plot('chart-pressure', 'CPU pressure: time some task waited for a CPU (%)', rt, [
+  { label: 'some avg10', values: res('cpuPressurePercent') },
+], '%');
+const pl = d.plateaus.slice().sort((x, y) => x.offeredRate - y.offeredRate);
+const px = pl.map((p) => p.offeredRate);
+const curve = (id, title, series, yLabel) => {
+  const el = document.getElementById(id);
+  if (!el || px.length < 2) return;
+  new uPlot({ title, width: W, height: 260, scales: { x: { time: false } },
+    axes: [{ label: 'offered (requests/s)' }, { label: yLabel }],
+    series: [{ label: 'offered /s' }, ...series.map((s, i) => ({ label: s.label, stroke: colours[i % colours.length], width: 2, points: { show: true } }))] },
+    [px, ...series.map((s) => s.values)], el);
+};
+curve('chart-curve-throughput', 'achieved vs offered (requests/s)', [
+  { label: 'achieved median', values: pl.map((p) => p.achieved.median) },
+  { label: 'achieved p10', values: pl.map((p) => p.achieved.p10) },
+  { label: 'achieved p90', values: pl.map((p) => p.achieved.p90) },
+], 'achieved (requests/s)');
+curve('chart-curve-latency', 'latency vs offered (ms)', [
+  { label: 'p50', values: pl.map((p) => p.p50Ms) },
+  { label: 'p99', values: pl.map((p) => p.p99Ms) },
+], 'latency (ms)');
 `;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Environment, ResourceSample } from './summary.js';
@@ -6,7 +6,9 @@ import type { Environment, ResourceSample } from './summary.js';
 /**
  * Resource use during a run, sampled once a second: the runner's own CPU, RSS and event-loop
  * delay (a lagging runner would slip its schedule), the target process's CPU and RSS from /proc
- * when it runs on this machine, and database connections through an injected probe.
+ * when it runs on this machine, PostgreSQL's processes' CPU, the whole machine's CPU, steal, load
+ * average and CPU pressure (what else competed for the cores), and database connections through
+ * an injected probe. Whatever /proc does not offer is left out, never guessed.
  */
 export interface ResourceSampler {
   sample(tS: number): Promise<ResourceSample>;
@@ -29,6 +31,60 @@ async function procStat(pid: number): Promise<{ cpuTicks: number; rssMb: number 
   }
 }
 
+/** Busy and steal ticks of all CPUs together, from /proc/stat's first line. */
+async function machineTicks(): Promise<{ busy: number; steal: number } | undefined> {
+  try {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0]!;
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice
+    const [user, nice, system, , , irq, softirq, steal] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return {
+      busy: user! + nice! + system! + irq! + softirq! + steal!,
+      steal: steal!,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ticks per PostgreSQL process on this machine (empty when none is visible). */
+async function postgresTicks(): Promise<Map<number, number>> {
+  const ticks = new Map<number, number>();
+  let pids: string[];
+  try {
+    pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return ticks;
+  }
+  await Promise.all(
+    pids.map(async (pid) => {
+      try {
+        const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (comm !== 'postgres') return;
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks.set(Number(pid), Number(fields[11]) + Number(fields[12]));
+      } catch {
+        // the process ended between the listing and the read
+      }
+    }),
+  );
+  return ticks;
+}
+
+async function cpuPressureSomeAvg10(): Promise<number | undefined> {
+  try {
+    const text = await readFile('/proc/pressure/cpu', 'utf8');
+    const value = /some avg10=([\d.]+)/.exec(text)?.[1];
+    return value === undefined ? undefined : Number(value);
+  } catch {
+    return undefined;
+  }
+}
+
 export function createResourceSampler(options: {
   targetPid?: number;
   dbConnections?: () => Promise<number | undefined>;
@@ -38,7 +94,11 @@ export function createResourceSampler(options: {
   let lastCpu = process.cpuUsage();
   let lastAt = performance.now();
   let lastTarget: { cpuTicks: number; at: number } | undefined;
+  let lastMachine: { busy: number; steal: number; at: number } | undefined;
+  let lastPostgres: { ticks: Map<number, number>; at: number } | undefined;
   const round = (v: number) => Math.round(v * 10) / 10;
+  const percentOfCore = (ticks: number, fromMs: number, toMs: number) =>
+    round((ticks / CLOCK_TICKS_PER_S / Math.max(1e-3, (toMs - fromMs) / 1000)) * 100);
   return {
     async sample(tS) {
       const now = performance.now();
@@ -66,6 +126,35 @@ export function createResourceSampler(options: {
           lastTarget = { cpuTicks: stat.cpuTicks, at: now };
         }
       }
+      const machine = await machineTicks();
+      if (machine) {
+        if (lastMachine) {
+          sample.machineCpuPercent = percentOfCore(
+            machine.busy - lastMachine.busy,
+            lastMachine.at,
+            now,
+          );
+          sample.stealCpuPercent = percentOfCore(
+            machine.steal - lastMachine.steal,
+            lastMachine.at,
+            now,
+          );
+        }
+        lastMachine = { ...machine, at: now };
+      }
+      const postgres = await postgresTicks();
+      if (postgres.size > 0) {
+        if (lastPostgres) {
+          let ticks = 0;
+          // A backend that started since the last sample counts from zero.
+          for (const [pid, t] of postgres) ticks += t - (lastPostgres.ticks.get(pid) ?? 0);
+          sample.postgresCpuPercent = percentOfCore(Math.max(0, ticks), lastPostgres.at, now);
+        }
+        lastPostgres = { ticks: postgres, at: now };
+      }
+      sample.loadAverage1m = currentLoadAverage();
+      const pressure = await cpuPressureSomeAvg10();
+      if (pressure !== undefined) sample.cpuPressurePercent = pressure;
       const connections = await options.dbConnections?.().catch(() => undefined);
       if (connections !== undefined) sample.dbConnections = connections;
       return sample;

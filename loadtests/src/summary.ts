@@ -53,6 +53,12 @@ export interface TimelinePoint {
   dropped: number;
   all: LatencyStats;
   routes: Partial<Record<Route, LatencyStats>>;
+  /**
+   * How late the generator sent this window's arrivals (sent − due, p99, ms) and how many it sent
+   * 100 ms or more late: a starved generator offers less than it scheduled. Absent in old summaries.
+   */
+  sendLagP99Ms?: number;
+  lateSends?: number;
 }
 
 export interface ResourceSample {
@@ -65,6 +71,16 @@ export interface ResourceSample {
   runnerRssMb: number;
   runnerEventLoopDelayP99Ms: number;
   dbConnections?: number;
+  /** PostgreSQL's processes on this machine, % of one core (absent when not measurable). */
+  postgresCpuPercent?: number;
+  /** Every process on this machine, % of one core (from /proc/stat; steal counts as busy). */
+  machineCpuPercent?: number;
+  /** Time stolen by the hypervisor, % of one core. */
+  stealCpuPercent?: number;
+  /** 1-minute load average (runnable tasks). */
+  loadAverage1m?: number;
+  /** /proc/pressure/cpu "some avg10": % of the last 10 s in which a task waited for a CPU. */
+  cpuPressurePercent?: number;
 }
 
 export interface Environment {
@@ -79,6 +95,10 @@ export interface Environment {
   databaseSizeMb?: number;
   members?: number;
   targetStartedByRunner: boolean;
+  /** What one instance is: the stack's processes, and whether PostgreSQL shares the machine. */
+  instance?: string;
+  /** Qualifications in the eligibility store (members the confirmations search among). */
+  eligibilityRows?: number;
   /** 1-minute load average when the run started and ended: other work on a shared machine. */
   loadAverageAtStart?: number;
   loadAverageAtEnd?: number;
@@ -155,6 +175,19 @@ const completed = (r: IterationRecord) => !r.dropped && r.doneS !== undefined;
 
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
 
+/** An arrival sent this many ms after it was due was not offered on time. */
+export const LATE_SEND_MS = 100;
+
+function sendLag(records: IterationRecord[]): { sendLagP99Ms: number; lateSends: number } {
+  const lags = records
+    .filter((r) => r.sentS !== undefined)
+    .map((r) => (r.sentS! - r.scheduledS) * 1000);
+  return {
+    sendLagP99Ms: latencyStats(lags).p99,
+    lateSends: lags.filter((ms) => ms >= LATE_SEND_MS).length,
+  };
+}
+
 /** Builds the normalised summary from the Node runner's iteration records. */
 export function summarise(input: {
   profile: LoadProfile;
@@ -230,6 +263,7 @@ export function summarise(input: {
       dropped: inWindow.filter((r) => r.dropped).length,
       all: latencyStats(finished.map(latencyOf)),
       routes: routesInWindow,
+      ...sendLag(inWindow),
     });
   }
 
