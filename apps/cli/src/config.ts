@@ -3,8 +3,11 @@ export interface CliEnvironment {
   /** PostgreSQL URL; when absent the stack runs on embedded PGlite. */
   databaseUrl: string | undefined;
   logLevel: string;
-  /** Key the stack's apps share for their internal endpoints (x-service-key). */
-  serviceKey: string;
+  /**
+   * Key the stack's apps share for their internal endpoints (x-service-key): SHIKAKU_SERVICE_KEY,
+   * or none, and the stack makes a random one per run.
+   */
+  serviceKey: string | undefined;
   /** The whole environment, for child processes the cli starts (the loadtest's stack). */
   inherited: NodeJS.ProcessEnv;
 }
@@ -13,7 +16,7 @@ export function readCliEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnv
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'warn',
-    serviceKey: env.SHIKAKU_SERVICE_KEY ?? 'dev-service-key',
+    serviceKey: env.SHIKAKU_SERVICE_KEY || undefined,
     inherited: env,
   };
 }

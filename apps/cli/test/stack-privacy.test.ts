@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseOqsXml } from '@shikaku/core/oqs-xml';
-import { readInsurerApiConfig } from '@shikaku/insurer-api/config';
 import { createLogger } from '@shikaku/platform/logger';
 // The vitest 'postgresUrl' type comes with the global setup's declaration.
 import type {} from '@shikaku/db/testing/global-setup';
@@ -570,7 +569,7 @@ describe.each(KINDS)(
     });
 
     it('no My Number in the qualification outbox or in any file the stack wrote', async () => {
-      const service = { 'x-service-key': readInsurerApiConfig({}).serviceKey };
+      const service = { 'x-service-key': stack.secrets.serviceKey };
       const outbox = await new RecordingClient(insurerSide).get(
         `${url('insurer-api')}/v1/outbox/qualifications?after=0&limit=5000`,
         service,

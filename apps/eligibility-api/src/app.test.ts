@@ -15,6 +15,7 @@ import {
   MY_NUMBER,
   seedQualifications,
   snapshot,
+  TEST_SECRETS,
 } from './testing/fixture.js';
 
 const SEARCH = '/oqs-api-pro/MSA01030/ILI01030SV01/search';
@@ -647,7 +648,7 @@ describeEachDatabase('eligibility-api', ({ handle }) => {
   });
 
   it('revokes credentials and rate-limits per institution', async () => {
-    const key = { 'x-service-key': 'dev-service-key' };
+    const key = { 'x-service-key': TEST_SECRETS.serviceKey };
     await inject({
       method: 'POST',
       url: '/v1/internal/institutions',

@@ -1,3 +1,5 @@
+import { ConfigError, requireSecret } from '@shikaku/platform/secrets';
+
 /** The app's configuration, parsed once from the environment; nothing else reads process.env. */
 export interface EligibilityConfig {
   host: string;
@@ -5,9 +7,9 @@ export interface EligibilityConfig {
   /** PostgreSQL URL; PGlite in memory when absent (development only). */
   databaseUrl: string | undefined;
   databasePoolSize: number;
-  /** Shared key other apps of the stack send as `x-service-key`. */
+  /** Shared key other apps of the stack send as `x-service-key` (SHIKAKU_SERVICE_KEY, required). */
   serviceKey: string;
-  /** HMAC key that signs the tokens given out at login. */
+  /** HMAC key that signs the tokens given out at login (ELIGIBILITY_TOKEN_SECRET, required). */
   tokenSecret: string;
   /** Token lifetime in seconds. */
   tokenTtlSeconds: number;
@@ -24,13 +26,14 @@ export interface EligibilityConfig {
   docs: boolean;
 }
 
-export const DEFAULT_CONFIG: EligibilityConfig = {
+/** The settings that have a default. The secrets have none: callers give their own. */
+export type EligibilitySecrets = Pick<EligibilityConfig, 'serviceKey' | 'tokenSecret'>;
+
+export const DEFAULT_CONFIG: Omit<EligibilityConfig, keyof EligibilitySecrets> = {
   host: '127.0.0.1',
   port: 7302,
   databaseUrl: undefined,
   databasePoolSize: 20,
-  serviceKey: 'dev-service-key',
-  tokenSecret: 'dev-token-secret',
   tokenTtlSeconds: 3600,
   rateLimitPerSecond: 200,
   insurerApiUrl: undefined,
@@ -45,18 +48,19 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number`);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(name, 'must be a whole number');
   return value;
 }
 
+/** Throws a ConfigError naming the variable when a secret is missing or a published default. */
 export function parseConfig(env: NodeJS.ProcessEnv): EligibilityConfig {
   return {
     host: env.ELIGIBILITY_HOST ?? DEFAULT_CONFIG.host,
     port: integer(env, 'ELIGIBILITY_PORT', DEFAULT_CONFIG.port),
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: integer(env, 'ELIGIBILITY_DB_POOL', DEFAULT_CONFIG.databasePoolSize),
-    serviceKey: env.SHIKAKU_SERVICE_KEY ?? DEFAULT_CONFIG.serviceKey,
-    tokenSecret: env.ELIGIBILITY_TOKEN_SECRET ?? DEFAULT_CONFIG.tokenSecret,
+    serviceKey: requireSecret(env, 'SHIKAKU_SERVICE_KEY'),
+    tokenSecret: requireSecret(env, 'ELIGIBILITY_TOKEN_SECRET'),
     tokenTtlSeconds: integer(env, 'ELIGIBILITY_TOKEN_TTL', DEFAULT_CONFIG.tokenTtlSeconds),
     rateLimitPerSecond: integer(env, 'ELIGIBILITY_RATE_LIMIT', DEFAULT_CONFIG.rateLimitPerSecond),
     insurerApiUrl: env.INSURER_API_URL || undefined,

@@ -2,6 +2,7 @@
 import { openDatabase } from '@shikaku/db/database';
 import { migrateToLatest } from '@shikaku/db/migrate';
 import { createLogger } from '@shikaku/platform/logger';
+import { readConfigOrExit } from '@shikaku/platform/secrets';
 import { serve } from '@shikaku/platform/serve';
 import { systemClock } from '@shikaku/platform/system-clock';
 import { buildApp } from './app.js';
@@ -9,7 +10,7 @@ import { parseConfig } from './config.js';
 import { createOutboxRelay } from './outbox-relay.js';
 import { httpUpstreams } from './upstream.js';
 
-const config = parseConfig(process.env);
+const config = readConfigOrExit('eligibility-api', () => parseConfig(process.env));
 const logger = createLogger({ name: 'eligibility-api', level: config.logLevel });
 const handle = await openDatabase({ url: config.databaseUrl, poolSize: config.databasePoolSize });
 await migrateToLatest(handle, ['eligibility']);

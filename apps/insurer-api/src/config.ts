@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { CURRENT_POLICY, type MisEntryPolicy, SEED_POLICY } from '@shikaku/core/mis-entry';
+import { ConfigError, requireSecret } from '@shikaku/platform/secrets';
 
 /** The intermediate server's configuration, parsed once from the environment. */
 export interface InsurerApiConfig {
@@ -9,10 +10,13 @@ export interface InsurerApiConfig {
   logLevel: string;
   /** SHIKAKU_AS_OF (YYYY-MM-DD): run the clock from this date. */
   asOf?: string | undefined;
-  /** Other services (eligibility-api) send it as `x-service-key`. */
+  /** Other services (eligibility-api) send it as `x-service-key` (SHIKAKU_SERVICE_KEY, required). */
   serviceKey: string;
   jlis: { url: string; serviceKey: string; timeoutMs: number };
-  /** Secret of the personRef pseudonym (HMAC of the My Number); never leaves this server. */
+  /**
+   * Secret of the personRef pseudonym (HMAC of the My Number); never leaves this server
+   * (PERSON_REF_SECRET, required). It must stay the same for the life of the data.
+   */
   personRefSecret: string;
   /** 'seed': the 2021 rules only; 'current': plus the 2023 five-fact and 2024 blocking rules. */
   policy: MisEntryPolicy;
@@ -39,23 +43,25 @@ export interface InsurerApiConfig {
 export function parsePolicy(value: string | undefined): MisEntryPolicy {
   if (value === undefined || value === '' || value === 'seed') return SEED_POLICY;
   if (value === 'current') return CURRENT_POLICY;
-  throw new Error(`MIS_ENTRY_POLICY must be 'seed' or 'current', got ${value}`);
+  throw new ConfigError('MIS_ENTRY_POLICY', `must be 'seed' or 'current', got ${value}`);
 }
 
+/** Throws a ConfigError naming the variable when a secret is missing or a published default. */
 export function readInsurerApiConfig(env: NodeJS.ProcessEnv = process.env): InsurerApiConfig {
+  const serviceKey = requireSecret(env, 'SHIKAKU_SERVICE_KEY');
   return {
     host: env.HOST ?? '127.0.0.1',
     port: Number(env.PORT ?? 7301),
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     asOf: env.SHIKAKU_AS_OF || undefined,
-    serviceKey: env.SHIKAKU_SERVICE_KEY ?? 'dev-service-key',
+    serviceKey,
     jlis: {
       url: env.JLIS_URL ?? 'http://127.0.0.1:7303',
-      serviceKey: env.SHIKAKU_SERVICE_KEY ?? 'dev-service-key',
+      serviceKey,
       timeoutMs: Number(env.JLIS_TIMEOUT_MS ?? 5_000),
     },
-    personRefSecret: env.PERSON_REF_SECRET ?? 'shikaku-dev-person-ref-secret',
+    personRefSecret: requireSecret(env, 'PERSON_REF_SECRET'),
     policy: parsePolicy(env.MIS_ENTRY_POLICY),
     jobs: {
       enabled: env.INSURER_API_JOBS !== '0',

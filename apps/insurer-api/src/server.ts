@@ -2,12 +2,13 @@
 import { openDatabase } from '@shikaku/db/database';
 import { migrateToLatest } from '@shikaku/db/migrate';
 import { createLogger } from '@shikaku/platform/logger';
+import { readConfigOrExit } from '@shikaku/platform/secrets';
 import { serve } from '@shikaku/platform/serve';
 import { systemClock } from '@shikaku/platform/system-clock';
 import { buildApp } from './app.js';
 import { readInsurerApiConfig } from './config.js';
 
-const config = readInsurerApiConfig();
+const config = readConfigOrExit('insurer-api', () => readInsurerApiConfig());
 const logger = createLogger({ name: 'insurer-api', level: config.logLevel });
 const handle = await openDatabase({ url: config.databaseUrl });
 await migrateToLatest(handle, ['intermediate']);

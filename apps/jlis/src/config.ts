@@ -1,3 +1,5 @@
+import { requireSecret } from '@shikaku/platform/secrets';
+
 /** The J-LIS emulator's configuration, parsed once from the environment. */
 export interface JlisConfig {
   host: string;
@@ -6,9 +8,9 @@ export interface JlisConfig {
   logLevel: string;
   /** SHIKAKU_AS_OF (YYYY-MM-DD): run the clock from this date. */
   asOf?: string | undefined;
-  /** Callers send it as `x-service-key`. */
+  /** Callers send it as `x-service-key` (SHIKAKU_SERVICE_KEY, required). */
   serviceKey: string;
-  /** Key for the fault control endpoint (`x-control-key`). */
+  /** Key for the fault control endpoint (`x-control-key`; JLIS_CONTROL_KEY, required). */
   controlKey: string;
   faults: FaultSettings;
 }
@@ -23,6 +25,7 @@ export interface FaultSettings {
   down: boolean;
 }
 
+/** Throws a ConfigError naming the variable when a secret is missing or a published default. */
 export function readJlisConfig(env: NodeJS.ProcessEnv = process.env): JlisConfig {
   return {
     host: env.HOST ?? '127.0.0.1',
@@ -30,8 +33,8 @@ export function readJlisConfig(env: NodeJS.ProcessEnv = process.env): JlisConfig
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     asOf: env.SHIKAKU_AS_OF || undefined,
-    serviceKey: env.SHIKAKU_SERVICE_KEY ?? 'dev-service-key',
-    controlKey: env.JLIS_CONTROL_KEY ?? 'jlis-dev-control-key',
+    serviceKey: requireSecret(env, 'SHIKAKU_SERVICE_KEY'),
+    controlKey: requireSecret(env, 'JLIS_CONTROL_KEY'),
     faults: {
       latencyMs: Number(env.JLIS_LATENCY_MS ?? 0),
       errorRate: Number(env.JLIS_ERROR_RATE ?? 0),

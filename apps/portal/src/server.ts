@@ -3,6 +3,7 @@
 import { openDatabase } from '@shikaku/db/database';
 import { migrateToLatest } from '@shikaku/db/migrate';
 import { createLogger } from '@shikaku/platform/logger';
+import { readConfigOrExit } from '@shikaku/platform/secrets';
 import { serve } from '@shikaku/platform/serve';
 import { systemClock } from '@shikaku/platform/system-clock';
 import { buildApp } from './app.js';
@@ -11,7 +12,7 @@ import { startPortalJobs } from './jobs/scheduler.js';
 import { smtpTransport } from './mail/outbox.js';
 import { httpEligibilityClient } from './usage/eligibility-client.js';
 
-const config = readPortalConfig();
+const config = readConfigOrExit('portal', () => readPortalConfig());
 const logger = createLogger({ name: 'portal', level: config.logLevel });
 if (!config.databaseUrl) {
   logger.error('DATABASE_URL is required (use `shikaku stack` for the embedded database)');
@@ -21,6 +22,8 @@ const handle = await openDatabase({ url: config.databaseUrl });
 await migrateToLatest(handle, ['portal']);
 const clock = systemClock(config.asOf);
 const transport = config.smtpUrl ? smtpTransport(config.smtpUrl) : undefined;
+// No mailbox page here (config.mailbox is off): without SMTP, mail is never delivered.
+if (!transport) logger.warn('SMTP_URL is not set: mail stays in portal.mail_outbox, undelivered');
 const app = await buildApp(config, {
   handle,
   clock,

@@ -8,6 +8,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { jstDate } from '@shikaku/core/clock';
 import { databaseStats, dropDatabase, recreateDatabase } from '@shikaku/db/admin';
 import { openDatabase } from '@shikaku/db/database';
+import { newSecret } from '@shikaku/platform/secrets';
 import { EligibilityClient } from '@shikaku/loadtests/eligibility-client';
 import { loadFixtures, type LoadFixtures } from '@shikaku/loadtests/fixtures';
 import { undiciSend } from '@shikaku/loadtests/node-runner';
@@ -121,7 +122,9 @@ export function registerLoadtestCommand(program: Command): void {
         : await startStackProcess(options, asOf, env.databaseUrl, log);
       try {
         const target = options.target ?? stack!.eligibilityUrl;
-        const fixtures = await prepareFixtures(options, target, asOf, log);
+        // The key given to the stack it started; a --target's comes from the environment.
+        const serviceKey = stack?.serviceKey ?? env.serviceKey;
+        const fixtures = await prepareFixtures(options, target, serviceKey, asOf, log);
         await waitForData(fixtures, target, options.seed, asOf, log);
         const dbHandle = stack?.databaseUrl
           ? await openDatabase({ url: stack.databaseUrl, poolSize: 1 })
@@ -215,6 +218,7 @@ async function readProfile(name: string): Promise<{ profile: LoadProfile; file: 
 async function prepareFixtures(
   options: LoadtestOptions,
   target: string,
+  serviceKey: string | undefined,
   asOf: string,
   log: (l: string) => void,
 ): Promise<LoadFixtures> {
@@ -234,9 +238,15 @@ async function prepareFixtures(
     members: options.members,
     asOf,
   });
+  if (!serviceKey) {
+    throw new CliError(
+      'SERVICE_KEY_REQUIRED',
+      "set SHIKAKU_SERVICE_KEY to the target's x-service-key (to provision the load test's institutions), or give --fixtures",
+      2,
+    );
+  }
   const http = undiciSend(target, { connections: 4, timeoutMs: 30_000 });
   try {
-    const serviceKey = readCliEnvironment().serviceKey;
     const credentials = await provisionCredentials(
       http.send,
       serviceKey,
@@ -286,6 +296,8 @@ async function waitForData(
 interface StackProcess {
   pid: number | undefined;
   eligibilityUrl: string;
+  /** The x-service-key the stack runs with. */
+  serviceKey: string;
   database: string;
   databaseUrl: string | undefined;
   close(): Promise<void>;
@@ -343,9 +355,12 @@ async function startStackProcess(
   const only = ELIGIBILITY_PATH.filter((name) => STACK_COMPONENTS.some((c) => c.name === name));
   if (only.length > 0) args.push('--only', ...only);
   if (!url) args.push('--memory');
+  // The stack has no default key: give it one, to provision the load test's institutions with.
+  const serviceKey = readCliEnvironment().serviceKey ?? newSecret();
   const childEnv: NodeJS.ProcessEnv = {
     ...readCliEnvironment().inherited,
     LOG_LEVEL: readCliEnvironment().logLevel,
+    SHIKAKU_SERVICE_KEY: serviceKey,
   };
   if (url) childEnv.DATABASE_URL = url;
   else delete childEnv.DATABASE_URL;
@@ -370,6 +385,7 @@ async function startStackProcess(
     return {
       pid: child.pid,
       eligibilityUrl: eligibility.url,
+      serviceKey,
       database: String(started.database),
       databaseUrl: url,
       close,

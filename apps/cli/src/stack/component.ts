@@ -1,6 +1,7 @@
 import type { Clock } from '@shikaku/core/clock';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import type { Logger } from '@shikaku/platform/logger';
+import type { StackSecrets } from './secrets.js';
 
 /** What the stack hands every app it starts. */
 export interface StackContext {
@@ -16,6 +17,8 @@ export interface StackContext {
   /** Where apps may keep files (the reader's request/response folders, uploads). */
   dataDir: string;
   logger: Logger;
+  /** Random per run (the apps have no default secrets). */
+  secrets: StackSecrets;
   /** URLs of the components started before this one, by name: apps talk over HTTP. */
   urls: Readonly<Record<string, string>>;
 }

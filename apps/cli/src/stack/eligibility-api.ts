@@ -30,6 +30,8 @@ export const eligibilityApiComponent: StackComponent = {
   async start(context, port) {
     const config: EligibilityConfig = {
       ...DEFAULT_CONFIG,
+      serviceKey: context.secrets.serviceKey,
+      tokenSecret: context.secrets.tokenSecret,
       host: context.host,
       port,
       insurerApiUrl: context.urls['insurer-api'],
@@ -96,6 +98,7 @@ export const eligibilityApiComponent: StackComponent = {
       `docs ${url}/docs, OpenAPI ${url}/openapi.json`,
       `demo clinic ${DEMO_INSTITUTION.institutionCode}: clientId ${credential.clientId} clientSecret ${credential.clientSecret}`,
       `login: POST ${url}/oqs-api-pro/MSA12020/ILI12020SV01/auth {clientId, clientSecret}`,
+      `internal endpoints (${url}/v1/internal/*): x-service-key: ${config.serviceKey}`,
     );
     return {
       url,

@@ -20,7 +20,10 @@ export const insurerApiComponent: StackComponent = {
   title: 'Intermediate server (member registration, mis-entry checks, outbox)',
   portOffset: 1,
   async start(context, port) {
-    const defaults = readInsurerApiConfig({});
+    const defaults = readInsurerApiConfig({
+      SHIKAKU_SERVICE_KEY: context.secrets.serviceKey,
+      PERSON_REF_SECRET: context.secrets.personRefSecret,
+    });
     const config = {
       ...defaults,
       host: context.host,

@@ -11,7 +11,11 @@ export const jlisComponent: StackComponent = {
   title: 'J-LIS emulator (resident registry, certificate status, fault injection)',
   portOffset: 3,
   async start(context, port) {
-    const config = { ...readJlisConfig({}), host: context.host, port };
+    const env = {
+      SHIKAKU_SERVICE_KEY: context.secrets.serviceKey,
+      JLIS_CONTROL_KEY: context.secrets.jlisControlKey,
+    };
+    const config = { ...readJlisConfig(env), host: context.host, port };
     const asOf = context.asOf ?? jstDate(context.clock.now());
     const seeded = await seedResidents(
       context.handle,

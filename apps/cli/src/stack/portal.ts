@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { DEFAULT_CONFIG as ELIGIBILITY_DEFAULTS } from '@shikaku/eligibility-api/config';
 import { buildApp } from '@shikaku/portal/app';
 import { readPortalConfig } from '@shikaku/portal/config';
 import { startPortalJobs } from '@shikaku/portal/jobs/scheduler';
@@ -30,7 +29,9 @@ export const portalComponent: StackComponent = {
       asOf: context.asOf,
       uploadDir: join(context.dataDir, 'portal', 'receipts'),
       eligibilityApiUrl: eligibilityUrl,
-      serviceKey: ELIGIBILITY_DEFAULTS.serviceKey,
+      serviceKey: context.secrets.serviceKey,
+      // Mail stays in the outbox; the stack (only) lets developers read it here.
+      mailbox: true,
       // Jobs look every 10 s so an --as-of stack shows the deadline job's work quickly.
       jobIntervalMs: 10_000,
     };
@@ -55,7 +56,7 @@ export const portalComponent: StackComponent = {
       logger: context.logger,
       receipts: directoryReceiptStore(config.uploadDir),
       ...(eligibilityUrl
-        ? { eligibility: httpEligibilityClient(eligibilityUrl, ELIGIBILITY_DEFAULTS.serviceKey) }
+        ? { eligibility: httpEligibilityClient(eligibilityUrl, context.secrets.serviceKey) }
         : {}),
     });
     const jobs = startPortalJobs({

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@shikaku/platform/logger';
 import {
+  FAKE_SERVICE_KEY,
   type FakeEligibility,
   startFakeEligibility,
 } from '@shikaku/reader-emulator/testing/fake-eligibility';
@@ -43,6 +44,8 @@ describe('reader-emulator in the stack', () => {
     databaseUrl: undefined,
     only: undefined,
     logger: createLogger({ name: 'test', level: 'silent' }),
+    // The fake checks its own key, as eligibility-api checks the stack's.
+    serviceKey: FAKE_SERVICE_KEY,
   });
 
   it(

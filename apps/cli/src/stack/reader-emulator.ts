@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { jstDate } from '@shikaku/core/clock';
-import { DEFAULT_CONFIG as ELIGIBILITY_DEFAULTS } from '@shikaku/eligibility-api/config';
 import { buildApp } from '@shikaku/reader-emulator/app';
 import { fileCardStore } from '@shikaku/reader-emulator/card-store';
 import type { ReaderConfig } from '@shikaku/reader-emulator/config';
@@ -16,8 +15,6 @@ import type { StackComponent, StackContext } from './component.js';
  * through its internal endpoints (as the portal does on usage approval) to get credentials.
  * Terminal folders and the cards' PIN counters live under the stack's data dir.
  */
-// The stack runs eligibility-api on its DEFAULT_CONFIG, so this is the key it expects.
-const SERVICE_KEY = ELIGIBILITY_DEFAULTS.serviceKey;
 
 const READERS: ReadonlyArray<{
   facilityType: SyntheticInstitution['facilityType'];
@@ -58,7 +55,7 @@ export const readerEmulatorComponent: StackComponent = {
     const configs: ReaderConfig[] = [];
     for (const reader of READERS) {
       const institution = institutions.get(reader.facilityType)!;
-      const credentials = await provision(eligibilityUrl, institution);
+      const credentials = await provision(eligibilityUrl, context.secrets.serviceKey, institution);
       configs.push({
         id: reader.facilityType,
         modelId: reader.modelId,
@@ -106,9 +103,10 @@ function pickInstitutions(seed: number): Map<string, SyntheticInstitution> {
 
 async function provision(
   eligibilityUrl: string,
+  serviceKey: string,
   institution: SyntheticInstitution,
 ): Promise<{ clientId: string; clientSecret: string }> {
-  const headers = { 'content-type': 'application/json', 'x-service-key': SERVICE_KEY };
+  const headers = { 'content-type': 'application/json', 'x-service-key': serviceKey };
   const created = await fetch(`${eligibilityUrl}/v1/internal/institutions`, {
     method: 'POST',
     headers,

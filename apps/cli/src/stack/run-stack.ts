@@ -5,6 +5,7 @@ import { migrateToLatest } from '@shikaku/db/migrate';
 import type { Logger } from '@shikaku/platform/logger';
 import { systemClock } from '@shikaku/platform/system-clock';
 import type { StackComponent, StackContext, StartedComponent } from './component.js';
+import { makeStackSecrets, type StackSecrets } from './secrets.js';
 
 export interface StackOptions {
   host: string;
@@ -18,6 +19,8 @@ export interface StackOptions {
   databaseUrl: string | undefined;
   only: string[] | undefined;
   logger: Logger;
+  /** The apps' x-service-key (SHIKAKU_SERVICE_KEY); a random one when absent. */
+  serviceKey?: string | undefined;
   /** Told before each app starts (seeding a fresh database takes a while): progress for people. */
   onStarting?: (component: StackComponent) => void;
 }
@@ -26,6 +29,8 @@ export interface RunningStack {
   database: string;
   /** The stack's database, for tests that inspect what each app stored (apps never share it). */
   readonly handle: DatabaseHandle;
+  /** What the apps run with: the service key is printed, tests call internal endpoints with it. */
+  readonly secrets: StackSecrets;
   components: Array<{ name: string; title: string } & StartedComponent>;
   close(): Promise<void>;
 }
@@ -36,6 +41,11 @@ export async function startStack(
   options: StackOptions,
 ): Promise<RunningStack> {
   await mkdir(options.dataDir, { recursive: true });
+  const secrets = await makeStackSecrets({
+    dataDir: options.dataDir,
+    persistent: Boolean(options.databaseUrl) || !options.memory,
+    serviceKey: options.serviceKey,
+  });
   const handle = await openDatabase(
     options.databaseUrl
       ? { url: options.databaseUrl }
@@ -60,6 +70,7 @@ export async function startStack(
         host: options.host,
         dataDir: options.dataDir,
         logger: options.logger.child({ app: component.name }),
+        secrets,
         urls: { ...urls },
       };
       // --port 0 gives every app a free port (tests, several stacks side by side).
@@ -73,5 +84,5 @@ export async function startStack(
     await close();
     throw error;
   }
-  return { database: handle.description, handle, components: started, close };
+  return { database: handle.description, handle, secrets, components: started, close };
 }

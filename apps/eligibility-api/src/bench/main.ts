@@ -18,6 +18,7 @@ import {
 import { countQualifications } from '@shikaku/db/eligibility/qualifications';
 import { insertCredential, upsertInstitution } from '@shikaku/db/eligibility/institutions';
 import { migrateToLatest } from '@shikaku/db/migrate';
+import { newSecret } from '@shikaku/platform/secrets';
 import autocannon from 'autocannon';
 import { hashSecret } from '../auth.js';
 
@@ -158,6 +159,9 @@ const server = await start('./cluster-server.js', [String(instances)], {
   ELIGIBILITY_DB_POOL: args['pool-size'],
   ELIGIBILITY_OUTBOX_POLL_MS: '0',
   LOG_LEVEL: 'warn',
+  // server.js refuses to start without its secrets; the benchmark never calls the internal API.
+  SHIKAKU_SERVICE_KEY: newSecret(),
+  ELIGIBILITY_TOKEN_SECRET: newSecret(),
 });
 try {
   const login = await fetch(`http://127.0.0.1:${port}/oqs-api-pro/MSA12020/ILI12020SV01/auth`, {

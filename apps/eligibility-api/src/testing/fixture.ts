@@ -7,8 +7,14 @@ import { applyOutboxPage } from '@shikaku/db/eligibility/qualifications';
 import { createLogger } from '@shikaku/platform/logger';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
-import { DEFAULT_CONFIG, type EligibilityConfig } from '../config.js';
+import { DEFAULT_CONFIG, type EligibilityConfig, type EligibilitySecrets } from '../config.js';
 import type { CertificateStatus, Upstreams } from '../upstream.js';
+
+/** Explicit secrets for tests (the app has no default ones). */
+export const TEST_SECRETS: EligibilitySecrets = {
+  serviceKey: 'fixture-service-key-0123456789',
+  tokenSecret: 'fixture-token-secret-0123456789',
+};
 
 export const CLINIC_A = '0110113719';
 export const CLINIC_B = '1311234569';
@@ -85,7 +91,7 @@ export async function createFixture(
       return { events, next: events.at(-1)?.sequence ?? after };
     },
   };
-  const fullConfig = { ...DEFAULT_CONFIG, ...config };
+  const fullConfig = { ...DEFAULT_CONFIG, ...TEST_SECRETS, ...config };
   const app = await buildApp(fullConfig, {
     handle,
     clock,

@@ -30,6 +30,7 @@ import { countRegistrations } from '@shikaku/db/intermediate/registrations';
 import { serverSettings, walPosition } from '@shikaku/db/admin';
 import { migrateToLatest } from '@shikaku/db/migrate';
 import { createLogger } from '@shikaku/platform/logger';
+import { newSecret } from '@shikaku/platform/secrets';
 import { compiledWorker } from '@shikaku/platform/workers';
 import { generatePopulation, type SyntheticPerson } from '@shikaku/synth/population';
 import { buildApp } from '../app.js';
@@ -218,7 +219,11 @@ await upsertInsurer(
   { insurerNumber: BENCH_INSURER, name: 'ベンチ保険者', keyHash: hashKey(KEY), webhookUrl: null },
   clock.now(),
 );
-const defaults = readInsurerApiConfig({});
+// A throw-away database: throw-away secrets.
+const defaults = readInsurerApiConfig({
+  SHIKAKU_SERVICE_KEY: newSecret(),
+  PERSON_REF_SECRET: newSecret(),
+});
 const config = {
   ...defaults,
   jobs: { ...defaults.jobs, enabled: false },

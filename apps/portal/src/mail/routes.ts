@@ -1,4 +1,6 @@
-// The development mailbox: with no SMTP_URL, mail stays in the outbox and is read here.
+// The development mailbox: the stack's mail stays in the outbox and is read here. It shows every
+// mail, password-reset links included, to anyone, so it exists only where the config turns it on
+// (`shikaku stack`, tests), never because SMTP_URL is unset.
 import { listMail } from '@shikaku/db/portal/mail';
 import type { FastifyInstance } from 'fastify';
 import type { PortalContext } from '../context.js';
@@ -13,7 +15,7 @@ function linkify(text: string) {
 }
 
 export function registerMailboxRoutes(app: FastifyInstance, ctx: PortalContext): void {
-  if (ctx.config.smtpUrl) return;
+  if (!ctx.config.mailbox) return;
   app.get<{ Querystring: { to?: string } }>('/mailbox', async (request, reply) => {
     const page = pageContext(request, reply, ctx.clock);
     const to = request.query.to?.trim() || undefined;
@@ -23,7 +25,7 @@ export function registerMailboxRoutes(app: FastifyInstance, ctx: PortalContext):
       page,
       'メールボックス（開発用）',
       html`<p class="hint">
-          SMTP_URL が設定されていないため、送信メールはここに表示されます（新しい順、50件まで）。
+          開発用の環境のため、送信メールはここに表示されます（新しい順、50件まで）。
         </p>
         <form method="get" action="/mailbox">
           <label for="to">宛先で絞り込む</label

@@ -62,18 +62,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(startIso = '2021-03-01T10:00:00+09:00'): Promise<Harness> {
+export async function startHarness(
+  startIso = '2021-03-01T10:00:00+09:00',
+  overrides: Partial<PortalConfig> = {},
+): Promise<Harness> {
   const db = await createTestDatabase('pglite');
   const uploadDir = await mkdtemp(join(tmpdir(), 'portal-receipts-'));
   const clock = new MovableClock(startIso);
   const eligibility = new FakeEligibility();
   const config: PortalConfig = {
     ...readPortalConfig({}),
+    // Tests read mail as the stack does.
+    mailbox: true,
     uploadDir,
     maxReceiptBytes: 64 * 1024,
     // Tests move the clock by months; the expiry test moves it past this.
     sessionTtlMinutes: 366 * 24 * 60,
     publicUrl: 'http://portal.test',
+    ...overrides,
   };
   const app = await buildApp(config, {
     handle: db.handle,

@@ -21,7 +21,7 @@ export interface FakeEligibility {
 
 export const FAKE_CREDENTIALS = { clientId: 'client-1', clientSecret: 'secret-1' };
 export const FAKE_INSTITUTION = '0110113719';
-export const FAKE_SERVICE_KEY = 'dev-service-key';
+export const FAKE_SERVICE_KEY = 'fake-eligibility-service-key';
 
 export const FAKE_QUALIFICATION: QualificationView = {
   insuredCardClassification: '01',
