@@ -158,4 +158,52 @@ describe('sign-up, verification, login', () => {
     });
     expect(response.headers.location).toBe('/');
   });
+
+  it.each([
+    '/\\evil.example',
+    '/\\/evil.example/',
+    '/\t/evil.example/',
+    '/\n/evil.example/',
+    '/readers\\..\\evil',
+  ])('refuses next=%j after login and goes home instead', async (next) => {
+    const client = new Client(h.app);
+    await client.get('/login');
+    const response = await client.post('/login', {
+      email: 'clinic@example.jp',
+      password: 'new-password-77',
+      next,
+    });
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe('/');
+  });
+
+  it('follows a same-site next after login', async () => {
+    const client = new Client(h.app);
+    await client.get('/login?next=%2Freaders');
+    const response = await client.post('/login', {
+      email: 'clinic@example.jp',
+      password: 'new-password-77',
+      next: '/readers',
+    });
+    expect(response.headers.location).toBe('/readers');
+  });
+});
+
+describe('the development mailbox', () => {
+  it('does not exist unless the config turns it on (not because SMTP_URL is unset)', async () => {
+    const off = await startHarness('2021-03-01T10:00:00+09:00', { mailbox: false });
+    try {
+      expect(off.config.smtpUrl).toBeUndefined();
+      const response = await new Client(off.app).get('/mailbox');
+      expect(response.statusCode).toBe(404);
+      // The sign-up notice does not point at it either.
+      const client = new Client(off.app);
+      await client.get('/signup');
+      const signedUp = await client.post('/signup', { ...signupForm, email: 'x@example.jp' });
+      expect(signedUp.statusCode).toBe(200);
+      expect(signedUp.body).not.toContain('/mailbox');
+    } finally {
+      await off.close();
+    }
+  });
 });

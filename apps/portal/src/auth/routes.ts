@@ -29,6 +29,7 @@ import {
 import { html } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { pageContext, sendPage } from '../web/render.js';
+import { sameSitePath } from '../web/same-site-path.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { endSession, startSession } from './session.js';
 import { hashToken, newToken } from './tokens.js';
@@ -74,11 +75,6 @@ function loginForm(ctx: PageContext, values: FormValues, errors: FieldErrors, ne
     </form>
     <p><a href="/password-reset">パスワードをお忘れの方</a> ／ <a href="/signup">新規登録</a></p>
   </section>`;
-}
-
-/** Only same-site paths after login (no open redirect). */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: PortalContext): void {
@@ -162,7 +158,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: PortalContext): vo
         <p>
           ${email} 宛てに確認メールを送信しました。メールのリンクを開いて登録を完了してください。
         </p>
-        ${ctx.config.smtpUrl ? '' : html`<p class="hint">この環境ではメールは送信されず、<a href="/mailbox">メールボックス</a>で確認できます。</p>`}
+        ${ctx.config.mailbox ? html`<p class="hint">この環境ではメールは送信されず、<a href="/mailbox">メールボックス</a>で確認できます。</p>` : ''}
       </section>`,
     );
   });
@@ -195,13 +191,18 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: PortalContext): vo
 
   app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
     const page = pageContext(request, reply, clock);
-    return sendPage(reply, page, 'ログイン', loginForm(page, {}, {}, safeNext(request.query.next)));
+    return sendPage(
+      reply,
+      page,
+      'ログイン',
+      loginForm(page, {}, {}, sameSitePath(request.query.next)),
+    );
   });
 
   app.post('/login', async (request, reply) => {
     const page = pageContext(request, reply, clock);
     const values = formValues(request.body);
-    const next = safeNext(values.next);
+    const next = sameSitePath(values.next);
     const account = await findAccountByEmail(handle, (values.email ?? '').toLowerCase());
     // Hash even for an unknown address, so timing does not tell which addresses exist.
     const ok = account
