@@ -55,6 +55,9 @@ export function snapshot(overrides: Partial<QualificationSnapshot> = {}): Qualif
     disqualificationDate: null,
     reasonOfLoss: null,
     incomeClass: 'general',
+    cardIssuedOn: '2020-04-03',
+    cardValidFrom: '2020-04-01',
+    cardValidTo: null,
     ...overrides,
   };
 }
