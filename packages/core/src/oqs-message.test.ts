@@ -4,9 +4,12 @@ import {
   buildErrorResponse,
   buildSearchResponse,
   compactToIsoDate,
+  formatPostNumber,
+  oqsJson,
   processExecutionTime,
   readSearchRequest,
 } from './oqs-message.js';
+import { SEARCH_RESPONSE } from './oqs-schema.js';
 
 const request = (info: Record<string, string>, header: Record<string, string> = {}) => ({
   XmlMsg: {
@@ -43,6 +46,17 @@ describe('readSearchRequest', () => {
         birthDate: '1989-09-13',
         limitCertificateConsent: true,
         arbitraryIdentifier: 'abc',
+        arbitraryFileIdentifier: undefined,
+        // Echoed as sent, in the spec's order.
+        echo: {
+          InsurerNumber: '01130012',
+          InsuredCardSymbol: ' 12-34 ',
+          InsuredIdentificationNumber: '5678',
+          InsuredBranchNumber: '01',
+          Birthdate: '19890913',
+          LimitApplicationCertificateRelatedConsFlg: '1',
+          ArbitraryIdentifier: 'abc',
+        },
       },
     });
   });
@@ -119,7 +133,9 @@ describe('responses', () => {
     medicalInstitutionCode: '0110113719',
     referenceClassification: '2',
   };
-  it('keeps the full header and ProcessingResultStatus on errors', () => {
+  // Public client code reads an error from the header's SegmentOfResult / ErrorCode and the body's
+  // ProcessingResultStatus, and rejects a QualificationValidity outside OQSCD006 (docs/oqs-interface.md).
+  it('keeps the full header and ProcessingResultStatus on errors, and no empty validity', () => {
     const message = buildErrorResponse(context, 'INVALID_INSURER_NUMBER', 'bad check digit');
     expect(message.XmlMsg.MessageHeader).toMatchObject({
       SegmentOfResult: '9',
@@ -128,30 +144,51 @@ describe('responses', () => {
       CharacterCodeIdentifier: '0',
     });
     expect(message.XmlMsg.MessageBody.ProcessingResultStatus).toBe('2');
-    for (const value of Object.values(message.XmlMsg.MessageHeader))
-      expect(typeof value).toBe('string');
+    const json = JSON.parse(oqsJson(SEARCH_RESPONSE, message)) as {
+      XmlMsg: { MessageBody: Record<string, unknown> };
+    };
+    expect(json.XmlMsg.MessageBody).not.toHaveProperty('QualificationValidity');
+    expect(Object.keys(json.XmlMsg.MessageBody)).toEqual([
+      'ProcessingResultStatus',
+      'ProcessingResultCode',
+      'ProcessingResultMessage',
+    ]);
   });
-  it('omits the result list when nothing matched', () => {
-    const message = buildSearchResponse(context, '4', []);
-    expect(message.XmlMsg.MessageBody).toMatchObject({
+  it('omits the result list when nothing matched and echoes the search keys first', () => {
+    const searchInfo = {
+      InsurerNumber: '01130012',
+      InsuredIdentificationNumber: '1',
+      Birthdate: '20000101',
+    };
+    const json = JSON.parse(
+      oqsJson(SEARCH_RESPONSE, buildSearchResponse({ ...context, searchInfo }, '4', [])),
+    ) as { XmlMsg: { MessageBody: Record<string, unknown> } };
+    expect(json.XmlMsg.MessageBody).toEqual({
+      QualificationConfirmSearchInfo: searchInfo,
       ProcessingResultStatus: '1',
       QualificationValidity: '4',
     });
-    expect(message.XmlMsg.MessageBody.ResultList).toBeUndefined();
+    expect(Object.keys(json.XmlMsg.MessageBody)[0]).toBe('QualificationConfirmSearchInfo');
+  });
+  it('writes the post number as 123-4567', () => {
+    expect(formatPostNumber('1234567')).toBe('123-4567');
+    expect(formatPostNumber('123-4567')).toBe('123-4567');
   });
   it('counts normal and error bulk units', () => {
+    const searchInfo = {
+      InsurerNumber: '01130012',
+      InsuredIdentificationNumber: '1',
+      Birthdate: '20000101',
+    };
     const unit = (status: string) => ({
-      ArbitraryIdentifier: '',
+      QualificationConfirmSearchInfo: searchInfo,
       ProcessingResultStatus: status,
-      ErrorCode: '',
-      ErrorMessage: '',
-      QualificationValidity: '',
     });
     const message = buildBulkResult(
       {
         at: context.at,
         receptionNumber: 'R1',
-        medicalInstitutionCode: 'x',
+        medicalInstitutionCode: '0110113719',
         confirmationDate: '2021-07-15',
       },
       [unit('1'), unit('2'), unit('1')],

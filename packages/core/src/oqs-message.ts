@@ -1,15 +1,29 @@
 /**
- * The OQS eligibility-confirmation message shapes (資格確認 照会/結果), as the real web API and the
- * terminal's files carry them: `XmlMsg{MessageHeader, MessageBody}` with the real tag names. In the
- * JSON form every value is a string; the XML form (oqs-xml.ts) uses the same tag names.
- *
- * This module types the request and response, reads a request leniently the way real clients send
- * it (omitted InsuredBranchNumber / MedicalInstitutionCode, insurer numbers padded with zeros or
- * spaces) and builds responses, including the error response that keeps the full header and
- * ProcessingResultStatus. It does not judge eligibility: that is eligibility.ts.
+ * The OQS eligibility-confirmation messages (資格確認 照会/結果, 一括照会結果), as the real web API
+ * and the terminal's files carry them. Their shape (names, order, optionality, code tables) is the
+ * schema in oqs-schema.ts; this module reads a request leniently the way real clients send it
+ * (omitted InsuredBranchNumber / MedicalInstitutionCode, insurer numbers padded with zeros or
+ * spaces) and builds answers as values of that schema: the answer to a search, the error answer
+ * that keeps the full header and ProcessingResultStatus, one qualification's result and a bulk
+ * result. `oqsJson` / `oqsXml` write them. It does not judge eligibility: that is eligibility.ts.
  */
 import type { QualificationValidityCode } from './eligibility.js';
-import { unpadInsurerNumber } from './insurer-number.js';
+import { LATE_ELDERLY_HOUBETSU, unpadInsurerNumber } from './insurer-number.js';
+import {
+  BULK_RESULT,
+  type BulkResultForm,
+  type GroupSpec,
+  type QualificationConfirmSearchInfoForm,
+  readForm,
+  type ResultOfQualificationConfirmationForm,
+  SEARCH_REQUEST,
+  SEARCH_RESPONSE,
+  type SearchResponseForm,
+  type ValueOf,
+  writeJson,
+  writeXml,
+} from './oqs-schema.js';
+import type { QualificationView } from './qualification-view.js';
 
 /** ReferenceClassification: how the person was identified. */
 export const REFERENCE_CLASSIFICATION = { card: '1', insuranceCardNumbers: '2' } as const;
@@ -22,26 +36,9 @@ export const CHARACTER_CODE = { utf8: '0', shiftJis: '1' } as const;
 
 // ---------------------------------------------------------------- request
 
-export interface QualificationConfirmSearchInfo {
-  InsurerNumber?: string;
-  InsuredCardSymbol?: string;
-  InsuredIdentificationNumber?: string;
-  InsuredBranchNumber?: string;
-  Birthdate?: string;
-  LimitApplicationCertificateRelatedConsFlg?: string;
-  ArbitraryIdentifier?: string;
-}
+export type QualificationConfirmSearchInfo = QualificationConfirmSearchInfoForm;
 
-export interface SearchRequestMessage {
-  XmlMsg: {
-    MessageHeader: {
-      QualificationConfirmationDate?: string;
-      MedicalInstitutionCode?: string;
-      ArbitraryFileIdentifier?: string;
-    };
-    MessageBody: { QualificationConfirmSearchInfo: QualificationConfirmSearchInfo };
-  };
-}
+export type SearchRequestMessage = { XmlMsg: ValueOf<typeof SEARCH_REQUEST> };
 
 /** A search request after lenient reading: ISO dates, trimmed and unpadded numbers. */
 export interface SearchRequest {
@@ -57,6 +54,10 @@ export interface SearchRequest {
   birthDate: string;
   limitCertificateConsent: boolean;
   arbitraryIdentifier: string | undefined;
+  /** The header's ArbitraryFileIdentifier, echoed in the answer. */
+  arbitraryFileIdentifier: string | undefined;
+  /** The search keys as the client sent them, echoed in the answer's MessageBody. */
+  echo: QualificationConfirmSearchInfoForm;
 }
 
 /** Why a request could not be read: a stable code and the field, as a value. */
@@ -198,88 +199,22 @@ export function readSearchRequest(input: unknown): ReadResult<SearchRequest> {
       birthDate,
       limitCertificateConsent: consentRaw === '1',
       arbitraryIdentifier: text(info.ArbitraryIdentifier)?.trim() || undefined,
+      arbitraryFileIdentifier: text(header.ArbitraryFileIdentifier)?.trim() || undefined,
+      echo: readForm(SEARCH_REQUEST, input.XmlMsg)?.MessageBody.QualificationConfirmSearchInfo ?? {
+        InsurerNumber: insurerRaw,
+        InsuredIdentificationNumber: idRaw,
+        Birthdate: birthRaw,
+      },
     },
   };
 }
 
 // ---------------------------------------------------------------- response
 
-export interface ElderlyRecipientCertificateInfo {
-  ElderlyRecipientCertificateDate: string;
-  ElderlyRecipientValidStartDate: string;
-  ElderlyRecipientValidEndDate: string;
-  ElderlyRecipientContributionRatio: string;
-}
-
-export interface LimitApplicationCertificateRelatedInfo {
-  LimitApplicationCertificateClassification: string;
-  LimitApplicationCertificateClassificationFlag: string;
-  LimitApplicationCertificateDate: string;
-  LimitApplicationCertificateValidStartDate: string;
-  LimitApplicationCertificateValidEndDate: string;
-}
-
-/** One qualification in a result, every value a string ('' when absent). */
-export interface ResultOfQualificationConfirmation {
-  InsuredCardClassification: string;
-  InsurerNumber: string;
-  InsuredCardSymbol: string;
-  InsuredIdentificationNumber: string;
-  InsuredBranchNumber: string;
-  PersonalFamilyClassification: string;
-  Name: string;
-  NameKana: string;
-  Sex1: string;
-  Birthdate: string;
-  Address: string;
-  PostNumber: string;
-  QualificationDate: string;
-  DisqualificationDate: string;
-  ReasonOfLoss: string;
-  InsurerName: string;
-  InsuredPartialContributionRatio: string;
-  PreschoolClassification: string;
-  ElderlyRecipientCertificateInfo?: ElderlyRecipientCertificateInfo;
-  LimitApplicationCertificateRelatedConsFlg: string;
-  LimitApplicationCertificateRelatedConsTime: string;
-  LimitApplicationCertificateRelatedInfo?: LimitApplicationCertificateRelatedInfo;
-  SpecificHealthCheckupsInfoConsFlg: string;
-  SpecificHealthCheckupsInfoConsTime: string;
-  SpecificHealthCheckupsInfoAvailableTime: string;
-  PharmacistsInfoConsFlg: string;
-  PharmacistsInfoConsTime: string;
-  PharmacistsInfoAvailableTime: string;
-  DiagnosisInfoConsFlg: string;
-  DiagnosisInfoConsTime: string;
-  DiagnosisInfoAvailableTime: string;
-  OperationInfoConsFlg: string;
-  OperationInfoConsTime: string;
-  OperationInfoAvailableTime: string;
-}
-
-export interface SearchResponseHeader {
-  ProcessExecutionTime: string;
-  QualificationConfirmationDate: string;
-  MedicalInstitutionCode: string;
-  ArbitraryFileIdentifier: string;
-  ReferenceClassification: string;
-  SegmentOfResult: string;
-  ErrorCode: string;
-  ErrorMessage: string;
-  CharacterCodeIdentifier: string;
-}
-
-export interface SearchResponseBody {
-  ProcessingResultStatus: string;
-  ProcessingResultCode: string;
-  ProcessingResultMessage: string;
-  QualificationValidity: string;
-  ResultList?: { ResultOfQualificationConfirmation: ResultOfQualificationConfirmation[] };
-}
-
-export interface SearchResponseMessage {
-  XmlMsg: { MessageHeader: SearchResponseHeader; MessageBody: SearchResponseBody };
-}
+export type ResultOfQualificationConfirmation = ResultOfQualificationConfirmationForm;
+export type SearchResponseMessage = { XmlMsg: SearchResponseForm };
+export type BulkResultMessage = { XmlMsg: BulkResultForm };
+export type BulkConfirmUnit = NonNullable<BulkResultForm['MessageBody']['BulkConfirmUnit']>[number];
 
 /** 'YYYYMMDDHHmmss' in JST. */
 export function processExecutionTime(at: Date): string {
@@ -289,24 +224,28 @@ export function processExecutionTime(at: Date): string {
 
 export interface ResponseContext {
   at: Date;
-  /** YYYY-MM-DD, or '' when the request could not be read far enough to know it. */
+  /** YYYY-MM-DD, or '' when the request could not be read far enough to know it (then: today). */
   confirmationDate: string;
+  /** '' when not known (a request rejected before login). */
   medicalInstitutionCode: string;
   referenceClassification: string;
-  arbitraryFileIdentifier?: string;
+  arbitraryFileIdentifier?: string | undefined;
+  /** The search keys of a request that could be read, echoed back. */
+  searchInfo?: QualificationConfirmSearchInfoForm | undefined;
 }
 
 function header(
   context: ResponseContext,
   segment: string,
-  errorCode: string,
-  errorMessage: string,
-): SearchResponseHeader {
+  errorCode?: string,
+  errorMessage?: string,
+): SearchResponseForm['MessageHeader'] {
   return {
     ProcessExecutionTime: processExecutionTime(context.at),
-    QualificationConfirmationDate: isoToCompactDate(context.confirmationDate),
+    QualificationConfirmationDate:
+      isoToCompactDate(context.confirmationDate) || processExecutionTime(context.at).slice(0, 8),
     MedicalInstitutionCode: context.medicalInstitutionCode,
-    ArbitraryFileIdentifier: context.arbitraryFileIdentifier ?? '',
+    ArbitraryFileIdentifier: context.arbitraryFileIdentifier,
     ReferenceClassification: context.referenceClassification,
     SegmentOfResult: segment,
     ErrorCode: errorCode,
@@ -315,6 +254,7 @@ function header(
   };
 }
 
+/** The answer to a search: one ResultOfQualificationConfirmation per qualification found. */
 export function buildSearchResponse(
   context: ResponseContext,
   validity: QualificationValidityCode,
@@ -322,21 +262,21 @@ export function buildSearchResponse(
 ): SearchResponseMessage {
   return {
     XmlMsg: {
-      MessageHeader: header(context, SEGMENT_OF_RESULT.ok, '', ''),
+      MessageHeader: header(context, SEGMENT_OF_RESULT.ok),
       MessageBody: {
+        QualificationConfirmSearchInfo: context.searchInfo,
         ProcessingResultStatus: PROCESSING_RESULT_STATUS.ok,
-        ProcessingResultCode: '',
-        ProcessingResultMessage: '',
         QualificationValidity: validity,
-        ...(results.length > 0
-          ? { ResultList: { ResultOfQualificationConfirmation: results } }
-          : {}),
+        ResultList: results.map((r) => ({ ResultOfQualificationConfirmation: r })),
       },
     },
   };
 }
 
-/** The error answer keeps the full header and ProcessingResultStatus, as real clients expect. */
+/**
+ * The error answer keeps the full header and ProcessingResultStatus, as real clients expect; it
+ * has no QualificationValidity (an empty one reads as an invalid code to clients).
+ */
 export function buildErrorResponse(
   context: ResponseContext,
   errorCode: string,
@@ -346,42 +286,116 @@ export function buildErrorResponse(
     XmlMsg: {
       MessageHeader: header(context, SEGMENT_OF_RESULT.error, errorCode, errorMessage),
       MessageBody: {
+        QualificationConfirmSearchInfo: context.searchInfo,
         ProcessingResultStatus: PROCESSING_RESULT_STATUS.error,
         ProcessingResultCode: errorCode,
         ProcessingResultMessage: errorMessage,
-        QualificationValidity: '',
       },
     },
   };
 }
 
-// ---------------------------------------------------------------- bulk (一括照会, OQSmuquc02res)
-
-export interface BulkConfirmUnit {
-  ArbitraryIdentifier: string;
-  ProcessingResultStatus: string;
-  ErrorCode: string;
-  ErrorMessage: string;
-  QualificationValidity: string;
-  ResultOfQualificationConfirmation?: ResultOfQualificationConfirmation;
+/** Consents recorded on the reader, as a result shows them (card confirmations only). */
+export interface ResultConsents {
+  consTime: Date;
+  /** consTime + 24 h */
+  availableTime: Date;
+  specificHealthCheckups: boolean;
+  pharmacists: boolean;
+  diagnosis: boolean;
+  operations: boolean;
+  limitApplicationCertificate: boolean;
 }
 
-export interface BulkResultMessage {
-  XmlMsg: {
-    MessageHeader: {
-      ProcessExecutionTime: string;
-      ReceptionNumber: string;
-      MedicalInstitutionCode: string;
-      QualificationConfirmationDate: string;
-      SegmentOfResult: string;
-      NumberOfProcessingResult: string;
-      NumberOfNormalProcessing: string;
-      NumberOfError: string;
-      CharacterCodeIdentifier: string;
-    };
-    MessageBody: { ResultList: { BulkConfirmUnit: BulkConfirmUnit[] } };
+/** '1234567' → '123-4567' (the spec's PostNumber); anything else as it is. */
+export function formatPostNumber(digits: string): string {
+  return /^\d{7}$/.test(digits) ? `${digits.slice(0, 3)}-${digits.slice(3)}` : digits;
+}
+
+/**
+ * One qualification as a result element. `consents` are the reader's (card confirmations; then
+ * every consent flag is present, 1 or 0); `limitConsentTime` is when the patient consented to the
+ * limit certificate (a card-number search's LimitApplicationCertificateRelatedConsFlg, or the
+ * reader's consent). The copay ratio travels only where the real system sends it: 後期高齢者
+ * (法別 39) in InsuredPartialContributionRatio, 70–74 in ElderlyRecipientCertificateInfo.
+ */
+export function qualificationResult(
+  view: QualificationView,
+  consents: ResultConsents | null,
+  limitConsentTime: Date | undefined,
+): ResultOfQualificationConfirmation {
+  const flag = (given: boolean) => (consents ? (given ? '1' : '0') : undefined);
+  const time = (given: boolean, at: Date | undefined) =>
+    given && at ? processExecutionTime(at) : undefined;
+  const screen = (given: boolean) => ({
+    flag: flag(given),
+    consTime: time(given, consents?.consTime),
+    availableTime: time(given, consents?.availableTime),
+  });
+  const checkups = screen(consents?.specificHealthCheckups ?? false);
+  const pharmacists = screen(consents?.pharmacists ?? false);
+  const diagnosis = screen(consents?.diagnosis ?? false);
+  const operations = screen(consents?.operations ?? false);
+  const elderly = view.elderlyRecipientCertificate;
+  const limit = view.limitApplicationCertificate;
+  const lateElderly =
+    view.insurerNumber.length === 8 && view.insurerNumber.startsWith(LATE_ELDERLY_HOUBETSU);
+  return {
+    InsuredCardClassification: view.insuredCardClassification,
+    InsurerNumber: view.insurerNumber,
+    InsuredCardSymbol: view.insuredCardSymbol ?? undefined,
+    InsuredIdentificationNumber: view.insuredIdentificationNumber,
+    InsuredBranchNumber: view.insuredBranchNumber,
+    PersonalFamilyClassification: view.personalFamilyClassification,
+    Name: view.name,
+    NameKana: view.nameKana,
+    Sex1: view.sex,
+    Birthdate: isoToCompactDate(view.birthDate),
+    Address: view.address,
+    PostNumber: formatPostNumber(view.postNumber),
+    QualificationDate: isoToCompactDate(view.qualificationDate),
+    DisqualificationDate: isoToCompactDate(view.disqualificationDate),
+    InsuredCertificateIssuanceDate: isoToCompactDate(view.cardIssuedOn),
+    InsuredCardValidDate: isoToCompactDate(view.cardValidFrom ?? view.qualificationDate),
+    InsuredCardExpirationDate: isoToCompactDate(view.cardValidTo),
+    InsuredPartialContributionRatio: lateElderly ? (view.copayRatio ?? undefined) : undefined,
+    PreschoolClassification: view.preschool ? '1' : undefined,
+    ReasonOfLoss: view.reasonOfLoss ?? undefined,
+    InsurerName: view.insurerName,
+    ElderlyRecipientCertificateInfo: elderly
+      ? {
+          ElderlyRecipientValidStartDate: isoToCompactDate(elderly.validStartDate),
+          ElderlyRecipientValidEndDate: isoToCompactDate(elderly.validEndDate),
+          ElderlyRecipientContributionRatio: elderly.contributionRatio,
+        }
+      : undefined,
+    LimitApplicationCertificateRelatedConsFlg: limitConsentTime ? '1' : consents ? '0' : undefined,
+    LimitApplicationCertificateRelatedConsTime: time(!!limitConsentTime, limitConsentTime),
+    LimitApplicationCertificateRelatedInfo: limit
+      ? {
+          LimitApplicationCertificateClassification: limit.classification,
+          LimitApplicationCertificateClassificationFlag: limit.classificationFlag,
+          LimitApplicationCertificateDate: isoToCompactDate(limit.issuedOn),
+          LimitApplicationCertificateValidStartDate: isoToCompactDate(limit.validFrom),
+          LimitApplicationCertificateValidEndDate: isoToCompactDate(limit.validTo),
+        }
+      : undefined,
+    SpecificHealthCheckupsInfoConsFlg: checkups.flag,
+    SpecificHealthCheckupsInfoConsTime: checkups.consTime,
+    SpecificHealthCheckupsInfoAvailableTime: checkups.availableTime,
+    PharmacistsInfoConsFlg: pharmacists.flag,
+    PharmacistsInfoConsTime: pharmacists.consTime,
+    PharmacistsInfoAvailableTime: pharmacists.availableTime,
+    DiagnosisInfoConsFlg: diagnosis.flag,
+    DiagnosisInfoConsTime: diagnosis.consTime,
+    DiagnosisInfoAvailableTime: diagnosis.availableTime,
+    OperationInfoConsFlg: operations.flag,
+    OperationInfoConsTime: operations.consTime,
+    OperationInfoAvailableTime: operations.availableTime,
   };
 }
+
+// ---------------------------------------------------------------- bulk (一括照会, OQSmuquc02res)
 
 export function buildBulkResult(
   context: {
@@ -389,6 +403,7 @@ export function buildBulkResult(
     receptionNumber: string;
     medicalInstitutionCode: string;
     confirmationDate: string;
+    arbitraryFileIdentifier?: string | undefined;
   },
   units: BulkConfirmUnit[],
 ): BulkResultMessage {
@@ -402,13 +417,29 @@ export function buildBulkResult(
         ReceptionNumber: context.receptionNumber,
         MedicalInstitutionCode: context.medicalInstitutionCode,
         QualificationConfirmationDate: isoToCompactDate(context.confirmationDate),
+        ArbitraryFileIdentifier: context.arbitraryFileIdentifier,
         SegmentOfResult: SEGMENT_OF_RESULT.ok,
         NumberOfProcessingResult: String(units.length),
         NumberOfNormalProcessing: String(normal),
         NumberOfError: String(units.length - normal),
         CharacterCodeIdentifier: CHARACTER_CODE.utf8,
       },
-      MessageBody: { ResultList: { BulkConfirmUnit: units } },
+      MessageBody: { BulkConfirmUnit: units },
     },
   };
+}
+
+// ---------------------------------------------------------------- writing
+
+/** The messages this module builds, by their schema. */
+export const MESSAGE_SPECS = { search: SEARCH_RESPONSE, bulk: BULK_RESULT } as const;
+
+/** A built message as JSON text: schema order, absent values omitted, lists as wrapper arrays. */
+export function oqsJson<S extends GroupSpec>(spec: S, message: { XmlMsg: ValueOf<S> }): string {
+  return JSON.stringify(writeJson(spec, message.XmlMsg));
+}
+
+/** A built message as an XML document (UTF-8), in schema order. */
+export function oqsXml<S extends GroupSpec>(spec: S, message: { XmlMsg: ValueOf<S> }): string {
+  return writeXml(spec, message.XmlMsg);
 }

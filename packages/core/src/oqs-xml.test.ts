@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildSearchResponse, readSearchRequest } from './oqs-message.js';
-import { decodeOqsXml, parseOqsXml, toOqsXml } from './oqs-xml.js';
+import { buildSearchResponse, oqsXml, readSearchRequest } from './oqs-message.js';
+import { readForm, SEARCH_RESPONSE, writeJson } from './oqs-schema.js';
+import { decodeOqsXml, parseOqsXml } from './oqs-xml.js';
 
 const requestXml = `<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 <XmlMsg><MessageHeader><QualificationConfirmationDate>20210715</QualificationConfirmationDate>
@@ -31,27 +32,49 @@ describe('parseOqsXml', () => {
     if (!parsed.ok) expect(parsed.line).toBeGreaterThanOrEqual(2);
   });
 
-  it('round-trips a response with the same tag names and a one-item list as an array', () => {
+  it('round-trips a response with the same tag names and a one-item list', () => {
     const result = {
-      InsuredCardClassification: '1',
+      InsuredCardClassification: '01',
       InsurerNumber: '01130012',
       Name: 'シカク & ハナコ',
+      Sex1: '2',
+      Birthdate: '19890913',
+      InsurerName: '<協会>',
     };
     const message = buildSearchResponse(
       {
         at: new Date('2021-07-15T00:00:00Z'),
         confirmationDate: '2021-07-15',
-        medicalInstitutionCode: 'x',
+        medicalInstitutionCode: '0110113719',
         referenceClassification: '2',
       },
       '1',
-      // A partial result is enough to exercise the XML form.
-      [result as never],
+      [result],
     );
-    const xml = toOqsXml(message);
+    const xml = oqsXml(SEARCH_RESPONSE, message);
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"')).toBe(true);
+    expect(xml).toContain('<ResultList><ResultOfQualificationConfirmation>');
     const back = parseOqsXml(xml);
-    expect(back.ok && back.value).toEqual(JSON.parse(JSON.stringify(message)));
+    expect(back.ok).toBe(true);
+    if (!back.ok) return;
+    // The XML reads back into the JSON form: ResultList an array of one wrapper.
+    expect(readForm(SEARCH_RESPONSE, back.value.XmlMsg)).toEqual(
+      writeJson(SEARCH_RESPONSE, message.XmlMsg).XmlMsg,
+    );
+  });
+
+  it('refuses a document type declaration and deep nesting before parsing', () => {
+    const bomb = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><XmlMsg>&b;</XmlMsg>`;
+    expect(parseOqsXml(bomb)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('document type'),
+    });
+    const deep = `${'<a>'.repeat(40)}x${'</a>'.repeat(40)}`;
+    expect(parseOqsXml(deep)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('nested'),
+    });
+    expect(parseOqsXml(`${'<a>'.repeat(10)}x${'</a>'.repeat(10)}`).ok).toBe(true);
   });
 });
 

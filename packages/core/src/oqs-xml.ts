@@ -1,15 +1,21 @@
 /**
- * XML ⇄ JSON for the OQS messages, with the same tag names in both forms (oqs-message.ts). Every
- * value reads back as a string, like the JSON form. Repeating elements (one qualification per
- * ResultOfQualificationConfirmation, one BulkConfirmUnit per item) always read as arrays.
+ * Reading OQS XML documents into the JSON form (same tag names, every value a string; repeated
+ * items always read as arrays so that `readForm` in oqs-schema.ts can turn them into the JSON
+ * form's wrapper lists). Writing is `writeXml` in oqs-schema.ts, in schema order.
  *
  * Encoding: the header's CharacterCodeIdentifier says 0 UTF-8 or 1 Shift_JIS; terminals of the
  * real system still write Shift_JIS files. `decodeOqsXml` takes the raw bytes and decodes
  * Shift_JIS when the XML declaration says so. We always write UTF-8 (identifier 0).
+ *
+ * A message is a few kilobytes of plain elements: a document type declaration (and with it any
+ * entity definition), or nesting deeper than any message has, is refused before it is parsed.
  */
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { BULK_RESULT, listItemNames, type OrderedNode, SEARCH_RESPONSE } from './oqs-schema.js';
 
-const ALWAYS_ARRAYS = new Set(['ResultOfQualificationConfirmation', 'BulkConfirmUnit']);
+const REPEATED = listItemNames(BULK_RESULT, listItemNames(SEARCH_RESPONSE));
+/** The deepest message (a bulk unit's result's certificate) nests 7 levels; allow some slack. */
+export const MAX_XML_DEPTH = 16;
 
 const parser = new XMLParser({
   ignoreAttributes: true,
@@ -17,13 +23,16 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: true,
   processEntities: true,
-  isArray: (name) => ALWAYS_ARRAYS.has(name),
+  isArray: (name) => REPEATED.has(name),
 });
 
-const builder = new XMLBuilder({
+const orderedParser = new XMLParser({
   ignoreAttributes: true,
-  format: false,
-  suppressEmptyNode: false,
+  ignoreDeclaration: true,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  preserveOrder: true,
 });
 
 export type XmlReadResult =
@@ -37,19 +46,41 @@ export function decodeOqsXml(bytes: Uint8Array): string {
   return new TextDecoder(shiftJis ? 'shift_jis' : 'utf-8').decode(bytes);
 }
 
+const lineOf = (xml: string, index: number) => xml.slice(0, index).split('\n').length;
+
+/** Refuses what no OQS message contains; a value with the line, or undefined when acceptable. */
+function refuse(xml: string): { ok: false; line: number; message: string } | undefined {
+  const doctype = /<!DOCTYPE|<!ENTITY/i.exec(xml);
+  if (doctype)
+    return {
+      ok: false,
+      line: lineOf(xml, doctype.index),
+      message: 'a document type declaration is not allowed in an OQS message',
+    };
+  let depth = 0;
+  for (const tag of xml.matchAll(/<(\/?)[A-Za-z_][^>]*?(\/?)>/g)) {
+    if (tag[1]) depth -= 1;
+    else if (!tag[2]) depth += 1;
+    if (depth > MAX_XML_DEPTH)
+      return {
+        ok: false,
+        line: lineOf(xml, tag.index),
+        message: `elements are nested deeper than ${MAX_XML_DEPTH} levels`,
+      };
+  }
+  return undefined;
+}
+
 /** Parses an OQS XML document into the JSON form; a malformed document is a value with its line. */
 export function parseOqsXml(xml: string): XmlReadResult {
+  const refused = refuse(xml);
+  if (refused) return refused;
   const valid = XMLValidator.validate(xml);
   if (valid !== true) return { ok: false, line: valid.err.line, message: valid.err.msg };
   const value = parser.parse(xml) as unknown;
   if (typeof value !== 'object' || value === null)
     return { ok: false, line: 1, message: 'the document has no root element' };
   return { ok: true, value: emptyToString(value) as Record<string, unknown> };
-}
-
-/** The JSON form → an XML document (UTF-8 declaration, same tag names). */
-export function toOqsXml(message: object): string {
-  return `<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n${builder.build(message) as string}`;
 }
 
 // An empty element (<InsuredBranchNumber/>) parses as '' so both forms agree.
@@ -61,4 +92,24 @@ function emptyToString(value: unknown): unknown {
     );
   }
   return value ?? '';
+}
+
+type OrderedXml = Array<Record<string, unknown>>;
+
+/** The root element of an XML document with its elements in document order (for checkMessage). */
+export function orderedFromXml(xml: string): OrderedNode | undefined {
+  if (refuse(xml) || XMLValidator.validate(xml) !== true) return undefined;
+  const root = (orderedParser.parse(xml) as OrderedXml).find((n) => !('#text' in n));
+  return root ? toNode(root) : undefined;
+}
+
+function toNode(entry: Record<string, unknown>): OrderedNode {
+  const name = Object.keys(entry).find((k) => k !== ':@')!;
+  const children = entry[name] as OrderedXml;
+  const elements = children.filter((c) => !('#text' in c));
+  if (elements.length === 0) {
+    const text = children.map((c) => String(c['#text'])).join('');
+    return { name, value: text };
+  }
+  return { name, value: elements.map(toNode) };
 }

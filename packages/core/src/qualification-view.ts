@@ -7,8 +7,9 @@
  * ISO dates.
  */
 export interface LimitCertificate {
+  /** OQSCD011 限度額適用認定証区分: '01' 限度額適用認定証, '02' 限度額適用・標準負担額減額認定証, … */
   classification: string;
-  /** 1: the classification applies (so the amount cap can be used at the window). */
+  /** OQSCD012 適用区分 (the income class): 'A01'–'A06' under 70, 'B01'–'B10' from 70. */
   classificationFlag: string;
   issuedOn: string;
   validFrom: string;
@@ -36,6 +37,12 @@ export type QualificationView = {
   postNumber: string;
   qualificationDate: string;
   disqualificationDate: string | null;
+  /** The insurance card's 交付年月日, when the insurer registered it. */
+  cardIssuedOn: string | null;
+  /** The card's 有効開始日 (the qualification date when the insurer registered none). */
+  cardValidFrom: string | null;
+  /** The card's 有効終了日, when it has one. */
+  cardValidTo: string | null;
   reasonOfLoss: string | null;
   copayRatio: string | null;
   preschool: boolean;
