@@ -349,6 +349,33 @@ describeEachDatabase('eligibility-api', ({ handle }) => {
     expect(badLogin.json()).toMatchObject({ status: '1', result: null });
   });
 
+  it('accepts only the idToken: the accessToken and refreshToken open neither the search nor REST', async () => {
+    const login = await inject({ method: 'POST', url: AUTH, payload: f.credentials.get(CLINIC_A) });
+    const { accessToken, refreshToken } = login.json().result as Record<string, string>;
+    for (const token of [accessToken, refreshToken]) {
+      const spec = await inject({
+        method: 'POST',
+        url: SEARCH,
+        headers: { authorization: token },
+        payload: search(hanako, { MedicalInstitutionCode: CLINIC_A }),
+      });
+      expect(spec.statusCode).toBe(401);
+      const rest = await inject({
+        method: 'POST',
+        url: '/v1/confirmations',
+        headers: { authorization: `Bearer ${token}` },
+        payload: {
+          insurerNumber: '01130012',
+          insuredCardSymbol: '1234',
+          insuredIdentificationNumber: '5678',
+          birthDate: '1989-09-13',
+        },
+      });
+      expect(rest.statusCode).toBe(401);
+      expect(rest.json().code).toBe('UNAUTHENTICATED');
+    }
+  });
+
   it('confirms over REST with the same evaluation, and rejects bad check digits with a code', async () => {
     const token = await f.token();
     const ok = await inject({

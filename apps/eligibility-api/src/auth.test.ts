@@ -1,26 +1,62 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, createTokenSigner } from './auth.js';
+import type { CredentialRecord } from '@shikaku/db/eligibility/institutions';
+import {
+  authenticate,
+  type CredentialCache,
+  createRateLimiter,
+  createTokenSigner,
+} from './auth.js';
 
 describe('tokens', () => {
   const signer = createTokenSigner('secret', 60);
-  it('verifies its own id and access tokens until they expire', () => {
+  it('verifies its own tokens of the expected kind until they expire', () => {
     const token = signer.issue('client-1', 'id', 1_000);
-    expect(signer.verify(token, 1_000)).toBe('client-1');
-    expect(signer.verify(signer.issue('client-1', 'access', 1_000), 60_999)).toBe('client-1');
-    expect(signer.verify(token, 61_000)).toBeUndefined();
+    expect(signer.verify(token, 'id', 1_000)).toBe('client-1');
+    expect(signer.verify(token, 'id', 60_999)).toBe('client-1');
+    expect(signer.verify(token, 'id', 61_000)).toBeUndefined();
   });
-  it('refuses refresh tokens, forged signatures and tampered payloads', () => {
-    expect(signer.verify(signer.issue('c', 'refresh', 0), 0)).toBeUndefined();
+  it('refuses a token of another kind: an accessToken or refreshToken is not an idToken', () => {
+    expect(signer.verify(signer.issue('c', 'access', 0), 'id', 0)).toBeUndefined();
+    expect(signer.verify(signer.issue('c', 'refresh', 0), 'id', 0)).toBeUndefined();
+    expect(signer.verify(signer.issue('c', 'id', 0), 'access', 0)).toBeUndefined();
+  });
+  it('refuses forged signatures and tampered payloads', () => {
     const token = signer.issue('c', 'id', 0);
-    expect(createTokenSigner('other', 60).verify(token, 0)).toBeUndefined();
+    expect(createTokenSigner('other', 60).verify(token, 'id', 0)).toBeUndefined();
     const [payload, signature] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ c: 'admin', k: 'id', e: 9e15 })).toString(
       'base64url',
     );
-    expect(signer.verify(`${forged}.${signature}`, 0)).toBeUndefined();
-    expect(signer.verify(`${payload}`, 0)).toBeUndefined();
-    expect(signer.verify('', 0)).toBeUndefined();
+    expect(signer.verify(`${forged}.${signature}`, 'id', 0)).toBeUndefined();
+    expect(signer.verify(`${payload}`, 'id', 0)).toBeUndefined();
+    expect(signer.verify('', 'id', 0)).toBeUndefined();
   });
+});
+
+describe('authenticate (every search and REST call)', () => {
+  const signer = createTokenSigner('secret', 60);
+  const record = {
+    clientId: 'client-1',
+    secretHash: '',
+    revoked: false,
+    institution: { institutionCode: '0110113719' },
+  } as unknown as CredentialRecord;
+  const credentials: CredentialCache = {
+    get: async (clientId) => (clientId === 'client-1' ? record : undefined),
+    forget: () => undefined,
+  };
+  it('accepts the idToken, bare or as a Bearer token', async () => {
+    const idToken = signer.issue('client-1', 'id', 0);
+    expect((await authenticate(signer, credentials, idToken, 0)).clientId).toBe('client-1');
+    expect((await authenticate(signer, credentials, `Bearer ${idToken}`, 0)).clientId).toBe(
+      'client-1',
+    );
+  });
+  it.each(['access', 'refresh'] as const)('refuses the %sToken with UNAUTHENTICATED', (kind) =>
+    expect(
+      authenticate(signer, credentials, signer.issue('client-1', kind, 0), 0),
+    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' }),
+  );
 });
 
 describe('rate limiter', () => {

@@ -24,6 +24,13 @@ export function newClientCredential(): { clientId: string; clientSecret: string 
 }
 
 /**
+ * The login answers three tokens, as the real interface does. Only the idToken opens the search and
+ * the REST API (the spec sends it as the bare Authorization value); the accessToken and the
+ * refreshToken are handed out for client compatibility and accepted nowhere.
+ */
+export type TokenKind = 'id' | 'access' | 'refresh';
+
+/**
  * Signed, stateless tokens (`<payload>.<hmac>`): verifying one costs an HMAC, not a database
  * round trip. Revocation is honoured through the credential cache below, which every verified
  * token passes through.
@@ -32,14 +39,17 @@ export function createTokenSigner(secret: string, ttlSeconds: number) {
   const sign = (payload: string) =>
     createHmac('sha256', secret).update(payload).digest('base64url');
   return {
-    issue(clientId: string, kind: 'id' | 'access' | 'refresh', nowMs: number): string {
+    issue(clientId: string, kind: TokenKind, nowMs: number): string {
       const payload = Buffer.from(
         JSON.stringify({ c: clientId, k: kind, e: nowMs + ttlSeconds * 1000 }),
       ).toString('base64url');
       return `${payload}.${sign(payload)}`;
     },
-    /** The client id, or undefined for a forged, malformed, expired or refresh token. */
-    verify(token: string, nowMs: number): string | undefined {
+    /**
+     * The client id of a valid token of `kind`; undefined for a forged, malformed or expired token,
+     * or one of another kind (an accessToken or refreshToken where an idToken belongs).
+     */
+    verify(token: string, kind: TokenKind, nowMs: number): string | undefined {
       const dot = token.indexOf('.');
       if (dot <= 0) return undefined;
       const payload = token.slice(0, dot);
@@ -52,7 +62,7 @@ export function createTokenSigner(secret: string, ttlSeconds: number) {
           k: string;
           e: number;
         };
-        if (claims.k === 'refresh' || claims.e <= nowMs) return undefined;
+        if (claims.k !== kind || !(claims.e > nowMs)) return undefined;
         return claims.c;
       } catch {
         return undefined;
@@ -99,7 +109,7 @@ export async function login(
   return record;
 }
 
-/** Resolves a token to its caller; throws the stable code on failure. */
+/** Resolves an idToken to its caller; throws the stable code on failure (any other kind too). */
 export async function authenticate(
   signer: TokenSigner,
   credentials: CredentialCache,
@@ -108,7 +118,7 @@ export async function authenticate(
 ): Promise<Caller> {
   if (!token) throw new AppError('UNAUTHENTICATED', 'the Authorization header is missing');
   const bare = token.startsWith('Bearer ') ? token.slice(7) : token;
-  const clientId = signer.verify(bare, nowMs);
+  const clientId = signer.verify(bare, 'id', nowMs);
   if (!clientId) throw new AppError('UNAUTHENTICATED', 'the token is invalid or expired');
   const record = await credentials.get(clientId, nowMs);
   if (!record) throw new AppError('UNAUTHENTICATED', 'the token is invalid or expired');
