@@ -163,15 +163,18 @@ describeEachDatabase('eligibility-api', ({ handle }) => {
       ProcessingResultStatus: '1',
       QualificationValidity: '1',
     });
-    const [result] = message.XmlMsg.MessageBody.ResultList.ResultOfQualificationConfirmation;
+    // Real JSON answers: ResultList an array of {ResultOfQualificationConfirmation} wrappers.
+    const [{ ResultOfQualificationConfirmation: result }] = message.XmlMsg.MessageBody.ResultList;
     expect(result).toMatchObject({
       NameKana: 'ｼｶｸ ﾊﾅｺ',
       Birthdate: '19890913',
-      InsuredPartialContributionRatio: '030',
       InsuredBranchNumber: '00',
       QualificationDate: '20200401',
-      DisqualificationDate: '',
+      InsuredCardValidDate: '20200401',
     });
+    // Absent means omitted; the copay ratio travels only for 後期高齢者 (a 31-year-old here).
+    expect(result).not.toHaveProperty('DisqualificationDate');
+    expect(result).not.toHaveProperty('InsuredPartialContributionRatio');
     const walk = (value: unknown): void => {
       if (value && typeof value === 'object') Object.values(value).forEach(walk);
       else expect(typeof value).toBe('string');
@@ -193,11 +196,12 @@ describeEachDatabase('eligibility-api', ({ handle }) => {
     });
     const body = response.json().XmlMsg.MessageBody;
     expect(body.QualificationValidity).toBe('1');
-    // 71 years old, 現役並み所得: 3割 with a 高齢受給者 certificate.
-    expect(body.ResultList.ResultOfQualificationConfirmation[0]).toMatchObject({
-      InsuredPartialContributionRatio: '030',
+    // 71 years old, 現役並み所得: 3割 in the 高齢受給者 certificate, not as a 後期高齢者 ratio.
+    const result = body.ResultList[0].ResultOfQualificationConfirmation;
+    expect(result).toMatchObject({
       ElderlyRecipientCertificateInfo: { ElderlyRecipientContributionRatio: '030' },
     });
+    expect(result).not.toHaveProperty('InsuredPartialContributionRatio');
   });
 
   it('answers the same search as XML when sent as XML', async () => {
@@ -398,7 +402,11 @@ describeEachDatabase('eligibility-api', ({ handle }) => {
         {
           nameKana: 'ｼｶｸ ﾊﾅｺ',
           copayRatio: '030',
-          limitApplicationCertificate: { classification: 'ウ', validFrom: '2020-08-01' },
+          limitApplicationCertificate: {
+            classification: '01',
+            classificationFlag: 'A03',
+            validFrom: '2020-08-01',
+          },
         },
       ],
     });
@@ -602,16 +610,17 @@ describeEachDatabase('eligibility-api', ({ handle }) => {
       NumberOfNormalProcessing: '2',
       NumberOfError: '1',
     });
-    const units = message.XmlMsg.MessageBody.ResultList.BulkConfirmUnit;
-    expect(units.map((u: { QualificationValidity: string }) => u.QualificationValidity)).toEqual([
+    // OQSmuquc02res: repeated BulkConfirmUnit, each with the search keys it answers.
+    const units = message.XmlMsg.MessageBody.BulkConfirmUnit;
+    expect(units.map((u: { QualificationValidity?: string }) => u.QualificationValidity)).toEqual([
       '1',
-      '',
+      undefined,
       '2',
     ]);
     expect(units[1]).toMatchObject({
+      QualificationConfirmSearchInfo: { InsurerNumber: '01130013', ArbitraryIdentifier: 'b' },
       ProcessingResultStatus: '2',
-      ErrorCode: 'INVALID_INSURER_NUMBER',
-      ArbitraryIdentifier: 'b',
+      ProcessingResultCode: 'INVALID_INSURER_NUMBER',
     });
     const xml = await inject({
       method: 'GET',

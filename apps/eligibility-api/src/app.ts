@@ -17,7 +17,7 @@ import { citizenRoutes } from './routes/citizen.js';
 import { confirmationRoutes } from './routes/confirmations.js';
 import { informationRoutes } from './routes/information.js';
 import { internalRoutes } from './routes/internal.js';
-import { specRoutes } from './routes/spec.js';
+import { SPEC_PREFIX, specRoutes } from './routes/spec.js';
 import type { Services } from './services.js';
 import type { Upstreams } from './upstream.js';
 
@@ -78,7 +78,7 @@ export async function buildApp(
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(async (scope) => specRoutes(scope, services));
+  await app.register(async (scope) => specRoutes(scope, services), { prefix: SPEC_PREFIX });
   await app.register(async (scope) => confirmationRoutes(scope, services));
   await app.register(async (scope) => cardRoutes(scope, services));
   await app.register(async (scope) => informationRoutes(scope, services));

@@ -1,10 +1,13 @@
 // 一括照会: a submitted list is evaluated item by item with the same evaluation as a single
-// confirmation, and stored as an OQSmuquc02res-like message.
+// confirmation, and stored as an OQSmuquc02res message (core's schema): one BulkConfirmUnit per
+// item with the search keys it answers and every qualification that matched.
 import { randomBytes } from 'node:crypto';
 import {
   type BulkConfirmUnit,
   buildBulkResult,
+  isoToCompactDate,
   PROCESSING_RESULT_STATUS,
+  qualificationResult,
 } from '@shikaku/core/oqs-message';
 import { type AccessLogEntry, insertEntries } from '@shikaku/db/eligibility/access-log';
 import {
@@ -16,7 +19,6 @@ import { AppError } from '@shikaku/platform/errors';
 import {
   type CardNumbersQuery,
   confirmByCardNumbers,
-  toSpecResult,
   validateCardNumbers,
   viewQualification,
 } from './confirm.js';
@@ -48,9 +50,14 @@ export async function processBulkInquiry(
   const log: AccessLogEntry[] = [];
   for (const raw of inquiry.items as BulkItem[]) {
     const base = {
-      ArbitraryIdentifier: raw.arbitraryIdentifier ?? '',
-      ErrorCode: '',
-      ErrorMessage: '',
+      QualificationConfirmSearchInfo: {
+        InsurerNumber: raw.insurerNumber,
+        InsuredCardSymbol: raw.insuredCardSymbol ?? undefined,
+        InsuredIdentificationNumber: raw.insuredIdentificationNumber,
+        InsuredBranchNumber: raw.insuredBranchNumber,
+        Birthdate: isoToCompactDate(raw.birthDate),
+        ArbitraryIdentifier: raw.arbitraryIdentifier,
+      },
     };
     try {
       const query: CardNumbersQuery = validateCardNumbers({
@@ -61,20 +68,13 @@ export async function processBulkInquiry(
         birthDate: raw.birthDate,
       });
       const confirmation = await confirmByCardNumbers(services.handle, query, on);
-      const first = confirmation.records[0];
       units.push({
         ...base,
         ProcessingResultStatus: PROCESSING_RESULT_STATUS.ok,
         QualificationValidity: confirmation.validity,
-        ...(first
-          ? {
-              ResultOfQualificationConfirmation: toSpecResult(
-                viewQualification(first, on, false),
-                null,
-                undefined,
-              ),
-            }
-          : {}),
+        ResultOfQualificationConfirmation: confirmation.records.map((q) =>
+          qualificationResult(viewQualification(q, on, false), null, undefined),
+        ),
       });
       log.push({
         at,
@@ -90,9 +90,8 @@ export async function processBulkInquiry(
       units.push({
         ...base,
         ProcessingResultStatus: PROCESSING_RESULT_STATUS.error,
-        ErrorCode: error.code,
-        ErrorMessage: error.message,
-        QualificationValidity: '',
+        ProcessingResultCode: error.code,
+        ProcessingResultMessage: error.message,
       });
     }
   }

@@ -1,15 +1,12 @@
 // The one evaluation behind every confirmation endpoint (spec JSON, spec XML, REST, card, bulk):
-// find the candidate qualifications, let core decide the validity, map the answer to each shape.
+// find the candidate qualifications, let core decide the validity, view each qualification (core's
+// qualificationResult writes the spec shape of a view).
 import { determineCopay, lateElderlyFrom } from '@shikaku/core/copay';
 import { addDays } from '@shikaku/core/dates';
 import { determineEligibility, type QualificationValidityCode } from '@shikaku/core/eligibility';
 import { parseInsuredCard } from '@shikaku/core/insured-card';
 import { parseInsurerNumber } from '@shikaku/core/insurer-number';
 import { toHalfWidthKana } from '@shikaku/core/kana';
-import {
-  isoToCompactDate,
-  type ResultOfQualificationConfirmation,
-} from '@shikaku/core/oqs-message';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import {
   findQualificationsByCard,
@@ -97,17 +94,6 @@ export async function confirmByPerson(
   return { validity: determination.validity, records: determination.records, personRef };
 }
 
-/** Consents as they appear on a result (card confirmations only). */
-export interface ResultConsents {
-  consTime: Date;
-  availableTime: Date;
-  specificHealthCheckups: boolean;
-  pharmacists: boolean;
-  diagnosis: boolean;
-  operations: boolean;
-  limitApplicationCertificate: boolean;
-}
-
 export function viewQualification(
   q: StoredQualification,
   on: string,
@@ -139,93 +125,13 @@ export function viewQualification(
     postNumber: q.postNumber,
     qualificationDate: q.qualificationDate,
     disqualificationDate: q.disqualificationDate,
+    cardIssuedOn: q.cardIssuedOn ?? null,
+    cardValidFrom: q.cardValidFrom ?? null,
+    cardValidTo: q.cardValidTo ?? null,
     reasonOfLoss: q.reasonOfLoss,
     copayRatio: copay?.ratioCode ?? null,
     preschool: copay?.preschool ?? false,
     elderlyRecipientCertificate: elderly,
     limitApplicationCertificate: limitCertificateConsent ? limitCertificateFor(q, on) : null,
-  };
-}
-
-const jstTime = (at: Date | undefined) =>
-  at ? new Date(at.getTime() + 9 * 3600_000).toISOString().slice(0, 19).replace(/[-T:]/g, '') : '';
-
-/** The spec shape: every value a string, '' when absent. */
-export function toSpecResult(
-  view: QualificationView,
-  consents: ResultConsents | null,
-  limitConsentTime: Date | undefined,
-): ResultOfQualificationConfirmation {
-  const flag = (given: boolean | undefined) => (consents ? (given ? '1' : '0') : '');
-  const time = (given: boolean | undefined, at: Date | undefined) => (given ? jstTime(at) : '');
-  return {
-    InsuredCardClassification: view.insuredCardClassification,
-    InsurerNumber: view.insurerNumber,
-    InsuredCardSymbol: view.insuredCardSymbol ?? '',
-    InsuredIdentificationNumber: view.insuredIdentificationNumber,
-    InsuredBranchNumber: view.insuredBranchNumber,
-    PersonalFamilyClassification: view.personalFamilyClassification,
-    Name: view.name,
-    NameKana: view.nameKana,
-    Sex1: view.sex,
-    Birthdate: isoToCompactDate(view.birthDate),
-    Address: view.address,
-    PostNumber: view.postNumber,
-    QualificationDate: isoToCompactDate(view.qualificationDate),
-    DisqualificationDate: isoToCompactDate(view.disqualificationDate),
-    ReasonOfLoss: view.reasonOfLoss ?? '',
-    InsurerName: view.insurerName,
-    InsuredPartialContributionRatio: view.copayRatio ?? '',
-    PreschoolClassification: view.preschool ? '1' : '',
-    ...(view.elderlyRecipientCertificate
-      ? {
-          ElderlyRecipientCertificateInfo: {
-            ElderlyRecipientCertificateDate: '',
-            ElderlyRecipientValidStartDate: isoToCompactDate(
-              view.elderlyRecipientCertificate.validStartDate,
-            ),
-            ElderlyRecipientValidEndDate: isoToCompactDate(
-              view.elderlyRecipientCertificate.validEndDate,
-            ),
-            ElderlyRecipientContributionRatio: view.elderlyRecipientCertificate.contributionRatio,
-          },
-        }
-      : {}),
-    LimitApplicationCertificateRelatedConsFlg: limitConsentTime ? '1' : consents ? '0' : '',
-    LimitApplicationCertificateRelatedConsTime: jstTime(limitConsentTime),
-    ...(view.limitApplicationCertificate
-      ? {
-          LimitApplicationCertificateRelatedInfo: {
-            LimitApplicationCertificateClassification:
-              view.limitApplicationCertificate.classification,
-            LimitApplicationCertificateClassificationFlag:
-              view.limitApplicationCertificate.classificationFlag,
-            LimitApplicationCertificateDate: isoToCompactDate(
-              view.limitApplicationCertificate.issuedOn,
-            ),
-            LimitApplicationCertificateValidStartDate: isoToCompactDate(
-              view.limitApplicationCertificate.validFrom,
-            ),
-            LimitApplicationCertificateValidEndDate: isoToCompactDate(
-              view.limitApplicationCertificate.validTo,
-            ),
-          },
-        }
-      : {}),
-    SpecificHealthCheckupsInfoConsFlg: flag(consents?.specificHealthCheckups),
-    SpecificHealthCheckupsInfoConsTime: time(consents?.specificHealthCheckups, consents?.consTime),
-    SpecificHealthCheckupsInfoAvailableTime: time(
-      consents?.specificHealthCheckups,
-      consents?.availableTime,
-    ),
-    PharmacistsInfoConsFlg: flag(consents?.pharmacists),
-    PharmacistsInfoConsTime: time(consents?.pharmacists, consents?.consTime),
-    PharmacistsInfoAvailableTime: time(consents?.pharmacists, consents?.availableTime),
-    DiagnosisInfoConsFlg: flag(consents?.diagnosis),
-    DiagnosisInfoConsTime: time(consents?.diagnosis, consents?.consTime),
-    DiagnosisInfoAvailableTime: time(consents?.diagnosis, consents?.availableTime),
-    OperationInfoConsFlg: flag(consents?.operations),
-    OperationInfoConsTime: time(consents?.operations, consents?.consTime),
-    OperationInfoAvailableTime: time(consents?.operations, consents?.availableTime),
   };
 }

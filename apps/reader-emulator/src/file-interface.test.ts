@@ -5,7 +5,7 @@ import { isValidMyNumber } from '@shikaku/core/my-number';
 import { parseOqsXml } from '@shikaku/core/oqs-xml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { httpEligibilityClient } from './eligibility-client.js';
-import { FileInterface, MAX_REQUEST_BYTES, responseFileName } from './file-interface.js';
+import { FACE_FILE, FileInterface, MAX_REQUEST_BYTES, responseFileName } from './file-interface.js';
 import { FAKE_CREDENTIALS, FAKE_INSTITUTION } from './testing/fake-eligibility.js';
 import {
   type EmulatorFixture,
@@ -188,14 +188,20 @@ describe('file interface', () => {
         pharmacists: false,
         diagnosis: false,
         operations: false,
-        limitApplicationCertificate: false,
+        limitApplicationCertificate: true,
       },
     });
     expect(reader.state.step).toBe('result');
     const faceFiles = (await readdir(responseDir)).filter((n) =>
       n.startsWith('OQSsiquc01res_face_'),
     );
-    expect(faceFiles).toEqual(['OQSsiquc01res_face_20211020093000000_0001.xml']);
+    // The real terminal's name: institution code + 20 hex, then the 14-digit JST time, which is
+    // what public clients match face files by (docs/oqs-interface.md).
+    expect(faceFiles).toHaveLength(1);
+    expect(faceFiles[0]).toMatch(
+      new RegExp(`^OQSsiquc01res_face_${FAKE_INSTITUTION}[0-9a-f]{20}_20211020093000\\.xml$`),
+    );
+    expect(FACE_FILE.exec(faceFiles[0]!)?.[1]).toBe('20211020093000');
     const face = await readResponse(responseDir, faceFiles[0]!);
     expect(face.XmlMsg.MessageHeader).toMatchObject({
       ReferenceClassification: '1',
@@ -203,18 +209,26 @@ describe('file interface', () => {
       MedicalInstitutionCode: FAKE_INSTITUTION,
     });
     const list = face.XmlMsg.MessageBody.ResultList as {
-      ResultOfQualificationConfirmation: Array<Record<string, string>>;
+      ResultOfQualificationConfirmation: Array<Record<string, unknown>>;
     };
-    expect(list.ResultOfQualificationConfirmation[0]).toMatchObject({
+    const result = list.ResultOfQualificationConfirmation[0]!;
+    expect(result).toMatchObject({
       InsurerNumber: '01130012',
       Birthdate: '19890913',
-      InsuredPartialContributionRatio: '030',
+      InsuredCardValidDate: '20150401',
       SpecificHealthCheckupsInfoConsFlg: '1',
       SpecificHealthCheckupsInfoConsTime: '20211020093000',
       SpecificHealthCheckupsInfoAvailableTime: '20211021093000',
-      PharmacistsInfoAvailableTime: '',
       PharmacistsInfoConsFlg: '0',
+      // The patient consented to the limit certificate: the file carries it, like the web answer.
+      LimitApplicationCertificateRelatedConsFlg: '1',
+      LimitApplicationCertificateRelatedConsTime: '20211020093000',
     });
+    // No consent, no time: the element is left out, never "".
+    expect(result).not.toHaveProperty('PharmacistsInfoAvailableTime');
+    // 協会けんぽ member, not 後期高齢者: no InsuredPartialContributionRatio.
+    expect(result).not.toHaveProperty('InsuredPartialContributionRatio');
+    expect(face.XmlMsg.MessageBody).not.toHaveProperty('QualificationConfirmSearchInfo');
 
     // Nothing the reader wrote or sent holds a twelve-digit number that is a valid My Number.
     const written = await Promise.all(

@@ -1,14 +1,17 @@
+import { createHash } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
 import { access, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '@shikaku/core/clock';
 import {
   buildErrorResponse,
+  oqsXml,
   processExecutionTime,
   readSearchRequest,
   REFERENCE_CLASSIFICATION,
 } from '@shikaku/core/oqs-message';
-import { decodeOqsXml, parseOqsXml, toOqsXml } from '@shikaku/core/oqs-xml';
+import { readForm, SEARCH_RESPONSE } from '@shikaku/core/oqs-schema';
+import { decodeOqsXml, parseOqsXml } from '@shikaku/core/oqs-xml';
 import type { Logger } from '@shikaku/platform/logger';
 import type { CardConfirmation } from './card-confirmation.js';
 import type { EligibilityClient } from './eligibility-client.js';
@@ -18,7 +21,9 @@ import { faceConfirmationMessage } from './face-result.js';
  * The terminal's file interface (資格確認端末 ⇄ レセプトコンピュータ): a receipt computer writes
  * `OQSsiquc01req_<id>.xml` into the request folder; the terminal asks eligibility-api's spec
  * search and writes `OQSsiquc01res_<id>.xml` into the response folder. Reader confirmations are
- * written as `OQSsiquc01res_face_<YYYYMMDDHHmmssSSS>_<sequence>.xml`.
+ * written as `OQSsiquc01res_face_<institution code><20 hex>_<YYYYMMDDHHmmss>.xml`, the real
+ * terminal's pattern: public clients pick face files up by `^OQSsiquc01res_face_.+_(\d{14})\.xml$`
+ * (docs/oqs-interface.md).
  *
  * Each request is answered once, across restarts: the response file is the record that it was
  * answered, written atomically (temporary name, then rename). A malformed request gets an error
@@ -45,6 +50,26 @@ export interface FileInterfaceOptions {
 export interface ScanReport {
   answered: string[];
   errors: string[];
+}
+
+/** What public clients match face files by: anything, then `_` and a 14-digit JST time. */
+export const FACE_FILE = /^OQSsiquc01res_face_.+_(\d{14})\.xml$/i;
+
+/**
+ * A face file's name: the institution code, 20 hex characters unique to this terminal's
+ * confirmation (several can share a second), and the JST time to the second.
+ */
+export function faceFileName(
+  institutionCode: string,
+  at: Date,
+  sequence: number,
+  terminal: string,
+): string {
+  const unique = createHash('sha256')
+    .update(`${terminal}:${at.toISOString()}:${sequence}`)
+    .digest('hex')
+    .slice(0, 20);
+  return `OQSsiquc01res_face_${institutionCode}${unique}_${processExecutionTime(at)}.xml`;
 }
 
 export function responseFileName(requestFile: string): string | undefined {
@@ -156,7 +181,8 @@ export class FileInterface {
 
   /** The spec error answer: full header, SegmentOfResult 9, ProcessingResultStatus 2. */
   private errorXml(code: string, message: string, institution?: string, date = ''): string {
-    return toOqsXml(
+    return oqsXml(
+      SEARCH_RESPONSE,
       buildErrorResponse(
         {
           at: this.options.clock.now(),
@@ -194,7 +220,10 @@ export class FileInterface {
         request.value.confirmationDate,
       );
     }
-    return toOqsXml(answer.value);
+    // Written again through the schema: the answer's order and shape are the spec's either way.
+    const message = readForm(SEARCH_RESPONSE, answer.value.XmlMsg);
+    if (!message) return error('UPSTREAM_MALFORMED', 'eligibility-api answered no XmlMsg');
+    return oqsXml(SEARCH_RESPONSE, { XmlMsg: message });
   }
 
   /** Writes a reader confirmation for the receipt computer. Returns the file name. */
@@ -203,13 +232,15 @@ export class FileInterface {
       at,
       medicalInstitutionCode: this.options.medicalInstitutionCode,
     });
-    // Time to the millisecond plus a counter: unique per terminal, sorted in order of confirmation.
     this.faceSequence += 1;
-    const ms = String(at.getTime() % 1000).padStart(3, '0');
-    const sequence = String(this.faceSequence).padStart(4, '0');
-    const name = `OQSsiquc01res_face_${processExecutionTime(at)}${ms}_${sequence}.xml`;
+    const name = faceFileName(
+      this.options.medicalInstitutionCode,
+      at,
+      this.faceSequence,
+      this.options.responseDir,
+    );
     await mkdir(this.options.responseDir, { recursive: true });
-    await writeAtomically(join(this.options.responseDir, name), toOqsXml(message));
+    await writeAtomically(join(this.options.responseDir, name), oqsXml(SEARCH_RESPONSE, message));
     return name;
   }
 }

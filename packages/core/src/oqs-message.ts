@@ -297,9 +297,10 @@ export function buildErrorResponse(
 
 /** Consents recorded on the reader, as a result shows them (card confirmations only). */
 export interface ResultConsents {
-  consTime: Date;
+  /** When the consents were given; absent when the holder consented to nothing. */
+  consTime?: Date | undefined;
   /** consTime + 24 h */
-  availableTime: Date;
+  availableTime?: Date | undefined;
   specificHealthCheckups: boolean;
   pharmacists: boolean;
   diagnosis: boolean;

@@ -1,5 +1,6 @@
 import { jstDate } from '@shikaku/core/clock';
-import { toOqsXml } from '@shikaku/core/oqs-xml';
+import { type BulkResultMessage, oqsJson, oqsXml } from '@shikaku/core/oqs-message';
+import { BULK_RESULT } from '@shikaku/core/oqs-schema';
 import { findBulkInquiry, insertBulkInquiry } from '@shikaku/db/eligibility/bulk-inquiries';
 import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance } from 'fastify';
@@ -112,7 +113,7 @@ export async function bulkRoutes(app: FastifyInstance, services: Services): Prom
     {
       schema: {
         tags: ['rest'],
-        summary: 'Download a bulk result (OQSmuquc02res-like; XML with Accept: application/xml)',
+        summary: 'Download a bulk result (OQSmuquc02res; XML with Accept: application/xml)',
         params: {
           type: 'object',
           properties: { receptionNumber: { type: 'string', maxLength: 64 } },
@@ -130,11 +131,11 @@ export async function bulkRoutes(app: FastifyInstance, services: Services): Prom
       if (!inquiry) throw new AppError('NOT_FOUND', 'no such reception number');
       if (inquiry.status !== 'done')
         throw new AppError('CONFLICT', 'the inquiry is still being processed; poll its status');
+      // The stored result is written again through the schema: a jsonb column keeps no key order.
+      const result = inquiry.result as BulkResultMessage;
       if (/xml/.test(request.headers.accept ?? ''))
-        return reply
-          .type('application/xml; charset=utf-8')
-          .send(toOqsXml(inquiry.result as object));
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(inquiry.result));
+        return reply.type('application/xml; charset=utf-8').send(oqsXml(BULK_RESULT, result));
+      return reply.type('application/json; charset=utf-8').send(oqsJson(BULK_RESULT, result));
     },
   );
 }

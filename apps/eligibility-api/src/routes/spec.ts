@@ -1,40 +1,62 @@
 // The spec-compatible endpoints: an existing OQS client points here by changing only its host.
-// Every answer, error or not, is a full XmlMsg (header + ProcessingResultStatus), as JSON or XML
-// in the form the request came in.
+// Every answer under /oqs-api-pro, error or not (framework rejections and unknown paths included),
+// is a full XmlMsg (header + ProcessingResultStatus) written from core's schema of the messages,
+// as JSON or XML in the form the request came in.
 import { jstDate } from '@shikaku/core/clock';
 import { parseInstitutionCode } from '@shikaku/core/institution-code';
 import {
   buildErrorResponse,
   buildSearchResponse,
+  oqsJson,
+  oqsXml,
+  qualificationResult,
   REFERENCE_CLASSIFICATION,
   type ResponseContext,
   readSearchRequest,
   type SearchResponseMessage,
 } from '@shikaku/core/oqs-message';
-import { decodeOqsXml, parseOqsXml, toOqsXml } from '@shikaku/core/oqs-xml';
+import { messageJsonSchema, SEARCH_REQUEST, SEARCH_RESPONSE } from '@shikaku/core/oqs-schema';
+import { decodeOqsXml, parseOqsXml } from '@shikaku/core/oqs-xml';
 import { findInstitution } from '@shikaku/db/eligibility/institutions';
 import { AppError, toErrorResponse } from '@shikaku/platform/errors';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { login } from '../auth.js';
-import {
-  confirmByCardNumbers,
-  toSpecResult,
-  validateCardNumbers,
-  viewQualification,
-} from '../confirm.js';
+import { confirmByCardNumbers, validateCardNumbers, viewQualification } from '../confirm.js';
 import { ELIGIBILITY_ERROR_STATUS } from '../errors.js';
 import { requireCaller, type Services } from '../services.js';
 
-export const SPEC_AUTH_PATH = '/oqs-api-pro/MSA12020/ILI12020SV01/auth';
-export const SPEC_SEARCH_PATH = '/oqs-api-pro/MSA01030/ILI01030SV01/search';
+export const SPEC_PREFIX = '/oqs-api-pro';
+export const SPEC_AUTH_PATH = `${SPEC_PREFIX}/MSA12020/ILI12020SV01/auth`;
+export const SPEC_SEARCH_PATH = `${SPEC_PREFIX}/MSA01030/ILI01030SV01/search`;
+/** A search request is a few hundred bytes; the bound is checked before anything is parsed. */
+export const SPEC_BODY_LIMIT = 64 * 1024;
 
 const isXml = (contentType: string | undefined) => !!contentType && /xml/i.test(contentType);
 
 function send(reply: FastifyReply, xml: boolean, status: number, message: SearchResponseMessage) {
   reply.status(status);
   return xml
-    ? reply.type('application/xml; charset=utf-8').send(toOqsXml(message))
-    : reply.type('application/json; charset=utf-8').send(JSON.stringify(message));
+    ? reply.type('application/xml; charset=utf-8').send(oqsXml(SEARCH_RESPONSE, message))
+    : reply.type('application/json; charset=utf-8').send(oqsJson(SEARCH_RESPONSE, message));
+}
+
+/** An error answer in the spec shape for a request no handler read (framework, unknown path). */
+function sendRejection(
+  services: Services,
+  reply: FastifyReply,
+  contentType: string | undefined,
+  status: number,
+  code: string,
+  message: string,
+) {
+  const context: ResponseContext = {
+    at: services.clock.now(),
+    confirmationDate: '',
+    medicalInstitutionCode: '',
+    referenceClassification: REFERENCE_CLASSIFICATION.insuranceCardNumbers,
+  };
+  if (status === 429) reply.header('retry-after', '1');
+  return send(reply, isXml(contentType), status, buildErrorResponse(context, code, message));
 }
 
 /** Reads the raw body as the JSON form of a message, from JSON or XML. Throws MALFORMED_BODY. */
@@ -60,27 +82,35 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
   // Raw bodies: a malformed document must become a spec-shaped answer, not Fastify's 400.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-  // Whatever fails before a handler runs (a body over the limit, …) still answers in the spec shape.
+  // Whatever fails before a handler runs (a body over the limit, a Content-Length that does not
+  // match the body, …) still answers in the spec shape, with a stable code.
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorResponse(error, ELIGIBILITY_ERROR_STATUS);
     if (status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
-    const context: ResponseContext = {
-      at: services.clock.now(),
-      confirmationDate: '',
-      medicalInstitutionCode: '',
-      referenceClassification: REFERENCE_CLASSIFICATION.insuranceCardNumbers,
-    };
-    return send(
+    return sendRejection(
+      services,
       reply,
-      isXml(request.headers['content-type']),
+      request.headers['content-type'],
       status,
-      buildErrorResponse(context, body.code, body.message),
+      body.code,
+      body.message,
     );
   });
+  app.setNotFoundHandler((request, reply) =>
+    sendRejection(
+      services,
+      reply,
+      request.headers['content-type'],
+      404,
+      'NOT_FOUND',
+      `no route ${request.method} ${request.url.split('?')[0]}`,
+    ),
+  );
 
   app.post(
-    SPEC_AUTH_PATH,
+    SPEC_AUTH_PATH.slice(SPEC_PREFIX.length),
     {
+      bodyLimit: SPEC_BODY_LIMIT,
       schema: {
         tags: ['spec'],
         summary: 'Login (MSA12020): client id + secret → idToken for the search',
@@ -95,9 +125,12 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
         clientId = String(body.clientId ?? body.userId ?? '');
         clientSecret = String(body.clientSecret ?? body.password ?? '');
       } catch {
-        return reply
-          .status(400)
-          .send({ status: '1', msg: 'the body is not valid JSON', result: null });
+        return reply.status(400).send({
+          status: '1',
+          msg: 'the body is not valid JSON',
+          code: 'MALFORMED_BODY',
+          result: null,
+        });
       }
       try {
         const nowMs = services.clock.now().getTime();
@@ -122,14 +155,20 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
   );
 
   app.post(
-    SPEC_SEARCH_PATH,
+    SPEC_SEARCH_PATH.slice(SPEC_PREFIX.length),
     {
+      bodyLimit: SPEC_BODY_LIMIT,
+      // The body schema documents the message (derived from core's schema); the raw body is read
+      // by readSearchRequest, whose coded problems answer in the spec shape, so the framework's
+      // own validation is attached and ignored.
+      attachValidation: true,
       schema: {
         tags: ['spec'],
         summary: 'Eligibility confirmation by insurance-card numbers (MSA01030), JSON or XML',
         description:
-          'Authorization: the idToken, bare. Body: XmlMsg JSON (every value a string) or the same as XML with Content-Type application/xml. Errors keep the full header with SegmentOfResult 9 and ProcessingResultStatus 2.',
-        body: {},
+          'Authorization: the idToken, bare. Body: XmlMsg JSON (every value a string) or the same as XML with Content-Type application/xml. The answer echoes QualificationConfirmSearchInfo; ResultList is an array of {ResultOfQualificationConfirmation} wrappers; absent elements are omitted. Errors keep the full header with SegmentOfResult 9 and ProcessingResultStatus 2.',
+        body: messageJsonSchema(SEARCH_REQUEST),
+        response: { 200: messageJsonSchema(SEARCH_RESPONSE) },
       },
     },
     async (request, reply) => {
@@ -149,6 +188,8 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
             field: read.problem.field,
           });
         const search = read.value;
+        context.searchInfo = search.echo;
+        context.arbitraryFileIdentifier = search.arbitraryFileIdentifier;
         context.confirmationDate = search.confirmationDate ?? jstDate(context.at);
         if (search.medicalInstitutionCode !== undefined) {
           const code = parseInstitutionCode(search.medicalInstitutionCode);
@@ -192,7 +233,7 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
           qualificationValidity: confirmation.validity,
         });
         const results = confirmation.records.map((q) =>
-          toSpecResult(
+          qualificationResult(
             viewQualification(q, context.confirmationDate, search.limitCertificateConsent),
             null,
             limitConsentTime,
@@ -205,6 +246,7 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
         // Authentication and rate limits keep their HTTP status; message errors answer 200 with
         // ProcessingResultStatus 2, as the real interface does.
         const http = status === 401 || status === 429 || status === 503 ? status : 200;
+        if (http === 429) reply.header('retry-after', '1');
         const where = error.details.field
           ? ` (${error.details.field})`
           : error.details.line

@@ -39,6 +39,9 @@ export const FAKE_QUALIFICATION: QualificationView = {
   postNumber: '0600001',
   qualificationDate: '2015-04-01',
   disqualificationDate: null,
+  cardIssuedOn: '2015-04-03',
+  cardValidFrom: '2015-04-01',
+  cardValidTo: null,
   reasonOfLoss: null,
   copayRatio: '030',
   preschool: false,
@@ -181,16 +184,20 @@ export async function startFakeEligibility(): Promise<FakeEligibility> {
           QualificationValidity: found ? '1' : '4',
           ...(found
             ? {
-                ResultList: {
-                  ResultOfQualificationConfirmation: [
-                    {
+                // The real JSON shape: an array of {ResultOfQualificationConfirmation} wrappers.
+                ResultList: [
+                  {
+                    ResultOfQualificationConfirmation: {
+                      InsuredCardClassification: FAKE_QUALIFICATION.insuredCardClassification,
                       InsurerNumber: FAKE_QUALIFICATION.insurerNumber,
                       InsuredIdentificationNumber: FAKE_QUALIFICATION.insuredIdentificationNumber,
                       Name: FAKE_QUALIFICATION.name,
-                      InsuredPartialContributionRatio: '030',
+                      Sex1: FAKE_QUALIFICATION.sex,
+                      Birthdate: '19890913',
+                      InsurerName: FAKE_QUALIFICATION.insurerName,
                     },
-                  ],
-                },
+                  },
+                ],
               }
             : {}),
         },
