@@ -1,4 +1,8 @@
 import { listMail } from '@shikaku/db/portal/mail';
+import { listReaderApplications } from '@shikaku/db/portal/reader-applications';
+// The vitest 'postgresUrl' type comes with the global setup's declaration.
+import type {} from '@shikaku/db/testing/global-setup';
+import { testDatabaseKinds } from '@shikaku/db/testing/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReaderDeadlineJob } from '../jobs/reader-deadline.js';
 import { type Client, type Harness, signUp, startHarness } from '../testing/harness.js';
@@ -158,6 +162,33 @@ describe('the deadline job', () => {
       expect(detail.body).toMatch(/取消<\/td>\s*<td>システム/);
     } finally {
       await h2.close();
+    }
+  });
+});
+
+// The quota under concurrency, on each database the run has (PGlite runs one statement at a time;
+// PostgreSQL runs the ten requests' transactions side by side).
+describe.each(testDatabaseKinds())('ten applications at once [%s]', (kind) => {
+  it('record one reader for a clinic (quota 1), and nine refusals', async () => {
+    const rushHarness = await startHarness('2021-03-15T10:00:00+09:00', {}, kind);
+    try {
+      const rush = await signUp(rushHarness.app, {
+        institutionCode: '0110113727',
+        facilityType: 'clinic',
+        email: 'rush@example.jp',
+      });
+      await rush.get('/readers');
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          rush.post('/readers', { model: 'fujitsu', quantity: '1' }),
+        ),
+      );
+      expect(answers.filter((a) => a.statusCode === 303)).toHaveLength(1);
+      expect(answers.filter((a) => a.statusCode === 400)).toHaveLength(9);
+      const applications = await listReaderApplications(rushHarness.handle, '0110113727');
+      expect(applications.reduce((sum, a) => sum + a.quantity, 0)).toBe(1);
+    } finally {
+      await rushHarness.close();
     }
   });
 });

@@ -8,8 +8,8 @@ import {
 } from '@shikaku/core/card-readers';
 import { findInstitution } from '@shikaku/db/portal/accounts';
 import {
+  applyForReaders,
   changeReaderModel,
-  createReaderApplication,
   findReaderApplication,
   listReaderApplicationEvents,
   listReaderApplications,
@@ -124,36 +124,42 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
     const values = formValues(request.body);
     const institution = await findInstitution(ctx.handle, account.institution_code);
     if (!institution) throw notFound('institution');
-    const existing = await listReaderApplications(ctx.handle, account.institution_code);
     const day = today();
-    const alreadyApplied = existing
-      .filter((a) => applicationStatus(a, day) !== 'cancelled')
-      .reduce((sum, a) => sum + a.quantity, 0);
     const quantity = /^\d{1,3}$/.test(values.quantity ?? '') ? Number(values.quantity) : Number.NaN;
     if (!values.model) {
       return listPage(request, reply, values, { model: '機種を選択してください。' }, 400);
     }
-    // The quota counts what the institution already applied for.
-    const check = checkReaderApplication({
-      facilityType: coreFacilityType(institution),
-      units: Number.isNaN(quantity) ? quantity : alreadyApplied + quantity,
-      model: values.model,
-      appliedOn: day,
+    const model = values.model;
+    // Decided under the institution's lock, against what it applied for so far: concurrent
+    // applications cannot each see room under the quota.
+    const outcome = await applyForReaders(ctx.handle, account.institution_code, (existing) => {
+      const alreadyApplied = existing
+        .filter((a) => applicationStatus(a, day) !== 'cancelled')
+        .reduce((sum, a) => sum + a.quantity, 0);
+      const check = checkReaderApplication({
+        facilityType: coreFacilityType(institution),
+        units: Number.isNaN(quantity) ? quantity : alreadyApplied + quantity,
+        model,
+        appliedOn: day,
+      });
+      if (!check.ok || quantity < 1) {
+        const code = check.ok ? 'INVALID_READER_COUNT' : check.code;
+        const field = check.ok || check.field === 'units' ? 'quantity' : 'model';
+        return { ok: false, refusal: { [field]: READER_ERROR_TEXT[code] } };
+      }
+      return {
+        ok: true,
+        application: {
+          model: check.model === MODEL_UNDECIDED ? null : check.model,
+          quantity,
+          consultationReason: values.consultationReason?.slice(0, 500) || null,
+          at: ctx.clock.now(),
+          detail: appliedDetail(check.model, quantity),
+        },
+      };
     });
-    if (!check.ok || quantity < 1) {
-      const code = check.ok ? 'INVALID_READER_COUNT' : check.code;
-      const field = check.ok ? 'quantity' : check.field === 'units' ? 'quantity' : 'model';
-      return listPage(request, reply, values, { [field]: READER_ERROR_TEXT[code] }, 400);
-    }
-    const created = await createReaderApplication(ctx.handle, {
-      institutionCode: account.institution_code,
-      model: check.model === MODEL_UNDECIDED ? null : check.model,
-      quantity,
-      consultationReason: values.consultationReason?.slice(0, 500) || null,
-      at: ctx.clock.now(),
-      detail: appliedDetail(check.model, quantity),
-    });
-    return reply.redirect(`/readers/${created.id}`, 303);
+    if (!outcome.ok) return listPage(request, reply, values, outcome.refusal, 400);
+    return reply.redirect(`/readers/${outcome.application.id}`, 303);
   });
 
   async function detailPage(

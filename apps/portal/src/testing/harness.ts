@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isValidMyNumber } from '@shikaku/core/my-number';
-import type { DatabaseHandle } from '@shikaku/db/database';
+import type { DatabaseHandle, DatabaseKind } from '@shikaku/db/database';
 // The vitest 'postgresUrl' type comes with the global setup's declaration.
 import type {} from '@shikaku/db/testing/global-setup';
 import { createTestDatabase } from '@shikaku/db/testing/test-database';
@@ -65,8 +65,9 @@ export interface Harness {
 export async function startHarness(
   startIso = '2021-03-01T10:00:00+09:00',
   overrides: Partial<PortalConfig> = {},
+  kind: DatabaseKind = 'pglite',
 ): Promise<Harness> {
-  const db = await createTestDatabase('pglite');
+  const db = await createTestDatabase(kind);
   const uploadDir = await mkdtemp(join(tmpdir(), 'portal-receipts-'));
   const clock = new MovableClock(startIso);
   const eligibility = new FakeEligibility();

@@ -11,9 +11,11 @@ import {
 } from './accounts.js';
 import { funnelAt, funnelOverTime } from './campaign.js';
 import {
+  applyForReaders,
   cancelUndecidedApplication,
   changeReaderModel,
   createReaderApplication,
+  listReaderApplications,
   listReaderApplicationEvents,
   listUndecidedApplications,
 } from './reader-applications.js';
@@ -169,5 +171,38 @@ describeEachDatabase('portal repositories', ({ handle }) => {
     for (const d of dates) expected.push(await totals(d));
     expect(await funnelOverTime(handle(), dates)).toEqual(expected);
     expect(expected[0]).toEqual({ not_applied: 0, applied: 0, preparing: 0, operating: 0 });
+  });
+
+  // Last: the funnel above counts every institution of this database.
+  it('holds a quota of one when ten applications of one clinic arrive at once', async () => {
+    const code = '2712345678';
+    await registerInstitutionAccount(
+      handle(),
+      {
+        institutionCode: code,
+        name: '同時申込医院',
+        facilityType: 'clinic',
+        largeChain: false,
+        prefecture: '27',
+        createdAt: T0,
+      },
+      { email: 'concurrent@example.jp', passwordHash: 'h', createdAt: T0 },
+    );
+    const QUOTA = 1;
+    const attempts = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        applyForReaders(handle(), code, (existing) =>
+          existing.reduce((sum, a) => sum + a.quantity, 0) + 1 > QUOTA
+            ? { ok: false as const, refusal: 'READER_QUOTA_EXCEEDED' }
+            : {
+                ok: true as const,
+                application: { model: 'panasonic', quantity: 1, at: hours(i), detail: `#${i}` },
+              },
+        ),
+      ),
+    );
+    expect(attempts.filter((a) => a.ok)).toHaveLength(1);
+    expect(attempts.filter((a) => !a.ok && a.refusal === 'READER_QUOTA_EXCEEDED')).toHaveLength(9);
+    expect(await listReaderApplications(handle(), code)).toHaveLength(1);
   });
 });

@@ -26,51 +26,99 @@ async function addEvent(
     .execute();
 }
 
+/** A new application as the repository writes it. */
+export interface NewReaderApplication {
+  institutionCode: string;
+  model: string | null;
+  quantity: number;
+  consultationReason?: string | null;
+  at: Date;
+  /** How the history shows it (the model's name, the quantity). */
+  detail: string;
+}
+
+async function insertApplication(
+  trx: Transaction<Database>,
+  application: NewReaderApplication,
+): Promise<ReaderApplication> {
+  const row = await trx
+    .insertInto('portal.reader_applications')
+    .values({
+      institution_code: application.institutionCode,
+      model: application.model,
+      quantity: application.quantity,
+      status: 'active',
+      consultation: Boolean(application.consultationReason),
+      consultation_reason: application.consultationReason || null,
+      created_at: application.at,
+      updated_at: application.at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await addEvent(trx, row.id, application.at, 'applied', 'institution', application.detail);
+  if (row.consultation) {
+    await addEvent(
+      trx,
+      row.id,
+      application.at,
+      'consultation',
+      'institution',
+      row.consultation_reason ?? '',
+    );
+  }
+  await trx
+    .updateTable('portal.institutions')
+    .set({ reader_applied_at: application.at })
+    .where('institution_code', '=', application.institutionCode)
+    .where('reader_applied_at', 'is', null)
+    .execute();
+  return row;
+}
+
+/** Records an application unconditionally (seeding); applications from users go through applyForReaders. */
 export async function createReaderApplication(
   handle: DatabaseHandle,
-  application: {
-    institutionCode: string;
-    model: string | null;
-    quantity: number;
-    consultationReason?: string | null;
-    at: Date;
-    /** How the history shows it (the model's name, the quantity). */
-    detail: string;
-  },
+  application: NewReaderApplication,
 ): Promise<ReaderApplication> {
+  return handle.db.transaction().execute((trx) => insertApplication(trx, application));
+}
+
+export type ReaderAdmission<R> =
+  | { ok: true; application: Omit<NewReaderApplication, 'institutionCode'> }
+  | { ok: false; refusal: R };
+
+/**
+ * A new application of `institutionCode`, if `admit` (the quota and window rules, from core) allows
+ * it given the institution's applications so far. The institution's row is locked for the
+ * transaction, so concurrent applications of one institution are decided one after another, each
+ * seeing the ones before it: ten at once against a quota of one record one. `admit` must not do
+ * I/O (it runs under the lock).
+ */
+export async function applyForReaders<R>(
+  handle: DatabaseHandle,
+  institutionCode: string,
+  admit: (existing: ReaderApplication[]) => ReaderAdmission<R>,
+): Promise<{ ok: true; application: ReaderApplication } | { ok: false; refusal: R }> {
   return handle.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('portal.reader_applications')
-      .values({
-        institution_code: application.institutionCode,
-        model: application.model,
-        quantity: application.quantity,
-        status: 'active',
-        consultation: Boolean(application.consultationReason),
-        consultation_reason: application.consultationReason || null,
-        created_at: application.at,
-        updated_at: application.at,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await addEvent(trx, row.id, application.at, 'applied', 'institution', application.detail);
-    if (row.consultation) {
-      await addEvent(
-        trx,
-        row.id,
-        application.at,
-        'consultation',
-        'institution',
-        row.consultation_reason ?? '',
-      );
-    }
-    await trx
-      .updateTable('portal.institutions')
-      .set({ reader_applied_at: application.at })
-      .where('institution_code', '=', application.institutionCode)
-      .where('reader_applied_at', 'is', null)
+    const institution = await trx
+      .selectFrom('portal.institutions')
+      .select('institution_code')
+      .where('institution_code', '=', institutionCode)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!institution) throw new Error(`no institution ${institutionCode}`);
+    const existing = await trx
+      .selectFrom('portal.reader_applications')
+      .selectAll()
+      .where('institution_code', '=', institutionCode)
+      .orderBy('id', 'desc')
       .execute();
-    return row;
+    const admission = admit(existing);
+    if (!admission.ok) return admission;
+    return {
+      ok: true,
+      application: await insertApplication(trx, { ...admission.application, institutionCode }),
+    };
   });
 }
 
