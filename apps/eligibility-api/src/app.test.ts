@@ -723,6 +723,16 @@ describeEachDatabase('eligibility-api', ({ handle }) => {
     const limited = await confirm();
     expect(limited.statusCode).toBe(429);
     expect(limited.json().code).toBe('RATE_LIMITED');
+    expect(limited.headers['retry-after']).toBe('1');
+    // The spec search answers its own errors: its 429 carries Retry-After too.
+    const limitedSpec = await inject({
+      method: 'POST',
+      url: SEARCH,
+      headers: { authorization: token },
+      payload: search(hanako, { MedicalInstitutionCode: '1341234563' }),
+    });
+    expect(limitedSpec.statusCode).toBe(429);
+    expect(limitedSpec.headers['retry-after']).toBe('1');
     f.monotonic.ms = 11_000;
     expect((await confirm()).statusCode).toBe(200);
     f.monotonic.ms = 20_000;

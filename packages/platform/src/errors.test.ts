@@ -1,5 +1,6 @@
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { AppError, toErrorResponse } from './errors.js';
+import { AppError, registerErrorHandler, toErrorResponse } from './errors.js';
 
 describe('toErrorResponse', () => {
   const table = { INVALID_MY_NUMBER: 422, CONSENT_EXPIRED: 403 };
@@ -37,5 +38,28 @@ describe('toErrorResponse', () => {
   it('hides internals of unexpected errors', () => {
     const result = toErrorResponse(new TypeError('cannot read x of undefined at /srv/a.ts'), table);
     expect(result).toEqual({ status: 500, body: { code: 'INTERNAL', message: 'internal error' } });
+  });
+});
+
+describe('registerErrorHandler', () => {
+  it('puts Retry-After on every 429: a thrown RATE_LIMITED, a 429 a route sends itself, and keeps one that was set', async () => {
+    const app = Fastify();
+    registerErrorHandler(app, {});
+    app.get('/thrown', async () => {
+      throw new AppError('RATE_LIMITED', 'slow down');
+    });
+    app.get('/sent', async (_request, reply) => reply.status(429).send('<busy/>'));
+    app.get('/own', async (_request, reply) =>
+      reply.status(429).header('retry-after', '30').send({}),
+    );
+    app.get('/ok', async () => ({ ok: true }));
+    const thrown = await app.inject('/thrown');
+    expect(thrown.statusCode).toBe(429);
+    expect(thrown.headers['retry-after']).toBe('1');
+    expect(thrown.json().code).toBe('RATE_LIMITED');
+    expect((await app.inject('/sent')).headers['retry-after']).toBe('1');
+    expect((await app.inject('/own')).headers['retry-after']).toBe('30');
+    expect((await app.inject('/ok')).headers['retry-after']).toBeUndefined();
+    await app.close();
   });
 });

@@ -98,8 +98,23 @@ export function toErrorResponse(
   return { status: 500, body: { code: 'INTERNAL', message: 'internal error' } };
 }
 
-/** One error handler: logs `{ err, reqId }` on 5xx, answers `{ code, message }`, no internals. */
+/**
+ * Seconds a client is told to wait after a 429 when the sender set no Retry-After: the rate limits
+ * are per-second token buckets, so one second always brings a token back.
+ */
+export const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * One error handler: logs `{ err, reqId }` on 5xx, answers `{ code, message }`, no internals.
+ * Every 429 of the app carries Retry-After, whichever route or handler sent it (the spec search
+ * answers its own errors).
+ */
 export function registerErrorHandler(app: FastifyInstance, table: ErrorStatusTable): void {
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode === 429 && !reply.hasHeader('retry-after'))
+      reply.header('retry-after', String(DEFAULT_RETRY_AFTER_SECONDS));
+    return payload;
+  });
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorResponse(error, table);
     if (status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
