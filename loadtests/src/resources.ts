@@ -169,6 +169,8 @@ export function describeMachine(input: {
   database: string;
   databaseSizeMb?: number;
   members?: number;
+  eligibilityRows?: number;
+  instance?: string;
   targetStartedByRunner: boolean;
 }): Environment {
   const list = cpus();

@@ -35,6 +35,8 @@ export interface LoadTestOptions {
   connections?: number;
   /** Timestamp for the results folder name (injected so tests are deterministic). */
   now: Date;
+  /** Appended to the folder name (`--repeat` runs: run1, run2, …). */
+  runLabel?: string;
   log?: (message: string) => void;
 }
 
@@ -75,7 +77,10 @@ export async function readSummary(file: string): Promise<LoadSummary> {
 }
 
 export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestResult> {
-  const dir = join(options.resultsDir, resultsFolderName(options.now, options.profile.name));
+  const dir = join(
+    options.resultsDir,
+    `${resultsFolderName(options.now, options.profile.name)}${options.runLabel ? `-${options.runLabel}` : ''}`,
+  );
   await mkdir(dir, { recursive: true });
   const fixturesFile = options.fixturesFile ?? join(dir, 'fixtures.json');
   if (!options.fixturesFile) await writeFile(fixturesFile, `${JSON.stringify(options.fixtures)}\n`);

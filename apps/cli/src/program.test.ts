@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { STACK_APP_NAMES } from './commands/stack.js';
 import { buildProgram } from './program.js';
+import { STACK_COMPONENTS } from './stack/components.js';
 
 describe('shikaku program', () => {
   it('has --help on every subcommand', () => {
@@ -9,6 +11,10 @@ describe('shikaku program', () => {
       expect(command.helpInformation()).toContain(`Usage: shikaku ${command.name()}`);
       expect(command.description().length).toBeGreaterThan(10);
     }
+  });
+
+  it('names the stack apps of --only without loading them, in the components’ order', () => {
+    expect([...STACK_APP_NAMES]).toEqual(STACK_COMPONENTS.map((c) => c.name));
   });
 
   it('rejects an unknown subcommand', async () => {

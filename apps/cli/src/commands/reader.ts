@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseScenario, type ScenarioReport } from '@shikaku/reader-emulator/scenario';
-import { runTerminal } from '@shikaku/reader-emulator/terminal';
+import type { ScenarioReport } from '@shikaku/reader-emulator/scenario';
 import { CliError } from '../output.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:7304';
@@ -23,6 +22,8 @@ export function registerReaderCommand(
     .option('--url <url>', 'the reader emulator', DEFAULT_URL)
     .option('--reader <id>', 'the reader to drive first (hospital, clinic, dental, pharmacy)')
     .action(async (options: { url: string; reader?: string }) => {
+      // The emulator's modules load only when the command runs (`shikaku --help` stays light).
+      const { runTerminal } = await import('@shikaku/reader-emulator/terminal');
       await runTerminal({ url: options.url, reader: options.reader, ...io }).catch(
         (error: Error) => {
           throw new CliError('READER_UNREACHABLE', `${options.url}: ${error.message}`);
@@ -40,6 +41,7 @@ export function registerReaderCommand(
     .action(async (files: string[], runOptions: { json?: boolean }) => {
       // --url belongs to `reader`, so it may stand before or after `run`.
       const options = { ...reader.opts<{ url: string }>(), ...runOptions };
+      const { parseScenario } = await import('@shikaku/reader-emulator/scenario');
       let failed = 0;
       for (const file of files) {
         const parsed = parseScenario(await readFile(file, 'utf8'));

@@ -3,13 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { SingleBar } from 'cli-progress';
-import { renderReportHtml } from '@shikaku/sim-mismatch/report-html';
-import {
-  runMismatchSimulation,
-  type MismatchOptions,
-  type MismatchReport,
-} from '@shikaku/sim-mismatch/simulation';
+import type { MismatchOptions, MismatchReport } from '@shikaku/sim-mismatch/simulation';
 import { MAX_POPULATION } from '@shikaku/synth/population';
 import { CliError, printJson } from '../output.js';
 import { parseIntegerOption, parseIsoDateOption } from './options.js';
@@ -118,6 +112,12 @@ export function registerSimCommand(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (options: SimMismatchCliOptions) => {
       const simOptions = toMismatchOptions(options);
+      // The simulation's modules load only when it runs (`shikaku --help` stays light).
+      const [{ SingleBar }, { renderReportHtml }, { runMismatchSimulation }] = await Promise.all([
+        import('cli-progress'),
+        import('@shikaku/sim-mismatch/report-html'),
+        import('@shikaku/sim-mismatch/simulation'),
+      ]);
       const bar = new SingleBar({
         format: '{stage} [{bar}] {percentage}% {value}/{total} | {duration_formatted}',
         stream: process.stderr,

@@ -1,0 +1,516 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { jstDate } from '@shikaku/core/clock';
+import { insurerNumberFromBody } from '@shikaku/core/insurer-number';
+import { databaseStats, dropDatabase, recreateDatabase } from '@shikaku/db/admin';
+import { openDatabase, type DatabaseHandle } from '@shikaku/db/database';
+import {
+  analyzeQualifications,
+  loadSyntheticQualifications,
+} from '@shikaku/db/eligibility/synthetic-load';
+import { newSecret } from '@shikaku/platform/secrets';
+import {
+  analyse,
+  headlineFigures,
+  summariseRepeats,
+  type Analysis,
+} from '@shikaku/loadtests/analysis';
+import { EligibilityClient } from '@shikaku/loadtests/eligibility-client';
+import { loadFixtures, type LoadFixtures } from '@shikaku/loadtests/fixtures';
+import { undiciSend } from '@shikaku/loadtests/node-runner';
+import { loadProfile, ProfileError, type LoadProfile } from '@shikaku/loadtests/profile';
+import { describeMachine } from '@shikaku/loadtests/resources';
+import { readSummary, resultsFolderName, runLoadTest } from '@shikaku/loadtests/run-load-test';
+import { renderReport } from '@shikaku/loadtests/report';
+import type { LoadSummary } from '@shikaku/loadtests/summary';
+import { provisionCredentials, synthLoadFixtures } from '@shikaku/loadtests/synth-fixtures';
+import { readCliEnvironment } from '../config.js';
+import { CliError, printJson } from '../output.js';
+import { STACK_COMPONENTS } from '../stack/components.js';
+import type { LoadtestOptions } from './loadtest.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+const ELIGIBILITY_PATH = ['jlis', 'insurer-api', 'eligibility-api'];
+/**
+ * Insurers of the members generated inside PostgreSQL: 法別 63, which the synthetic population
+ * never uses, so no generated row can answer a fixture person's search.
+ */
+const SCALE_INSURERS = Array.from({ length: 47 }, (_, k) =>
+  insurerNumberFromBody(`63${String(k + 1).padStart(2, '0')}${String(k).padStart(3, '0')}`),
+);
+
+/** `shikaku loadtest`'s work, loaded only when the command runs. */
+export async function runLoadtestCommand(
+  profileName: string,
+  options: LoadtestOptions,
+): Promise<void> {
+  if (options.summary) {
+    const summary = await readSummary(options.summary).catch((error: Error) => {
+      throw new CliError('INVALID_SUMMARY', error.message, 2);
+    });
+    const report = join(dirname(options.summary), 'report.html');
+    await writeFile(report, await renderReport(summary));
+    if (options.json) printJson({ report, pass: summary.pass });
+    else process.stdout.write(`${report}\n`);
+    return;
+  }
+  if (options.repeat < 1) throw new CliError('INVALID_OPTION', '--repeat must be ≥ 1', 2);
+  const { profile, file } = await readProfile(profileName);
+  const env = readCliEnvironment();
+  const asOf = options.asOf ?? jstDate(new Date());
+  const log = (line: string) => {
+    if (!options.json) process.stderr.write(`loadtest: ${line}\n`);
+  };
+  const stack = options.target
+    ? undefined
+    : await startStackProcess(options, asOf, env.databaseUrl, log);
+  try {
+    const target = options.target ?? stack!.eligibilityUrl;
+    // The key given to the stack it started; a --target's comes from the environment.
+    const serviceKey = stack?.serviceKey ?? env.serviceKey;
+    const fixtures = await prepareFixtures(options, target, serviceKey, asOf, log);
+    await waitForData(fixtures, target, options.seed, asOf, log);
+    const dbHandle = stack?.databaseUrl
+      ? await openDatabase({ url: stack.databaseUrl, poolSize: 1 })
+      : undefined;
+    try {
+      const generated = dbHandle ? await scaleEligibilityStore(dbHandle, options, log) : 0;
+      const stats = dbHandle ? await databaseStats(dbHandle) : undefined;
+      const machine = describeMachine({
+        gitCommit: await gitCommit(),
+        seed: options.seed,
+        database: stack?.database ?? 'unknown (given --target)',
+        ...(stats ? { databaseSizeMb: stats.sizeMb } : {}),
+        ...(stack
+          ? { members: options.members, eligibilityRows: options.members + generated }
+          : {}),
+        targetStartedByRunner: stack !== undefined,
+      });
+      const environment = {
+        ...machine,
+        instance: stack
+          ? `one stack process (${ELIGIBILITY_PATH.join(', ')}) on this machine's ${machine.cpus} cores and ${machine.memoryGb} GB, sharing them and ${stack.databaseUrl ? 'the PostgreSQL server on 127.0.0.1' : 'embedded PGlite'} with the load generator`
+          : `the target at ${target} (given --target: its cores, memory and database are not known to this run)`,
+      };
+      const outcomes: Outcome[] = [];
+      for (let run = 1; run <= options.repeat; run++) {
+        log(
+          `running ${profile.name}${options.repeat > 1 ? ` (${run} of ${options.repeat})` : ''} with the ${options.runner} runner against ${target}`,
+        );
+        const { summary, dir } = await runLoadTest({
+          profile,
+          profileFile: file,
+          fixtures,
+          ...(options.fixtures ? { fixturesFile: options.fixtures } : {}),
+          target,
+          runner: options.runner,
+          durationScale: options.durationScale,
+          seed: options.seed,
+          confirmationDate: asOf,
+          resultsDir: options.results,
+          environment,
+          ...(stack?.pid ? { targetPid: stack.pid } : {}),
+          ...(dbHandle
+            ? { dbConnections: async () => (await databaseStats(dbHandle)).connections }
+            : {}),
+          connections: options.connections,
+          now: new Date(),
+          ...(options.repeat > 1 ? { runLabel: `run${run}` } : {}),
+          log,
+        });
+        const outcome = describeOutcome(profile, summary, dir);
+        outcomes.push(outcome);
+        if (!options.json) process.stdout.write(outcomeText(outcome));
+      }
+      await reportRepeats(profile, options, outcomes);
+      const failed = outcomes.filter((o) => !o.pass);
+      if (failed.length > 0)
+        throw new CliError(
+          'THRESHOLDS_FAILED',
+          `${profile.name}: SLO thresholds failed (see ${failed.map((o) => o.report).join(', ')})`,
+        );
+    } finally {
+      await dbHandle?.close();
+    }
+  } finally {
+    await stack?.close();
+  }
+}
+
+interface Outcome {
+  profile: string;
+  pass: boolean;
+  results: string;
+  report: string;
+  requests: number;
+  p99Ms: number | null;
+  errors: number;
+  dropped: number;
+  valid: boolean;
+  verdict: string;
+  sustainableRate: number;
+  nationalPeak: number;
+  instancesForNationalPeak: number | null;
+  saturation: Analysis['saturation'];
+  plateaus: Analysis['plateaus'];
+  thresholds: LoadSummary['thresholds'];
+  /** The headline, word for word as the report shows it. */
+  figures: Array<{ label: string; value: string }>;
+  analysis: Analysis;
+}
+
+function describeOutcome(profile: LoadProfile, summary: LoadSummary, dir: string): Outcome {
+  const analysis = analyse(summary);
+  return {
+    profile: profile.name,
+    pass: summary.pass,
+    results: dir,
+    report: `${dir}/report.html`,
+    requests: summary.totals.scheduled,
+    p99Ms: summary.thresholds[0]?.actual ?? null,
+    errors: summary.totals.errors,
+    dropped: summary.totals.dropped,
+    valid: analysis.validity.valid,
+    verdict: analysis.validity.verdict,
+    sustainableRate: analysis.sustainableRate,
+    nationalPeak: analysis.designRate,
+    instancesForNationalPeak: analysis.capacity[0]?.instances ?? null,
+    saturation: analysis.saturation,
+    plateaus: analysis.plateaus,
+    thresholds: summary.thresholds,
+    figures: headlineFigures(summary, analysis),
+    analysis,
+  };
+}
+
+/** The CLI's summary: the report's headline figures, the same strings, then the thresholds. */
+function outcomeText(o: Outcome): string {
+  return [
+    `${o.profile}: ${o.pass ? 'PASS' : 'FAIL'}`,
+    ...o.figures.map((f) => `  ${f.label}: ${f.value}`),
+    ...o.thresholds.map(
+      (t) => `  ${t.pass ? 'ok  ' : 'FAIL'} ${t.name}: ${t.actual} (limit ${t.limit})`,
+    ),
+    `  report: ${o.report}`,
+    '',
+  ].join('\n');
+}
+
+/** With --repeat: the median and range over the runs, printed and written beside them. */
+async function reportRepeats(
+  profile: LoadProfile,
+  options: LoadtestOptions,
+  outcomes: Outcome[],
+): Promise<void> {
+  const strip = ({ analysis: _analysis, ...rest }: Outcome) => rest;
+  if (outcomes.length === 1) {
+    if (options.json) printJson(strip(outcomes[0]!));
+    return;
+  }
+  const repeat = summariseRepeats(outcomes.map((o) => o.analysis));
+  const file = join(
+    options.results,
+    `${resultsFolderName(new Date(), profile.name)}-repeat${outcomes.length}.json`,
+  );
+  const value = {
+    profile: profile.name,
+    pass: outcomes.every((o) => o.pass),
+    repeat,
+    runs: outcomes.map(strip),
+  };
+  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+  if (options.json) {
+    printJson({ ...value, file });
+    return;
+  }
+  const range = (r: { median: number; min: number; max: number } | null, unit: string) =>
+    r ? `median ${r.median}${unit} (${r.min}–${r.max}${unit})` : '– (no valid run gave one)';
+  process.stdout.write(
+    [
+      `${profile.name} × ${repeat.runs}: ${repeat.valid} valid`,
+      ...repeat.verdicts.map((v, i) => `  run ${i + 1}: ${v}`),
+      `  per-instance rate: ${range(repeat.basisRate, '/s')}`,
+      `  sustained within SLOs: ${range(repeat.sustainedRate, '/s')}`,
+      `  instances for the national peak: ${range(repeat.instances, '')}`,
+      `  ${file}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+/**
+ * Adds members generated inside PostgreSQL to the eligibility store until it holds
+ * --scale-members qualifications, in slices (one statement each), then refreshes the planner's
+ * statistics. Returns how many it generated.
+ */
+async function scaleEligibilityStore(
+  handle: DatabaseHandle,
+  options: LoadtestOptions,
+  log: (l: string) => void,
+): Promise<number> {
+  const extra = Math.max(0, options.scaleMembers - options.members);
+  if (extra === 0) return 0;
+  const started = Date.now();
+  const slice = 250_000;
+  for (let from = 1; from <= extra; from += slice) {
+    const to = Math.min(extra, from + slice - 1);
+    await loadSyntheticQualifications(handle, { from, to, insurers: SCALE_INSURERS });
+    log(
+      `eligibility store: ${to.toLocaleString('en-US')} of ${extra.toLocaleString('en-US')} generated members`,
+    );
+  }
+  await analyzeQualifications(handle);
+  log(
+    `eligibility store scaled to ${options.scaleMembers.toLocaleString('en-US')} qualifications in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  return extra;
+}
+
+async function readProfile(name: string): Promise<{ profile: LoadProfile; file: string }> {
+  try {
+    return await loadProfile(name);
+  } catch (error) {
+    if (error instanceof ProfileError) throw new CliError(error.code, error.message, 2);
+    throw error;
+  }
+}
+
+/** Fixtures from a file, or from the synthetic population with credentials provisioned. */
+async function prepareFixtures(
+  options: LoadtestOptions,
+  target: string,
+  serviceKey: string | undefined,
+  asOf: string,
+  log: (l: string) => void,
+): Promise<LoadFixtures> {
+  if (options.fixtures) {
+    try {
+      return await loadFixtures(options.fixtures);
+    } catch (error) {
+      throw new CliError(
+        (error as { code?: string }).code ?? 'INVALID_FIXTURES',
+        (error as Error).message,
+        2,
+      );
+    }
+  }
+  const { fixtures, institutions } = synthLoadFixtures({
+    seed: options.seed,
+    members: options.members,
+    asOf,
+  });
+  if (!serviceKey) {
+    throw new CliError(
+      'SERVICE_KEY_REQUIRED',
+      "set SHIKAKU_SERVICE_KEY to the target's x-service-key (to provision the load test's institutions), or give --fixtures",
+      2,
+    );
+  }
+  const http = undiciSend(target, { connections: 4, timeoutMs: 30_000 });
+  try {
+    const credentials = await provisionCredentials(
+      http.send,
+      serviceKey,
+      institutions.slice(0, options.institutions),
+    );
+    log(
+      `fixtures: ${fixtures.insured.length} insured, ${fixtures.cards.length} cards, ${credentials.length} institutions (seed ${options.seed})`,
+    );
+    return { ...fixtures, institutions: credentials };
+  } finally {
+    await http.close();
+  }
+}
+
+/** The stack fills eligibility-api through the outbox relay: wait until a fixture person answers. */
+async function waitForData(
+  fixtures: LoadFixtures,
+  target: string,
+  seed: number,
+  asOf: string,
+  log: (l: string) => void,
+): Promise<void> {
+  const http = undiciSend(target, { connections: 1, timeoutMs: 10_000 });
+  const client = new EligibilityClient(http.send, fixtures, {
+    seed,
+    bulkItemsPerRequest: 1,
+    confirmationDate: asOf,
+  });
+  const deadline = Date.now() + 180_000;
+  let last: string | null = 'not tried';
+  try {
+    while (Date.now() < deadline) {
+      last = await client.probe().catch((error: Error) => error.message);
+      if (last === null) return;
+      await new Promise((done) => setTimeout(done, 1000));
+    }
+  } finally {
+    await http.close();
+  }
+  log(`the target never answered a fixture person (${last})`);
+  throw new CliError(
+    'TARGET_NOT_READY',
+    `the target did not answer a fixture person within 180 s: ${last}`,
+  );
+}
+
+interface StackProcess {
+  pid: number | undefined;
+  eligibilityUrl: string;
+  /** The x-service-key the stack runs with. */
+  serviceKey: string;
+  database: string;
+  databaseUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+function postgresReachable(host = '127.0.0.1', port = 5432): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host, port, timeout: 1000 });
+    socket.once('connect', () => (socket.destroy(), done(true)));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => (socket.destroy(), done(false)));
+  });
+}
+
+/**
+ * Starts `shikaku stack` as its own process (the load generator must not share its event loop)
+ * on a fresh `shikaku_loadtest_<port>` database (dropped afterwards): on DATABASE_URL's server, else the local 127.0.0.1:5432
+ * when it answers, else embedded PGlite in memory (with a warning: not the production shape).
+ */
+async function startStackProcess(
+  options: LoadtestOptions,
+  asOf: string,
+  databaseUrl: string | undefined,
+  log: (l: string) => void,
+): Promise<StackProcess> {
+  const adminUrl = databaseUrl ?? ((await postgresReachable()) ? LOCAL_POSTGRES : undefined);
+  // One database per run (by port, or by process with --port 0), dropped afterwards.
+  const databaseName = `shikaku_loadtest_${options.port || process.pid}`;
+  let url: string | undefined;
+  if (adminUrl) {
+    url = await recreateDatabase(adminUrl, databaseName);
+    log(`stack on PostgreSQL, fresh database ${databaseName}`);
+  } else {
+    log(
+      'WARNING: no PostgreSQL reachable; the stack runs on embedded PGlite, which is not the production shape',
+    );
+  }
+  const main = fileURLToPath(new URL('../main.js', import.meta.url));
+  const args = [
+    main,
+    'stack',
+    '--json',
+    '--port',
+    String(options.port),
+    '--seed',
+    String(options.seed),
+    '--members',
+    String(options.members),
+    '--as-of',
+    asOf,
+    '--data-dir',
+    `${REPO_ROOT}.shikaku/loadtest-stack`,
+  ];
+  // Only the eligibility path: the apps it calls, and nothing that competes with it for the CPU.
+  const only = ELIGIBILITY_PATH.filter((name) => STACK_COMPONENTS.some((c) => c.name === name));
+  if (only.length > 0) args.push('--only', ...only);
+  if (!url) args.push('--memory');
+  // The stack has no default key: give it one, to provision the load test's institutions with.
+  const serviceKey = readCliEnvironment().serviceKey ?? newSecret();
+  const childEnv: NodeJS.ProcessEnv = {
+    ...readCliEnvironment().inherited,
+    LOG_LEVEL: readCliEnvironment().logLevel,
+    SHIKAKU_SERVICE_KEY: serviceKey,
+  };
+  if (url) childEnv.DATABASE_URL = url;
+  else delete childEnv.DATABASE_URL;
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: childEnv,
+  });
+  const close = async () => {
+    await stopChild(child);
+    if (adminUrl) await dropDatabase(adminUrl, databaseName).catch(() => undefined);
+  };
+  try {
+    const started = await firstJsonLine(child, 300_000);
+    const apps = (started.apps ?? {}) as Record<string, { url: string }>;
+    const eligibility = apps['eligibility-api'];
+    if (!eligibility)
+      throw new CliError(
+        'NO_ELIGIBILITY_API',
+        'the stack has no eligibility-api yet: give --target',
+      );
+    log(`stack up: eligibility-api ${eligibility.url} (${String(started.database)})`);
+    return {
+      pid: child.pid,
+      eligibilityUrl: eligibility.url,
+      serviceKey,
+      database: String(started.database),
+      databaseUrl: url,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function firstJsonLine(child: ChildProcess, timeoutMs: number): Promise<Record<string, unknown>> {
+  return new Promise((done, fail) => {
+    let buffer = '';
+    const timer = setTimeout(
+      () =>
+        fail(
+          new CliError(
+            'STACK_START_TIMEOUT',
+            `the stack did not start within ${timeoutMs / 1000} s`,
+          ),
+        ),
+      timeoutMs,
+    );
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      buffer += chunk;
+      const newline = buffer.indexOf('\n');
+      if (newline < 0) return;
+      clearTimeout(timer);
+      try {
+        const value = JSON.parse(buffer.slice(0, newline)) as Record<string, unknown>;
+        if (value.error) fail(new CliError('STACK_FAILED', JSON.stringify(value.error)));
+        else done(value);
+      } catch {
+        fail(new CliError('STACK_FAILED', `unexpected stack output: ${buffer.slice(0, 200)}`));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new CliError('STACK_FAILED', `the stack exited with ${code} before it started`));
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function gitCommit(): Promise<string> {
+  return new Promise((done) => {
+    execFile('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT }, (error, stdout) =>
+      done(error ? 'unknown' : stdout.trim()),
+    );
+  });
+}

@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import { createLogger } from '@shikaku/platform/logger';
+import { readCliEnvironment } from '../config.js';
+import { CliError, printJson } from '../output.js';
+import { STACK_COMPONENTS } from '../stack/components.js';
+import { startStack } from '../stack/run-stack.js';
+import type { StackCliOptions } from './stack.js';
+
+/** `shikaku stack`'s work, loaded only when the command runs (it imports every app). */
+export async function runStackCommand(options: StackCliOptions): Promise<void> {
+  const env = readCliEnvironment();
+  const logger = createLogger({ name: 'shikaku-stack', level: env.logLevel });
+  if (STACK_COMPONENTS.length === 0) {
+    throw new CliError('NO_APPS', 'no apps are wired into the stack yet');
+  }
+  const stack = await startStack(STACK_COMPONENTS, {
+    host: options.host,
+    basePort: options.port,
+    asOf: options.asOf,
+    seed: options.seed,
+    members: options.members,
+    dataDir: resolve(options.dataDir),
+    memory: options.memory,
+    databaseUrl: env.databaseUrl,
+    only: options.only,
+    logger,
+    onStarting: (component) => process.stderr.write(`starting ${component.title}…\n`),
+  });
+  if (options.json) {
+    printJson({
+      database: stack.database,
+      asOf: options.asOf ?? null,
+      apps: Object.fromEntries(
+        stack.components.map((c) => [c.name, { url: c.url, notes: c.notes }]),
+      ),
+    });
+  } else {
+    const lines = [
+      `shikaku stack on ${stack.database}${options.asOf ? `, as of ${options.asOf}` : ''}`,
+      '',
+      ...stack.components.flatMap((c) => [
+        `  ${c.title}`,
+        `      ${c.url}`,
+        ...c.notes.map((note) => `      ${note}`),
+        '',
+      ]),
+      'Ctrl-C stops the stack.',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  await waitForSignal();
+  await stack.close();
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
