@@ -22,6 +22,8 @@ export async function runStackCommand(options: StackCliOptions): Promise<void> {
     dataDir: resolve(options.dataDir),
     memory: options.memory,
     databaseUrl: env.databaseUrl,
+    // SHIKAKU_SERVICE_KEY when set (the load test gives the stack it starts its key), else random.
+    serviceKey: env.serviceKey,
     only: options.only,
     logger,
     onStarting: (component) => process.stderr.write(`starting ${component.title}…\n`),
