@@ -14,7 +14,7 @@ import type { CardConfirmation, RecordedConsents } from './card-confirmation.js'
  * no search keys (nothing was searched by numbers), one result per qualification written by core's
  * `qualificationResult`, like the web answer: the consent flags and times eligibility-api recorded
  * and, when the patient consented, the limit certificate. Public face files carry no element for
- * how the holder was verified (face, PIN or 目視): see docs/oqs-interface.md.
+ * how the holder was verified (face, PIN or 目視): see docs/oqs-public-sources.md.
  */
 export function faceConfirmationMessage(
   confirmation: CardConfirmation,

@@ -23,7 +23,7 @@ import { faceConfirmationMessage } from './face-result.js';
  * search and writes `OQSsiquc01res_<id>.xml` into the response folder. Reader confirmations are
  * written as `OQSsiquc01res_face_<institution code><20 hex>_<YYYYMMDDHHmmss>.xml`, the real
  * terminal's pattern: public clients pick face files up by `^OQSsiquc01res_face_.+_(\d{14})\.xml$`
- * (docs/oqs-interface.md).
+ * (docs/oqs-public-sources.md).
  *
  * Each request is answered once, across restarts: the response file is the record that it was
  * answered, written atomically (temporary name, then rename). A malformed request gets an error

@@ -4,7 +4,7 @@
  * derives from it: the JSON and XML writers (`writeJson`, `writeXml`), the readers (`readJson`,
  * `readXml`), the conformance checker (`checkMessage`) and the OpenAPI schema (`jsonSchemaOf`).
  *
- * Sources (see docs/oqs-interface.md for the field table and each fact's source): the element
+ * Sources (see docs/oqs-public-sources.md for the field table and each fact's source): the element
  * order is that of the real XML layout (別紙3-1 XMLレイアウト仕様) as public client code lists it;
  * the JSON form's rules (lists are arrays of one-key wrappers, absent elements omitted, every
  * value a string) come from public client parsers and sample answers.
@@ -893,4 +893,40 @@ export function jsonSchemaOf(spec: ElementSpec): Record<string, unknown> {
 /** The JSON Schema of a whole message (`{ "XmlMsg": … }`). */
 export function messageJsonSchema(spec: GroupSpec): Record<string, unknown> {
   return { type: 'object', required: [spec.name], properties: { [spec.name]: jsonSchemaOf(spec) } };
+}
+
+// ------------------------------------------------------------------------------ field table
+
+/**
+ * The field table of a message for the docs (markdown rows: element, meaning, type, code table,
+ * when present), written from the schema so the docs cannot drift from what the code writes.
+ */
+export function fieldTable(spec: GroupSpec): string {
+  const rows = [
+    '| element | 名称 | type | code table | when present |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  const walk = (element: ElementSpec, depth: number) => {
+    const indent = depth > 0 ? `${'· '.repeat(depth)}` : '';
+    const type =
+      element.kind === 'leaf'
+        ? element.format
+        : element.kind === 'group'
+          ? 'group'
+          : element.kind === 'list'
+            ? `list of ${element.item.name}`
+            : 'repeated';
+    const table = element.kind === 'leaf' && element.table ? `${element.table.id}` : '';
+    const when = element.required ? 'always' : (element.when ?? 'when known');
+    rows.push(`| ${indent}\`${element.name}\` | ${element.label} | ${type} | ${table} | ${when} |`);
+    const children =
+      element.kind === 'group'
+        ? element.children
+        : element.kind === 'list' || element.kind === 'repeated'
+          ? element.item.children
+          : [];
+    for (const child of children) walk(child, depth + 1);
+  };
+  for (const child of spec.children) walk(child, 0);
+  return rows.join('\n');
 }

@@ -1,0 +1,433 @@
+// The conformance suite: golden request/answer pairs (test/conformance/*.json, each naming the
+// public facts it encodes) sent to the app as JSON and as XML. Each answer must
+//  - equal its golden file, element order included ('*' stands for any non-empty message text),
+//  - pass core's schema checker in both forms (names, order, code tables, no empty values),
+//  - be accepted by a client written the way public OQS client code reads answers (below).
+// The golden files were written from the facts in docs/oqs-public-sources.md, not from our output.
+import type {} from '@shikaku/db/testing/global-setup';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  BULK_RESULT,
+  checkMessage,
+  fieldTable,
+  orderedFromJson,
+  readForm,
+  SEARCH_REQUEST,
+  SEARCH_RESPONSE,
+  writeXml,
+} from '@shikaku/core/oqs-schema';
+import { orderedFromXml, parseOqsXml } from '@shikaku/core/oqs-xml';
+import type { QualificationSnapshot } from '@shikaku/core/qualification-event';
+import { describeEachDatabase } from '@shikaku/db/testing/test-database';
+import { beforeAll, expect, it } from 'vitest';
+import {
+  CLINIC_A,
+  createFixture,
+  type Fixture,
+  seedQualifications,
+  snapshot,
+} from '../src/testing/fixture.js';
+
+const SEARCH = '/oqs-api-pro/MSA01030/ILI01030SV01/search';
+const AUTH = '/oqs-api-pro/MSA12020/ILI12020SV01/auth';
+const folder = join(fileURLToPath(new URL('.', import.meta.url)), 'conformance');
+
+interface GoldenCase {
+  title: string;
+  sources: string[];
+  path?: string;
+  request: { XmlMsg: Record<string, unknown> };
+  status: number;
+  answer: { XmlMsg: Record<string, unknown> };
+}
+const cases: Array<[string, GoldenCase]> = await Promise.all(
+  (await readdir(folder))
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map(
+      async (n) =>
+        [n, JSON.parse(await readFile(join(folder, n), 'utf8')) as GoldenCase] as [
+          string,
+          GoldenCase,
+        ],
+    ),
+);
+
+const tokyo = (o: Partial<QualificationSnapshot>) =>
+  snapshot({
+    insurerNumber: '01130012',
+    insurerName: '全国健康保険協会 東京支部',
+    insuredCardClassification: '01',
+    insuredCardSymbol: '2468',
+    insuredBranchNumber: '00',
+    address: '東京都千代田区千代田1-1',
+    postNumber: '1000001',
+    cardIssuedOn: null,
+    cardValidFrom: null,
+    cardValidTo: null,
+    ...o,
+  });
+
+/** The members the golden answers are about. */
+const MEMBERS: Array<{ personRef: string; qualification: QualificationSnapshot }> = [
+  {
+    personRef: 'c-hanako',
+    qualification: tokyo({
+      qualificationId: 'c-valid',
+      insuredIdentificationNumber: '1357',
+      name: '資格　花子',
+      nameKana: 'シカク ハナコ',
+      cardIssuedOn: '2020-04-03',
+      cardValidFrom: '2020-04-01',
+    }),
+  },
+  {
+    personRef: 'c-jiro',
+    qualification: tokyo({
+      qualificationId: 'c-lost',
+      insuredIdentificationNumber: '2000',
+      name: '資格　次郎',
+      nameKana: 'シカク ジロウ',
+      sex: '1',
+      birthDate: '1990-01-02',
+      qualificationDate: '2019-04-01',
+      disqualificationDate: '2021-04-01',
+      reasonOfLoss: '03',
+      cardIssuedOn: '2019-04-05',
+      cardValidFrom: '2019-04-01',
+    }),
+  },
+  {
+    personRef: 'c-taro',
+    qualification: tokyo({
+      qualificationId: 'c-taro-old',
+      insuredIdentificationNumber: '3000',
+      name: '資格　太郎',
+      nameKana: 'シカク タロウ',
+      sex: '1',
+      birthDate: '1985-05-05',
+      qualificationDate: '2015-04-01',
+      disqualificationDate: '2021-06-01',
+      reasonOfLoss: '03',
+    }),
+  },
+  {
+    personRef: 'c-taro',
+    qualification: tokyo({
+      qualificationId: 'c-taro-new',
+      insurerNumber: '138057',
+      insurerName: '千代田区',
+      insuredCardSymbol: null,
+      insuredIdentificationNumber: '9001',
+      sex: '1',
+      birthDate: '1985-05-05',
+      qualificationDate: '2021-06-01',
+    }),
+  },
+  ...(['01', '02'] as const).map((branch, i) => ({
+    personRef: `c-twin-${branch}`,
+    qualification: tokyo({
+      qualificationId: `c-twin-${branch}`,
+      insuredIdentificationNumber: '4000',
+      insuredBranchNumber: branch,
+      personalFamilyClassification: '2' as const,
+      name: ['資格　一郎', '資格　二郎'][i]!,
+      nameKana: ['シカク イチロウ', 'シカク ジロウ'][i]!,
+      sex: '1' as const,
+      birthDate: '2015-05-05',
+      qualificationDate: '2015-05-05',
+    }),
+  })),
+  {
+    personRef: 'c-sachiko',
+    qualification: tokyo({
+      qualificationId: 'c-elder',
+      insurerNumber: '138057',
+      insurerName: '千代田区',
+      insuredCardSymbol: '千代田',
+      insuredIdentificationNumber: '5000',
+      name: '資格　幸子',
+      nameKana: 'シカク サチコ',
+      birthDate: '1950-03-02',
+      qualificationDate: '2010-04-01',
+      incomeClass: 'active-equivalent',
+      cardIssuedOn: '2020-10-01',
+      cardValidFrom: '2020-10-01',
+      cardValidTo: '2021-09-30',
+    }),
+  },
+  {
+    personRef: 'c-matsu',
+    qualification: tokyo({
+      qualificationId: 'c-kouki',
+      insurerNumber: '39130018',
+      insurerName: '東京都後期高齢者医療広域連合',
+      insuredCardSymbol: null,
+      insuredIdentificationNumber: '12345678',
+      name: '資格　松',
+      nameKana: 'シカク マツ',
+      birthDate: '1940-08-08',
+      qualificationDate: '2015-08-08',
+      cardIssuedOn: '2020-07-20',
+      cardValidFrom: '2020-08-01',
+      cardValidTo: '2021-07-31',
+    }),
+  },
+];
+
+/** Golden `'*'`: any non-empty text (our own messages; the real 処理結果 messages are not public). */
+function matchWildcards(actual: unknown, golden: unknown): unknown {
+  if (golden === '*') return typeof actual === 'string' && actual !== '' ? '*' : actual;
+  if (Array.isArray(golden) && Array.isArray(actual))
+    return actual.map((a, i) => matchWildcards(a, golden[i]));
+  if (
+    golden &&
+    typeof golden === 'object' &&
+    actual &&
+    typeof actual === 'object' &&
+    !Array.isArray(actual)
+  )
+    return Object.fromEntries(
+      Object.entries(actual).map(([k, v]) => [
+        k,
+        matchWildcards(v, (golden as Record<string, unknown>)[k]),
+      ]),
+    );
+  return actual;
+}
+
+/**
+ * Reads an answer the way public OQS client code does (docs/oqs-public-sources.md §1–§5): the
+ * header's SegmentOfResult, the body's ProcessingResultStatus, QualificationValidity from its
+ * table, ResultList as an array of wrappers, and per result the fields a client builds its
+ * insurance record from — refusing a result without InsuredCardValidDate.
+ */
+function publicClientRead(message: unknown): { ok: boolean; validity?: string; records: number } {
+  const xmlMsg = (message as { XmlMsg?: Record<string, Record<string, unknown>> }).XmlMsg;
+  if (!xmlMsg?.MessageHeader || !xmlMsg.MessageBody) throw new Error('object expected (XmlMsg)');
+  const body = xmlMsg.MessageBody;
+  if (typeof body.ProcessingResultStatus !== 'string')
+    throw new Error('ProcessingResultStatus expected');
+  for (const key of Object.keys(body)) if (body[key] === '') throw new Error(`Invalid ${key}`);
+  if (body.ProcessingResultStatus !== '1') return { ok: false, records: 0 };
+  const validity = body.QualificationValidity;
+  if (validity !== undefined && !['1', '2', '3', '4', '5', '6'].includes(validity as string))
+    throw new Error('Invalid QualificationValidity');
+  const list = body.ResultList ?? [];
+  if (!Array.isArray(list)) throw new Error('array expected (ResultList)');
+  for (const item of list) {
+    const r = (item as { ResultOfQualificationConfirmation?: Record<string, unknown> })
+      .ResultOfQualificationConfirmation;
+    if (!r) throw new Error('ResultOfQualificationConfirmation expected');
+    for (const key of ['InsuredCardClassification', 'Name', 'Sex1', 'Birthdate', 'InsurerName'])
+      if (typeof r[key] !== 'string') throw new Error(`${key} expected`);
+    if (typeof r.InsuredCardValidDate !== 'string')
+      throw new Error('保険証の有効期限開始日がありません。');
+    const ratio = r.InsuredPartialContributionRatio;
+    if (ratio !== undefined && !/^0[123]0$/.test(ratio as string)) throw new Error('Invalid ratio');
+  }
+  return { ok: true, validity: validity as string | undefined, records: list.length };
+}
+
+describeEachDatabase('OQS conformance', ({ handle }) => {
+  let f: Fixture;
+  let idToken: string;
+
+  beforeAll(async () => {
+    f = await createFixture(handle());
+    await seedQualifications(handle(), MEMBERS);
+    const login = await f.app.inject({
+      method: 'POST',
+      url: AUTH,
+      payload: f.credentials.get(CLINIC_A),
+    });
+    idToken = (login.json() as { result: { idToken: string } }).result.idToken;
+  });
+
+  it('has golden files, each naming its sources and conforming to the schema itself', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(9);
+    for (const [name, golden] of cases) {
+      expect(golden.sources.length, name).toBeGreaterThan(0);
+      expect(
+        checkMessage(SEARCH_RESPONSE, orderedFromJson('XmlMsg', golden.answer.XmlMsg), 'json'),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it.each(cases)(
+    '%s: the JSON answer is the golden one, element order included',
+    async (_name, golden) => {
+      const response = await f.app.inject({
+        method: 'POST',
+        url: golden.path ?? SEARCH,
+        headers: { authorization: idToken, 'content-type': 'application/json' },
+        payload: golden.request,
+      });
+      expect(response.statusCode).toBe(golden.status);
+      const answer = JSON.parse(response.body) as { XmlMsg: unknown };
+      expect(
+        checkMessage(SEARCH_RESPONSE, orderedFromJson('XmlMsg', answer.XmlMsg), 'json'),
+      ).toEqual([]);
+      expect(JSON.stringify(matchWildcards(answer, golden.answer))).toBe(
+        JSON.stringify(golden.answer),
+      );
+      const read = publicClientRead(answer);
+      expect(read.ok).toBe(
+        golden.answer.XmlMsg.MessageBody !== undefined &&
+          (golden.answer.XmlMsg.MessageBody as Record<string, string>).ProcessingResultStatus ===
+            '1',
+      );
+    },
+  );
+
+  it.each(cases)(
+    '%s: the XML answer carries the same message in the layout order',
+    async (_name, golden) => {
+      const response = await f.app.inject({
+        method: 'POST',
+        url: golden.path ?? SEARCH,
+        headers: { authorization: idToken, 'content-type': 'application/xml' },
+        payload: writeXml(SEARCH_RESPONSE, golden.request.XmlMsg as never).replace(
+          /^<\?xml[^>]*>\n/,
+          '<?xml version="1.0" encoding="UTF-8"?>',
+        ),
+      });
+      expect(response.statusCode).toBe(golden.status);
+      expect(response.headers['content-type']).toMatch(/application\/xml/);
+      expect(checkMessage(SEARCH_RESPONSE, orderedFromXml(response.body)!, 'xml')).toEqual([]);
+      const parsed = parseOqsXml(response.body);
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok) return;
+      const asJson = { XmlMsg: readForm(SEARCH_RESPONSE, parsed.value.XmlMsg) };
+      expect(JSON.stringify(matchWildcards(asJson, golden.answer))).toBe(
+        JSON.stringify(golden.answer),
+      );
+    },
+  );
+
+  it('a framework rejection (body over the limit) is an XmlMsg with a stable code', async () => {
+    const response = await f.app.inject({
+      method: 'POST',
+      url: SEARCH,
+      headers: { authorization: idToken, 'content-type': 'application/json' },
+      payload: `{"XmlMsg":"${'x'.repeat(100_000)}"}`,
+    });
+    expect(response.statusCode).toBe(413);
+    const answer = JSON.parse(response.body) as {
+      XmlMsg: { MessageHeader: Record<string, string> };
+    };
+    expect(answer.XmlMsg.MessageHeader.ErrorCode).toBe('PAYLOAD_TOO_LARGE');
+    expect(checkMessage(SEARCH_RESPONSE, orderedFromJson('XmlMsg', answer.XmlMsg), 'json')).toEqual(
+      [],
+    );
+  });
+
+  it('a bulk result lists every match per unit and conforms in both forms', async () => {
+    const auth = { authorization: `Bearer ${await f.token()}` };
+    const submitted = await f.app.inject({
+      method: 'POST',
+      url: '/v1/bulk-inquiries',
+      headers: auth,
+      payload: {
+        confirmationDate: '2021-07-15',
+        items: [
+          {
+            insurerNumber: '01130012',
+            insuredCardSymbol: '2468',
+            insuredIdentificationNumber: '4000',
+            birthDate: '2015-05-05',
+            arbitraryIdentifier: 'twins',
+          },
+          {
+            insurerNumber: '01130013',
+            insuredIdentificationNumber: '1',
+            birthDate: '2000-01-01',
+            arbitraryIdentifier: 'bad',
+          },
+        ],
+      },
+    });
+    const { receptionNumber } = submitted.json() as { receptionNumber: string };
+    let status = 'accepted';
+    for (let i = 0; i < 200 && status !== 'done'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      status = (
+        await f.app.inject({
+          method: 'GET',
+          url: `/v1/bulk-inquiries/${receptionNumber}`,
+          headers: auth,
+        })
+      ).json().status;
+    }
+    const json = await f.app.inject({
+      method: 'GET',
+      url: `/v1/bulk-inquiries/${receptionNumber}/result`,
+      headers: auth,
+    });
+    const message = JSON.parse(json.body) as {
+      XmlMsg: {
+        MessageHeader: Record<string, string>;
+        MessageBody: { BulkConfirmUnit: Array<Record<string, unknown>> };
+      };
+    };
+    expect(checkMessage(BULK_RESULT, orderedFromJson('XmlMsg', message.XmlMsg), 'json')).toEqual(
+      [],
+    );
+    // Header in the layout order (docs/oqs-public-sources.md §8).
+    expect(Object.keys(message.XmlMsg.MessageHeader)).toEqual([
+      'ProcessExecutionTime',
+      'QualificationConfirmationDate',
+      'MedicalInstitutionCode',
+      'ReceptionNumber',
+      'SegmentOfResult',
+      'NumberOfProcessingResult',
+      'NumberOfNormalProcessing',
+      'NumberOfError',
+      'CharacterCodeIdentifier',
+    ]);
+    const [twins, bad] = message.XmlMsg.MessageBody.BulkConfirmUnit;
+    expect(twins).toMatchObject({
+      QualificationValidity: '5',
+      QualificationConfirmSearchInfo: { ArbitraryIdentifier: 'twins' },
+    });
+    expect((twins!.ResultOfQualificationConfirmation as unknown[]).length).toBe(2);
+    expect(bad).toMatchObject({
+      ProcessingResultStatus: '2',
+      ProcessingResultCode: 'INVALID_INSURER_NUMBER',
+    });
+    expect(bad).not.toHaveProperty('QualificationValidity');
+    const xml = await f.app.inject({
+      method: 'GET',
+      url: `/v1/bulk-inquiries/${receptionNumber}/result`,
+      headers: { ...auth, accept: 'application/xml' },
+    });
+    expect(checkMessage(BULK_RESULT, orderedFromXml(xml.body)!, 'xml')).toEqual([]);
+    expect(xml.body.match(/<ResultOfQualificationConfirmation>/g)).toHaveLength(2);
+  });
+});
+
+/** A markdown table's cells without the padding a formatter adds. */
+const cells = (markdown: string | undefined) =>
+  (markdown ?? '').split('\n').map((line) =>
+    line
+      .split('|')
+      .map((cell) => cell.trim().replace(/^-+$/, '---'))
+      .join('|'),
+  );
+
+it('docs/eligibility-api.md carries the field table written from the schema', async () => {
+  const docs = await readFile(join(folder, '../../../../docs/eligibility-api.md'), 'utf8');
+  const table = /<!-- field-table:start -->\s*([\s\S]*?)\s*<!-- field-table:end -->/.exec(docs)?.[1];
+  expect(cells(table)).toEqual(
+    cells(
+      [
+        `### 照会 (request)\n\n${fieldTable(SEARCH_REQUEST)}`,
+        `### 結果 (answer, OQSsiquc01res)\n\n${fieldTable(SEARCH_RESPONSE)}`,
+        `### 一括照会結果 (OQSmuquc02res)\n\n${fieldTable(BULK_RESULT)}`,
+      ].join('\n\n'),
+    ),
+  );
+});
