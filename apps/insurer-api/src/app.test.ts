@@ -243,6 +243,25 @@ describeEachDatabase('insurer-api', ({ handle }) => {
     expect(unauth.statusCode).toBe(401);
   });
 
+  it('refuses a My Number typed into a free-text field before anything is stored or published', async () => {
+    const typed = myNumberFromBody('55555555555');
+    const before = await service('GET', '/v1/outbox/qualifications?after=0&limit=5000');
+    const response = await register(
+      A,
+      member({
+        myNumber: myNumberFromBody('55555555556'),
+        cardNumber: 'MN1',
+        birthDate: '1990-01-01',
+        address: `東京都 ${typed.slice(0, 4)}-${typed.slice(4, 8)}-${typed.slice(8)}`,
+      }),
+    );
+    expect(response.json()).toMatchObject({ code: 'MY_NUMBER_IN_FREE_TEXT', field: 'address' });
+    expect(response.statusCode).toBe(422);
+    expect(response.body).not.toContain(typed.slice(4, 8));
+    const after = await service('GET', '/v1/outbox/qualifications?after=0&limit=5000');
+    expect(after.json().events).toHaveLength(before.json().events.length);
+  });
+
   it('registers a CSV file in batches, lists bad lines, and a re-upload duplicates nothing', async () => {
     const csv = [
       'myNumber,cardSymbol,cardNumber,branchNumber,name,nameKana,birthDate,sex,address,qualificationDate',

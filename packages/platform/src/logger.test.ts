@@ -36,4 +36,31 @@ describe('createLogger', () => {
       '/nope/[digits]',
     );
   });
+
+  it("keeps a PostgreSQL error's rejected values and COPY context out of the log", () => {
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c.toString()));
+    const log = createLogger({ name: 'test', destination: out });
+    const error = Object.assign(
+      new Error('invalid input syntax for type date: "東京都 1234-5678-9018"'),
+      {
+        severity: 'ERROR',
+        code: '22007',
+        where: 'COPY registrations, line 3, column address: "東京都 123456789018"',
+        detail: 'Key (my_number)=(123456789018) already exists.',
+        internalQuery: "select '123456789018'",
+        hint: 'value "資格 花子"',
+      },
+    );
+    log.error({ err: error, reqId: 'r1' }, 'request failed');
+    const wrapped = new Error('chunk failed at line 3: 123456789018');
+    log.error({ err: wrapped }, 'bulk chunk failed');
+    const lines = chunks.join('');
+    for (const personal of ['東京都', '1234-5678-9018', '123456789018', '資格 花子'])
+      expect(lines, personal).not.toContain(personal);
+    expect(lines).toContain('invalid input syntax for type date: \\"[value]\\"');
+    expect(lines).toContain('"code":"22007"');
+    expect(lines).toContain('chunk failed at line 3: [digits]');
+  });
 });

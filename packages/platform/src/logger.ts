@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type Logger, type LoggerOptions, stdSerializers } from 'pino';
 
 /**
  * Personal data is redacted from every log line, synthetic or not. Keys are matched at the top
@@ -34,8 +34,12 @@ export const REDACTED_KEYS = [
   // SQL parameters a database driver error carries (card numbers, birth dates).
   'params',
   'parameters',
-  // PostgreSQL error details quote row values ("Key (…)=(…) already exists").
+  // PostgreSQL error details quote row values ("Key (…)=(…) already exists"); `where` names the
+  // COPY line and column with the rejected value; `internalQuery` / `hint` may quote input.
   'detail',
+  'where',
+  'internalQuery',
+  'hint',
 ] as const;
 
 // The top-level `name` is pino's logger name, so `name` is redacted only below the top level.
@@ -68,6 +72,37 @@ export function loggableUrl(req: RequestLike): string {
   return (req.url.split('?')[0] ?? '').replace(/\d{6,}/g, '[digits]');
 }
 
+/** A PostgreSQL error (pg or PGlite): a severity and a five-character SQLSTATE. */
+function isDatabaseError(error: Record<string, unknown>): boolean {
+  return (
+    typeof error.severity === 'string' &&
+    typeof error.code === 'string' &&
+    /^[0-9A-Z]{5}$/.test(error.code)
+  );
+}
+
+/**
+ * Error text as it may be logged. PostgreSQL quotes the rejected value in its message
+ * (`invalid input syntax for type date: "2021-02-30"`), which can be a name, an address or a My
+ * Number typed into the wrong field: a database error's quoted values are masked. In any error,
+ * long digit runs (a My Number, a card number) are masked.
+ */
+export function loggableErrorText(text: string, fromDatabase: boolean): string {
+  const masked = fromDatabase ? text.replace(/: "(?:[^"]|"")*"/g, ': "[value]"') : text;
+  return masked.replace(/[0-9０-９]{6,}/g, '[digits]');
+}
+
+function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const serialized = stdSerializers.err(error) as unknown as Record<string, unknown>;
+  const fromDatabase = isDatabaseError(error as unknown as Record<string, unknown>);
+  for (const key of ['message', 'stack'] as const) {
+    const value = serialized[key];
+    if (typeof value === 'string') serialized[key] = loggableErrorText(value, fromDatabase);
+  }
+  return serialized;
+}
+
 export function loggerOptions(name: string, level = 'info'): LoggerOptions {
   return {
     name,
@@ -75,6 +110,7 @@ export function loggerOptions(name: string, level = 'info'): LoggerOptions {
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
     serializers: {
       req: (req: RequestLike) => ({ method: req.method, url: loggableUrl(req), id: req.id }),
+      err: serializeError,
     },
   };
 }

@@ -85,4 +85,31 @@ describeEachDatabase('bulk upload in chunks', ({ handle, kind }) => {
       expect(tasks.every((t) => t.movedBytes)).toBe(true);
     }
   });
+
+  it('reports a line with a My Number in a free-text field by line number; good lines go through', async () => {
+    const typed = myNumberFromBody('40000000001');
+    const grouped = `${typed.slice(0, 4)}-${typed.slice(4, 8)}-${typed.slice(8)}`;
+    const lines = [HEADER];
+    for (let i = 0; i < 10; i++) {
+      const address = i === 3 ? `東京都 ${grouped}` : '東京都';
+      const name = i === 7 ? `資格 ${typed}` : '資格 花子';
+      lines.push(
+        `${myNumberFromBody(String(31_000_000_000 + i))},78,V${i},00,${name},シカク ハナコ,1981-02-03,2,${address},2021-04-01`,
+      );
+    }
+    const report = await processUpload(
+      deps(),
+      INSURER,
+      'csv',
+      Readable.from([lines.join('\n') + '\n']),
+    );
+    expect(report).toMatchObject({ totalLines: 10, accepted: 8, rejected: 2 });
+    expect(report.errors.map((e) => [e.line, e.field, e.code])).toEqual([
+      [5, 'address', 'MY_NUMBER_IN_FREE_TEXT'],
+      [9, 'name', 'MY_NUMBER_IN_FREE_TEXT'],
+    ]);
+    const said = JSON.stringify(report);
+    expect(said).not.toContain(typed);
+    expect(said).not.toContain(grouped);
+  });
 });

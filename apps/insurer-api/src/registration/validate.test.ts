@@ -1,4 +1,5 @@
 import { insurerNumberFromBody } from '@shikaku/core/insurer-number';
+import { myNumberFromBody } from '@shikaku/core/my-number';
 import { describe, expect, it } from 'vitest';
 import { type RegistrationInput, validateRegistration } from './validate.js';
 
@@ -254,5 +255,38 @@ describe('validateRegistration: reason of loss (OQSCD008)', () => {
         ],
       });
     }
+  });
+
+  describe('a My Number typed into a free-text field', () => {
+    // Not this member's number; a valid check digit.
+    const OTHER = myNumberFromBody('98765432100');
+    const grouped = (sep: string) =>
+      [OTHER.slice(0, 4), OTHER.slice(4, 8), OTHER.slice(8)].join(sep);
+    const fullWidth = OTHER.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+    it.each([
+      ['name', `資格 ${OTHER}`],
+      ['nameKana', `ｼｶｸ ${OTHER}`],
+      ['address', `東京都千代田区1-2-3 ${grouped('-')}`],
+      ['address', `東京都 ${fullWidth}`],
+      ['cardSymbol', OTHER],
+      ['cardNumber', grouped(' ')],
+      ['reasonOfLoss', OTHER],
+    ])('is refused in %s (%s), naming the field, never echoing the value', (field, value) => {
+      const result = validateRegistration({ ...GOOD, [field]: value }, INSURER);
+      expect(result.ok).toBe(false);
+      const errors = result.ok ? [] : result.errors;
+      expect(errors).toContainEqual(
+        expect.objectContaining({ code: 'MY_NUMBER_IN_FREE_TEXT', field }),
+      );
+      const said = JSON.stringify(errors);
+      for (const digits of [OTHER, grouped('-'), grouped(' '), fullWidth, OTHER.slice(4, 8)])
+        expect(said).not.toContain(digits);
+    });
+
+    it('lets other digits through (a phone-like number, a wrong check digit)', () => {
+      const wrong = `${OTHER.slice(0, 11)}${(Number(OTHER[11]) + 1) % 10}`;
+      expect(fieldsOf({ ...GOOD, address: '東京都 03-1234-5678' })).toEqual([]);
+      expect(fieldsOf({ ...GOOD, address: `東京都 ${wrong}` })).toEqual([]);
+    });
   });
 });

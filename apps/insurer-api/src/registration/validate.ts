@@ -3,6 +3,7 @@ import { isKatakanaName, toFullWidthKana } from '@shikaku/core/kana';
 import { parseInsuredCard } from '@shikaku/core/insured-card';
 import { parseInsurerNumber } from '@shikaku/core/insurer-number';
 import { parseMyNumber } from '@shikaku/core/my-number';
+import { containsMyNumber, MY_NUMBER_IN_FREE_TEXT } from '@shikaku/core/my-number-in-text';
 import { parseDate } from '@shikaku/core/wareki';
 
 /** A registration as an insurer sends it (JSON body, CSV row or NDJSON line): strings. */
@@ -170,6 +171,20 @@ function lossReason(raw: unknown, errors: FieldError[]): string | null {
 }
 
 /**
+ * A My Number typed into a free-text field would travel through the outbox to the eligibility side
+ * and into confirmation answers: refused with the field named and the value never echoed.
+ */
+function noMyNumberIn(raw: unknown, field: string, errors: FieldError[]): void {
+  if (typeof raw !== 'string' || !containsMyNumber(raw)) return;
+  errors.push({
+    code: MY_NUMBER_IN_FREE_TEXT,
+    field,
+    reason: 'MY_NUMBER',
+    message: `${field} holds a 12-digit number with a valid My Number check digit; a My Number goes in myNumber only`,
+  });
+}
+
+/**
  * Validates one registration of `insurerNumber` (the authenticated insurer). Every bad field is
  * reported, not only the first; dates may be ISO or 和暦 (H1.9.13, 平成元年9月13日).
  */
@@ -286,6 +301,16 @@ export function validateRegistration(
     });
   }
   const reasonOfLoss = lossReason(input.reasonOfLoss, errors);
+  // Every field people type text into, by literal name (see above).
+  noMyNumberIn(input.name, 'name', errors);
+  noMyNumberIn(input.nameKana, 'nameKana', errors);
+  noMyNumberIn(input.address, 'address', errors);
+  noMyNumberIn(input.postNumber, 'postNumber', errors);
+  noMyNumberIn(input.cardSymbol, 'cardSymbol', errors);
+  noMyNumberIn(input.cardNumber, 'cardNumber', errors);
+  noMyNumberIn(input.branchNumber, 'branchNumber', errors);
+  noMyNumberIn(input.cardClassification, 'cardClassification', errors);
+  noMyNumberIn(input.reasonOfLoss, 'reasonOfLoss', errors);
   const cardDate = cardDates(input, birthDate, qualificationDate, errors);
   if (errors.length > 0 || !card.ok || !birthDate || !qualificationDate) {
     return { ok: false, errors };
