@@ -9,6 +9,8 @@ export const PORTAL_ERROR_STATUS: ErrorStatusTable = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** An operator decision on an application someone already approved or rejected. */
+  ALREADY_DECIDED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UPSTREAM_UNAVAILABLE: 503,
@@ -22,6 +24,7 @@ export const PORTAL_ERROR_TEXT: Record<string, string> = {
   FORBIDDEN: 'このページを表示する権限がありません。',
   NOT_FOUND: 'ページが見つかりません。',
   CONFLICT: 'この申請はすでに処理されています。',
+  ALREADY_DECIDED: 'この申請はすでに承認または却下されています。',
   PAYLOAD_TOO_LARGE: 'ファイルが大きすぎます。',
   UNSUPPORTED_MEDIA_TYPE: 'この形式のファイルは受け付けていません。',
   UPSTREAM_UNAVAILABLE:

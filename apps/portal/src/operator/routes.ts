@@ -209,7 +209,8 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
     const operator = requireAccount(request, 'operator');
     const application = await findUsageApplication(ctx.handle, parseId(request.params.id));
     if (!application) throw notFound('usage application');
-    if (application.status !== 'submitted') throw new AppError('CONFLICT', 'already decided');
+    if (application.status !== 'submitted')
+      throw new AppError('ALREADY_DECIDED', 'the application was already decided');
     // eligibility-api first: if it is down, nothing is marked approved.
     await registerWithEligibility(ctx, application.institution_code);
     const now = ctx.clock.now();
@@ -220,7 +221,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
         at: now,
       }))
     ) {
-      throw new AppError('CONFLICT', 'already decided');
+      throw new AppError('ALREADY_DECIDED', 'the application was already decided');
     }
     const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
     if (email) await enqueueMail(ctx.handle, [usageApprovedMail(email)], now);
@@ -234,7 +235,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
       operatorId: operator.id,
       at: ctx.clock.now(),
     });
-    if (!ok) throw new AppError('CONFLICT', 'already decided');
+    if (!ok) throw new AppError('ALREADY_DECIDED', 'the application was already decided');
     return reply.redirect('/operator/usage', 303);
   });
 
@@ -339,7 +340,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
     const id = parseId(request.params.id);
     const now = ctx.clock.now();
     if (!(await decideSubsidyApplication(ctx.handle, { id, status: decision, note, at: now }))) {
-      throw new AppError('CONFLICT', 'not awaiting a decision');
+      throw new AppError('ALREADY_DECIDED', 'the application is not awaiting a decision');
     }
     const application = await findSubsidyApplication(ctx.handle, id);
     const email =

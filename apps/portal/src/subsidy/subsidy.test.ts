@@ -124,6 +124,12 @@ describe('subsidy applications', () => {
         .statusCode,
     ).toBe(303);
     expect((await hospital.get(url)).body).toMatch(/id="subsidy-status">\s*承認/);
+    const twice = await operator.post(`/operator/subsidies/${id}/decide`, {
+      decision: 'approved',
+      note: '',
+    });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.body).toContain('コード: ALREADY_DECIDED');
     const subjects = (await listMail(h.handle, { to: 'hospital@example.jp' })).map(
       (m) => m.subject,
     );

@@ -29,7 +29,12 @@ describe('usage application and credentials', () => {
     const id = Number(/action="\/operator\/usage\/(\d+)\/approve"/.exec(list.body)?.[1]);
     expect((await operator.post(`/operator/usage/${id}/approve`, {})).statusCode).toBe(303);
     expect(h.eligibility.registered).toEqual(['1340000015']);
-    expect((await operator.post(`/operator/usage/${id}/approve`, {})).statusCode).toBe(409);
+    const again = await operator.post(`/operator/usage/${id}/approve`, {});
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('コード: ALREADY_DECIDED');
+    const reject = await operator.post(`/operator/usage/${id}/reject`, {});
+    expect(reject.statusCode).toBe(409);
+    expect(reject.body).toContain('コード: ALREADY_DECIDED');
   });
 
   it('shows the secret once, rotates and revokes', async () => {
