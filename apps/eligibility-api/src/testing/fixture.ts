@@ -40,7 +40,7 @@ export function snapshot(overrides: Partial<QualificationSnapshot> = {}): Qualif
     qualificationId: 'q-hanako',
     insurerNumber: '01130012',
     insurerName: '全国健康保険協会 東京支部',
-    insuredCardClassification: '1',
+    insuredCardClassification: '01',
     insuredCardSymbol: '1234',
     insuredIdentificationNumber: '5678',
     insuredBranchNumber: '00',
