@@ -196,7 +196,7 @@ describe('file interface', () => {
       n.startsWith('OQSsiquc01res_face_'),
     );
     // The real terminal's name: institution code + 20 hex, then the 14-digit JST time, which is
-    // what public clients match face files by (docs/oqs-interface.md).
+    // what public clients match face files by (docs/oqs-public-sources.md).
     expect(faceFiles).toHaveLength(1);
     expect(faceFiles[0]).toMatch(
       new RegExp(`^OQSsiquc01res_face_${FAKE_INSTITUTION}[0-9a-f]{20}_20211020093000\\.xml$`),

@@ -134,7 +134,7 @@ describe('responses', () => {
     referenceClassification: '2',
   };
   // Public client code reads an error from the header's SegmentOfResult / ErrorCode and the body's
-  // ProcessingResultStatus, and rejects a QualificationValidity outside OQSCD006 (docs/oqs-interface.md).
+  // ProcessingResultStatus, and rejects a QualificationValidity outside OQSCD006 (docs/oqs-public-sources.md).
   it('keeps the full header and ProcessingResultStatus on errors, and no empty validity', () => {
     const message = buildErrorResponse(context, 'INVALID_INSURER_NUMBER', 'bad check digit');
     expect(message.XmlMsg.MessageHeader).toMatchObject({

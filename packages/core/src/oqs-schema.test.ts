@@ -1,4 +1,4 @@
-// The schema's checker judged against the facts in docs/oqs-interface.md (public client parsers and
+// The schema's checker judged against the facts in docs/oqs-public-sources.md (public client parsers and
 // sample answers): a conformant answer passes, each shape a real client refuses is reported.
 import { describe, expect, it } from 'vitest';
 import {
