@@ -257,16 +257,24 @@ describeEachDatabase('OQS conformance', ({ handle }) => {
     }
   });
 
+  /** Sends a golden request, as JSON or as the XML document of the same message. */
+  const send = async (golden: GoldenCase, form: 'json' | 'xml') => {
+    const response = await f.app.inject({
+      method: 'POST',
+      url: golden.path ?? SEARCH,
+      headers: { authorization: idToken, 'content-type': `application/${form}` },
+      payload:
+        form === 'json' ? golden.request : writeXml(SEARCH_REQUEST, golden.request.XmlMsg as never),
+    });
+    expect(response.statusCode).toBe(golden.status);
+    expect(response.headers['content-type']).toMatch(new RegExp(`application/${form}`));
+    return response;
+  };
+
   it.each(cases)(
     '%s: the JSON answer is the golden one, element order included',
     async (_name, golden) => {
-      const response = await f.app.inject({
-        method: 'POST',
-        url: golden.path ?? SEARCH,
-        headers: { authorization: idToken, 'content-type': 'application/json' },
-        payload: golden.request,
-      });
-      expect(response.statusCode).toBe(golden.status);
+      const response = await send(golden, 'json');
       const answer = JSON.parse(response.body) as { XmlMsg: unknown };
       expect(
         checkMessage(SEARCH_RESPONSE, orderedFromJson('XmlMsg', answer.XmlMsg), 'json'),
@@ -286,17 +294,7 @@ describeEachDatabase('OQS conformance', ({ handle }) => {
   it.each(cases)(
     '%s: the XML answer carries the same message in the layout order',
     async (_name, golden) => {
-      const response = await f.app.inject({
-        method: 'POST',
-        url: golden.path ?? SEARCH,
-        headers: { authorization: idToken, 'content-type': 'application/xml' },
-        payload: writeXml(SEARCH_RESPONSE, golden.request.XmlMsg as never).replace(
-          /^<\?xml[^>]*>\n/,
-          '<?xml version="1.0" encoding="UTF-8"?>',
-        ),
-      });
-      expect(response.statusCode).toBe(golden.status);
-      expect(response.headers['content-type']).toMatch(/application\/xml/);
+      const response = await send(golden, 'xml');
       expect(checkMessage(SEARCH_RESPONSE, orderedFromXml(response.body)!, 'xml')).toEqual([]);
       const parsed = parseOqsXml(response.body);
       expect(parsed.ok).toBe(true);
@@ -420,7 +418,9 @@ const cells = (markdown: string | undefined) =>
 
 it('docs/eligibility-api.md carries the field table written from the schema', async () => {
   const docs = await readFile(join(folder, '../../../../docs/eligibility-api.md'), 'utf8');
-  const table = /<!-- field-table:start -->\s*([\s\S]*?)\s*<!-- field-table:end -->/.exec(docs)?.[1];
+  const table = /<!-- field-table:start -->\s*([\s\S]*?)\s*<!-- field-table:end -->/.exec(
+    docs,
+  )?.[1];
   expect(cells(table)).toEqual(
     cells(
       [
