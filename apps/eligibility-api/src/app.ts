@@ -4,7 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Clock } from '@shikaku/core/clock';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { createAccessLogWriter } from '@shikaku/db/eligibility/access-log';
-import { registerErrorHandler } from '@shikaku/platform/errors';
+import { AppError, registerErrorHandler } from '@shikaku/platform/errors';
+import { registerLoadShedding } from '@shikaku/platform/load-shedding';
 import type { Logger } from '@shikaku/platform/logger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createCredentialCache, createRateLimiter, createTokenSigner } from './auth.js';
@@ -75,8 +76,26 @@ export async function buildApp(
   });
   if (config.docs) await app.register(swaggerUi, { routePrefix: '/docs' });
   registerErrorHandler(app, ELIGIBILITY_ERROR_STATUS);
+  // Before the routes: past a bound every route answers 503 OVERLOADED with Retry-After (the spec
+  // routes as an XmlMsg, through their own error handler). Liveness and readiness are exempt.
+  const pool = deps.handle.pool;
+  const shedder = await registerLoadShedding(app, {
+    ...config.loadShedding,
+    dbWaiting: pool ? () => pool.waitingCount : undefined,
+    exemptPaths: ['/health', '/ready'],
+  });
 
+  // Liveness: the process answers; never shed, touches nothing.
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  // Readiness: 503 while new work would be shed, so a balancer sends it elsewhere meanwhile.
+  app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
+    const reason = shedder.pressure();
+    if (reason) {
+      reply.header('retry-after', String(Math.max(1, config.loadShedding.retryAfterSeconds)));
+      throw new AppError('OVERLOADED', 'the service is overloaded; retry later', { reason });
+    }
+    return { ready: true, ...shedder.snapshot() };
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(async (scope) => specRoutes(scope, services), { prefix: SPEC_PREFIX });
   await app.register(async (scope) => confirmationRoutes(scope, services));

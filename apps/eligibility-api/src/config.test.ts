@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './config.js';
+import { DEFAULT_CONFIG, parseConfig } from './config.js';
 
 const SECRETS = {
   SHIKAKU_SERVICE_KEY: 'a-random-service-key-3f9c1b7e',
@@ -28,6 +28,22 @@ describe('eligibility-api config', () => {
     );
     expect(() => parseConfig({ ...SECRETS, SHIKAKU_SERVICE_KEY: 'dev-service-key' })).toThrow(
       /SHIKAKU_SERVICE_KEY: is a published default/,
+    );
+  });
+
+  it('reads the load-shedding bounds (0 turns one off)', () => {
+    expect(parseConfig(SECRETS).loadShedding).toEqual(DEFAULT_CONFIG.loadShedding);
+    expect(
+      parseConfig({
+        ...SECRETS,
+        ELIGIBILITY_MAX_IN_FLIGHT: '10',
+        ELIGIBILITY_MAX_DB_WAITING: '0',
+        ELIGIBILITY_MAX_EVENT_LOOP_DELAY_MS: '50',
+        ELIGIBILITY_RETRY_AFTER: '5',
+      }).loadShedding,
+    ).toEqual({ maxInFlight: 10, maxDbWaiting: 0, maxEventLoopDelayMs: 50, retryAfterSeconds: 5 });
+    expect(() => parseConfig({ ...SECRETS, ELIGIBILITY_MAX_IN_FLIGHT: '-1' })).toThrow(
+      /ELIGIBILITY_MAX_IN_FLIGHT/,
     );
   });
 });

@@ -1,3 +1,4 @@
+import type { LoadSheddingLimits } from '@shikaku/platform/load-shedding';
 import { ConfigError, requireSecret } from '@shikaku/platform/secrets';
 
 /** The app's configuration, parsed once from the environment; nothing else reads process.env. */
@@ -24,6 +25,8 @@ export interface EligibilityConfig {
   logLevel: string;
   /** Serve the Swagger UI at /docs (the OpenAPI document at /openapi.json is always served). */
   docs: boolean;
+  /** Past these bounds requests answer 503 OVERLOADED with Retry-After (0: bound off). */
+  loadShedding: LoadSheddingLimits;
 }
 
 /** The settings that have a default. The secrets have none: callers give their own. */
@@ -42,6 +45,14 @@ export const DEFAULT_CONFIG: Omit<EligibilityConfig, keyof EligibilitySecrets> =
   asOf: undefined,
   logLevel: 'info',
   docs: true,
+  // docs/benchmarks.md (overload): the in-flight bound keeps admitted p99 within the 50 ms SLO
+  // at three times one process's saturation rate; the pool queue bound is one pool's worth.
+  loadShedding: {
+    maxInFlight: 64,
+    maxDbWaiting: 20,
+    maxEventLoopDelayMs: 200,
+    retryAfterSeconds: 1,
+  },
 };
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -69,5 +80,27 @@ export function parseConfig(env: NodeJS.ProcessEnv): EligibilityConfig {
     asOf: env.SHIKAKU_AS_OF || undefined,
     logLevel: env.LOG_LEVEL ?? DEFAULT_CONFIG.logLevel,
     docs: env.ELIGIBILITY_DOCS !== '0',
+    loadShedding: {
+      maxInFlight: integer(
+        env,
+        'ELIGIBILITY_MAX_IN_FLIGHT',
+        DEFAULT_CONFIG.loadShedding.maxInFlight,
+      ),
+      maxDbWaiting: integer(
+        env,
+        'ELIGIBILITY_MAX_DB_WAITING',
+        DEFAULT_CONFIG.loadShedding.maxDbWaiting,
+      ),
+      maxEventLoopDelayMs: integer(
+        env,
+        'ELIGIBILITY_MAX_EVENT_LOOP_DELAY_MS',
+        DEFAULT_CONFIG.loadShedding.maxEventLoopDelayMs,
+      ),
+      retryAfterSeconds: integer(
+        env,
+        'ELIGIBILITY_RETRY_AFTER',
+        DEFAULT_CONFIG.loadShedding.retryAfterSeconds,
+      ),
+    },
   };
 }

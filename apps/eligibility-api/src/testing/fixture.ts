@@ -4,6 +4,7 @@ import { type Clock } from '@shikaku/core/clock';
 import type { QualificationEvent, QualificationSnapshot } from '@shikaku/core/qualification-event';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { applyOutboxPage } from '@shikaku/db/eligibility/qualifications';
+import { AppError } from '@shikaku/platform/errors';
 import { createLogger } from '@shikaku/platform/logger';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
@@ -28,6 +29,11 @@ export interface Fixture {
     /** certificate serial → { personRef, status }, with the My Number the fake insurer-api keeps. */
     cards: Map<string, { personRef: string; myNumber: string; status: CertificateStatus }>;
     outbox: QualificationEvent[];
+    /**
+     * J-LIS faults: `down` makes certificateStatus fail as httpUpstreams does when J-LIS cannot be
+     * reached; `hold` keeps every status call waiting until it resolves (a request in flight).
+     */
+    jlis: { down: boolean; hold?: Promise<void> };
   };
   clock: { set(at: Date): void } & Clock;
   monotonic: { ms: number };
@@ -81,12 +87,15 @@ export async function createFixture(
     { personRef: string; myNumber: string; status: CertificateStatus }
   >();
   const outbox: QualificationEvent[] = [];
+  const jlis: Fixture['upstream']['jlis'] = { down: false };
   const upstreams: Upstreams = {
     async resolveCertificate(serial) {
       const card = cards.get(serial);
       return card ? { personRef: card.personRef } : undefined;
     },
     async certificateStatus(serial) {
+      await jlis.hold;
+      if (jlis.down) throw new AppError('UPSTREAM_UNAVAILABLE', 'could not reach jlis');
       return cards.get(serial)?.status ?? 'unknown';
     },
     async fetchOutbox(after, limit) {
@@ -130,7 +139,7 @@ export async function createFixture(
   return {
     app,
     logLines,
-    upstream: { cards, outbox },
+    upstream: { cards, outbox, jlis },
     clock,
     monotonic,
     credentials,
