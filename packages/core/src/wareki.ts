@@ -18,7 +18,7 @@ export type Era = (typeof ERAS)[number];
 export type EraName = Era['name'];
 
 export const DATE_ERROR = 'INVALID_DATE';
-export const DATE_REASONS = ['FORMAT', 'ERA', 'MONTH', 'DAY', 'OUT_OF_ERA'] as const;
+export const DATE_REASONS = ['FORMAT', 'ERA', 'MONTH', 'DAY', 'OUT_OF_ERA', 'YEAR'] as const;
 export type DateReason = (typeof DATE_REASONS)[number];
 export type DateResult = ParseResult<IsoDate, typeof DATE_ERROR, DateReason>;
 
@@ -45,6 +45,8 @@ export function parseDate(input: string): DateResult {
   const gregorian = ISO.exec(s) ?? COMPACT.exec(s) ?? SLASHED.exec(s);
   if (gregorian) {
     const [y, m, d] = [Number(gregorian[1]), Number(gregorian[2]), Number(gregorian[3])];
+    // Year 0 does not exist (PostgreSQL refuses 0000-01-01); no record of ours is before 1000.
+    if (y < 1000) return failure(DATE_ERROR, 'YEAR', `${input} is before the year 1000`);
     const bad = checkDay(y, m, d);
     if (bad) return failure(DATE_ERROR, bad, `${input} is not a calendar date`);
     return { ok: true, value: isoDate(y, m, d) };
