@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { CURRENT_POLICY, type MisEntryPolicy, SEED_POLICY } from '@shikaku/core/mis-entry';
+import { type MisEntryPolicy, SEED_POLICY } from '@shikaku/core/mis-entry';
+import { findPolicyEra, policyEraNames } from '@shikaku/core/policy-eras';
 import { ConfigError, requireSecret } from '@shikaku/platform/secrets';
 
 /** The intermediate server's configuration, parsed once from the environment. */
@@ -18,7 +19,11 @@ export interface InsurerApiConfig {
    * (PERSON_REF_SECRET, required). It must stay the same for the life of the data.
    */
   personRefSecret: string;
-  /** 'seed': the 2021 rules only; 'current': plus the 2023 five-fact and 2024 blocking rules. */
+  /**
+   * The rules allowed beyond the 2021 ones (each still from its own date): MIS_ENTRY_POLICY names
+   * an era of core's POLICY_ERAS ('2023-04', '2024-05', …) or 'seed' (the 2021 rules only, the
+   * default) or 'current' (every rule).
+   */
   policy: MisEntryPolicy;
   jobs: {
     /** Run the J-LIS queue, re-match and webhook jobs in this process. */
@@ -41,9 +46,13 @@ export interface InsurerApiConfig {
 }
 
 export function parsePolicy(value: string | undefined): MisEntryPolicy {
-  if (value === undefined || value === '' || value === 'seed') return SEED_POLICY;
-  if (value === 'current') return CURRENT_POLICY;
-  throw new ConfigError('MIS_ENTRY_POLICY', `must be 'seed' or 'current', got ${value}`);
+  if (value === undefined || value === '') return SEED_POLICY;
+  const era = findPolicyEra(value);
+  if (era) return era.policy;
+  throw new ConfigError(
+    'MIS_ENTRY_POLICY',
+    `must be one of ${policyEraNames().join(', ')}; got ${value}`,
+  );
 }
 
 /** Throws a ConfigError naming the variable when a secret is missing or a published default. */

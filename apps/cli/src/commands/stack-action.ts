@@ -17,6 +17,7 @@ export async function runStackCommand(options: StackCliOptions): Promise<void> {
     host: options.host,
     basePort: options.port,
     asOf: options.asOf,
+    policy: options.policy,
     seed: options.seed,
     members: options.members,
     dataDir: resolve(options.dataDir),
@@ -32,6 +33,7 @@ export async function runStackCommand(options: StackCliOptions): Promise<void> {
     printJson({
       database: stack.database,
       asOf: options.asOf ?? null,
+      policy: stack.policy,
       apps: Object.fromEntries(
         stack.components.map((c) => [c.name, { url: c.url, notes: c.notes }]),
       ),
@@ -39,6 +41,7 @@ export async function runStackCommand(options: StackCliOptions): Promise<void> {
   } else {
     const lines = [
       `shikaku stack on ${stack.database}${options.asOf ? `, as of ${options.asOf}` : ''}`,
+      `policy ${stack.policy.name} in force from ${stack.policy.from} (${stack.policy.source === 'pinned' ? 'pinned with --policy' : 'picked by the date'}): ${stack.policy.title}`,
       '',
       ...stack.components.flatMap((c) => [
         `  ${c.title}`,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { parseIsoDateOption, parseIntegerOption } from './options.js';
+import { parseIsoDateOption, parseIntegerOption, parsePolicyOption } from './options.js';
 
 /**
  * The apps `--only` accepts, in start order. Named here rather than read from
@@ -17,6 +17,7 @@ export const STACK_APP_NAMES = [
 
 export interface StackCliOptions {
   asOf?: string;
+  policy?: string;
   host: string;
   port: number;
   seed: number;
@@ -37,6 +38,11 @@ export function registerStackCommand(program: Command): void {
       '--as-of <date>',
       'run the clock from this date (YYYY-MM-DD), e.g. 2021-07-15',
       parseIsoDateOption,
+    )
+    .option(
+      '--policy <name>',
+      'pin the mis-entry rules to an era (2021-03, 2021-06, 2023-04, 2024-05, 2024-12, seed, current); by default the date picks them',
+      parsePolicyOption,
     )
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'first port; apps take the ports after it', parseIntegerOption, 7300)

@@ -9,6 +9,8 @@ export interface StackContext {
   clock: Clock;
   /** The --as-of date (YYYY-MM-DD) when given. */
   asOf: string | undefined;
+  /** --policy: pins the mis-entry rules to a named era; undefined lets the date pick. */
+  policy: string | undefined;
   /** Seed of the synthetic data, so a stack can be rebuilt exactly. */
   seed: number;
   /** Synthetic population size to seed when the database is empty. */

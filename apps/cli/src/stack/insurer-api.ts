@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jstDate } from '@shikaku/core/clock';
+import { choosePolicy, policyEraNames } from '@shikaku/core/policy-eras';
 import { buildApp } from '@shikaku/insurer-api/app';
 import { readInsurerApiConfig } from '@shikaku/insurer-api/config';
 import { issueInsurerCredentials, seedMembers } from '@shikaku/insurer-api/seed';
@@ -24,13 +25,21 @@ export const insurerApiComponent: StackComponent = {
       SHIKAKU_SERVICE_KEY: context.secrets.serviceKey,
       PERSON_REF_SECRET: context.secrets.personRefSecret,
     });
+    const asOf = context.asOf ?? jstDate(context.clock.now());
+    // The date picks the rules (each from its own day), unless --policy pins an era.
+    const choice = choosePolicy(jstDate(context.clock.now()), context.policy);
+    if (!choice) {
+      throw new Error(
+        `unknown policy ${JSON.stringify(context.policy)}; one of ${policyEraNames().join(', ')}`,
+      );
+    }
     const config = {
       ...defaults,
+      policy: choice.policy,
       host: context.host,
       port,
       jlis: { ...defaults.jlis, url: context.urls['jlis'] ?? defaults.jlis.url },
     };
-    const asOf = context.asOf ?? jstDate(context.clock.now());
     const population = () =>
       generatePopulation({ seed: context.seed, size: context.members, asOf });
     const insurerNumbers = new Set<string>();
@@ -57,6 +66,7 @@ export const insurerApiComponent: StackComponent = {
       url,
       notes: [
         `${seeded.members} members${seeded.seeded ? ' seeded' : ''} of ${credentials.length} insurers; docs ${url}/docs`,
+        `policy ${choice.era.name} in force from ${choice.era.from} (${choice.source === 'pinned' ? 'pinned with --policy' : `picked by the date ${jstDate(context.clock.now())}`}): ${choice.era.title}`,
         ...credentials
           .slice(0, PRINTED_CREDENTIALS)
           .map((c) => `insurer ${c.insurerNumber} ${c.name}: Authorization: Bearer ${c.key}`),

@@ -1,4 +1,6 @@
 import { mkdir } from 'node:fs/promises';
+import { jstDate } from '@shikaku/core/clock';
+import { choosePolicy, policyEraNames } from '@shikaku/core/policy-eras';
 import { join } from 'node:path';
 import { type DatabaseHandle, openDatabase } from '@shikaku/db/database';
 import { migrateToLatest } from '@shikaku/db/migrate';
@@ -11,6 +13,8 @@ export interface StackOptions {
   host: string;
   basePort: number;
   asOf: string | undefined;
+  /** Pins the mis-entry rules to a named era (core's POLICY_ERAS); by default the date picks. */
+  policy?: string | undefined;
   seed: number;
   members: number;
   dataDir: string;
@@ -31,8 +35,17 @@ export interface RunningStack {
   readonly handle: DatabaseHandle;
   /** What the apps run with: the service key is printed, tests call internal endpoints with it. */
   readonly secrets: StackSecrets;
+  /** The rules in force when the stack started, and whether the date or --policy chose them. */
+  readonly policy: StackPolicy;
   components: Array<{ name: string; title: string } & StartedComponent>;
   close(): Promise<void>;
+}
+
+export interface StackPolicy {
+  name: string;
+  from: string;
+  title: string;
+  source: 'date' | 'pinned';
 }
 
 /** Opens the database, migrates it, and starts the components in order. */
@@ -40,6 +53,19 @@ export async function startStack(
   components: readonly StackComponent[],
   options: StackOptions,
 ): Promise<RunningStack> {
+  const startDate = jstDate(systemClock(options.asOf).now());
+  const choice = choosePolicy(startDate, options.policy);
+  if (!choice) {
+    throw new Error(
+      `unknown policy ${JSON.stringify(options.policy)}; one of ${policyEraNames().join(', ')}`,
+    );
+  }
+  const policy: StackPolicy = {
+    name: choice.era.name,
+    from: choice.era.from,
+    title: choice.era.title,
+    source: choice.source,
+  };
   await mkdir(options.dataDir, { recursive: true });
   const secrets = await makeStackSecrets({
     dataDir: options.dataDir,
@@ -65,6 +91,7 @@ export async function startStack(
         handle,
         clock: systemClock(options.asOf),
         asOf: options.asOf,
+        policy: options.policy,
         seed: options.seed,
         members: options.members,
         host: options.host,
@@ -84,5 +111,5 @@ export async function startStack(
     await close();
     throw error;
   }
-  return { database: handle.description, handle, secrets, components: started, close };
+  return { database: handle.description, handle, secrets, policy, components: started, close };
 }
