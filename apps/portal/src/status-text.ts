@@ -13,6 +13,8 @@ export const SUBSIDY_STATUS_TEXT: Record<SubsidyApplication['status'], string> =
   submitted: '提出済み（審査中）',
   approved: '承認',
   returned: '差し戻し',
+  rejected: '不承認',
+  withdrawn: '取り下げ',
 };
 
 export function readerStatusText(r: ReaderApplication): string {

@@ -313,7 +313,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
   );
 
   app.post<{ Params: { id: string } }>('/operator/subsidies/:id/decide', async (request, reply) => {
-    requireAccount(request, 'operator');
+    const operator = requireAccount(request, 'operator');
     const values = formValues(request.body);
     const decision =
       values.decision === 'approved' || values.decision === 'returned'
@@ -339,12 +339,30 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
     }
     const id = parseId(request.params.id);
     const now = ctx.clock.now();
-    if (!(await decideSubsidyApplication(ctx.handle, { id, status: decision, note, at: now }))) {
+    const decided = await decideSubsidyApplication(ctx.handle, {
+      id,
+      status: decision,
+      note,
+      at: now,
+      operatorId: operator.id,
+    });
+    if (!decided.ok) {
+      if (decided.reason === 'not-found') throw notFound('subsidy application');
+      if (decided.reason === 'readers-not-applied') {
+        return subsidyReview(
+          request,
+          reply,
+          values,
+          {
+            note: '申請の台数が、取消を除いて申し込まれているカードリーダーの台数を超えているため承認できません。理由を記入して差し戻すか不承認にしてください。',
+          },
+          409,
+        );
+      }
       throw new AppError('ALREADY_DECIDED', 'the application is not awaiting a decision');
     }
-    const application = await findSubsidyApplication(ctx.handle, id);
-    const email =
-      application && (await findInstitutionAccountEmail(ctx.handle, application.institution_code));
+    const application = decided.application;
+    const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
     if (email)
       await enqueueMail(
         ctx.handle,

@@ -3,14 +3,16 @@
 import { calculateSubsidy } from '@shikaku/core/subsidy';
 import { findInstitution } from '@shikaku/db/portal/accounts';
 import {
-  createSubsidyApplication,
+  applyForSubsidy,
   findSubsidyApplication,
   findSubsidyReceipt,
   insertSubsidyReceipt,
   listSubsidyApplications,
   listSubsidyReceipts,
   type SubsidyApplication,
+  subsidyStanding,
   submitSubsidyApplication,
+  withdrawSubsidyApplication,
 } from '@shikaku/db/portal/subsidy-applications';
 import { AppError } from '@shikaku/platform/errors';
 import type { MultipartFile } from '@fastify/multipart';
@@ -23,6 +25,7 @@ import { type FieldErrors, type FormValues, formValues, inputField } from '../we
 import { html, yen, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
+import { admitSubsidyApplication, type SubsidyRefusal } from './admission.js';
 import { sniffReceiptType } from './receipt-store.js';
 import { parseYen, SUBSIDY_ERROR_TEXT } from './text.js';
 
@@ -93,12 +96,16 @@ export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext):
     errors: FieldErrors,
     preview: number | undefined,
     status = 200,
+    refusal?: SubsidyRefusal,
   ) {
     const account = requireInstitution(request);
     const page = pageContext(request, reply, ctx.clock);
-    const applications = await listSubsidyApplications(ctx.handle, {
-      institutionCode: account.institution_code,
-    });
+    const [applications, standing] = await Promise.all([
+      listSubsidyApplications(ctx.handle, { institutionCode: account.institution_code }),
+      subsidyStanding(ctx.handle, account.institution_code),
+    ]);
+    // What stops a new application now (the POST decides again, under the lock).
+    const blocked = refusal ?? admitSubsidyApplication(standing, 1);
     return sendPage(
       reply,
       page,
@@ -129,21 +136,29 @@ export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext):
                 </table>`
           }
         </section>
-        <section>
-          <h2>新しく申請する</h2>
-          <form method="post" action="/subsidies" novalidate>
-            ${csrfField(page)}
-            ${inputField('projectCost', '事業費（円、税込）', values, errors, { hint: 'カードリーダー以外の導入費用（システム改修、ネットワーク整備等）の合計' })}
-            ${inputField('readers', '導入したカードリーダーの台数', values, errors, { type: 'number' })}
-            ${preview === undefined ? '' : html`<p class="notice" id="subsidy-preview">補助額（計算結果）：<strong>${yen(preview)}</strong></p>`}
-            <button type="submit" name="action" value="preview" class="secondary">
-              補助額を計算する
-            </button>
-            <button type="submit" name="action" value="create">この内容で申請を作成する</button>
-          </form>
-        </section>`,
+        ${blocked && blocked.code !== 'READERS_NOT_APPLIED' ? refusalNotice(blocked, refusal !== undefined) : newApplicationForm()}`,
       status,
     );
+
+    function newApplicationForm() {
+      return html`<section>
+        ${blocked ? refusalNotice(blocked, true) : ''}
+        <h2>新しく申請する</h2>
+        <p class="hint">
+          補助金の申請は1施設につき1件です。申請できる台数は、申し込んだカードリーダー（取消を除く）${standing.readersApplied}台までです。
+        </p>
+        <form method="post" action="/subsidies" novalidate>
+          ${csrfField(page)}
+          ${inputField('projectCost', '事業費（円、税込）', values, errors, { hint: 'カードリーダー以外の導入費用（システム改修、ネットワーク整備等）の合計' })}
+          ${inputField('readers', '導入したカードリーダーの台数', values, errors, { type: 'number' })}
+          ${preview === undefined ? '' : html`<p class="notice" id="subsidy-preview">補助額（計算結果）：<strong>${yen(preview)}</strong></p>`}
+          <button type="submit" name="action" value="preview" class="secondary">
+            補助額を計算する
+          </button>
+          <button type="submit" name="action" value="create">この内容で申請を作成する</button>
+        </form>
+      </section>`;
+    }
   }
 
   app.get('/subsidies', (request, reply) =>
@@ -157,14 +172,30 @@ export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext):
     if (values.action === 'preview') {
       return listPage(request, reply, values, {}, result.value.subsidy);
     }
-    const created = await createSubsidyApplication(ctx.handle, {
-      institutionCode: account.institution_code,
-      projectCost: parseYen(values.projectCost),
-      readers,
-      subsidyAmount: result.value.subsidy,
-      at: ctx.clock.now(),
-    });
-    return reply.redirect(`/subsidies/${created.id}`, 303);
+    const filed = await applyForSubsidy(
+      ctx.handle,
+      {
+        institutionCode: account.institution_code,
+        projectCost: parseYen(values.projectCost),
+        readers,
+        subsidyAmount: result.value.subsidy,
+        at: ctx.clock.now(),
+      },
+      (standing) => admitSubsidyApplication(standing, readers),
+    );
+    if (!filed.ok) {
+      const status = filed.refusal.code === 'DUPLICATE' ? 409 : 400;
+      return listPage(request, reply, values, {}, undefined, status, filed.refusal);
+    }
+    return reply.redirect(`/subsidies/${filed.application.id}`, 303);
+  });
+
+  app.post<IdParams>('/subsidies/:id/withdraw', async (request, reply) => {
+    const application = await own(request);
+    if (!(await withdrawSubsidyApplication(ctx.handle, application.id, ctx.clock.now()))) {
+      throw new AppError('CONFLICT', 'only a draft or returned application is withdrawn');
+    }
+    return reply.redirect('/subsidies', 303);
   });
 
   async function own(request: FastifyRequest<IdParams>): Promise<SubsidyApplication> {
@@ -201,6 +232,13 @@ export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext):
                   <button type="submit" ${receipts.length === 0 ? html` disabled` : ''}>
                     申請を提出する
                   </button>
+                </form>
+                <form method="post" action="/subsidies/${application.id}/withdraw">
+                  ${csrfField(page)}
+                  <p class="hint">
+                    取り下げると、この申請は審査されません。施設の補助金申請は1件のため、取り下げた後に改めて申請できます。
+                  </p>
+                  <button type="submit" class="secondary">この申請を取り下げる</button>
                 </form>
               </section>`
             : ''
@@ -280,6 +318,47 @@ export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext):
         .send(bytes);
     },
   );
+}
+
+/** Why no new application can be filed, pointing at what to do instead. */
+function refusalNotice(refusal: SubsidyRefusal, asError: boolean) {
+  const cls = asError ? 'alert' : 'notice';
+  switch (refusal.code) {
+    case 'DUPLICATE':
+      return html`<section
+        class="${cls}"
+        id="subsidy-refusal"
+        role="${asError ? 'alert' : 'status'}"
+      >
+        <p>
+          この施設の補助金申請はすでにあります（申請番号
+          <a href="/subsidies/${refusal.existingId}">${refusal.existingId}</a
+          >）。補助金の申請は1施設につき1件です。
+        </p>
+        <p>
+          内容の確認・領収書の添付・提出は、<a href="/subsidies/${refusal.existingId}"
+            >申請番号 ${refusal.existingId} のページ</a
+          >から行ってください。
+        </p>
+      </section>`;
+    case 'NO_READER_APPLICATION':
+      return html`<section
+        class="${cls}"
+        id="subsidy-refusal"
+        role="${asError ? 'alert' : 'status'}"
+      >
+        <p>
+          カードリーダーのお申し込みがないため、補助金を申請できません。補助金は、申し込んだ顔認証付きカードリーダー（取消を除く）の台数について申請できます。
+        </p>
+        <p><a href="/readers">カードリーダーを申し込む</a></p>
+      </section>`;
+    case 'READERS_NOT_APPLIED':
+      return html`<section class="${cls}" id="subsidy-refusal" role="alert">
+        <p>
+          導入台数が、申し込んだカードリーダー（取消を除く）の${refusal.applied}台を超えています。${refusal.applied}台以下で入力してください。
+        </p>
+      </section>`;
+  }
 }
 
 export function receiptList(

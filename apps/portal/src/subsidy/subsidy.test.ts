@@ -1,4 +1,8 @@
 import { listMail } from '@shikaku/db/portal/mail';
+import { listSubsidyApplications } from '@shikaku/db/portal/subsidy-applications';
+// The vitest 'postgresUrl' type comes with the global setup's declaration.
+import type {} from '@shikaku/db/testing/global-setup';
+import { testDatabaseKinds } from '@shikaku/db/testing/test-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, type Harness, signUp, startHarness } from '../testing/harness.js';
 import { staffClient } from '../testing/staff.js';
@@ -20,7 +24,15 @@ beforeAll(async () => {
     email: 'hospital@example.jp',
   });
   operator = await staffClient(h.app, h.handle, 'operator');
+  await applyForReaders(clinic, 1);
+  await applyForReaders(hospital, 3);
 });
+
+async function applyForReaders(client: Client, quantity: number) {
+  await client.get('/readers');
+  const applied = await client.post('/readers', { model: 'fujitsu', quantity: String(quantity) });
+  if (applied.statusCode !== 303) throw new Error(`reader application: ${applied.statusCode}`);
+}
 afterAll(() => h.close());
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -113,6 +125,7 @@ describe('subsidy applications', () => {
     await operator.post(`/operator/subsidies/${id}/decide`, {
       decision: 'returned',
       note: '領収書の日付が読めません',
+      confirm: '1',
     });
     expect((await hospital.get(url)).body).toContain('領収書の日付が読めません');
 
@@ -120,13 +133,19 @@ describe('subsidy applications', () => {
     await hospital.post(`${url}/submit`, {});
     await operator.get(`/operator/subsidies/${id}`);
     expect(
-      (await operator.post(`/operator/subsidies/${id}/decide`, { decision: 'approved', note: '' }))
-        .statusCode,
+      (
+        await operator.post(`/operator/subsidies/${id}/decide`, {
+          decision: 'approved',
+          note: '',
+          confirm: '1',
+        })
+      ).statusCode,
     ).toBe(303);
     expect((await hospital.get(url)).body).toMatch(/id="subsidy-status">\s*承認/);
     const twice = await operator.post(`/operator/subsidies/${id}/decide`, {
       decision: 'approved',
       note: '',
+      confirm: '1',
     });
     expect(twice.statusCode).toBe(409);
     expect(twice.body).toContain('コード: ALREADY_DECIDED');
@@ -137,5 +156,113 @@ describe('subsidy applications', () => {
       '【医療機関等向けポータルサイト】補助金申請が承認されました',
       '【医療機関等向けポータルサイト】補助金申請が差し戻されました',
     ]);
+  });
+});
+
+describe('one subsidy per facility', () => {
+  it('points a second application at the existing one, and refuses a facility without readers', async () => {
+    const second = await hospital.post('/subsidies', {
+      projectCost: '2,500,000',
+      readers: '3',
+      action: 'create',
+    });
+    expect(second.statusCode).toBe(409);
+    const [existing] = await listSubsidyApplications(h.handle, { institutionCode: '1310000011' });
+    expect(second.body).toContain(`この施設の補助金申請はすでにあります（申請番号`);
+    expect(second.body).toContain(`href="/subsidies/${existing?.id}"`);
+    // The list page says so before anyone tries.
+    expect((await hospital.get('/subsidies')).body).not.toContain('action="/subsidies" novalidate');
+
+    const bare = await signUp(h.app, {
+      institutionCode: '0110113727',
+      facilityType: 'clinic',
+      email: 'bare@example.jp',
+    });
+    expect((await bare.get('/subsidies')).body).toContain('カードリーダーのお申し込みがないため');
+    const refused = await bare.post('/subsidies', {
+      projectCost: '429000',
+      readers: '1',
+      action: 'create',
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('href="/readers"');
+    expect(await listSubsidyApplications(h.handle, { institutionCode: '0110113727' })).toEqual([]);
+  });
+
+  it('frees the slot when a draft is withdrawn', async () => {
+    await clinic.get('/subsidies');
+    const created = await clinic.post('/subsidies', {
+      projectCost: '100000',
+      readers: '1',
+      action: 'create',
+    });
+    const url = String(created.headers.location);
+    await clinic.get(url);
+    expect((await clinic.post(`${url}/withdraw`, {})).statusCode).toBe(303);
+    expect((await clinic.get(url)).body).toContain('取り下げ');
+    await clinic.get('/subsidies');
+    expect(
+      (await clinic.post('/subsidies', { projectCost: '200000', readers: '1', action: 'create' }))
+        .statusCode,
+    ).toBe(303);
+  });
+});
+
+// Double clicks and two operators, on each database the run has (PGlite runs one statement at a
+// time; PostgreSQL runs the requests' transactions side by side).
+describe.each(testDatabaseKinds())('subsidies under concurrency [%s]', (kind) => {
+  it('ten identical applications record one; ten approvals approve once and mail once', async () => {
+    const rush = await startHarness('2021-09-01T10:00:00+09:00', {}, kind);
+    try {
+      const facility = await signUp(rush.app, {
+        institutionCode: '1310000011',
+        facilityType: 'hospital',
+        email: 'rush-hospital@example.jp',
+      });
+      await applyForReaders(facility, 3);
+      await facility.get('/subsidies');
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          facility.post('/subsidies', { projectCost: '2500000', readers: '3', action: 'create' }),
+        ),
+      );
+      expect(answers.filter((a) => a.statusCode === 303)).toHaveLength(1);
+      expect(answers.filter((a) => a.statusCode === 409)).toHaveLength(9);
+      const filed = await listSubsidyApplications(rush.handle, { institutionCode: '1310000011' });
+      expect(filed).toHaveLength(1);
+      const url = `/subsidies/${filed[0]?.id}`;
+      await facility.get(url);
+      await facility.upload(`${url}/receipts`, {
+        name: 'r.pdf',
+        type: 'application/pdf',
+        bytes: PDF,
+      });
+      await facility.get(url);
+      expect((await facility.post(`${url}/submit`, {})).statusCode).toBe(303);
+
+      const [first, second] = [
+        await staffClient(rush.app, rush.handle, 'operator', 'op1@example.jp'),
+        await staffClient(rush.app, rush.handle, 'operator', 'op2@example.jp'),
+      ];
+      await first.get(`/operator${url}`);
+      await second.get(`/operator${url}`);
+      const decisions = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 ? first : second).post(`/operator${url}/decide`, {
+            decision: 'approved',
+            note: '',
+            confirm: '1',
+          }),
+        ),
+      );
+      expect(decisions.filter((d) => d.statusCode === 303)).toHaveLength(1);
+      expect(decisions.filter((d) => d.statusCode === 409)).toHaveLength(9);
+      const approvals = (await listMail(rush.handle, { to: 'rush-hospital@example.jp' })).filter(
+        (m) => m.subject.includes('補助金申請が承認されました'),
+      );
+      expect(approvals).toHaveLength(1);
+    } finally {
+      await rush.close();
+    }
   });
 });

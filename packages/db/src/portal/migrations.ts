@@ -114,11 +114,41 @@ const INITIAL = [
   )`,
 ];
 
+// One subsidy application per facility: the subsidy is granted once, on the readers the facility
+// introduced (DESIGN.md's table is by readers introduced). 'rejected' (不支給, final) and 'withdrawn'
+// (取り下げ) free the slot; every other state holds it. Duplicates filed before this migration are
+// resolved first: per institution the approved one (else the oldest) stays, later live ones become
+// 'withdrawn' with a note saying why, so the index can be created on a database that has them.
+const SUBSIDY_ONE_PER_FACILITY = [
+  `alter table portal.subsidy_applications drop constraint subsidy_applications_status_check`,
+  `alter table portal.subsidy_applications add constraint subsidy_applications_status_check
+    check (status in ('draft', 'submitted', 'approved', 'returned', 'rejected', 'withdrawn'))`,
+  `update portal.subsidy_applications s
+    set status = 'withdrawn', decision_note = '同一施設の重複申請のため取り下げ（移行 0002）'
+    where s.status not in ('rejected', 'withdrawn')
+      and exists (
+        select 1 from portal.subsidy_applications k
+        where k.institution_code = s.institution_code
+          and k.status not in ('rejected', 'withdrawn')
+          and (k.status = 'approved', -k.id) > (s.status = 'approved', -s.id)
+      )`,
+  `create unique index subsidy_applications_one_per_facility
+    on portal.subsidy_applications (institution_code)
+    where status not in ('rejected', 'withdrawn')`,
+  `alter table portal.subsidy_applications add column decided_by integer
+    references portal.accounts (id)`,
+];
+
 /** Migrations of the `portal` schema, applied in key order. Never edit one that has shipped. */
 export const portalMigrations: Record<string, Migration> = {
   '0001_portal': {
     async up(db: Kysely<unknown>) {
       for (const statement of INITIAL) await sql.raw(statement).execute(db);
+    },
+  },
+  '0002_subsidy_one_per_facility': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of SUBSIDY_ONE_PER_FACILITY) await sql.raw(statement).execute(db);
     },
   },
 };

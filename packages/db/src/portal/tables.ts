@@ -108,11 +108,14 @@ export interface PortalSubsidyApplicationsTable {
   project_cost: number;
   readers: number;
   subsidy_amount: number;
-  status: 'draft' | 'submitted' | 'approved' | 'returned';
+  /** 'rejected' (不支給) and 'withdrawn' (取り下げ) are final and free the facility's one slot. */
+  status: 'draft' | 'submitted' | 'approved' | 'returned' | 'rejected' | 'withdrawn';
   created_at: Timestamp;
   submitted_at: NullableTimestamp;
   decided_at: NullableTimestamp;
+  /** The operator's comment; the reason when returned or rejected. */
   decision_note: string | null;
+  decided_by: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface PortalSubsidyReceiptsTable {
