@@ -73,19 +73,27 @@ export function createTokenSigner(secret: string, ttlSeconds: number) {
 export type TokenSigner = ReturnType<typeof createTokenSigner>;
 
 /**
- * Credentials by client id, cached for a few seconds so the hot path does not query them per
- * request. A revocation made through this process takes effect at once (`forget`); one made
- * elsewhere within `ttlMs`.
+ * Credentials (with their institution) by client id, cached for a few seconds so the hot path does
+ * not query them per request. Concurrent misses of one client id share one load, so an expiry
+ * under load costs one query, not one per request in flight. A revocation made through this
+ * process takes effect at once (`forget`); one made elsewhere within `ttlMs`.
  */
 export function createCredentialCache(handle: DatabaseHandle, ttlMs = 5000) {
-  const cache = new Map<string, { record: CredentialRecord | undefined; loadedAt: number }>();
+  const cache = new Map<
+    string,
+    { record: Promise<CredentialRecord | undefined>; loadedAt: number }
+  >();
   return {
-    async get(clientId: string, nowMs: number): Promise<CredentialRecord | undefined> {
+    get(clientId: string, nowMs: number): Promise<CredentialRecord | undefined> {
       const hit = cache.get(clientId);
       if (hit && nowMs - hit.loadedAt < ttlMs) return hit.record;
-      const record = await findCredential(handle, clientId);
-      cache.set(clientId, { record, loadedAt: nowMs });
-      return record;
+      const entry = { record: findCredential(handle, clientId), loadedAt: nowMs };
+      cache.set(clientId, entry);
+      // A failed load is not cached: the next request tries again.
+      entry.record.catch(() => {
+        if (cache.get(clientId) === entry) cache.delete(clientId);
+      });
+      return entry.record;
     },
     forget(clientId: string): void {
       cache.delete(clientId);

@@ -9,8 +9,8 @@ import { parseInsurerNumber } from '@shikaku/core/insurer-number';
 import { toHalfWidthKana } from '@shikaku/core/kana';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import {
-  findQualificationsByCard,
   findQualificationsByPerson,
+  findQualificationsWithRelatedByCard,
   type StoredQualification,
 } from '@shikaku/db/eligibility/qualifications';
 import { AppError } from '@shikaku/platform/errors';
@@ -63,17 +63,19 @@ export async function confirmByCardNumbers(
   query: CardNumbersQuery,
   on: string,
 ): Promise<Confirmation> {
-  const found = await findQualificationsByCard(handle, query);
-  const matched = found.filter(
+  // One round trip: the card's rows and, when one of them has a loss date, its person's rows.
+  const found = await findQualificationsWithRelatedByCard(handle, query);
+  const matched = found.matched.filter(
     (q) =>
       sameSymbol(q.insuredCardSymbol, query.insuredCardSymbol) &&
       (query.insuredBranchNumber === undefined ||
         q.insuredBranchNumber === query.insuredBranchNumber),
   );
   let determination = determineEligibility(matched, on);
-  // Telling 2 from 3 needs the person's other qualifications: fetched only in that case.
-  if (determination.outcome === 'LOST' && determination.records[0]) {
-    const related = await findQualificationsByPerson(handle, determination.records[0].personRef);
+  // Telling 2 from 3 needs the lost qualification's person's other qualifications.
+  const lost = determination.outcome === 'LOST' ? determination.records[0] : undefined;
+  if (lost) {
+    const related = found.related.filter((q) => q.personRef === lost.personRef);
     determination = determineEligibility(matched, on, related);
   }
   return {

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -67,6 +67,40 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     description: options.pgliteDir ? `pglite:${options.pgliteDir}` : 'pglite:memory',
     close: () => db.destroy(),
   };
+}
+
+/**
+ * A statement of a hot path, run as the same text every time. On PostgreSQL it is a named
+ * prepared statement: each pooled connection parses and plans it once, then only binds and
+ * executes it. `name` must be unique per text across the process (pg refuses a name reused with
+ * another text).
+ */
+export interface PreparedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * Runs a prepared statement and returns its rows, with the same value shapes on both drivers (the
+ * type parsers above). Not for use inside a transaction: on PostgreSQL it takes its own pooled
+ * connection (never a transaction's); on PGlite it queues behind any open transaction through the
+ * query builder's connection, like every other query.
+ */
+export async function queryPrepared<Row>(
+  handle: DatabaseHandle,
+  statement: PreparedStatement,
+  values: readonly unknown[],
+): Promise<Row[]> {
+  if (handle.pool) {
+    const result = await handle.pool.query({
+      name: statement.name,
+      text: statement.text,
+      values: values as unknown[],
+    });
+    return result.rows as Row[];
+  }
+  const result = await handle.db.executeQuery<Row>(CompiledQuery.raw(statement.text, [...values]));
+  return result.rows as Row[];
 }
 
 export function redactUrl(url: string): string {

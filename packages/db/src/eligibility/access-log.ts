@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from '../database.js';
+import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 
 export interface AccessLogEntry {
   at: Date;
@@ -85,25 +85,53 @@ export function createAccessLogWriter(
   };
 }
 
+/**
+ * One statement text for any number of entries (a column per array), so it is prepared once per
+ * connection instead of parsed and planned per batch size.
+ */
+const INSERT_ENTRIES: PreparedStatement = {
+  name: 'eligibility.access_log.insert',
+  text: `insert into eligibility.access_log
+      (at, institution_code, person_ref, kind, items, consent_state, qualification_validity)
+    select at, institution_code, person_ref, kind, items::jsonb, consent_state, qualification_validity
+    from unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+      $7::text[]) as e(at, institution_code, person_ref, kind, items, consent_state,
+      qualification_validity)`,
+};
+
+/** Inserts the entries in one statement, in their order (ids ascending), in one commit. */
 export async function insertEntries(
   handle: DatabaseHandle,
   entries: readonly AccessLogEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  await handle.db
-    .insertInto('eligibility.access_log')
-    .values(
-      entries.map((e) => ({
-        at: e.at,
-        institution_code: e.institutionCode,
-        person_ref: e.personRef,
-        kind: e.kind,
-        items: JSON.stringify(e.items),
-        consent_state: e.consentState,
-        qualification_validity: e.qualificationValidity,
-      })),
-    )
-    .execute();
+  const n = entries.length;
+  const at = new Array<string>(n);
+  const institutionCode = new Array<string>(n);
+  const personRef = new Array<string | null>(n);
+  const kind = new Array<string>(n);
+  const items = new Array<string>(n);
+  const consentState = new Array<string>(n);
+  const validity = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    const e = entries[i] as AccessLogEntry;
+    at[i] = e.at.toISOString();
+    institutionCode[i] = e.institutionCode;
+    personRef[i] = e.personRef;
+    kind[i] = e.kind;
+    items[i] = JSON.stringify(e.items);
+    consentState[i] = e.consentState;
+    validity[i] = e.qualificationValidity;
+  }
+  await queryPrepared(handle, INSERT_ENTRIES, [
+    at,
+    institutionCode,
+    personRef,
+    kind,
+    items,
+    consentState,
+    validity,
+  ]);
 }
 
 export interface AccessLogView extends AccessLogEntry {

@@ -1,6 +1,6 @@
 import type { QualificationEvent, QualificationSnapshot } from '@shikaku/core/qualification-event';
 import { sql } from 'kysely';
-import type { DatabaseHandle } from '../database.js';
+import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import type { QualificationsTable } from './tables.js';
 
 /** A stored qualification with the person it belongs to. */
@@ -138,30 +138,67 @@ export async function applyQualificationEvents(
     .execute();
 }
 
-/** The hot path: qualifications of one card number + birth date (one index probe). */
+const COLUMN_LIST = COLUMNS.join(', ');
+
+/**
+ * The hot path, one round trip: the qualifications of one card number + birth date (one index
+ * probe), and with them every qualification of the same person when a matched one has a loss date
+ * (telling validity 2 from 3 needs the person's other qualifications; core decides). A card that
+ * never lost anything costs no second probe.
+ */
+const CARD_WITH_RELATED: PreparedStatement = {
+  name: 'eligibility.qualifications.card-with-related',
+  text: `with card as (
+      select ${COLUMN_LIST} from eligibility.qualifications
+      where insurer_number = $1 and insured_identification_number = $2 and birth_date = $3::date)
+    select true as is_match, card.* from card
+    union all
+    select false, ${COLUMN_LIST} from eligibility.qualifications
+    where person_ref in (select person_ref from card where disqualification_date is not null)`,
+};
+
+const BY_PERSON: PreparedStatement = {
+  name: 'eligibility.qualifications.by-person',
+  text: `select ${COLUMN_LIST} from eligibility.qualifications where person_ref = $1`,
+};
+
+export interface CardQualifications {
+  /** The rows of the card number + birth date (the caller narrows them by symbol and branch). */
+  matched: StoredQualification[];
+  /**
+   * Every qualification of each person who has a matched row with a loss date, matched ones
+   * included; empty when no matched row has one.
+   */
+  related: StoredQualification[];
+}
+
+export async function findQualificationsWithRelatedByCard(
+  handle: DatabaseHandle,
+  query: { insurerNumber: string; insuredIdentificationNumber: string; birthDate: string },
+): Promise<CardQualifications> {
+  const rows = await queryPrepared<Row & { is_match: boolean }>(handle, CARD_WITH_RELATED, [
+    query.insurerNumber,
+    query.insuredIdentificationNumber,
+    query.birthDate,
+  ]);
+  const found: CardQualifications = { matched: [], related: [] };
+  for (const row of rows) (row.is_match ? found.matched : found.related).push(toStored(row));
+  return found;
+}
+
+/** Qualifications of one card number + birth date (one index probe). */
 export async function findQualificationsByCard(
   handle: DatabaseHandle,
   query: { insurerNumber: string; insuredIdentificationNumber: string; birthDate: string },
 ): Promise<StoredQualification[]> {
-  const rows = await handle.db
-    .selectFrom('eligibility.qualifications')
-    .select(COLUMNS)
-    .where('insurer_number', '=', query.insurerNumber)
-    .where('insured_identification_number', '=', query.insuredIdentificationNumber)
-    .where('birth_date', '=', query.birthDate)
-    .execute();
-  return rows.map(toStored);
+  return (await findQualificationsWithRelatedByCard(handle, query)).matched;
 }
 
 export async function findQualificationsByPerson(
   handle: DatabaseHandle,
   personRef: string,
 ): Promise<StoredQualification[]> {
-  const rows = await handle.db
-    .selectFrom('eligibility.qualifications')
-    .select(COLUMNS)
-    .where('person_ref', '=', personRef)
-    .execute();
+  const rows = await queryPrepared<Row>(handle, BY_PERSON, [personRef]);
   return rows.map(toStored);
 }
 
