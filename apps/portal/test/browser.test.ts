@@ -195,7 +195,17 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
     const clientId = (await page.locator('#client-id').innerText()).trim();
     const secret = (await page.locator('#client-secret').innerText()).trim();
     expect(h.eligibility.issued.at(-1)).toEqual({ clientId, clientSecret: secret });
+    expect(new URL(page.url()).pathname).toBe('/usage/credentials/issued');
     await shot(page, '06-credentials');
+    // Reloading the page that showed the secret issues nothing and revokes nothing.
+    for (let i = 0; i < 3; i++) {
+      await page.reload();
+      expect(await text(page, '#already-shown')).toContain('一度だけ表示しました');
+      expect(await page.content()).not.toContain(secret);
+    }
+    await shot(page, '06b-credentials-reloaded');
+    expect(h.eligibility.revoked).toEqual([]);
+    expect(h.eligibility.login(clientId, secret)).toBe('OK');
     await page.goto(`${base}/usage`);
     expect(await text(page, 'main')).toContain(clientId);
     expect(await page.content()).not.toContain(secret);

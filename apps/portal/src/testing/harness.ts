@@ -51,6 +51,12 @@ export class FakeEligibility implements EligibilityCredentialsClient {
   async revokeCredential(_code: string, clientId: string): Promise<void> {
     this.revoked.push(clientId);
   }
+  /** What eligibility-api's login would answer for this credential. */
+  login(clientId: string, clientSecret: string): 'OK' | 'CREDENTIAL_REVOKED' | 'UNAUTHENTICATED' {
+    const known = this.issued.find((c) => c.clientId === clientId);
+    if (!known || known.clientSecret !== clientSecret) return 'UNAUTHENTICATED';
+    return this.revoked.includes(clientId) ? 'CREDENTIAL_REVOKED' : 'OK';
+  }
 }
 
 export interface Harness {

@@ -1,9 +1,11 @@
 // 利用申請: an institution applies; an operator approves (the institution is registered with
 // eligibility-api); the institution then issues its credentials, whose secret is shown once and
-// never stored here. Rotation issues a new one and revokes the old; revocation is per client id.
+// never stored here. Rotation (a separate, confirmed POST) issues a new one and revokes the old;
+// revocation is per client id.
 import { findInstitution } from '@shikaku/db/portal/accounts';
 import {
-  insertCredential,
+  changeCredential,
+  type CredentialChange,
   isUsageApproved,
   listCredentials,
   listUsageApplications,
@@ -11,10 +13,11 @@ import {
   submitUsageApplication,
 } from '@shikaku/db/portal/usage-applications';
 import { AppError } from '@shikaku/platform/errors';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireInstitution } from '../auth/session.js';
 import type { PortalContext } from '../context.js';
 import { USAGE_STATUS_TEXT } from '../status-text.js';
+import { formValues } from '../web/forms.js';
 import { html, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { pageContext, sendPage } from '../web/render.js';
@@ -116,15 +119,17 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: PortalContext): v
                       </tr>`,
                   )}
                 </table>
-                <form method="post" action="/usage/credentials">
-                  ${csrfField(page)}<button type="submit">
-                    ${
-                      active.length === 0
-                        ? '認証情報を発行する'
-                        : '認証情報を更新する（新しい認証情報を発行し、現在のものを失効）'
-                    }
-                  </button>
-                </form>
+                ${
+                  active.length === 0
+                    ? html`<form method="post" action="/usage/credentials">
+                        ${csrfField(page)}<button type="submit">認証情報を発行する</button>
+                      </form>`
+                    : html`<p>
+                        <a href="/usage/credentials/rotate" id="rotate-link"
+                          >認証情報を更新する（再発行）</a
+                        >
+                      </p>`
+                }
               </section>`
             : ''
         }`,
@@ -142,36 +147,120 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: PortalContext): v
     return reply.redirect('/usage', 303);
   });
 
-  // Issue (or rotate): the new secret is shown in this response only.
-  app.post('/usage/credentials', async (request, reply) => {
+  // Issue and rotate are POSTs that redirect (303) to /usage/credentials/issued, which shows the new
+  // secret once: a reload or a re-sent form never issues again, so it never revokes the credential
+  // just shown. The secret waits for that one GET in memory (this app instance, 10 minutes), never
+  // in the database; whatever is not picked up expires.
+  const reveals = new Map<number, { issued: IssuedCredential; until: number }>();
+  const REVEAL_MS = 10 * 60_000;
+
+  async function change(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kind: CredentialChange,
+  ): Promise<FastifyReply> {
     const account = requireInstitution(request);
     const code = account.institution_code;
     if (!(await isUsageApproved(ctx.handle, code))) {
       throw new AppError('FORBIDDEN', 'usage application not approved');
     }
-    const previous = (await listCredentials(ctx.handle, code)).filter((c) => !c.revoked_at);
-    const issued = await ctx.eligibility.issueCredential(code);
     const now = ctx.clock.now();
-    await insertCredential(ctx.handle, {
-      clientId: issued.clientId,
-      institutionCode: code,
-      at: now,
-    });
-    for (const old of previous) {
-      await ctx.eligibility.revokeCredential(code, old.client_id);
-      await revokeCredential(ctx.handle, {
-        clientId: old.client_id,
-        institutionCode: code,
-        at: now,
-      });
-    }
+    const changed = await changeCredential(
+      ctx.handle,
+      { ...kind, institutionCode: code, at: now },
+      {
+        issue: () => ctx.eligibility.issueCredential(code),
+        revoke: (clientId) => ctx.eligibility.revokeCredential(code, clientId),
+      },
+    );
+    if (changed.ok)
+      reveals.set(account.id, { issued: changed.issued, until: now.getTime() + REVEAL_MS });
+    // Refused (already issued, already rotated): the page shows a secret still waiting, else says
+    // it was shown, and offers an explicit rotation.
+    return reply.redirect('/usage/credentials/issued', 303);
+  }
+
+  app.post('/usage/credentials', (request, reply) => change(request, reply, { kind: 'issue' }));
+
+  app.get('/usage/credentials/issued', async (request, reply) => {
+    const account = requireInstitution(request);
     const page = pageContext(request, reply, ctx.clock);
+    const waiting = reveals.get(account.id);
+    reveals.delete(account.id);
+    if (waiting && waiting.until > ctx.clock.now().getTime()) {
+      return sendPage(
+        reply,
+        page,
+        '認証情報を発行しました',
+        secretPage(page, waiting.issued, ctx.config.eligibilityApiUrl),
+      );
+    }
+    const active = (await listCredentials(ctx.handle, account.institution_code)).find(
+      (c) => !c.revoked_at,
+    );
     return sendPage(
       reply,
       page,
-      '認証情報を発行しました',
-      secretPage(page, issued, ctx.config.eligibilityApiUrl),
+      '認証情報は表示済みです',
+      html`<section class="notice" id="already-shown">
+          <p>
+            ${active ? html`クライアントID <strong>${active.client_id}</strong> のシークレットは、発行時に一度だけ表示しました。` : ''}安全のため、シークレットは再表示できません。認証情報は引き続き有効です。
+          </p>
+        </section>
+        ${active ? rotationForm(page, active.client_id) : ''}
+        <p><a href="/usage">利用申請に戻る</a></p>`,
     );
+  });
+
+  function rotationForm(page: PageContext, clientId: string, error?: string) {
+    return html`<section>
+      <h2>認証情報を更新する（再発行）</h2>
+      <p>
+        シークレットを紛失した場合や漏えいのおそれがある場合は、新しい認証情報を発行できます。<strong>現在の認証情報（${clientId}）は直ちに失効し</strong>、これを設定した端末・システムは接続できなくなります。
+      </p>
+      <form method="post" action="/usage/credentials/rotate" novalidate>
+        ${csrfField(page)}
+        <input type="hidden" name="clientId" value="${clientId}" />
+        <div class="${error ? 'field-error' : ''}">
+          <label
+            ><input type="checkbox" name="confirm" value="1" id="confirm" />
+            現在の認証情報が失効することを確認しました（必須）</label
+          >
+          ${error ? html`<p class="error" id="confirm-error" role="alert">${error}</p>` : ''}
+        </div>
+        <button type="submit">新しい認証情報を発行し、現在のものを失効させる</button>
+      </form>
+    </section>`;
+  }
+
+  app.get('/usage/credentials/rotate', async (request, reply) => {
+    const account = requireInstitution(request);
+    const page = pageContext(request, reply, ctx.clock);
+    const active = (await listCredentials(ctx.handle, account.institution_code)).find(
+      (c) => !c.revoked_at,
+    );
+    if (!active) return reply.redirect('/usage', 303);
+    return sendPage(reply, page, '認証情報の更新', rotationForm(page, active.client_id));
+  });
+
+  app.post('/usage/credentials/rotate', async (request, reply) => {
+    const values = formValues(request.body);
+    if (values.confirm !== '1' || !values.clientId) {
+      requireInstitution(request);
+      const page = pageContext(request, reply, ctx.clock);
+      return sendPage(
+        reply,
+        page,
+        '認証情報の更新',
+        rotationForm(
+          page,
+          values.clientId ?? '',
+          '更新するには、現在の認証情報が失効することの確認にチェックを入れてください。',
+        ),
+        400,
+      );
+    }
+    return change(request, reply, { kind: 'rotate', clientId: values.clientId });
   });
 
   app.post<{ Params: { clientId: string } }>(

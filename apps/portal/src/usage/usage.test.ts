@@ -37,20 +37,56 @@ describe('usage application and credentials', () => {
     expect(reject.body).toContain('コード: ALREADY_DECIDED');
   });
 
-  it('shows the secret once, rotates and revokes', async () => {
+  it('issues on POST, redirects, shows the secret once; reloads and re-sent forms revoke nothing', async () => {
     const page = await pharmacy.get('/usage');
     expect(page.body).toContain('承認済み（運用中）');
     const issued = await pharmacy.post('/usage/credentials', {});
-    expect(issued.statusCode).toBe(200);
-    expect(issued.body).toContain('secret-1-xyzzy');
-    expect(issued.body).toContain('client-1340000015-1');
+    expect(issued.statusCode).toBe(303);
+    expect(issued.headers.location).toBe('/usage/credentials/issued');
+    expect(issued.body).not.toContain('secret-1-xyzzy');
+    const shown = await pharmacy.get('/usage/credentials/issued');
+    expect(shown.body).toContain('secret-1-xyzzy');
+    expect(shown.body).toContain('client-1340000015-1');
+    expect(shown.headers['cache-control']).toBe('no-store');
+
+    // Reloading the page, and re-sending the issuing form (a reload of the old POST page, a double
+    // click), N times: the secret is not shown again, and the credential stays valid.
+    for (let i = 0; i < 5; i++) {
+      const reload = await pharmacy.get('/usage/credentials/issued');
+      expect(reload.statusCode).toBe(200);
+      expect(reload.body).not.toContain('secret-1-xyzzy');
+      expect(reload.body).toContain('一度だけ表示しました');
+      expect(reload.body).toContain('action="/usage/credentials/rotate"');
+      expect((await pharmacy.post('/usage/credentials', {})).statusCode).toBe(303);
+    }
+    expect(h.eligibility.issued).toHaveLength(1);
+    expect(h.eligibility.revoked).toEqual([]);
+    expect(h.eligibility.login('client-1340000015-1', 'secret-1-xyzzy')).toBe('OK');
     const again = await pharmacy.get('/usage');
     expect(again.body).toContain('client-1340000015-1');
     expect(again.body).not.toContain('secret-1-xyzzy');
+  });
 
-    const rotated = await pharmacy.post('/usage/credentials', {});
-    expect(rotated.body).toContain('secret-2-xyzzy');
+  it('rotates only with a confirmation, once per confirmed client id', async () => {
+    await pharmacy.get('/usage/credentials/rotate');
+    const unconfirmed = await pharmacy.post('/usage/credentials/rotate', {
+      clientId: 'client-1340000015-1',
+    });
+    expect(unconfirmed.statusCode).toBe(400);
+    expect(unconfirmed.body).toContain('確認にチェックを入れてください');
+    expect(h.eligibility.revoked).toEqual([]);
+
+    const form = { clientId: 'client-1340000015-1', confirm: '1' };
+    const [first, second] = await Promise.all([
+      pharmacy.post('/usage/credentials/rotate', form),
+      pharmacy.post('/usage/credentials/rotate', form),
+    ]);
+    expect([first.statusCode, second.statusCode]).toEqual([303, 303]);
+    expect(h.eligibility.issued).toHaveLength(2);
     expect(h.eligibility.revoked).toEqual(['client-1340000015-1']);
+    expect((await pharmacy.get('/usage/credentials/issued')).body).toContain('secret-2-xyzzy');
+    expect(h.eligibility.login('client-1340000015-1', 'secret-1-xyzzy')).toBe('CREDENTIAL_REVOKED');
+    expect(h.eligibility.login('client-1340000015-2', 'secret-2-xyzzy')).toBe('OK');
 
     await pharmacy.get('/usage');
     const revoke = await pharmacy.post('/usage/credentials/client-1340000015-2/revoke', {});

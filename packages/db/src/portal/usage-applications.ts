@@ -154,3 +154,58 @@ export async function revokeCredential(
     .executeTakeFirst();
   return row !== undefined;
 }
+
+export type CredentialChange =
+  /** Issue a first credential; refused while one is active (a reload, a double click). */
+  | { kind: 'issue' }
+  /** Replace `clientId` (the active one the user confirmed) with a new one; refused once replaced. */
+  | { kind: 'rotate'; clientId: string };
+
+/**
+ * Issues (or rotates) an institution's credential at most once per intent: the institution's row is
+ * locked while the active credentials are read, `issue` is called (eligibility-api) and the result
+ * recorded, so a re-sent form finds the credential the first one made and changes nothing.
+ * `issue` and `revoke` must not use this handle (they run inside its transaction).
+ */
+export async function changeCredential<T extends { clientId: string }>(
+  handle: DatabaseHandle,
+  change: CredentialChange & { institutionCode: string; at: Date },
+  upstream: { issue: () => Promise<T>; revoke: (clientId: string) => Promise<void> },
+): Promise<{ ok: true; issued: T } | { ok: false; reason: 'already-issued' | 'already-rotated' }> {
+  return handle.db.transaction().execute(async (trx) => {
+    await trx
+      .selectFrom('portal.institutions')
+      .select('institution_code')
+      .where('institution_code', '=', change.institutionCode)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const active = await trx
+      .selectFrom('portal.credentials')
+      .select('client_id')
+      .where('institution_code', '=', change.institutionCode)
+      .where('revoked_at', 'is', null)
+      .execute();
+    if (change.kind === 'issue' && active.length > 0)
+      return { ok: false as const, reason: 'already-issued' as const };
+    if (change.kind === 'rotate' && !active.some((c) => c.client_id === change.clientId))
+      return { ok: false as const, reason: 'already-rotated' as const };
+    const issued = await upstream.issue();
+    await trx
+      .insertInto('portal.credentials')
+      .values({
+        client_id: issued.clientId,
+        institution_code: change.institutionCode,
+        created_at: change.at,
+      })
+      .execute();
+    for (const old of active) {
+      await upstream.revoke(old.client_id);
+      await trx
+        .updateTable('portal.credentials')
+        .set({ revoked_at: change.at })
+        .where('client_id', '=', old.client_id)
+        .execute();
+    }
+    return { ok: true as const, issued };
+  });
+}
