@@ -36,7 +36,13 @@ export interface LoadShedder {
   /** Why a new request would be refused now, or undefined when it would be admitted. */
   pressure(): PressureReason | undefined;
   /** What the bounds are compared with, for a readiness answer and benchmarks. */
-  snapshot(): { inFlight: number; dbWaiting: number; eventLoopDelayMs: number; shed: number };
+  snapshot(): {
+    inFlight: number;
+    dbWaiting: number;
+    eventLoopDelayMs: number;
+    /** Requests refused so far, by the bound that refused them. */
+    shed: Record<PressureReason, number>;
+  };
 }
 
 /**
@@ -52,10 +58,10 @@ export async function registerLoadShedding(
   const exempt = new Set(options.exemptPaths ?? []);
   const retryAfter = String(Math.max(1, options.retryAfterSeconds));
   let inFlight = 0;
-  let shed = 0;
+  const shed: Record<PressureReason, number> = { inFlight: 0, dbWaiting: 0, eventLoopDelay: 0 };
 
   const refuse = (reply: FastifyReply, reason: PressureReason): AppError => {
-    shed += 1;
+    shed[reason] += 1;
     reply.header('retry-after', retryAfter);
     return new AppError('OVERLOADED', 'the service is overloaded; retry later', { reason });
   };
@@ -99,7 +105,7 @@ export async function registerLoadShedding(
       inFlight,
       dbWaiting: dbWaiting(),
       eventLoopDelayMs: eventLoopDelayMs(),
-      shed,
+      shed: { ...shed },
     }),
   };
 }
