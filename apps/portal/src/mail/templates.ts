@@ -45,21 +45,32 @@ export function usageApprovedMail(to: string): NewMail {
   };
 }
 
+export function usageRejectedMail(to: string, id: number, reason: string): NewMail {
+  return {
+    to,
+    subject: '【医療機関等向けポータルサイト】利用申請が承認されませんでした',
+    body: `オンライン資格確認の利用申請（申請番号 ${id}）は承認されませんでした。\n\n理由：${reason}\n\n内容をご確認のうえ、ポータルサイトの「利用申請」ページから改めて申請できます。`,
+  };
+}
+
+const SUBSIDY_DECISION_SUBJECT = {
+  approved: '【医療機関等向けポータルサイト】補助金申請が承認されました',
+  returned: '【医療機関等向けポータルサイト】補助金申請が差し戻されました',
+  rejected: '【医療機関等向けポータルサイト】補助金申請が承認されませんでした',
+} as const;
+
 export function subsidyDecisionMail(
   to: string,
-  approved: boolean,
+  decision: keyof typeof SUBSIDY_DECISION_SUBJECT,
   id: number,
   note: string,
 ): NewMail {
-  return {
-    to,
-    subject: approved
-      ? '【医療機関等向けポータルサイト】補助金申請が承認されました'
-      : '【医療機関等向けポータルサイト】補助金申請が差し戻されました',
-    body: approved
-      ? `補助金申請（申請番号 ${id}）が承認されました。${note ? `\n\n${note}` : ''}`
-      : `補助金申請（申請番号 ${id}）が差し戻されました。内容を修正のうえ、再度提出してください。\n\n理由：${note || '（記載なし）'}`,
-  };
+  const body = {
+    approved: `補助金申請（申請番号 ${id}）が承認されました。${note ? `\n\n${note}` : ''}`,
+    returned: `補助金申請（申請番号 ${id}）が差し戻されました。内容を修正のうえ、再度提出してください。\n\n理由：${note}`,
+    rejected: `補助金申請（申請番号 ${id}）は承認されませんでした（不承認）。\n\n理由：${note}`,
+  }[decision];
+  return { to, subject: SUBSIDY_DECISION_SUBJECT[decision], body };
 }
 
 export function noticeMail(to: string, title: string, body: string): NewMail {

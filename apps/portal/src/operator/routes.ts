@@ -21,14 +21,26 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireAccount } from '../auth/session.js';
 import type { PortalContext } from '../context.js';
 import { FACILITY_LABELS } from '../facility-text.js';
-import { noticeMail, subsidyDecisionMail, usageApprovedMail } from '../mail/templates.js';
+import {
+  noticeMail,
+  subsidyDecisionMail,
+  usageApprovedMail,
+  usageRejectedMail,
+} from '../mail/templates.js';
 
 import { SUBSIDY_STATUS_TEXT, USAGE_STATUS_TEXT } from '../status-text.js';
 import { parseId, receiptList, subsidySummary } from '../subsidy/routes.js';
 import { registerWithEligibility } from '../usage/routes.js';
-import { type FieldErrors, type FormValues, formValues, inputField } from '../web/forms.js';
-import { html, jstDateTime } from '../web/html.js';
-import { csrfField } from '../web/layout.js';
+import {
+  errorSummary,
+  type FieldErrors,
+  type FormValues,
+  formValues,
+  inputField,
+  textareaField,
+} from '../web/forms.js';
+import { html, jstDateTime, yen } from '../web/html.js';
+import { csrfField, type PageContext } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
 import { funnelAreaChart, type Stage, STAGE_LABELS, STAGES, stackedBars } from './charts.js';
 
@@ -70,6 +82,44 @@ export function campaignDates(today: string): string[] {
   }
   dates.push(today);
   return dates;
+}
+
+const SUBSIDY_DECISION_TEXT = {
+  approved: '承認',
+  returned: '差し戻し',
+  rejected: '不承認',
+} as const;
+
+/** The confirmation step of a decision: what will be decided, and one button that decides it. */
+function confirmation(
+  page: PageContext,
+  what: {
+    action: string;
+    rows: ReadonlyArray<readonly [string, string]>;
+    hidden: Record<string, string>;
+    submit: string;
+    back: string;
+  },
+) {
+  return html`<section id="confirmation">
+    <p>次の内容で確定します。確定すると施設にメールで通知され、取り消せません。</p>
+    <table>
+      ${what.rows.map(
+        ([k, v]) =>
+          html`<tr>
+            <th>${k}</th>
+            <td class="pre">${v}</td>
+          </tr>`,
+      )}
+    </table>
+    <form method="post" action="${what.action}">
+      ${csrfField(page)}
+      ${Object.entries(what.hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}
+      <input type="hidden" name="confirm" value="1" />
+      <button type="submit">${what.submit}</button>
+    </form>
+    <p><a href="${what.back}">戻って修正する</a></p>
+  </section>`;
 }
 
 export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext): void {
@@ -188,13 +238,9 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
                           >
                             ${csrfField(page)}<button type="submit">承認</button>
                           </form>
-                          <form
-                            class="inline"
-                            method="post"
-                            action="/operator/usage/${r.id}/reject"
-                          >
-                            ${csrfField(page)}<button class="secondary" type="submit">却下</button>
-                          </form>`
+                          <a class="button-link" href="/operator/usage/${r.id}/reject"
+                            >却下する（理由を入力）</a
+                          > `
                       : ''
                   }
                 </td>
@@ -228,14 +274,93 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
     return reply.redirect('/operator/usage', 303);
   });
 
+  // Rejection: a reason (required), then a confirmation page, then the decision (once); the facility
+  // is mailed the reason and sees it on its page.
+  async function usageRejectPage(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    values: FormValues,
+    errors: FieldErrors,
+    status = 200,
+  ) {
+    requireAccount(request, 'operator');
+    const application = await findUsageApplication(ctx.handle, parseId(request.params.id));
+    if (!application) throw notFound('usage application');
+    if (application.status !== 'submitted')
+      throw new AppError('ALREADY_DECIDED', 'the application was already decided');
+    const page = pageContext(request, reply, ctx.clock);
+    return sendPage(
+      reply,
+      page,
+      `利用申請の却下（申請番号 ${application.id}）`,
+      html`${errorSummary(errors)}
+        <section>
+          <p>
+            医療機関等コード ${application.institution_code}
+            の利用申請を却下します。理由は施設にメールで通知され、施設の利用申請ページに表示されます。
+          </p>
+          <form method="post" action="/operator/usage/${application.id}/reject" novalidate>
+            ${csrfField(page)}
+            ${textareaField('reason', '却下の理由', values, errors, { required: true, maxLength: 500 })}
+            <button type="submit">確認画面へ</button>
+          </form>
+          <p><a href="/operator/usage">一覧に戻る</a></p>
+        </section>`,
+      status,
+    );
+  }
+
+  app.get<{ Params: { id: string } }>('/operator/usage/:id/reject', (request, reply) =>
+    usageRejectPage(request, reply, {}, {}),
+  );
+
   app.post<{ Params: { id: string } }>('/operator/usage/:id/reject', async (request, reply) => {
     const operator = requireAccount(request, 'operator');
+    const id = parseId(request.params.id);
+    const application = await findUsageApplication(ctx.handle, id);
+    if (!application) throw notFound('usage application');
+    if (application.status !== 'submitted')
+      throw new AppError('ALREADY_DECIDED', 'the application was already decided');
+    const values = formValues(request.body);
+    const reason = (values.reason ?? '').slice(0, 500);
+    if (!reason)
+      return usageRejectPage(
+        request,
+        reply,
+        values,
+        { reason: '却下の理由を入力してください。' },
+        400,
+      );
+    if (values.confirm !== '1') {
+      const page = pageContext(request, reply, ctx.clock);
+      return sendPage(
+        reply,
+        page,
+        `利用申請の却下の確認（申請番号 ${id}）`,
+        confirmation(page, {
+          action: `/operator/usage/${id}/reject`,
+          rows: [
+            ['申請番号', String(id)],
+            ['医療機関等コード', application.institution_code],
+            ['判断', '却下'],
+            ['理由', reason],
+          ],
+          hidden: { reason },
+          submit: '却下を確定する',
+          back: `/operator/usage/${id}/reject`,
+        }),
+      );
+    }
+    const now = ctx.clock.now();
     const ok = await rejectUsageApplication(ctx.handle, {
-      id: parseId(request.params.id),
+      id,
       operatorId: operator.id,
-      at: ctx.clock.now(),
+      reason,
+      at: now,
     });
     if (!ok) throw new AppError('ALREADY_DECIDED', 'the application was already decided');
+    const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
+    if (email) await enqueueMail(ctx.handle, [usageRejectedMail(email, id, reason)], now);
     return reply.redirect('/operator/usage', 303);
   });
 
@@ -293,12 +418,19 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
         ${
           application.status === 'submitted'
             ? html`<section>
-                <form method="post" action="/operator/subsidies/${application.id}/decide">
-                  ${csrfField(page)}
-                  ${inputField('note', 'コメント（差し戻しの場合は理由）', values, errors)}
+                <form
+                  method="post"
+                  action="/operator/subsidies/${application.id}/decide"
+                  novalidate
+                >
+                  ${csrfField(page)} ${errorSummary(errors)}
+                  ${textareaField('note', 'コメント（差し戻し・不承認の場合は理由、必須）', values, errors, { maxLength: 500 })}
                   <button type="submit" name="decision" value="approved">承認する</button>
                   <button type="submit" name="decision" value="returned" class="secondary">
                     差し戻す
+                  </button>
+                  <button type="submit" name="decision" value="rejected" class="secondary">
+                    不承認とする
                   </button>
                 </form>
               </section>`
@@ -316,7 +448,9 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
     const operator = requireAccount(request, 'operator');
     const values = formValues(request.body);
     const decision =
-      values.decision === 'approved' || values.decision === 'returned'
+      values.decision === 'approved' ||
+      values.decision === 'returned' ||
+      values.decision === 'rejected'
         ? values.decision
         : undefined;
     const note = (values.note ?? '').slice(0, 500);
@@ -325,19 +459,49 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
         request,
         reply,
         values,
-        { note: '承認か差し戻しを選んでください。' },
+        { note: '承認・差し戻し・不承認のいずれかを選んでください。' },
         400,
       );
-    if (decision === 'returned' && !note) {
+    if (decision !== 'approved' && !note) {
       return subsidyReview(
         request,
         reply,
         values,
-        { note: '差し戻しの理由を入力してください。' },
+        {
+          note:
+            decision === 'returned'
+              ? '差し戻しの理由を入力してください。'
+              : '不承認の理由を入力してください。',
+        },
         400,
       );
     }
     const id = parseId(request.params.id);
+    if (values.confirm !== '1') {
+      const application = await findSubsidyApplication(ctx.handle, id);
+      if (!application) throw notFound('subsidy application');
+      if (application.status !== 'submitted')
+        throw new AppError('ALREADY_DECIDED', 'the application is not awaiting a decision');
+      const page = pageContext(request, reply, ctx.clock);
+      return sendPage(
+        reply,
+        page,
+        `補助金申請の${SUBSIDY_DECISION_TEXT[decision]}の確認（申請番号 ${id}）`,
+        confirmation(page, {
+          action: `/operator/subsidies/${id}/decide`,
+          rows: [
+            ['申請番号', String(id)],
+            ['医療機関等コード', application.institution_code],
+            ['補助額', yen(application.subsidy_amount)],
+            ['判断', SUBSIDY_DECISION_TEXT[decision]],
+            [decision === 'approved' ? 'コメント' : '理由', note || '（なし）'],
+          ],
+          hidden: { decision, note },
+          submit: `${SUBSIDY_DECISION_TEXT[decision]}を確定する`,
+          back: `/operator/subsidies/${id}`,
+        }),
+      );
+    }
     const now = ctx.clock.now();
     const decided = await decideSubsidyApplication(ctx.handle, {
       id,
@@ -363,12 +527,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
     }
     const application = decided.application;
     const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
-    if (email)
-      await enqueueMail(
-        ctx.handle,
-        [subsidyDecisionMail(email, decision === 'approved', id, note)],
-        now,
-      );
+    if (email) await enqueueMail(ctx.handle, [subsidyDecisionMail(email, decision, id, note)], now);
     return reply.redirect(`/operator/subsidies/${id}`, 303);
   });
 

@@ -62,8 +62,10 @@ export function subsidySummary(app: SubsidyApplication) {
     ${
       app.decision_note
         ? html`<tr>
-            <th>審査コメント</th>
-            <td>${app.decision_note}</td>
+            <th>
+              ${app.status === 'returned' ? '差し戻しの理由' : app.status === 'rejected' ? '不承認の理由' : '審査コメント'}
+            </th>
+            <td class="pre" id="decision-note">${app.decision_note}</td>
           </tr>`
         : ''
     }

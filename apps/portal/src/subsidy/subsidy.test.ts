@@ -122,6 +122,14 @@ describe('subsidy applications', () => {
     });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.body).toContain('差し戻しの理由を入力してください');
+    // Without the confirmation step, nothing is decided.
+    const confirmPage = await operator.post(`/operator/subsidies/${id}/decide`, {
+      decision: 'returned',
+      note: '領収書の日付が読めません',
+    });
+    expect(confirmPage.statusCode).toBe(200);
+    expect(confirmPage.body).toContain('差し戻しを確定する');
+    expect((await hospital.get(url)).body).toContain('提出済み（審査中）');
     await operator.post(`/operator/subsidies/${id}/decide`, {
       decision: 'returned',
       note: '領収書の日付が読めません',
@@ -156,6 +164,52 @@ describe('subsidy applications', () => {
       '【医療機関等向けポータルサイト】補助金申請が承認されました',
       '【医療機関等向けポータルサイト】補助金申請が差し戻されました',
     ]);
+  });
+});
+
+describe('a subsidy not approved (不承認)', () => {
+  it('needs a reason and a confirmation, mails the facility and shows the reason', async () => {
+    const pharmacy = await signUp(h.app, {
+      institutionCode: '1340000015',
+      facilityType: 'pharmacy',
+      email: 'pharmacy@example.jp',
+    });
+    await applyForReaders(pharmacy, 1);
+    await pharmacy.get('/subsidies');
+    const url = String(
+      (await pharmacy.post('/subsidies', { projectCost: '300000', readers: '1', action: 'create' }))
+        .headers.location,
+    );
+    await pharmacy.get(url);
+    await pharmacy.upload(`${url}/receipts`, {
+      name: 'r.pdf',
+      type: 'application/pdf',
+      bytes: PDF,
+    });
+    await pharmacy.get(url);
+    await pharmacy.post(`${url}/submit`, {});
+    await operator.get(`/operator${url}`);
+    const noReason = await operator.post(`/operator${url}/decide`, { decision: 'rejected' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.body).toContain('不承認の理由を入力してください。');
+    const reason = '補助対象外の費用（パソコン本体のみ）です';
+    const confirm = await operator.post(`/operator${url}/decide`, {
+      decision: 'rejected',
+      note: reason,
+    });
+    expect(confirm.body).toContain('不承認を確定する');
+    const decided = await operator.post(`/operator${url}/decide`, {
+      decision: 'rejected',
+      note: reason,
+      confirm: '1',
+    });
+    expect(decided.statusCode).toBe(303);
+    const page = await pharmacy.get(url);
+    expect(page.body).toContain('不承認の理由');
+    expect(page.body).toContain(reason);
+    const [mail] = await listMail(h.handle, { to: 'pharmacy@example.jp' });
+    expect(mail?.subject).toContain('補助金申請が承認されませんでした');
+    expect(mail?.body).toContain(reason);
   });
 });
 

@@ -77,7 +77,13 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: PortalContext): v
                       html`<tr>
                         <td>${a.id}</td>
                         <td>${jstDateTime(a.submitted_at)}</td>
-                        <td>${USAGE_STATUS_TEXT[a.status]}</td>
+                        <td>
+                          ${USAGE_STATUS_TEXT[a.status]}${
+                            a.decision_reason
+                              ? html`<div class="pre usage-reason">理由：${a.decision_reason}</div>`
+                              : ''
+                          }
+                        </td>
                       </tr>`,
                   )}
                 </table>`

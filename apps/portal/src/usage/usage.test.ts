@@ -1,3 +1,4 @@
+import { listMail } from '@shikaku/db/portal/mail';
 import { AppError } from '@shikaku/platform/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, type Harness, signUp, startHarness } from '../testing/harness.js';
@@ -130,5 +131,44 @@ describe('usage application and credentials', () => {
     } finally {
       h.eligibility.registerInstitution = original;
     }
+  });
+
+  it('rejects with a reason and a confirmation, once; the facility is mailed and sees the reason', async () => {
+    const applicant = await signUp(h.app, {
+      institutionCode: '0130000011',
+      facilityType: 'dental-clinic',
+      email: 'reject@example.jp',
+    });
+    await applicant.get('/usage');
+    await applicant.post('/usage', {});
+    const list = await operator.get('/operator/usage');
+    const id = Number(/href="\/operator\/usage\/(\d+)\/reject"/.exec(list.body)?.[1]);
+    const form = await operator.get(`/operator/usage/${id}/reject`);
+    expect(form.body).toMatch(/却下の理由<span class="required">必須<\/span>/);
+    const noReason = await operator.post(`/operator/usage/${id}/reject`, { reason: ' ' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.body).toContain('id="error-summary"');
+    expect(noReason.body).toContain('却下の理由を入力してください。');
+
+    const reason = '医療機関等コードと登録の名称が一致しません';
+    const confirm = await operator.post(`/operator/usage/${id}/reject`, { reason });
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain('却下を確定する');
+    expect((await applicant.get('/usage')).body).toContain('審査中');
+
+    const [first, second] = await Promise.all([
+      operator.post(`/operator/usage/${id}/reject`, { reason, confirm: '1' }),
+      operator.post(`/operator/usage/${id}/reject`, { reason, confirm: '1' }),
+    ]);
+    expect([first.statusCode, second.statusCode].sort()).toEqual([303, 409]);
+    const page = await applicant.get('/usage');
+    expect(page.body).toContain('却下');
+    expect(page.body).toContain(`理由：${reason}`);
+    const mails = await listMail(h.handle, { to: 'reject@example.jp' });
+    const rejections = mails.filter((m) => m.subject.includes('利用申請が承認されませんでした'));
+    expect(rejections).toHaveLength(1);
+    expect(rejections[0]?.body).toContain(reason);
+    // It may apply again.
+    expect(page.body).toContain('action="/usage"');
   });
 });

@@ -23,7 +23,7 @@ export function inputField(
   // Passwords are never echoed back into the page.
   const value = type === 'password' ? '' : (values[name] ?? '');
   return html`<div class="${error ? 'field-error' : ''}">
-    <label for="${name}">${label}</label>
+    <label for="${name}">${label}${options.required ? requiredMark : ''}</label>
     ${options.hint ? html`<div class="hint">${options.hint}</div>` : ''}
     <input
       id="${name}"
@@ -38,6 +38,49 @@ export function inputField(
   </div>`;
 }
 
+/** The 必須 mark Japanese forms put after a required field's label. */
+export const requiredMark = html`<span class="required">必須</span>`;
+
+export function textareaField(
+  name: string,
+  label: string,
+  values: FormValues,
+  errors: FieldErrors,
+  options: { hint?: string; required?: boolean; maxLength?: number } = {},
+): Html {
+  const error = errors[name];
+  return html`<div class="${error ? 'field-error' : ''}">
+    <label for="${name}">${label}${options.required ? requiredMark : ''}</label>
+    ${options.hint ? html`<div class="hint">${options.hint}</div>` : ''}
+    <textarea
+      id="${name}"
+      name="${name}"
+      rows="4"
+      ${options.maxLength ? html` maxlength="${options.maxLength}"` : ''}${
+        options.required ? html` required` : ''
+      }${error ? html` aria-invalid="true" aria-describedby="${name}-error"` : ''}
+    >
+${values[name] ?? ''}</textarea>
+    ${error ? html`<p class="error" id="${name}-error">${error}</p>` : ''}
+  </div>`;
+}
+
+/**
+ * The list of a form's errors above it, each linking to its field. It takes focus when the page
+ * loads (autofocus on a focusable element; the pages run no script), so a screen reader reads it
+ * and the keyboard starts there.
+ */
+export function errorSummary(errors: FieldErrors): Html | '' {
+  const entries = Object.entries(errors).filter((e): e is [string, string] => Boolean(e[1]));
+  if (entries.length === 0) return '';
+  return html`<div class="error-summary" id="error-summary" role="alert" tabindex="-1" autofocus>
+    <h2>入力内容に誤りがあります（${entries.length}件）</h2>
+    <ul>
+      ${entries.map(([field, text]) => html`<li><a href="#${field}">${text}</a></li>`)}
+    </ul>
+  </div>`;
+}
+
 export function selectField(
   name: string,
   label: string,
@@ -45,10 +88,11 @@ export function selectField(
   values: FormValues,
   errors: FieldErrors,
   hint?: string,
+  required = false,
 ): Html {
   const error = errors[name];
   return html`<div class="${error ? 'field-error' : ''}">
-    <label for="${name}">${label}</label>
+    <label for="${name}">${label}${required ? requiredMark : ''}</label>
     ${hint ? html`<div class="hint">${hint}</div>` : ''}
     <select id="${name}" name="${name}" ${error ? html` aria-invalid="true"` : ''}>
       ${choices.map(

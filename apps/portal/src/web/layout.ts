@@ -29,6 +29,13 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid #d8dde3;padding
 th{background:#eef1f5}.num{text-align:right}
 .hint{color:#555;font-size:.9rem}
 form.inline{display:inline}
+.required{display:inline-block;margin-left:.5rem;padding:0 .4rem;font-size:.75rem;font-weight:bold;color:#fff;background:#b00020;border-radius:3px;vertical-align:middle}
+.error-summary{background:#fdecea;border:2px solid #b00020;border-radius:6px;padding:.6rem 1rem;margin-bottom:1rem}
+.error-summary:focus{outline:3px solid #ffbf47}.error-summary h2{color:#b00020;font-size:1rem;margin:0 0 .3rem}
+.error-summary a{color:#b00020}
+textarea{font-size:1rem;padding:.35rem;width:100%;max-width:40rem;box-sizing:border-box}
+.pre{white-space:pre-wrap}
+a.button-link{display:inline-block;margin-top:.8rem;padding:.35rem 1rem;border:1px solid #5a6470;border-radius:4px;color:#1a1a1a;text-decoration:none;background:#fff}
 `;
 
 function nav(account: Account | null): Html {

@@ -139,6 +139,11 @@ const SUBSIDY_ONE_PER_FACILITY = [
     references portal.accounts (id)`,
 ];
 
+// A rejected usage application carries its reason (shown to the facility, mailed to it).
+const USAGE_DECISION_REASON = [
+  `alter table portal.usage_applications add column decision_reason text`,
+];
+
 /** Migrations of the `portal` schema, applied in key order. Never edit one that has shipped. */
 export const portalMigrations: Record<string, Migration> = {
   '0001_portal': {
@@ -149,6 +154,11 @@ export const portalMigrations: Record<string, Migration> = {
   '0002_subsidy_one_per_facility': {
     async up(db: Kysely<unknown>) {
       for (const statement of SUBSIDY_ONE_PER_FACILITY) await sql.raw(statement).execute(db);
+    },
+  },
+  '0003_usage_decision_reason': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of USAGE_DECISION_REASON) await sql.raw(statement).execute(db);
     },
   },
 };

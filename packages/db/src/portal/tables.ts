@@ -93,6 +93,8 @@ export interface PortalUsageApplicationsTable {
   submitted_at: Timestamp;
   decided_at: NullableTimestamp;
   decided_by: number | null;
+  /** Why it was rejected (required for a rejection; shown to the facility). */
+  decision_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PortalCredentialsTable {

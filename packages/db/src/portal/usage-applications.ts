@@ -86,13 +86,19 @@ export async function approveUsageApplication(
   });
 }
 
+/** Rejects a submitted application with its reason, once; false when already decided. */
 export async function rejectUsageApplication(
   handle: DatabaseHandle,
-  rejection: { id: number; operatorId: number; at: Date },
+  rejection: { id: number; operatorId: number; reason: string; at: Date },
 ): Promise<boolean> {
   const row = await handle.db
     .updateTable('portal.usage_applications')
-    .set({ status: 'rejected', decided_at: rejection.at, decided_by: rejection.operatorId })
+    .set({
+      status: 'rejected',
+      decided_at: rejection.at,
+      decided_by: rejection.operatorId,
+      decision_reason: rejection.reason,
+    })
     .where('id', '=', rejection.id)
     .where('status', '=', 'submitted')
     .returning('id')
