@@ -1,6 +1,7 @@
 import type { Clock } from '@shikaku/core/clock';
 import type { DatabaseHandle } from '@shikaku/db/database';
-import { applyOutboxPage, readOutboxCursor } from '@shikaku/db/eligibility/qualifications';
+import { readOutboxCursor } from '@shikaku/db/eligibility/qualifications';
+import { applyOutboxEventsPage } from '@shikaku/db/eligibility/withholds';
 import type { Logger } from '@shikaku/platform/logger';
 import type { Upstreams } from './upstream.js';
 
@@ -8,8 +9,9 @@ export const OUTBOX_CONSUMER = 'eligibility-api';
 
 /**
  * Pulls the intermediate server's qualification outbox into the eligibility store. Each page is
- * applied and the cursor moved in one transaction; events are upserts keyed by qualificationId,
- * so a page applied twice (a crash between fetch and commit) changes nothing.
+ * applied and the cursor moved in one transaction; events are upserts keyed by qualificationId
+ * or withholds (the qualification stops being served at once), so a page applied twice (a crash
+ * between fetch and commit) changes nothing.
  */
 export function createOutboxRelay(options: {
   handle: DatabaseHandle;
@@ -32,7 +34,7 @@ export function createOutboxRelay(options: {
       const page = await options.upstreams.fetchOutbox(after, pageSize);
       if (page.events.length === 0) return applied;
       const next = Math.max(page.next, ...page.events.map((e) => e.sequence));
-      await applyOutboxPage(
+      await applyOutboxEventsPage(
         options.handle,
         OUTBOX_CONSUMER,
         page.events,

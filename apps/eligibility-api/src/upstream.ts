@@ -1,4 +1,4 @@
-import type { QualificationEvent } from '@shikaku/core/qualification-event';
+import type { QualificationOutboxEvent } from '@shikaku/core/qualification-event';
 import { AppError } from '@shikaku/platform/errors';
 
 export type CertificateStatus = 'valid' | 'revoked' | 'expired' | 'locked' | 'unknown';
@@ -9,11 +9,11 @@ export interface Upstreams {
   resolveCertificate(certificateSerial: string): Promise<{ personRef: string } | undefined>;
   /** J-LIS: the certificate's status. */
   certificateStatus(certificateSerial: string): Promise<CertificateStatus>;
-  /** insurer-api: a page of the qualification outbox. */
+  /** insurer-api: a page of the qualification outbox, withheld events included. */
   fetchOutbox(
     after: number,
     limit: number,
-  ): Promise<{ events: QualificationEvent[]; next: number }>;
+  ): Promise<{ events: QualificationOutboxEvent[]; next: number }>;
 }
 
 async function call(url: string, init: RequestInit): Promise<Response> {
@@ -69,12 +69,12 @@ export function httpUpstreams(options: {
     async fetchOutbox(after, limit) {
       if (!options.insurerApiUrl) unavailable('insurer-api');
       const response = await call(
-        `${options.insurerApiUrl}/v1/outbox/qualifications?after=${after}&limit=${limit}`,
+        `${options.insurerApiUrl}/v1/outbox/qualifications?after=${after}&limit=${limit}&include=withheld`,
         { headers },
       );
       if (!response.ok)
         throw new AppError('UPSTREAM_UNAVAILABLE', 'insurer-api outbox answered an error');
-      return (await response.json()) as { events: QualificationEvent[]; next: number };
+      return (await response.json()) as { events: QualificationOutboxEvent[]; next: number };
     },
   };
 }

@@ -155,3 +155,13 @@ export const QualificationEvent = Type.Object({
   personRef: Type.String(),
   qualification: QualificationSnapshot,
 });
+
+/** QualificationWithheldEvent: the qualification is withheld from viewing; no personal data. */
+export const QualificationWithheldEvent = Type.Object({
+  sequence: Type.Integer(),
+  eventId: Type.String(),
+  type: Type.Literal('qualification.withheld'),
+  occurredAt: Type.String(),
+  personRef: Type.String(),
+  qualificationId: Type.String(),
+});

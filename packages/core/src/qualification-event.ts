@@ -20,6 +20,33 @@ export interface QualificationEvent {
   qualification: QualificationSnapshot;
 }
 
+/**
+ * A qualification withheld from viewing (閲覧停止): under the 2024 rule a registration whose facts
+ * do not match J-LIS is not shown to institutions until the insurer fixes it or confirms it with
+ * a reason. The eligibility side stops serving the qualification at once; the next
+ * `qualification.upserted` event for it (the fix or the confirmation) serves it again. It carries
+ * no personal data. Only consumers that ask for it get it (`include=withheld` on the outbox
+ * endpoint); a consumer that does not ask sees the sequence gap it always saw.
+ */
+export interface QualificationWithheldEvent {
+  sequence: number;
+  eventId: string;
+  type: 'qualification.withheld';
+  occurredAt: string;
+  personRef: string;
+  qualificationId: string;
+}
+
+/** Every event of the qualification outbox. */
+export type QualificationOutboxEvent = QualificationEvent | QualificationWithheldEvent;
+
+/** The qualification an outbox event is about. */
+export function outboxEventQualificationId(event: QualificationOutboxEvent): string {
+  return event.type === 'qualification.withheld'
+    ? event.qualificationId
+    : event.qualification.qualificationId;
+}
+
 /** One qualification (資格) as the eligibility side needs it: what a confirmation returns. */
 export interface QualificationSnapshot {
   /** Stable id of this qualification in the intermediate server. */

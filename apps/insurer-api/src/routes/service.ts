@@ -4,12 +4,13 @@ import { Type } from 'typebox';
 import { listOutboxEvents } from '@shikaku/db/intermediate/outbox';
 import { findPersonRef } from '@shikaku/db/intermediate/registrations';
 import { AppError } from '@shikaku/platform/errors';
+import { BIGINT_MAX } from '@shikaku/platform/input-guards';
 import { serviceAuth } from '../auth.js';
 import type { InsurerApiContext } from '../context.js';
 import { JlisUnavailableError } from '../jlis-client.js';
 import { runJlisChecksOnce } from '../jobs/jlis-checks.js';
 import { runRematchOnce } from '../jobs/rematch.js';
-import { ErrorBody, QualificationEvent } from '../schemas.js';
+import { ErrorBody, QualificationEvent, QualificationWithheldEvent } from '../schemas.js';
 
 /** What other services call (x-service-key): the outbox, card resolution, on-demand jobs. */
 export function serviceRoutes(app: FastifyInstance, ctx: InsurerApiContext): void {
@@ -26,21 +27,47 @@ export function serviceRoutes(app: FastifyInstance, ctx: InsurerApiContext): voi
         tags: ['service'],
         security,
         querystring: Type.Object({
-          after: Type.Integer({ minimum: 0, default: 0 }),
+          after: Type.Integer({ minimum: 0, maximum: BIGINT_MAX, default: 0 }),
           limit: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),
+          // Opt-in, so consumers written before withheld events existed see what they always saw.
+          include: Type.Optional(
+            Type.Literal('withheld', {
+              description:
+                'also answer qualification.withheld events for registrations withheld from viewing',
+            }),
+          ),
         }),
         response: {
-          200: Type.Object({ events: Type.Array(QualificationEvent), next: Type.Integer() }),
+          200: Type.Object({
+            events: Type.Array(Type.Union([QualificationEvent, QualificationWithheldEvent])),
+            next: Type.Integer(),
+          }),
           401: ErrorBody,
         },
       },
       onRequest: auth,
     },
     async (request) => {
-      const events = await listOutboxEvents(ctx.handle, request.query);
+      const { after, limit, include } = request.query;
+      const events = await listOutboxEvents(ctx.handle, {
+        after,
+        limit,
+        includeWithheld: include === 'withheld',
+      });
       return {
-        events: events.map((e) => ({ ...e, type: 'qualification.upserted' as const })) as never,
-        next: events.at(-1)?.sequence ?? request.query.after,
+        events: events.map((e) =>
+          'withheld' in e
+            ? {
+                sequence: e.sequence,
+                eventId: e.eventId,
+                type: 'qualification.withheld' as const,
+                occurredAt: e.occurredAt,
+                personRef: e.personRef,
+                qualificationId: e.qualificationId,
+              }
+            : { ...e, type: 'qualification.upserted' as const },
+        ) as never,
+        next: events.at(-1)?.sequence ?? after,
       };
     },
   );

@@ -21,6 +21,19 @@ export const eligibilityMigrations: Record<string, Migration> = {
         add column card_valid_to date`.execute(db);
     },
   },
+  '0003_withheld_qualifications': {
+    // Qualifications withheld from viewing (閲覧停止) by a qualification.withheld event: their row
+    // in eligibility.qualifications is deleted, and this one remembers the event's sequence so an
+    // older upsert replayed later cannot serve them again.
+    async up(db: Kysely<unknown>) {
+      await sql`create table eligibility.withheld_qualifications (
+        qualification_id text primary key,
+        person_ref text not null,
+        source_sequence bigint not null,
+        withheld_at timestamptz not null
+      )`.execute(db);
+    },
+  },
 };
 
 const SCHEMA_0001 = `

@@ -111,6 +111,14 @@ export interface BulkInquiriesTable {
   result: ColumnType<unknown, string | null, string | null>;
 }
 
+/** A qualification withheld from viewing, by the outbox event that withheld it. */
+export interface WithheldQualificationsTable {
+  qualification_id: string;
+  person_ref: string;
+  source_sequence: number;
+  withheld_at: Timestamp;
+}
+
 /** Where the outbox relay stopped. */
 export interface OutboxCursorTable {
   consumer: string;
@@ -127,4 +135,5 @@ export interface EligibilityTables {
   'eligibility.access_log': AccessLogTable;
   'eligibility.bulk_inquiries': BulkInquiriesTable;
   'eligibility.outbox_cursor': OutboxCursorTable;
+  'eligibility.withheld_qualifications': WithheldQualificationsTable;
 }

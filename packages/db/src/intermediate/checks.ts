@@ -141,8 +141,9 @@ export async function completeCheck(
         ],
       );
     }
-    // A registration held back until J-LIS answered is published once it is no longer blocked.
-    if (previous.blocked && !completion.blocked) {
+    // A registration held back until J-LIS answered is published once it is no longer blocked;
+    // one blocked by the answer is published too, which readers see as withheld.
+    if (previous.blocked !== completion.blocked) {
       await publishInTransaction(executor, completion.qualificationId, at);
     }
     return true;

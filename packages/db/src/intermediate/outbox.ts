@@ -5,8 +5,10 @@
 // sequence order and a reader paging by sequence never skips an event that commits later.
 //
 // An event row says which registration changed; its snapshot is built when it is read, from the
-// registration as it is then (a registration blocked since is not shown). A bulk file of a million
-// members then writes a hundred bytes of outbox per member instead of a kilobyte of JSON.
+// registration as it is then. A registration blocked since (withheld from viewing) is read as a
+// withheld event with no snapshot by readers that ask for those, and is left out for the others.
+// A bulk file of a million members then writes a hundred bytes of outbox per member instead of a
+// kilobyte of JSON.
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../database.js';
 import type { RawExecutor } from './raw.js';
@@ -17,6 +19,16 @@ export interface OutboxEvent {
   occurredAt: string;
   personRef: string;
   qualification: Record<string, unknown>;
+}
+
+/** A registration withheld from viewing when its event is read: no snapshot. */
+export interface WithheldOutboxEvent {
+  sequence: number;
+  eventId: string;
+  occurredAt: string;
+  personRef: string;
+  qualificationId: string;
+  withheld: true;
 }
 
 /** An event's payload (a QualificationSnapshot) from registration `r` and insurer `i`. No My Number. */
@@ -70,21 +82,41 @@ export async function sealOutboxBatch(
   );
 }
 
-/** Events after sequence `after`, in sequence order. */
+/**
+ * Events after sequence `after`, in sequence order. With `includeWithheld`, an event whose
+ * registration is blocked now is a WithheldOutboxEvent; without it, such events are left out
+ * (the sequence has a gap there), as for readers written before withheld events existed.
+ */
 export async function listOutboxEvents(
   handle: DatabaseHandle,
-  options: { after: number; limit: number },
-): Promise<OutboxEvent[]> {
+  options: { after: number; limit: number; includeWithheld: true },
+): Promise<Array<OutboxEvent | WithheldOutboxEvent>>;
+export async function listOutboxEvents(
+  handle: DatabaseHandle,
+  options: { after: number; limit: number; includeWithheld?: false },
+): Promise<OutboxEvent[]>;
+export async function listOutboxEvents(
+  handle: DatabaseHandle,
+  options: { after: number; limit: number; includeWithheld?: boolean },
+): Promise<Array<OutboxEvent | WithheldOutboxEvent>>;
+export async function listOutboxEvents(
+  handle: DatabaseHandle,
+  options: { after: number; limit: number; includeWithheld?: boolean },
+): Promise<Array<OutboxEvent | WithheldOutboxEvent>> {
+  const includeWithheld = options.includeWithheld === true;
   // The batches from the one holding sequence after + 1, their events in order.
   const { rows } = await sql<{
     sequence: string | number;
     event_id: string;
     occurred_at: string | Date;
     person_ref: string;
-    payload: Record<string, unknown>;
+    qualification_id: string;
+    blocked: boolean;
+    payload: Record<string, unknown> | null;
   }>`
     select b.first_sequence + e.position as sequence, e.event_id, e.occurred_at, r.person_ref,
-           ${sql.raw(SNAPSHOT_SQL)} as payload
+           r.qualification_id, r.blocked,
+           case when r.blocked then null else ${sql.raw(SNAPSHOT_SQL)} end as payload
     from intermediate.outbox_batches b
     join intermediate.outbox e on e.batch_id = b.batch_id
     join intermediate.registrations r on r.qualification_id = e.qualification_id
@@ -92,14 +124,18 @@ export async function listOutboxEvents(
     where b.first_sequence >= coalesce((select max(first_sequence) from intermediate.outbox_batches
                                         where first_sequence <= ${options.after + 1}), 0)
       and b.first_sequence + e.position > ${options.after}
-      and not r.blocked
+      and (${includeWithheld} or not r.blocked)
     order by b.first_sequence, e.position
     limit ${options.limit}`.execute(handle.db);
-  return rows.map((row) => ({
-    sequence: Number(row.sequence),
-    eventId: row.event_id,
-    occurredAt: new Date(row.occurred_at).toISOString(),
-    personRef: row.person_ref,
-    qualification: row.payload,
-  }));
+  return rows.map((row) => {
+    const common = {
+      sequence: Number(row.sequence),
+      eventId: row.event_id,
+      occurredAt: new Date(row.occurred_at).toISOString(),
+      personRef: row.person_ref,
+    };
+    return row.blocked || row.payload === null
+      ? { ...common, qualificationId: row.qualification_id, withheld: true as const }
+      : { ...common, qualification: row.payload };
+  });
 }

@@ -210,12 +210,15 @@ with up as (
     ).join(',\n    ')}
   where (${FACT_COLUMNS.map((c) => `r.${c}`).join(', ')})
     is distinct from (${FACT_COLUMNS.map((c) => `excluded.${c}`).join(', ')})
-  returning r.qualification_id, ${CARD_KEY.map((c) => `r.${c}`).join(', ')}, r.blocked
+  returning r.qualification_id, ${CARD_KEY.map((c) => `r.${c}`).join(', ')}, r.blocked,
+    (r.xmax = 0) as inserted
 ), ev as (
+  -- A new blocked card was never published: no event. A stored card that is blocked now gets one,
+  -- which its readers see as withheld, so the eligibility side stops serving it at once.
   insert into intermediate.outbox (batch_id, position, event_id, occurred_at, qualification_id)
   select $2::bigint, $3::int + row_number() over (order by qualification_id) - 1,
          gen_random_uuid()::text, $1::timestamptz, qualification_id
-  from up where not blocked
+  from up where not (blocked and inserted)
   returning 1
 ), nt as (
   insert into intermediate.notifications (insurer_number, qualification_id, kind, message, dedupe_key, created_at)
@@ -644,8 +647,9 @@ export async function confirmRegistration(
 }
 
 /**
- * Publishes the registration (its state when the event is read) as a batch of one outbox event.
- * Seals the batch, so it takes the outbox lock until commit: call it last in the transaction.
+ * Publishes the registration (its state when the event is read: a snapshot, or withheld while it
+ * is blocked) as a batch of one outbox event. Seals the batch, so it takes the outbox lock until
+ * commit: call it last in the transaction.
  */
 export async function publishInTransaction(
   executor: RawExecutor,
@@ -657,7 +661,7 @@ export async function publishInTransaction(
     `with e as (
        insert into intermediate.outbox (batch_id, position, event_id, occurred_at, qualification_id)
        select $3::bigint, 0, gen_random_uuid()::text, $2::timestamptz, qualification_id
-       from intermediate.registrations where qualification_id = $1 and not blocked
+       from intermediate.registrations where qualification_id = $1
        returning 1)
      select count(*)::int as n from e`,
     [qualificationId, at.toISOString(), batchId],
