@@ -51,6 +51,7 @@ export const ErrorBodySchema = Type.Object(
     message: Type.String(),
     field: Type.Optional(Type.String({ description: 'the offending field' })),
     line: Type.Optional(Type.Integer({ description: 'line of a bulk file' })),
+    reason: Type.Optional(Type.String({ description: 'why the value was refused, a stable word' })),
   },
   { additionalProperties: true },
 );
@@ -67,17 +68,26 @@ export function toErrorResponse(
   const fastifyError = error as Partial<FastifyError> & { validation?: unknown[] };
   if (fastifyError.validation) {
     const first = fastifyError.validation[0] as
-      { instancePath?: string; params?: { missingProperty?: string } } | undefined;
+      | {
+          instancePath?: string;
+          keyword?: string;
+          params?: { missingProperty?: string; reason?: string; format?: string };
+        }
+      | undefined;
     const path = first?.instancePath?.replace(/^\//, '').replaceAll('/', '.');
     const field = first?.params?.missingProperty
       ? [path, first.params.missingProperty].filter(Boolean).join('.')
       : path;
+    // Why, as a stable word: the input guards' reason (NUL, REPEATED, …) or the schema keyword
+    // that failed (FORMAT, MAXIMUM, REQUIRED, TYPE, …).
+    const reason = first?.params?.reason ?? first?.keyword?.toUpperCase();
     return {
       status: 400,
       body: {
         code: 'VALIDATION_FAILED',
         message: fastifyError.message ?? 'invalid request',
         ...(field ? { field } : {}),
+        ...(reason ? { reason } : {}),
       },
     };
   }
