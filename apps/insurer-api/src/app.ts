@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Clock } from '@shikaku/core/clock';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { registerErrorHandler } from '@shikaku/platform/errors';
+import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import type { Logger } from '@shikaku/platform/logger';
 import type { InsurerApiConfig } from './config.js';
 import type { InsurerApiContext } from './context.js';
@@ -40,7 +41,8 @@ export async function buildApp(
     logger: deps.logger,
     jlis: deps.jlis ?? httpJlisClient(config.jlis),
   };
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger });
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, ajv: AJV_OPTIONS });
+  registerInputGuards(app);
 
   await app.register(swagger, {
     openapi: {

@@ -2,7 +2,7 @@
 // write. Runs on a worker thread on PostgreSQL (chunk.worker.ts) or on the request's thread.
 import type { MisEntryPolicy } from '@shikaku/core/mis-entry';
 import type { DatabaseHandle } from '@shikaku/db/database';
-import { registerBatch } from '../registration/register.js';
+import { type BatchResult, registerBatch } from '../registration/register.js';
 import { type ValidRegistration, validateRegistration } from '../registration/validate.js';
 import { type BulkFormat, parseRecords } from './parse.js';
 
@@ -22,6 +22,8 @@ export interface ChunkTask {
   bytes: Uint8Array;
   /** The file's line number of the chunk's first byte. */
   firstLine: number;
+  /** The file's encoding, a TextDecoder label (utf-8 unless the upload declared shift_jis). */
+  encoding: string;
   insurerNumber: string;
   /** JST date of the upload: the rules in force are those of this date. */
   registeredOn: string;
@@ -90,8 +92,14 @@ export async function processChunk(handle: DatabaseHandle, task: ChunkTask): Pro
       else report.errorsTruncated = true;
     }
   };
-  const items: Array<{ value: ValidRegistration; line: number }> = [];
-  for (const record of parseRecords(task.bytes, task.format, task.columns, task.firstLine)) {
+  const items: ChunkItem[] = [];
+  for (const record of parseRecords(
+    task.bytes,
+    task.format,
+    task.columns,
+    task.firstLine,
+    task.encoding,
+  )) {
     report.records++;
     if (!record.ok) {
       reject([{ line: record.line, code: record.code, message: record.message }]);
@@ -104,23 +112,69 @@ export async function processChunk(handle: DatabaseHandle, task: ChunkTask): Pro
     }
     items.push({ value: result.value, line: record.line });
   }
-  report.accepted = items.length;
   if (items.length === 0) return report;
-  const result = await registerBatch(
-    handle,
-    items,
-    {
-      registeredOn: task.registeredOn,
-      policy: task.policy,
-      personRefSecret: task.personRefSecret,
-      sourceHash: null,
-    },
-    new Date(task.at),
-  );
-  report.changed = result.saved.changed;
-  report.unchanged = items.length - result.saved.changed;
-  report.notifications = result.saved.notifications;
-  report.jlisQueued = result.saved.checks;
-  report.suspicions = result.classified.filter((c) => c.outcome.suspected).length;
+  const write = (batch: ChunkItem[]) =>
+    registerBatch(
+      handle,
+      batch,
+      {
+        registeredOn: task.registeredOn,
+        policy: task.policy,
+        personRefSecret: task.personRefSecret,
+        sourceHash: null,
+      },
+      new Date(task.at),
+    );
+  await registerItems(write, items, report, reject);
   return report;
+}
+
+export type ChunkItem = { value: ValidRegistration; line: number };
+
+/**
+ * Writes the items in one transaction. Should the database still refuse a value that validation
+ * let through (a data error: the transaction wrote nothing), the items are written again in halves
+ * until the refused lines stand alone: they are reported, every other line goes through.
+ */
+export async function registerItems(
+  write: (items: ChunkItem[]) => Promise<BatchResult>,
+  items: ChunkItem[],
+  report: ChunkReport,
+  reject: (errors: LineError[]) => void,
+): Promise<void> {
+  try {
+    const result = await write(items);
+    report.accepted += items.length;
+    report.changed += result.saved.changed;
+    report.unchanged += items.length - result.saved.changed;
+    report.notifications += result.saved.notifications;
+    report.jlisQueued += result.saved.checks;
+    report.suspicions += result.classified.filter((c) => c.outcome.suspected).length;
+  } catch (error) {
+    if (!isDataError(error)) throw error;
+    if (items.length === 1) {
+      // The database's message may quote the value: only its SQLSTATE is reported.
+      reject([
+        {
+          line: items[0]!.line,
+          code: 'REJECTED_BY_DATABASE',
+          reason: String((error as { code?: unknown }).code),
+          message: 'the database refused a value of this line',
+        },
+      ]);
+      return;
+    }
+    const half = Math.ceil(items.length / 2);
+    await registerItems(write, items.slice(0, half), report, reject);
+    await registerItems(write, items.slice(half), report, reject);
+  }
+}
+
+/**
+ * A PostgreSQL error caused by a value (SQLSTATE class 22 data exception, or 54000 program limit
+ * exceeded such as an index row too large), not by the database being unavailable.
+ */
+export function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code === '54000');
 }

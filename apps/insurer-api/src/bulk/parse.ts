@@ -7,12 +7,74 @@ export type BulkRecord =
   | { line: number; ok: true; fields: Record<string, unknown> }
   | { line: number; ok: false; code: string; message: string };
 
-const decoder = new TextDecoder();
+/** The encodings a bulk file may declare (`; charset=` of its Content-Type); UTF-8 by default. */
+export const BULK_ENCODINGS: Readonly<Record<string, string>> = {
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  shift_jis: 'shift_jis',
+  'shift-jis': 'shift_jis',
+  sjis: 'shift_jis',
+  'x-sjis': 'shift_jis',
+  ms932: 'shift_jis',
+  'windows-31j': 'shift_jis',
+  cp932: 'shift_jis',
+};
 
-/** The field names of a CSV file's header row (UTF-8, BOM allowed), trimmed. */
-export function parseCsvHeader(bytes: Uint8Array): string[] {
-  const rows = parse(decoder.decode(bytes), { bom: true, relax_column_count: true }) as string[][];
-  return (rows[0] ?? []).map((name) => name.trim());
+const NEWLINE = 0x0a;
+
+/**
+ * The text of a chunk of whole lines in `encoding`. A line that is not valid in it (a Shift_JIS
+ * line in a UTF-8 file) becomes an empty line, so the parsers skip it and the other lines keep
+ * their numbers, and is listed as INVALID_ENCODING.
+ */
+export function decodeLines(
+  bytes: Uint8Array,
+  encoding: string,
+  firstLine: number,
+): { text: string; bad: BulkRecord[] } {
+  try {
+    return { text: new TextDecoder(encoding, { fatal: true }).decode(bytes), bad: [] };
+  } catch {
+    // Some line is not valid: decode line by line (a newline byte is never inside a character
+    // of UTF-8 or Shift_JIS) to say which.
+  }
+  const decoder = new TextDecoder(encoding, { fatal: true });
+  const lines: string[] = [];
+  const bad: BulkRecord[] = [];
+  let start = 0;
+  for (let i = 0; start <= bytes.length; i++) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end < 0) end = bytes.length;
+    try {
+      lines.push(decoder.decode(bytes.subarray(start, end)));
+    } catch {
+      lines.push('');
+      bad.push({
+        line: firstLine + i,
+        ok: false,
+        code: 'INVALID_ENCODING',
+        message:
+          encoding === 'utf-8'
+            ? 'the line is not UTF-8 (a Shift_JIS file is sent with Content-Type charset=shift_jis)'
+            : `the line is not ${encoding}`,
+      });
+    }
+    start = end + 1;
+  }
+  return { text: lines.join('\n'), bad };
+}
+
+/** The field names of a CSV file's header row (BOM allowed), trimmed; null when it is not CSV. */
+export function parseCsvHeader(bytes: Uint8Array, encoding = 'utf-8'): string[] | null {
+  const { text, bad } = decodeLines(bytes, encoding, 1);
+  if (bad.length > 0) return null;
+  try {
+    const rows = parse(text, { bom: true, relax_column_count: true }) as string[][];
+    return (rows[0] ?? []).map((name) => name.trim());
+  } catch {
+    // A stray quote, or an NDJSON line sent as CSV.
+    return null;
+  }
 }
 
 /**
@@ -25,13 +87,17 @@ export function parseRecords(
   format: BulkFormat,
   columns: readonly string[] | null,
   firstLine: number,
+  encoding = 'utf-8',
 ): BulkRecord[] {
-  const text = decoder.decode(bytes);
-  if (format === 'ndjson') return parseNdjson(text, firstLine);
+  const { text, bad } = decodeLines(bytes, encoding, firstLine);
   const names = columns ?? [];
-  return text.includes('"')
-    ? parseCsv(text, names, firstLine)
-    : parsePlainCsv(text, names, firstLine);
+  const records =
+    format === 'ndjson'
+      ? parseNdjson(text, firstLine)
+      : text.includes('"')
+        ? parseCsv(text, names, firstLine)
+        : parsePlainCsv(text, names, firstLine);
+  return bad.length === 0 ? records : [...records, ...bad].sort((a, b) => a.line - b.line);
 }
 
 /** Any CSV, by csv-parse: quoted fields, doubled quotes, newlines in fields, broken records. */

@@ -5,6 +5,7 @@ import { jstDate } from '@shikaku/core/clock';
 import type { MisEntryPolicy } from '@shikaku/core/mis-entry';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { findUpload, saveUpload } from '@shikaku/db/intermediate/uploads';
+import { AppError } from '@shikaku/platform/errors';
 import {
   type ChunkReport,
   type ChunkTask,
@@ -57,6 +58,7 @@ export async function processUpload(
   insurerNumber: string,
   format: BulkFormat,
   body: Readable,
+  encoding = 'utf-8',
 ): Promise<UploadReport> {
   const hash = createHash('sha256');
   const tap = new PassThrough();
@@ -98,7 +100,17 @@ export async function processUpload(
 
   for await (const chunk of readRecordChunks(tap, format, deps.batchSize)) {
     if (format === 'csv' && columns === null) {
-      columns = parseCsvHeader(chunk.bytes);
+      columns = parseCsvHeader(chunk.bytes, encoding);
+      if (columns === null) {
+        // The rest of the upload is read and dropped, so the answer can be sent.
+        body.unpipe(tap);
+        body.resume();
+        throw new AppError(
+          'INVALID_CSV',
+          `the header row is not CSV in ${encoding} (a stray quote, an NDJSON line, another encoding)`,
+          { line: 1 },
+        );
+      }
       continue;
     }
     const task: ChunkTask = {
@@ -107,6 +119,7 @@ export async function processUpload(
       // A copy that owns its memory, so it can move to a worker thread.
       bytes: new Uint8Array(chunk.bytes),
       firstLine: chunk.firstLine,
+      encoding,
       insurerNumber,
       registeredOn,
       policy: deps.policy,

@@ -5,6 +5,7 @@ import { parseInsurerNumber } from '@shikaku/core/insurer-number';
 import { parseMyNumber } from '@shikaku/core/my-number';
 import { containsMyNumber, MY_NUMBER_IN_FREE_TEXT } from '@shikaku/core/my-number-in-text';
 import { parseDate } from '@shikaku/core/wareki';
+import { textProblem } from '@shikaku/platform/input-guards';
 
 /** A registration as an insurer sends it (JSON body, CSV row or NDJSON line): strings. */
 export type RegistrationInput = Record<string, unknown>;
@@ -184,6 +185,58 @@ function noMyNumberIn(raw: unknown, field: string, errors: FieldError[]): void {
   });
 }
 
+/** Every field a registration reads; a value of any of them must be storable text. */
+const FIELDS = new Set([
+  'myNumber',
+  'insurerNumber',
+  'cardSymbol',
+  'cardNumber',
+  'branchNumber',
+  'cardClassification',
+  'personalFamily',
+  'name',
+  'nameKana',
+  'birthDate',
+  'sex',
+  'address',
+  'postNumber',
+  'qualificationDate',
+  'disqualificationDate',
+  'reasonOfLoss',
+  'incomeClass',
+  'cardIssuedOn',
+  'cardValidFrom',
+  'cardValidTo',
+]);
+
+/**
+ * A value PostgreSQL could not store as text, or one that is not text at all (an NDJSON object,
+ * array or boolean), is refused here: one such value must cost its line, never the chunk.
+ */
+function storableValues(input: RegistrationInput, errors: FieldError[]): void {
+  for (const field in input) {
+    if (!FIELDS.has(field)) continue;
+    const value = input[field];
+    if (value === undefined || value === null || typeof value === 'string') {
+      const problem = typeof value === 'string' ? textProblem(value) : null;
+      if (problem)
+        errors.push({
+          code: 'INVALID_TEXT',
+          field,
+          reason: problem,
+          message: `${field} ${problem === 'NUL' ? 'contains a NUL character' : 'contains an unpaired UTF-16 surrogate'}`,
+        });
+    } else if (typeof value !== 'number' || !Number.isFinite(value)) {
+      errors.push({
+        code: 'INVALID_FIELD',
+        field,
+        reason: 'TYPE',
+        message: `${field} must be text`,
+      });
+    }
+  }
+}
+
 /**
  * Validates one registration of `insurerNumber` (the authenticated insurer). Every bad field is
  * reported, not only the first; dates may be ISO or 和暦 (H1.9.13, 平成元年9月13日).
@@ -193,6 +246,8 @@ export function validateRegistration(
   insurerNumber: string,
 ): ValidationResult {
   const errors: FieldError[] = [];
+  storableValues(input, errors);
+  if (errors.length > 0) return { ok: false, errors };
   const myNumberText = required(input.myNumber, 'myNumber', errors);
   if (myNumberText) {
     const parsed = parseMyNumber(myNumberText);

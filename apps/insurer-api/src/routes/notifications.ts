@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { listNotifications, markNotification } from '@shikaku/db/intermediate/notifications';
 import { AppError } from '@shikaku/platform/errors';
+import { BIGINT_MAX } from '@shikaku/platform/input-guards';
 import { insurerAuth, requireInsurer } from '../auth.js';
 import type { InsurerApiContext } from '../context.js';
 import { ErrorBody, Notification } from '../schemas.js';
@@ -21,7 +22,7 @@ export function notificationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
         tags: ['notifications'],
         security,
         querystring: Type.Object({
-          after: Type.Optional(Type.Integer({ minimum: 0 })),
+          after: Type.Optional(Type.Integer({ minimum: 0, maximum: BIGINT_MAX })),
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
           unacknowledged: Type.Optional(Type.Boolean()),
         }),
@@ -47,7 +48,7 @@ export function notificationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
           summary: `Mark a notification ${mark}`,
           tags: ['notifications'],
           security,
-          params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+          params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: BIGINT_MAX }) }),
           response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody },
         },
         onRequest: auth,

@@ -12,7 +12,7 @@ import {
 } from '@shikaku/db/intermediate/registrations';
 import { AppError } from '@shikaku/platform/errors';
 import { insurerAuth, requireInsurer } from '../auth.js';
-import type { BulkFormat } from '../bulk/parse.js';
+import { BULK_ENCODINGS, type BulkFormat } from '../bulk/parse.js';
 import { type BulkPool, createBulkPool } from '../bulk/pool.js';
 import { processUpload } from '../bulk/upload.js';
 import type { InsurerApiContext } from '../context.js';
@@ -119,10 +119,20 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
     },
     async (request) => {
       const insurer = requireInsurer(request);
-      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      const format = FORMATS[type];
+      const [type = '', ...parameters] = (request.headers['content-type'] ?? '').split(';');
+      const format = FORMATS[type.trim().toLowerCase()];
       if (!format)
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send text/csv or application/x-ndjson');
+      const charset = parameters
+        .map((p) => p.trim().toLowerCase())
+        .find((p) => p.startsWith('charset='))
+        ?.slice('charset='.length)
+        .replaceAll('"', '');
+      const encoding = charset === undefined ? 'utf-8' : BULK_ENCODINGS[charset];
+      if (!encoding)
+        throw new AppError('UNSUPPORTED_ENCODING', 'send the file as UTF-8 or Shift_JIS', {
+          field: 'charset',
+        });
       return processUpload(
         {
           handle: ctx.handle,
@@ -136,6 +146,7 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
         insurer.insurerNumber,
         format,
         request.body as Readable,
+        encoding,
       );
     },
   );
