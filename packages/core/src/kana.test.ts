@@ -103,3 +103,21 @@ describe('normalizeKanaForMatching against a reference', () => {
     }
   });
 });
+
+describe('kana names as the matcher reads them (issue 13)', () => {
+  it('treats ・ and a space alike, and the long-vowel dashes alike', async () => {
+    const { isKatakanaName, kanaNamesMatch, toFullWidthKana } = await import('./kana.js');
+    expect(kanaNamesMatch('ジョン・スミス', 'ジョン スミス')).toBe(true);
+    expect(kanaNamesMatch('ｼﾞｮﾝ･ｽﾐｽ', 'ジョン　スミス')).toBe(true);
+    for (const a of ['ユ－コ', 'ユーコ', 'ﾕｰｺ', 'ユ-コ'])
+      for (const b of ['ユ－コ', 'ユーコ', 'ﾕｰｺ']) expect(kanaNamesMatch(a, b)).toBe(true);
+    // Whatever matches is a valid name, stored with ー.
+    for (const name of ['シカク ユ－コ', 'シカク ユーコ', 'ｼｶｸ ﾕｰｺ', 'シカク・ユーコ'])
+      expect(isKatakanaName(name)).toBe(true);
+    expect(toFullWidthKana('シカク ユ－コ')).toBe('シカク ユーコ');
+    expect(isKatakanaName('－ユコ')).toBe(false);
+    // Different names stay apart.
+    expect(kanaNamesMatch('ユウコ', 'ユーコ')).toBe(false);
+    expect(kanaNamesMatch('ショウ', 'シヨウ')).toBe(false);
+  });
+});

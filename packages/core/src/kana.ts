@@ -62,8 +62,9 @@ function isNfkcStableKana(s: string): boolean {
 
 /**
  * The form two カナ氏名 are compared in: NFKC (half-width → full-width, voiced marks composed),
- * hiragana → katakana, every whitespace removed, long-vowel/hyphen variants → ー.
- * ｼｶｸ ﾀﾛｳ, シカク\u3000タロウ and しかく たろう all normalise to シカクタロウ.
+ * hiragana → katakana, every whitespace and ・ removed, long-vowel/hyphen variants → ー.
+ * ｼｶｸ ﾀﾛｳ, シカク\u3000タロウ, シカク・タロウ and しかく たろう all normalise to シカクタロウ;
+ * ユ－コ, ユーコ and ﾕｰｺ to ユーコ.
  */
 export function normalizeKanaForMatching(name: string): string {
   const s = isNfkcStableKana(name) ? name : name.normalize('NFKC');
@@ -72,9 +73,10 @@ export function normalizeKanaForMatching(name: string): string {
   let runStart = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x30a1 && c <= 0x30fc) continue; // katakana and ー: kept as is
+    if (c >= 0x30a1 && c <= 0x30fc && c !== 0x30fb) continue; // katakana and ー: kept as is
     let replacement: string;
-    if (isWhitespace(c)) replacement = '';
+    // ・ separates family and given names as a space does (NFKC makes ･ into ・).
+    if (isWhitespace(c) || c === 0x30fb) replacement = '';
     else if (isLongVowelVariant(c)) replacement = 'ー';
     else if (isHiragana(c))
       replacement = String.fromCharCode(c + 0x60); // ぁ..ゖ ゝゞ → ァ..ヶ ヽヾ
@@ -98,14 +100,22 @@ export function toHalfWidthKana(name: string): string {
   return jaconv.toHanKana(jaconv.toKatakana(name.normalize('NFKC'))).replaceAll('\u3000', ' ');
 }
 
-/** Full-width katakana (storage form): NFKC composes half-width kana and voiced marks. */
+/**
+ * Full-width katakana (storage form): NFKC composes half-width kana and voiced marks, and the
+ * dashes typed for the long vowel (ユ－コ) become ー.
+ */
 export function toFullWidthKana(name: string): string {
-  return jaconv.toKatakana(name.normalize('NFKC'));
+  let s = jaconv.toKatakana(name.normalize('NFKC'));
+  for (let i = 0; i < s.length; i++) {
+    if (isLongVowelVariant(s.charCodeAt(i))) s = `${s.slice(0, i)}ー${s.slice(i + 1)}`;
+  }
+  return s;
 }
 
 /**
- * A valid カナ氏名: katakana (full or half width), the long-vowel mark, ・ and spaces between the
- * parts, at least one katakana letter, no leading/trailing space.
+ * A valid カナ氏名: katakana (full or half width), the long-vowel mark or a dash typed for it
+ * (whatever matching reads as ー), ・ and spaces between the parts, at least one katakana letter,
+ * no leading/trailing space.
  */
 export function isKatakanaName(name: string): boolean {
   const s = name.normalize('NFKC');
@@ -115,6 +125,7 @@ export function isKatakanaName(name: string): boolean {
     const c = s.charCodeAt(i);
     if (c >= 0x30a1 && c <= 0x30fa) letters++;
     else if (c === 0x30fc || c === 0x30fb || c === 0x20 || c === 0x3000) continue;
+    else if (isLongVowelVariant(c) && letters > 0) continue;
     else return false;
   }
   return letters > 0;

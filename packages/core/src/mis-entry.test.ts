@@ -252,3 +252,48 @@ describe('classifyRegistration: periodic re-match of "no history" registrations'
     });
   });
 });
+
+describe('five facts against J-LIS across notation (2023-04-14 / 2024-05 rules)', () => {
+  const jlisFacts = {
+    name: '志角 優子',
+    kanaName: 'シカク ユーコ',
+    birthDate: '1990-04-01',
+    sex: '2',
+    address: '東京都新宿区西新宿六丁目十五番五号',
+  };
+  const registration = {
+    ...jlisFacts,
+    myNumber: '123456789018',
+    insurerNumber: '01130012',
+    kanaName: 'ｼｶｸ･ﾕｰｺ',
+    address: '東京都新宿区西新宿６－１５－５',
+  };
+  it('verifies what differs only in notation', async () => {
+    const { classifyRegistration, CURRENT_POLICY } = await import('./mis-entry.js');
+    expect(
+      classifyRegistration(registration, [], jlisFacts, '2024-06-01', CURRENT_POLICY),
+    ).toMatchObject({
+      code: 'JLIS_VERIFIED',
+      rule: 'JLIS_EVERY_REGISTRATION',
+    });
+    expect(
+      classifyRegistration(registration, [], jlisFacts, '2023-05-01', CURRENT_POLICY),
+    ).toMatchObject({
+      code: 'JLIS_VERIFIED',
+      rule: 'JLIS_FIVE_FACTS',
+    });
+  });
+  it('names the fact that differs, and blocks viewing from 2024-05', async () => {
+    const { classifyRegistration, CURRENT_POLICY } = await import('./mis-entry.js');
+    const moved = { ...registration, address: '東京都新宿区西新宿6-15-6' };
+    expect(classifyRegistration(moved, [], jlisFacts, '2024-06-01', CURRENT_POLICY)).toMatchObject({
+      code: 'JLIS_MISMATCH',
+      mismatchedFacts: ['address'],
+      blocksViewing: true,
+    });
+    // Before 2023-04-14 only 生年月日 and カナ氏名 are compared.
+    expect(classifyRegistration(moved, [], jlisFacts, '2023-04-13', CURRENT_POLICY).code).toBe(
+      'JLIS_VERIFIED',
+    );
+  });
+});

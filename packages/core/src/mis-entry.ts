@@ -1,3 +1,4 @@
+import { normalizeAddressForMatching } from './address.js';
 import type { IsoDate } from './dates.js';
 import { normalizeKanaForMatching } from './kana.js';
 
@@ -132,7 +133,10 @@ function inForce(rule: MisEntryRuleId, asOf: IsoDate): boolean {
   return asOf >= MIS_ENTRY_RULES[rule].effectiveFrom;
 }
 
-/** Free-text facts (漢字氏名, 住所) compare after NFKC with whitespace removed. */
+/**
+ * 漢字氏名 compares after NFKC with whitespace removed; 住所 across notation (address.ts); カナ氏名
+ * as matching reads it (kana.ts).
+ */
 function normalizeText(s: string): string {
   return s.normalize('NFKC').replace(/\s+/gu, '');
 }
@@ -150,7 +154,10 @@ export function jlisMismatches(
   }
   if (registration.birthDate !== jlis.birthDate) out.push('birthDate');
   if (allFive && registration.sex !== jlis.sex) out.push('sex');
-  if (allFive && normalizeText(registration.address) !== normalizeText(jlis.address)) {
+  if (
+    allFive &&
+    normalizeAddressForMatching(registration.address) !== normalizeAddressForMatching(jlis.address)
+  ) {
     out.push('address');
   }
   return out;
