@@ -9,6 +9,7 @@ import { registerLoadShedding } from '@shikaku/platform/load-shedding';
 import type { Logger } from '@shikaku/platform/logger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createCredentialCache, createRateLimiter, createTokenSigner } from './auth.js';
+import { createCertificateStatusChecker } from './certificate-status.js';
 import type { EligibilityConfig } from './config.js';
 import { processPendingBulkInquiries } from './bulk.js';
 import { ELIGIBILITY_ERROR_STATUS } from './errors.js';
@@ -54,6 +55,11 @@ export async function buildApp(
     limiter: createRateLimiter(),
     accessLog,
     upstreams: deps.upstreams,
+    certificates: createCertificateStatusChecker({
+      upstreams: deps.upstreams,
+      clock: deps.clock,
+      maxAgeMs: config.certificateStatusMaxAgeHours * 3_600_000,
+    }),
     seed: deps.seed ?? 1,
     monotonicMs: deps.monotonicMs ?? (() => performance.now()),
   };

@@ -27,6 +27,8 @@ export interface EligibilityConfig {
   docs: boolean;
   /** Past these bounds requests answer 503 OVERLOADED with Retry-After (0: bound off). */
   loadShedding: LoadSheddingLimits;
+  /** While J-LIS is unreachable, a card's last status from it answers for this long (0: never). */
+  certificateStatusMaxAgeHours: number;
 }
 
 /** The settings that have a default. The secrets have none: callers give their own. */
@@ -53,6 +55,8 @@ export const DEFAULT_CONFIG: Omit<EligibilityConfig, keyof EligibilitySecrets> =
     maxEventLoopDelayMs: 200,
     retryAfterSeconds: 1,
   },
+  // JPKI's CRL is issued daily: a verifier may rely on the one it holds for a day (decisions.md).
+  certificateStatusMaxAgeHours: 24,
 };
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -102,5 +106,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): EligibilityConfig {
         DEFAULT_CONFIG.loadShedding.retryAfterSeconds,
       ),
     },
+    certificateStatusMaxAgeHours: integer(
+      env,
+      'ELIGIBILITY_CERT_STATUS_MAX_AGE_HOURS',
+      DEFAULT_CONFIG.certificateStatusMaxAgeHours,
+    ),
   };
 }

@@ -9,6 +9,7 @@ import {
   type RateLimiter,
   type TokenSigner,
 } from './auth.js';
+import type { CertificateStatusChecker } from './certificate-status.js';
 import type { EligibilityConfig } from './config.js';
 import type { Upstreams } from './upstream.js';
 
@@ -22,6 +23,8 @@ export interface Services {
   limiter: RateLimiter;
   accessLog: AccessLogWriter;
   upstreams: Upstreams;
+  /** Card certificate status from J-LIS, or its last answer while J-LIS is unreachable. */
+  certificates: CertificateStatusChecker;
   /** Seed of the synthetic drug / checkup histories. */
   seed: number;
   /** Monotonic milliseconds for the rate limiter (real time even when the clock is as-of). */

@@ -57,7 +57,7 @@ export async function cardRoutes(app: FastifyInstance, services: Services): Prom
     async (request, reply) => {
       const caller = await requireCaller(services, request.headers.authorization);
       const { certificateSerial } = request.body;
-      assertCertificateValid(await services.upstreams.certificateStatus(certificateSerial));
+      assertCertificateValid((await services.certificates.check(certificateSerial)).status);
       const person = await services.upstreams.resolveCertificate(certificateSerial);
       if (!person) throw new AppError('PERSON_NOT_FOUND', 'no insured person holds this card');
       await upsertCardLink(
@@ -107,6 +107,15 @@ export async function cardRoutes(app: FastifyInstance, services: Services): Prom
               ...confirmationResponse.properties,
               verificationMethod: { type: 'string' },
               consents: consentsSchema,
+              certificateStatus: {
+                type: 'object',
+                description:
+                  'where the certificate status came from: J-LIS now, or (J-LIS unreachable) its last answer, at checkedAt',
+                properties: {
+                  source: { type: 'string', enum: ['jlis', 'cache'] },
+                  checkedAt: { type: 'string' },
+                },
+              },
             },
           },
           ...errorResponses,
@@ -121,7 +130,8 @@ export async function cardRoutes(app: FastifyInstance, services: Services): Prom
         throw new AppError('CARD_NOT_REGISTERED', 'this card is not registered for insurance use', {
           field: 'certificateSerial',
         });
-      assertCertificateValid(await services.upstreams.certificateStatus(body.certificateSerial));
+      const certificate = await services.certificates.check(body.certificateSerial);
+      assertCertificateValid(certificate.status);
       const at = services.clock.now();
       const on = body.confirmationDate ?? jstDate(at);
       const confirmation = await confirmByPerson(services.handle, link.personRef, on);
@@ -159,6 +169,10 @@ export async function cardRoutes(app: FastifyInstance, services: Services): Prom
         qualificationValidity: confirmation.validity,
         confirmationDate: on,
         verificationMethod: body.verificationMethod,
+        certificateStatus: {
+          source: certificate.source,
+          checkedAt: certificate.checkedAt.toISOString(),
+        },
         consents: {
           consentId,
           consTime: consentId ? at.toISOString() : null,

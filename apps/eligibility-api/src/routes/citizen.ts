@@ -48,7 +48,7 @@ export async function citizenRoutes(app: FastifyInstance, services: Services): P
       const link = await findCardLink(services.handle, serial);
       if (!link)
         throw new AppError('CARD_NOT_REGISTERED', 'this card is not registered for insurance use');
-      assertCertificateValid(await services.upstreams.certificateStatus(serial));
+      assertCertificateValid((await services.certificates.check(serial)).status);
       const entries = await listAccessLogByPerson(services.handle, link.personRef);
       return {
         entries: entries.map((e) => ({

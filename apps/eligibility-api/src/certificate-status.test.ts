@@ -1,0 +1,90 @@
+import { AppError } from '@shikaku/platform/errors';
+import { describe, expect, it } from 'vitest';
+import { createCertificateStatusChecker } from './certificate-status.js';
+import type { CertificateStatus, Upstreams } from './upstream.js';
+
+const HOUR = 3_600_000;
+
+function setup() {
+  let now = new Date('2021-10-20T00:00:00Z');
+  const jlis = {
+    down: false,
+    failure: 'UPSTREAM_UNAVAILABLE',
+    status: new Map<string, CertificateStatus>(),
+  };
+  const upstreams: Upstreams = {
+    resolveCertificate: async () => undefined,
+    fetchOutbox: async () => ({ events: [], next: 0 }),
+    async certificateStatus(serial) {
+      if (jlis.down) throw new AppError(jlis.failure, 'could not reach jlis');
+      return jlis.status.get(serial) ?? 'unknown';
+    },
+  };
+  const checker = createCertificateStatusChecker({
+    upstreams,
+    clock: { now: () => new Date(now.getTime()) },
+    maxAgeMs: 24 * HOUR,
+    maxEntries: 2,
+  });
+  const advance = (ms: number) => (now = new Date(now.getTime() + ms));
+  return { jlis, checker, advance };
+}
+
+describe('certificate status while J-LIS is down', () => {
+  it('answers from J-LIS when it is up, and from its last answer (marked) within 24 hours', async () => {
+    const { jlis, checker, advance } = setup();
+    jlis.status.set('S1', 'valid');
+    const fresh = await checker.check('S1');
+    expect(fresh).toMatchObject({ status: 'valid', source: 'jlis' });
+
+    jlis.down = true;
+    advance(23 * HOUR);
+    expect(await checker.check('S1')).toEqual({
+      status: 'valid',
+      source: 'cache',
+      checkedAt: fresh.checkedAt,
+    });
+    advance(2 * HOUR);
+    await expect(checker.check('S1')).rejects.toMatchObject({
+      code: 'CERTIFICATE_STATUS_UNAVAILABLE',
+      message: expect.stringMatching(/too old/),
+    });
+  });
+
+  it('refuses with a clear code when no status is held for the card', async () => {
+    const { jlis, checker } = setup();
+    jlis.down = true;
+    await expect(checker.check('NEVER-SEEN')).rejects.toMatchObject({
+      code: 'CERTIFICATE_STATUS_UNAVAILABLE',
+      message: expect.stringMatching(/no certificate status is held/),
+    });
+  });
+
+  it('keeps a revocation however old, and a later revocation replaces a held valid status', async () => {
+    const { jlis, checker, advance } = setup();
+    jlis.status.set('S1', 'valid');
+    await checker.check('S1');
+    jlis.status.set('S1', 'revoked');
+    expect(await checker.check('S1')).toMatchObject({ status: 'revoked', source: 'jlis' });
+    jlis.down = true;
+    advance(30 * 24 * HOUR);
+    expect(await checker.check('S1')).toMatchObject({ status: 'revoked', source: 'cache' });
+  });
+
+  it('does not hold unknown certificates, holds a bounded number, and passes other errors on', async () => {
+    const { jlis, checker } = setup();
+    for (const serial of ['A', 'B', 'C']) jlis.status.set(serial, 'valid');
+    await checker.check('X'); // unknown: nothing held
+    for (const serial of ['A', 'B', 'C']) await checker.check(serial);
+    jlis.down = true;
+    await expect(checker.check('X')).rejects.toMatchObject({
+      code: 'CERTIFICATE_STATUS_UNAVAILABLE',
+    });
+    await expect(checker.check('A')).rejects.toMatchObject({
+      code: 'CERTIFICATE_STATUS_UNAVAILABLE',
+    });
+    expect(await checker.check('C')).toMatchObject({ source: 'cache' });
+    jlis.failure = 'VALIDATION_FAILED';
+    await expect(checker.check('C')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
