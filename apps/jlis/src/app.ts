@@ -16,6 +16,7 @@ import { AppError, registerErrorHandler, ErrorBodySchema } from '@shikaku/platfo
 import type { Logger } from '@shikaku/platform/logger';
 import type { JlisConfig } from './config.js';
 import { JLIS_ERROR_STATUS } from './errors.js';
+import { registerResidentControlRoutes } from './resident-control.js';
 import { FaultInjector } from './faults.js';
 
 export interface JlisDeps {
@@ -215,6 +216,8 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
     },
     async (request) => faults.update(request.body),
   );
+
+  registerResidentControlRoutes(app, { handle: deps.handle, clock: deps.clock, controlAuth });
 
   app.get(
     '/health',

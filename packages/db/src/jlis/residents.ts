@@ -130,3 +130,67 @@ export async function setCertificateStatus(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** Adds a resident (a birth, a move in); false when the My Number is registered already. */
+export async function insertResident(handle: DatabaseHandle, resident: Resident): Promise<boolean> {
+  const result = await handle.db
+    .insertInto('jlis.residents')
+    .values({
+      my_number: resident.myNumber,
+      name: resident.name,
+      name_kana: resident.nameKana,
+      birth_date: resident.birthDate,
+      sex: resident.sex,
+      address: resident.address,
+    })
+    .onConflict((oc) => oc.column('my_number').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Changes some facts of a resident (a move, a marriage); the resident after, or undefined. */
+export async function updateResident(
+  handle: DatabaseHandle,
+  myNumber: string,
+  change: Partial<Omit<Resident, 'myNumber'>>,
+): Promise<Resident | undefined> {
+  const set = {
+    ...(change.name === undefined ? {} : { name: change.name }),
+    ...(change.nameKana === undefined ? {} : { name_kana: change.nameKana }),
+    ...(change.birthDate === undefined ? {} : { birth_date: change.birthDate }),
+    ...(change.sex === undefined ? {} : { sex: change.sex }),
+    ...(change.address === undefined ? {} : { address: change.address }),
+  };
+  if (Object.keys(set).length > 0) {
+    await handle.db
+      .updateTable('jlis.residents')
+      .set(set)
+      .where('my_number', '=', myNumber)
+      .execute();
+  }
+  return findResident(handle, myNumber);
+}
+
+/**
+ * Removes a resident (a death, a removal from the registry) and revokes their certificates, in
+ * one transaction; false when there is no such resident.
+ */
+export async function removeResident(
+  handle: DatabaseHandle,
+  myNumber: string,
+  at: Date,
+): Promise<boolean> {
+  return handle.db.transaction().execute(async (trx) => {
+    const deleted = await trx
+      .deleteFrom('jlis.residents')
+      .where('my_number', '=', myNumber)
+      .executeTakeFirst();
+    if (Number(deleted.numDeletedRows) === 0) return false;
+    await trx
+      .updateTable('jlis.certificates')
+      .set({ status: 'revoked', updated_at: at })
+      .where('my_number', '=', myNumber)
+      .execute();
+    return true;
+  });
+}
