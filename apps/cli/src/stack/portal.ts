@@ -5,6 +5,7 @@ import { startPortalJobs } from '@shikaku/portal/jobs/scheduler';
 import { DEMO_PASSWORD, isPortalSeeded, seedPortal } from '@shikaku/portal/seed';
 import { directoryReceiptStore } from '@shikaku/portal/subsidy/receipt-store';
 import { httpEligibilityClient } from '@shikaku/portal/usage/eligibility-client';
+import { registerOperatingInstitutions } from '@shikaku/portal/usage/operating-sync';
 import type { StackComponent } from './component.js';
 
 /** Synthetic institutions in the portal: 0.4% of the national 242,662 (about 970). */
@@ -50,14 +51,25 @@ export const portalComponent: StackComponent = {
         `demo logins as seeded before (password ${DEMO_PASSWORD}), e.g. operator@shikaku.example`,
       );
     }
+    const eligibility = eligibilityUrl
+      ? httpEligibilityClient(eligibilityUrl, context.secrets.serviceKey)
+      : undefined;
+    if (eligibility) {
+      // The seed marks institutions operating without the approval route that registers them
+      // with eligibility-api; without this their credential page answers 503. An upsert there.
+      const registered = await registerOperatingInstitutions(
+        context.handle,
+        context.clock,
+        eligibility,
+      );
+      notes.push(`${registered} operating institutions registered with eligibility-api`);
+    }
     const app = await buildApp(config, {
       handle: context.handle,
       clock: context.clock,
       logger: context.logger,
       receipts: directoryReceiptStore(config.uploadDir),
-      ...(eligibilityUrl
-        ? { eligibility: httpEligibilityClient(eligibilityUrl, context.secrets.serviceKey) }
-        : {}),
+      ...(eligibility ? { eligibility } : {}),
     });
     const jobs = startPortalJobs({
       handle: context.handle,

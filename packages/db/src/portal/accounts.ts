@@ -307,3 +307,25 @@ export async function findInstitutionAccountEmail(
     .executeTakeFirst();
   return row?.email;
 }
+
+/**
+ * Institutions operating online eligibility confirmation at `at` (usage approved): the ones
+ * eligibility-api must know, so their credentials can be issued.
+ */
+export async function listOperatingInstitutions(
+  handle: DatabaseHandle,
+  at: Date,
+): Promise<Array<{ institutionCode: string; facilityType: string; name: string }>> {
+  const rows = await handle.db
+    .selectFrom('portal.institutions')
+    .select(['institution_code', 'facility_type', 'name'])
+    .where('operating_at', 'is not', null)
+    .where('operating_at', '<=', at)
+    .orderBy('institution_code')
+    .execute();
+  return rows.map((r) => ({
+    institutionCode: r.institution_code,
+    facilityType: r.facility_type,
+    name: r.name,
+  }));
+}
