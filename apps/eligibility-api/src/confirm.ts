@@ -3,7 +3,11 @@
 // qualificationResult writes the spec shape of a view).
 import { determineCopay, lateElderlyFrom } from '@shikaku/core/copay';
 import { addDays } from '@shikaku/core/dates';
-import { determineEligibility, type QualificationValidityCode } from '@shikaku/core/eligibility';
+import {
+  determineEligibility,
+  isInForce,
+  type QualificationValidityCode,
+} from '@shikaku/core/eligibility';
 import { parseInsuredCard } from '@shikaku/core/insured-card';
 import { parseInsurerNumber } from '@shikaku/core/insurer-number';
 import { toHalfWidthKana } from '@shikaku/core/kana';
@@ -134,6 +138,8 @@ export function viewQualification(
     copayRatio: copay?.ratioCode ?? null,
     preschool: copay?.preschool ?? false,
     elderlyRecipientCertificate: elderly,
-    limitApplicationCertificate: limitCertificateConsent ? limitCertificateFor(q, on) : null,
+    // A certificate is shown only for a qualification in force on the date (none after a loss).
+    limitApplicationCertificate:
+      limitCertificateConsent && isInForce(q, on) ? limitCertificateFor(q, on) : null,
   };
 }

@@ -6,6 +6,7 @@ import {
   compactToIsoDate,
   formatPostNumber,
   oqsJson,
+  oqsXml,
   processExecutionTime,
   readSearchRequest,
 } from './oqs-message.js';
@@ -148,13 +149,16 @@ describe('responses', () => {
       XmlMsg: { MessageBody: Record<string, unknown> };
     };
     expect(json.XmlMsg.MessageBody).not.toHaveProperty('QualificationValidity');
-    expect(Object.keys(json.XmlMsg.MessageBody)).toEqual([
-      'ProcessingResultStatus',
-      'ProcessingResultCode',
-      'ProcessingResultMessage',
-    ]);
+    // The public client's parser (hangilc/myclinic-ts MessageBody) requires ResultList to be an
+    // array on every JSON answer: an empty one on errors.
+    expect(json.XmlMsg.MessageBody).toEqual({
+      ProcessingResultStatus: '2',
+      ProcessingResultCode: 'INVALID_INSURER_NUMBER',
+      ProcessingResultMessage: 'bad check digit',
+      ResultList: [],
+    });
   });
-  it('omits the result list when nothing matched and echoes the search keys first', () => {
+  it('answers an empty result list when nothing matched (JSON only) and echoes the keys first', () => {
     const searchInfo = {
       InsurerNumber: '01130012',
       InsuredIdentificationNumber: '1',
@@ -167,7 +171,10 @@ describe('responses', () => {
       QualificationConfirmSearchInfo: searchInfo,
       ProcessingResultStatus: '1',
       QualificationValidity: '4',
+      ResultList: [],
     });
+    const xml = oqsXml(SEARCH_RESPONSE, buildSearchResponse({ ...context, searchInfo }, '4', []));
+    expect(xml).not.toContain('ResultList');
     expect(Object.keys(json.XmlMsg.MessageBody)[0]).toBe('QualificationConfirmSearchInfo');
   });
   it('writes the post number as 123-4567', () => {

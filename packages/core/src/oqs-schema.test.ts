@@ -142,6 +142,18 @@ describe('checkMessage', () => {
     ]);
   });
 
+  it('requires the result list as an array in JSON, [] when empty; XML may leave it out', () => {
+    const doc = conformant();
+    const body = doc.XmlMsg.MessageBody as Record<string, unknown>;
+    delete body.ResultList;
+    expect(checkJson(doc)).toEqual(['MISSING_ELEMENT XmlMsg.MessageBody.ResultList']);
+    body.ResultList = [];
+    expect(checkJson(doc)).toEqual([]);
+    const xml = writeXml(SEARCH_RESPONSE, doc.XmlMsg);
+    expect(xml).not.toContain('ResultList');
+    expect(codes(checkMessage(SEARCH_RESPONSE, orderedFromXml(xml)!, 'xml'))).toEqual([]);
+  });
+
   it('reads repeated bulk units and their matches in both forms', () => {
     const unit = (validity: string, names: string[]) => ({
       QualificationConfirmSearchInfo: {

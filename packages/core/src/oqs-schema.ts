@@ -77,6 +77,11 @@ export interface ListSpec<
 > extends Common<N> {
   readonly kind: 'list';
   readonly item: I;
+  /**
+   * Written in JSON even when empty (`[]`): the public client's parser requires the array on
+   * every answer, errors and "not found" included. XML leaves an empty list out.
+   */
+  readonly alwaysInJson?: boolean;
 }
 
 /**
@@ -112,12 +117,11 @@ function group<
   return { kind: 'group', name, label, children, ...options } as GroupSpec<N, C> & O;
 }
 
-function list<const N extends string, const I extends GroupSpec, const O extends Options>(
-  name: N,
-  label: string,
-  item: I,
-  options?: O,
-): ListSpec<N, I> & O {
+function list<
+  const N extends string,
+  const I extends GroupSpec,
+  const O extends Options & { alwaysInJson?: boolean },
+>(name: N, label: string, item: I, options?: O): ListSpec<N, I> & O {
   return { kind: 'list', name, label, item, ...options } as ListSpec<N, I> & O;
 }
 
@@ -393,7 +397,8 @@ export const SEARCH_RESPONSE = group('XmlMsg', '資格確認結果', [
         when: 'ProcessingResultStatus 1',
       }),
       list('ResultList', '資格確認結果リスト', RESULT_OF_QUALIFICATION_CONFIRMATION, {
-        when: 'validity 1, 2, 3 or 5',
+        when: 'JSON: always, [] when nothing is listed (public clients require the array); XML: validity 1, 2, 3 or 5',
+        alwaysInJson: true,
       }),
     ],
     required,
@@ -483,7 +488,8 @@ export function writeJson<S extends GroupSpec>(
 }
 
 function writeElement(spec: ElementSpec, value: unknown): unknown {
-  if (value === undefined || value === null) return undefined;
+  if ((value === undefined || value === null) && !(spec.kind === 'list' && spec.alwaysInJson))
+    return undefined;
   switch (spec.kind) {
     case 'leaf': {
       const text = typeof value === 'number' ? String(value) : value;
@@ -492,13 +498,12 @@ function writeElement(spec: ElementSpec, value: unknown): unknown {
     case 'group':
       return isRecord(value) ? writeGroup(spec, value) : undefined;
     case 'list': {
-      if (!Array.isArray(value)) return undefined;
-      const items = value
+      const items = (Array.isArray(value) ? value : [])
         .map((wrapper) => (isRecord(wrapper) ? wrapper[spec.item.name] : undefined))
         .map((item) => (isRecord(item) ? writeGroup(spec.item, item) : undefined))
         .filter((item): item is Loose => item !== undefined)
         .map((item) => ({ [spec.item.name]: item }));
-      return items.length > 0 ? items : undefined;
+      return items.length > 0 || spec.alwaysInJson ? items : undefined;
     }
     case 'repeated': {
       if (!Array.isArray(value)) return undefined;
@@ -534,7 +539,8 @@ function xmlGroup(spec: GroupSpec, value: Loose, parts: string[]): void {
   parts.push(`<${spec.name}>`);
   for (const child of spec.children) {
     const inner = value[child.name];
-    if (inner === undefined) continue;
+    // An empty list is written only in JSON (alwaysInJson); XML leaves it out.
+    if (inner === undefined || (Array.isArray(inner) && inner.length === 0)) continue;
     if (child.kind === 'leaf')
       parts.push(`<${child.name}>${escapeXml(inner as string)}</${child.name}>`);
     else if (child.kind === 'group') xmlGroup(child, inner as Loose, parts);
@@ -739,13 +745,16 @@ function checkGroup(
       problems,
     );
   }
-  for (const child of spec.children)
-    if (child.required && !seen.has(child.name))
+  for (const child of spec.children) {
+    const expected =
+      child.required || (form === 'json' && child.kind === 'list' && child.alwaysInJson);
+    if (expected && !seen.has(child.name))
       problems.push({
         path: `${path}.${child.name}`,
         code: 'MISSING_ELEMENT',
         message: `${child.name} is required`,
       });
+  }
 }
 
 function checkElement(
