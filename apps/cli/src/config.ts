@@ -8,6 +8,8 @@ export interface CliEnvironment {
    * or none, and the stack makes a random one per run.
    */
   serviceKey: string | undefined;
+  /** The J-LIS emulator's x-control-key for `shikaku jlis` (JLIS_CONTROL_KEY). */
+  jlisControlKey: string | undefined;
   /** The whole environment, for child processes the cli starts (the loadtest's stack). */
   inherited: NodeJS.ProcessEnv;
 }
@@ -17,6 +19,7 @@ export function readCliEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnv
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'warn',
     serviceKey: env.SHIKAKU_SERVICE_KEY || undefined,
+    jlisControlKey: env.JLIS_CONTROL_KEY || undefined,
     inherited: env,
   };
 }

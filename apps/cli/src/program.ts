@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCopayCommand } from './commands/copay.js';
+import { registerJlisCommand } from './commands/jlis.js';
 import { registerLoadtestCommand } from './commands/loadtest.js';
 import { registerReaderCommand } from './commands/reader.js';
 import { registerSimCommand } from './commands/sim.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerWarekiCommand(program);
   registerLoadtestCommand(program);
   registerReaderCommand(program);
+  registerJlisCommand(program);
   registerSynthCommand(program);
   registerSimCommand(program);
   return program;
