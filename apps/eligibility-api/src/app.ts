@@ -5,6 +5,7 @@ import type { Clock } from '@shikaku/core/clock';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { createAccessLogWriter } from '@shikaku/db/eligibility/access-log';
 import { AppError, registerErrorHandler } from '@shikaku/platform/errors';
+import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import { registerLoadShedding } from '@shikaku/platform/load-shedding';
 import type { Logger } from '@shikaku/platform/logger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -44,7 +45,9 @@ export async function buildApp(
     // Per-request lines at this rate would cost more than the confirmation itself.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 5 * 1024 * 1024,
+    ajv: AJV_OPTIONS,
   });
+  registerInputGuards(app);
   const accessLog = createAccessLogWriter(deps.handle);
   const services: Services = {
     config,
@@ -113,9 +116,10 @@ export async function buildApp(
 
   // Bulk inquiries accepted before a restart are finished once the app is ready.
   app.addHook('onReady', async () => {
-    processPendingBulkInquiries(services).catch((err: unknown) =>
-      app.log.error({ err }, 'resuming bulk inquiries failed'),
-    );
+    // One that fails is settled and logged; the others go on.
+    processPendingBulkInquiries(services, (err, receptionNumber) =>
+      app.log.error({ err, receptionNumber }, 'bulk inquiry failed'),
+    ).catch((err: unknown) => app.log.error({ err }, 'resuming bulk inquiries failed'));
   });
   app.addHook('onClose', async () => {
     await accessLog.close();

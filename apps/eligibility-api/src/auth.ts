@@ -6,6 +6,7 @@ import {
   type InstitutionRecord,
 } from '@shikaku/db/eligibility/institutions';
 import { AppError } from '@shikaku/platform/errors';
+import { textProblem } from '@shikaku/platform/input-guards';
 
 export interface Caller {
   clientId: string;
@@ -103,12 +104,18 @@ export function createCredentialCache(handle: DatabaseHandle, ttlMs = 5000) {
 export type CredentialCache = ReturnType<typeof createCredentialCache>;
 
 /** Checks a login; throws the stable code on failure. */
+const MAX_CLIENT_ID = 128;
+
 export async function login(
   credentials: CredentialCache,
   clientId: string,
   clientSecret: string,
   nowMs: number,
 ): Promise<CredentialRecord> {
+  // The spec login reads its own raw body: a client id PostgreSQL cannot store (NUL, an unpaired
+  // surrogate) or longer than any issued one matches no credential, without asking the database.
+  if (clientId.length > MAX_CLIENT_ID || textProblem(clientId) !== null)
+    throw new AppError('INVALID_CREDENTIALS', 'unknown client id or wrong secret');
   const record = await credentials.get(clientId, nowMs);
   const given = Buffer.from(hashSecret(clientSecret));
   if (!record || !timingSafeEqual(given, Buffer.from(record.secretHash)))

@@ -12,6 +12,7 @@ import {
 import { type AccessLogEntry, insertEntries } from '@shikaku/db/eligibility/access-log';
 import {
   completeBulkInquiry,
+  failBulkInquiry,
   findBulkInquiry,
   listAcceptedBulkInquiries,
 } from '@shikaku/db/eligibility/bulk-inquiries';
@@ -86,12 +87,18 @@ export async function processBulkInquiry(
         qualificationValidity: confirmation.validity,
       });
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+      // An unavailable database is not the item's fault: the inquiry stays accepted and is
+      // answered later. Anything else about this item is its own error unit.
+      if (isUnavailable(error)) throw error;
+      const { code, message } =
+        error instanceof AppError
+          ? error
+          : { code: ITEM_FAILED, message: 'the item could not be answered' };
       units.push({
         ...base,
         ProcessingResultStatus: PROCESSING_RESULT_STATUS.error,
-        ProcessingResultCode: error.code,
-        ProcessingResultMessage: error.message,
+        ProcessingResultCode: code,
+        ProcessingResultMessage: message,
       });
     }
   }
@@ -105,9 +112,60 @@ export async function processBulkInquiry(
   await completeBulkInquiry(services.handle, receptionNumber, result, services.clock.now());
 }
 
-/** Picks up inquiries accepted before a restart. */
-export async function processPendingBulkInquiries(services: Services): Promise<void> {
-  const pending = await listAcceptedBulkInquiries(services.handle, 100);
-  for (const { receptionNumber, institutionCode } of pending)
+/** The ProcessingResultCode of an item that failed for a reason no rule names. */
+export const ITEM_FAILED = 'BULK_ITEM_FAILED';
+/** Why a whole inquiry could not be answered (its result says so; /result answers 422). */
+export const INQUIRY_FAILED = 'BULK_INQUIRY_FAILED';
+
+/**
+ * The database or a connection is unavailable (SQLSTATE class 08 connection, 53 resources,
+ * 57 operator intervention, or a Node system error such as ECONNREFUSED): worth trying again.
+ */
+export function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return /^(08|53|57)/.test(code) || /^E[A-Z]+$/.test(code);
+}
+
+/**
+ * Answers one inquiry and never lets it stick: an inquiry that cannot be answered for any reason
+ * but an unavailable database is settled as failed with the reason, so its poll says so and no
+ * later inquiry waits behind it. Answers false when it was left to try again later.
+ */
+export async function settleBulkInquiry(
+  services: Services,
+  receptionNumber: string,
+  institutionCode: string,
+): Promise<boolean> {
+  try {
     await processBulkInquiry(services, receptionNumber, institutionCode);
+    return true;
+  } catch (error) {
+    if (isUnavailable(error)) return false;
+    await failBulkInquiry(
+      services.handle,
+      receptionNumber,
+      { code: INQUIRY_FAILED, message: 'the inquiry could not be answered; submit it again' },
+      services.clock.now(),
+    );
+    throw error;
+  }
+}
+
+/**
+ * Picks up inquiries accepted before a restart, oldest first. One that fails is settled (or left
+ * for later when the database is unavailable) and the next goes on.
+ */
+export async function processPendingBulkInquiries(
+  services: Services,
+  onError: (error: unknown, receptionNumber: string) => void = () => {},
+): Promise<void> {
+  const pending = await listAcceptedBulkInquiries(services.handle, 100);
+  for (const { receptionNumber, institutionCode } of pending) {
+    try {
+      await settleBulkInquiry(services, receptionNumber, institutionCode);
+    } catch (error) {
+      onError(error, receptionNumber);
+    }
+  }
 }

@@ -45,7 +45,12 @@ export const qualificationSchema = {
   },
 } as const;
 
-export const isoDate = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+/** YYYY-MM-DD that is a real calendar date from 1000 to 9999 (platform's ajv `date` format). */
+export const isoDate = {
+  type: 'string',
+  format: 'date',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+} as const;
 
 export const cardNumbersProperties = {
   insurerNumber: { type: 'string', minLength: 1, maxLength: 10 },

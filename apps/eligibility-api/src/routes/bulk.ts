@@ -4,7 +4,7 @@ import { BULK_RESULT } from '@shikaku/core/oqs-schema';
 import { findBulkInquiry, insertBulkInquiry } from '@shikaku/db/eligibility/bulk-inquiries';
 import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance } from 'fastify';
-import { type BulkItem, newReceptionNumber, processBulkInquiry } from '../bulk.js';
+import { type BulkItem, INQUIRY_FAILED, newReceptionNumber, settleBulkInquiry } from '../bulk.js';
 import { cardNumbersProperties, errorResponses, isoDate } from '../schemas.js';
 import { requireCaller, type Services } from '../services.js';
 
@@ -65,7 +65,7 @@ export async function bulkRoutes(app: FastifyInstance, services: Services): Prom
       });
       // Processed after the answer; a restart picks up what was left (processPendingBulkInquiries).
       setImmediate(() => {
-        processBulkInquiry(services, receptionNumber, institutionCode).catch((err: unknown) =>
+        settleBulkInquiry(services, receptionNumber, institutionCode).catch((err: unknown) =>
           request.log.error({ err, reqId: request.id }, 'bulk inquiry failed'),
         );
       });
@@ -129,6 +129,10 @@ export async function bulkRoutes(app: FastifyInstance, services: Services): Prom
         caller.institution.institutionCode,
       );
       if (!inquiry) throw new AppError('NOT_FOUND', 'no such reception number');
+      if (inquiry.status === 'failed') {
+        const { failure } = inquiry.result as { failure?: { message?: string } };
+        throw new AppError(INQUIRY_FAILED, failure?.message ?? 'the inquiry could not be answered');
+      }
       if (inquiry.status !== 'done')
         throw new AppError('CONFLICT', 'the inquiry is still being processed; poll its status');
       // The stored result is written again through the schema: a jsonb column keeps no key order.

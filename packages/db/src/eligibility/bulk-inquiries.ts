@@ -3,7 +3,8 @@ import type { DatabaseHandle } from '../database.js';
 export interface BulkInquiryRecord {
   receptionNumber: string;
   institutionCode: string;
-  status: 'accepted' | 'done';
+  /** accepted → done; failed when the inquiry could not be answered at all (result: the reason). */
+  status: 'accepted' | 'done' | 'failed';
   confirmationDate: string;
   submittedAt: Date;
   completedAt: Date | null;
@@ -85,5 +86,23 @@ export async function completeBulkInquiry(
     .updateTable('eligibility.bulk_inquiries')
     .set({ status: 'done', completed_at: at, result: JSON.stringify(result) })
     .where('reception_number', '=', receptionNumber)
+    .execute();
+}
+
+/**
+ * Settles an inquiry that could not be answered, so it is not picked up again and blocks no other;
+ * the reason (a stable code and a message) is kept in place of the result.
+ */
+export async function failBulkInquiry(
+  handle: DatabaseHandle,
+  receptionNumber: string,
+  reason: { code: string; message: string },
+  at: Date,
+): Promise<void> {
+  await handle.db
+    .updateTable('eligibility.bulk_inquiries')
+    .set({ status: 'failed', completed_at: at, result: JSON.stringify({ failure: reason }) })
+    .where('reception_number', '=', receptionNumber)
+    .where('status', '=', 'accepted')
     .execute();
 }
