@@ -13,6 +13,7 @@ import type { Clock } from '@shikaku/core/clock';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { findCertificate, findResident, setCertificateStatus } from '@shikaku/db/jlis/residents';
 import { AppError, registerErrorHandler, ErrorBodySchema } from '@shikaku/platform/errors';
+import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import type { Logger } from '@shikaku/platform/logger';
 import type { JlisConfig } from './config.js';
 import { JLIS_ERROR_STATUS } from './errors.js';
@@ -52,7 +53,9 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
   // the route pattern instead of the URL (packages/platform/src/logger.ts).
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
+    ajv: AJV_OPTIONS,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  registerInputGuards(app);
   const faults = deps.faults ?? new FaultInjector(config.faults);
 
   await app.register(swagger, {

@@ -9,6 +9,7 @@ import {
   type ErrorStatusTable,
   registerErrorHandler,
 } from '@shikaku/platform/errors';
+import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import type { Logger } from '@shikaku/platform/logger';
 import type { Emulator } from './emulator.js';
 import { type DispatchResult, type Reader, viewOf } from './reader.js';
@@ -63,7 +64,9 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
+    ajv: AJV_OPTIONS,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  registerInputGuards(app);
   registerErrorHandler(app, READER_ERROR_STATUS);
   if (config.docs) {
     await app.register(swagger, {

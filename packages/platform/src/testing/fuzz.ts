@@ -190,6 +190,8 @@ export type BodyEncoding = 'json' | 'form' | 'raw';
 export interface FuzzRequestOptions {
   /** Field names to try where the route declares none (form fields, for instance). */
   vocabulary?: readonly string[];
+  /** Path parameter values that exist (a reader's name, a seeded id), to get past the lookup. */
+  paramValues?: readonly string[];
   /** How bodies are sent; JSON unless the route says otherwise. */
   encoding?: (route: DeclaredRoute) => BodyEncoding;
   /** Extra raw bodies for a route (XML, CSV, …), sent with their content type. */
@@ -215,6 +217,7 @@ export function requestsFor(
   const param = fc.oneof(
     anyString,
     fc.constantFrom('1', '2147483648', '9223372036854775808', '-1', '1.5', '0'),
+    fc.constantFrom(...(options.paramValues ?? ['1'])),
   );
   const params = fc.tuple(...paramNames.map(() => param));
   const querySchema = schema.querystring as JsonSchemaLike | undefined;
