@@ -1,3 +1,4 @@
+import { createBatcher } from '../batching.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 
 export interface AccessLogEntry {
@@ -24,12 +25,6 @@ export interface AccessLogWriterOptions {
   concurrency?: number;
 }
 
-interface Waiting {
-  entry: AccessLogEntry;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * Group commit for the access log: entries that arrive while an INSERT is in flight are queued and
  * committed together by the next one, so the hot path pays one commit per batch instead of one per
@@ -39,49 +34,16 @@ export function createAccessLogWriter(
   handle: DatabaseHandle,
   options: AccessLogWriterOptions = {},
 ): AccessLogWriter {
-  const maxBatch = options.maxBatch ?? 1000;
-  const concurrency = options.concurrency ?? 2;
-  const queue: Waiting[] = [];
-  let inFlight = 0;
-  let idle: (() => void) | undefined;
-
-  const pump = () => {
-    while (inFlight < concurrency && queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      inFlight += 1;
-      insertEntries(
-        handle,
-        batch.map((w) => w.entry),
-      )
-        .then(
-          () => {
-            for (const w of batch) w.resolve();
-          },
-          (error: unknown) => {
-            for (const w of batch) w.reject(error);
-          },
-        )
-        .finally(() => {
-          inFlight -= 1;
-          if (queue.length > 0) pump();
-          else if (inFlight === 0) idle?.();
-        });
-    }
-  };
-
+  const batcher = createBatcher<AccessLogEntry, void>(
+    async (entries) => {
+      await insertEntries(handle, entries);
+      return [];
+    },
+    { maxBatch: options.maxBatch ?? 1000, concurrency: options.concurrency ?? 2 },
+  );
   return {
-    append(entry) {
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ entry, resolve, reject });
-        pump();
-      });
-    },
-    async close() {
-      if (inFlight === 0 && queue.length === 0) return;
-      await new Promise<void>((resolve) => {
-        idle = resolve;
-      });
-    },
+    append: (entry) => batcher.run(entry),
+    close: () => batcher.idle(),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { QualificationEvent, QualificationSnapshot } from '@shikaku/core/qualification-event';
 import { sql } from 'kysely';
+import { type Batcher, createBatcher, ItemFailure } from '../batching.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import type { QualificationsTable } from './tables.js';
 
@@ -141,26 +142,41 @@ export async function applyQualificationEvents(
 const COLUMN_LIST = COLUMNS.join(', ');
 
 /**
- * The hot path, one round trip: the qualifications of one card number + birth date (one index
- * probe), and with them every qualification of the same person when a matched one has a loss date
- * (telling validity 2 from 3 needs the person's other qualifications; core decides). A card that
- * never lost anything costs no second probe.
+ * The hot path, one round trip for a batch of searches (key k = the search's 1-based position):
+ * the qualifications of each card number + birth date (one index probe per key), and with them
+ * every qualification of the same person when a matched one has a loss date (telling validity 2
+ * from 3 needs the person's other qualifications; core decides). A card that never lost anything
+ * costs no second probe.
  */
-const CARD_WITH_RELATED: PreparedStatement = {
-  name: 'eligibility.qualifications.card-with-related',
-  text: `with card as (
-      select ${COLUMN_LIST} from eligibility.qualifications
-      where insurer_number = $1 and insured_identification_number = $2 and birth_date = $3::date)
+const CARDS_WITH_RELATED: PreparedStatement = {
+  name: 'eligibility.qualifications.cards-with-related',
+  text: `with keys as (
+      select * from unnest($1::text[], $2::text[], $3::date[])
+        with ordinality as key(insurer_number, insured_identification_number, birth_date, k)),
+    card as (
+      select keys.k, ${COLUMNS.map((c) => `q.${c}`).join(', ')}
+      from keys join eligibility.qualifications q
+        on q.insurer_number = keys.insurer_number
+        and q.insured_identification_number = keys.insured_identification_number
+        and q.birth_date = keys.birth_date)
     select true as is_match, card.* from card
     union all
-    select false, ${COLUMN_LIST} from eligibility.qualifications
-    where person_ref in (select person_ref from card where disqualification_date is not null)`,
+    select false, lost.k, ${COLUMNS.map((c) => `q.${c}`).join(', ')}
+    from (select distinct k, person_ref from card where disqualification_date is not null) lost
+      join eligibility.qualifications q on q.person_ref = lost.person_ref`,
 };
 
 const BY_PERSON: PreparedStatement = {
   name: 'eligibility.qualifications.by-person',
   text: `select ${COLUMN_LIST} from eligibility.qualifications where person_ref = $1`,
 };
+
+export interface CardSearch {
+  insurerNumber: string;
+  insuredIdentificationNumber: string;
+  /** YYYY-MM-DD. */
+  birthDate: string;
+}
 
 export interface CardQualifications {
   /** The rows of the card number + birth date (the caller narrows them by symbol and branch). */
@@ -172,18 +188,76 @@ export interface CardQualifications {
   related: StoredQualification[];
 }
 
-export async function findQualificationsWithRelatedByCard(
+/** Many searches in one statement; one answer per search, in order. */
+export async function findQualificationsWithRelatedByCards(
   handle: DatabaseHandle,
-  query: { insurerNumber: string; insuredIdentificationNumber: string; birthDate: string },
-): Promise<CardQualifications> {
-  const rows = await queryPrepared<Row & { is_match: boolean }>(handle, CARD_WITH_RELATED, [
-    query.insurerNumber,
-    query.insuredIdentificationNumber,
-    query.birthDate,
-  ]);
-  const found: CardQualifications = { matched: [], related: [] };
-  for (const row of rows) (row.is_match ? found.matched : found.related).push(toStored(row));
+  searches: readonly CardSearch[],
+): Promise<CardQualifications[]> {
+  const rows = await queryPrepared<Row & { is_match: boolean; k: number }>(
+    handle,
+    CARDS_WITH_RELATED,
+    [
+      searches.map((s) => s.insurerNumber),
+      searches.map((s) => s.insuredIdentificationNumber),
+      searches.map((s) => s.birthDate),
+    ],
+  );
+  const found = searches.map((): CardQualifications => ({ matched: [], related: [] }));
+  for (const row of rows) {
+    const answer = found[Number(row.k) - 1];
+    if (answer) (row.is_match ? answer.matched : answer.related).push(toStored(row));
+  }
   return found;
+}
+
+/**
+ * Concurrent searches on one handle share a statement (createBatcher: no waiting, a search goes
+ * out at once unless `concurrency` statements are already in flight). One batcher per handle, made
+ * on first use, so every caller (spec search, REST, bulk) coalesces without being handed one.
+ */
+const cardBatchers = new WeakMap<DatabaseHandle, Batcher<CardSearch, CardQualifications>>();
+
+function cardBatcherFor(handle: DatabaseHandle): Batcher<CardSearch, CardQualifications> {
+  let batcher = cardBatchers.get(handle);
+  if (!batcher) {
+    batcher = createBatcher(
+      async (searches: CardSearch[]) => {
+        try {
+          return await findQualificationsWithRelatedByCards(handle, searches);
+        } catch (error) {
+          // One bad search (a date PostgreSQL refuses) must not fail the others it travelled
+          // with: each is retried alone, so only its own caller sees an error.
+          if (searches.length === 1) throw error;
+          const alone = await Promise.allSettled(
+            searches.map((search) => findQualificationsWithRelatedByCards(handle, [search])),
+          );
+          return alone.map((settled) =>
+            settled.status === 'fulfilled'
+              ? (settled.value[0] as CardQualifications)
+              : new ItemFailure(settled.reason),
+          );
+        }
+      },
+      { maxBatch: 200, concurrency: 4 },
+    );
+    cardBatchers.set(handle, batcher);
+  }
+  return batcher;
+}
+
+/**
+ * The hot path: one search (card number + birth date), one round trip, shared with the searches
+ * made concurrently on the same handle. Not inside a transaction (queryPrepared).
+ */
+export function findQualificationsWithRelatedByCard(
+  handle: DatabaseHandle,
+  search: CardSearch,
+): Promise<CardQualifications> {
+  return cardBatcherFor(handle).run({
+    insurerNumber: search.insurerNumber,
+    insuredIdentificationNumber: search.insuredIdentificationNumber,
+    birthDate: search.birthDate,
+  });
 }
 
 /** Qualifications of one card number + birth date (one index probe). */

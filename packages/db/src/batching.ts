@@ -1,0 +1,85 @@
+export interface BatcherOptions {
+  /** Most items in one call of `execute`. */
+  maxBatch: number;
+  /** Calls of `execute` in flight at once (each on its own connection). */
+  concurrency: number;
+}
+
+export interface Batcher<Item, Result> {
+  /** Resolves with this item's result once the batch that carried it has run. */
+  run(item: Item): Promise<Result>;
+  /** Resolves once nothing is queued or in flight. */
+  idle(): Promise<void>;
+}
+
+/** A result slot that fails its own item only (the rest of the batch still succeeds). */
+export class ItemFailure {
+  constructor(readonly error: unknown) {}
+}
+
+interface Waiting<Item, Result> {
+  item: Item;
+  resolve: (result: Result) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Coalesces concurrent calls into batches without waiting for a batch to fill: an item goes out
+ * at once when fewer than `concurrency` batches are in flight, and items that arrive meanwhile go
+ * together in the next batch. Under light load each item is its own batch (no added latency);
+ * under heavy load one round trip carries many items, so the database sees fewer statements (and
+ * commits) than requests. `execute` returns one result per item, in order (an ItemFailure rejects
+ * that item alone); when it throws, every item of that batch is rejected with the error.
+ */
+export function createBatcher<Item, Result>(
+  execute: (items: Item[]) => Promise<(Result | ItemFailure)[]>,
+  options: BatcherOptions,
+): Batcher<Item, Result> {
+  const queue: Waiting<Item, Result>[] = [];
+  let inFlight = 0;
+  let idleWaiters: (() => void)[] = [];
+
+  const pump = () => {
+    while (inFlight < options.concurrency && queue.length > 0) {
+      const batch = queue.splice(0, options.maxBatch);
+      inFlight += 1;
+      execute(batch.map((w) => w.item))
+        .then(
+          (results) => {
+            for (let i = 0; i < batch.length; i++) {
+              const result = results[i];
+              if (result instanceof ItemFailure) batch[i]?.reject(result.error);
+              else batch[i]?.resolve(result as Result);
+            }
+          },
+          (error: unknown) => {
+            for (const w of batch) w.reject(error);
+          },
+        )
+        .finally(() => {
+          inFlight -= 1;
+          if (queue.length > 0) pump();
+          else if (inFlight === 0) {
+            const waiters = idleWaiters;
+            idleWaiters = [];
+            for (const resolve of waiters) resolve();
+          }
+        });
+    }
+  };
+
+  return {
+    run(item) {
+      return new Promise<Result>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        pump();
+      });
+    },
+    idle() {
+      if (inFlight === 0 && queue.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+      });
+    },
+  };
+}
