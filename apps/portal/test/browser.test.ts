@@ -124,7 +124,7 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
     await page.fill('#quantity', '1');
     await submit(page, 'form[action="/readers"] button');
     expect(await text(page, '#status')).toContain(
-      '機種未定：2021-08-01 までに機種を選定してください',
+      '機種未定：2021年8月1日 までに機種を選定してください',
     );
 
     h.clock.set('2021-07-30T15:00:00+09:00');
@@ -156,7 +156,7 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
     expect(await runReaderDeadlineJob(h.handle, h.clock)).toMatchObject({ cancelled: 1 });
     await page.goto(detailUrl);
     expect(await text(page, '#status')).toContain(
-      '取消（機種選定期限 2021-08-01 までに機種が選定されませんでした）',
+      '取消（機種選定期限 2021年8月1日 までに機種が選定されませんでした）',
     );
     expect(await page.locator('form[action$="/model"]').count()).toBe(0);
     await shot(page, '04-reader-cancelled');
@@ -238,4 +238,89 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
     await shot(page, '07-subsidy');
     await context.close();
   });
+
+  /** Logs a page in with a password (the staff's is staff-password-1). */
+  async function login(page: Page, email: string, password = 'browser-pass-2021') {
+    await page.goto(`${base}/login`);
+    await page.fill('#email', email);
+    await page.fill('#password', password);
+    await submit(page, 'main button[type=submit]');
+  }
+  /** No horizontal overflow: the page fits the viewport's width. */
+  const fitsWidth = async (page: Page) =>
+    page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+
+  it('refuses a second subsidy application with a link to the first (375 px)', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+    const page = await context.newPage();
+    await login(page, 'browser@example.jp');
+    await page.goto(`${base}/subsidies`);
+    expect(await text(page, '#subsidy-refusal')).toContain('この施設の補助金申請はすでにあります');
+    await submit(page, '#subsidy-refusal a');
+    expect(await text(page, '#subsidy-status')).toContain('提出済み（審査中）');
+    expect(await fitsWidth(page)).toBe(true);
+    await shot(page, '08-subsidy-duplicate-375');
+    await context.close();
+  });
+
+  for (const width of [375, 1280]) {
+    it(`consults the desk, which replies and extends the deadline; the job respects it (${width} px)`, async () => {
+      h.clock.set('2021-03-20T10:00:00+09:00');
+      const viewport = { width, height: 900 };
+      const facility = await (await browser.newContext({ viewport })).newPage();
+      const email = `desk-${width}@example.jp`;
+      await signUpAndLogin(facility, {
+        code: width === 375 ? '0130000011' : '0130000029',
+        name: `相談歯科${width}`,
+        type: 'dental-clinic',
+        email,
+      });
+      await facility.goto(`${base}/readers`);
+      await facility.selectOption('#model', 'undecided');
+      await facility.fill('#consultationReason', 'システム事業者から見積りが届いていない');
+      await submit(facility, 'form[action="/readers"] button');
+      const detailUrl = facility.url();
+      const id = detailUrl.split('/').pop() ?? '';
+
+      await staffClient(h.app, h.handle, 'operator', `desk-op-${width}@example.jp`);
+      const desk = await (await browser.newContext({ viewport })).newPage();
+      await login(desk, `desk-op-${width}@example.jp`, 'staff-password-1');
+      await desk.goto(`${base}/operator/consultations?status=open`);
+      expect(await fitsWidth(desk)).toBe(true);
+      await submit(desk, `a[href="/operator/consultations/${id}"]`);
+      // An empty reply: the error summary takes focus.
+      await submit(desk, 'form[action$="/replies"] button');
+      expect(await desk.evaluate<string>('document.activeElement?.id')).toBe('error-summary');
+      await shot(desk, `09-desk-error-${width}`);
+      await desk.fill('#body', '見積りの依頼日を教えてください。');
+      await submit(desk, 'form[action$="/replies"] button');
+      await desk.check('input[name=decision][value=extend]');
+      await desk.fill('#until', '2021年8月31日');
+      await submit(desk, 'form[action$="/decision"] button');
+      expect(await text(desk, '#confirmation')).toContain('2021年8月31日まで延長する');
+      await submit(desk, '#confirmation button');
+      expect(await text(desk, '#consultation-status')).toContain('期限を延長');
+      expect(await fitsWidth(desk)).toBe(true);
+      await shot(desk, `10-desk-decided-${width}`);
+
+      await facility.goto(detailUrl);
+      expect(await text(facility, '#consultation-thread')).toContain(
+        '見積りの依頼日を教えてください。',
+      );
+      expect(await text(facility, '#status')).toContain(
+        '2021年8月31日 までに機種を選定してください',
+      );
+      expect(await fitsWidth(facility)).toBe(true);
+      await shot(facility, `11-facility-consultation-${width}`);
+
+      h.clock.set('2021-08-02T09:00:00+09:00');
+      await runReaderDeadlineJob(h.handle, h.clock);
+      await facility.goto(detailUrl);
+      expect(await text(facility, '#status')).toContain('機種未定：2021年8月31日 まで');
+      await facility.goto(`${base}/mailbox?to=${encodeURIComponent(email)}`);
+      expect(await text(facility, 'main')).toContain('機種選定期限を延長しました');
+      await facility.context().close();
+      await desk.context().close();
+    });
+  }
 });

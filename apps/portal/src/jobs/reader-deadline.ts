@@ -1,6 +1,8 @@
 // The scheduled job for 機種未定 applications: reminders before the model-selection deadline, and
 // cancellation (with a mail) of those still undecided after it. Which applications are cancelled is
-// core's rule (readerApplicationStatus); the job only applies it and tells the institution.
+// core's rule (readerApplicationStatus) against each application's deadline (its own when the
+// consultation desk extended it; an open consultation holds it); the job applies it and tells the
+// institution.
 import { type Clock, jstDate } from '@shikaku/core/clock';
 import {
   MODEL_SELECTION_DEADLINE,
@@ -16,6 +18,7 @@ import {
   markReminderSent,
 } from '@shikaku/db/portal/reader-applications';
 import { readerCancelledMail, readerDeadlineReminderMail } from '../mail/templates.js';
+import { formatDate } from '../web/dates.js';
 
 /** Reminders go out from this many days before the deadline (a portal policy, not a seed rule). */
 export const REMINDER_DAYS_BEFORE = 14;
@@ -23,6 +26,8 @@ export const REMINDER_DAYS_BEFORE = 14;
 export interface DeadlineJobResult {
   reminded: number;
   cancelled: number;
+  /** Past their deadline but not cancelled: the consultation desk has not answered yet. */
+  held: number;
 }
 
 export async function runReaderDeadlineJob(
@@ -31,24 +36,30 @@ export async function runReaderDeadlineJob(
 ): Promise<DeadlineJobResult> {
   const now = clock.now();
   const today = jstDate(now);
-  const deadline = MODEL_SELECTION_DEADLINE.extended;
-  const remindFrom = addDays(deadline, -REMINDER_DAYS_BEFORE);
-  const result: DeadlineJobResult = { reminded: 0, cancelled: 0 };
+  const result: DeadlineJobResult = { reminded: 0, cancelled: 0, held: 0 };
   for (const application of await listUndecidedApplications(handle)) {
+    // The application's own deadline when the consultation desk extended it.
+    const deadline = application.model_deadline ?? MODEL_SELECTION_DEADLINE.extended;
+    const remindFrom = addDays(deadline, -REMINDER_DAYS_BEFORE);
     const status = readerApplicationStatus(MODEL_UNDECIDED, today, deadline);
     if (status === 'cancelled') {
+      if (application.consultation_status === 'open') {
+        result.held++;
+        continue;
+      }
       const cancelled = await cancelUndecidedApplication(
         handle,
         application.id,
         now,
-        `機種選定期限（${deadline}）までに機種が選定されなかったため取消`,
+        `機種選定期限（${formatDate(deadline)}）までに機種が選定されなかったため取消`,
+        { own: application.model_deadline },
       );
       if (cancelled) {
         result.cancelled++;
         if (application.email) {
           await enqueueMail(
             handle,
-            [readerCancelledMail(application.email, deadline, application.id)],
+            [readerCancelledMail(application.email, formatDate(deadline), application.id)],
             now,
           );
         }
@@ -59,7 +70,7 @@ export async function runReaderDeadlineJob(
       if (application.email) {
         await enqueueMail(
           handle,
-          [readerDeadlineReminderMail(application.email, deadline, application.id)],
+          [readerDeadlineReminderMail(application.email, formatDate(deadline), application.id)],
           now,
         );
       }

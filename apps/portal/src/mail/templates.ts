@@ -76,3 +76,29 @@ export function subsidyDecisionMail(
 export function noticeMail(to: string, title: string, body: string): NewMail {
   return { to, subject: `【最新情報】${title}`, body };
 }
+
+export function consultationReplyMail(to: string, applicationId: number, body: string): NewMail {
+  return {
+    to,
+    subject: '【医療機関等向けポータルサイト】相談窓口から回答がありました',
+    body: `カードリーダーのお申し込み（申込番号 ${applicationId}）についてのご相談に、相談窓口から回答がありました。\n\n${body}\n\nポータルサイトの申込の詳細ページから、続けてご相談いただけます。`,
+  };
+}
+
+export function consultationDecisionMail(
+  to: string,
+  applicationId: number,
+  decision: { kind: 'extend'; until: string; note: string } | { kind: 'decline'; note: string },
+): NewMail {
+  return decision.kind === 'extend'
+    ? {
+        to,
+        subject: '【重要】顔認証付きカードリーダーの機種選定期限を延長しました',
+        body: `「機種未定」でお申し込みのカードリーダー（申込番号 ${applicationId}）について、相談窓口でのご相談を踏まえ、機種選定期限を${decision.until}まで延長しました。${decision.note ? `\n\n${decision.note}` : ''}\n\n期限までにポータルサイトで機種を選定してください。期限を過ぎると、お申し込みは取り消されます。`,
+      }
+    : {
+        to,
+        subject: '【重要】機種選定期限の延長についてのご相談への回答',
+        body: `「機種未定」でお申し込みのカードリーダー（申込番号 ${applicationId}）について、相談窓口で検討しましたが、機種選定期限の延長はいたしかねます。\n\n理由：${decision.note}\n\n期限を過ぎている場合、お申し込みは取り消されます。引き続き導入をご希望の場合は、機種を指定して改めてお申し込みください。`,
+      };
+}

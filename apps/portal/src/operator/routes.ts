@@ -40,7 +40,8 @@ import {
   textareaField,
 } from '../web/forms.js';
 import { html, jstDateTime, yen } from '../web/html.js';
-import { csrfField, type PageContext } from '../web/layout.js';
+import { confirmation } from '../web/confirmation.js';
+import { csrfField } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
 import { funnelAreaChart, type Stage, STAGE_LABELS, STAGES, stackedBars } from './charts.js';
 
@@ -89,38 +90,6 @@ const SUBSIDY_DECISION_TEXT = {
   returned: '差し戻し',
   rejected: '不承認',
 } as const;
-
-/** The confirmation step of a decision: what will be decided, and one button that decides it. */
-function confirmation(
-  page: PageContext,
-  what: {
-    action: string;
-    rows: ReadonlyArray<readonly [string, string]>;
-    hidden: Record<string, string>;
-    submit: string;
-    back: string;
-  },
-) {
-  return html`<section id="confirmation">
-    <p>次の内容で確定します。確定すると施設にメールで通知され、取り消せません。</p>
-    <table>
-      ${what.rows.map(
-        ([k, v]) =>
-          html`<tr>
-            <th>${k}</th>
-            <td class="pre">${v}</td>
-          </tr>`,
-      )}
-    </table>
-    <form method="post" action="${what.action}">
-      ${csrfField(page)}
-      ${Object.entries(what.hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}
-      <input type="hidden" name="confirm" value="1" />
-      <button type="submit">${what.submit}</button>
-    </form>
-    <p><a href="${what.back}">戻って修正する</a></p>
-  </section>`;
-}
 
 export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/operator', async (request, reply) => {

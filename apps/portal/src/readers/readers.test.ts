@@ -40,7 +40,7 @@ describe('card reader applications', () => {
     const created = await clinic.post('/readers', { model: 'undecided', quantity: '1' });
     expect(created.statusCode).toBe(303);
     const detail = await clinic.get(String(created.headers.location));
-    expect(detail.body).toContain('機種未定：2021-08-01 までに機種を選定してください');
+    expect(detail.body).toContain('機種未定：2021年8月1日 までに機種を選定してください');
 
     // The quota counts what was applied for already.
     await clinic.get('/readers');
@@ -103,7 +103,7 @@ describe('card reader applications', () => {
       reason: '電話で相談：見積り未着',
     });
     const withConsultation = await hospital.get(`/readers/${id}`);
-    expect(withConsultation.body).toContain('相談あり：電話で相談：見積り未着');
+    expect(withConsultation.body).toContain('相談中（回答待ち）：電話で相談：見積り未着');
     expect(withConsultation.body).toMatch(/相談窓口への相談<\/td>\s*<td>コールセンター/);
     // The call centre has no operator pages.
     expect((await callcentre.get('/operator/usage')).statusCode).toBe(403);
@@ -127,31 +127,36 @@ describe('the deadline job', () => {
       expect(await runReaderDeadlineJob(h2.handle, h2.clock)).toEqual({
         reminded: 0,
         cancelled: 0,
+        held: 0,
       });
       h2.clock.set('2021-07-20T10:00:00+09:00');
       expect(await runReaderDeadlineJob(h2.handle, h2.clock)).toEqual({
         reminded: 1,
         cancelled: 0,
+        held: 0,
       });
       expect(await runReaderDeadlineJob(h2.handle, h2.clock)).toEqual({
         reminded: 0,
         cancelled: 0,
+        held: 0,
       });
       h2.clock.set('2021-08-01T23:59:00+09:00');
       expect(await runReaderDeadlineJob(h2.handle, h2.clock)).toEqual({
         reminded: 0,
         cancelled: 0,
+        held: 0,
       });
 
       // Past the deadline the page already shows the cancellation, before the job has run.
       h2.clock.set('2021-08-02T00:01:00+09:00');
-      expect((await late.get(`/readers/${id}`)).body).toContain('取消（機種選定期限 2021-08-01');
+      expect((await late.get(`/readers/${id}`)).body).toContain('取消（機種選定期限 2021年8月1日');
       await late.get(`/readers/${id}`);
       expect((await late.post(`/readers/${id}/model`, { model: 'canon' })).statusCode).toBe(400);
 
       expect(await runReaderDeadlineJob(h2.handle, h2.clock)).toEqual({
         reminded: 0,
         cancelled: 1,
+        held: 0,
       });
       const subjects = (await listMail(h2.handle, { to: 'dental@example.jp' })).map(
         (m) => m.subject,

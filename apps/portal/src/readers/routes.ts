@@ -39,11 +39,14 @@ import {
   modelChoice,
   modelChangeDetail,
   modelLabel,
+  modelDeadline,
   READER_ERROR_TEXT,
-  STATUS_TEXT,
+  statusText,
   UNDECIDED_CHOICE,
 } from './text.js';
+import { registerConsultationRoutes } from '../consultation/routes.js';
 import { readerApplicationDetail } from './view.js';
+import { listConsultationMessages } from '@shikaku/db/portal/consultations';
 
 type IdParams = { Params: { id: string } };
 
@@ -55,6 +58,8 @@ function parseId(raw: string): number {
 
 export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): void {
   const today = () => jstDate(ctx.clock.now());
+  // The desk belongs to the reader applications it answers; its routes are mounted with them.
+  registerConsultationRoutes(app, ctx);
 
   async function ownApplication(request: FastifyRequest<IdParams>): Promise<ReaderApplication> {
     const account = requireInstitution(request);
@@ -97,7 +102,7 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
                         <td><a href="/readers/${a.id}">${a.id}</a></td>
                         <td>${modelLabel(a.model)}</td>
                         <td class="num">${a.quantity}</td>
-                        <td>${STATUS_TEXT[applicationStatus(a, page.today)]}</td>
+                        <td>${statusText(a, page.today)}</td>
                       </tr>`,
                   )}
                 </table>`
@@ -171,7 +176,10 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
   ) {
     const application = await ownApplication(request);
     const page = pageContext(request, reply, ctx.clock);
-    const events = await listReaderApplicationEvents(ctx.handle, application.id);
+    const [events, messages] = await Promise.all([
+      listReaderApplicationEvents(ctx.handle, application.id),
+      listConsultationMessages(ctx.handle, application.id),
+    ]);
     return sendPage(
       reply,
       page,
@@ -181,6 +189,7 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
         consultationAction: `/readers/${application.id}/consultation`,
         values,
         errors,
+        messages,
       }),
       status,
     );
@@ -195,9 +204,11 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
     actor: ReaderActor,
   ): Promise<string | undefined> {
     const day = today();
+    // canChooseModel against the application's own deadline (the desk may have extended it).
     if (
       applicationStatus(application, day) === 'cancelled' ||
-      !canChooseModel(modelChoice(application.model), day)
+      (!canChooseModel(modelChoice(application.model), day, modelDeadline(application)) &&
+        application.consultation_status !== 'open')
     ) {
       return 'この申込は取り消されているため、機種を変更できません。';
     }
@@ -234,12 +245,25 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
         { reason: '相談したい事情を入力してください。' },
         400,
       );
-    await setConsultation(ctx.handle, {
+    const account = requireInstitution(request);
+    const added = await setConsultation(ctx.handle, {
       id: application.id,
       reason,
       actor: 'institution',
+      accountId: account.id,
       at: ctx.clock.now(),
     });
+    if (!added)
+      return detailPage(
+        request,
+        reply,
+        values,
+        {
+          reason:
+            '相談窓口の回答が済んでいるか、申込が取り消されています。コールセンターにお問い合わせください。',
+        },
+        409,
+      );
     return reply.redirect(`/readers/${application.id}`, 303);
   });
 
@@ -279,7 +303,7 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
                   <td>${r.name}</td>
                   <td>${modelLabel(r.model)}</td>
                   <td class="num">${r.quantity}</td>
-                  <td>${STATUS_TEXT[applicationStatus(r, page.today)]}</td>
+                  <td>${statusText(r, page.today)}</td>
                 </tr>`,
             )}
           </table>
@@ -298,7 +322,10 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
     const application = await findReaderApplication(ctx.handle, parseId(request.params.id));
     if (!application) throw notFound('application');
     const page = pageContext(request, reply, ctx.clock);
-    const events = await listReaderApplicationEvents(ctx.handle, application.id);
+    const [events, messages] = await Promise.all([
+      listReaderApplicationEvents(ctx.handle, application.id),
+      listConsultationMessages(ctx.handle, application.id),
+    ]);
     return sendPage(
       reply,
       page,
@@ -309,6 +336,10 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
         values,
         errors,
         phone: true,
+        messages,
+        deskLink: application.consultation_status
+          ? `/operator/consultations/${application.id}`
+          : undefined,
       }),
       status,
     );
@@ -334,12 +365,20 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
         400,
       );
     }
-    await setConsultation(ctx.handle, {
+    const added = await setConsultation(ctx.handle, {
       id: application.id,
       reason,
       actor: 'callcentre',
       at: ctx.clock.now(),
     });
+    if (!added)
+      return callCentrePage(
+        request,
+        reply,
+        values,
+        { reason: 'この申込の相談は回答済みか、申込が取り消されています。' },
+        409,
+      );
     return reply.redirect(`/operator/readers/${application.id}`, 303);
   });
 

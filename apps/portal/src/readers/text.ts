@@ -11,6 +11,7 @@ import {
   UNDECIDED_WINDOW,
 } from '@shikaku/core/card-readers';
 import type { ReaderApplication } from '@shikaku/db/portal/reader-applications';
+import { formatDate } from '../web/dates.js';
 
 export function modelLabel(model: string | null): string {
   if (model === null || model === MODEL_UNDECIDED) return '機種未定';
@@ -40,17 +41,32 @@ export function modelChoice(model: string | null): ReaderModelChoice {
   return model === null ? MODEL_UNDECIDED : (model as ReaderModelId);
 }
 
-/** The status the rules give the application today (an undecided one past the deadline is cancelled). */
-export function applicationStatus(app: ReaderApplication, today: string): ReaderApplicationStatus {
-  if (app.status === 'cancelled') return 'cancelled';
-  return readerApplicationStatus(modelChoice(app.model), today);
+/** The application's model-selection deadline: its own when the consultation desk extended it. */
+export function modelDeadline(app: ReaderApplication): string {
+  return app.model_deadline ?? MODEL_SELECTION_DEADLINE.extended;
 }
 
-export const STATUS_TEXT: Record<ReaderApplicationStatus, string> = {
-  'model-chosen': '申込済み（機種選定済み）',
-  'awaiting-model': `機種未定：${MODEL_SELECTION_DEADLINE.extended} までに機種を選定してください`,
-  cancelled: `取消（機種選定期限 ${MODEL_SELECTION_DEADLINE.extended} までに機種が選定されませんでした）`,
-};
+/**
+ * The status the rules give the application today (an undecided one past its deadline is
+ * cancelled), except that one whose consultation is still open at the desk is held, not cancelled.
+ */
+export function applicationStatus(app: ReaderApplication, today: string): ReaderApplicationStatus {
+  if (app.status === 'cancelled') return 'cancelled';
+  const status = readerApplicationStatus(modelChoice(app.model), today, modelDeadline(app));
+  return status === 'cancelled' && app.consultation_status === 'open' ? 'awaiting-model' : status;
+}
+
+/** The status in words, with this application's own deadline. */
+export function statusText(app: ReaderApplication, today: string): string {
+  const status = applicationStatus(app, today);
+  const deadline = formatDate(modelDeadline(app));
+  if (status === 'model-chosen') return '申込済み（機種選定済み）';
+  if (status === 'cancelled')
+    return `取消（機種選定期限 ${deadline} までに機種が選定されませんでした）`;
+  if (app.consultation_status === 'open' && today > modelDeadline(app))
+    return `機種未定：相談窓口で検討中です（期限 ${deadline} を過ぎても、回答まで取り消されません）`;
+  return `機種未定：${deadline} までに機種を選定してください${app.consultation_status === 'extended' ? '（相談窓口により延長）' : ''}`;
+}
 
 export const EVENT_TEXT: Record<string, string> = {
   applied: '申込',
@@ -58,12 +74,16 @@ export const EVENT_TEXT: Record<string, string> = {
   consultation: '相談窓口への相談',
   cancelled: '取消',
   reminder: '期限のお知らせ',
+  consultation_reply: '相談窓口からの回答',
+  consultation_extended: '相談窓口：期限の延長',
+  consultation_declined: '相談窓口：延長しない',
 };
 
 export const ACTOR_TEXT: Record<string, string> = {
   institution: '医療機関',
   callcentre: 'コールセンター（電話受付）',
   system: 'システム',
+  desk: '相談窓口',
 };
 
 /** History line of a new application. */

@@ -1,9 +1,17 @@
-import { canChooseModel } from '@shikaku/core/card-readers';
 import type {
   ReaderApplication,
   ReaderApplicationEvent,
 } from '@shikaku/db/portal/reader-applications';
-import { type FieldErrors, type FormValues, inputField, selectField } from '../web/forms.js';
+import type { ConsultationMessage } from '@shikaku/db/portal/consultations';
+import { consultationThread } from '../consultation/view.js';
+import { formatDate } from '../web/dates.js';
+import {
+  type FieldErrors,
+  type FormValues,
+  inputField,
+  selectField,
+  textareaField,
+} from '../web/forms.js';
 import { html, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import {
@@ -11,10 +19,23 @@ import {
   applicationStatus,
   EVENT_TEXT,
   MODEL_CHOICES,
-  modelChoice,
+  modelDeadline,
   modelLabel,
-  STATUS_TEXT,
+  statusText,
 } from './text.js';
+
+function consultationSummary(app: ReaderApplication): string {
+  switch (app.consultation_status) {
+    case null:
+      return 'なし';
+    case 'open':
+      return `相談中（回答待ち）：${app.consultation_reason ?? ''}`;
+    case 'extended':
+      return `回答済み：機種選定期限を${formatDate(modelDeadline(app))}まで延長しました${app.consultation_decision_note ? `（${app.consultation_decision_note}）` : ''}`;
+    case 'declined':
+      return `回答済み：期限の延長はいたしかねます（理由：${app.consultation_decision_note ?? ''}）`;
+  }
+}
 
 /** The application with its full history and, while allowed, the model-change form. */
 export function readerApplicationDetail(
@@ -27,10 +48,14 @@ export function readerApplicationDetail(
     values: FormValues;
     errors: FieldErrors;
     phone?: boolean;
+    messages?: readonly ConsultationMessage[];
+    /** The desk's page of this consultation (staff only). */
+    deskLink?: string;
   },
 ) {
+  const consultationOpen = app.consultation_status === 'open' || app.consultation_status === null;
   const status = applicationStatus(app, page.today);
-  const changeable = status !== 'cancelled' && canChooseModel(modelChoice(app.model), page.today);
+  const changeable = status !== 'cancelled';
   return html`<section>
       <h2>申込番号 ${app.id}</h2>
       <table>
@@ -44,11 +69,13 @@ export function readerApplicationDetail(
         </tr>
         <tr>
           <th>状況</th>
-          <td id="status">${STATUS_TEXT[status]}</td>
+          <td id="status">${statusText(app, page.today)}</td>
         </tr>
         <tr>
           <th>相談窓口</th>
-          <td>${app.consultation ? `相談あり：${app.consultation_reason ?? ''}` : 'なし'}</td>
+          <td id="consultation">
+            ${consultationSummary(app)}${options.deskLink ? html`（<a href="${options.deskLink}">相談窓口のページ</a>）` : ''}
+          </td>
         </tr>
       </table>
     </section>
@@ -65,16 +92,18 @@ export function readerApplicationDetail(
           </section>`
         : ''
     }
+    ${consultationThread(options.messages ?? [])}
     ${
-      options.consultationAction && status !== 'cancelled'
+      options.consultationAction && status !== 'cancelled' && consultationOpen
         ? html`<section>
-            <h2>相談窓口に相談する</h2>
+            <h2>${app.consultation ? '相談窓口に追記する' : '相談窓口に相談する'}</h2>
             <p class="hint">
-              システム事業者から見積りが提示されない等、特別な事情がある場合にご記入ください。
+              ${app.model === null ? `システム事業者から見積りが提示されない等、特別な事情で期限（${formatDate(modelDeadline(app))}）までに機種を選定できない場合にご記入ください。相談窓口が回答し、期限の延長を判断します。回答までお申し込みは取り消されません。` : 'システム事業者から見積りが提示されない等、特別な事情がある場合にご記入ください。'}
             </p>
-            <form method="post" action="${options.consultationAction}">
-              ${csrfField(page)} ${inputField('reason', '事情', options.values, options.errors)}
-              <button type="submit">相談を申し込む</button>
+            <form method="post" action="${options.consultationAction}" novalidate>
+              ${csrfField(page)}
+              ${textareaField('reason', app.consultation ? '追記する内容' : '事情', options.values, options.errors, { required: true, maxLength: 500 })}
+              <button type="submit">${app.consultation ? '追記する' : '相談を申し込む'}</button>
             </form>
           </section>`
         : ''

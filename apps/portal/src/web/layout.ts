@@ -35,6 +35,10 @@ form.inline{display:inline}
 .error-summary a{color:#b00020}
 textarea{font-size:1rem;padding:.35rem;width:100%;max-width:40rem;box-sizing:border-box}
 .pre{white-space:pre-wrap}
+.message{border-left:4px solid #5a6470;padding:.3rem .8rem;margin:.6rem 0;background:#f6f7f9}
+.message.from-desk{border-left-color:#0b4f8a;background:#eef4fb}
+.scroll{overflow-x:auto}
+fieldset{border:0;padding:0;margin:.8rem 0 0}legend{font-weight:bold}
 a.button-link{display:inline-block;margin-top:.8rem;padding:.35rem 1rem;border:1px solid #5a6470;border-radius:4px;color:#1a1a1a;text-decoration:none;background:#fff}
 `;
 
@@ -52,7 +56,8 @@ function nav(account: Account | null): Html {
   } else {
     links.push(
       html`<a href="/operator">キャンペーン状況</a>
-        <a href="/operator/readers">カードリーダー（コールセンター）</a>`,
+        <a href="/operator/readers">カードリーダー（コールセンター）</a>
+        <a href="/operator/consultations">相談窓口</a>`,
     );
     if (account.role === 'operator') {
       links.push(

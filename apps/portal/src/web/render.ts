@@ -17,13 +17,30 @@ export function pageContext(
   };
 }
 
+/** The stable code a refused form page carries when its route names none, by HTTP status. */
+const PAGE_ERROR_CODE: Readonly<Record<number, string>> = {
+  400: 'VALIDATION_FAILED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  422: 'VALIDATION_FAILED',
+  429: 'RATE_LIMITED',
+};
+
+/**
+ * Sends a page. A page answered with 4xx or 5xx shows its stable code (コード: …), so a person can
+ * quote it and a client can read it, whether it is an error page or a form shown again with errors.
+ */
 export function sendPage(
   reply: FastifyReply,
   ctx: PageContext,
   title: string,
-  body: HtmlPart,
+  content: HtmlPart,
   status = 200,
+  code: string | undefined = PAGE_ERROR_CODE[status] ??
+    (status >= 400 ? 'VALIDATION_FAILED' : undefined),
 ): FastifyReply {
+  const body = code ? html`${content}<p class="hint error-code">コード: ${code}</p>` : content;
   return (
     reply
       .status(status)
@@ -61,10 +78,10 @@ export function registerHtmlErrorHandler(
       'エラー',
       html`<section class="alert">
           <p>${text}</p>
-          <p class="hint">コード: ${body.code}</p>
         </section>
         <p><a href="/">トップへ戻る</a></p>`,
       status,
+      body.code,
     );
   });
 }

@@ -144,6 +144,32 @@ const USAGE_DECISION_REASON = [
   `alter table portal.usage_applications add column decision_reason text`,
 ];
 
+// The consultation desk (相談窓口) for 機種未定 applications with a special reason: the thread of
+// messages between the facility and the desk, and the desk's decision. An extension is a date of
+// this application's own (model_deadline, 'YYYY-MM-DD' JST, as text so both drivers read the same
+// string); the deadline job cancels against it, and holds an application whose consultation is open.
+const CONSULTATION_DESK = [
+  `alter table portal.reader_applications
+    add column consultation_status text
+      check (consultation_status in ('open', 'extended', 'declined')),
+    add column model_deadline char(10) check (model_deadline ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'),
+    add column consultation_decided_at timestamptz,
+    add column consultation_decision_note text`,
+  `update portal.reader_applications set consultation_status = 'open' where consultation`,
+  `create table portal.consultation_messages (
+    id serial primary key,
+    application_id integer not null references portal.reader_applications (id),
+    at timestamptz not null,
+    author text not null check (author in ('institution', 'callcentre', 'operator')),
+    account_id integer references portal.accounts (id),
+    body text not null
+  )`,
+  `create index consultation_messages_application on portal.consultation_messages (application_id, id)`,
+  `insert into portal.consultation_messages (application_id, at, author, body)
+    select id, updated_at, 'institution', coalesce(consultation_reason, '')
+    from portal.reader_applications where consultation`,
+];
+
 /** Migrations of the `portal` schema, applied in key order. Never edit one that has shipped. */
 export const portalMigrations: Record<string, Migration> = {
   '0001_portal': {
@@ -159,6 +185,11 @@ export const portalMigrations: Record<string, Migration> = {
   '0003_usage_decision_reason': {
     async up(db: Kysely<unknown>) {
       for (const statement of USAGE_DECISION_REASON) await sql.raw(statement).execute(db);
+    },
+  },
+  '0004_consultation_desk': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of CONSULTATION_DESK) await sql.raw(statement).execute(db);
     },
   },
 };

@@ -10,6 +10,7 @@ import {
   registerInstitutionAccount,
 } from './accounts.js';
 import { funnelAt, funnelOverTime } from './campaign.js';
+import { decideConsultation } from './consultations.js';
 import {
   applyForReaders,
   cancelUndecidedApplication,
@@ -117,9 +118,32 @@ describeEachDatabase('portal repositories', ({ handle }) => {
     });
     const pending = await listUndecidedApplications(handle());
     expect(pending.map((p) => [p.id, p.email])).toEqual([[undecided.id, 's@example.jp']]);
+    // Held while its consultation is open at the desk; cancelled once the desk declines.
     expect(await cancelUndecidedApplication(handle(), undecided.id, hours(2), 'deadline')).toBe(
-      true,
+      false,
     );
+    const operator = await insertAccount(handle(), {
+      email: 'desk@example.jp',
+      passwordHash: 'h',
+      role: 'operator',
+      institutionCode: null,
+      createdAt: T0,
+    });
+    const decisions = await Promise.all(
+      [1, 2, 3].map(() =>
+        decideConsultation(handle(), {
+          applicationId: undecided.id,
+          kind: 'decline',
+          note: '見積りは期限内に届く見込み',
+          accountId: operator.id,
+          at: hours(2),
+        }),
+      ),
+    );
+    expect(decisions.filter((d) => d.ok)).toHaveLength(1);
+    expect(
+      await cancelUndecidedApplication(handle(), undecided.id, hours(2), 'deadline', { own: null }),
+    ).toBe(true);
 
     expect(
       (await listReaderApplicationEvents(handle(), decided.id)).map((e) => [
@@ -134,6 +158,7 @@ describeEachDatabase('portal repositories', ({ handle }) => {
     expect((await listReaderApplicationEvents(handle(), undecided.id)).map((e) => e.kind)).toEqual([
       'applied',
       'consultation',
+      'consultation_declined',
       'cancelled',
     ]);
   });

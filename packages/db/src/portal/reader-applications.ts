@@ -50,6 +50,7 @@ async function insertApplication(
       status: 'active',
       consultation: Boolean(application.consultationReason),
       consultation_reason: application.consultationReason || null,
+      consultation_status: application.consultationReason ? 'open' : null,
       created_at: application.at,
       updated_at: application.at,
     })
@@ -65,6 +66,15 @@ async function insertApplication(
       'institution',
       row.consultation_reason ?? '',
     );
+    await trx
+      .insertInto('portal.consultation_messages')
+      .values({
+        application_id: row.id,
+        at: application.at,
+        author: 'institution',
+        body: row.consultation_reason ?? '',
+      })
+      .execute();
   }
   await trx
     .updateTable('portal.institutions')
@@ -192,17 +202,44 @@ export async function changeReaderModel(
   });
 }
 
+/**
+ * Refers an application to the consultation desk (相談窓口), or adds to an open consultation: the
+ * reason becomes a message of the thread. False when the application is cancelled or the desk has
+ * already decided (the facility then writes to the call centre).
+ */
 export async function setConsultation(
   handle: DatabaseHandle,
-  change: { id: number; reason: string; actor: ReaderActor; at: Date },
-): Promise<void> {
-  await handle.db.transaction().execute(async (trx) => {
-    await trx
+  change: { id: number; reason: string; actor: ReaderActor; at: Date; accountId?: number },
+): Promise<boolean> {
+  return handle.db.transaction().execute(async (trx) => {
+    const row = await trx
       .updateTable('portal.reader_applications')
-      .set({ consultation: true, consultation_reason: change.reason, updated_at: change.at })
+      .set((eb) => ({
+        consultation: true,
+        consultation_reason: eb.fn.coalesce('consultation_reason', eb.val(change.reason)),
+        consultation_status: 'open',
+        updated_at: change.at,
+      }))
       .where('id', '=', change.id)
-      .execute();
+      .where('status', '=', 'active')
+      .where((eb) =>
+        eb.or([eb('consultation_status', 'is', null), eb('consultation_status', '=', 'open')]),
+      )
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) return false;
     await addEvent(trx, change.id, change.at, 'consultation', change.actor, change.reason);
+    await trx
+      .insertInto('portal.consultation_messages')
+      .values({
+        application_id: change.id,
+        at: change.at,
+        author: change.actor === 'callcentre' ? 'callcentre' : 'institution',
+        account_id: change.accountId ?? null,
+        body: change.reason,
+      })
+      .execute();
+    return true;
   });
 }
 
@@ -221,22 +258,35 @@ export async function listUndecidedApplications(
     .execute();
 }
 
-/** Cancels one undecided application; false when it was decided or cancelled meanwhile. */
+/**
+ * Cancels one undecided application; false when it was decided or cancelled meanwhile, its
+ * consultation is open, or its deadline is no longer `deadline` (the desk extended it since the job
+ * read it): the cancellation is judged and written against the same deadline.
+ */
 export async function cancelUndecidedApplication(
   handle: DatabaseHandle,
   id: number,
   at: Date,
   reason: string,
+  deadline?: { own: string | null },
 ): Promise<boolean> {
   return handle.db.transaction().execute(async (trx) => {
-    const row = await trx
+    let update = trx
       .updateTable('portal.reader_applications')
       .set({ status: 'cancelled', cancelled_at: at, updated_at: at })
       .where('id', '=', id)
       .where('status', '=', 'active')
       .where('model', 'is', null)
-      .returning('institution_code')
-      .executeTakeFirst();
+      .where((eb) =>
+        eb.or([eb('consultation_status', 'is', null), eb('consultation_status', '!=', 'open')]),
+      );
+    if (deadline) {
+      update =
+        deadline.own === null
+          ? update.where('model_deadline', 'is', null)
+          : update.where('model_deadline', '=', deadline.own);
+    }
+    const row = await update.returning('institution_code').executeTakeFirst();
     if (!row) return false;
     await addEvent(trx, id, at, 'cancelled', 'system', reason);
     const stillActive = await trx

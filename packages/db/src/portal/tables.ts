@@ -75,6 +75,27 @@ export interface PortalReaderApplicationsTable {
   updated_at: Timestamp;
   cancelled_at: NullableTimestamp;
   reminder_sent_at: NullableTimestamp;
+  /** The consultation desk's state: null (no consultation), open, or its decision. */
+  consultation_status: ColumnType<
+    ConsultationStatus | null,
+    ConsultationStatus | null | undefined,
+    ConsultationStatus | null
+  >;
+  /** This application's own model-selection deadline (YYYY-MM-DD, JST) when the desk extended it. */
+  model_deadline: ColumnType<string | null, string | null | undefined, string | null>;
+  consultation_decided_at: NullableTimestamp;
+  consultation_decision_note: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export type ConsultationStatus = 'open' | 'extended' | 'declined';
+
+export interface PortalConsultationMessagesTable {
+  id: Generated<number>;
+  application_id: number;
+  at: Timestamp;
+  author: 'institution' | 'callcentre' | 'operator';
+  account_id: ColumnType<number | null, number | null | undefined, number | null>;
+  body: string;
 }
 
 export interface PortalReaderApplicationEventsTable {
@@ -144,4 +165,5 @@ export interface PortalTables {
   'portal.credentials': PortalCredentialsTable;
   'portal.subsidy_applications': PortalSubsidyApplicationsTable;
   'portal.subsidy_receipts': PortalSubsidyReceiptsTable;
+  'portal.consultation_messages': PortalConsultationMessagesTable;
 }

@@ -1,0 +1,29 @@
+// Dates as Japanese pages write them: 2021年7月15日 (no zero padding), times in JST.
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** '2021-07-15' → '2021年7月15日'; anything else unchanged. */
+export function formatDate(iso: string): string {
+  const m = ISO_DATE.exec(iso);
+  if (!m) return iso;
+  return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`;
+}
+
+/** An instant → '2021年7月15日 10:05' in Japan time. */
+export function formatDateTime(at: Date): string {
+  const jst = new Date(at.getTime() + 9 * 3_600_000).toISOString();
+  return `${formatDate(jst.slice(0, 10))} ${jst.slice(11, 16)}`;
+}
+
+/**
+ * A date typed by a person: 2021-08-31, 2021/8/31, 2021年8月31日, full-width digits too
+ * (NFKC). Answers 'YYYY-MM-DD' of a real calendar day, or undefined.
+ */
+export function parseDateInput(input: string | undefined): string | undefined {
+  const m = /^(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?$/.exec(
+    (input ?? '').normalize('NFKC').trim(),
+  );
+  if (!m) return undefined;
+  const iso = `${m[1]}-${m[2]?.padStart(2, '0')}-${m[3]?.padStart(2, '0')}`;
+  const day = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === iso ? iso : undefined;
+}
