@@ -27,6 +27,7 @@ import {
   selectField,
 } from '../web/forms.js';
 import { html } from '../web/html.js';
+import { normalizeCode } from '../web/width.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { pageContext, sendPage } from '../web/render.js';
 import { sameSitePath } from '../web/same-site-path.js';
@@ -92,7 +93,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: PortalContext): vo
     const page = pageContext(request, reply, clock);
     const values = formValues(request.body);
     const errors: FieldErrors = {};
-    const code = values.institutionCode ?? '';
+    const code = normalizeCode(values.institutionCode);
     const parsed = parseInstitutionCode(code);
     if (!parsed.ok) errors.institutionCode = institutionCodeProblem(parsed.reason);
     if (!values.name) errors.name = '名称を入力してください。';

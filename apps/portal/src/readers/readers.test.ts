@@ -88,6 +88,13 @@ describe('card reader applications', () => {
     const callcentre = await staffClient(h.app, h.handle, 'callcentre');
     const search = await callcentre.get('/operator/readers?code=1310000011');
     const id = Number(/href="\/operator\/readers\/(\d+)"/.exec(search.body)?.[1]);
+    // The same search typed in full width, with hyphens, finds the same application.
+    const wide = await callcentre.get(
+      `/operator/readers?code=${encodeURIComponent('１３－１０００００１－１')}`,
+    );
+    expect(wide.body).toContain(`href="/operator/readers/${id}"`);
+    // Every page carries the contact centre, as the seed's notice gives it.
+    expect(wide.body).toMatch(/0800-080-4583[\s\S]*月～金 8:00～18:00 ／ 土 8:00～16:00/);
     await callcentre.get(`/operator/readers/${id}`);
     const response = await callcentre.post(`/operator/readers/${id}/model`, {
       model: 'almex',

@@ -46,6 +46,7 @@ import {
 } from './text.js';
 import { registerConsultationRoutes } from '../consultation/routes.js';
 import { readerApplicationDetail } from './view.js';
+import { normalizeCode, parseCount } from '../web/width.js';
 import { listConsultationMessages } from '@shikaku/db/portal/consultations';
 
 type IdParams = { Params: { id: string } };
@@ -130,7 +131,7 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
     const institution = await findInstitution(ctx.handle, account.institution_code);
     if (!institution) throw notFound('institution');
     const day = today();
-    const quantity = /^\d{1,3}$/.test(values.quantity ?? '') ? Number(values.quantity) : Number.NaN;
+    const quantity = parseCount(values.quantity);
     if (!values.model) {
       return listPage(request, reply, values, { model: '機種を選択してください。' }, 400);
     }
@@ -271,7 +272,7 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
   app.get<{ Querystring: { code?: string } }>('/operator/readers', async (request, reply) => {
     requireAccount(request, 'callcentre', 'operator');
     const page = pageContext(request, reply, ctx.clock);
-    const code = (request.query.code ?? '').trim();
+    const code = normalizeCode(request.query.code);
     const rows = await searchReaderApplications(ctx.handle, code || undefined);
     return sendPage(
       reply,

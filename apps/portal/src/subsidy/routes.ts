@@ -27,6 +27,7 @@ import { csrfField, type PageContext } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
 import { admitSubsidyApplication, type SubsidyRefusal } from './admission.js';
 import { sniffReceiptType } from './receipt-store.js';
+import { parseCount } from '../web/width.js';
 import { parseYen, SUBSIDY_ERROR_TEXT } from './text.js';
 
 type IdParams = { Params: { id: string } };
@@ -77,7 +78,7 @@ export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext):
     const account = requireInstitution(request);
     const institution = await findInstitution(ctx.handle, account.institution_code);
     if (!institution) throw notFound('institution');
-    const readers = /^\d{1,2}$/.test(values.readers ?? '') ? Number(values.readers) : Number.NaN;
+    const readers = parseCount(values.readers, 2);
     const result = calculateSubsidy({
       facilityType: coreFacilityType(institution),
       readers,

@@ -1,3 +1,5 @@
+import { formatDateTime } from './dates.js';
+
 // Server-rendered HTML with tagged template literals: every interpolated value is escaped unless it
 // is already Html (built by this tag), so a page cannot be broken by what a user typed.
 
@@ -42,7 +44,7 @@ export function trusted(markup: string): Html {
 
 export const yen = (amount: number): string => `${amount.toLocaleString('ja-JP')}円`;
 
-/** "2021-03-10 10:00" in Japan time, for people (stored instants are UTC). */
+/** "2021年3月10日 10:00" in Japan time, for people (stored instants are UTC). */
 export function jstDateTime(at: Date): string {
-  return new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return formatDateTime(at);
 }

@@ -1,4 +1,5 @@
 import type { Account } from '@shikaku/db/portal/accounts';
+import { formatDate } from './dates.js';
 import { type Html, html, type HtmlPart } from './html.js';
 
 export interface PageContext {
@@ -35,6 +36,9 @@ form.inline{display:inline}
 .error-summary a{color:#b00020}
 textarea{font-size:1rem;padding:.35rem;width:100%;max-width:40rem;box-sizing:border-box}
 .pre{white-space:pre-wrap}
+footer{background:#e9edf2;border-top:1px solid #d8dde3;padding:1rem 1.2rem;font-size:.9rem;margin-top:2rem}
+footer p{margin:.2rem auto;max-width:60rem}footer .phone{font-size:1.2rem;font-weight:bold}
+@media (max-width:600px){header{gap:.2rem .9rem;padding:.4rem .8rem;font-size:.85rem}header .site{width:100%;font-size:1rem}header .today{margin-left:0;width:100%;font-size:.75rem}main{padding:0 .5rem}section,.card{padding:.8rem}h1{font-size:1.2rem}}
 .message{border-left:4px solid #5a6470;padding:.3rem .8rem;margin:.6rem 0;background:#f6f7f9}
 .message.from-desk{border-left-color:#0b4f8a;background:#eef4fb}
 .scroll{overflow-x:auto}
@@ -71,6 +75,18 @@ function nav(account: Account | null): Html {
   return html`${links}`;
 }
 
+// The contact centre as the seed's notice prints it (オンライン資格確認等コールセンター, toll-free,
+// weekdays 8:00-18:00, Saturdays 8:00-16:00); the same number takes model changes by phone
+// (医療情報化支援基金). docs/decisions.md cites the lines.
+const footer = html`<footer id="contact-centre">
+  <p><strong>お問い合わせ：オンライン資格確認等コールセンター</strong></p>
+  <p>
+    <span class="phone">0800-080-4583</span>（通話無料）<br />
+    受付時間：月～金 8:00～18:00 ／ 土 8:00～16:00
+  </p>
+  <p class="hint">カードリーダーの機種変更は、お電話（医療情報化支援基金）でも承ります。</p>
+</footer>`;
+
 export function page(ctx: PageContext, title: string, body: HtmlPart): Html {
   return html`<!doctype html>
     <html lang="ja">
@@ -86,7 +102,7 @@ export function page(ctx: PageContext, title: string, body: HtmlPart): Html {
         <header>
           <a class="site" href="/">医療機関等向けポータルサイト</a>${nav(ctx.account)}
           <span class="today"
-            >本日：${ctx.today}${
+            >本日：${formatDate(ctx.today)}${
               ctx.account
                 ? html` ／ ${ctx.account.email}
                     <form class="inline" method="post" action="/logout">
@@ -105,6 +121,7 @@ export function page(ctx: PageContext, title: string, body: HtmlPart): Html {
           <h1>${title}</h1>
           ${body}
         </main>
+        ${footer}
       </body>
     </html>`;
 }
