@@ -75,6 +75,11 @@ describe('parseOqsXml', () => {
       message: expect.stringContaining('nested'),
     });
     expect(parseOqsXml(`${'<a>'.repeat(10)}x${'</a>'.repeat(10)}`).ok).toBe(true);
+    for (const name of ['__proto__', 'constructor', 'prototype'])
+      expect(parseOqsXml(`<XmlMsg>\n<${name}><x>1</x></${name}></XmlMsg>`)).toMatchObject({
+        ok: false,
+        line: 2,
+      });
   });
 });
 

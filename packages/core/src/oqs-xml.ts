@@ -57,6 +57,14 @@ function refuse(xml: string): { ok: false; line: number; message: string } | und
       line: lineOf(xml, doctype.index),
       message: 'a document type declaration is not allowed in an OQS message',
     };
+  // Names that are object internals in JavaScript are no OQS element (and break object readers).
+  const internal = /<\/?(__proto__|constructor|prototype)[\s/>]/.exec(xml);
+  if (internal)
+    return {
+      ok: false,
+      line: lineOf(xml, internal.index),
+      message: `<${internal[1]}> is not an element of an OQS message`,
+    };
   let depth = 0;
   for (const tag of xml.matchAll(/<(\/?)[A-Za-z_][^>]*?(\/?)>/g)) {
     if (tag[1]) depth -= 1;
@@ -77,7 +85,16 @@ export function parseOqsXml(xml: string): XmlReadResult {
   if (refused) return refused;
   const valid = XMLValidator.validate(xml);
   if (valid !== true) return { ok: false, line: valid.err.line, message: valid.err.msg };
-  const value = parser.parse(xml) as unknown;
+  let value: unknown;
+  try {
+    value = parser.parse(xml);
+  } catch (error) {
+    return {
+      ok: false,
+      line: 1,
+      message: error instanceof Error ? error.message : 'unreadable XML',
+    };
+  }
   if (typeof value !== 'object' || value === null)
     return { ok: false, line: 1, message: 'the document has no root element' };
   return { ok: true, value: emptyToString(value) as Record<string, unknown> };
