@@ -7,6 +7,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { Clock } from '@shikaku/core/clock';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { registerErrorHandler } from '@shikaku/platform/errors';
+import { AJV_OPTIONS, INT4_MAX, registerInputGuards } from '@shikaku/platform/input-guards';
 import type { Logger } from '@shikaku/platform/logger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerAuthRoutes } from './auth/routes.js';
@@ -53,7 +54,10 @@ export async function buildApp(config: PortalConfig, deps: PortalDeps): Promise<
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: 64 * 1024,
+    ajv: AJV_OPTIONS,
   }) as unknown as FastifyInstance;
+  // The ids in portal paths are `integer` serials.
+  registerInputGuards(app, { serialIds: { params: ['id', 'receiptId'], max: INT4_MAX } });
   const ctx: PortalContext = {
     config,
     handle: deps.handle,

@@ -6,9 +6,27 @@ import {
   BIGINT_MAX,
   declaredRoutes,
   isCompactDate,
+  INT4_MAX,
   registerInputGuards,
+  serialIdsInRange,
   textProblem,
 } from './input-guards.js';
+
+describe('serialIdsInRange', () => {
+  const serialIds = { params: ['id'], max: INT4_MAX };
+  it.each([
+    [{ id: '1' }, true],
+    [{ id: '2147483647' }, true],
+    [{ id: '2147483648' }, false],
+    [{ id: '0' }, false],
+    [{ id: '1.5' }, false],
+    [{ id: '01' }, false],
+    [{ id: 'abc' }, false],
+    [{ clientId: 'client-1' }, true],
+  ])('%j → %s', (params, ok) => {
+    expect(serialIdsInRange(params, serialIds)).toBe(ok);
+  });
+});
 
 describe('textProblem', () => {
   it.each([

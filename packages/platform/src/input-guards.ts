@@ -186,7 +186,35 @@ export class InputRejected extends Error {
  * parsed body holds text PostgreSQL cannot store or a query parameter given twice. Registered
  * on the root instance before the routes, so it covers every route of the app.
  */
-export function registerInputGuards(app: FastifyInstance): void {
+export interface InputGuardOptions {
+  /**
+   * Path parameters that are serial ids, and their column's largest value (INT4_MAX for an
+   * `integer` column): anything else (`2147483648`, `1.5`, `abc`) names no row and answers 404
+   * NOT_FOUND before a handler could hand it to PostgreSQL.
+   */
+  serialIds?: { params: readonly string[]; max: number };
+}
+
+/** Whether every serial-id path parameter is a decimal integer from 1 to `max`. */
+export function serialIdsInRange(
+  params: unknown,
+  serialIds: NonNullable<InputGuardOptions['serialIds']>,
+): boolean {
+  if (typeof params !== 'object' || params === null) return true;
+  for (const name of serialIds.params) {
+    const value = (params as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    if (
+      typeof value !== 'string' ||
+      !/^[1-9]\d{0,15}$/.test(value) ||
+      Number(value) > serialIds.max
+    )
+      return false;
+  }
+  return true;
+}
+
+export function registerInputGuards(app: FastifyInstance, options: InputGuardOptions = {}): void {
   const routes: DeclaredRoute[] = [];
   declared.set(app, routes);
   app.addHook('onRoute', (route) => {
@@ -194,9 +222,12 @@ export function registerInputGuards(app: FastifyInstance): void {
     for (const method of methods)
       routes.push({ method, url: route.url, schema: route.schema as DeclaredRoute['schema'] });
   });
+  const { serialIds } = options;
   app.addHook('preValidation', async (request) => {
     const problem = findInputProblem(request);
     if (problem) throw new InputRejected(problem);
+    if (serialIds && !serialIdsInRange(request.params, serialIds))
+      throw Object.assign(new Error('no such id'), { statusCode: 404 });
   });
   app.addHook('preHandler', async (request) => {
     for (const part of ['query', 'params', 'body'] as const) {

@@ -40,7 +40,10 @@ export function sendPage(
   code: string | undefined = PAGE_ERROR_CODE[status] ??
     (status >= 400 ? 'VALIDATION_FAILED' : undefined),
 ): FastifyReply {
-  const body = code ? html`${content}<p class="hint error-code">コード: ${code}</p>` : content;
+  const body = code
+    ? html`${content}
+        <p class="hint error-code">コード: ${code}</p>`
+    : content;
   return (
     reply
       .status(status)
