@@ -11,10 +11,12 @@ const option = (name) => {
 const runs = option('runs') ?? '2000';
 const seed = option('seed');
 const started = Date.now();
-const result = spawnSync('vitest', ['run', 'src/fuzz.test.ts'], {
+// Through npx, so it also runs outside `pnpm run` (vitest is the workspace's, never downloaded).
+const result = spawnSync('npx', ['--no-install', 'vitest', 'run', 'src/fuzz.test.ts'], {
   stdio: 'inherit',
   env: { ...process.env, FUZZ_RUNS: runs, ...(seed ? { FUZZ_SEED: seed } : {}) },
 });
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
+if (result.error) console.error(result.error);
 console.info(`fuzz: ${runs} cases per route, exit ${result.status}, ${seconds} s`);
 process.exit(result.status ?? 1);
