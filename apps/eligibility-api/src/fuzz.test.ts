@@ -22,7 +22,7 @@ import {
   TEST_SECRETS,
 } from './testing/fixture.js';
 
-const FUZZ_RUNS_CI = 30;
+const FUZZ_RUNS_CI = 15;
 
 const FIELDS = [
   'insurerNumber',
@@ -132,6 +132,9 @@ describeEachDatabase('eligibility-api fuzz', ({ handle }) => {
       });
       if (failure) failures.push(failure);
     }
+    console.info(
+      `fuzz: ${targets.length} routes × ${fuzzRuns(FUZZ_RUNS_CI)} cases, ${failures.length} failing`,
+    );
     expect(failures).toEqual([]);
   });
 
