@@ -10,6 +10,8 @@ export interface CliEnvironment {
   serviceKey: string | undefined;
   /** The J-LIS emulator's x-control-key for `shikaku jlis` (JLIS_CONTROL_KEY). */
   jlisControlKey: string | undefined;
+  /** The stack clock's x-control-key for `shikaku clock advance` (SHIKAKU_CLOCK_CONTROL_KEY). */
+  clockControlKey: string | undefined;
   /** The whole environment, for child processes the cli starts (the loadtest's stack). */
   inherited: NodeJS.ProcessEnv;
 }
@@ -20,6 +22,7 @@ export function readCliEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnv
     logLevel: env.LOG_LEVEL ?? 'warn',
     serviceKey: env.SHIKAKU_SERVICE_KEY || undefined,
     jlisControlKey: env.JLIS_CONTROL_KEY || undefined,
+    clockControlKey: env.SHIKAKU_CLOCK_CONTROL_KEY || undefined,
     inherited: env,
   };
 }

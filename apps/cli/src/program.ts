@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerClockCommand, registerRematchCommand } from './commands/clock.js';
 import { registerCopayCommand } from './commands/copay.js';
 import { registerJlisCommand } from './commands/jlis.js';
 import { registerLoadtestCommand } from './commands/loadtest.js';
@@ -26,6 +27,8 @@ export function buildProgram(): Command {
   registerLoadtestCommand(program);
   registerReaderCommand(program);
   registerJlisCommand(program);
+  registerClockCommand(program);
+  registerRematchCommand(program);
   registerSynthCommand(program);
   registerSimCommand(program);
   return program;

@@ -93,6 +93,7 @@ describe.each(KINDS)(
         'eligibility-api',
         'reader-emulator',
         'portal',
+        'clock',
       ]);
     });
 

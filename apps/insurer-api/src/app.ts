@@ -84,18 +84,21 @@ export async function buildApp(
             retryMaxMs: config.jobs.retryMaxMs,
           }),
         deps.logger,
+        ctx.clock,
       ),
       every(
         'rematch',
         config.jobs.rematchIntervalMs,
         () => runRematchOnce({ handle: ctx.handle, clock: ctx.clock, policy: config.policy }),
         deps.logger,
+        ctx.clock,
       ),
       every(
         'webhooks',
         config.jobs.checkIntervalMs,
         () => deliverWebhooksOnce({ handle: ctx.handle, clock: ctx.clock, logger: ctx.logger }),
         deps.logger,
+        ctx.clock,
       ),
     ];
     app.addHook('onClose', async () => {

@@ -13,6 +13,7 @@ export const STACK_APP_NAMES = [
   'eligibility-api',
   'reader-emulator',
   'portal',
+  'clock',
 ] as const;
 
 export interface StackCliOptions {

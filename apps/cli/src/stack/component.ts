@@ -1,4 +1,4 @@
-import type { Clock } from '@shikaku/core/clock';
+import type { ControllableClock } from '@shikaku/core/clock';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import type { Logger } from '@shikaku/platform/logger';
 import type { StackSecrets } from './secrets.js';
@@ -6,7 +6,11 @@ import type { StackSecrets } from './secrets.js';
 /** What the stack hands every app it starts. */
 export interface StackContext {
   handle: DatabaseHandle;
-  clock: Clock;
+  /**
+   * The stack's one clock, shared by every app: moved forward over the clock control
+   * (`shikaku clock advance 24h`); jobs register on it to run when a move makes them due.
+   */
+  clock: ControllableClock;
   /** The --as-of date (YYYY-MM-DD) when given. */
   asOf: string | undefined;
   /** --policy: pins the mis-entry rules to a named era; undefined lets the date pick. */

@@ -1,3 +1,4 @@
+import { clockControlComponent } from './clock-control.js';
 import type { StackComponent } from './component.js';
 import { eligibilityApiComponent } from './eligibility-api.js';
 import { insurerApiComponent } from './insurer-api.js';
@@ -17,4 +18,6 @@ export const STACK_COMPONENTS: readonly StackComponent[] = [
   readerEmulatorComponent,
   // The portal last: usage approvals call eligibility-api.
   portalComponent,
+  // The clock control last: the jobs it makes due are registered by then.
+  clockControlComponent,
 ];

@@ -77,6 +77,8 @@ export const portalComponent: StackComponent = {
       intervalMs: config.jobIntervalMs,
       logger: context.logger,
     });
+    // A move of the stack clock (shikaku clock advance) runs the deadline job before it answers.
+    const stopFollowingClock = context.clock.onAdvance(() => jobs.runOnce());
     const url = await app.listen({ host: context.host, port });
     // Links in mail point at the address the portal really got (--port 0 picks a free one).
     config.publicUrl = url;
@@ -90,6 +92,7 @@ export const portalComponent: StackComponent = {
       url,
       notes,
       close: async () => {
+        stopFollowingClock();
         await jobs.stop();
         await app.close();
       },

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { type DatabaseHandle, openDatabase } from '@shikaku/db/database';
 import { migrateToLatest } from '@shikaku/db/migrate';
 import type { Logger } from '@shikaku/platform/logger';
-import { systemClock } from '@shikaku/platform/system-clock';
+import { stackClock } from '@shikaku/platform/system-clock';
+import type { ControllableClock } from '@shikaku/core/clock';
 import type { StackComponent, StackContext, StartedComponent } from './component.js';
 import { makeStackSecrets, type StackSecrets } from './secrets.js';
 
@@ -35,6 +36,8 @@ export interface RunningStack {
   readonly handle: DatabaseHandle;
   /** What the apps run with: the service key is printed, tests call internal endpoints with it. */
   readonly secrets: StackSecrets;
+  /** The stack's one clock (the clock control moves it; tests may too). */
+  readonly clock: ControllableClock;
   /** The rules in force when the stack started, and whether the date or --policy chose them. */
   readonly policy: StackPolicy;
   components: Array<{ name: string; title: string } & StartedComponent>;
@@ -53,7 +56,9 @@ export async function startStack(
   components: readonly StackComponent[],
   options: StackOptions,
 ): Promise<RunningStack> {
-  const startDate = jstDate(systemClock(options.asOf).now());
+  // One clock for every app, so they agree on "now" and move together.
+  const clock = stackClock(options.asOf);
+  const startDate = jstDate(clock.now());
   const choice = choosePolicy(startDate, options.policy);
   if (!choice) {
     throw new Error(
@@ -89,7 +94,7 @@ export async function startStack(
       if (options.only && !options.only.includes(component.name)) continue;
       const context: StackContext = {
         handle,
-        clock: systemClock(options.asOf),
+        clock,
         asOf: options.asOf,
         policy: options.policy,
         seed: options.seed,
@@ -111,5 +116,13 @@ export async function startStack(
     await close();
     throw error;
   }
-  return { database: handle.description, handle, secrets, policy, components: started, close };
+  return {
+    database: handle.description,
+    handle,
+    secrets,
+    policy,
+    clock,
+    components: started,
+    close,
+  };
 }

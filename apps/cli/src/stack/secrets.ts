@@ -14,6 +14,8 @@ export interface StackSecrets {
   tokenSecret: string;
   /** `x-control-key` of J-LIS's fault control. */
   jlisControlKey: string;
+  /** `x-control-key` of the stack's clock control (`shikaku clock advance`). */
+  clockControlKey: string;
   /**
    * The personRef pseudonym's key (insurer-api). Stored personRefs are derived from it, so it lives
    * as long as the database: kept in the data dir when the database outlives the run.
@@ -37,6 +39,7 @@ export async function makeStackSecrets(options: {
         : requireSecret({ SHIKAKU_SERVICE_KEY: options.serviceKey }, 'SHIKAKU_SERVICE_KEY'),
     tokenSecret: newSecret(),
     jlisControlKey: newSecret(),
+    clockControlKey: newSecret(),
     personRefSecret: options.persistent
       ? await keptSecret(join(options.dataDir, PERSON_REF_SECRET_FILE))
       : newSecret(),
