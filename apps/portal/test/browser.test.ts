@@ -122,10 +122,16 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
     await page.goto(`${base}/readers`);
     await page.selectOption('#model', 'undecided');
     await page.fill('#quantity', '1');
-    await submit(page, 'form[action="/readers"] button');
+    await submit(page, 'form[action="/readers/confirm"] button');
+    expect(await text(page, '#confirmation')).toContain('機種未定');
+    await shot(page, '03a-reader-confirm');
+    await submit(page, '#confirmation form[action="/readers"] button');
+    expect(await text(page, '#reception-number')).toMatch(/^R-\d{7}$/);
     expect(await text(page, '#status')).toContain(
       '機種未定：2021年8月1日 までに機種を選定してください',
     );
+    await shot(page, '03b-reader-complete');
+    await submit(page, '#detail-link');
 
     h.clock.set('2021-07-30T15:00:00+09:00');
     await page.reload();
@@ -149,7 +155,9 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
     });
     await page.goto(`${base}/readers`);
     await page.selectOption('#model', 'undecided');
-    await submit(page, 'form[action="/readers"] button');
+    await submit(page, 'form[action="/readers/confirm"] button');
+    await submit(page, '#confirmation form[action="/readers"] button');
+    await submit(page, '#detail-link');
     const detailUrl = page.url();
 
     h.clock.set('2021-08-02T09:00:00+09:00');
@@ -173,7 +181,10 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
     await page.fill('#password', 'browser-pass-2021');
     await submit(page, 'main button[type=submit]');
     await page.goto(`${base}/usage`);
-    await submit(page, 'form[action="/usage"] button');
+    await submit(page, 'form[action="/usage/confirm"] button');
+    await submit(page, '#confirmation form[action="/usage"] button');
+    expect(await text(page, '#reception-number')).toMatch(/^U-\d{7}$/);
+    await submit(page, '#detail-link');
     expect(await text(page, 'main')).toContain('審査中');
 
     // The operator approves (over the same pages, in another browser).
@@ -234,6 +245,7 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
     await submit(page, 'form[action$="/receipts"] button');
     expect(await text(page, 'main')).toContain('領収書.pdf');
     await submit(page, 'form[action$="/submit"] button');
+    expect(await text(page, '#reception-number')).toMatch(/^S-\d{7}$/);
     expect(await text(page, '#subsidy-status')).toContain('提出済み（審査中）');
     await shot(page, '07-subsidy');
     await context.close();
@@ -278,7 +290,9 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
       await facility.goto(`${base}/readers`);
       await facility.selectOption('#model', 'undecided');
       await facility.fill('#consultationReason', 'システム事業者から見積りが届いていない');
-      await submit(facility, 'form[action="/readers"] button');
+      await submit(facility, 'form[action="/readers/confirm"] button');
+      await submit(facility, '#confirmation form[action="/readers"] button');
+      await submit(facility, '#detail-link');
       const detailUrl = facility.url();
       const id = detailUrl.split('/').pop() ?? '';
 

@@ -34,7 +34,7 @@ beforeAll(async () => {
       quantity: '1',
       consultationReason: reason,
     });
-    return Number(String(created.headers.location).split('/').pop());
+    return Number(/\/readers\/(\d+)/.exec(String(created.headers.location))?.[1]);
   };
   extendedId = await apply(clinic, 'システム事業者から見積りが届いていない');
   declinedId = await apply(dental, 'レセコンの更新時期を待ちたい');

@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const idFrom = (location: string | string[] | number | undefined) =>
-  Number(String(location).split('/').pop());
+  Number(/\/readers\/(\d+)/.exec(String(location))?.[1]);
 
 describe('card reader applications', () => {
   it('accepts 機種未定 inside 2021-02-01..03-31 and keeps the quota (clinic 1)', async () => {
@@ -114,6 +114,43 @@ describe('card reader applications', () => {
     expect(withConsultation.body).toMatch(/相談窓口への相談<\/td>\s*<td>コールセンター/);
     // The call centre has no operator pages.
     expect((await callcentre.get('/operator/usage')).statusCode).toBe(403);
+  });
+});
+
+describe('入力 → 確認 → 完了', () => {
+  it('confirms without recording, then records once and shows the 受付番号', async () => {
+    const pharmacy = await signUp(h.app, {
+      institutionCode: '1340000015',
+      facilityType: 'pharmacy',
+      email: 'steps@example.jp',
+    });
+    const input = await pharmacy.get('/readers');
+    expect(input.body).toMatch(/台数<span class="required">必須<\/span>/);
+    const wrong = await pharmacy.post('/readers/confirm', { model: '', quantity: '１' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toMatch(/id="error-summary"[^>]*autofocus/);
+    expect(wrong.body).toContain('<a href="#model">機種を選択してください。</a>');
+    const confirm = await pharmacy.post('/readers/confirm', { model: 'canon', quantity: '１' });
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain('id="confirmation"');
+    expect(confirm.body).toContain('キヤノンマーケティングジャパン');
+    expect(await listReaderApplications(h.handle, '1340000015')).toEqual([]);
+    const back = await pharmacy.post('/readers/confirm', {
+      model: 'canon',
+      quantity: '1',
+      action: 'edit',
+    });
+    expect(back.body).toMatch(/<option value="canon"\s+selected>/);
+    const done = await pharmacy.post('/readers', { model: 'canon', quantity: '1' });
+    expect(done.statusCode).toBe(303);
+    const id = idFrom(done.headers.location);
+    expect(done.headers.location).toBe(`/readers/${id}/complete`);
+    const complete = await pharmacy.get(String(done.headers.location));
+    expect(complete.body).toContain('お申し込みを受け付けました');
+    expect(complete.body).toContain(`R-${String(id).padStart(7, '0')}`);
+    // A reload of the 完了 page records nothing more.
+    await pharmacy.get(String(done.headers.location));
+    expect(await listReaderApplications(h.handle, '1340000015')).toHaveLength(1);
   });
 });
 

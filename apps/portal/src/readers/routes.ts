@@ -6,7 +6,7 @@ import {
   isReaderModelId,
   MODEL_UNDECIDED,
 } from '@shikaku/core/card-readers';
-import { findInstitution } from '@shikaku/db/portal/accounts';
+import { findInstitution, type Institution } from '@shikaku/db/portal/accounts';
 import {
   applyForReaders,
   changeReaderModel,
@@ -14,6 +14,7 @@ import {
   listReaderApplicationEvents,
   listReaderApplications,
   type ReaderActor,
+  type ReaderAdmission,
   type ReaderApplication,
   searchReaderApplications,
   setConsultation,
@@ -23,12 +24,15 @@ import { requireAccount, requireInstitution } from '../auth/session.js';
 import type { PortalContext } from '../context.js';
 import { coreFacilityType } from '../facility-text.js';
 import {
+  errorSummary,
   type FieldErrors,
   type FormValues,
   formValues,
   inputField,
   selectField,
 } from '../web/forms.js';
+import { completion, steps } from '../web/complete.js';
+import { formatDate } from '../web/dates.js';
 import { html } from '../web/html.js';
 import { csrfField } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
@@ -110,13 +114,14 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
           }
         </section>
         <section>
-          <h2>新しく申し込む</h2>
-          <form method="post" action="/readers" novalidate>
+          <h2 id="apply">新しく申し込む</h2>
+          ${steps(1)} ${errorSummary(errors)}
+          <form method="post" action="/readers/confirm" novalidate>
             ${csrfField(page)}
-            ${selectField('model', 'メーカー・製品名（型番）', [['', '選択してください'], ...MODEL_CHOICES, UNDECIDED_CHOICE], values, errors)}
-            ${inputField('quantity', '台数', values, errors, { type: 'number', hint: '無償提供は病院3台まで、診療所・薬局は1台まで' })}
+            ${selectField('model', 'メーカー・製品名（型番）', [['', '選択してください'], ...MODEL_CHOICES, UNDECIDED_CHOICE], values, errors, undefined, true)}
+            ${inputField('quantity', '台数', values, errors, { type: 'number', required: true, hint: '無償提供は病院3台まで、診療所・薬局は1台まで' })}
             ${inputField('consultationReason', '相談窓口への相談（特別な事情がある場合のみ）', values, errors)}
-            <button type="submit">申し込む</button>
+            <button type="submit">確認画面へ</button>
           </form>
         </section>`,
       status,
@@ -125,47 +130,138 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
 
   app.get('/readers', (request, reply) => listPage(request, reply, { quantity: '1' }, {}));
 
-  app.post('/readers', async (request, reply) => {
+  /** The rule for a new application given the institution's applications so far (pure). */
+  function admit(
+    values: FormValues,
+    institution: Institution,
+    existing: readonly ReaderApplication[],
+    day: string,
+  ): ReaderAdmission<FieldErrors> {
+    const quantity = parseCount(values.quantity);
+    if (!values.model) return { ok: false, refusal: { model: '機種を選択してください。' } };
+    const alreadyApplied = existing
+      .filter((a) => applicationStatus(a, day) !== 'cancelled')
+      .reduce((sum, a) => sum + a.quantity, 0);
+    const check = checkReaderApplication({
+      facilityType: coreFacilityType(institution),
+      units: Number.isNaN(quantity) ? quantity : alreadyApplied + quantity,
+      model: values.model,
+      appliedOn: day,
+    });
+    if (!check.ok || quantity < 1) {
+      const code = check.ok ? 'INVALID_READER_COUNT' : check.code;
+      const field = check.ok || check.field === 'units' ? 'quantity' : 'model';
+      return { ok: false, refusal: { [field]: READER_ERROR_TEXT[code] } };
+    }
+    return {
+      ok: true,
+      application: {
+        model: check.model === MODEL_UNDECIDED ? null : check.model,
+        quantity,
+        consultationReason: values.consultationReason?.slice(0, 500) || null,
+        at: ctx.clock.now(),
+        detail: appliedDetail(check.model, quantity),
+      },
+    };
+  }
+
+  async function institutionOf(request: FastifyRequest) {
     const account = requireInstitution(request);
-    const values = formValues(request.body);
     const institution = await findInstitution(ctx.handle, account.institution_code);
     if (!institution) throw notFound('institution');
+    return institution;
+  }
+
+  // 確認: the same rule, without writing; the confirmation page posts to /readers.
+  app.post('/readers/confirm', async (request, reply) => {
+    const institution = await institutionOf(request);
+    const values = formValues(request.body);
+    if (values.action === 'edit') return listPage(request, reply, values, {});
+    const existing = await listReaderApplications(ctx.handle, institution.institution_code);
+    const checked = admit(values, institution, existing, today());
+    if (!checked.ok) return listPage(request, reply, values, checked.refusal, 400);
+    const page = pageContext(request, reply, ctx.clock);
+    const hidden = (name: string) =>
+      html`<input type="hidden" name="${name}" value="${values[name] ?? ''}" />`;
+    return sendPage(
+      reply,
+      page,
+      'カードリーダー申込（確認）',
+      html`${steps(2)}
+        <section id="confirmation">
+          <p>次の内容で申し込みます。よろしければ「申し込む」を押してください。</p>
+          <table>
+            <tr>
+              <th>メーカー・製品名（型番）</th>
+              <td>${modelLabel(checked.application.model)}</td>
+            </tr>
+            <tr>
+              <th>台数</th>
+              <td>${checked.application.quantity}台</td>
+            </tr>
+            <tr>
+              <th>相談窓口への相談</th>
+              <td class="pre">${checked.application.consultationReason ?? 'なし'}</td>
+            </tr>
+          </table>
+          <form method="post" action="/readers">
+            ${csrfField(page)} ${hidden('model')} ${hidden('quantity')}
+            ${hidden('consultationReason')}
+            <button type="submit">申し込む</button>
+          </form>
+          <form method="post" action="/readers/confirm">
+            ${csrfField(page)} ${hidden('model')} ${hidden('quantity')}
+            ${hidden('consultationReason')}
+            <button type="submit" name="action" value="edit" class="secondary">
+              入力画面に戻って修正する
+            </button>
+          </form>
+        </section>`,
+    );
+  });
+
+  // 申込: decided under the institution's lock, against what it applied for so far (concurrent
+  // applications cannot each see room under the quota); then the 完了 page.
+  app.post('/readers', async (request, reply) => {
+    const institution = await institutionOf(request);
+    const values = formValues(request.body);
     const day = today();
-    const quantity = parseCount(values.quantity);
-    if (!values.model) {
-      return listPage(request, reply, values, { model: '機種を選択してください。' }, 400);
-    }
-    const model = values.model;
-    // Decided under the institution's lock, against what it applied for so far: concurrent
-    // applications cannot each see room under the quota.
-    const outcome = await applyForReaders(ctx.handle, account.institution_code, (existing) => {
-      const alreadyApplied = existing
-        .filter((a) => applicationStatus(a, day) !== 'cancelled')
-        .reduce((sum, a) => sum + a.quantity, 0);
-      const check = checkReaderApplication({
-        facilityType: coreFacilityType(institution),
-        units: Number.isNaN(quantity) ? quantity : alreadyApplied + quantity,
-        model,
-        appliedOn: day,
-      });
-      if (!check.ok || quantity < 1) {
-        const code = check.ok ? 'INVALID_READER_COUNT' : check.code;
-        const field = check.ok || check.field === 'units' ? 'quantity' : 'model';
-        return { ok: false, refusal: { [field]: READER_ERROR_TEXT[code] } };
-      }
-      return {
-        ok: true,
-        application: {
-          model: check.model === MODEL_UNDECIDED ? null : check.model,
-          quantity,
-          consultationReason: values.consultationReason?.slice(0, 500) || null,
-          at: ctx.clock.now(),
-          detail: appliedDetail(check.model, quantity),
-        },
-      };
-    });
+    const outcome = await applyForReaders(ctx.handle, institution.institution_code, (existing) =>
+      admit(values, institution, existing, day),
+    );
     if (!outcome.ok) return listPage(request, reply, values, outcome.refusal, 400);
-    return reply.redirect(`/readers/${outcome.application.id}`, 303);
+    return reply.redirect(`/readers/${outcome.application.id}/complete`, 303);
+  });
+
+  app.get<IdParams>('/readers/:id/complete', async (request, reply) => {
+    const application = await ownApplication(request);
+    const page = pageContext(request, reply, ctx.clock);
+    return sendPage(
+      reply,
+      page,
+      'カードリーダー申込（完了）',
+      completion({
+        kind: 'R',
+        id: application.id,
+        message: '顔認証付きカードリーダーのお申し込みを受け付けました。',
+        summary: html`<table>
+            <tr>
+              <th>メーカー・製品名（型番）</th>
+              <td>${modelLabel(application.model)}</td>
+            </tr>
+            <tr>
+              <th>台数</th>
+              <td>${application.quantity}台</td>
+            </tr>
+            <tr>
+              <th>状況</th>
+              <td id="status">${statusText(application, page.today)}</td>
+            </tr>
+          </table>
+          ${application.model === null ? html`<p>機種は、期限（${formatDate(modelDeadline(application))}）までに申込の詳細ページで選定してください。</p>` : ''}`,
+        next: { href: `/readers/${application.id}`, text: '申込の詳細を見る' },
+      }),
+    );
   });
 
   async function detailPage(

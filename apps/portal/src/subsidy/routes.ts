@@ -26,6 +26,7 @@ import { html, yen, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
 import { admitSubsidyApplication, type SubsidyRefusal } from './admission.js';
+import { completion } from '../web/complete.js';
 import { sniffReceiptType } from './receipt-store.js';
 import { parseCount } from '../web/width.js';
 import { parseYen, SUBSIDY_ERROR_TEXT } from './text.js';
@@ -291,7 +292,25 @@ export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext):
     if (!(await submitSubsidyApplication(ctx.handle, application.id, ctx.clock.now()))) {
       throw new AppError('CONFLICT', 'already submitted');
     }
-    return reply.redirect(`/subsidies/${application.id}`, 303);
+    return reply.redirect(`/subsidies/${application.id}/complete`, 303);
+  });
+
+  app.get<IdParams>('/subsidies/:id/complete', async (request, reply) => {
+    const application = await own(request);
+    const page = pageContext(request, reply, ctx.clock);
+    return sendPage(
+      reply,
+      page,
+      '補助金申請（完了）',
+      completion({
+        kind: 'S',
+        id: application.id,
+        message: '補助金申請を受け付けました。',
+        summary: html`${subsidySummary(application)}
+          <p>審査の結果はメールでお知らせします。</p>`,
+        next: { href: `/subsidies/${application.id}`, text: '申請の詳細を見る' },
+      }),
+    );
   });
 
   // Receipts: the institution that uploaded them, or an operator.

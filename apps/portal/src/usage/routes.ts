@@ -18,6 +18,8 @@ import { requireInstitution } from '../auth/session.js';
 import type { PortalContext } from '../context.js';
 import { USAGE_STATUS_TEXT } from '../status-text.js';
 import { formValues } from '../web/forms.js';
+import { completion, steps } from '../web/complete.js';
+import { FACILITY_LABELS } from '../facility-text.js';
 import { html, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { pageContext, sendPage } from '../web/render.js';
@@ -88,7 +90,16 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: PortalContext): v
                   )}
                 </table>`
           }
-          ${open ? '' : html`<form method="post" action="/usage">${csrfField(page)}<button type="submit">オンライン資格確認の利用を申請する</button></form>`}
+          ${
+            open
+              ? ''
+              : html`${steps(1)}
+                  <form method="post" action="/usage/confirm">
+                    ${csrfField(page)}<button type="submit">
+                      オンライン資格確認の利用を申請する（確認画面へ）
+                    </button>
+                  </form>`
+          }
         </section>
         ${
           approved
@@ -150,7 +161,66 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: PortalContext): v
       ctx.clock.now(),
     );
     if (!created) throw new AppError('CONFLICT', 'a usage application is already open');
-    return reply.redirect('/usage', 303);
+    return reply.redirect(`/usage/${created.id}/complete`, 303);
+  });
+
+  // 確認: what will be applied for, as the institution registered it.
+  app.post('/usage/confirm', async (request, reply) => {
+    const account = requireInstitution(request);
+    const institution = await findInstitution(ctx.handle, account.institution_code);
+    if (!institution) throw new AppError('NOT_FOUND', 'institution not found');
+    const page = pageContext(request, reply, ctx.clock);
+    return sendPage(
+      reply,
+      page,
+      '利用申請（確認）',
+      html`${steps(2)}
+        <section id="confirmation">
+          <p>次の施設について、オンライン資格確認の利用を申請します。</p>
+          <table>
+            <tr>
+              <th>医療機関等コード</th>
+              <td>${institution.institution_code}</td>
+            </tr>
+            <tr>
+              <th>名称</th>
+              <td>${institution.name}</td>
+            </tr>
+            <tr>
+              <th>施設の種類</th>
+              <td>${FACILITY_LABELS[institution.facility_type]}</td>
+            </tr>
+          </table>
+          <form method="post" action="/usage">
+            ${csrfField(page)}<button type="submit">申請する</button>
+          </form>
+          <p><a href="/usage">戻る</a></p>
+        </section>`,
+    );
+  });
+
+  app.get<{ Params: { id: string } }>('/usage/:id/complete', async (request, reply) => {
+    const account = requireInstitution(request);
+    const id = Number(request.params.id);
+    const application = (
+      await listUsageApplications(ctx.handle, { institutionCode: account.institution_code })
+    ).find((a) => a.id === id);
+    if (!application) throw new AppError('NOT_FOUND', 'no such usage application');
+    const page = pageContext(request, reply, ctx.clock);
+    return sendPage(
+      reply,
+      page,
+      '利用申請（完了）',
+      completion({
+        kind: 'U',
+        id: application.id,
+        message: 'オンライン資格確認の利用申請を受け付けました。',
+        summary: html`<p>
+          審査の結果はメールでお知らせします。承認後、「利用申請」ページで接続用の認証情報を発行できます。
+        </p>`,
+        next: { href: '/usage', text: '利用申請のページへ' },
+      }),
+    );
   });
 
   // Issue and rotate are POSTs that redirect (303) to /usage/credentials/issued, which shows the new

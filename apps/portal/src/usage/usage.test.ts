@@ -21,7 +21,13 @@ afterAll(() => h.close());
 describe('usage application and credentials', () => {
   it('applies, and only an operator approves (registering the institution with eligibility-api)', async () => {
     await pharmacy.get('/usage');
-    expect((await pharmacy.post('/usage', {})).statusCode).toBe(303);
+    const confirm = await pharmacy.post('/usage/confirm', {});
+    expect(confirm.body).toContain('id="confirmation"');
+    expect(confirm.body).toContain('1340000015');
+    const applied = await pharmacy.post('/usage', {});
+    expect(applied.statusCode).toBe(303);
+    const complete = await pharmacy.get(String(applied.headers.location));
+    expect(complete.body).toMatch(/受付番号：<strong id="reception-number">U-\d{7}<\/strong>/);
     expect((await pharmacy.get('/usage')).body).toContain('審査中');
     expect((await pharmacy.post('/usage', {})).statusCode).toBe(409);
 
@@ -169,6 +175,6 @@ describe('usage application and credentials', () => {
     expect(rejections).toHaveLength(1);
     expect(rejections[0]?.body).toContain(reason);
     // It may apply again.
-    expect(page.body).toContain('action="/usage"');
+    expect(page.body).toContain('action="/usage/confirm"');
   });
 });

@@ -36,6 +36,8 @@ form.inline{display:inline}
 .error-summary a{color:#b00020}
 textarea{font-size:1rem;padding:.35rem;width:100%;max-width:40rem;box-sizing:border-box}
 .pre{white-space:pre-wrap}
+ol.steps{display:flex;gap:.4rem;list-style:none;padding:0;margin:0 0 1rem}ol.steps li{flex:1;text-align:center;padding:.3rem;background:#e9edf2;border-radius:4px;font-size:.9rem}
+ol.steps li.current{background:#0b4f8a;color:#fff;font-weight:bold}
 footer{background:#e9edf2;border-top:1px solid #d8dde3;padding:1rem 1.2rem;font-size:.9rem;margin-top:2rem}
 footer p{margin:.2rem auto;max-width:60rem}footer .phone{font-size:1.2rem;font-weight:bold}
 @media (max-width:600px){header{gap:.2rem .9rem;padding:.4rem .8rem;font-size:.85rem}header .site{width:100%;font-size:1rem}header .today{margin-left:0;width:100%;font-size:.75rem}main{padding:0 .5rem}section,.card{padding:.8rem}h1{font-size:1.2rem}}
