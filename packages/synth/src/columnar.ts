@@ -10,9 +10,10 @@ import {
 } from './population.js';
 
 /**
- * The columns the mis-entry checks need, one typed array each (16 bytes a person): the My Number
+ * The columns the mis-entry checks need, one typed array each (21 bytes a person): the My Number
  * as a double (12 digits fit exactly), the birth date as days since 1970-01-01, the kana name as a
- * canonical id (equal ids ⇔ equal after core's normalizeKanaForMatching), plus sex and insurer.
+ * canonical id (equal ids ⇔ equal after core's normalizeKanaForMatching), plus sex, insurer and
+ * household.
  * The arrays may sit on SharedArrayBuffers so worker threads can fill or read them in place.
  */
 export interface MemberColumns {
@@ -22,6 +23,8 @@ export interface MemberColumns {
   kanaId: Uint32Array;
   sex: Uint8Array;
   insurer: Uint16Array;
+  /** Offset of the person's household's first member within its chunk (households never cross one). */
+  household: Uint16Array;
 }
 
 export const MEMBER_COLUMN_TYPES = {
@@ -30,6 +33,7 @@ export const MEMBER_COLUMN_TYPES = {
   kanaId: Uint32Array,
   sex: Uint8Array,
   insurer: Uint16Array,
+  household: Uint16Array,
 } as const;
 export type MemberColumnName = keyof typeof MEMBER_COLUMN_TYPES;
 export const MEMBER_COLUMN_NAMES = Object.keys(MEMBER_COLUMN_TYPES) as MemberColumnName[];
@@ -49,6 +53,7 @@ export function allocateMemberColumns(length: number, shared = false): MemberCol
     kanaId: make(Uint32Array),
     sex: make(Uint8Array),
     insurer: make(Uint16Array),
+    household: make(Uint16Array),
   };
 }
 
@@ -82,6 +87,7 @@ export function fillMemberColumns(
       out.kanaId[at] = kanaIdAt(chunk, i);
       out.sex[at] = chunk.sex[i]!;
       out.insurer[at] = chunk.insurer[i]!;
+      out.household[at] = chunk.household[i]!;
     }
   }
 }

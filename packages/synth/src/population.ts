@@ -118,17 +118,64 @@ const KANA_ID_BY_COMBO = GIVEN.map((list) => {
   return table;
 });
 
+export const KANA_NAME_COUNT = KANA_DICTIONARY.length;
+
+/**
+ * Voiced ↔ unvoiced pairs (カ↔ガ …, ハ↔バ): the commonest kana slip (ナカシマ / ナガシマ, ヤマサキ /
+ * ヤマザキ). Toggling the first such character of a name is an involution and injective, so each
+ * name has at most one variant and no two names share one.
+ */
+const DAKUTEN_PAIRS = new Map<string, string>();
+for (const [plain, voiced] of [
+  ['カキクケコサシスセソタチツテトハヒフヘホ', 'ガギグゲゴザジズゼゾダヂヅデドバビブベボ'],
+] as const) {
+  for (let k = 0; k < plain.length; k++) {
+    DAKUTEN_PAIRS.set(plain[k]!, voiced[k]!);
+    DAKUTEN_PAIRS.set(voiced[k]!, plain[k]!);
+  }
+}
+/** The name with its first voiced/unvoiced kana toggled, or null when it has none. */
+export function toggleFirstDakuten(kana: string): string | null {
+  for (let k = 0; k < kana.length; k++) {
+    const other = DAKUTEN_PAIRS.get(kana[k]!);
+    if (other !== undefined) return kana.slice(0, k) + other + kana.slice(k + 1);
+  }
+  return null;
+}
+
 /** The kana name of a canonical kana id (full-width katakana, full-width space). */
 export function kanaOfId(id: number): string {
   const kana = KANA_DICTIONARY[id];
-  if (kana === undefined) throw new RangeError(`no kana id ${id}`);
-  return kana;
+  if (kana !== undefined) return kana;
+  const base = KANA_DICTIONARY[id - KANA_NAME_COUNT];
+  const variant = base === undefined ? null : toggleFirstDakuten(base);
+  if (variant === null) throw new RangeError(`no kana id ${id}`);
+  return variant;
 }
-/** The canonical id of a kana name (any width or spacing), or undefined for a name not in the lists. */
+/**
+ * The canonical id of a kana name (any width or spacing): a listed name, or the one-kana variant of
+ * a listed name (kanaVariantIdOf); undefined otherwise.
+ */
 export function kanaIdOf(kana: string): number | undefined {
-  return kanaIds.get(normalizeKanaForMatching(kana));
+  const key = normalizeKanaForMatching(kana);
+  const id = kanaIds.get(key);
+  if (id !== undefined) return id;
+  const toggled = toggleFirstDakuten(key);
+  const base = toggled === null ? undefined : kanaIds.get(toggled);
+  return base === undefined ? undefined : KANA_NAME_COUNT + base;
 }
-export const KANA_NAME_COUNT = KANA_DICTIONARY.length;
+/**
+ * The id of the name with its first voiced/unvoiced kana toggled (a kana slip or its correction):
+ * a listed name's id when the variant is itself listed, else KANA_NAME_COUNT + id. Ids stay
+ * canonical (equal ⇔ equal after normalizeKanaForMatching). A name without such a kana has none
+ * and gets its own id back.
+ */
+export function kanaVariantIdOf(id: number): number {
+  if (id >= KANA_NAME_COUNT) return id - KANA_NAME_COUNT;
+  const variant = toggleFirstDakuten(KANA_DICTIONARY[id]!);
+  if (variant === null) return id;
+  return kanaIds.get(normalizeKanaForMatching(variant)) ?? KANA_NAME_COUNT + id;
+}
 
 // ---- My Number: a bijection index → 11-digit body, so numbers are unique without a set --------
 
@@ -201,6 +248,8 @@ export class ChunkColumns {
   readonly insurer = new Uint16Array(CHUNK_SIZE);
   /** Offset of the household head within the chunk. */
   readonly head = new Uint16Array(CHUNK_SIZE);
+  /** Offset of the household's first member within the chunk (all members share it). */
+  readonly household = new Uint16Array(CHUNK_SIZE);
   readonly symbolCode = new Uint32Array(CHUNK_SIZE);
   readonly branch = new Uint8Array(CHUNK_SIZE);
   readonly familyClass = new Uint8Array(CHUNK_SIZE);
@@ -222,6 +271,15 @@ function cardRates(asOfDays: number): [holding: number, linked: number] {
 }
 
 const YEAR = 365.2425;
+/**
+ * A second or later child is the twin of the child before with this probability (on its own hash
+ * stream, so the rest of the population is drawn exactly as before). Multiple births are about 1 in
+ * 100 deliveries (人口動態統計); a twin pair is of the same sex about 2 times in 3 (all identical
+ * twins, half of the fraternal ones). Twins are what the 2021 kana check is for.
+ */
+export const TWIN_RATE = 0.02;
+const TWIN_SAME_SEX = 0.65;
+const TWIN_STREAM = 0x7e1a;
 
 /** Fills `out` with chunk `chunk` of the population (persons chunk·CHUNK_SIZE …). */
 export function generateChunk(
@@ -276,10 +334,26 @@ export function generateChunk(
       // Born after the (age+1)-th birthday before asOf and on or before the age-th one.
       const latest = daysFromCivil(asOfY - age, asOfM, asOfD);
       const earliest = daysFromCivil(asOfY - age - 1, asOfM, asOfD) + 1;
-      const birthDays = latest - rnd.int(latest - earliest + 1);
+      let birthDays = latest - rnd.int(latest - earliest + 1);
+      let twin = false;
+      if (m >= 3) {
+        const h = hash3(seed, TWIN_STREAM, first + i);
+        if (h < TWIN_RATE * 0x1_0000_0000) {
+          twin = true;
+          birthDays = out.birthDays[i - 1]!;
+          // The low bits decide the sex (independent enough of the test above for these rates).
+          if ((h & 0xffff) < TWIN_SAME_SEX * 0x10000) sex = out.sex[i - 1]!;
+        }
+      }
       const type = age >= 75 ? KOKI : householdType === KOKI ? KOKUHO : householdType;
       out.family[i] = family;
-      out.given[i] = rnd.int(GIVEN[sex - 1]!.length);
+      const givenCount = GIVEN[sex - 1]!.length;
+      let given = rnd.int(givenCount);
+      // Parents do not give twins one name (a twin with its sibling's name would be invisible).
+      if (twin && sex === out.sex[i - 1] && given === out.given[i - 1])
+        given = (given + 1) % givenCount;
+      out.given[i] = given;
+      out.household[i] = p;
       out.sex[i] = sex;
       out.birthDays[i] = birthDays;
       out.prefecture[i] = prefecture;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderReportHtml } from './report-html.js';
@@ -25,9 +26,57 @@ const { values } = parseArgs({
     out: { type: 'string' },
     'compare-duckdb': { type: 'boolean', default: false },
     'generate-workers': { type: 'string' },
+    eras: { type: 'string', default: 'all' },
   },
 });
 const int = (s: string | undefined) => Number(String(s).replaceAll('_', ''));
+
+/**
+ * How much of each column file of the data dir sits in the page cache before the run (Linux
+ * `fincore`), so a load time says whether it read the disk or memory. Null where fincore is
+ * missing or the dir has no column files.
+ */
+function pageCacheResidency(dir: string | undefined) {
+  if (!dir || !existsSync(dir)) return null;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cols'))
+    .map((f) => join(dir, f));
+  if (files.length === 0) return null;
+  try {
+    const out = execFileSync(
+      'fincore',
+      ['--bytes', '--noheadings', '--raw', '--output', 'RES,SIZE,FILE', ...files],
+      { encoding: 'utf8' },
+    );
+    let resident = 0;
+    let size = 0;
+    const perFile = out
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [res, bytes, ...name] = line.split(' ');
+        const r = Math.min(Number(res), Number(bytes));
+        resident += r;
+        size += Number(bytes);
+        return {
+          file: name.join(' ').split('/').pop(),
+          gib: +(Number(bytes) / 2 ** 30).toFixed(2),
+          cached: Number(bytes) > 0 ? +(r / Number(bytes)).toFixed(3) : 1,
+        };
+      });
+    const share = size > 0 ? resident / size : 1;
+    return {
+      state: share >= 0.99 ? 'cached' : share <= 0.01 ? 'cold' : 'partly cached',
+      cached: +share.toFixed(3),
+      files: perFile,
+    };
+  } catch {
+    return null;
+  }
+}
+
+const dataDir = values.data ? resolve(values.data) : undefined;
+const filesBefore = pageCacheResidency(dataDir);
 const report = await runMismatchSimulation({
   existing: int(values.existing),
   incoming: int(values.incoming),
@@ -38,6 +87,7 @@ const report = await runMismatchSimulation({
   ...(values.data ? { dataDir: resolve(values.data) } : {}),
   ...(values['compare-duckdb'] ? { compareDuckdb: true } : {}),
   ...(values['generate-workers'] ? { generateWorkers: int(values['generate-workers']) } : {}),
+  eras: values.eras === 'primary' ? 'primary' : 'all',
 });
 if (values.out) {
   mkdirSync(values.out, { recursive: true });
@@ -52,6 +102,8 @@ process.stdout.write(
     incoming: report.parameters.incoming,
     workers: report.parameters.workers,
     source: report.engine.source,
+    // The column files before the run: 'cached' / 'cold' / 'partly cached' in the page cache.
+    columnFiles: filesBefore,
     stages: Object.fromEntries(report.stages.map((x) => [x.name, s(x.ms)])),
     oursLoadS: s(report.engine.loadMs),
     oursMatchS: s(report.engine.matchMs),
@@ -66,7 +118,8 @@ process.stdout.write(
         : +report.duckdb.ratio.toFixed(3),
     agrees: report.duckdb?.agrees ?? null,
     peakRssGiB: +(report.peakRssBytes / 2 ** 30).toFixed(2),
-    precision: report.evaluation.overall.precision,
-    recall: report.evaluation.overall.recall,
+    precision: report.evaluation.overall.precision.value,
+    recall: report.evaluation.overall.recall.value,
+    coreDisagreements: report.eras.reduce((a, e) => a + e.coreAgreement.disagreements, 0),
   })}\n`,
 );

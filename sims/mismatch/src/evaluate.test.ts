@@ -1,48 +1,50 @@
 import { describe, expect, it } from 'vitest';
 import { MIS_ENTRY_OUTCOMES } from '@shikaku/core/mis-entry';
-import { INCOMING_PATTERNS } from '@shikaku/synth/incoming';
-import { evaluate } from './evaluate.js';
+import { CHANGE_BIT, MECHANISM_CODE } from '@shikaku/synth/incoming';
+import { evaluate, wilson } from './evaluate.js';
 
-const p = (name: string) => INCOMING_PATTERNS.indexOf(name as never);
 const c = (code: string) => MIS_ENTRY_OUTCOMES.indexOf(code as never);
 
 describe('evaluate', () => {
-  it('counts recall per error pattern, false alarms per clean one and precision per outcome', () => {
-    const patterns = Uint8Array.from([
-      p('twins'),
-      p('twins'),
-      p('job-change'),
-      p('job-change'),
-      p('wrong-number-same-facts'),
+  it('counts precision and recall per rule, misses per mechanism and false alarms per cause', () => {
+    const mechanism = Uint8Array.from([
+      MECHANISM_CODE['family-number'],
+      MECHANISM_CODE['family-number'],
+      0,
+      0,
+      MECHANISM_CODE['four-fact-lookup'],
+      0,
     ]);
+    const changes = Uint8Array.from([0, 0, CHANGE_BIT.marriage, 0, 0, CHANGE_BIT.marriage]);
     const codes = Uint8Array.from([
+      c('KANA_NAME_MISMATCH'),
+      c('BIRTH_DATE_MISMATCH'),
       c('KANA_NAME_MISMATCH'),
       c('CONSISTENT'),
       c('CONSISTENT'),
-      c('BIRTH_DATE_MISMATCH'),
       c('CONSISTENT'),
     ]);
-    const e = evaluate(patterns, codes);
-    const twins = e.patterns.find((s) => s.pattern === 'twins')!;
-    expect(twins).toMatchObject({ rows: 2, flagged: 1, recall: 0.5, missed: 1 });
-    expect(e.patterns.find((s) => s.pattern === 'job-change')).toMatchObject({
-      falseAlarms: 1,
-      recall: null,
-    });
-    expect(e.outcomes.find((o) => o.code === 'BIRTH_DATE_MISMATCH')).toMatchObject({
-      rows: 1,
-      precision: 0,
-    });
-    expect(e.outcomes.find((o) => o.code === 'CONSISTENT')).toMatchObject({
-      rows: 3,
-      precision: 2 / 3,
-    });
-    expect(e.overall).toMatchObject({
-      errors: 3,
-      truePositives: 1,
-      falsePositives: 1,
-      falseNegatives: 2,
-      precision: 0.5,
-    });
+    const queried = Uint8Array.from([0, 0, 0, 0, 1, 0]);
+    const e = evaluate(mechanism, changes, codes, queried);
+    expect(e).toMatchObject({ rows: 6, errors: 3, clean: 3, jlisQueries: 1 });
+    expect(e.overall).toMatchObject({ truePositives: 2, falsePositives: 1, falseNegatives: 1 });
+    expect(e.overall.precision.value).toBeCloseTo(2 / 3);
+    expect(e.overall.recall.value).toBeCloseTo(2 / 3);
+    const kana = e.byRule.find((r) => r.code === 'KANA_NAME_MISMATCH')!;
+    expect(kana).toMatchObject({ flagged: 2, truePositives: 1 });
+    expect(kana.recall.value).toBeCloseTo(1 / 3);
+    const four = e.byMechanism.find((m) => m.mechanism === 'four-fact-lookup')!;
+    expect(four).toMatchObject({ rows: 1, missed: 1, outcomes: { CONSISTENT: 1 } });
+    const marriage = e.falseAlarmsByCause.find((x) => x.cause === 'marriage')!;
+    expect(marriage).toMatchObject({ rows: 2, falseAlarms: 1 });
+    expect(marriage.per10k).toBeCloseTo(10_000 / 3);
+  });
+
+  it('gives Wilson score intervals (known values)', () => {
+    const w = wilson(8, 10);
+    expect(w.low).toBeCloseTo(0.4902, 3);
+    expect(w.high).toBeCloseTo(0.9433, 3);
+    expect(wilson(0, 0).value).toBeNull();
+    expect(wilson(0, 100).low).toBe(0);
   });
 });

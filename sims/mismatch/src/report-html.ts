@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { MismatchReport } from './simulation.js';
+import {
+  CHANGE_DESCRIPTIONS,
+  CHANGES,
+  MECHANISM_DESCRIPTIONS,
+  MECHANISMS,
+  RATE_NAMES,
+} from '@shikaku/synth/error-model';
+import { INSURER_TYPES } from '@shikaku/synth/insurers';
+import type { Estimate } from './evaluate.js';
+import type { EraResult, MismatchReport } from './simulation.js';
 
 /** chart.js's UMD build, inlined so the page works offline (no network, one file). */
 function chartJsSource(): string {
@@ -17,19 +26,41 @@ const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(2)}
 const num = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
 const sec = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(2)} s`);
 
+const ci = (e: Estimate) =>
+  e.value === null
+    ? '—'
+    : `${(e.value * 100).toFixed(2)}% <span class=ci>[${((e.low ?? 0) * 100).toFixed(2)}–${((e.high ?? 0) * 100).toFixed(2)}]</span>`;
+const per10k = (e: Estimate) =>
+  e.value === null
+    ? '—'
+    : `${(e.value * 10_000).toFixed(1)} <span class=ci>[${((e.low ?? 0) * 10_000).toFixed(1)}–${((e.high ?? 0) * 10_000).toFixed(1)}]</span>`;
+const eraName = (era: EraResult) => `${era.asOf} ${era.policy}${era.primary ? ' (this run)' : ''}`;
+
 /** A self-contained HTML page for a mismatch simulation report. */
 export function renderReportHtml(report: MismatchReport): string {
   const p = report.parameters;
   const e = report.evaluation;
-  const outcomeCodes = [...new Set(e.patterns.flatMap((s) => Object.keys(s.outcomes)))];
+  const eras = report.eras;
+  const causes = [
+    ...new Set(
+      eras.flatMap((x) =>
+        x.evaluation.falseAlarmsByCause.filter((c) => c.falseAlarms > 0).map((c) => c.cause),
+      ),
+    ),
+  ];
   const data = {
     stages: report.stages.map((s) => ({ name: s.name, seconds: s.ms / 1000 })),
-    patterns: e.patterns.map((s) => s.pattern),
-    outcomeCodes,
-    byPattern: outcomeCodes.map((code) =>
-      e.patterns.map((s) => (s.outcomes as Record<string, number>)[code] ?? 0),
+    eras: eras.map(eraName),
+    precision: eras.map((x) => x.evaluation.overall.precision),
+    recall: eras.map((x) => x.evaluation.overall.recall),
+    causes,
+    causePer10k: causes.map((c) =>
+      eras.map((x) => x.evaluation.falseAlarmsByCause.find((k) => k.cause === c)?.per10k ?? 0),
     ),
-    recall: e.patterns.map((s) => (s.error ? s.recall : null)),
+    mechanisms: MECHANISMS,
+    missed: MECHANISMS.map((m) =>
+      eras.map((x) => x.evaluation.byMechanism.find((k) => k.mechanism === m)?.missed ?? 0),
+    ),
     duckdb: report.duckdb
       ? {
           ours: [report.engine.loadMs ?? 0, report.engine.matchMs].map((ms) => ms / 1000),
@@ -37,26 +68,55 @@ export function renderReportHtml(report: MismatchReport): string {
         }
       : null,
   };
-  const patternRows = e.patterns
+  const eraRows = eras
     .map(
       (
-        s,
-      ) => `<tr><td>${esc(s.pattern)}</td><td>${esc(s.description)}</td><td>${s.error ? 'error' : 'clean'}</td>
-<td class=n>${num(s.rows)}</td><td class=n>${num(s.flagged)}</td><td class=n>${s.error ? pct(s.recall) : '—'}</td>
-<td class=n>${num(s.missed)}</td><td class=n>${num(s.falseAlarms)}</td>
-<td>${esc(
-        Object.entries(s.outcomes)
-          .map(([k, v]) => `${k} ${num(v)}`)
-          .join(', '),
-      )}</td></tr>`,
+        x,
+      ) => `<tr><td>${esc(eraName(x))}</td><td>${esc(x.label)}</td><td class=n>${num(x.evaluation.errors)}</td>
+<td class=n>${num(x.evaluation.overall.flagged)}</td><td class=n>${ci(x.evaluation.overall.precision)}</td>
+<td class=n>${ci(x.evaluation.overall.recall)}</td><td class=n>${per10k(x.evaluation.overall.falseAlarmRate)}</td>
+<td class=n>${x.evaluation.jlisQueriesPer10k.toFixed(0)}</td>
+<td>${x.coreAgreement.disagreements === 0 ? `all ${num(x.coreAgreement.rows)} rows` : `<b>${num(x.coreAgreement.disagreements)} DISAGREE</b>`}</td></tr>`,
     )
     .join('\n');
-  const outcomeRows = e.outcomes
-    .map(
-      (o) =>
-        `<tr><td>${esc(o.code)}</td><td class=n>${num(o.rows)}</td><td>${o.flagged ? 'suspicion' : ''}</td><td class=n>${pct(o.precision)}</td></tr>`,
+  const ruleRows = eras
+    .flatMap((x) =>
+      x.evaluation.byRule.map(
+        (r) =>
+          `<tr><td>${esc(eraName(x))}</td><td>${esc(r.code)}</td><td class=n>${num(r.flagged)}</td><td class=n>${num(r.truePositives)}</td><td class=n>${ci(r.precision)}</td><td class=n>${ci(r.recall)}</td></tr>`,
+      ),
     )
     .join('\n');
+  const causeRows = eras
+    .flatMap((x) =>
+      x.evaluation.falseAlarmsByCause
+        .filter((c) => c.falseAlarms > 0)
+        .map(
+          (c) =>
+            `<tr><td>${esc(eraName(x))}</td><td>${esc(c.cause)}</td><td class=n>${num(c.rows)}</td><td class=n>${num(c.falseAlarms)}</td><td class=n>${c.per10k.toFixed(2)}</td><td>${esc(outcomeList(c.outcomes))}</td></tr>`,
+        ),
+    )
+    .join('\n');
+  const missRows = eras
+    .flatMap((x) =>
+      x.evaluation.byMechanism.map(
+        (m) =>
+          `<tr><td>${esc(eraName(x))}</td><td>${esc(m.mechanism)}</td><td class=n>${num(m.rows)}</td><td class=n>${num(m.missed)}</td><td class=n>${ci(m.recall)}</td><td>${esc(outcomeList(m.outcomes))}</td></tr>`,
+      ),
+    )
+    .join('\n');
+  const mechanismText = MECHANISMS.map(
+    (m) =>
+      `<li><b>${esc(m)}</b> (${(report.model.mechanisms[m] * 100).toFixed(0)}% of errors): ${esc(MECHANISM_DESCRIPTIONS[m])}</li>`,
+  ).join('');
+  const changeText = CHANGES.map(
+    (c) => `<li><b>${esc(c)}</b>: ${esc(CHANGE_DESCRIPTIONS[c])}</li>`,
+  ).join('');
+  const rateHeader = RATE_NAMES.map((r) => `<th>${esc(r)}</th>`).join('');
+  const rateRows = INSURER_TYPES.map(
+    (t) =>
+      `<tr><td>${esc(t)}</td>${RATE_NAMES.map((r) => `<td class=n>${report.model.byInsurerType[t][r]}</td>`).join('')}</tr>`,
+  ).join('\n');
   const stageRows = report.stages
     .map(
       (s) =>
@@ -75,38 +135,63 @@ export function renderReportHtml(report: MismatchReport): string {
 <html lang=en><head><meta charset=utf-8><title>shikaku mismatch simulation</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}
 td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}td.n{text-align:right}.chart{height:320px;margin:1em 0}
-.kpi{display:inline-block;margin-right:2em}.kpi b{font-size:1.4em;display:block}</style></head><body>
+.ci{color:#666;font-size:.85em}.kpi{display:inline-block;margin-right:2em}.kpi b{font-size:1.4em;display:block}</style></head><body>
 <h1>My Number mis-entry matching: simulation report</h1>
-<p>${num(p.existing)} existing records, ${num(p.incoming)} incoming registrations, seed ${p.seed}, rules as of ${esc(p.asOf)}
-(${p.policy === 'current' ? 'all later rules' : "the seed's 2021 rules"}), ${p.workers} worker(s); ${esc(report.machine.cpuModel)},
+<p>${num(p.existing)} existing records, ${num(p.incoming)} incoming registrations, seed ${p.seed}, data as of ${esc(p.asOf)},
+rules of this run as of ${esc(p.asOf)} (${p.policy === 'current' ? 'all later rules' : "the seed's 2021 rules"}), ${p.workers} worker(s); ${esc(report.machine.cpuModel)},
 ${report.machine.cpus} CPUs, ${(report.machine.memoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${esc(report.machine.node)}.</p>
-<div><span class=kpi>match<b>${sec(report.engine.matchMs)}</b></span>
-<span class=kpi>records/s<b>${num(report.engine.recordsPerSecond)}</b></span>
+<div><span class=kpi>precision<b>${pct(e.overall.precision.value)}</b></span>
+<span class=kpi>recall<b>${pct(e.overall.recall.value)}</b></span>
+<span class=kpi>false alarms / 10,000 right<b>${((e.overall.falseAlarmRate.value ?? 0) * 10_000).toFixed(1)}</b></span>
+<span class=kpi>J-LIS queries / 10,000<b>${e.jlisQueriesPer10k.toFixed(0)}</b></span>
+<span class=kpi>match<b>${sec(report.engine.matchMs)}</b></span>
 <span class=kpi>load + match<b>${sec(report.engine.endToEndMs)}</b></span>
-<span class=kpi>peak memory<b>${(report.peakRssBytes / 2 ** 30).toFixed(2)} GiB</b></span>
-<span class=kpi>precision<b>${pct(e.overall.precision)}</b></span>
-<span class=kpi>recall<b>${pct(e.overall.recall)}</b></span></div>
+<span class=kpi>peak memory<b>${(report.peakRssBytes / 2 ** 30).toFixed(2)} GiB</b></span></div>
+<p>Errors are drawn by mechanism (whose number, whose facts) and right registrations carry legitimate changes at their
+rates; which rule fires, if any, is what this run measured. Intervals are 95 % Wilson score intervals: with realistic
+error rates there are few errors, so read the interval, not the point.</p>
+<h2>Per policy era (same rows, each rule from its own date)</h2>
+<table><tr><th>era</th><th>rules</th><th>errors</th><th>flagged</th><th>precision</th><th>recall</th><th>false alarms / 10,000 right</th><th>J-LIS queries / 10,000</th><th>bulk engine = core's rule</th></tr>${eraRows}</table>
+<div class=chart><canvas id=eras></canvas></div>
+<h2>Per rule</h2>
+<p>Precision: share of the rule's suspicions that are real errors. Recall: share of all errors the rule raised.</p>
+<table><tr><th>era</th><th>outcome</th><th>flagged</th><th>real errors</th><th>precision</th><th>recall</th></tr>${ruleRows}</table>
+<h2>False alarms by cause</h2>
+<table><tr><th>era</th><th>legitimate change(s)</th><th>right rows with it</th><th>false alarms</th><th>per 10,000 right</th><th>outcomes</th></tr>${causeRows}</table>
+<div class=chart><canvas id=causes></canvas></div>
+<h2>What the rules miss</h2>
+<table><tr><th>era</th><th>mechanism</th><th>errors</th><th>missed</th><th>recall</th><th>outcomes</th></tr>${missRows}</table>
+<div class=chart><canvas id=missed></canvas></div>
+<h2>The error and change model</h2>
+<p>Mechanisms:</p><ul>${mechanismText}</ul><p>Legitimate changes:</p><ul>${changeText}</ul>
+<table><tr><th>insurer type</th>${rateHeader}</tr>${rateRows}</table>
+<p>Typos that land on an assigned number: ${report.model.typoHitsPerson}; men's name-change rate relative to women's: ${report.model.maleNameChangeRatio}. Sources: docs/decisions.md.</p>
 <h2>Stages</h2><table><tr><th>stage</th><th>time</th><th>records</th><th>records/s</th></tr>${stageRows}</table>
 <div class=chart><canvas id=stages></canvas></div>
 ${duck}
-<h2>Ground truth by injected pattern</h2>
-<p>The deterministic rules catch exactly what they are designed to catch; what no rule can see (someone else's
-number whose owner has the same birth date and kana name) shows as missed.</p>
-<table><tr><th>pattern</th><th>what it is</th><th>truth</th><th>rows</th><th>flagged</th><th>recall</th><th>missed</th><th>false alarms</th><th>outcomes</th></tr>${patternRows}</table>
-<div class=chart><canvas id=patterns></canvas></div>
-<div class=chart><canvas id=recall></canvas></div>
-<h2>Outcomes</h2><table><tr><th>outcome</th><th>rows</th><th></th><th>precision (share that are real errors)</th></tr>${outcomeRows}</table>
-<p>J-LIS queried for ${num(report.jlisQueried)} rows. Overall: ${num(e.overall.truePositives)} true suspicions,
-${num(e.overall.falsePositives)} false alarms, ${num(e.overall.falseNegatives)} missed errors.</p>
 <script>${chartJsSource()}</script>
 <script>
 const data = ${JSON.stringify(data).replace(/</g, '\\u003c')};
 // No animation: the page is a report, and a print or screenshot must show the final bars.
 const opts = (title, extra) => Object.assign({ animation: false, responsive: true, maintainAspectRatio: false, plugins: { title: { display: true, text: title } } }, extra || {});
+const span = (xs) => xs.map(x => x.low === null ? null : [x.low, x.high]);
+const point = (xs) => xs.map(x => x.value);
+new Chart(document.getElementById('eras'), { data: { labels: data.eras, datasets: [
+  { type: 'bar', label: 'precision 95% interval', data: span(data.precision), barPercentage: 0.3 },
+  { type: 'bar', label: 'recall 95% interval', data: span(data.recall), barPercentage: 0.3 },
+  { type: 'line', label: 'precision', data: point(data.precision), showLine: false, pointRadius: 6 },
+  { type: 'line', label: 'recall', data: point(data.recall), showLine: false, pointRadius: 6, pointStyle: 'rectRot' } ] },
+  options: opts('Precision and recall per policy era (bars: 95% Wilson intervals)', { scales: { y: { min: 0, max: 1 } } }) });
+new Chart(document.getElementById('causes'), { type: 'bar', data: { labels: data.eras, datasets: data.causes.map((c, i) => ({ label: c, data: data.causePer10k[i] })) }, options: opts('False alarms per 10,000 right registrations, by cause', { scales: { x: { stacked: true }, y: { stacked: true } } }) });
+new Chart(document.getElementById('missed'), { type: 'bar', data: { labels: data.eras, datasets: data.mechanisms.map((m, i) => ({ label: m, data: data.missed[i] })) }, options: opts('Errors missed, by mechanism', { scales: { x: { stacked: true }, y: { stacked: true } } }) });
 new Chart(document.getElementById('stages'), { type: 'bar', data: { labels: data.stages.map(s => s.name), datasets: [{ label: 'seconds', data: data.stages.map(s => s.seconds) }] }, options: opts('Time per stage (s)', { indexAxis: 'y' }) });
-new Chart(document.getElementById('patterns'), { type: 'bar', data: { labels: data.patterns, datasets: data.outcomeCodes.map((c, i) => ({ label: c, data: data.byPattern[i] })) }, options: opts('Outcomes per injected pattern', { scales: { x: { stacked: true }, y: { stacked: true } } }) });
-new Chart(document.getElementById('recall'), { type: 'bar', data: { labels: data.patterns, datasets: [{ label: 'recall (error patterns)', data: data.recall }] }, options: opts('Recall per error pattern', { scales: { y: { min: 0, max: 1 } } }) });
 if (data.duckdb) new Chart(document.getElementById('duck'), { type: 'bar', data: { labels: ['load', 'match'], datasets: [{ label: 'shikaku', data: data.duckdb.ours }, { label: 'DuckDB', data: data.duckdb.duck }] }, options: opts('Seconds, same data, same run', { scales: { x: { stacked: false } } }) });
 </script></body></html>
 `;
+}
+
+function outcomeList(outcomes: Partial<Record<string, number>>): string {
+  return Object.entries(outcomes)
+    .map(([k, v]) => `${k} ${num(v ?? 0)}`)
+    .join(', ');
 }

@@ -11,16 +11,69 @@ import { createMatchingPool } from '@shikaku/matching/pool';
 import type { ExistingColumns } from '@shikaku/matching/kernel';
 import type { MemberColumns } from '@shikaku/synth/columnar';
 import { readColumnFile, writeColumnFile } from '@shikaku/synth/files';
+import { DEFAULT_ERROR_MODEL, type ErrorModel } from '@shikaku/synth/error-model';
 import {
   allocateIncomingColumns,
   fillIncomingColumns,
+  INCOMING_COLUMN_TYPES,
   populationSizeFor,
   type IncomingColumns,
 } from '@shikaku/synth/incoming';
+import { hash3 } from '@shikaku/synth/prng';
 import { classifyInDuckdb, countOutcomes, type DuckdbResult } from './duckdb.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import { generatePopulationColumns } from './generate-population.js';
-import { resolveWithJlis } from './jlis.js';
+import { finishWithCore } from './jlis.js';
+
+/**
+ * The policy eras the report scores the same data under: each rule from its own date. The data
+ * (ages, who is registered) are as of the run's --as-of; only the rules' date and policy change.
+ */
+export const POLICY_ERAS = [
+  { asOf: '2021-04-15', policy: 'seed', label: 'birth-date check only (from 2021-03-31)' },
+  {
+    asOf: '2021-07-15',
+    policy: 'seed',
+    label: "the seed's 2021 rules: + kana check, J-LIS for numbers with no history",
+  },
+  {
+    asOf: '2023-06-01',
+    policy: 'current',
+    label: '+ all five facts against J-LIS (from 2023-04-14)',
+  },
+  {
+    asOf: '2024-06-01',
+    policy: 'current',
+    label: '+ J-LIS for every registration (from 2024-05-01)',
+  },
+] as const satisfies readonly { asOf: string; policy: 'seed' | 'current'; label: string }[];
+
+export interface EraResult {
+  asOf: string;
+  policy: 'seed' | 'current';
+  label: string;
+  /** The run's own --as-of / --policy (its figures are `evaluation` too). */
+  primary: boolean;
+  matchMs: number;
+  /** Core's rule over every row (history, then J-LIS), ms. */
+  coreMs: number;
+  /** Rows checked against core's rule, and on how many the bulk engine disagreed (must be 0). */
+  coreAgreement: {
+    rows: number;
+    disagreements: number;
+    first: { row: number; engine: string; core: string } | null;
+  };
+  outcomes: Record<string, number>;
+  evaluation: Evaluation;
+}
+
+/** A short stable tag of a model, for data file names. */
+function modelTag(model: ErrorModel): string {
+  const text = JSON.stringify(model);
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = hash3(h, 0x3d, text.charCodeAt(i));
+  return h.toString(16).padStart(8, '0');
+}
 
 export interface MismatchOptions {
   existing: number;
@@ -36,6 +89,10 @@ export interface MismatchOptions {
   compareDuckdb?: boolean;
   /** Threads for generating the population (default: workers). */
   generateWorkers?: number;
+  /** The error and change model (default DEFAULT_ERROR_MODEL). */
+  model?: ErrorModel;
+  /** Score every policy era (default) or only the run's own. */
+  eras?: 'all' | 'primary';
 }
 
 /**
@@ -44,7 +101,7 @@ export interface MismatchOptions {
  */
 function findPopulationFile(dir: string, seed: number, asOf: string, size: number): string | null {
   if (!existsSync(dir)) return null;
-  const prefix = `population-s${seed}-${asOf}-n`;
+  const prefix = `population-v2-s${seed}-${asOf}-n`;
   let best: { file: string; n: number } | null = null;
   for (const file of readdirSync(dir)) {
     if (!file.startsWith(prefix) || !file.endsWith('.cols')) continue;
@@ -78,10 +135,14 @@ export interface MismatchReport {
     timings: { indexMs: number; scanMs: number; decideMs: number };
   };
   peakRssBytes: number;
-  /** Final outcomes (after J-LIS) by code. */
+  /** The error and change model the incoming rows were drawn from. */
+  model: ErrorModel;
+  /** Final outcomes (after J-LIS) by code, for the run's own --as-of / --policy. */
   outcomes: Record<string, number>;
   jlisQueried: number;
   evaluation: Evaluation;
+  /** The same rows scored under each policy era. */
+  eras: EraResult[];
   duckdb?: DuckdbResult & { agrees: boolean; endToEndMs: number; ratio: number | null };
 }
 
@@ -118,14 +179,16 @@ export async function runMismatchSimulation(
     stages.push({ name, ms, records, recordsPerSecond: ms > 0 ? (records / ms) * 1000 : 0 });
     return value;
   };
+  const model = options.model ?? DEFAULT_ERROR_MODEL;
   const key = `s${options.seed}-e${options.existing}-i${options.incoming}-${options.asOf}`;
   const savedPopulation =
     options.dataDir && findPopulationFile(options.dataDir, options.seed, options.asOf, size);
   const populationFile =
     savedPopulation ||
     (options.dataDir &&
-      join(options.dataDir, `population-s${options.seed}-${options.asOf}-n${size}.cols`));
-  const incomingFile = options.dataDir && join(options.dataDir, `incoming-${key}.cols`);
+      join(options.dataDir, `population-v2-s${options.seed}-${options.asOf}-n${size}.cols`));
+  const incomingFile =
+    options.dataDir && join(options.dataDir, `incoming-v2-${key}-m${modelTag(model)}.cols`);
 
   let population: MemberColumns;
   let incoming: IncomingColumns;
@@ -153,13 +216,13 @@ export async function runMismatchSimulation(
     if (populationFile) {
       mkdirSync(options.dataDir!, { recursive: true });
       await timed('save population', size, () => {
-        const { myNumber, birthDays, kanaId, sex } = population;
+        const { myNumber, birthDays, kanaId, sex, insurer, household } = population;
         const meta = { seed: options.seed, asOf: options.asOf, size };
         writeColumnFile(
           populationFile,
           'population',
           size,
-          { myNumber, birthDays, kanaId, sex },
+          { myNumber, birthDays, kanaId, sex, insurer, household },
           meta,
         );
       });
@@ -175,14 +238,18 @@ export async function runMismatchSimulation(
   } else {
     incoming = await timed('generate incoming', options.incoming, () => {
       const cols = allocateIncomingColumns(options.incoming, true);
-      fillIncomingColumns(options, population, cols);
+      fillIncomingColumns({ ...options, model }, population, cols);
       return cols;
     });
     if (incomingFile) {
       await timed('save incoming', options.incoming, () => {
-        const { myNumber, birthDays, kanaId, pattern, subject } = incoming;
-        const columns = { myNumber, birthDays, kanaId, pattern, subject };
-        writeColumnFile(incomingFile, 'incoming', options.incoming, columns, { key });
+        const columns = Object.fromEntries(
+          Object.keys(INCOMING_COLUMN_TYPES).map((name) => [
+            name,
+            incoming[name as keyof typeof INCOMING_COLUMN_TYPES],
+          ]),
+        );
+        writeColumnFile(incomingFile, 'incoming', options.incoming, columns, { key, model });
       });
     }
   }
@@ -200,39 +267,74 @@ export async function runMismatchSimulation(
     kanaId: incoming.kanaId,
   };
   const pool = createMatchingPool({ workers: options.workers });
+  const eraList = [
+    { asOf: options.asOf, policy: options.policy, label: 'this run (--as-of, --policy)' },
+    ...(options.eras === 'primary'
+      ? []
+      : POLICY_ERAS.filter((e) => e.asOf !== options.asOf || e.policy !== options.policy)),
+  ];
+  const eras: EraResult[] = [];
   let matched;
   try {
     // Thread start-up is outside the match, as DuckDB's instance start-up is outside its figures.
     await timed('start workers', 0, () => pool.warm());
-    matched = await timed('match', options.existing + options.incoming, () =>
-      pool.classifyColumns({
-        existing,
-        incoming: incomingMatch,
-        asOf: options.asOf,
-        policy,
-        onProgress: (scanned) => hooks.progress?.(scanned),
-      }),
-    );
+    for (const [k, era] of eraList.entries()) {
+      const primary = k === 0;
+      const suffix = primary ? '' : ` (${era.asOf} ${era.policy})`;
+      const result = await timed(`match${suffix}`, options.existing + options.incoming, () =>
+        pool.classifyColumns({
+          existing,
+          incoming: incomingMatch,
+          asOf: era.asOf,
+          policy: era.policy === 'current' ? CURRENT_POLICY : SEED_POLICY,
+          onProgress: (scanned) => hooks.progress?.(scanned),
+        }),
+      );
+      const matchMs = stages[stages.length - 1]!.ms;
+      if (primary) matched = result;
+      const finish = await timed(`core rule + J-LIS${suffix}`, options.incoming, () =>
+        finishWithCore(
+          result.outcomes.code,
+          incoming,
+          population,
+          options.existing,
+          options.seed,
+          era.asOf,
+          era.policy === 'current' ? CURRENT_POLICY : SEED_POLICY,
+        ),
+      );
+      const coreMs = stages[stages.length - 1]!.ms;
+      const evaluation = evaluate(
+        incoming.mechanism,
+        incoming.changes,
+        finish.codes,
+        finish.queried,
+        incoming.length,
+      );
+      const outcomes: Record<string, number> = {};
+      for (const o of evaluation.outcomes) outcomes[o.code] = o.rows;
+      eras.push({
+        ...era,
+        primary,
+        matchMs,
+        coreMs,
+        coreAgreement: {
+          rows: incoming.length,
+          disagreements: finish.disagreements,
+          first: finish.firstDisagreement,
+        },
+        outcomes,
+        evaluation,
+      });
+    }
   } finally {
     await pool.close();
   }
-  const matchMs = stages[stages.length - 1]!.ms;
-
-  const jlis = await timed('jlis', options.incoming, () =>
-    resolveWithJlis(
-      matched.outcomes.code,
-      incoming,
-      population,
-      options.seed,
-      options.asOf,
-      policy,
-    ),
-  );
-  const evaluation = await timed('evaluate', options.incoming, () =>
-    evaluate(incoming.pattern, jlis.codes, incoming.length),
-  );
-  const outcomes: Record<string, number> = {};
-  for (const o of evaluation.outcomes) outcomes[o.code] = o.rows;
+  matched = matched!;
+  const primaryEra = eras[0]!;
+  const matchMs = primaryEra.matchMs;
+  const evaluation = primaryEra.evaluation;
+  const outcomes = primaryEra.outcomes;
 
   const report: MismatchReport = {
     kind: 'shikaku-mismatch-simulation',
@@ -254,9 +356,11 @@ export async function runMismatchSimulation(
       timings: matched.timings,
     },
     peakRssBytes: peakRss(),
+    model,
     outcomes,
-    jlisQueried: jlis.queried,
+    jlisQueried: evaluation.jlisQueries,
     evaluation,
+    eras,
   };
 
   if (options.compareDuckdb) {

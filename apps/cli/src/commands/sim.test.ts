@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../output.js';
 import { buildProgram } from '../program.js';
+import { writeFileSync } from 'node:fs';
 import { toMismatchOptions, type SimMismatchCliOptions } from './sim.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-sim-'));
@@ -29,6 +30,23 @@ describe('shikaku sim mismatch', () => {
     expect(() => toMismatchOptions({ ...base, compareDuckdb: true })).toThrow(/--data/);
   });
 
+  it('takes the error model from a file, --rate and --error-scale, and refuses a bad one', () => {
+    const file = join(dir, 'model.json');
+    writeFileSync(file, JSON.stringify({ byInsurerType: { kokuho: { error: 0.001 } } }));
+    const o = toMismatchOptions({
+      ...base,
+      model: file,
+      rate: ['kyokai.marriage=0.2', 'mechanisms.typo=0.5'],
+      errorScale: 2,
+    });
+    expect(o.model!.byInsurerType.kokuho.error).toBe(0.002);
+    expect(o.model!.byInsurerType.kyokai.marriage).toBe(0.2);
+    expect(o.model!.mechanisms.typo).toBe(0.5);
+    expect(o.eras).toBe('all');
+    expect(() => toMismatchOptions({ ...base, rate: ['error=2'] })).toThrow(/0 to 1/);
+    expect(() => toMismatchOptions({ ...base, rate: ['nope=0.1'] })).toThrow(CliError);
+  });
+
   it('writes report.json and a self-contained report.html', async () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
@@ -52,7 +70,12 @@ describe('shikaku sim mismatch', () => {
     }
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     expect(report.kind).toBe('shikaku-mismatch-simulation');
-    expect(report.evaluation.overall.rows).toBe(2000);
+    expect(report.evaluation.rows).toBe(2000);
+    expect(
+      report.eras.every(
+        (e: { coreAgreement: { disagreements: number } }) => e.coreAgreement.disagreements === 0,
+      ),
+    ).toBe(true);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('new Chart(');
   });

@@ -3,7 +3,18 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import type { Estimate } from '@shikaku/sim-mismatch/evaluate';
 import type { MismatchOptions, MismatchReport } from '@shikaku/sim-mismatch/simulation';
+import { readFileSync } from 'node:fs';
+import {
+  cloneErrorModel,
+  DEFAULT_ERROR_MODEL,
+  ErrorModelError,
+  INSURER_TYPES_FOR_RATES,
+  mergeErrorModel,
+  setRate,
+  type ErrorModel,
+} from '@shikaku/synth/error-model';
 import { MAX_POPULATION } from '@shikaku/synth/population';
 import { CliError, printJson } from '../output.js';
 import { parseIntegerOption, parseIsoDateOption } from './options.js';
@@ -20,6 +31,46 @@ export interface SimMismatchCliOptions {
   compareDuckdb?: boolean;
   json?: boolean;
   progress?: boolean;
+  /** A JSON model file laid over the defaults. */
+  model?: string;
+  /** `path=value` rates, applied after the model file. */
+  rate?: string[];
+  /** Multiplies every insurer type's error rate (after --model and --rate). */
+  errorScale?: number;
+  eras?: 'all' | 'primary';
+}
+
+/** The error model from --model, --rate and --error-scale; throws CliError on a bad one. */
+export function errorModelOf(
+  o: Pick<SimMismatchCliOptions, 'model' | 'rate' | 'errorScale'>,
+): ErrorModel {
+  try {
+    let model = cloneErrorModel(DEFAULT_ERROR_MODEL);
+    if (o.model)
+      model = mergeErrorModel(model, JSON.parse(readFileSync(o.model, 'utf8')) as unknown);
+    for (const r of o.rate ?? []) {
+      const [path, value] = r.split('=');
+      if (!path || value === undefined || value.trim() === '' || !Number.isFinite(Number(value))) {
+        throw new ErrorModelError(`--rate needs path=number, got ${r}`);
+      }
+      setRate(model, path, Number(value));
+    }
+    if (o.errorScale !== undefined) {
+      for (const type of INSURER_TYPES_FOR_RATES) {
+        setRate(
+          model,
+          `${type}.error`,
+          Math.min(1, model.byInsurerType[type].error * o.errorScale),
+        );
+      }
+    }
+    return model;
+  } catch (err) {
+    if (err instanceof ErrorModelError || err instanceof SyntaxError) {
+      throw new CliError('INVALID_OPTION', `error model: ${err.message}`, 2);
+    }
+    throw err;
+  }
 }
 
 /** Validates the options and maps them to the simulation's; throws CliError with the field. */
@@ -46,24 +97,41 @@ export function toMismatchOptions(o: SimMismatchCliOptions): MismatchOptions {
     policy: o.policy,
     ...(o.data ? { dataDir: resolve(o.data) } : {}),
     ...(o.compareDuckdb ? { compareDuckdb: true } : {}),
+    model: errorModelOf(o),
+    eras: o.eras ?? 'all',
   };
 }
 
 /** One summary line per figure a QA reader looks for first. */
 export function summarize(report: MismatchReport): string[] {
   const e = report.engine;
-  const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(2)}%`);
+  const ci = (x: Estimate) =>
+    x.value === null
+      ? '—'
+      : `${(x.value * 100).toFixed(2)}% [${((x.low ?? 0) * 100).toFixed(2)}–${((x.high ?? 0) * 100).toFixed(2)}]`;
   const lines = [
     `match: ${(e.matchMs / 1000).toFixed(2)} s (${Math.round(e.recordsPerSecond).toLocaleString('en-US')} records/s)` +
       (e.endToEndMs === null ? '' : `, load + match ${(e.endToEndMs / 1000).toFixed(2)} s`),
     `peak memory: ${(report.peakRssBytes / 2 ** 30).toFixed(2)} GiB`,
-    `precision ${pct(report.evaluation.overall.precision)}, recall ${pct(report.evaluation.overall.recall)}`,
-    ...report.evaluation.patterns.map(
-      (p) =>
-        `  ${p.pattern.padEnd(27)} ${String(p.rows).padStart(10)} rows  ` +
-        (p.error ? `recall ${pct(p.recall)}, missed ${p.missed}` : `false alarms ${p.falseAlarms}`),
-    ),
   ];
+  for (const era of report.eras) {
+    const v = era.evaluation;
+    lines.push(
+      `${era.asOf} ${era.policy}${era.primary ? ' (this run)' : ''}: ${v.errors} errors in ${v.rows} rows; ` +
+        `precision ${ci(v.overall.precision)}, recall ${ci(v.overall.recall)}, ` +
+        `false alarms ${((v.overall.falseAlarmRate.value ?? 0) * 10_000).toFixed(1)} / 10,000 right, ` +
+        `J-LIS ${v.jlisQueriesPer10k.toFixed(0)} / 10,000; engine = core on ${era.coreAgreement.rows - era.coreAgreement.disagreements}/${era.coreAgreement.rows} rows`,
+    );
+    const missed = v.byMechanism
+      .filter((m) => m.missed > 0)
+      .map((m) => `${m.mechanism} ${m.missed}`);
+    if (missed.length > 0) lines.push(`  missed: ${missed.join(', ')}`);
+    const causes = v.falseAlarmsByCause
+      .filter((c) => c.falseAlarms > 0)
+      .slice(0, 4)
+      .map((c) => `${c.cause} ${c.per10k.toFixed(1)}`);
+    if (causes.length > 0) lines.push(`  false alarms / 10,000 by cause: ${causes.join(', ')}`);
+  }
   if (report.duckdb) {
     const d = report.duckdb;
     lines.push(
@@ -108,6 +176,25 @@ export function registerSimCommand(program: Command): void {
     .option('--out <dir>', 'where report.json and report.html go', 'sims/mismatch/out')
     .option('--data <dir>', 'keep the generated columns here and load them next time')
     .option('--compare-duckdb', 'also run the same classification in DuckDB over the same data')
+    .option(
+      '--model <file>',
+      'error and change model (JSON, laid over the defaults; see docs/decisions.md)',
+    )
+    .option(
+      '--rate <path=value>',
+      'set one rate, e.g. error=0.001, kokuho.error=1e-4, mechanisms.typo=0.5, typoHitsPerson=0.01 (repeatable)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option(
+      '--error-scale <x>',
+      'multiply every error rate (more errors, tighter intervals)',
+      Number,
+    )
+    .addOption(
+      new Option('--eras <which>', "score every policy era or only this run's --as-of/--policy")
+        .choices(['all', 'primary'])
+        .default('all'),
+    )
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the report as JSON')
     .action(async (options: SimMismatchCliOptions) => {
