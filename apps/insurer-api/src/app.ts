@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Clock } from '@shikaku/core/clock';
 import type { DatabaseHandle } from '@shikaku/db/database';
+import { notifyCounterparts } from '@shikaku/db/intermediate/notifications';
 import { registerErrorHandler } from '@shikaku/platform/errors';
 import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import type { Logger } from '@shikaku/platform/logger';
@@ -14,6 +15,7 @@ import { runJlisChecksOnce } from './jobs/jlis-checks.js';
 import { runRematchOnce } from './jobs/rematch.js';
 import { every } from './jobs/scheduler.js';
 import { deliverWebhooksOnce } from './jobs/webhooks.js';
+import { counterpartMessage } from './registration/notice.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { registrationRoutes } from './routes/registrations.js';
 import { serviceRoutes } from './routes/service.js';
@@ -90,6 +92,14 @@ export async function buildApp(
         'rematch',
         config.jobs.rematchIntervalMs,
         () => runRematchOnce({ handle: ctx.handle, clock: ctx.clock, policy: config.policy }),
+        deps.logger,
+        ctx.clock,
+      ),
+      // The insurer that registered earlier learns of a conflict too (before its webhook runs).
+      every(
+        'counterparts',
+        config.jobs.checkIntervalMs,
+        () => notifyCounterparts(ctx.handle, counterpartMessage, ctx.clock.now()),
         deps.logger,
         ctx.clock,
       ),

@@ -117,9 +117,36 @@ export const Notification = Type.Object({
   qualificationId: Type.String(),
   kind: Type.String(),
   message: Type.String(),
+  source: Type.Union(
+    [
+      Type.Literal('registration'),
+      Type.Literal('rematch'),
+      Type.Literal('jlis'),
+      Type.Literal('later-registration'),
+    ],
+    {
+      description:
+        "where the conflict came from: a registration of the same My Number, the periodic re-match, J-LIS, or (to the insurer that registered earlier) another insurer's later registration",
+    },
+  ),
+  facts: Type.Array(Type.String(), {
+    description: 'the facts that differ (name, kanaName, birthDate, sex, address)',
+  }),
   createdAt: Type.String(),
   readAt: Type.Union([Type.String(), Type.Null()]),
   acknowledgedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const WebhookDelivery = Type.Object({
+  id: Type.Integer(),
+  notificationId: Type.Integer(),
+  attempt: Type.Integer(),
+  url: Type.String(),
+  outcome: Type.String({ description: 'delivered, failed (tried again later) or abandoned' }),
+  statusCode: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  attemptedAt: Type.String(),
+  nextAttemptAt: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const QualificationSnapshot = Type.Object({

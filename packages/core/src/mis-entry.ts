@@ -255,3 +255,20 @@ export function classifyRegistration(
   }
   return outcome('NOT_CHECKED', null);
 }
+
+/** Check states in which something about a registration is suspected. */
+export const SUSPECTED_CHECK_STATES: readonly string[] = [
+  'birth-date-mismatch',
+  'kana-mismatch',
+  'jlis-mismatch',
+  'jlis-not-found',
+];
+
+/**
+ * Whether an insurer may confirm "no suspicion" (with a reason): only where something is suspected
+ * — a conflict with another registration, a J-LIS mismatch or unknown number — or the registration
+ * is withheld from viewing. Confirming anything else would only bury a later suspicion.
+ */
+export function canConfirmNoSuspicion(checkStatus: string, blocked: boolean): boolean {
+  return blocked || SUSPECTED_CHECK_STATES.includes(checkStatus);
+}

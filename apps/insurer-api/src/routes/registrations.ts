@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { jstDate } from '@shikaku/core/clock';
+import { canConfirmNoSuspicion } from '@shikaku/core/mis-entry';
 import {
   confirmRegistration,
   findRegistration,
@@ -223,7 +224,7 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
             myNumber: Type.String({ maxLength: 20 }),
           }),
         ]),
-        response: { 200: Member, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody },
+        response: { 200: Member, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
       onRequest: auth,
     },
@@ -232,6 +233,12 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
       const current = await ownRegistration(insurer.insurerNumber, request.params.qualificationId);
       const body = request.body;
       if (body.action === 'confirm') {
+        if (!canConfirmNoSuspicion(current.checkStatus, current.blocked)) {
+          throw new AppError(
+            'NOTHING_SUSPECTED',
+            `nothing is suspected about this registration (${current.checkStatus}): there is nothing to confirm`,
+          );
+        }
         await confirmRegistration(
           ctx.handle,
           {

@@ -57,6 +57,36 @@ export async function findInsurerByKeyHash(
     : undefined;
 }
 
+/**
+ * Sets (url and secret) or removes (null) an insurer's webhook. Notifications not yet delivered
+ * go to the new address; false when there is no such insurer.
+ */
+export async function setInsurerWebhook(
+  handle: DatabaseHandle,
+  insurerNumber: string,
+  webhook: { url: string; secret: string } | null,
+): Promise<boolean> {
+  const result = await handle.db
+    .updateTable('intermediate.insurers')
+    .set({ webhook_url: webhook?.url ?? null, webhook_secret: webhook?.secret ?? null })
+    .where('insurer_number', '=', insurerNumber)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** The insurer's webhook address and whether deliveries are signed (never the secret). */
+export async function findInsurerWebhook(
+  handle: DatabaseHandle,
+  insurerNumber: string,
+): Promise<{ url: string | null; signed: boolean } | undefined> {
+  const row = await handle.db
+    .selectFrom('intermediate.insurers')
+    .select(['webhook_url', 'webhook_secret'])
+    .where('insurer_number', '=', insurerNumber)
+    .executeTakeFirst();
+  return row ? { url: row.webhook_url, signed: row.webhook_secret !== null } : undefined;
+}
+
 export async function countInsurers(handle: DatabaseHandle): Promise<number> {
   const row = await handle.db
     .selectFrom('intermediate.insurers')

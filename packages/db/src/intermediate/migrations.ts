@@ -227,4 +227,36 @@ export const intermediateMigrations: Record<string, Migration> = {
         add column card_valid_to date`.execute(db);
     },
   },
+  '0010_work_list_and_signed_webhooks': {
+    // The insurer's work list and webhooks it registers itself: a secret that signs deliveries
+    // (HMAC), retries with backoff, and every attempt kept with its outcome. A suspicion is told
+    // to the insurers whose earlier registration it conflicts with (counterparts_notified_at marks
+    // it done, so a run never tells them twice).
+    async up(db: Kysely<unknown>) {
+      await sql`alter table intermediate.insurers add column webhook_secret text`.execute(db);
+      await sql`alter table intermediate.notifications
+        add column webhook_attempts integer not null default 0,
+        add column webhook_next_at timestamptz,
+        add column webhook_abandoned_at timestamptz,
+        add column counterparts_notified_at timestamptz`.execute(db);
+      await sql`create index notifications_counterparts_due on intermediate.notifications (id)
+        where counterparts_notified_at is null
+          and kind in ('BIRTH_DATE_MISMATCH', 'KANA_NAME_MISMATCH')`.execute(db);
+      await sql`create index notifications_webhook_due on intermediate.notifications (id)
+        where webhook_delivered_at is null and webhook_abandoned_at is null`.execute(db);
+      await sql`create table intermediate.webhook_deliveries (
+        id bigserial primary key,
+        notification_id bigint not null,
+        insurer_number text not null,
+        attempt integer not null,
+        url text not null,
+        outcome text not null,
+        status_code integer,
+        error text,
+        attempted_at timestamptz not null,
+        next_attempt_at timestamptz)`.execute(db);
+      await sql`create index webhook_deliveries_insurer on intermediate.webhook_deliveries
+        (insurer_number, id)`.execute(db);
+    },
+  },
 };

@@ -13,6 +13,8 @@ export interface InsurersTable {
   key_hash: string;
   /** Where notifications are POSTed as they are made, or null. */
   webhook_url: string | null;
+  /** Signs webhook deliveries (HMAC-SHA256); null: deliveries go unsigned (older insurers). */
+  webhook_secret: string | null;
   created_at: Timestamp;
 }
 
@@ -88,6 +90,27 @@ export interface NotificationsTable {
   read_at: NullableTimestamp;
   acknowledged_at: NullableTimestamp;
   webhook_delivered_at: NullableTimestamp;
+  webhook_attempts: Generated<number>;
+  /** Not before this instant (the backoff after a failed attempt). */
+  webhook_next_at: NullableTimestamp;
+  /** Given up after the last attempt. */
+  webhook_abandoned_at: NullableTimestamp;
+  /** The insurers whose earlier registration this suspicion conflicts with have been told. */
+  counterparts_notified_at: NullableTimestamp;
+}
+
+/** Every webhook attempt with its outcome, for the insurer to read. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  notification_id: number;
+  insurer_number: string;
+  attempt: number;
+  url: string;
+  outcome: 'delivered' | 'failed' | 'abandoned';
+  status_code: number | null;
+  error: string | null;
+  attempted_at: Timestamp;
+  next_attempt_at: NullableTimestamp;
 }
 
 /** Durable hand-off to the eligibility side. Never holds a My Number. */
@@ -126,6 +149,7 @@ export interface IntermediateTables {
   'intermediate.insurers': InsurersTable;
   'intermediate.registrations': RegistrationsTable;
   'intermediate.notifications': NotificationsTable;
+  'intermediate.webhook_deliveries': WebhookDeliveriesTable;
   'intermediate.outbox': OutboxTable;
   'intermediate.outbox_batches': OutboxBatchesTable;
   'intermediate.uploads': UploadsTable;
