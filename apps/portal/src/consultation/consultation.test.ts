@@ -120,6 +120,9 @@ describe('the consultation desk (相談窓口)', () => {
     expect(await runReaderDeadlineJob(h.handle, h.clock)).toMatchObject({ cancelled: 0, held: 1 });
     expect((await findReaderApplication(h.handle, extendedId))?.status).toBe('active');
     expect((await dental.get(`/readers/${declinedId}`)).body).toContain('相談窓口で検討中です');
+    const dashboard = await operator.get('/operator');
+    expect(dashboard.body).toMatch(/id="undecided-count">1</);
+    expect(dashboard.body).toMatch(/id="held-count">1</);
 
     // The model can still be chosen until the new deadline...
     h.clock.set('2021-08-31T18:00:00+09:00');

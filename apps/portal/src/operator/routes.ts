@@ -1,5 +1,9 @@
 // Operators (the fund's staff): the campaign dashboard, usage approvals, subsidy reviews, notices.
+import { MODEL_SELECTION_DEADLINE } from '@shikaku/core/card-readers';
 import { jstDate, jstStartOfDay } from '@shikaku/core/clock';
+import { listUndecidedApplications } from '@shikaku/db/portal/reader-applications';
+import { modelDeadline } from '../readers/text.js';
+import { formatDate } from '../web/dates.js';
 import { findInstitutionAccountEmail, listAccountsForNotices } from '@shikaku/db/portal/accounts';
 import { funnelAt, type FunnelCount, funnelOverTime } from '@shikaku/db/portal/campaign';
 import { enqueueMail, insertNotice, listNotices } from '@shikaku/db/portal/mail';
@@ -115,11 +119,28 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
       label: p.name,
       counts: byPref.get(String(p.code).padStart(2, '0')) ?? emptyCounts(),
     })).filter((r) => STAGES.some((s) => r.counts[s] > 0));
+    // 機種未定 applications still open: before their deadline, and held at the consultation desk.
+    const undecided = await listUndecidedApplications(ctx.handle);
+    const heldAtDesk = undecided.filter(
+      (a) => a.consultation_status === 'open' && page.today > modelDeadline(a),
+    ).length;
+    const beforeDeadline = undecided.filter((a) => page.today <= modelDeadline(a)).length;
     return sendPage(
       reply,
       page,
       'キャンペーン状況（全国）',
-      html`<section>
+      html`<section id="undecided-readers">
+          <h2>機種未定の申込</h2>
+          <p>
+            期限前の機種未定：<strong id="undecided-count">${beforeDeadline}</strong>件（期限
+            ${formatDate(MODEL_SELECTION_DEADLINE.extended)}、延長されたものはその日）／
+            相談窓口で回答待ちのため保留：<strong id="held-count">${heldAtDesk}</strong>件 （<a
+              href="/operator/consultations?status=open"
+              >相談窓口へ</a
+            >）
+          </p>
+        </section>
+        <section>
           <h2>全国の導入状況（${page.today} 時点、${all.toLocaleString('ja-JP')} 施設）</h2>
           <table id="funnel-total">
             <tr>

@@ -93,6 +93,11 @@ describe('card reader applications', () => {
       `/operator/readers?code=${encodeURIComponent('１３－１０００００１－１')}`,
     );
     expect(wide.body).toContain(`href="/operator/readers/${id}"`);
+    // By a part of the name, in hiragana or katakana; a message when nothing matches.
+    const byName = await callcentre.get(`/operator/readers?q=${encodeURIComponent('てすと')}`);
+    expect(byName.body).toContain(`href="/operator/readers/${id}"`);
+    const none = await callcentre.get(`/operator/readers?q=${encodeURIComponent('存在しない')}`);
+    expect(none.body).toContain('「存在しない」に一致する申込はありません。');
     // Every page carries the contact centre, as the seed's notice gives it.
     expect(wide.body).toMatch(/0800-080-4583[\s\S]*月～金 8:00～18:00 ／ 土 8:00～16:00/);
     await callcentre.get(`/operator/readers/${id}`);

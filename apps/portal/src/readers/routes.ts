@@ -365,48 +365,69 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
   });
 
   // Call centre (and operators): search by institution code, record a model change made by phone.
-  app.get<{ Querystring: { code?: string } }>('/operator/readers', async (request, reply) => {
-    requireAccount(request, 'callcentre', 'operator');
-    const page = pageContext(request, reply, ctx.clock);
-    const code = normalizeCode(request.query.code);
-    const rows = await searchReaderApplications(ctx.handle, code || undefined);
-    return sendPage(
-      reply,
-      page,
-      'カードリーダー申込（コールセンター）',
-      html`<section>
-          <form method="get" action="/operator/readers">
-            <label for="code">医療機関コードで検索</label>
-            <input id="code" name="code" type="text" value="${code}" /><button type="submit">
-              検索
-            </button>
-          </form>
-        </section>
-        <section>
-          <table>
-            <tr>
-              <th>申込番号</th>
-              <th>医療機関コード</th>
-              <th>名称</th>
-              <th>機種</th>
-              <th>台数</th>
-              <th>状況</th>
-            </tr>
-            ${rows.map(
-              (r) =>
-                html`<tr>
-                  <td><a href="/operator/readers/${r.id}">${r.id}</a></td>
-                  <td>${r.institution_code}</td>
-                  <td>${r.name}</td>
-                  <td>${modelLabel(r.model)}</td>
-                  <td class="num">${r.quantity}</td>
-                  <td>${statusText(r, page.today)}</td>
-                </tr>`,
-            )}
-          </table>
-        </section>`,
-    );
-  });
+  app.get<{ Querystring: { code?: string; q?: string } }>(
+    '/operator/readers',
+    async (request, reply) => {
+      requireAccount(request, 'callcentre', 'operator');
+      const page = pageContext(request, reply, ctx.clock);
+      // One box: a code in either width (hyphens, spaces allowed), else a part of the name.
+      const typed = (request.query.q ?? request.query.code ?? '').trim();
+      const asCode = normalizeCode(typed);
+      const byCode = /^\d+$/.test(asCode) ? asCode : undefined;
+      const byName = byCode || !typed ? undefined : typed.normalize('NFKC').replace(/\s+/g, '');
+      const rows = await searchReaderApplications(ctx.handle, byCode, 500, byName);
+      return sendPage(
+        reply,
+        page,
+        'カードリーダー申込（コールセンター）',
+        html`<section>
+            <form method="get" action="/operator/readers">
+              <label for="q">医療機関等コード、または名称の一部で検索</label>
+              <div class="hint">
+                コードは全角・半角、ハイフンありでも検索できます。名称はひらがな・カタカナのどちらでも検索できます。
+              </div>
+              <input id="q" name="q" type="text" value="${typed}" /><button type="submit">
+                検索
+              </button>
+            </form>
+          </section>
+          <section>
+            ${
+              rows.length === 0
+                ? html`<p id="no-results" role="status">
+                    ${typed ? `「${typed}」に一致する申込はありません。` : '申込はまだありません。'}コードの桁数や名称の表記をご確認ください。
+                  </p>`
+                : html`<p class="hint" id="result-count">
+                    ${rows.length}件${rows.length === 500 ? '（上限）' : ''}
+                  </p>`
+            }
+            <div class="scroll">
+              <table>
+                <tr>
+                  <th>申込番号</th>
+                  <th>医療機関コード</th>
+                  <th>名称</th>
+                  <th>機種</th>
+                  <th>台数</th>
+                  <th>状況</th>
+                </tr>
+                ${rows.map(
+                  (r) =>
+                    html`<tr>
+                      <td><a href="/operator/readers/${r.id}">${r.id}</a></td>
+                      <td>${r.institution_code}</td>
+                      <td>${r.name}</td>
+                      <td>${modelLabel(r.model)}</td>
+                      <td class="num">${r.quantity}</td>
+                      <td>${statusText(r, page.today)}</td>
+                    </tr>`,
+                )}
+              </table>
+            </div>
+          </section>`,
+      );
+    },
+  );
 
   async function callCentrePage(
     request: FastifyRequest<IdParams>,

@@ -11,6 +11,7 @@ import {
   cancelUndecidedApplication,
   createReaderApplication,
   findReaderApplication,
+  searchReaderApplications,
   setConsultation,
 } from './reader-applications.js';
 
@@ -104,5 +105,32 @@ describeEachDatabase('the consultation desk', ({ handle }) => {
         at: at(5),
       }),
     ).toBe(false);
+  });
+
+  it('finds applications by a part of the name, hiragana and katakana alike', async () => {
+    await registerInstitutionAccount(
+      handle(),
+      {
+        institutionCode: '1340000015',
+        name: 'シカク薬局　駅前店',
+        facilityType: 'pharmacy',
+        largeChain: false,
+        prefecture: '13',
+        createdAt: T0,
+      },
+      { email: 'search@example.jp', passwordHash: 'h', createdAt: T0 },
+    );
+    const application = await createReaderApplication(handle(), {
+      institutionCode: '1340000015',
+      model: 'canon',
+      quantity: 1,
+      at: T0,
+      detail: 'd',
+    });
+    for (const typed of ['しかく', 'シカク', '駅前']) {
+      const found = await searchReaderApplications(handle(), undefined, 10, typed);
+      expect(found.map((r) => r.id)).toEqual([application.id]);
+    }
+    expect(await searchReaderApplications(handle(), undefined, 10, '100%')).toEqual([]);
   });
 });

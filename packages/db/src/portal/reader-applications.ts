@@ -1,6 +1,6 @@
 // Card reader applications (顔認証付きカードリーダー申込) and their full history. The rules (quota,
 // 機種未定 window, deadline) are decided in packages/core before anything is written here.
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { DatabaseHandle } from '../database.js';
 import type { Database } from '../schema.js';
 import type {
@@ -321,11 +321,27 @@ export async function markReminderSent(
   });
 }
 
-/** Institutions' applications for the call centre's search. */
+const HIRAGANA = Array.from({ length: 0x3096 - 0x3041 + 1 }, (_, i) =>
+  String.fromCharCode(0x3041 + i),
+).join('');
+const KATAKANA = Array.from({ length: 0x30f6 - 0x30a1 + 1 }, (_, i) =>
+  String.fromCharCode(0x30a1 + i),
+).join('');
+
+/** Hiragana as katakana, so しかく finds シカク (the name side is converted the same way in SQL). */
+export function katakanaOf(text: string): string {
+  return text.replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+}
+
+/**
+ * Institutions' applications for the call centre's search: by institution code (exact), or by a
+ * part of the facility's name, hiragana and katakana alike (`name` is given NFKC-normalised).
+ */
 export async function searchReaderApplications(
   handle: DatabaseHandle,
   institutionCode: string | undefined,
-  limit = 50,
+  limit = 500,
+  name?: string,
 ): Promise<Array<ReaderApplication & { name: string }>> {
   let query = handle.db
     .selectFrom('portal.reader_applications as r')
@@ -333,5 +349,13 @@ export async function searchReaderApplications(
     .selectAll('r')
     .select('i.name');
   if (institutionCode) query = query.where('r.institution_code', '=', institutionCode);
+  if (name) {
+    const pattern = `%${katakanaOf(name).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where(
+      sql<string>`translate(normalize(i.name, NFKC), ${HIRAGANA}, ${KATAKANA})`,
+      'like',
+      pattern,
+    );
+  }
   return query.orderBy('r.id', 'desc').limit(limit).execute();
 }
