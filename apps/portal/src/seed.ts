@@ -199,7 +199,8 @@ export async function seedPortal(
     model: 'fujitsu',
     actor: 'callcentre',
     at: at('2021-05-12'),
-    describe: modelChangeDetail('fujitsu', '電話受付'),
+    describe: modelChangeDetail('fujitsu'),
+    staffNote: '電話受付',
   });
   await submitUsageApplication(handle, '1319999973', at('2021-06-01'));
   const computed = calculateSubsidy({ facilityType: 'hospital', readers: 3, cost: 2_500_000 });

@@ -109,7 +109,11 @@ describe('card reader applications', () => {
     const detail = await hospital.get(`/readers/${id}`);
     expect(detail.body).toContain('アルメックス');
     expect(detail.body).toContain('コールセンター（電話受付）');
-    expect(detail.body).toContain('電話受付 No.123');
+    // The call centre's memo is internal: staff see it, the facility does not.
+    expect(detail.body).not.toContain('電話受付 No.123');
+    expect((await callcentre.get(`/operator/readers/${id}`)).body).toContain(
+      '受付メモ：電話受付 No.123',
+    );
     await callcentre.get(`/operator/readers/${id}`);
     await callcentre.post(`/operator/readers/${id}/consultation`, {
       reason: '電話で相談：見積り未着',

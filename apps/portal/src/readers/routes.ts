@@ -317,7 +317,8 @@ export function registerReaderRoutes(app: FastifyInstance, ctx: PortalContext): 
       model,
       actor,
       at: ctx.clock.now(),
-      describe: modelChangeDetail(model, values.note?.slice(0, 200)),
+      describe: modelChangeDetail(model),
+      staffNote: actor === 'callcentre' ? values.note?.slice(0, 200) : null,
     });
     return undefined;
   }

@@ -92,6 +92,6 @@ export function appliedDetail(model: string | null, quantity: number): string {
 }
 
 /** History line of a model change, from the model before it. */
-export function modelChangeDetail(to: string, note?: string): (before: string | null) => string {
-  return (before) => `${modelLabel(before)} → ${modelLabel(to)}${note ? `（${note}）` : ''}`;
+export function modelChangeDetail(to: string): (before: string | null) => string {
+  return (before) => `${modelLabel(before)} → ${modelLabel(to)}`;
 }

@@ -123,7 +123,9 @@ export function readerApplicationDetail(
               <td>${jstDateTime(e.at)}</td>
               <td>${EVENT_TEXT[e.kind] ?? e.kind}</td>
               <td>${ACTOR_TEXT[e.actor] ?? e.actor}</td>
-              <td>${e.detail}</td>
+              <td>
+                ${e.detail}${options.phone && e.staff_note ? html`<div class="hint staff-note">受付メモ：${e.staff_note}</div>` : ''}
+              </td>
             </tr>`,
         )}
       </table>

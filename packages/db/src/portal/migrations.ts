@@ -170,6 +170,10 @@ const CONSULTATION_DESK = [
     from portal.reader_applications where consultation`,
 ];
 
+// The call centre's internal memo on a history entry (電話受付番号, 担当者) is kept apart from the
+// detail the facility reads, so the facility's page never shows it.
+const STAFF_NOTE = [`alter table portal.reader_application_events add column staff_note text`];
+
 /** Migrations of the `portal` schema, applied in key order. Never edit one that has shipped. */
 export const portalMigrations: Record<string, Migration> = {
   '0001_portal': {
@@ -190,6 +194,11 @@ export const portalMigrations: Record<string, Migration> = {
   '0004_consultation_desk': {
     async up(db: Kysely<unknown>) {
       for (const statement of CONSULTATION_DESK) await sql.raw(statement).execute(db);
+    },
+  },
+  '0005_reader_event_staff_note': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of STAFF_NOTE) await sql.raw(statement).execute(db);
     },
   },
 };

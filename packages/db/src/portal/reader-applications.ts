@@ -19,10 +19,11 @@ async function addEvent(
   kind: string,
   actor: ReaderActor,
   detail = '',
+  staffNote: string | null = null,
 ): Promise<void> {
   await db
     .insertInto('portal.reader_application_events')
-    .values({ application_id: applicationId, at, kind, actor, detail })
+    .values({ application_id: applicationId, at, kind, actor, detail, staff_note: staffNote })
     .execute();
 }
 
@@ -177,6 +178,8 @@ export async function changeReaderModel(
     at: Date;
     /** How the history shows the change, from the model before it. */
     describe: (before: string | null) => string;
+    /** The call centre's internal memo (not shown to the facility). */
+    staffNote?: string | null;
   },
 ): Promise<void> {
   await handle.db.transaction().execute(async (trx) => {
@@ -198,6 +201,7 @@ export async function changeReaderModel(
       'model_changed',
       change.actor,
       change.describe(before.model),
+      change.staffNote || null,
     );
   });
 }

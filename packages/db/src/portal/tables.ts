@@ -105,6 +105,8 @@ export interface PortalReaderApplicationEventsTable {
   kind: string;
   actor: string;
   detail: ColumnType<string, string | undefined, string>;
+  /** The call centre's internal memo: staff pages only, never the facility's. */
+  staff_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PortalUsageApplicationsTable {
