@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   classifyRegistration,
+  holdsWhileJlisPending,
   CURRENT_POLICY,
   type MemberRegistration,
   type PersonFacts,
@@ -196,7 +197,13 @@ describe('classifyRegistration: later policy', () => {
     ['2023-04-14', CURRENT_POLICY, 'JLIS_MISMATCH', 'JLIS_FIVE_FACTS', ['sex']],
   ] as const)('five-fact match on %s (%o) → %s', (asOf, policy, code, rule, facts) => {
     const outcome = classifyRegistration({ ...reg, sex: '1' }, [], jlis, asOf, policy);
-    expect(outcome).toMatchObject({ code, rule, mismatchedFacts: facts, blocksViewing: false });
+    // From 2023-04-14 a J-LIS mismatch holds the registration (not viewable) until it is fixed.
+    expect(outcome).toMatchObject({
+      code,
+      rule,
+      mismatchedFacts: facts,
+      blocksViewing: code === 'JLIS_MISMATCH',
+    });
   });
 
   it('five facts compare width- and space-insensitively', () => {
@@ -207,19 +214,40 @@ describe('classifyRegistration: later policy', () => {
   });
 
   it.each([
-    ['2024-04-30', 'CONSISTENT', false],
-    ['2024-05-01', 'JLIS_MISMATCH', true],
-  ])('every registration checked against J-LIS on %s → %s', (asOf, code, blocks) => {
-    const stored = person(N3333, '2021-03-01', 'シカク サクラ', B);
-    const wrongAddress = { ...jlis, address: '大阪府大阪市北区1-1' };
-    const outcome = classifyRegistration(reg, [stored], wrongAddress, asOf, CURRENT_POLICY);
-    expect(outcome.code).toBe(code);
-    expect(outcome.blocksViewing).toBe(blocks);
-    if (code === 'JLIS_MISMATCH') {
-      expect(outcome.rule).toBe('JLIS_EVERY_REGISTRATION');
-      expect(outcome.mismatchedFacts).toEqual(['address']);
-      expect(outcome.notifyInsurer).toBe(true);
-    }
+    ['2023-04-13', CURRENT_POLICY, 'CONSISTENT', null, false],
+    // From 2023-04-14 every registration's five facts go to J-LIS, not only numbers with no history.
+    ['2023-04-14', CURRENT_POLICY, 'JLIS_MISMATCH', 'JLIS_FIVE_FACTS', true],
+    ['2024-04-30', CURRENT_POLICY, 'JLIS_MISMATCH', 'JLIS_FIVE_FACTS', true],
+    ['2024-04-30', SEED_POLICY, 'CONSISTENT', null, false],
+    ['2024-05-01', CURRENT_POLICY, 'JLIS_MISMATCH', 'JLIS_EVERY_REGISTRATION', true],
+  ] as const)(
+    'every registration checked against J-LIS on %s (%o) → %s',
+    (asOf, policy, code, rule, blocks) => {
+      const stored = person(N3333, '2021-03-01', 'シカク サクラ', B);
+      const wrongAddress = { ...jlis, address: '大阪府大阪市北区1-1' };
+      const outcome = classifyRegistration(reg, [stored], wrongAddress, asOf, policy);
+      expect(outcome.code).toBe(code);
+      expect(outcome.blocksViewing).toBe(blocks);
+      if (code === 'JLIS_MISMATCH') {
+        expect(outcome.rule).toBe(rule);
+        expect(outcome.mismatchedFacts).toEqual(['address']);
+        expect(outcome.notifyInsurer).toBe(true);
+      }
+    },
+  );
+
+  it('from 2023-04-14 a registration with history waits for J-LIS, held; a birth-date conflict is not held before 2024-05-01', () => {
+    const same = person(N3333, '2021-03-01', 'シカク サクラ', B);
+    const pending = classifyRegistration(reg, [same], undefined, '2023-05-01', CURRENT_POLICY);
+    expect(pending).toMatchObject({ code: 'NEEDS_JLIS', rule: 'JLIS_FIVE_FACTS' });
+    expect(holdsWhileJlisPending(pending)).toBe(true);
+    const older = person(N3333, '2020-01-01', 'シカク サクラ', B);
+    expect(
+      classifyRegistration(reg, [older], undefined, '2023-05-01', CURRENT_POLICY),
+    ).toMatchObject({ code: 'BIRTH_DATE_MISMATCH', blocksViewing: false });
+    expect(
+      holdsWhileJlisPending(classifyRegistration(reg, [], undefined, '2021-07-01', CURRENT_POLICY)),
+    ).toBe(false);
   });
 
   it('from 2024-05-01 a history suspicion also blocks viewing, and history needs J-LIS too', () => {

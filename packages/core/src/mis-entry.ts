@@ -17,13 +17,16 @@ import { normalizeKanaForMatching } from './kana.js';
  *    Else KANA_NAME (from 2021-06-30) — same birth date, a stored カナ氏名 differs after
  *    normalisation (twins) → KANA_NAME_MISMATCH. The first conflicting record is reported.
  * 3. J-LIS is consulted when there is no history (JLIS_NO_HISTORY, from 2021-06-30) or for every
- *    registration (JLIS_EVERY_REGISTRATION, policy, from 2024-05-01): not queried yet → NEEDS_JLIS;
+ *    registration (JLIS_FIVE_FACTS, policy, from 2023-04-14, and JLIS_EVERY_REGISTRATION, policy,
+ *    from 2024-05-01): not queried yet → NEEDS_JLIS;
  *    J-LIS has no such resident → JLIS_NOT_FOUND; facts differ → JLIS_MISMATCH; else JLIS_VERIFIED.
  *    The facts compared are 生年月日 and カナ氏名, or all five (漢字氏名, カナ氏名, 生年月日, 性別, 住所)
  *    with JLIS_FIVE_FACTS (policy, from 2023-04-14).
  * 4. Otherwise CONSISTENT when a rule in force compared something, else NOT_CHECKED.
  * Under JLIS_EVERY_REGISTRATION a suspicion (any mismatch or not found) also blocks viewing
- * (閲覧停止) until the insurer fixes the record.
+ * (閲覧停止) until the insurer fixes the record; under JLIS_FIVE_FACTS a J-LIS mismatch or unknown
+ * number holds the registration the same way. Under either, a registration waiting for J-LIS is
+ * held too (holdsWhileJlisPending).
  *
  * The periodic re-match of accumulated "no history" registrations (from 2021-06-30) is this same
  * function called again later with the history as it is then (the registration itself excluded)
@@ -173,6 +176,7 @@ export function classifyRegistration(
   const notInForce: MisEntryRuleId[] = [];
   const everyInForce =
     policy.jlisCheckEveryRegistration && inForce('JLIS_EVERY_REGISTRATION', asOf);
+  const fiveInForce = policy.fiveFactJlisMatch && inForce('JLIS_FIVE_FACTS', asOf);
   let hasHistory = false;
   const outcome = (
     code: MisEntryOutcomeCode,
@@ -193,7 +197,9 @@ export function classifyRegistration(
       suspected,
       // 2021: the J-LIS result for a number with no history is always reported to the insurer.
       notifyInsurer: suspected || (jlisResult && !hasHistory),
-      blocksViewing: suspected && everyInForce,
+      blocksViewing:
+        suspected &&
+        (everyInForce || (fiveInForce && (code === 'JLIS_MISMATCH' || code === 'JLIS_NOT_FOUND'))),
       mismatchedFacts: extra.mismatchedFacts ?? [],
       conflictingRecord: extra.conflictingRecord ?? null,
       notInForce,
@@ -233,19 +239,20 @@ export function classifyRegistration(
 
   const jlisRule: MisEntryRuleId | null = everyInForce
     ? 'JLIS_EVERY_REGISTRATION'
-    : !hasHistory
-      ? inForce('JLIS_NO_HISTORY', asOf)
-        ? 'JLIS_NO_HISTORY'
-        : null
-      : null;
+    : fiveInForce
+      ? 'JLIS_FIVE_FACTS'
+      : !hasHistory
+        ? inForce('JLIS_NO_HISTORY', asOf)
+          ? 'JLIS_NO_HISTORY'
+          : null
+        : null;
   if (!hasHistory && jlisRule === null) notInForce.push('JLIS_NO_HISTORY');
 
   if (jlisRule !== null) {
     if (jlis === undefined) return outcome('NEEDS_JLIS', jlisRule);
     if (jlis === null) return outcome('JLIS_NOT_FOUND', jlisRule);
-    const allFive = policy.fiveFactJlisMatch && inForce('JLIS_FIVE_FACTS', asOf);
-    const mismatchedFacts = jlisMismatches(registration, jlis, allFive);
-    const rule = allFive && !everyInForce ? 'JLIS_FIVE_FACTS' : jlisRule;
+    const mismatchedFacts = jlisMismatches(registration, jlis, fiveInForce);
+    const rule = fiveInForce && !everyInForce ? 'JLIS_FIVE_FACTS' : jlisRule;
     return mismatchedFacts.length > 0
       ? outcome('JLIS_MISMATCH', rule, { mismatchedFacts })
       : outcome('JLIS_VERIFIED', rule);
@@ -254,6 +261,17 @@ export function classifyRegistration(
     return outcome('CONSISTENT', kanaInForce ? 'KANA_NAME' : 'BIRTH_DATE');
   }
   return outcome('NOT_CHECKED', null);
+}
+
+/**
+ * A registration waiting for J-LIS under a rule that checks every registration (2023 five facts,
+ * 2024 every registration) is held from viewing until J-LIS has agreed.
+ */
+export function holdsWhileJlisPending(outcome: MisEntryOutcome): boolean {
+  return (
+    outcome.code === 'NEEDS_JLIS' &&
+    (outcome.rule === 'JLIS_EVERY_REGISTRATION' || outcome.rule === 'JLIS_FIVE_FACTS')
+  );
 }
 
 /** Check states in which something about a registration is suspected. */

@@ -287,9 +287,11 @@ export function decideOutcomes(
   const birthInForce = asOf >= MIS_ENTRY_RULES.BIRTH_DATE.effectiveFrom;
   const kanaInForce = asOf >= MIS_ENTRY_RULES.KANA_NAME.effectiveFrom;
   const noHistoryJlis = asOf >= MIS_ENTRY_RULES.JLIS_NO_HISTORY.effectiveFrom;
+  // From 2023-04-14 (policy) every registration's five facts go to J-LIS, as from 2024-05-01.
   const everyJlis =
-    policy.jlisCheckEveryRegistration &&
-    asOf >= MIS_ENTRY_RULES.JLIS_EVERY_REGISTRATION.effectiveFrom;
+    (policy.jlisCheckEveryRegistration &&
+      asOf >= MIS_ENTRY_RULES.JLIS_EVERY_REGISTRATION.effectiveFrom) ||
+    (policy.fiveFactJlisMatch && asOf >= MIS_ENTRY_RULES.JLIS_FIVE_FACTS.effectiveFrom);
   const BIRTH = OUTCOME_INDEX.BIRTH_DATE_MISMATCH;
   const KANA = OUTCOME_INDEX.KANA_NAME_MISMATCH;
   const NEEDS_JLIS = OUTCOME_INDEX.NEEDS_JLIS;

@@ -1,6 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import {
   classifyRegistration,
+  holdsWhileJlisPending,
   type MemberRegistration,
   type MisEntryOutcome,
   type MisEntryPolicy,
@@ -259,8 +260,8 @@ export function classifyBatch(
       registeredOn: context.registeredOn,
       checkStatus: checkStatusOf(outcome, others.length > 0),
       noHistory: others.length === 0,
-      // Under the 2024 rule a registration waits for J-LIS before institutions can see it.
-      blocked: outcome.blocksViewing || (needsJlis && outcome.rule === 'JLIS_EVERY_REGISTRATION'),
+      // Under the 2023 and 2024 rules a registration waits for J-LIS before institutions see it.
+      blocked: outcome.blocksViewing || holdsWhileJlisPending(outcome),
       sourceHash: context.sourceHash,
       sourceLine: line,
       notification: outcome.notifyInsurer
