@@ -1,5 +1,4 @@
 import type { Account } from '@shikaku/db/portal/accounts';
-import { formatDate } from './dates.js';
 import { type Html, html, type HtmlPart } from './html.js';
 
 export interface PageContext {
@@ -104,7 +103,7 @@ export function page(ctx: PageContext, title: string, body: HtmlPart): Html {
         <header>
           <a class="site" href="/">医療機関等向けポータルサイト</a>${nav(ctx.account)}
           <span class="today"
-            >本日：${formatDate(ctx.today)}${
+            >本日：${ctx.today}${
               ctx.account
                 ? html` ／ ${ctx.account.email}
                     <form class="inline" method="post" action="/logout">
