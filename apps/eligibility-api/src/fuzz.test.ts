@@ -8,6 +8,7 @@ import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import {
   anyString,
   type FuzzFailure,
+  FUZZ_TIMEOUT_MS,
   fuzzRoute,
   fuzzRuns,
   fuzzTargets,
@@ -110,33 +111,38 @@ describeEachDatabase('eligibility-api fuzz', ({ handle }) => {
   });
   afterAll(() => f.app.close());
 
-  it('answers generated bad input on every route with no 5xx, a code, nothing stored', async () => {
-    const targets = fuzzTargets(f.app);
-    expect(targets.length).toBeGreaterThan(10);
-    const failures: FuzzFailure[] = [];
-    for (const route of targets) {
-      const { failure } = await fuzzRoute(f.app, route, {
-        runs: fuzzRuns(FUZZ_RUNS_CI),
-        headers: (r): Record<string, string> => {
-          // A second per case: the rate limits never stand between the fuzz and the route.
-          f.monotonic.ms += 1_000;
-          if (r.url.startsWith(SPEC_PREFIX)) return { authorization: token };
-          if (r.url.startsWith('/v1/internal')) return { 'x-service-key': TEST_SECRETS.serviceKey };
-          if (r.url.startsWith('/v1/citizen')) return { 'x-certificate-serial': 'SERIAL-1' };
-          return { authorization: `Bearer ${token}` };
-        },
-        vocabulary: FIELDS,
-        rawBodies: (r) => (r.url.startsWith(SPEC_PREFIX) ? specBody : null),
-        // The access log is written in batches after the answer: not per request.
-        stored: () => rowCounts(handle(), ['eligibility'], ['eligibility.access_log']),
-      });
-      if (failure) failures.push(failure);
-    }
-    console.info(
-      `fuzz: ${targets.length} routes × ${fuzzRuns(FUZZ_RUNS_CI)} cases, ${failures.length} failing`,
-    );
-    expect(failures).toEqual([]);
-  });
+  it(
+    'answers generated bad input on every route with no 5xx, a code, nothing stored',
+    async () => {
+      const targets = fuzzTargets(f.app);
+      expect(targets.length).toBeGreaterThan(10);
+      const failures: FuzzFailure[] = [];
+      for (const route of targets) {
+        const { failure } = await fuzzRoute(f.app, route, {
+          runs: fuzzRuns(FUZZ_RUNS_CI),
+          headers: (r): Record<string, string> => {
+            // A second per case: the rate limits never stand between the fuzz and the route.
+            f.monotonic.ms += 1_000;
+            if (r.url.startsWith(SPEC_PREFIX)) return { authorization: token };
+            if (r.url.startsWith('/v1/internal'))
+              return { 'x-service-key': TEST_SECRETS.serviceKey };
+            if (r.url.startsWith('/v1/citizen')) return { 'x-certificate-serial': 'SERIAL-1' };
+            return { authorization: `Bearer ${token}` };
+          },
+          vocabulary: FIELDS,
+          rawBodies: (r) => (r.url.startsWith(SPEC_PREFIX) ? specBody : null),
+          // The access log is written in batches after the answer: not per request.
+          stored: () => rowCounts(handle(), ['eligibility'], ['eligibility.access_log']),
+        });
+        if (failure) failures.push(failure);
+      }
+      console.info(
+        `fuzz: ${targets.length} routes × ${fuzzRuns(FUZZ_RUNS_CI)} cases, ${failures.length} failing`,
+      );
+      expect(failures).toEqual([]);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
   // An element named __proto__ or constructor once made fast-xml-parser throw through core's
   // parseOqsXml (a 500); it is refused before parsing now.

@@ -12,6 +12,7 @@ import { createLogger } from '@shikaku/platform/logger';
 import {
   badString,
   type FuzzFailure,
+  FUZZ_TIMEOUT_MS,
   fuzzRoute,
   fuzzRuns,
   fuzzTargets,
@@ -116,26 +117,30 @@ describeEachDatabase('insurer-api fuzz', ({ handle }) => {
   });
   afterAll(() => app.close());
 
-  it('answers generated bad input on every route with no 5xx, a code, nothing stored', async () => {
-    const targets = fuzzTargets(app);
-    expect(targets.length).toBeGreaterThan(5);
-    const failures: FuzzFailure[] = [];
-    for (const route of targets) {
-      const { failure } = await fuzzRoute(app, route, {
-        runs: fuzzRuns(FUZZ_RUNS_CI),
-        headers: (r): Record<string, string> =>
-          r.url.startsWith('/v1/outbox') || r.url.startsWith('/v1/internal')
-            ? { 'x-service-key': 'svc' }
-            : { authorization: 'Bearer key' },
-        vocabulary: FIELDS,
-        rawBodies: (r) => (r.url === '/v1/registrations/bulk' ? bulkFile : null),
-        stored: () => rowCounts(handle(), ['intermediate']),
-      });
-      if (failure) failures.push(failure);
-    }
-    console.info(
-      `fuzz: ${targets.length} routes × ${fuzzRuns(FUZZ_RUNS_CI)} cases, ${failures.length} failing`,
-    );
-    expect(failures).toEqual([]);
-  });
+  it(
+    'answers generated bad input on every route with no 5xx, a code, nothing stored',
+    async () => {
+      const targets = fuzzTargets(app);
+      expect(targets.length).toBeGreaterThan(5);
+      const failures: FuzzFailure[] = [];
+      for (const route of targets) {
+        const { failure } = await fuzzRoute(app, route, {
+          runs: fuzzRuns(FUZZ_RUNS_CI),
+          headers: (r): Record<string, string> =>
+            r.url.startsWith('/v1/outbox') || r.url.startsWith('/v1/internal')
+              ? { 'x-service-key': 'svc' }
+              : { authorization: 'Bearer key' },
+          vocabulary: FIELDS,
+          rawBodies: (r) => (r.url === '/v1/registrations/bulk' ? bulkFile : null),
+          stored: () => rowCounts(handle(), ['intermediate']),
+        });
+        if (failure) failures.push(failure);
+      }
+      console.info(
+        `fuzz: ${targets.length} routes × ${fuzzRuns(FUZZ_RUNS_CI)} cases, ${failures.length} failing`,
+      );
+      expect(failures).toEqual([]);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

@@ -8,7 +8,13 @@ import { upsertCertificates, upsertResidents } from '@shikaku/db/jlis/residents'
 import { rowCounts } from '@shikaku/db/testing/row-counts';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { createLogger } from '@shikaku/platform/logger';
-import { type FuzzFailure, fuzzRoute, fuzzRuns, fuzzTargets } from '@shikaku/platform/testing/fuzz';
+import {
+  FUZZ_TIMEOUT_MS,
+  type FuzzFailure,
+  fuzzRoute,
+  fuzzRuns,
+  fuzzTargets,
+} from '@shikaku/platform/testing/fuzz';
 import { buildApp } from './app.js';
 import type { JlisConfig } from './config.js';
 import { FaultInjector } from './faults.js';
@@ -54,26 +60,30 @@ describeEachDatabase('jlis fuzz', ({ handle }) => {
   });
   afterAll(() => app.close());
 
-  it('answers generated bad input on every route with no 5xx, a code, nothing stored', async () => {
-    const targets = fuzzTargets(app);
-    expect(targets.length).toBeGreaterThan(4);
-    const failures: FuzzFailure[] = [];
-    for (const route of targets) {
-      const { failure } = await fuzzRoute(app, route, {
-        runs: fuzzRuns(FUZZ_RUNS_CI),
-        headers: () => {
-          // A generated fault setting that was accepted (J-LIS down, latency) lasts one case.
-          faults.update(NO_FAULTS);
-          return { 'x-service-key': 'svc', 'x-control-key': 'ctl' };
-        },
-        vocabulary: ['status', 'down', 'latencyMs', 'errorRate', 'myNumber'],
-        stored: () => rowCounts(handle(), ['jlis']),
-      });
-      if (failure) failures.push(failure);
-    }
-    console.info(
-      `fuzz: ${targets.length} routes × ${fuzzRuns(FUZZ_RUNS_CI)} cases, ${failures.length} failing`,
-    );
-    expect(failures).toEqual([]);
-  });
+  it(
+    'answers generated bad input on every route with no 5xx, a code, nothing stored',
+    async () => {
+      const targets = fuzzTargets(app);
+      expect(targets.length).toBeGreaterThan(4);
+      const failures: FuzzFailure[] = [];
+      for (const route of targets) {
+        const { failure } = await fuzzRoute(app, route, {
+          runs: fuzzRuns(FUZZ_RUNS_CI),
+          headers: () => {
+            // A generated fault setting that was accepted (J-LIS down, latency) lasts one case.
+            faults.update(NO_FAULTS);
+            return { 'x-service-key': 'svc', 'x-control-key': 'ctl' };
+          },
+          vocabulary: ['status', 'down', 'latencyMs', 'errorRate', 'myNumber'],
+          stored: () => rowCounts(handle(), ['jlis']),
+        });
+        if (failure) failures.push(failure);
+      }
+      console.info(
+        `fuzz: ${targets.length} routes × ${fuzzRuns(FUZZ_RUNS_CI)} cases, ${failures.length} failing`,
+      );
+      expect(failures).toEqual([]);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

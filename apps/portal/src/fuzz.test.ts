@@ -6,7 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rowCounts } from '@shikaku/db/testing/row-counts';
 import type { DeclaredRoute } from '@shikaku/platform/input-guards';
-import { type FuzzFailure, fuzzRoute, fuzzRuns, fuzzTargets } from '@shikaku/platform/testing/fuzz';
+import {
+  FUZZ_TIMEOUT_MS,
+  type FuzzFailure,
+  fuzzRoute,
+  fuzzRuns,
+  fuzzTargets,
+} from '@shikaku/platform/testing/fuzz';
 import { DEMO_PASSWORD, seedPortal } from './seed.js';
 import { Client, type Harness, startHarness } from './testing/harness.js';
 
@@ -59,24 +65,28 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-it('answers generated bad input on every route with no 5xx, a code, nothing stored', async () => {
-  const targets = fuzzTargets(h.app, (route) => route.url === '/logout');
-  expect(targets.length).toBeGreaterThan(20);
-  const failures: FuzzFailure[] = [];
-  for (const route of targets) {
-    const { failure } = await fuzzRoute(h.app, route, {
-      runs: fuzzRuns(FUZZ_RUNS_CI),
-      headers: (r: DeclaredRoute) => (r.url.startsWith('/operator') ? operator : clinic),
-      encoding: () => 'form',
-      vocabulary: FIELDS,
-      paramValues: ['1', '2', '0110113719'],
-      // Sessions are touched by every page view; the mailbox is read, not written, by a rejection.
-      stored: () => rowCounts(h.handle, ['portal'], ['portal.sessions']),
-    });
-    if (failure) failures.push(failure);
-  }
-  console.info(
-    `fuzz: ${targets.length} routes × ${fuzzRuns(FUZZ_RUNS_CI)} cases, ${failures.length} failing`,
-  );
-  expect(failures).toEqual([]);
-});
+it(
+  'answers generated bad input on every route with no 5xx, a code, nothing stored',
+  async () => {
+    const targets = fuzzTargets(h.app, (route) => route.url === '/logout');
+    expect(targets.length).toBeGreaterThan(20);
+    const failures: FuzzFailure[] = [];
+    for (const route of targets) {
+      const { failure } = await fuzzRoute(h.app, route, {
+        runs: fuzzRuns(FUZZ_RUNS_CI),
+        headers: (r: DeclaredRoute) => (r.url.startsWith('/operator') ? operator : clinic),
+        encoding: () => 'form',
+        vocabulary: FIELDS,
+        paramValues: ['1', '2', '0110113719'],
+        // Sessions are touched by every page view; the mailbox is read, not written, by a rejection.
+        stored: () => rowCounts(h.handle, ['portal'], ['portal.sessions']),
+      });
+      if (failure) failures.push(failure);
+    }
+    console.info(
+      `fuzz: ${targets.length} routes × ${fuzzRuns(FUZZ_RUNS_CI)} cases, ${failures.length} failing`,
+    );
+    expect(failures).toEqual([]);
+  },
+  FUZZ_TIMEOUT_MS,
+);

@@ -10,6 +10,9 @@ import { FUZZ_RUNS, FUZZ_SEED } from './config.js';
 
 export { FUZZ_SEED };
 
+/** A fuzz test's own time limit: 2,000 cases on every route of the portal take minutes. */
+export const FUZZ_TIMEOUT_MS = 3_600_000;
+
 /** Cases per route: FUZZ_RUNS (the fuzz script sets it), else the CI default given. */
 export function fuzzRuns(ciDefault: number): number {
   return FUZZ_RUNS ?? ciDefault;
