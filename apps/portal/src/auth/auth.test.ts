@@ -202,8 +202,17 @@ describe('the development mailbox', () => {
       const signedUp = await client.post('/signup', { ...signupForm, email: 'x@example.jp' });
       expect(signedUp.statusCode).toBe(200);
       expect(signedUp.body).not.toContain('/mailbox');
+      expect(signedUp.body).not.toContain('id="dev-mailbox"');
     } finally {
       await off.close();
+    }
+  });
+
+  it('is labelled as a development mailbox on every page where it is on', async () => {
+    for (const url of ['/login', '/signup', '/faq', '/mailbox']) {
+      const page = await new Client(h.app).get(url);
+      expect(page.body).toContain('id="dev-mailbox"');
+      expect(page.body).toContain('開発用メールボックス');
     }
   });
 });

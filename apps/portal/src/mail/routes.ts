@@ -5,7 +5,7 @@ import { listMail } from '@shikaku/db/portal/mail';
 import type { FastifyInstance } from 'fastify';
 import type { PortalContext } from '../context.js';
 import { html, jstDateTime } from '../web/html.js';
-import { pageContext, sendPage } from '../web/render.js';
+import { DEV_MAILBOX, pageContext, sendPage } from '../web/render.js';
 
 /** Turns the links in a plain-text mail into anchors (the text itself stays escaped). */
 function linkify(text: string) {
@@ -16,6 +16,8 @@ function linkify(text: string) {
 
 export function registerMailboxRoutes(app: FastifyInstance, ctx: PortalContext): void {
   if (!ctx.config.mailbox) return;
+  // Every page then says that this is a development portal with a mailbox (layout.ts).
+  (app as unknown as Record<symbol, unknown>)[DEV_MAILBOX] = true;
   app.get<{ Querystring: { to?: string } }>('/mailbox', async (request, reply) => {
     const page = pageContext(request, reply, ctx.clock);
     const to = request.query.to?.trim() || undefined;

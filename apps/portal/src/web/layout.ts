@@ -6,6 +6,8 @@ export interface PageContext {
   csrfToken: string;
   /** The portal's date (JST, YYYY-MM-DD), shown so an --as-of stack is obvious. */
   today: string;
+  /** The development mailbox is on: every page says so (it shows everyone's mail). */
+  devMailbox?: boolean;
 }
 
 const STYLE = `
@@ -35,6 +37,7 @@ form.inline{display:inline}
 .error-summary a{color:#b00020}
 textarea{font-size:1rem;padding:.35rem;width:100%;max-width:40rem;box-sizing:border-box}
 .pre{white-space:pre-wrap}
+.dev-banner{background:#fff4ce;border-bottom:1px solid #e0c66b;padding:.3rem 1.2rem;font-size:.85rem}
 ol.steps{display:flex;gap:.4rem;list-style:none;padding:0;margin:0 0 1rem}ol.steps li{flex:1;text-align:center;padding:.3rem;background:#e9edf2;border-radius:4px;font-size:.9rem}
 ol.steps li.current{background:#0b4f8a;color:#fff;font-weight:bold}
 footer{background:#e9edf2;border-top:1px solid #d8dde3;padding:1rem 1.2rem;font-size:.9rem;margin-top:2rem}
@@ -118,6 +121,14 @@ export function page(ctx: PageContext, title: string, body: HtmlPart): Html {
             }</span
           >
         </header>
+        ${
+          ctx.devMailbox
+            ? html`<div class="dev-banner" id="dev-mailbox" role="note">
+                開発用の環境です。メールは送信されず、<a href="/mailbox">開発用メールボックス</a
+                >で誰でも読めます（本番環境にはありません）。
+              </div>`
+            : ''
+        }
         <main>
           <h1>${title}</h1>
           ${body}

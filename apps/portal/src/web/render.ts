@@ -14,7 +14,15 @@ export function pageContext(
     account: request.account,
     csrfToken: reply.generateCsrf(),
     today: jstDate(clock.now()),
+    devMailbox: hasDevMailbox(request.server),
   };
+}
+
+/** Set by registerMailboxRoutes when the development mailbox is on (the stack, tests). */
+export const DEV_MAILBOX = Symbol('portal.devMailbox');
+
+function hasDevMailbox(app: FastifyInstance): boolean {
+  return (app as unknown as Record<symbol, unknown>)[DEV_MAILBOX] === true;
 }
 
 /** The stable code a refused form page carries when its route names none, by HTTP status. */
