@@ -23,6 +23,7 @@ import {
   type FormValues,
   formValues,
   hasErrors,
+  errorSummary,
   inputField,
   selectField,
 } from '../web/forms.js';
@@ -41,6 +42,7 @@ const RESET_TTL_MS = 3_600_000;
 
 function signupForm(ctx: PageContext, values: FormValues, errors: FieldErrors) {
   return html`<section>
+    ${errorSummary(errors)}
     <form method="post" action="/signup" novalidate>
       ${csrfField(ctx)}
       ${inputField('institutionCode', '医療機関コード（10桁）', values, errors, {
@@ -48,7 +50,7 @@ function signupForm(ctx: PageContext, values: FormValues, errors: FieldErrors) {
         required: true,
       })}
       ${inputField('name', '医療機関・薬局の名称', values, errors, { required: true })}
-      ${selectField('facilityType', '施設の種類', [['', '選択してください'], ...FACILITY_CHOICES], values, errors)}
+      ${selectField('facilityType', '施設の種類', [['', '選択してください'], ...FACILITY_CHOICES], values, errors, undefined, true)}
       ${checkboxField('largeChain', '大型チェーン薬局（グループ全体の処方箋受付が月4万回以上）', values)}
       ${errors.largeChain ? html`<p class="error">${errors.largeChain}</p>` : ''}
       ${inputField('email', 'メールアドレス', values, errors, { type: 'email', required: true, autocomplete: 'email' })}
@@ -286,6 +288,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: PortalContext): vo
 
   const resetForm = (page: PageContext, token: string, errors: FieldErrors) =>
     html`<section>
+      ${errorSummary(errors)}
       <form method="post" action="/password-reset/confirm" novalidate>
         ${csrfField(page)}
         <input type="hidden" name="token" value="${token}" />

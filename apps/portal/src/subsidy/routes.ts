@@ -21,7 +21,13 @@ import { requireAccount, requireInstitution } from '../auth/session.js';
 import type { PortalContext } from '../context.js';
 import { coreFacilityType } from '../facility-text.js';
 import { SUBSIDY_STATUS_TEXT } from '../status-text.js';
-import { type FieldErrors, type FormValues, formValues, inputField } from '../web/forms.js';
+import {
+  errorSummary,
+  type FieldErrors,
+  type FormValues,
+  formValues,
+  inputField,
+} from '../web/forms.js';
 import { html, yen, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
@@ -151,10 +157,11 @@ export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext):
         <p class="hint">
           補助金の申請は1施設につき1件です。申請できる台数は、申し込んだカードリーダー（取消を除く）${standing.readersApplied}台までです。
         </p>
+        ${errorSummary(errors)}
         <form method="post" action="/subsidies" novalidate>
           ${csrfField(page)}
-          ${inputField('projectCost', '事業費（円、税込）', values, errors, { hint: 'カードリーダー以外の導入費用（システム改修、ネットワーク整備等）の合計' })}
-          ${inputField('readers', '導入したカードリーダーの台数', values, errors, { type: 'number' })}
+          ${inputField('projectCost', '事業費（円、税込）', values, errors, { required: true, hint: 'カードリーダー以外の導入費用（システム改修、ネットワーク整備等）の合計。全角・カンマ付きでも入力できます' })}
+          ${inputField('readers', '導入したカードリーダーの台数', values, errors, { type: 'number', required: true })}
           ${preview === undefined ? '' : html`<p class="notice" id="subsidy-preview">補助額（計算結果）：<strong>${yen(preview)}</strong></p>`}
           <button type="submit" name="action" value="preview" class="secondary">
             補助額を計算する
