@@ -50,7 +50,7 @@ describe("the seed's newborn at J-LIS", () => {
   it('comes back verified once the birth is added through the J-LIS control API', async () => {
     const [{ key }] = JSON.parse(
       await readFile(join(dataDir, 'insurer-credentials.json'), 'utf8'),
-    ) as Array<{ key: string }>;
+    ) as [{ key: string }];
     const insurer = (method: string, path: string, body?: unknown) =>
       fetch(`${url('insurer-api')}${path}`, {
         method,
