@@ -50,6 +50,12 @@ describe('terminal UI', () => {
     expect(fixture.emulator.readers.get('pharmacy')!.state.step).toBe('idle');
   });
 
+  it('prints the usage of card without a serial, and places nothing', async () => {
+    const text = await session('clinic', ['card', 'quit']);
+    expect(text).toContain('使い方: card <証明書シリアル番号> [暗証番号]');
+    expect(fixture.emulator.readers.get('clinic')!.state.step).toBe('idle');
+  });
+
   it('prints errors and goes on, and ends with the input', async () => {
     const text = await session('clinic', [
       'face 0.9',

@@ -85,6 +85,11 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
           view = await call('GET', `/v1/readers/${reader}`);
           break;
         case 'card':
+          // Without a serial there is nothing to place: say how, instead of asking the reader.
+          if (!args[0]) {
+            print('使い方: card <証明書シリアル番号> [暗証番号]（例: card REGISTERED-0001 4321）');
+            continue;
+          }
           view = await call('POST', `${path}/card`, {
             certificateSerial: args[0],
             ...(args[1] ? { pin: args[1] } : {}),
