@@ -85,6 +85,26 @@ describe('operator pages', () => {
     expect(byStage).toEqual({ not_applied: 2, applied: 1, operating: 1 });
   });
 
+  it('shows the milestones and the 90 % target, and exports each table as CSV', async () => {
+    const operator = await staffClient(h.app, h.handle, 'operator', 'csv-op@example.jp');
+    const page = await operator.get('/operator');
+    // 2021-09-15: pre-operation and concentrated introduction have come, full operation has not.
+    expect(page.body).toMatch(/プレ運用開始<\/th>\s*<td>2021年3月4日<\/td>\s*<td>到来/);
+    expect(page.body).toMatch(/本格運用開始<\/th>\s*<td>2021年10月20日<\/td>\s*<td>予定/);
+    expect(page.body).toMatch(/約90%で導入（現在\s*<strong id="operating-share"\s*>25\.0%/);
+    const byType = await operator.get('/operator/campaign.csv?by=type');
+    expect(byType.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const lines = byType.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe('"施設の種類","未申込","申込済み","準備中（利用申請済み）","運用中"');
+    expect(lines).toContain('"病院","0","0","0","1"');
+    const byPref = await operator.get('/operator/campaign.csv?by=prefecture');
+    expect(byPref.body).toContain('"東京都",');
+    expect((await new Client(h.app).get('/operator/campaign.csv')).statusCode).not.toBe(200);
+  });
+
   it('publishes a notice and mails it to every verified institution', async () => {
     const operator = await staffClient(h.app, h.handle, 'operator', 'op2@example.jp');
     await operator.get('/operator/notices');

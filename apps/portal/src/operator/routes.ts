@@ -49,6 +49,16 @@ import { csrfField } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
 import { funnelAreaChart, type Stage, STAGE_LABELS, STAGES, stackedBars } from './charts.js';
 
+// The campaign's milestones (DESIGN.md: pre-operation from 2021-03-04, concentrated introduction
+// from July 2021, full operation from 2021-10-20) and its target (~90% of institutions by March
+// 2022).
+const CAMPAIGN_MILESTONES = [
+  { label: 'プレ運用開始', when: '2021年3月4日', from: '2021-03-04' },
+  { label: '集中導入期間', when: '2021年7月〜', from: '2021-07-01' },
+  { label: '本格運用開始', when: '2021年10月20日', from: '2021-10-20' },
+] as const;
+const TARGET = { by: '2022-03-31', share: 0.9 } as const;
+
 const emptyCounts = (): Record<Stage, number> => ({
   not_applied: 0,
   applied: 0,
@@ -129,7 +139,29 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
       reply,
       page,
       'キャンペーン状況（全国）',
-      html`<section id="undecided-readers">
+      html`<section id="milestones">
+          <h2>キャンペーンの節目</h2>
+          <table>
+            ${CAMPAIGN_MILESTONES.map(
+              (m) =>
+                html`<tr>
+                  <th>${m.label}</th>
+                  <td>${m.when}</td>
+                  <td>${page.today >= m.from ? '到来' : '予定'}</td>
+                </tr>`,
+            )}
+          </table>
+          <p>
+            目標：${formatDate(TARGET.by)}までに医療機関等の約${TARGET.share * 100}%で導入（現在
+            <strong id="operating-share"
+              >${all ? ((total.operating / all) * 100).toFixed(1) : '0.0'}%</strong
+            >
+            が運用中）。表は CSV でも取得できます：<a href="/operator/campaign.csv?by=type"
+              >施設の種類別</a
+            >、<a href="/operator/campaign.csv?by=prefecture">都道府県別</a>。
+          </p>
+        </section>
+        <section id="undecided-readers">
           <h2>機種未定の申込</h2>
           <p>
             期限前の機種未定：<strong id="undecided-count">${beforeDeadline}</strong>件（期限
@@ -180,6 +212,37 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
           </details>
         </section>`,
     );
+  });
+
+  // Each dashboard table as CSV (UTF-8 with a BOM, so Excel in Japan opens it as UTF-8).
+  app.get<{ Querystring: { by?: string } }>('/operator/campaign.csv', async (request, reply) => {
+    requireAccount(request, 'operator', 'callcentre');
+    const by = request.query.by === 'prefecture' ? 'prefecture' : 'type';
+    const counts = await funnelAt(ctx.handle, ctx.clock.now());
+    const rows =
+      by === 'type'
+        ? (Object.keys(FACILITY_LABELS) as Array<keyof typeof FACILITY_LABELS>).map((t) => ({
+            label: FACILITY_LABELS[t],
+            counts: sumBy(counts, (c) => c.facilityType).get(t) ?? emptyCounts(),
+          }))
+        : PREFECTURES.map((p) => ({
+            label: p.name,
+            counts:
+              sumBy(counts, (c) => c.prefecture).get(String(p.code).padStart(2, '0')) ??
+              emptyCounts(),
+          }));
+    const quote = (v: string | number) => `"${String(v).replaceAll('"', '""')}"`;
+    const lines = [
+      [by === 'type' ? '施設の種類' : '都道府県', ...STAGES.map((st) => STAGE_LABELS[st])],
+      ...rows.map((r) => [r.label, ...STAGES.map((st) => r.counts[st])]),
+    ].map((cells) => cells.map(quote).join(','));
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header(
+        'content-disposition',
+        `attachment; filename="campaign-${by}-${jstDate(ctx.clock.now())}.csv"`,
+      )
+      .send(`\uFEFF${lines.join('\r\n')}\r\n`);
   });
 
   // The same funnel as JSON, for scripts.
