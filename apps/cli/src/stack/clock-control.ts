@@ -21,7 +21,7 @@ export const clockControlComponent: StackComponent = {
       url,
       notes: [
         `now ${context.clock.now().toISOString()}; GET ${url}/v1/clock`,
-        `advance: shikaku clock advance 24h --url ${url} --control-key ${context.secrets.clockControlKey}`,
+        `advance: shikaku clock --url ${url} advance 24h --control-key ${context.secrets.clockControlKey}`,
       ],
       close: () => app.close(),
     };
