@@ -135,9 +135,11 @@ export async function classifyInDuckdb(options: {
     const birthInForce = asOf >= MIS_ENTRY_RULES.BIRTH_DATE.effectiveFrom;
     const kanaInForce = asOf >= MIS_ENTRY_RULES.KANA_NAME.effectiveFrom;
     const noHistory = asOf >= MIS_ENTRY_RULES.JLIS_NO_HISTORY.effectiveFrom;
+    // As the kernel: from 2023-04-14 (policy) every registration goes to J-LIS, as from 2024-05-01.
     const every =
-      policy.jlisCheckEveryRegistration &&
-      asOf >= MIS_ENTRY_RULES.JLIS_EVERY_REGISTRATION.effectiveFrom;
+      (policy.jlisCheckEveryRegistration &&
+        asOf >= MIS_ENTRY_RULES.JLIS_EVERY_REGISTRATION.effectiveFrom) ||
+      (policy.fiveFactJlisMatch && asOf >= MIS_ENTRY_RULES.JLIS_FIVE_FACTS.effectiveFrom);
     const result = await connection.runAndReadAll(`
       WITH m AS (
         SELECT i.idx,
