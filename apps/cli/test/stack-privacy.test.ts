@@ -504,7 +504,10 @@ describe.each(KINDS)(
         expect(approved.status).toBe(303);
         const usage = await browser.get(`${portal}/usage`);
         const issueCsrf = /name="_csrf" value="([^"]+)"/.exec(usage.text)![1]!;
-        const issued = await browser.postForm(`${portal}/usage/credentials`, { _csrf: issueCsrf });
+        // Issued on POST, shown once on the page it redirects to (a reload never issues again).
+        const posted = await browser.postForm(`${portal}/usage/credentials`, { _csrf: issueCsrf });
+        expect(posted.status).toBe(303);
+        const issued = await browser.get(`${portal}/usage/credentials/issued`);
         expect(issued.status).toBe(200);
         const clientId = /id="client-id">([^<]+)</.exec(issued.text)![1]!;
         const clientSecret = /id="client-secret">([^<]+)</.exec(issued.text)![1]!;

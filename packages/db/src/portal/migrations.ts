@@ -174,6 +174,16 @@ const CONSULTATION_DESK = [
 // detail the facility reads, so the facility's page never shows it.
 const STAFF_NOTE = [`alter table portal.reader_application_events add column staff_note text`];
 
+// A credential change in progress: claimed in a short transaction, so the call to eligibility-api
+// runs outside any transaction (on the embedded database every app shares one connection, and a
+// transaction held across the call deadlocked the stack's credential page).
+const CREDENTIAL_CHANGES = [
+  `create table portal.credential_changes (
+     institution_code text primary key references portal.institutions (institution_code),
+     started_at timestamptz not null
+   )`,
+];
+
 /** Migrations of the `portal` schema, applied in key order. Never edit one that has shipped. */
 export const portalMigrations: Record<string, Migration> = {
   '0001_portal': {
@@ -199,6 +209,11 @@ export const portalMigrations: Record<string, Migration> = {
   '0005_reader_event_staff_note': {
     async up(db: Kysely<unknown>) {
       for (const statement of STAFF_NOTE) await sql.raw(statement).execute(db);
+    },
+  },
+  '0006_credential_changes': {
+    async up(db: Kysely<unknown>) {
+      for (const statement of CREDENTIAL_CHANGES) await sql.raw(statement).execute(db);
     },
   },
 };

@@ -154,6 +154,12 @@ export interface PortalSubsidyReceiptsTable {
   uploaded_at: Timestamp;
 }
 
+/** A credential change in progress (claimed before eligibility-api is called). */
+export interface PortalCredentialChangesTable {
+  institution_code: string;
+  started_at: Date;
+}
+
 export interface PortalTables {
   'portal.institutions': PortalInstitutionsTable;
   'portal.accounts': PortalAccountsTable;
@@ -165,6 +171,7 @@ export interface PortalTables {
   'portal.reader_application_events': PortalReaderApplicationEventsTable;
   'portal.usage_applications': PortalUsageApplicationsTable;
   'portal.credentials': PortalCredentialsTable;
+  'portal.credential_changes': PortalCredentialChangesTable;
   'portal.subsidy_applications': PortalSubsidyApplicationsTable;
   'portal.subsidy_receipts': PortalSubsidyReceiptsTable;
   'portal.consultation_messages': PortalConsultationMessagesTable;

@@ -167,24 +167,45 @@ export type CredentialChange =
   /** Replace `clientId` (the active one the user confirmed) with a new one; refused once replaced. */
   | { kind: 'rotate'; clientId: string };
 
+/** How long a claimed credential change blocks another (a process killed mid-change). */
+export const CREDENTIAL_CHANGE_LEASE_MS = 60_000;
+
 /**
- * Issues (or rotates) an institution's credential at most once per intent: the institution's row is
- * locked while the active credentials are read, `issue` is called (eligibility-api) and the result
- * recorded, so a re-sent form finds the credential the first one made and changes nothing.
- * `issue` and `revoke` must not use this handle (they run inside its transaction).
+ * Issues (or rotates) an institution's credential at most once per intent, in three steps so that
+ * no transaction is held while eligibility-api is called (on the embedded database every app of
+ * the stack shares one connection):
+ *  1. under the institution's row lock, the active credentials are read and the change is claimed
+ *     (a second change while one is claimed, or after it, is refused);
+ *  2. `issue` (and `revoke` of the replaced one) run at eligibility-api;
+ *  3. the result is recorded and the claim released.
+ * A claim left by a process killed between 1 and 3 lapses after CREDENTIAL_CHANGE_LEASE_MS; the
+ * credential it may have issued was never shown, and the next change revokes nothing it cannot see.
  */
 export async function changeCredential<T extends { clientId: string }>(
   handle: DatabaseHandle,
   change: CredentialChange & { institutionCode: string; at: Date },
   upstream: { issue: () => Promise<T>; revoke: (clientId: string) => Promise<void> },
-): Promise<{ ok: true; issued: T } | { ok: false; reason: 'already-issued' | 'already-rotated' }> {
-  return handle.db.transaction().execute(async (trx) => {
+): Promise<
+  | { ok: true; issued: T }
+  | { ok: false; reason: 'already-issued' | 'already-rotated' | 'in-progress' }
+> {
+  const claimed = await handle.db.transaction().execute(async (trx) => {
     await trx
       .selectFrom('portal.institutions')
       .select('institution_code')
       .where('institution_code', '=', change.institutionCode)
       .forUpdate()
       .executeTakeFirstOrThrow();
+    const pending = await trx
+      .selectFrom('portal.credential_changes')
+      .select('started_at')
+      .where('institution_code', '=', change.institutionCode)
+      .executeTakeFirst();
+    if (
+      pending &&
+      change.at.getTime() - new Date(pending.started_at).getTime() < CREDENTIAL_CHANGE_LEASE_MS
+    )
+      return { ok: false as const, reason: 'in-progress' as const };
     const active = await trx
       .selectFrom('portal.credentials')
       .select('client_id')
@@ -195,7 +216,28 @@ export async function changeCredential<T extends { clientId: string }>(
       return { ok: false as const, reason: 'already-issued' as const };
     if (change.kind === 'rotate' && !active.some((c) => c.client_id === change.clientId))
       return { ok: false as const, reason: 'already-rotated' as const };
-    const issued = await upstream.issue();
+    await trx
+      .insertInto('portal.credential_changes')
+      .values({ institution_code: change.institutionCode, started_at: change.at })
+      .onConflict((oc) => oc.column('institution_code').doUpdateSet({ started_at: change.at }))
+      .execute();
+    return { ok: true as const, replaced: active.map((c) => c.client_id) };
+  });
+  if (!claimed.ok) return claimed;
+  const release = () =>
+    handle.db
+      .deleteFrom('portal.credential_changes')
+      .where('institution_code', '=', change.institutionCode)
+      .execute();
+  let issued: T;
+  try {
+    issued = await upstream.issue();
+    for (const clientId of claimed.replaced) await upstream.revoke(clientId);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  await handle.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('portal.credentials')
       .values({
@@ -204,14 +246,16 @@ export async function changeCredential<T extends { clientId: string }>(
         created_at: change.at,
       })
       .execute();
-    for (const old of active) {
-      await upstream.revoke(old.client_id);
+    for (const clientId of claimed.replaced)
       await trx
         .updateTable('portal.credentials')
         .set({ revoked_at: change.at })
-        .where('client_id', '=', old.client_id)
+        .where('client_id', '=', clientId)
         .execute();
-    }
-    return { ok: true as const, issued };
+    await trx
+      .deleteFrom('portal.credential_changes')
+      .where('institution_code', '=', change.institutionCode)
+      .execute();
   });
+  return { ok: true as const, issued };
 }
