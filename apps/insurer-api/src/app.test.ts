@@ -11,8 +11,8 @@ import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { createLogger } from '@shikaku/platform/logger';
 import { buildApp } from './app.js';
 import { hashKey } from './auth.js';
-import { type InsurerApiConfig, parsePolicy } from './config.js';
 import { type JlisClient, JlisUnavailableError } from './jlis-client.js';
+import { testConfig } from './testing/config.js';
 
 const A = insurerNumberFromBody('0113001'); // registers now
 const B = insurerNumberFromBody('0627001'); // registered earlier
@@ -22,26 +22,7 @@ const M3333 = myNumberFromBody('33333333333');
 const M4444 = myNumberFromBody('44444444444');
 const ALL_NUMBERS = [M1111, M2222, M3333, M4444];
 
-const config: InsurerApiConfig = {
-  host: '127.0.0.1',
-  port: 0,
-  databaseUrl: undefined,
-  logLevel: 'debug',
-  serviceKey: 'svc',
-  jlis: { url: 'http://unused', serviceKey: 'x', timeoutMs: 100 },
-  personRefSecret: 'test-secret',
-  policy: parsePolicy('seed'),
-  jobs: {
-    enabled: false,
-    checkIntervalMs: 1000,
-    rematchIntervalMs: 1000,
-    retryBaseMs: 1000,
-    retryMaxMs: 60_000,
-  },
-  bulkBatchSize: 2,
-  bulkConcurrency: 2,
-  bulkWorkers: 2,
-};
+const config = testConfig({ logLevel: 'debug' });
 
 /** An in-memory J-LIS that can be taken down. */
 class FakeJlis implements JlisClient {

@@ -20,32 +20,13 @@ import {
 } from '@shikaku/platform/testing/fuzz';
 import { buildApp } from './app.js';
 import { hashKey } from './auth.js';
-import { type InsurerApiConfig, parsePolicy } from './config.js';
 import type { JlisClient } from './jlis-client.js';
+import { testConfig } from './testing/config.js';
 
 const FUZZ_RUNS_CI = 25;
 const INSURER = '01130012';
 
-const config: InsurerApiConfig = {
-  host: '127.0.0.1',
-  port: 0,
-  databaseUrl: undefined,
-  logLevel: 'silent',
-  serviceKey: 'svc',
-  jlis: { url: 'http://unused', serviceKey: 'x', timeoutMs: 100 },
-  personRefSecret: 'test-secret',
-  policy: parsePolicy('seed'),
-  jobs: {
-    enabled: false,
-    checkIntervalMs: 1000,
-    rematchIntervalMs: 1000,
-    retryBaseMs: 1000,
-    retryMaxMs: 60_000,
-  },
-  bulkBatchSize: 50,
-  bulkConcurrency: 1,
-  bulkWorkers: 0,
-};
+const config = testConfig({ bulkBatchSize: 50, bulkConcurrency: 1, bulkWorkers: 0 });
 
 const jlis: JlisClient = {
   resident: async () => null,

@@ -13,33 +13,15 @@ import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { createLogger } from '@shikaku/platform/logger';
 import { buildApp } from '../app.js';
 import { hashKey } from '../auth.js';
-import { type InsurerApiConfig, parsePolicy } from '../config.js';
+import { parsePolicy } from '../config.js';
 import type { JlisClient } from '../jlis-client.js';
+import { testConfig } from '../testing/config.js';
 
 const A = insurerNumberFromBody('0113001'); // the new insurer (a job change)
 const B = insurerNumberFromBody('0627001'); // registered earlier
 const M = myNumberFromBody('55555555555');
 
-const config: InsurerApiConfig = {
-  host: '127.0.0.1',
-  port: 0,
-  databaseUrl: undefined,
-  logLevel: 'silent',
-  serviceKey: 'svc',
-  jlis: { url: 'http://unused', serviceKey: 'x', timeoutMs: 100 },
-  personRefSecret: 'test-secret',
-  policy: parsePolicy('2023-04'),
-  jobs: {
-    enabled: false,
-    checkIntervalMs: 1000,
-    rematchIntervalMs: 1000,
-    retryBaseMs: 1000,
-    retryMaxMs: 60_000,
-  },
-  bulkBatchSize: 2,
-  bulkConcurrency: 1,
-  bulkWorkers: 0,
-};
+const config = testConfig({ policy: parsePolicy('2023-04'), bulkConcurrency: 1, bulkWorkers: 0 });
 
 const RESIDENT: PersonFacts = {
   name: '資格 花子',

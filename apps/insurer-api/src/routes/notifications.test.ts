@@ -13,34 +13,15 @@ import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { createLogger } from '@shikaku/platform/logger';
 import { buildApp } from '../app.js';
 import { hashKey } from '../auth.js';
-import { type InsurerApiConfig, parsePolicy } from '../config.js';
 import { counterpartMessage } from '../registration/notice.js';
+import { testConfig } from '../testing/config.js';
 
 const A = insurerNumberFromBody('0113001'); // registers now
 const B = insurerNumberFromBody('0627001'); // registered earlier
 const M2222 = myNumberFromBody('22222222222');
 const M4444 = myNumberFromBody('44444444444');
 
-const config: InsurerApiConfig = {
-  host: '127.0.0.1',
-  port: 0,
-  databaseUrl: undefined,
-  logLevel: 'silent',
-  serviceKey: 'svc',
-  jlis: { url: 'http://unused', serviceKey: 'x', timeoutMs: 100 },
-  personRefSecret: 'test-secret',
-  policy: parsePolicy('seed'),
-  jobs: {
-    enabled: false,
-    checkIntervalMs: 1000,
-    rematchIntervalMs: 1000,
-    retryBaseMs: 1000,
-    retryMaxMs: 60_000,
-  },
-  bulkBatchSize: 2,
-  bulkConcurrency: 1,
-  bulkWorkers: 0,
-};
+const config = testConfig({ bulkConcurrency: 1, bulkWorkers: 0 });
 
 const member = (overrides: Record<string, unknown>) => ({
   cardSymbol: '1234',

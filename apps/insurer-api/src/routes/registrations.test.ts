@@ -10,31 +10,12 @@ import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { createLogger } from '@shikaku/platform/logger';
 import { buildApp } from '../app.js';
 import { hashKey } from '../auth.js';
-import { type InsurerApiConfig, parsePolicy } from '../config.js';
+import { testConfig } from '../testing/config.js';
 
 const INSURER = insurerNumberFromBody('0113001');
 const KEY = 'key-card-dates';
 
-const config: InsurerApiConfig = {
-  host: '127.0.0.1',
-  port: 0,
-  databaseUrl: undefined,
-  logLevel: 'silent',
-  serviceKey: 'svc',
-  jlis: { url: 'http://unused', serviceKey: 'x', timeoutMs: 100 },
-  personRefSecret: 'test-secret',
-  policy: parsePolicy('seed'),
-  jobs: {
-    enabled: false,
-    checkIntervalMs: 1000,
-    rematchIntervalMs: 1000,
-    retryBaseMs: 1000,
-    retryMaxMs: 60_000,
-  },
-  bulkBatchSize: 2,
-  bulkConcurrency: 2,
-  bulkWorkers: 2,
-};
+const config = testConfig();
 
 const member = (n: number, overrides: Record<string, unknown> = {}) => ({
   myNumber: myNumberFromBody(String(77_000_000_000 + n)),
