@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import {
   type BulkConfirmUnit,
   buildBulkResult,
+  echoOf,
   isoToCompactDate,
   PROCESSING_RESULT_STATUS,
   qualificationResult,
@@ -51,14 +52,17 @@ export async function processBulkInquiry(
   const log: AccessLogEntry[] = [];
   for (const raw of inquiry.items as BulkItem[]) {
     const base = {
-      QualificationConfirmSearchInfo: {
-        InsurerNumber: raw.insurerNumber,
-        InsuredCardSymbol: raw.insuredCardSymbol ?? undefined,
-        InsuredIdentificationNumber: raw.insuredIdentificationNumber,
-        InsuredBranchNumber: raw.insuredBranchNumber,
-        Birthdate: isoToCompactDate(raw.birthDate),
-        ArbitraryIdentifier: raw.arbitraryIdentifier,
-      },
+      QualificationConfirmSearchInfo: echoOf(
+        {
+          InsurerNumber: raw.insurerNumber,
+          InsuredCardSymbol: raw.insuredCardSymbol ?? undefined,
+          InsuredIdentificationNumber: raw.insuredIdentificationNumber,
+          InsuredBranchNumber: raw.insuredBranchNumber,
+          Birthdate: isoToCompactDate(raw.birthDate),
+          ArbitraryIdentifier: raw.arbitraryIdentifier,
+        },
+        false,
+      ),
     };
     try {
       const query: CardNumbersQuery = validateCardNumbers({

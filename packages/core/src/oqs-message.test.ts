@@ -62,6 +62,23 @@ describe('readSearchRequest', () => {
     });
   });
 
+  it('echoes the limit certificate flag as 0 when the client left it out', () => {
+    // The public web-API client requires the flag in the echoed QualificationConfirmSearchInfo.
+    const result = readSearchRequest(
+      request({
+        InsurerNumber: '01130012',
+        InsuredIdentificationNumber: '1',
+        Birthdate: '20000101',
+      }),
+    );
+    expect(result.ok && result.value.echo).toEqual({
+      InsurerNumber: '01130012',
+      InsuredIdentificationNumber: '1',
+      Birthdate: '20000101',
+      LimitApplicationCertificateRelatedConsFlg: '0',
+    });
+  });
+
   it('tolerates omitted branch number and institution code, and padded insurer numbers', () => {
     for (const padded of ['00138057', '  138057', '138057  ']) {
       const result = readSearchRequest(

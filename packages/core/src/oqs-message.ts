@@ -200,12 +200,30 @@ export function readSearchRequest(input: unknown): ReadResult<SearchRequest> {
       limitCertificateConsent: consentRaw === '1',
       arbitraryIdentifier: text(info.ArbitraryIdentifier)?.trim() || undefined,
       arbitraryFileIdentifier: text(header.ArbitraryFileIdentifier)?.trim() || undefined,
-      echo: readForm(SEARCH_REQUEST, input.XmlMsg)?.MessageBody.QualificationConfirmSearchInfo ?? {
-        InsurerNumber: insurerRaw,
-        InsuredIdentificationNumber: idRaw,
-        Birthdate: birthRaw,
-      },
+      echo: echoOf(
+        readForm(SEARCH_REQUEST, input.XmlMsg)?.MessageBody.QualificationConfirmSearchInfo ?? {
+          InsurerNumber: insurerRaw,
+          InsuredIdentificationNumber: idRaw,
+          Birthdate: birthRaw,
+        },
+        consentRaw === '1',
+      ),
     },
+  };
+}
+
+/**
+ * The search keys as echoed in the answer: as the client sent them, with
+ * LimitApplicationCertificateRelatedConsFlg always present ('0' when the client left it out) —
+ * the public web-API client's parser requires it in every echoed QualificationConfirmSearchInfo.
+ */
+export function echoOf(
+  sent: QualificationConfirmSearchInfoForm,
+  limitCertificateConsent: boolean,
+): QualificationConfirmSearchInfoForm {
+  return {
+    ...sent,
+    LimitApplicationCertificateRelatedConsFlg: limitCertificateConsent ? '1' : '0',
   };
 }
 

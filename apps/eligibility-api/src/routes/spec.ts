@@ -19,8 +19,8 @@ import { messageJsonSchema, SEARCH_REQUEST, SEARCH_RESPONSE } from '@shikaku/cor
 import { decodeOqsXml, parseOqsXml } from '@shikaku/core/oqs-xml';
 import { findInstitution } from '@shikaku/db/eligibility/institutions';
 import { AppError, toErrorResponse } from '@shikaku/platform/errors';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { login } from '../auth.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate, login } from '../auth.js';
 import { confirmByCardNumbers, validateCardNumbers, viewQualification } from '../confirm.js';
 import { ELIGIBILITY_ERROR_STATUS } from '../errors.js';
 import { requireCaller, type Services } from '../services.js';
@@ -41,22 +41,40 @@ function send(reply: FastifyReply, xml: boolean, status: number, message: Search
 }
 
 /** An error answer in the spec shape for a request no handler read (framework, unknown path). */
-function sendRejection(
+async function sendRejection(
   services: Services,
+  request: FastifyRequest,
   reply: FastifyReply,
-  contentType: string | undefined,
   status: number,
   code: string,
   message: string,
 ) {
+  const at = services.clock.now();
+  // The header names the caller's institution when its token says who it is (public clients read
+  // MedicalInstitutionCode as required); a request without a valid token leaves it out, and so
+  // does a refusal under overload (503), which must stay cheap.
+  const caller =
+    status === 503
+      ? undefined
+      : await authenticate(
+          services.signer,
+          services.credentials,
+          request.headers.authorization,
+          at.getTime(),
+        ).catch(() => undefined);
   const context: ResponseContext = {
-    at: services.clock.now(),
+    at,
     confirmationDate: '',
-    medicalInstitutionCode: '',
+    medicalInstitutionCode: caller?.institution.institutionCode ?? '',
     referenceClassification: REFERENCE_CLASSIFICATION.insuranceCardNumbers,
   };
   if (status === 429) reply.header('retry-after', '1');
-  return send(reply, isXml(contentType), status, buildErrorResponse(context, code, message));
+  return send(
+    reply,
+    isXml(request.headers['content-type']),
+    status,
+    buildErrorResponse(context, code, message),
+  );
 }
 
 /** Reads the raw body as the JSON form of a message, from JSON or XML. Throws MALFORMED_BODY. */
@@ -87,20 +105,13 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorResponse(error, ELIGIBILITY_ERROR_STATUS);
     if (status >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed');
-    return sendRejection(
-      services,
-      reply,
-      request.headers['content-type'],
-      status,
-      body.code,
-      body.message,
-    );
+    return sendRejection(services, request, reply, status, body.code, body.message);
   });
   app.setNotFoundHandler((request, reply) =>
     sendRejection(
       services,
+      request,
       reply,
-      request.headers['content-type'],
       404,
       'NOT_FOUND',
       `no route ${request.method} ${request.url.split('?')[0]}`,
