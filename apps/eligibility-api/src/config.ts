@@ -47,8 +47,9 @@ export const DEFAULT_CONFIG: Omit<EligibilityConfig, keyof EligibilitySecrets> =
   asOf: undefined,
   logLevel: 'info',
   docs: true,
-  // docs/benchmarks.md (overload): the in-flight bound keeps admitted p99 within the 50 ms SLO
-  // at three times one process's saturation rate; the pool queue bound is one pool's worth.
+  // Bounds beyond which requests are refused (503 OVERLOADED + Retry-After); the pool queue bound is
+  // one pool's worth. docs/benchmarks.md (overload) has what they do at 3 × saturation: on a
+  // 2-core machine shared with the load generator they do not yet hold admitted p99 to the SLO.
   loadShedding: {
     maxInFlight: 64,
     maxDbWaiting: 20,

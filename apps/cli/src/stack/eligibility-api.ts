@@ -37,6 +37,10 @@ export const eligibilityApiComponent: StackComponent = {
       insurerApiUrl: context.urls['insurer-api'],
       jlisUrl: context.urls['jlis'],
       asOf: context.asOf,
+      // Every app of the stack shares one event loop: seeding or an insurer's bulk file would make
+      // eligibility-api refuse confirmations by the event-loop bound, so only the in-flight and
+      // pool bounds apply here.
+      loadShedding: { ...DEFAULT_CONFIG.loadShedding, maxEventLoopDelayMs: 0 },
     };
     const upstreams = httpUpstreams(config);
     const app = await buildApp(config, {
