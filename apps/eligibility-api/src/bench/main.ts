@@ -11,20 +11,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { insurerNumberFromBody } from '@shikaku/core/insurer-number';
 import { openDatabase } from '@shikaku/db/database';
-import {
-  countAccessLog,
-  loadSyntheticQualifications,
-  analyzeQualifications,
-  syntheticMemberKey,
-} from '@shikaku/db/eligibility/synthetic-load';
-import { countQualifications } from '@shikaku/db/eligibility/qualifications';
-import { insertCredential, upsertInstitution } from '@shikaku/db/eligibility/institutions';
-import { migrateToLatest } from '@shikaku/db/migrate';
+import { countAccessLog, syntheticMemberKey } from '@shikaku/db/eligibility/synthetic-load';
 import { newSecret } from '@shikaku/platform/secrets';
 import autocannon from 'autocannon';
-import { hashSecret } from '../auth.js';
+import { BENCH_INSTITUTION, BENCH_INSURERS, prepareBenchDatabase } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -54,54 +45,10 @@ const helloPort = Number(args['hello-port']);
 const rounds = Number(args.rounds);
 const cores = os.availableParallelism();
 
-// 50 valid insurer numbers (Luhn check digit from core), like a prefecture's mix of insurers.
-const INSURERS = Array.from({ length: 50 }, (_, k) =>
-  insurerNumberFromBody(`01${String(1 + (k % 47)).padStart(2, '0')}${String(k).padStart(3, '0')}`),
-);
-const INSTITUTION = '0110113719';
 const CLIENT = { clientId: 'bench-client', clientSecret: 'bench-secret-not-for-production' };
 
 const log = (message: string, extra: object = {}) =>
   console.log(JSON.stringify({ at: new Date().toISOString(), message, ...extra }));
-
-async function prepare(): Promise<void> {
-  const handle = await openDatabase({ url: databaseUrl, poolSize: 4 });
-  try {
-    await migrateToLatest(handle, ['eligibility']);
-    const have = await countQualifications(handle);
-    if (have < members) {
-      log('loading members', { have, members });
-      const chunk = 500_000;
-      for (let from = have + 1; from <= members; from += chunk) {
-        const to = Math.min(members, from + chunk - 1);
-        await loadSyntheticQualifications(handle, { from, to, insurers: INSURERS });
-        log('loaded', { to });
-      }
-      await analyzeQualifications(handle);
-    }
-    await upsertInstitution(
-      handle,
-      {
-        institutionCode: INSTITUTION,
-        facilityType: 'clinic',
-        name: 'ベンチ医院',
-        rateLimitPerSecond: 10_000_000,
-      },
-      new Date(),
-    );
-    await insertCredential(
-      handle,
-      {
-        clientId: CLIENT.clientId,
-        institutionCode: INSTITUTION,
-        secretHash: hashSecret(CLIENT.clientSecret),
-      },
-      new Date(),
-    ).catch(() => undefined); // already there from an earlier run
-  } finally {
-    await handle.close();
-  }
-}
 
 function start(
   script: string,
@@ -168,7 +115,13 @@ const checkAnswer = (status: number, body: string) => {
   }
 };
 
-await prepare();
+await prepareBenchDatabase({
+  databaseUrl,
+  members,
+  client: CLIENT,
+  institutionName: 'ベンチ医院',
+  onProgress: ({ have, to }) => log('loaded', { have, to }),
+});
 const rng = (() => {
   let s = Number(args.seed) >>> 0;
   return () => {
@@ -214,12 +167,12 @@ try {
   const idToken = ((await login.json()) as { result: { idToken: string } }).result.idToken;
   const bodyFor = () => {
     const i = 1 + Math.floor(rng() * members);
-    const key = syntheticMemberKey(i, INSURERS);
+    const key = syntheticMemberKey(i, BENCH_INSURERS);
     return JSON.stringify({
       XmlMsg: {
         MessageHeader: {
           QualificationConfirmationDate: '20250601',
-          MedicalInstitutionCode: INSTITUTION,
+          MedicalInstitutionCode: BENCH_INSTITUTION,
         },
         MessageBody: {
           QualificationConfirmSearchInfo: {

@@ -17,19 +17,10 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { insurerNumberFromBody } from '@shikaku/core/insurer-number';
-import { openDatabase } from '@shikaku/db/database';
-import { insertCredential, upsertInstitution } from '@shikaku/db/eligibility/institutions';
-import { countQualifications } from '@shikaku/db/eligibility/qualifications';
-import {
-  analyzeQualifications,
-  loadSyntheticQualifications,
-  syntheticMemberKey,
-} from '@shikaku/db/eligibility/synthetic-load';
-import { migrateToLatest } from '@shikaku/db/migrate';
+import { syntheticMemberKey } from '@shikaku/db/eligibility/synthetic-load';
 import { newSecret } from '@shikaku/platform/secrets';
 import autocannon from 'autocannon';
-import { hashSecret } from '../auth.js';
+import { BENCH_INSTITUTION, BENCH_INSURERS, prepareBenchDatabase } from './bench-database.js';
 import { DEFAULT_CONFIG } from '../config.js';
 
 const { values: args } = parseArgs({
@@ -53,10 +44,6 @@ const factor = Number(args.factor);
 const sloMs = Number(args['slo-ms']);
 const port = Number(args.port);
 const SEARCH = '/oqs-api-pro/MSA01030/ILI01030SV01/search';
-const INSURERS = Array.from({ length: 50 }, (_, k) =>
-  insurerNumberFromBody(`01${String(1 + (k % 47)).padStart(2, '0')}${String(k).padStart(3, '0')}`),
-);
-const INSTITUTION = '0110113719';
 const CLIENT = { clientId: 'overload-client', clientSecret: 'overload-secret-not-for-production' };
 const secrets = { SHIKAKU_SERVICE_KEY: newSecret(), ELIGIBILITY_TOKEN_SECRET: newSecret() };
 
@@ -64,56 +51,18 @@ const print = (line: string) => console.log(line);
 const round = (n: number) => Math.round(n * 10) / 10;
 const mib = (bytes: number) => Math.round(bytes / 1048576);
 
-async function prepare(): Promise<void> {
-  const handle = await openDatabase({ url: databaseUrl, poolSize: 2 });
-  try {
-    await migrateToLatest(handle, ['eligibility']);
-    const have = await countQualifications(handle);
-    if (have < members) {
-      await loadSyntheticQualifications(handle, {
-        from: have + 1,
-        to: members,
-        insurers: INSURERS,
-      });
-      await analyzeQualifications(handle);
-    }
-    const at = new Date();
-    await upsertInstitution(
-      handle,
-      {
-        institutionCode: INSTITUTION,
-        facilityType: 'clinic',
-        name: '過負荷医院',
-        rateLimitPerSecond: 10_000_000,
-      },
-      at,
-    );
-    await insertCredential(
-      handle,
-      {
-        clientId: CLIENT.clientId,
-        institutionCode: INSTITUTION,
-        secretHash: hashSecret(CLIENT.clientSecret),
-      },
-      at,
-    ).catch(() => undefined); // there from an earlier run
-  } finally {
-    await handle.close();
-  }
-}
-
 let state = Number(args.seed) >>> 0;
 const random = () => {
   state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
   return state / 4294967296;
 };
 const searchBody = () => {
-  const key = syntheticMemberKey(1 + Math.floor(random() * members), INSURERS);
+  const key = syntheticMemberKey(1 + Math.floor(random() * members), BENCH_INSURERS);
   return JSON.stringify({
     XmlMsg: {
       MessageHeader: {
         QualificationConfirmationDate: '20250601',
-        MedicalInstitutionCode: INSTITUTION,
+        MedicalInstitutionCode: BENCH_INSTITUTION,
       },
       MessageBody: {
         QualificationConfirmSearchInfo: {
@@ -404,7 +353,12 @@ async function nestedXml(): Promise<{ ms: number; status: number; code: string |
   }
 }
 
-await prepare();
+await prepareBenchDatabase({
+  databaseUrl,
+  members,
+  client: CLIENT,
+  institutionName: '過負荷医院',
+});
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 print(
   `machine: ${(await import('node:os')).cpus().length} cores, load average ${load}; ${members} members`,
