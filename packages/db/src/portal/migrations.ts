@@ -184,36 +184,19 @@ const CREDENTIAL_CHANGES = [
    )`,
 ];
 
+/** A migration that runs its statements in order. */
+const statements = (list: readonly string[]): Migration => ({
+  async up(db: Kysely<unknown>) {
+    for (const statement of list) await sql.raw(statement).execute(db);
+  },
+});
+
 /** Migrations of the `portal` schema, applied in key order. Never edit one that has shipped. */
 export const portalMigrations: Record<string, Migration> = {
-  '0001_portal': {
-    async up(db: Kysely<unknown>) {
-      for (const statement of INITIAL) await sql.raw(statement).execute(db);
-    },
-  },
-  '0002_subsidy_one_per_facility': {
-    async up(db: Kysely<unknown>) {
-      for (const statement of SUBSIDY_ONE_PER_FACILITY) await sql.raw(statement).execute(db);
-    },
-  },
-  '0003_usage_decision_reason': {
-    async up(db: Kysely<unknown>) {
-      for (const statement of USAGE_DECISION_REASON) await sql.raw(statement).execute(db);
-    },
-  },
-  '0004_consultation_desk': {
-    async up(db: Kysely<unknown>) {
-      for (const statement of CONSULTATION_DESK) await sql.raw(statement).execute(db);
-    },
-  },
-  '0005_reader_event_staff_note': {
-    async up(db: Kysely<unknown>) {
-      for (const statement of STAFF_NOTE) await sql.raw(statement).execute(db);
-    },
-  },
-  '0006_credential_changes': {
-    async up(db: Kysely<unknown>) {
-      for (const statement of CREDENTIAL_CHANGES) await sql.raw(statement).execute(db);
-    },
-  },
+  '0001_portal': statements(INITIAL),
+  '0002_subsidy_one_per_facility': statements(SUBSIDY_ONE_PER_FACILITY),
+  '0003_usage_decision_reason': statements(USAGE_DECISION_REASON),
+  '0004_consultation_desk': statements(CONSULTATION_DESK),
+  '0005_reader_event_staff_note': statements(STAFF_NOTE),
+  '0006_credential_changes': statements(CREDENTIAL_CHANGES),
 };
