@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { myNumberFromBody } from '@shikaku/core/my-number';
-import { createLogger } from '@shikaku/platform/logger';
 import { eligibilityApiComponent } from '../src/stack/eligibility-api.js';
 import { insurerApiComponent } from '../src/stack/insurer-api.js';
 import { jlisComponent } from '../src/stack/jlis.js';
 import { type RunningStack, startStack } from '../src/stack/run-stack.js';
 import { waitFor as waitForDefault } from './privacy-scan.js';
+import { embeddedStackOptions } from './embedded-stack.js';
 
 // The J-LIS job, the counterpart job and the outbox relay poll every second; a busy shared machine
 // can be much slower.
@@ -58,18 +58,15 @@ afterEach(async () => {
 
 async function startEra(asOf: string): Promise<Era> {
   const dataDir = await mkdtemp(join(tmpdir(), `era-${asOf}-`));
-  const stack = await startStack([jlisComponent, insurerApiComponent, eligibilityApiComponent], {
-    host: '127.0.0.1',
-    basePort: 0,
-    asOf,
-    seed: 13,
-    members: 20,
-    dataDir,
-    memory: true,
-    databaseUrl: undefined,
-    only: undefined,
-    logger: createLogger({ name: 'stack', level: 'silent' }),
-  });
+  const stack = await startStack(
+    [jlisComponent, insurerApiComponent, eligibilityApiComponent],
+    embeddedStackOptions({
+      asOf,
+      seed: 13,
+      members: 20,
+      dataDir,
+    }),
+  );
   const url = (name: string) => stack.components.find((c) => c.name === name)!.url;
   const credentials = JSON.parse(
     await readFile(join(dataDir, 'insurer-credentials.json'), 'utf8'),
@@ -366,19 +363,16 @@ describe('one scenario per era, through the stack', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'era-bad-'));
     try {
       await expect(
-        startStack([jlisComponent], {
-          host: '127.0.0.1',
-          basePort: 0,
-          asOf: '2024-06-01',
-          policy: '2024',
-          seed: 13,
-          members: 5,
-          dataDir,
-          memory: true,
-          databaseUrl: undefined,
-          only: undefined,
-          logger: createLogger({ name: 'stack', level: 'silent' }),
-        }),
+        startStack(
+          [jlisComponent],
+          embeddedStackOptions({
+            asOf: '2024-06-01',
+            policy: '2024',
+            seed: 13,
+            members: 5,
+            dataDir,
+          }),
+        ),
       ).rejects.toThrow(/unknown policy "2024"/);
     } finally {
       await rm(dataDir, { recursive: true, force: true });

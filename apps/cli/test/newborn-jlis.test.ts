@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { myNumberFromBody } from '@shikaku/core/my-number';
-import { createLogger } from '@shikaku/platform/logger';
 import { buildProgram } from '../src/program.js';
 import { insurerApiComponent } from '../src/stack/insurer-api.js';
 import { jlisComponent } from '../src/stack/jlis.js';
 import { type RunningStack, startStack } from '../src/stack/run-stack.js';
 import { waitFor as waitForDefault } from './privacy-scan.js';
+import { embeddedStackOptions } from './embedded-stack.js';
 
 // The J-LIS job polls every second; a busy shared machine can be slow.
 const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) =>
@@ -28,18 +28,15 @@ describe("the seed's newborn at J-LIS", () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'newborn-'));
-    stack = await startStack([jlisComponent, insurerApiComponent], {
-      host: '127.0.0.1',
-      basePort: 0,
-      asOf: '2021-07-15',
-      seed: 3333,
-      members: 20,
-      dataDir,
-      memory: true,
-      databaseUrl: undefined,
-      only: undefined,
-      logger: createLogger({ name: 'stack', level: 'silent' }),
-    });
+    stack = await startStack(
+      [jlisComponent, insurerApiComponent],
+      embeddedStackOptions({
+        asOf: '2021-07-15',
+        seed: 3333,
+        members: 20,
+        dataDir,
+      }),
+    );
   }, 120_000);
 
   afterAll(async () => {

@@ -6,7 +6,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '@shikaku/platform/logger';
 import { generatePopulation } from '@shikaku/synth/population';
 import { buildProgram } from '../src/program.js';
 import { clockControlComponent } from '../src/stack/clock-control.js';
@@ -16,6 +15,7 @@ import { jlisComponent } from '../src/stack/jlis.js';
 import { portalComponent } from '../src/stack/portal.js';
 import { type RunningStack, startStack } from '../src/stack/run-stack.js';
 import { waitFor } from './privacy-scan.js';
+import { embeddedStackOptions } from './embedded-stack.js';
 
 const SEED = 731;
 const MEMBERS = 60;
@@ -58,18 +58,12 @@ describe('the stack clock under control', () => {
         eligibilityApiComponent,
         clockControlComponent,
       ],
-      {
-        host: '127.0.0.1',
-        basePort: 0,
+      embeddedStackOptions({
         asOf: AS_OF,
         seed: SEED,
         members: MEMBERS,
         dataDir,
-        memory: true,
-        databaseUrl: undefined,
-        only: undefined,
-        logger: createLogger({ name: 'stack', level: 'silent' }),
-      },
+      }),
     );
   }, 180_000);
 

@@ -6,13 +6,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@shikaku/platform/logger';
 import { generatePopulation, type SyntheticPerson } from '@shikaku/synth/population';
 import { eligibilityApiComponent } from '../src/stack/eligibility-api.js';
 import { insurerApiComponent } from '../src/stack/insurer-api.js';
 import { jlisComponent } from '../src/stack/jlis.js';
 import { type RunningStack, startStack } from '../src/stack/run-stack.js';
 import { waitFor as waitForDefault } from './privacy-scan.js';
+import { embeddedStackOptions } from './embedded-stack.js';
 
 // The relay and the J-LIS job poll every second; a busy shared machine can be slow to start them.
 const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) =>
@@ -34,18 +34,15 @@ describe('a withheld qualification (2024-05 rule) at the clinic', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'withheld-'));
-    stack = await startStack([jlisComponent, insurerApiComponent, eligibilityApiComponent], {
-      host: '127.0.0.1',
-      basePort: 0,
-      asOf: AS_OF,
-      seed: SEED,
-      members: MEMBERS,
-      dataDir,
-      memory: true,
-      databaseUrl: undefined,
-      only: undefined,
-      logger: createLogger({ name: 'stack', level: 'silent' }),
-    });
+    stack = await startStack(
+      [jlisComponent, insurerApiComponent, eligibilityApiComponent],
+      embeddedStackOptions({
+        asOf: AS_OF,
+        seed: SEED,
+        members: MEMBERS,
+        dataDir,
+      }),
+    );
   }, 120_000);
 
   afterAll(async () => {
