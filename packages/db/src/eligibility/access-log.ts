@@ -1,5 +1,6 @@
 import { createBatcher } from '../batching.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
+import type { RawExecutor } from '../intermediate/raw.js';
 
 export interface AccessLogEntry {
   at: Date;
@@ -67,6 +68,20 @@ export async function insertEntries(
   entries: readonly AccessLogEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
+  await queryPrepared(handle, INSERT_ENTRIES, entryColumns(entries));
+}
+
+/** insertEntries inside a caller's transaction (the same statement, not prepared). */
+export async function insertEntriesIn(
+  executor: RawExecutor,
+  entries: readonly AccessLogEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await executor.query(INSERT_ENTRIES.text, entryColumns(entries));
+}
+
+/** The statement's seven column arrays. */
+function entryColumns(entries: readonly AccessLogEntry[]): unknown[] {
   const n = entries.length;
   const at = new Array<string>(n);
   const institutionCode = new Array<string>(n);
@@ -85,15 +100,7 @@ export async function insertEntries(
     consentState[i] = e.consentState;
     validity[i] = e.qualificationValidity;
   }
-  await queryPrepared(handle, INSERT_ENTRIES, [
-    at,
-    institutionCode,
-    personRef,
-    kind,
-    items,
-    consentState,
-    validity,
-  ]);
+  return [at, institutionCode, personRef, kind, items, consentState, validity];
 }
 
 export interface AccessLogView extends AccessLogEntry {

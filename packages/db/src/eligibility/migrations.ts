@@ -34,6 +34,15 @@ export const eligibilityMigrations: Record<string, Migration> = {
       )`.execute(db);
     },
   },
+  '0004_bulk_inquiry_claims': {
+    // An inquiry is answered by one instance at a time: claimed with a lease, taken over by another
+    // instance when the lease runs out (its claimer was killed). See claims.ts.
+    async up(db: Kysely<unknown>) {
+      await sql`alter table eligibility.bulk_inquiries
+        add column claimed_until timestamptz,
+        add column claimed_by text`.execute(db);
+    },
+  },
 };
 
 const SCHEMA_0001 = `

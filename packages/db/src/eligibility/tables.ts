@@ -109,6 +109,9 @@ export interface BulkInquiriesTable {
   completed_at: NullableTimestamp;
   items: JSONColumnType<unknown[], string, string>;
   result: ColumnType<unknown, string | null, string | null>;
+  /** The end of an instance's claim (a lease); null or past: free. */
+  claimed_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A qualification withheld from viewing, by the outbox event that withheld it. */

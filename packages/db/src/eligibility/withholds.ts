@@ -16,6 +16,9 @@ import { applyQualificationEvents } from './qualifications.js';
 /**
  * Applies a page of outbox events of both kinds and moves the consumer's cursor, in one
  * transaction. The newest event per qualification decides; replaying a page changes nothing.
+ * With `after` (the cursor the page was fetched from) the page is applied only while the cursor
+ * still stands there: a relay of another instance that moved it meanwhile wins, and this page is
+ * dropped (false), so the cursor never moves back.
  */
 export async function applyOutboxEventsPage(
   handle: DatabaseHandle,
@@ -23,8 +26,18 @@ export async function applyOutboxEventsPage(
   events: readonly QualificationOutboxEvent[],
   next: number,
   at: Date,
-): Promise<void> {
-  await handle.db.transaction().execute(async (trx) => {
+  after?: number,
+): Promise<boolean> {
+  return handle.db.transaction().execute(async (trx) => {
+    if (after !== undefined) {
+      const cursor = await trx
+        .selectFrom('eligibility.outbox_cursor')
+        .select('last_sequence')
+        .where('consumer', '=', consumer)
+        .forUpdate()
+        .executeTakeFirst();
+      if (Number(cursor?.last_sequence ?? 0) !== after) return false;
+    }
     const inTrx: DatabaseHandle = { ...handle, db: trx };
     await applyOutboxEvents(inTrx, events, at);
     await trx
@@ -34,6 +47,7 @@ export async function applyOutboxEventsPage(
         oc.column('consumer').doUpdateSet({ last_sequence: next, updated_at: at }),
       )
       .execute();
+    return true;
   });
 }
 

@@ -2,6 +2,7 @@
 // check) and a partial index of the pending ones. A check is claimed with a lease (its next attempt
 // moves into the future), so a crash of insurer-api loses nothing: the lease runs out and it is
 // claimed again.
+import { claimLeasedRows, type LeasedQueue } from '../claims.js';
 import type { DatabaseHandle } from '../database.js';
 import { publishInTransaction, type RegistrationCheckStatus } from './registrations.js';
 import { withRawTransaction } from './raw.js';
@@ -20,58 +21,56 @@ export interface ClaimedCheck {
   registeredOn: string;
 }
 
+/** The pending checks, due by their next attempt (which a claim moves on by the lease). */
+const JLIS_QUEUE: LeasedQueue = {
+  table: 'intermediate.registrations',
+  key: 'qualification_id',
+  leaseColumn: 'jlis_next_attempt_at',
+  pending: `t.jlis_status = 'pending'`,
+  order: 't.jlis_next_attempt_at',
+  leaseNeverNull: true,
+};
+
 /** Claims up to `limit` due checks for `leaseMs`. */
 export async function claimDueChecks(
   handle: DatabaseHandle,
   options: { now: Date; limit: number; leaseMs: number },
 ): Promise<ClaimedCheck[]> {
-  return withRawTransaction(handle, async (executor) => {
-    const result = await executor.query<{
-      qualification_id: string;
-      reason: string;
-      attempts: number;
-      insurer_number: string;
-      my_number: string;
-      name: string;
-      name_kana: string;
-      birth_date: string;
-      sex: string;
-      address: string;
-      registered_on: string;
-    }>(
-      `with due as (
-         select qualification_id from intermediate.registrations
-         where jlis_status = 'pending' and jlis_next_attempt_at <= $1::timestamptz
-         order by jlis_next_attempt_at limit $2
-         for update skip locked
-       )
-       update intermediate.registrations r
-       set jlis_attempts = r.jlis_attempts + 1, jlis_next_attempt_at = $3::timestamptz
-       from due where r.qualification_id = due.qualification_id
-       returning r.qualification_id, r.jlis_reason as reason, r.jlis_attempts as attempts,
-         r.insurer_number, r.my_number, r.name, r.name_kana,
-         to_char(r.birth_date, 'YYYY-MM-DD') as birth_date, r.sex, r.address,
-         to_char(r.registered_on, 'YYYY-MM-DD') as registered_on`,
-      [
-        options.now.toISOString(),
-        options.limit,
-        new Date(options.now.getTime() + options.leaseMs).toISOString(),
-      ],
-    );
-    return result.rows.map((row) => ({
-      qualificationId: row.qualification_id,
-      reason: row.reason,
-      attempts: row.attempts,
-      insurerNumber: row.insurer_number,
-      myNumber: row.my_number,
-      name: row.name,
-      nameKana: row.name_kana,
-      birthDate: row.birth_date,
-      sex: row.sex,
-      address: row.address,
-      registeredOn: row.registered_on,
-    }));
+  const rows = await claimLeasedRows<{
+    qualification_id: string;
+    reason: string;
+    attempts: number;
+    insurer_number: string;
+    my_number: string;
+    name: string;
+    name_kana: string;
+    birth_date: string;
+    sex: string;
+    address: string;
+    registered_on: string;
+  }>(handle, JLIS_QUEUE, {
+    now: options.now,
+    leaseMs: options.leaseMs,
+    limit: options.limit,
+    set: 'jlis_attempts = t.jlis_attempts + 1',
+    returning: `t.qualification_id, t.jlis_reason as reason, t.jlis_attempts as attempts,
+         t.insurer_number, t.my_number, t.name, t.name_kana,
+         to_char(t.birth_date, 'YYYY-MM-DD') as birth_date, t.sex, t.address,
+         to_char(t.registered_on, 'YYYY-MM-DD') as registered_on`,
   });
+  return rows.map((row) => ({
+    qualificationId: row.qualification_id,
+    reason: row.reason,
+    attempts: row.attempts,
+    insurerNumber: row.insurer_number,
+    myNumber: row.my_number,
+    name: row.name,
+    nameKana: row.name_kana,
+    birthDate: row.birth_date,
+    sex: row.sex,
+    address: row.address,
+    registeredOn: row.registered_on,
+  }));
 }
 
 /** Records a failed attempt; the check stays pending until `nextAttemptAt`. */

@@ -1,4 +1,5 @@
 // Notifications to insurers: suspicions and J-LIS results. An insurer only ever sees its own.
+import { claimLeasedRows, type LeasedQueue } from '../claims.js';
 import type { DatabaseHandle } from '../database.js';
 import { withRawTransaction } from './raw.js';
 
@@ -158,15 +159,32 @@ export interface PendingWebhook {
   attempts: number;
 }
 
+/** Notifications to deliver: of an insurer with a webhook, not delivered, not given up. */
+const WEBHOOK_QUEUE: LeasedQueue = {
+  table: 'intermediate.notifications',
+  key: 'id',
+  // webhook_next_at: the backoff after a failed attempt, and the lease of a claimed delivery.
+  leaseColumn: 'webhook_next_at',
+  pending: `t.webhook_delivered_at is null and t.webhook_abandoned_at is null
+    and exists (select 1 from intermediate.insurers i
+                where i.insurer_number = t.insurer_number and i.webhook_url is not null)`,
+  order: 't.id',
+};
+
 /**
- * Notifications of insurers with a webhook that are due for delivery (never delivered, not given
- * up, past their backoff), oldest first.
+ * Claims up to `limit` notifications due for delivery (never delivered, not given up, past their
+ * backoff), oldest first, for `leaseMs`: another instance skips them, and takes them over when the
+ * lease runs out without an attempt recorded (the claimer was killed).
  */
-export async function listUndeliveredWebhooks(
+export async function claimDueWebhooks(
   handle: DatabaseHandle,
-  limit: number,
-  now: Date = new Date(8_640_000_000_000_000),
+  options: { now: Date; leaseMs: number; limit: number },
 ): Promise<PendingWebhook[]> {
+  const claimed = await claimLeasedRows<{ id: string | number }>(handle, WEBHOOK_QUEUE, {
+    ...options,
+    returning: 't.id',
+  });
+  if (claimed.length === 0) return [];
   const rows = await handle.db
     .selectFrom('intermediate.notifications as n')
     .innerJoin('intermediate.insurers as i', 'i.insurer_number', 'n.insurer_number')
@@ -181,12 +199,12 @@ export async function listUndeliveredWebhooks(
       'n.created_at',
       'n.webhook_attempts',
     ])
-    .where('i.webhook_url', 'is not', null)
-    .where('n.webhook_delivered_at', 'is', null)
-    .where('n.webhook_abandoned_at', 'is', null)
-    .where((eb) => eb.or([eb('n.webhook_next_at', 'is', null), eb('n.webhook_next_at', '<=', now)]))
+    .where(
+      'n.id',
+      'in',
+      claimed.map((row) => Number(row.id)),
+    )
     .orderBy('n.id')
-    .limit(limit)
     .execute();
   return rows.map((row) => ({
     id: Number(row.id),

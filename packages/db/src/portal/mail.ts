@@ -1,5 +1,6 @@
 // The portal's mail outbox (written in the same request as the change it reports) and notices.
 import type { Selectable } from 'kysely';
+import { claimLeasedRows, type LeasedQueue } from '../claims.js';
 import type { DatabaseHandle } from '../database.js';
 import type { PortalMailOutboxTable, PortalNoticesTable } from './tables.js';
 
@@ -39,21 +40,48 @@ export async function listMail(
     .execute();
 }
 
-export async function listUnsentMail(handle: DatabaseHandle, limit: number): Promise<OutboxMail[]> {
-  return handle.db
-    .selectFrom('portal.mail_outbox')
-    .selectAll()
-    .where('sent_at', 'is', null)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+const MAIL_QUEUE: LeasedQueue = {
+  table: 'portal.mail_outbox',
+  key: 'id',
+  leaseColumn: 'claimed_until',
+  holderColumn: 'claimed_by',
+  pending: 't.sent_at is null',
+  order: 't.id',
+};
+
+/**
+ * Claims up to `limit` unsent mails, oldest first, for `leaseMs`: dispatchers of other instances
+ * skip them, and send them when the lease runs out unsent (the claimer was killed).
+ */
+export async function claimUnsentMail(
+  handle: DatabaseHandle,
+  options: { now: Date; leaseMs: number; limit: number; holder: string },
+): Promise<OutboxMail[]> {
+  const rows = await claimLeasedRows<OutboxMail>(handle, MAIL_QUEUE, {
+    ...options,
+    returning: 't.*',
+  });
+  return rows.sort((a, b) => a.id - b.id);
 }
 
-export async function markMailSent(handle: DatabaseHandle, id: number, at: Date): Promise<void> {
+/** Marks a mail sent, once: false when it was sent already (by a claimer whose lease ran out). */
+export async function markMailSent(handle: DatabaseHandle, id: number, at: Date): Promise<boolean> {
+  const result = await handle.db
+    .updateTable('portal.mail_outbox')
+    .set({ sent_at: at, claimed_until: null })
+    .where('id', '=', id)
+    .where('sent_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Gives a claimed mail back at once (its send failed): the next run tries it again. */
+export async function releaseMail(handle: DatabaseHandle, id: number): Promise<void> {
   await handle.db
     .updateTable('portal.mail_outbox')
-    .set({ sent_at: at })
+    .set({ claimed_until: null, claimed_by: null })
     .where('id', '=', id)
+    .where('sent_at', 'is', null)
     .execute();
 }
 

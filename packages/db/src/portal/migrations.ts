@@ -184,6 +184,11 @@ const CREDENTIAL_CHANGES = [
    )`,
 ];
 
+// Mail is claimed with a lease by the dispatcher of one instance at a time (see claims.ts).
+const MAIL_CLAIMS = [
+  `alter table portal.mail_outbox add column claimed_until timestamptz, add column claimed_by text`,
+];
+
 /** A migration that runs its statements in order. */
 const statements = (list: readonly string[]): Migration => ({
   async up(db: Kysely<unknown>) {
@@ -199,4 +204,5 @@ export const portalMigrations: Record<string, Migration> = {
   '0004_consultation_desk': statements(CONSULTATION_DESK),
   '0005_reader_event_staff_note': statements(STAFF_NOTE),
   '0006_credential_changes': statements(CREDENTIAL_CHANGES),
+  '0007_mail_claims': statements(MAIL_CLAIMS),
 };

@@ -53,6 +53,9 @@ export interface PortalMailOutboxTable {
   body: string;
   created_at: Timestamp;
   sent_at: NullableTimestamp;
+  /** The end of a dispatcher's claim (a lease); null or past: free. */
+  claimed_until: Generated<Date | null>;
+  claimed_by: Generated<string | null>;
 }
 
 export interface PortalNoticesTable {
