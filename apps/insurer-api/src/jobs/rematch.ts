@@ -1,5 +1,6 @@
 import { jstDate, type Clock } from '@shikaku/core/clock';
 import { classifyRegistration, type MisEntryPolicy } from '@shikaku/core/mis-entry';
+import { runExclusive } from '@shikaku/db/claims';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import {
   applyRematch,
@@ -18,14 +19,22 @@ const BATCH = 1_000;
 /**
  * The periodic re-match of registrations that had no history: once other registrations of the
  * same number exist, the core rule compares them as of today; a new suspicion is notified. Each
- * candidate leaves the no-history set whatever the outcome, so a run always makes progress.
+ * candidate leaves the no-history set whatever the outcome, so a run always makes progress. One
+ * instance re-matches at a time (an advisory lock); one that finds it held does nothing this time.
  */
-export async function runRematchOnce(deps: {
+export async function runRematchOnce(deps: RematchDeps): Promise<RematchResult> {
+  const run = await runExclusive(deps.handle, 'insurer-api/rematch', () => rematchBatches(deps));
+  return run.ran ? run.value : { rematched: 0, notified: 0 };
+}
+
+interface RematchDeps {
   handle: DatabaseHandle;
   clock: Clock;
   policy: MisEntryPolicy;
   maxBatches?: number;
-}): Promise<RematchResult> {
+}
+
+async function rematchBatches(deps: RematchDeps): Promise<RematchResult> {
   const result: RematchResult = { rematched: 0, notified: 0 };
   const asOf = jstDate(deps.clock.now());
   for (let batch = 0; batch < (deps.maxBatches ?? 100); batch++) {
