@@ -10,12 +10,13 @@ import {
   PROCESSING_RESULT_STATUS,
   qualificationResult,
 } from '@shikaku/core/oqs-message';
-import { type AccessLogEntry, insertEntries } from '@shikaku/db/eligibility/access-log';
+import { INSTANCE_ID } from '@shikaku/db/claims';
+import type { AccessLogEntry } from '@shikaku/db/eligibility/access-log';
 import {
+  claimAcceptedBulkInquiries,
   completeBulkInquiry,
   failBulkInquiry,
   findBulkInquiry,
-  listAcceptedBulkInquiries,
 } from '@shikaku/db/eligibility/bulk-inquiries';
 import { AppError } from '@shikaku/platform/errors';
 import {
@@ -106,14 +107,13 @@ export async function processBulkInquiry(
       });
     }
   }
-  // The access log is written before the result becomes readable.
-  for (let i = 0; i < log.length; i += 1000)
-    await insertEntries(services.handle, log.slice(i, i + 1000));
   const result = buildBulkResult(
     { at, receptionNumber, medicalInstitutionCode: institutionCode, confirmationDate: on },
     units,
   );
-  await completeBulkInquiry(services.handle, receptionNumber, result, services.clock.now());
+  // The access log is written with the result, in one transaction and once: an instance that took
+  // the inquiry over (this one's lease ran out) and finished first leaves this one nothing to do.
+  await completeBulkInquiry(services.handle, receptionNumber, result, services.clock.now(), log);
 }
 
 /** The ProcessingResultCode of an item that failed for a reason no rule names. */
@@ -157,14 +157,19 @@ export async function settleBulkInquiry(
 }
 
 /**
- * Picks up inquiries accepted before a restart, oldest first. One that fails is settled (or left
- * for later when the database is unavailable) and the next goes on.
+ * Picks up inquiries no instance holds (accepted before a restart, or claimed by an instance that
+ * was killed and whose lease ran out), oldest first. One that fails is settled (or left for later
+ * when the database is unavailable) and the next goes on.
  */
 export async function processPendingBulkInquiries(
   services: Services,
   onError: (error: unknown, receptionNumber: string) => void = () => {},
 ): Promise<void> {
-  const pending = await listAcceptedBulkInquiries(services.handle, 100);
+  const pending = await claimAcceptedBulkInquiries(services.handle, {
+    now: services.clock.now(),
+    limit: 100,
+    holder: INSTANCE_ID,
+  });
   for (const { receptionNumber, institutionCode } of pending) {
     try {
       await settleBulkInquiry(services, receptionNumber, institutionCode);
@@ -172,4 +177,30 @@ export async function processPendingBulkInquiries(
       onError(error, receptionNumber);
     }
   }
+}
+
+/**
+ * Looks for inquiries left by a killed instance every `intervalMs` (and once at start); a run never
+ * overlaps the previous one. stop() waits for a run in progress.
+ */
+export function startBulkInquirySweeper(
+  services: Services,
+  intervalMs: number,
+  onError: (error: unknown, receptionNumber?: string) => void,
+): { stop(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    running ??= processPendingBulkInquiries(services, onError)
+      .catch((error: unknown) => onError(error))
+      .finally(() => (running = undefined));
+  };
+  const timer = intervalMs > 0 ? setInterval(tick, intervalMs) : undefined;
+  timer?.unref();
+  tick();
+  return {
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { jstDate } from '@shikaku/core/clock';
 import { type BulkResultMessage, oqsJson, oqsXml } from '@shikaku/core/oqs-message';
 import { BULK_RESULT } from '@shikaku/core/oqs-schema';
+import { INSTANCE_ID } from '@shikaku/db/claims';
 import { findBulkInquiry, insertBulkInquiry } from '@shikaku/db/eligibility/bulk-inquiries';
 import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance } from 'fastify';
@@ -56,14 +57,19 @@ export async function bulkRoutes(app: FastifyInstance, services: Services): Prom
       const receptionNumber = newReceptionNumber();
       const institutionCode = caller.institution.institutionCode;
       const confirmationDate = request.body.confirmationDate ?? jstDate(at);
-      await insertBulkInquiry(services.handle, {
-        receptionNumber,
-        institutionCode,
-        confirmationDate,
-        submittedAt: at,
-        items: request.body.items,
-      });
-      // Processed after the answer; a restart picks up what was left (processPendingBulkInquiries).
+      await insertBulkInquiry(
+        services.handle,
+        {
+          receptionNumber,
+          institutionCode,
+          confirmationDate,
+          submittedAt: at,
+          items: request.body.items,
+        },
+        INSTANCE_ID,
+      );
+      // Processed after the answer, by this instance (it holds the claim); what a killed instance
+      // left is taken over when its lease runs out (processPendingBulkInquiries).
       setImmediate(() => {
         settleBulkInquiry(services, receptionNumber, institutionCode).catch((err: unknown) =>
           request.log.error({ err, reqId: request.id }, 'bulk inquiry failed'),
