@@ -12,7 +12,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { createCredentialCache, createRateLimiter, createTokenSigner } from './auth.js';
 import { createCertificateStatusChecker } from './certificate-status.js';
 import type { EligibilityConfig } from './config.js';
-import { processPendingBulkInquiries } from './bulk.js';
+import { startBulkInquirySweeper } from './bulk.js';
 import { ELIGIBILITY_ERROR_STATUS } from './errors.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { cardRoutes } from './routes/cards.js';
@@ -114,12 +114,16 @@ export async function buildApp(
   await app.register(async (scope) => citizenRoutes(scope, services));
   await app.register(async (scope) => internalRoutes(scope, services));
 
-  // Bulk inquiries accepted before a restart are finished once the app is ready.
+  // Bulk inquiries accepted before a restart, or left by a killed instance, are finished once the
+  // app is ready and looked for every minute; one that fails is settled and logged.
+  let sweeper: { stop(): Promise<void> } | undefined;
   app.addHook('onReady', async () => {
-    // One that fails is settled and logged; the others go on.
-    processPendingBulkInquiries(services, (err, receptionNumber) =>
+    sweeper = startBulkInquirySweeper(services, 60_000, (err, receptionNumber) =>
       app.log.error({ err, receptionNumber }, 'bulk inquiry failed'),
-    ).catch((err: unknown) => app.log.error({ err }, 'resuming bulk inquiries failed'));
+    );
+  });
+  app.addHook('onClose', async () => {
+    await sweeper?.stop();
   });
   app.addHook('onClose', async () => {
     await accessLog.close();
