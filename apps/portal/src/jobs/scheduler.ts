@@ -1,6 +1,9 @@
 // Runs the portal's background work on an interval: the reader deadline job and, with SMTP, the
-// mail dispatcher. start/stop come as a pair; a run never overlaps the previous one.
+// mail dispatcher. start/stop come as a pair; a run never overlaps the previous one. With several
+// portal instances the deadline job runs in one at a time (an advisory lock) and mail is claimed
+// with a lease (dispatchMail), so nothing is reminded, cancelled or mailed twice.
 import type { Clock } from '@shikaku/core/clock';
+import { runExclusive } from '@shikaku/db/claims';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import type { Logger } from '@shikaku/platform/logger';
 import { dispatchMail, type MailTransport } from '../mail/outbox.js';
@@ -21,9 +24,11 @@ export function startPortalJobs(options: {
   let running: Promise<void> | undefined;
   const runOnce = async () => {
     try {
-      const deadline = await runReaderDeadlineJob(options.handle, options.clock);
-      if (deadline.reminded + deadline.cancelled > 0)
-        options.logger.info(deadline, 'reader deadline job');
+      const deadline = await runExclusive(options.handle, 'portal/reader-deadline', () =>
+        runReaderDeadlineJob(options.handle, options.clock),
+      );
+      if (deadline.ran && deadline.value.reminded + deadline.value.cancelled > 0)
+        options.logger.info(deadline.value, 'reader deadline job');
       if (options.mail) {
         const sent = await dispatchMail(
           options.handle,
