@@ -23,6 +23,8 @@ describe('「シカク」 pages', () => {
     const page = await h.app.inject({ url: `/faq?q=${encodeURIComponent('本格運用はいつから')}` });
     expect(page.body).toContain('本格運用が始まりました');
     expect(page.body).toContain('2021年10月20日時点');
+    // The header's date as Japanese pages write it, the ISO date kept for scripts.
+    expect(page.body).toMatch(/data-today="2021-10-20"\s*>本日：2021年10月20日（水）/);
   });
 
   it('says it cannot answer and points at the contact centre, listing no entry', async () => {

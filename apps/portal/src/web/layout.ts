@@ -1,10 +1,14 @@
 import type { Account } from '@shikaku/db/portal/accounts';
+import { formatDateWithWeekday } from './dates.js';
 import { type Html, html, type HtmlPart } from './html.js';
 
 export interface PageContext {
   account: Account | null;
   csrfToken: string;
-  /** The portal's date (JST, YYYY-MM-DD), shown so an --as-of stack is obvious. */
+  /**
+   * The portal's date (JST, YYYY-MM-DD), shown so an --as-of stack is obvious: 本日：2021年8月2日（月）
+   * as Japanese pages write it, and the ISO date in data-today for scripts.
+   */
   today: string;
   /** The development mailbox is on: every page says so (it shows everyone's mail). */
   devMailbox?: boolean;
@@ -105,8 +109,8 @@ export function page(ctx: PageContext, title: string, body: HtmlPart): Html {
       <body>
         <header>
           <a class="site" href="/">医療機関等向けポータルサイト</a>${nav(ctx.account)}
-          <span class="today"
-            >本日：${ctx.today}${
+          <span class="today" data-today="${ctx.today}"
+            >本日：${formatDateWithWeekday(ctx.today)}${
               ctx.account
                 ? html` ／ ${ctx.account.email}
                     <form class="inline" method="post" action="/logout">
