@@ -39,7 +39,7 @@ describe('portal in the stack', () => {
         const login = await fetch(`${portal?.url}/login`);
         expect(login.status).toBe(200);
         const page = await login.text();
-        expect(page).toContain('本日：2021-08-02');
+        expect(page).toMatch(/本日：2021年8月2日/);
         // The FAQ answers in the stack as in tests.
         const faq = (await (
           await fetch(`${portal?.url}/api/v1/faq?q=${encodeURIComponent('機種未定の期限')}`)
