@@ -105,6 +105,29 @@ export function renderReportHtml(report: MismatchReport): string {
       ),
     )
     .join('\n');
+  const linkageRows = eras
+    .map((x) => {
+      const l = x.linkage;
+      const b = l.atRuleBudget;
+      const misses = b.byMechanism
+        .filter((m) => m.rulesMissed > 0)
+        .map((m) => `${m.mechanism} ${num(m.missesFlagged)}/${num(m.rulesMissed)}`)
+        .join(', ');
+      return `<tr><td>${esc(eraName(x))}</td><td class=n>${ci(x.evaluation.overall.precision)}</td><td class=n>${ci(x.evaluation.overall.recall)}</td>
+<td class=n>${num(b.budget)}</td><td class=n>${num(b.falseAlarms)}</td><td class=n>${ci(b.precision)}</td><td class=n>${ci(b.recall)}</td>
+<td class=n>${num(b.missesFlagged)} / ${num(b.rulesMissed)}</td><td>${esc(misses)}</td><td class=n>${num(b.rulesCaughtNotFlagged)}</td>
+<td class=n>${ci(l.own.precision)}</td><td class=n>${ci(l.own.recall)}</td><td class=n>${per10k(l.own.falseAlarmRate)}</td></tr>`;
+    })
+    .join('\n');
+  const primaryLinkage = report.eras[0]!.linkage;
+  const weightRows = primaryLinkage.fields
+    .flatMap((f) =>
+      f.levels.map(
+        (level, l) =>
+          `<tr><td>${l === 0 ? esc(f.name) : ''}</td><td>${esc(level)}</td><td class=n>${f.m[l]!.toExponential(2)}</td><td class=n>${f.u[l]!.toExponential(2)}</td><td class=n>${f.weight[l]!.toFixed(2)}</td></tr>`,
+      ),
+    )
+    .join('\n');
   const mechanismText = MECHANISMS.map(
     (m) =>
       `<li><b>${esc(m)}</b> (${(report.model.mechanisms[m] * 100).toFixed(0)}% of errors): ${esc(MECHANISM_DESCRIPTIONS[m])}</li>`,
@@ -162,6 +185,21 @@ error rates there are few errors, so read the interval, not the point.</p>
 <h2>What the rules miss</h2>
 <table><tr><th>era</th><th>mechanism</th><th>errors</th><th>missed</th><th>recall</th><th>outcomes</th></tr>${missRows}</table>
 <div class=chart><canvas id=missed></canvas></div>
+<h2>Second opinion: a Fellegi–Sunter linkage score</h2>
+<p>Each registration is paired with the records of its number that this era's rules had (the stored registration; J-LIS's
+record where the era asked J-LIS) and compared field by field: birth date, family and given kana, sex, address. The u
+probabilities come from ${num(primaryLinkage.uSamples)} random pairs, the m probabilities and the share of matches λ from
+expectation maximisation over the era's own rows (no ground truth), as Splink does. The score is the match weight
+log₂(λ/(1−λ)) + Σ log₂(m/u); a number J-LIS does not know has no record to pair with and is always flagged. "At the
+rules' budget": flagged below the highest weight that raises no more false alarms than the rules did in that era.
+"Own cut": flagged where the weight is below 0 (posterior match probability below ½). Formulas and sources:
+docs/decisions.md.</p>
+<table><tr><th>era</th><th>rules precision</th><th>rules recall</th><th>false-alarm budget</th><th>FS false alarms</th><th>FS precision</th><th>FS recall</th>
+<th>rules' misses FS flags</th><th>by mechanism (flagged / missed)</th><th>rules' catches FS does not flag</th><th>FS own cut: precision</th><th>recall</th><th>false alarms / 10,000 right</th></tr>${linkageRows}</table>
+<p>Weights learned in this run's era (λ = ${primaryLinkage.lambda.toFixed(6)}, prior weight ${primaryLinkage.priorWeight.toFixed(2)},
+${primaryLinkage.iterations} EM iterations${primaryLinkage.converged ? '' : ', NOT converged'}; ${num(primaryLinkage.comparedRows)} rows compared,
+${num(primaryLinkage.notFoundRows)} unknown to J-LIS):</p>
+<table><tr><th>field</th><th>level</th><th>m</th><th>u</th><th>weight log₂(m/u)</th></tr>${weightRows}</table>
 <h2>The error and change model</h2>
 <p>Mechanisms:</p><ul>${mechanismText}</ul><p>Legitimate changes:</p><ul>${changeText}</ul>
 <table><tr><th>insurer type</th>${rateHeader}</tr>${rateRows}</table>

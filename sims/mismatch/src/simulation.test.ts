@@ -51,6 +51,21 @@ describe('runMismatchSimulation', () => {
     expect(era(r, '2024-06-01').evaluation.jlisQueriesPer10k).toBeGreaterThan(
       y2021.evaluation.jlisQueriesPer10k,
     );
+    // The Fellegi–Sunter second opinion, learned from the same rows: at the rules' false-alarm
+    // budget it raises no more false alarms, and it reads the address the 2021 rules do not, so it
+    // flags four-fact namesakes the rules miss (they live in another household).
+    for (const e of r.eras) {
+      const b = e.linkage.atRuleBudget;
+      expect(e.linkage.converged).toBe(true);
+      expect(b.falseAlarms).toBeLessThanOrEqual(b.budget);
+      expect(b.budget).toBe(e.evaluation.overall.falsePositives);
+      expect(b.rulesMissed).toBe(e.evaluation.overall.falseNegatives);
+    }
+    const fourFact = y2021.linkage.atRuleBudget.byMechanism.find(
+      (m) => m.mechanism === 'four-fact-lookup',
+    )!;
+    expect(fourFact.rulesMissed).toBeGreaterThan(0);
+    expect(fourFact.missesFlagged).toBeGreaterThan(0);
     const p = y2021.evaluation.overall.precision;
     expect(p.low!).toBeLessThanOrEqual(p.value!);
     expect(p.high!).toBeGreaterThanOrEqual(p.value!);
@@ -92,6 +107,7 @@ describe('runMismatchSimulation', () => {
     );
     const html = renderReportHtml(r);
     expect(html).toContain('new Chart(');
+    expect(html).toContain('Second opinion: a Fellegi–Sunter linkage score');
     expect(html).not.toContain('exactly what they are designed');
     expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).not.toMatch(/<link[^>]+href=/);

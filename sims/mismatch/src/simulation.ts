@@ -24,6 +24,7 @@ import { classifyInDuckdb, countOutcomes, type DuckdbResult } from './duckdb.js'
 import { evaluate, type Evaluation } from './evaluate.js';
 import { generatePopulationColumns } from './generate-population.js';
 import { finishWithCore } from './jlis.js';
+import { linkageSecondOpinion, type LinkageResult } from './linkage.js';
 
 /**
  * The policy eras the report scores the same data under: each rule from its own date. The data
@@ -65,6 +66,8 @@ export interface EraResult {
   };
   outcomes: Record<string, number>;
   evaluation: Evaluation;
+  /** The Fellegi–Sunter second opinion over the same rows and facts (linkage.ts). */
+  linkage: LinkageResult;
 }
 
 /** A short stable tag of a model, for data file names. */
@@ -311,6 +314,16 @@ export async function runMismatchSimulation(
         finish.queried,
         incoming.length,
       );
+      const linkage = await timed(`Fellegi–Sunter${suffix}`, options.incoming, () =>
+        linkageSecondOpinion({
+          incoming,
+          population,
+          existing: options.existing,
+          queried: finish.queried,
+          codes: finish.codes,
+          seed: options.seed,
+        }),
+      );
       const outcomes: Record<string, number> = {};
       for (const o of evaluation.outcomes) outcomes[o.code] = o.rows;
       eras.push({
@@ -325,6 +338,7 @@ export async function runMismatchSimulation(
         },
         outcomes,
         evaluation,
+        linkage,
       });
     }
   } finally {

@@ -131,6 +131,11 @@ export function summarize(report: MismatchReport): string[] {
       .slice(0, 4)
       .map((c) => `${c.cause} ${c.per10k.toFixed(1)}`);
     if (causes.length > 0) lines.push(`  false alarms / 10,000 by cause: ${causes.join(', ')}`);
+    const fs = era.linkage.atRuleBudget;
+    lines.push(
+      `  Fellegi–Sunter at the rules' ${fs.budget} false alarms: precision ${ci(fs.precision)}, recall ${ci(fs.recall)}, ` +
+        `flags ${fs.missesFlagged} of the rules' ${fs.rulesMissed} misses; own cut (weight < 0): precision ${ci(era.linkage.own.precision)}, recall ${ci(era.linkage.own.recall)}`,
+    );
   }
   if (report.duckdb) {
     const d = report.duckdb;
