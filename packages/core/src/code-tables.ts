@@ -120,6 +120,11 @@ export const PersonalFamilyClassification = table({
 /**
  * OQSCD010 被保険者証区分. Public clients word 05 differently (被保険者資格証明書 /
  * 特別療養費支給対象者: the same holders); A1 医療扶助 was added with 公費 support.
+ * One client's copy of the table notes that from the 2024-12-02 change (no more 健康保険証) the
+ * card kinds are retired (欠番) yet still answered: as they were for a confirmation dated before
+ * the change, and as registered when an insurer registers a retired code after it. No public
+ * source we found gives a value for a 資格確認書, so none is added here; the document kind is read
+ * from its issue date (insurance-document.ts). Sources: docs/oqs-public-sources.md §4.
  */
 export const InsuredCardClassification = table({
   id: 'OQSCD010',
