@@ -244,7 +244,12 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
     });
     await submit(page, 'form[action$="/receipts"] button');
     expect(await text(page, 'main')).toContain('領収書.pdf');
-    await submit(page, 'form[action$="/submit"] button');
+    await submit(page, '#to-confirm');
+    expect(await text(page, 'ol.steps li.current')).toContain('確認');
+    expect(await text(page, '#confirmation')).toContain('321,000円');
+    expect(await text(page, 'main')).toContain('領収書.pdf');
+    await shot(page, '07-subsidy-confirm');
+    await submit(page, '#submit-subsidy');
     expect(await text(page, '#reception-number')).toMatch(/^S-\d{7}$/);
     expect(await text(page, '#subsidy-status')).toContain('提出済み（審査中）');
     await shot(page, '07-subsidy');

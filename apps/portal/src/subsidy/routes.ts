@@ -32,7 +32,7 @@ import { html, yen, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { notFound, pageContext, sendPage } from '../web/render.js';
 import { admitSubsidyApplication, type SubsidyRefusal } from './admission.js';
-import { completion } from '../web/complete.js';
+import { completion, steps } from '../web/complete.js';
 import { sniffReceiptType } from './receipt-store.js';
 import { parseCount } from '../web/width.js';
 import { parseYen, SUBSIDY_ERROR_TEXT } from './text.js';
@@ -154,6 +154,7 @@ export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext):
       return html`<section>
         ${blocked ? refusalNotice(blocked, true) : ''}
         <h2>新しく申請する</h2>
+        ${steps(1)}
         <p class="hint">
           補助金の申請は1施設につき1件です。申請できる台数は、申し込んだカードリーダー（取消を除く）${standing.readersApplied}台までです。
         </p>
@@ -231,19 +232,27 @@ export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext):
       reply,
       page,
       '補助金申請の詳細',
-      html`<section>${subsidySummary(application)}</section>
+      html`${editable ? steps(1) : ''}
+        <section>${subsidySummary(application)}</section>
         ${receiptList(application, receipts, `/subsidies/${application.id}`)}
         ${editable ? uploadForm(page, application.id, error, ctx.config.maxReceiptBytes) : ''}
         ${
           editable
             ? html`<section>
-                <form method="post" action="/subsidies/${application.id}/submit">
-                  ${csrfField(page)}
-                  ${receipts.length === 0 ? html`<p class="hint">提出には領収書の添付が必要です。</p>` : ''}
-                  <button type="submit" ${receipts.length === 0 ? html` disabled` : ''}>
-                    申請を提出する
-                  </button>
-                </form>
+                ${
+                  receipts.length === 0
+                    ? html`<p class="hint" id="submit-needs-receipt">
+                        提出には領収書の添付が必要です。添付すると確認画面へ進めます。
+                      </p>`
+                    : html`<p>
+                        <a
+                          class="button-link"
+                          id="to-confirm"
+                          href="/subsidies/${application.id}/confirm"
+                          >提出内容の確認へ進む</a
+                        >
+                      </p>`
+                }
                 <form method="post" action="/subsidies/${application.id}/withdraw">
                   ${csrfField(page)}
                   <p class="hint">
@@ -291,10 +300,56 @@ export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext):
     return reply.redirect(`/subsidies/${application.id}`, 303);
   });
 
+  // 確認: what will be submitted (amount, readers, receipts), and the one button that submits it.
+  app.get<IdParams>('/subsidies/:id/confirm', async (request, reply) => {
+    const application = await own(request);
+    if (application.status !== 'draft' && application.status !== 'returned') {
+      return reply.redirect(`/subsidies/${application.id}`, 303);
+    }
+    const page = pageContext(request, reply, ctx.clock);
+    const receipts = await listSubsidyReceipts(ctx.handle, application.id);
+    if (receipts.length === 0) return reply.redirect(`/subsidies/${application.id}`, 303);
+    const institution = await findInstitution(ctx.handle, application.institution_code);
+    return sendPage(
+      reply,
+      page,
+      '補助金申請（確認）',
+      html`${steps(2)}
+        <section id="confirmation">
+          <p>
+            次の内容で補助金申請を提出します。提出後は、差し戻しがない限り内容を変更できません。
+          </p>
+          <table>
+            <tr>
+              <th>医療機関等コード</th>
+              <td>${application.institution_code}</td>
+            </tr>
+            <tr>
+              <th>名称</th>
+              <td>${institution?.name ?? ''}</td>
+            </tr>
+          </table>
+          ${subsidySummary(application)}
+        </section>
+        ${receiptList(application, receipts, `/subsidies/${application.id}`)}
+        <section>
+          <form method="post" action="/subsidies/${application.id}/submit">
+            ${csrfField(page)}<input type="hidden" name="confirm" value="1" />
+            <button type="submit" id="submit-subsidy">この内容で提出する</button>
+          </form>
+          <p><a href="/subsidies/${application.id}">戻って修正する</a></p>
+        </section>`,
+    );
+  });
+
   app.post<IdParams>('/subsidies/:id/submit', async (request, reply) => {
     const application = await own(request);
     if ((await listSubsidyReceipts(ctx.handle, application.id)).length === 0) {
       return detailPage(request, reply, '提出には領収書の添付が必要です。', 400);
+    }
+    // Only the confirmation page submits: a post from anywhere else is shown the 確認 step first.
+    if (formValues(request.body).confirm !== '1') {
+      return reply.redirect(`/subsidies/${application.id}/confirm`, 303);
     }
     if (!(await submitSubsidyApplication(ctx.handle, application.id, ctx.clock.now()))) {
       throw new AppError('CONFLICT', 'already submitted');

@@ -111,8 +111,23 @@ describe('subsidy applications', () => {
     expect((await clinic.get(receiptUrl)).statusCode).toBe(404);
     expect((await clinic.get(url)).statusCode).toBe(404);
 
-    expect((await hospital.post(`${url}/submit`, {})).statusCode).toBe(303);
+    // The submit is the 確認 page's: a post without it shows that page and submits nothing.
+    const skipped = await hospital.post(`${url}/submit`, {});
+    expect(skipped.statusCode).toBe(303);
+    expect(skipped.headers.location).toBe(`${url}/confirm`);
+    const confirmStep = await hospital.get(`${url}/confirm`);
+    expect(confirmStep.body).toContain('aria-current="step"');
+    expect(confirmStep.body).toMatch(/class="current"[^>]*>\s*2\. 確認/);
+    expect(confirmStep.body).toContain('領収書.pdf');
+    expect(confirmStep.body).toContain('この内容で提出する');
+    expect((await hospital.get(url)).body).not.toContain('提出済み（審査中）');
+    await hospital.get(`${url}/confirm`);
+    const submitted = await hospital.post(`${url}/submit`, { confirm: '1' });
+    expect(submitted.statusCode).toBe(303);
+    expect(submitted.headers.location).toBe(`${url}/complete`);
     expect((await hospital.get(url)).body).toContain('提出済み（審査中）');
+    // Once submitted, the 確認 page leads back to the application.
+    expect((await hospital.get(`${url}/confirm`)).statusCode).toBe(303);
 
     const id = url.split('/').pop();
     await operator.get(`/operator/subsidies/${id}`);
@@ -138,7 +153,7 @@ describe('subsidy applications', () => {
     expect((await hospital.get(url)).body).toContain('領収書の日付が読めません');
 
     await hospital.get(url);
-    await hospital.post(`${url}/submit`, {});
+    await hospital.post(`${url}/submit`, { confirm: '1' });
     await operator.get(`/operator/subsidies/${id}`);
     expect(
       (
@@ -187,7 +202,7 @@ describe('a subsidy not approved (不承認)', () => {
       bytes: PDF,
     });
     await pharmacy.get(url);
-    await pharmacy.post(`${url}/submit`, {});
+    await pharmacy.post(`${url}/submit`, { confirm: '1' });
     await operator.get(`/operator${url}`);
     const noReason = await operator.post(`/operator${url}/decide`, { decision: 'rejected' });
     expect(noReason.statusCode).toBe(400);
@@ -292,7 +307,7 @@ describe.each(testDatabaseKinds())('subsidies under concurrency [%s]', (kind) =>
         bytes: PDF,
       });
       await facility.get(url);
-      expect((await facility.post(`${url}/submit`, {})).statusCode).toBe(303);
+      expect((await facility.post(`${url}/submit`, { confirm: '1' })).statusCode).toBe(303);
 
       const [first, second] = [
         await staffClient(rush.app, rush.handle, 'operator', 'op1@example.jp'),
