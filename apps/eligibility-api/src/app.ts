@@ -14,6 +14,7 @@ import { createCertificateStatusChecker } from './certificate-status.js';
 import type { EligibilityConfig } from './config.js';
 import { startBulkInquirySweeper } from './bulk.js';
 import { ELIGIBILITY_ERROR_STATUS } from './errors.js';
+import { FHIR_PREFIX, fhirRoutes } from './fhir/routes.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { cardRoutes } from './routes/cards.js';
 import { citizenRoutes } from './routes/citizen.js';
@@ -113,6 +114,7 @@ export async function buildApp(
   await app.register(async (scope) => bulkRoutes(scope, services));
   await app.register(async (scope) => citizenRoutes(scope, services));
   await app.register(async (scope) => internalRoutes(scope, services));
+  await app.register(async (scope) => fhirRoutes(scope, services), { prefix: FHIR_PREFIX });
 
   // Bulk inquiries accepted before a restart, or left by a killed instance, are finished once the
   // app is ready and looked for every minute; one that fails is settled and logged.
