@@ -24,6 +24,8 @@ export interface DatabaseHandle {
    * May hold a password: never log it (log `description`).
    */
   readonly url?: string;
+  /** Where lookups that tolerate bounded staleness read (a fresh replica); see read-replica.ts. */
+  readonly reads?: () => DatabaseHandle;
   close(): Promise<void>;
 }
 

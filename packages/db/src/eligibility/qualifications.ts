@@ -1,6 +1,7 @@
 import type { QualificationEvent, QualificationSnapshot } from '@shikaku/core/qualification-event';
 import { sql } from 'kysely';
 import { type Batcher, createBatcher, ItemFailure } from '../batching.js';
+import { readsOf } from '../read-replica.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import type { QualificationsTable } from './tables.js';
 
@@ -253,7 +254,7 @@ export function findQualificationsWithRelatedByCard(
   handle: DatabaseHandle,
   search: CardSearch,
 ): Promise<CardQualifications> {
-  return cardBatcherFor(handle).run({
+  return cardBatcherFor(readsOf(handle)).run({
     insurerNumber: search.insurerNumber,
     insuredIdentificationNumber: search.insuredIdentificationNumber,
     birthDate: search.birthDate,
@@ -272,7 +273,7 @@ export async function findQualificationsByPerson(
   handle: DatabaseHandle,
   personRef: string,
 ): Promise<StoredQualification[]> {
-  const rows = await queryPrepared<Row>(handle, BY_PERSON, [personRef]);
+  const rows = await queryPrepared<Row>(readsOf(handle), BY_PERSON, [personRef]);
   return rows.map(toStored);
 }
 
