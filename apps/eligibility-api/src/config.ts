@@ -8,6 +8,12 @@ export interface EligibilityConfig {
   /** PostgreSQL URL; PGlite in memory when absent (development only). */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /**
+   * A streaming replica's URL (DATABASE_READ_URL): eligibility lookups read there while it is at
+   * most replicaMaxLagMs behind (read-replica.ts in db); everything else stays on the primary.
+   */
+  databaseReadUrl: string | undefined;
+  replicaMaxLagMs: number;
   /** Shared key other apps of the stack send as `x-service-key` (SHIKAKU_SERVICE_KEY, required). */
   serviceKey: string;
   /** HMAC key that signs the tokens given out at login (ELIGIBILITY_TOKEN_SECRET, required). */
@@ -39,6 +45,8 @@ export const DEFAULT_CONFIG: Omit<EligibilityConfig, keyof EligibilitySecrets> =
   port: 7302,
   databaseUrl: undefined,
   databasePoolSize: 20,
+  databaseReadUrl: undefined,
+  replicaMaxLagMs: 2_000,
   tokenTtlSeconds: 3600,
   rateLimitPerSecond: 200,
   insurerApiUrl: undefined,
@@ -55,6 +63,7 @@ export const DEFAULT_CONFIG: Omit<EligibilityConfig, keyof EligibilitySecrets> =
     maxDbWaiting: 20,
     maxEventLoopDelayMs: 200,
     retryAfterSeconds: 1,
+    maxConnections: 4096,
   },
   // JPKI's CRL is issued daily: a verifier may rely on the one it holds for a day (decisions.md).
   certificateStatusMaxAgeHours: 24,
@@ -75,6 +84,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): EligibilityConfig {
     port: integer(env, 'ELIGIBILITY_PORT', DEFAULT_CONFIG.port),
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: integer(env, 'ELIGIBILITY_DB_POOL', DEFAULT_CONFIG.databasePoolSize),
+    databaseReadUrl: env.DATABASE_READ_URL || undefined,
+    replicaMaxLagMs: integer(env, 'ELIGIBILITY_REPLICA_MAX_LAG_MS', DEFAULT_CONFIG.replicaMaxLagMs),
     serviceKey: requireSecret(env, 'SHIKAKU_SERVICE_KEY'),
     tokenSecret: requireSecret(env, 'ELIGIBILITY_TOKEN_SECRET'),
     tokenTtlSeconds: integer(env, 'ELIGIBILITY_TOKEN_TTL', DEFAULT_CONFIG.tokenTtlSeconds),
@@ -105,6 +116,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): EligibilityConfig {
         env,
         'ELIGIBILITY_RETRY_AFTER',
         DEFAULT_CONFIG.loadShedding.retryAfterSeconds,
+      ),
+      maxConnections: integer(
+        env,
+        'ELIGIBILITY_MAX_CONNECTIONS',
+        DEFAULT_CONFIG.loadShedding.maxConnections,
       ),
     },
     certificateStatusMaxAgeHours: integer(

@@ -8,11 +8,16 @@ import { systemClock } from '@shikaku/platform/system-clock';
 import { buildApp } from './app.js';
 import { parseConfig } from './config.js';
 import { createOutboxRelay } from './outbox-relay.js';
+import { withConfiguredReplica } from './read-replica.js';
 import { httpUpstreams } from './upstream.js';
 
 const config = readConfigOrExit('eligibility-api', () => parseConfig(process.env));
 const logger = createLogger({ name: 'eligibility-api', level: config.logLevel });
-const handle = await openDatabase({ url: config.databaseUrl, poolSize: config.databasePoolSize });
+const handle = await withConfiguredReplica(
+  await openDatabase({ url: config.databaseUrl, poolSize: config.databasePoolSize }),
+  config,
+  logger,
+);
 await migrateToLatest(handle, ['eligibility']);
 const clock = systemClock(config.asOf);
 const upstreams = httpUpstreams(config);
