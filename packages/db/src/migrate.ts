@@ -1,4 +1,5 @@
 import { type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
+import { jobLockKey } from './claims.js';
 import type { DatabaseHandle } from './database.js';
 import { eligibilityMigrations } from './eligibility/migrations.js';
 import { intermediateMigrations } from './intermediate/migrations.js';
@@ -30,6 +31,30 @@ export class MigrationError extends Error {
 export async function migrateToLatest(
   handle: DatabaseHandle,
   schemas: readonly SchemaName[] = SCHEMAS,
+): Promise<void> {
+  // N instances start at once: one migrates while the others wait, then find nothing to do
+  // (`create schema if not exists` and the migration table's creation race otherwise).
+  await withMigrationLock(handle, () => migrateSchemas(handle, schemas));
+}
+
+async function withMigrationLock(handle: DatabaseHandle, body: () => Promise<void>): Promise<void> {
+  if (!handle.pool) return body();
+  const client = await handle.pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1::bigint)', [jobLockKey('migrate')]);
+    try {
+      await body();
+    } finally {
+      await client.query('select pg_advisory_unlock($1::bigint)', [jobLockKey('migrate')]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+async function migrateSchemas(
+  handle: DatabaseHandle,
+  schemas: readonly SchemaName[],
 ): Promise<void> {
   for (const schema of schemas) {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(handle.db);
