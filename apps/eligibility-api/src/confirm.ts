@@ -4,10 +4,12 @@
 import { determineCopay, lateElderlyFrom } from '@shikaku/core/copay';
 import { addDays } from '@shikaku/core/dates';
 import {
+  determineDocumentEligibility,
   determineEligibility,
   isInForce,
   type QualificationValidityCode,
 } from '@shikaku/core/eligibility';
+import { documentValidToOn } from '@shikaku/core/insurance-document';
 import { parseInsuredCard } from '@shikaku/core/insured-card';
 import { parseInsurerNumber } from '@shikaku/core/insurer-number';
 import { toHalfWidthKana } from '@shikaku/core/kana';
@@ -75,12 +77,16 @@ export async function confirmByCardNumbers(
       (query.insuredBranchNumber === undefined ||
         q.insuredBranchNumber === query.insuredBranchNumber),
   );
-  let determination = determineEligibility(matched, on);
+  // The numbers are printed on a document: an old card ends by 2025-12-01 (core's rule).
+  let determination = determineDocumentEligibility(matched, on);
   // Telling 2 from 3 needs the lost qualification's person's other qualifications.
-  const lost = determination.outcome === 'LOST' ? determination.records[0] : undefined;
+  const lost =
+    determination.outcome === 'LOST' && !determination.documentEnded
+      ? determination.records[0]
+      : undefined;
   if (lost) {
     const related = found.related.filter((q) => q.personRef === lost.personRef);
-    determination = determineEligibility(matched, on, related);
+    determination = determineDocumentEligibility(matched, on, related);
   }
   return {
     validity: determination.validity,
@@ -133,7 +139,10 @@ export function viewQualification(
     disqualificationDate: q.disqualificationDate,
     cardIssuedOn: q.cardIssuedOn ?? null,
     cardValidFrom: q.cardValidFrom ?? null,
-    cardValidTo: q.cardValidTo ?? null,
+    cardValidTo: documentValidToOn(
+      { ...q, cardIssuedOn: q.cardIssuedOn ?? null, cardValidTo: q.cardValidTo ?? null },
+      on,
+    ),
     reasonOfLoss: q.reasonOfLoss,
     copayRatio: copay?.ratioCode ?? null,
     preschool: copay?.preschool ?? false,
