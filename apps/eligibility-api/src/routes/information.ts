@@ -1,11 +1,12 @@
 import { jstDate } from '@shikaku/core/clock';
 import { findConsent } from '@shikaku/db/eligibility/consents';
+import { findQualificationsByPerson } from '@shikaku/db/eligibility/qualifications';
 import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance } from 'fastify';
 import { checkInformationAccess, type InformationKind } from '../consent.js';
 import { errorResponses } from '../schemas.js';
 import { requireCaller, type Services } from '../services.js';
-import { checkupHistory, drugHistory } from '../history.js';
+import { informationItems } from '../history.js';
 
 const KINDS: Record<string, InformationKind> = {
   'drug-information': 'drug-information',
@@ -79,10 +80,14 @@ export async function informationRoutes(app: FastifyInstance, services: Services
         throw new AppError(check.code, messages[check.code]);
       }
       const on = jstDate(now);
-      const items =
-        kind === 'drug-information'
-          ? drugHistory(services.seed, consent.personRef, on)
-          : checkupHistory(services.seed, consent.personRef, on);
+      // The history follows the person's birth date and sex as the qualification records them.
+      const [held] = await findQualificationsByPerson(services.handle, consent.personRef);
+      const subject = held && {
+        personRef: consent.personRef,
+        birthDate: held.birthDate,
+        sex: held.sex,
+      };
+      const items = informationItems(services.seed, kind, subject, on);
       await services.accessLog.append({
         at: now,
         institutionCode: caller.institution.institutionCode,
