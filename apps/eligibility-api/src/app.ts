@@ -117,10 +117,10 @@ export async function buildApp(
   await app.register(async (scope) => fhirRoutes(scope, services), { prefix: FHIR_PREFIX });
 
   // Bulk inquiries accepted before a restart, or left by a killed instance, are finished once the
-  // app is ready and looked for every minute; one that fails is settled and logged.
+  // app is ready and looked for every bulkSweepMs; one that fails is settled and logged.
   let sweeper: { stop(): Promise<void> } | undefined;
   app.addHook('onReady', async () => {
-    sweeper = startBulkInquirySweeper(services, 60_000, (err, receptionNumber) =>
+    sweeper = startBulkInquirySweeper(services, config.bulkSweepMs, (err, receptionNumber) =>
       app.log.error({ err, receptionNumber }, 'bulk inquiry failed'),
     );
   });

@@ -26,6 +26,8 @@ export interface EligibilityConfig {
   jlisUrl: string | undefined;
   /** Outbox polling interval; 0 disables the relay. */
   outboxPollMs: number;
+  /** How often to look for bulk inquiries a killed instance left (its lease ran out); 0: at start only. */
+  bulkSweepMs: number;
   /** YYYY-MM-DD: run the clock as of this date. */
   asOf: string | undefined;
   logLevel: string;
@@ -52,6 +54,7 @@ export const DEFAULT_CONFIG: Omit<EligibilityConfig, keyof EligibilitySecrets> =
   insurerApiUrl: undefined,
   jlisUrl: undefined,
   outboxPollMs: 1000,
+  bulkSweepMs: 60_000,
   asOf: undefined,
   logLevel: 'info',
   docs: true,
@@ -93,6 +96,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): EligibilityConfig {
     insurerApiUrl: env.INSURER_API_URL || undefined,
     jlisUrl: env.JLIS_URL || undefined,
     outboxPollMs: integer(env, 'ELIGIBILITY_OUTBOX_POLL_MS', DEFAULT_CONFIG.outboxPollMs),
+    bulkSweepMs: integer(env, 'ELIGIBILITY_BULK_SWEEP_MS', DEFAULT_CONFIG.bulkSweepMs),
     asOf: env.SHIKAKU_AS_OF || undefined,
     logLevel: env.LOG_LEVEL ?? DEFAULT_CONFIG.logLevel,
     docs: env.ELIGIBILITY_DOCS !== '0',
