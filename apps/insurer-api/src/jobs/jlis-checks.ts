@@ -1,5 +1,12 @@
-import { jstDate, type Clock } from '@shikaku/core/clock';
-import { classifyRegistration, type MisEntryPolicy } from '@shikaku/core/mis-entry';
+import { createHash } from 'node:crypto';
+import { normalizeAddressForMatching } from '@shikaku/core/address';
+import type { Clock } from '@shikaku/core/clock';
+import { normalizeKanaForMatching } from '@shikaku/core/kana';
+import {
+  classifyRegistration,
+  type MisEntryPolicy,
+  type PersonFacts,
+} from '@shikaku/core/mis-entry';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import {
   type ClaimedCheck,
@@ -11,7 +18,6 @@ import { findHistory, findRegistration } from '@shikaku/db/intermediate/registra
 import type { Logger } from '@shikaku/platform/logger';
 import {
   checkStatusOf,
-  factsDigest,
   notificationMessage,
   otherRegistrations,
   toMemberRegistration,
@@ -115,7 +121,12 @@ async function runOne(deps: CheckJobDeps, check: ClaimedCheck): Promise<boolean>
         ? {
             kind: outcome.code,
             message: notificationMessage(outcome),
-            dedupeKey: `${check.qualificationId}:jlis:${outcome.code}:${factsDigest(registration)}:${jstDate(deps.clock.now())}`,
+            dedupeKey: jlisNoticeKey(
+              check.qualificationId,
+              outcome.code,
+              toMemberRegistration(registration),
+              answer,
+            ),
           }
         : null,
     },
@@ -126,4 +137,35 @@ async function runOne(deps: CheckJobDeps, check: ClaimedCheck): Promise<boolean>
     'J-LIS check completed',
   );
   return completed;
+}
+
+/**
+ * The key of a J-LIS notice. The same conflict (this registration's five facts, as the matcher
+ * reads them, against the same J-LIS answer, with the same outcome) is raised once, however often
+ * the insurer files the record again or the check runs again, on any day; a fix of a fact or a
+ * change at J-LIS (a move, a marriage) is a new conflict and is told.
+ */
+export function jlisNoticeKey(
+  qualificationId: string,
+  code: string,
+  registered: PersonFacts,
+  answer: PersonFacts | null,
+): string {
+  const facts = (f: PersonFacts | null) =>
+    f === null
+      ? 'not-found'
+      : [
+          f.name.normalize('NFKC').replace(/\s+/g, ' ').trim(),
+          normalizeKanaForMatching(f.kanaName),
+          f.birthDate,
+          f.sex,
+          normalizeAddressForMatching(f.address),
+        ].join('\u0000');
+  const digest = createHash('sha256')
+    .update(facts(registered))
+    .update('\u0001')
+    .update(facts(answer))
+    .digest('base64url')
+    .slice(0, 22);
+  return `${qualificationId}:jlis:${code}:${digest}`;
 }

@@ -4,7 +4,6 @@
 // insurer fixes the record or confirms it with a reason.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fixedClock } from '@shikaku/core/clock';
 import { insurerNumberFromBody } from '@shikaku/core/insurer-number';
 import type { PersonFacts } from '@shikaku/core/mis-entry';
 import { myNumberFromBody } from '@shikaku/core/my-number';
@@ -53,7 +52,9 @@ describeEachDatabase('the 2023 five-fact rule for every registration', ({ handle
     resident: async (myNumber) => residents.get(myNumber) ?? null,
     certificate: async () => null,
   };
-  const clock = fixedClock(new Date('2023-05-01T01:00:00Z'));
+  // Moved a day forward by the dedupe test (every check is due at once whatever the day).
+  let now = new Date('2023-05-01T01:00:00Z');
+  const clock = { now: () => new Date(now.getTime()) };
 
   beforeAll(async () => {
     for (const [number, name] of [
@@ -187,5 +188,40 @@ describeEachDatabase('the 2023 five-fact rule for every registration', ({ handle
     });
     expect(confirmed.json()).toMatchObject({ checkStatus: 'confirmed', blocked: false });
     expect(await newEvents()).toEqual([['qualification.upserted', b.qualificationId]]);
+  });
+
+  it('the same J-LIS conflict filed again the next day is not told twice; a change at J-LIS is', async () => {
+    const M2 = myNumberFromBody('66666666666');
+    residents.set(M2, RESIDENT);
+    const wrong = member({ myNumber: M2, cardNumber: 'A2', address: '大阪府大阪市北区梅田1-1-1' });
+    const a = await register(A, wrong);
+    await runJlisChecks();
+    const told = async () =>
+      (
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/v1/notifications?kind=JLIS_MISMATCH',
+            headers: as(A),
+          })
+        ).json().notifications as Array<{ qualificationId: string }>
+      ).filter((n) => n.qualificationId === a.qualificationId).length;
+    expect(await told()).toBe(1);
+    // The insurer's next daily file carries the same record (the address in another notation).
+    for (const day of [1, 2]) {
+      now = new Date(now.getTime() + 86_400_000);
+      await register(A, { ...wrong, address: '大阪府大阪市北区梅田一丁目1番1号' });
+      await runJlisChecks();
+      expect(await registration(A, a.qualificationId)).toMatchObject({
+        checkStatus: 'jlis-mismatch',
+        blocked: true,
+      });
+      expect(await told(), `day ${day}`).toBe(1);
+    }
+    // She moves (J-LIS's answer changes): another conflict, told once more.
+    residents.set(M2, { ...RESIDENT, address: '東京都港区芝公園4-2-8' });
+    await register(A, wrong);
+    await runJlisChecks();
+    expect(await told()).toBe(2);
   });
 });
