@@ -11,6 +11,7 @@ import {
   matchWeight,
   NOT_FOUND_PATTERN,
   thresholdForBudget,
+  thresholdForRecall,
 } from './linkage.js';
 
 const F = LINKAGE_FIELDS.length;
@@ -105,5 +106,10 @@ describe('Fellegi–Sunter estimation', () => {
     expect(thresholdForBudget(weights, mechanism, 2)).toBe(2);
     expect(thresholdForBudget(weights, mechanism, 3)).toBe(3);
     expect(thresholdForBudget(weights, mechanism, 6)).toBe(Number.POSITIVE_INFINITY);
+    // The lowest cut that finds 1, 2 or 3 of the 3 errors.
+    expect(thresholdForRecall(weights, mechanism, 1)).toBe(-5);
+    expect(thresholdForRecall(weights, mechanism, 2)).toBe(-1);
+    expect(thresholdForRecall(weights, mechanism, 3)).toBe(2);
+    expect(thresholdForRecall(weights, mechanism, 4)).toBe(Number.POSITIVE_INFINITY);
   });
 });

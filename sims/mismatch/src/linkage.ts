@@ -347,6 +347,11 @@ export interface LinkageResult {
     rulesCaughtNotFlagged: number;
     byMechanism: { mechanism: Mechanism; rulesMissed: number; missesFlagged: number }[];
   };
+  /**
+   * The lowest cut at which this score finds as many errors as the rules did in this era, and the
+   * false alarms it raises there (null when the rules found none).
+   */
+  atRuleRecall: (LinkageScore & { rulesTruePositives: number }) | null;
   ms: number;
 }
 
@@ -407,6 +412,30 @@ export function thresholdForBudget(
   return Number.POSITIVE_INFINITY;
 }
 
+/**
+ * The lowest cut t such that the errors with weight < t number at least `target` (+∞ when no cut
+ * reaches it).
+ */
+export function thresholdForRecall(
+  weights: Float64Array,
+  mechanism: Uint8Array,
+  target: number,
+): number {
+  const errorsByWeight = new Map<number, number>();
+  for (let r = 0; r < weights.length; r++) {
+    const w = weights[r]!;
+    errorsByWeight.set(w, (errorsByWeight.get(w) ?? 0) + (mechanism[r] !== 0 ? 1 : 0));
+  }
+  const sorted = [...errorsByWeight.keys()].sort((a, b) => a - b);
+  let found = 0;
+  for (let k = 0; k < sorted.length; k++) {
+    found += errorsByWeight.get(sorted[k]!)!;
+    // Flag everything up to and including this weight: the cut is the next weight up.
+    if (found >= target) return k + 1 < sorted.length ? sorted[k + 1]! : Number.POSITIVE_INFINITY;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
 /** Learns the model from this era's rows, scores every row, compares with the rules. */
 export function linkageSecondOpinion(options: LinkageOptions): LinkageResult {
   const t = performance.now();
@@ -424,12 +453,15 @@ export function linkageSecondOpinion(options: LinkageOptions): LinkageResult {
   const isFlagged = MIS_ENTRY_OUTCOMES.map((c) => FLAGGED_OUTCOMES.includes(c));
   let errors = 0;
   let rulesFalseAlarms = 0;
+  let rulesTruePositives = 0;
   let comparedRows = 0;
   let notFoundRows = 0;
   for (let r = 0; r < rows; r++) {
     weights[r] = weightOf.get(codes[r]!)!;
-    if (incoming.mechanism[r] !== 0) errors++;
-    else if (isFlagged[options.codes[r]!]) rulesFalseAlarms++;
+    if (incoming.mechanism[r] !== 0) {
+      errors++;
+      if (isFlagged[options.codes[r]!]) rulesTruePositives++;
+    } else if (isFlagged[options.codes[r]!]) rulesFalseAlarms++;
     if (codes[r] === NOT_FOUND_PATTERN) notFoundRows++;
     else if (codes[r] !== 0) comparedRows++;
   }
@@ -477,6 +509,19 @@ export function linkageSecondOpinion(options: LinkageOptions): LinkageResult {
         missesFlagged: missesFlagged[k + 1]!,
       })),
     },
+    atRuleRecall:
+      rulesTruePositives === 0
+        ? null
+        : {
+            ...score(
+              weights,
+              incoming.mechanism,
+              thresholdForRecall(weights, incoming.mechanism, rulesTruePositives),
+              errors,
+              clean,
+            ),
+            rulesTruePositives,
+          },
     ms: performance.now() - t,
   };
 }

@@ -116,7 +116,8 @@ export function renderReportHtml(report: MismatchReport): string {
       return `<tr><td>${esc(eraName(x))}</td><td class=n>${ci(x.evaluation.overall.precision)}</td><td class=n>${ci(x.evaluation.overall.recall)}</td>
 <td class=n>${num(b.budget)}</td><td class=n>${num(b.falseAlarms)}</td><td class=n>${ci(b.precision)}</td><td class=n>${ci(b.recall)}</td>
 <td class=n>${num(b.missesFlagged)} / ${num(b.rulesMissed)}</td><td>${esc(misses)}</td><td class=n>${num(b.rulesCaughtNotFlagged)}</td>
-<td class=n>${ci(l.own.precision)}</td><td class=n>${ci(l.own.recall)}</td><td class=n>${per10k(l.own.falseAlarmRate)}</td></tr>`;
+<td class=n>${ci(l.own.precision)}</td><td class=n>${ci(l.own.recall)}</td><td class=n>${per10k(l.own.falseAlarmRate)}</td>
+<td class=n>${x.evaluation.overall.falsePositives === 0 && !l.atRuleRecall ? '—' : `${num(x.evaluation.overall.falsePositives)} → ${l.atRuleRecall ? num(l.atRuleRecall.falseAlarms) : '—'}`}</td></tr>`;
     })
     .join('\n');
   const primaryLinkage = report.eras[0]!.linkage;
@@ -192,10 +193,11 @@ probabilities come from ${num(primaryLinkage.uSamples)} random pairs, the m prob
 expectation maximisation over the era's own rows (no ground truth), as Splink does. The score is the match weight
 log₂(λ/(1−λ)) + Σ log₂(m/u); a number J-LIS does not know has no record to pair with and is always flagged. "At the
 rules' budget": flagged below the highest weight that raises no more false alarms than the rules did in that era.
-"Own cut": flagged where the weight is below 0 (posterior match probability below ½). Formulas and sources:
+"Own cut": flagged where the weight is below 0 (posterior match probability below ½). The last column: the false alarms the rules raised for the errors they found, and the false alarms this score raises
+at the lowest cut that finds as many. Formulas and sources:
 docs/decisions.md.</p>
 <table><tr><th>era</th><th>rules precision</th><th>rules recall</th><th>false-alarm budget</th><th>FS false alarms</th><th>FS precision</th><th>FS recall</th>
-<th>rules' misses FS flags</th><th>by mechanism (flagged / missed)</th><th>rules' catches FS does not flag</th><th>FS own cut: precision</th><th>recall</th><th>false alarms / 10,000 right</th></tr>${linkageRows}</table>
+<th>rules' misses FS flags</th><th>by mechanism (flagged / missed)</th><th>rules' catches FS does not flag</th><th>FS own cut: precision</th><th>recall</th><th>false alarms / 10,000 right</th><th>false alarms for the rules' recall: rules → FS</th></tr>${linkageRows}</table>
 <p>Weights learned in this run's era (λ = ${primaryLinkage.lambda.toFixed(6)}, prior weight ${primaryLinkage.priorWeight.toFixed(2)},
 ${primaryLinkage.iterations} EM iterations${primaryLinkage.converged ? '' : ', NOT converged'}; ${num(primaryLinkage.comparedRows)} rows compared,
 ${num(primaryLinkage.notFoundRows)} unknown to J-LIS):</p>

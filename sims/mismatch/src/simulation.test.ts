@@ -60,6 +60,9 @@ describe('runMismatchSimulation', () => {
       expect(b.falseAlarms).toBeLessThanOrEqual(b.budget);
       expect(b.budget).toBe(e.evaluation.overall.falsePositives);
       expect(b.rulesMissed).toBe(e.evaluation.overall.falseNegatives);
+      const atRecall = e.linkage.atRuleRecall;
+      if (atRecall)
+        expect(atRecall.truePositives).toBeGreaterThanOrEqual(atRecall.rulesTruePositives);
     }
     const fourFact = y2021.linkage.atRuleBudget.byMechanism.find(
       (m) => m.mechanism === 'four-fact-lookup',

@@ -134,7 +134,10 @@ export function summarize(report: MismatchReport): string[] {
     const fs = era.linkage.atRuleBudget;
     lines.push(
       `  Fellegi–Sunter at the rules' ${fs.budget} false alarms: precision ${ci(fs.precision)}, recall ${ci(fs.recall)}, ` +
-        `flags ${fs.missesFlagged} of the rules' ${fs.rulesMissed} misses; own cut (weight < 0): precision ${ci(era.linkage.own.precision)}, recall ${ci(era.linkage.own.recall)}`,
+        `flags ${fs.missesFlagged} of the rules' ${fs.rulesMissed} misses; own cut (weight < 0): precision ${ci(era.linkage.own.precision)}, recall ${ci(era.linkage.own.recall)}` +
+        (era.linkage.atRuleRecall
+          ? `; as many errors as the rules for ${era.linkage.atRuleRecall.falseAlarms} false alarms (rules ${v.overall.falsePositives})`
+          : ''),
     );
   }
   if (report.duckdb) {
