@@ -187,6 +187,76 @@ describe('control API', () => {
     expect(docs.statusCode).toBeLessThan(400);
   });
 
+  it('documents every route with a summary and a response schema per status (no "Default Response")', async () => {
+    const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<
+        string,
+        Record<string, { summary?: string; responses: Record<string, { description: string }> }>
+      >;
+    };
+    const operations = Object.entries(openapi.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ route: `${method} ${path}`, op })),
+    );
+    expect(operations.length).toBeGreaterThanOrEqual(13);
+    for (const { route, op } of operations) {
+      expect(op.summary, route).toBeTruthy();
+      expect(Object.keys(op.responses), route).toContain('200');
+      expect(JSON.stringify(op.responses), route).not.toContain('Default Response');
+    }
+  });
+
+  it("shows the reader's screen in Japanese in every view", async () => {
+    const idle = (await app.inject({ method: 'GET', url: '/v1/readers/clinic' })).json();
+    expect(idle.screen).toEqual({ title: 'マイナンバーカードを置いてください', lines: [] });
+    const placed = await post('/v1/readers/clinic/card', { certificateSerial: 'REGISTERED-0001' });
+    expect(placed.json()).toMatchObject({
+      pinEntry: 'device',
+      screen: { title: '本人確認の方法を選んでください' },
+    });
+    const wrong = await post('/v1/readers/clinic/face', { similarity: 2 });
+    expect(wrong.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const early = await post('/v1/readers/clinic/registration', { accept: true });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().message).toBe('「本人確認」の画面では、利用登録の回答はできません');
+  });
+
+  it('takes no PIN on the device of a model without a PIN pad; its terminal takes it', async () => {
+    await post('/v1/readers/pharmacy/card', { certificateSerial: 'REGISTERED-0001', pin: '4321' });
+    const onDevice = await post('/v1/readers/pharmacy/pin', { pin: '4321', on: 'device' });
+    expect(onDevice.statusCode).toBe(409);
+    expect(onDevice.json()).toMatchObject({ code: 'METHOD_NOT_SUPPORTED', field: 'on' });
+    expect(fixture.emulator.readers.get('pharmacy')!.state.card?.failedPinAttempts).toBe(0);
+    const onTerminal = await post('/v1/readers/pharmacy/pin', { pin: '4321' });
+    expect(onTerminal.json()).toMatchObject({ step: 'consents', pinEntry: 'terminal' });
+    // A model with a pad takes it on the device.
+    await post('/v1/readers/clinic/card', { certificateSerial: 'REGISTERED-0002', pin: '4321' });
+    const clinic = await post('/v1/readers/clinic/pin', { pin: '4321', on: 'device' });
+    expect(clinic.json()).toMatchObject({ step: 'consents' });
+  });
+
+  it("unlocks a locked card (the municipal office's reset) over the control API", async () => {
+    expect((await post('/v1/cards/NEVER-SEEN/unlock', {})).statusCode).toBe(404);
+    await post('/v1/readers/clinic/card', { certificateSerial: 'REGISTERED-0003', pin: '4321' });
+    for (const pin of ['0000', '0000', '0000']) await post('/v1/readers/clinic/pin', { pin });
+    await app.inject({ method: 'DELETE', url: '/v1/readers/clinic/card' });
+    const locked = await post('/v1/readers/clinic/card', { certificateSerial: 'REGISTERED-0003' });
+    expect(locked.json()).toMatchObject({ step: 'failed', failure: { code: 'CARD_LOCKED' } });
+    await app.inject({ method: 'DELETE', url: '/v1/readers/clinic/card' });
+    expect((await post('/v1/cards/REGISTERED-0003/unlock', { newPin: '12' })).statusCode).toBe(400);
+    const unlocked = await post('/v1/cards/REGISTERED-0003/unlock', { newPin: '5678' });
+    expect(unlocked.json()).toEqual({
+      certificateSerial: 'REGISTERED-0003',
+      pinTriesLeft: 3,
+      locked: false,
+    });
+    await post('/v1/readers/clinic/card', { certificateSerial: 'REGISTERED-0003' });
+    expect((await post('/v1/readers/clinic/pin', { pin: '5678' })).json()).toMatchObject({
+      step: 'consents',
+    });
+    // Without a new PIN the PIN stays as it was.
+    expect((await post('/v1/cards/REGISTERED-0003/unlock', {})).statusCode).toBe(200);
+  });
+
   it('logs no PIN, card holder data or result', async () => {
     await post('/v1/readers/clinic/card', { certificateSerial: 'REGISTERED-0001', pin: '9876' });
     await post('/v1/readers/clinic/pin', { pin: '9876' });

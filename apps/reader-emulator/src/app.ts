@@ -14,8 +14,12 @@ import type { Logger } from '@shikaku/platform/logger';
 import type { Emulator } from './emulator.js';
 import { type DispatchResult, type Reader, viewOf } from './reader.js';
 import { READER_MODELS } from './reader-models.js';
+import { MAX_PIN_ATTEMPTS } from './reader-machine.js';
+import { unlockCard } from './card-store.js';
 import { checkScenario, runScenario, ScenarioReportSchema } from './scenario.js';
 import {
+  CardParams,
+  CardStatusSchema,
   ConsentsBody,
   ErrorSchema,
   FaceBody,
@@ -26,6 +30,7 @@ import {
   ReaderViewSchema,
   RegistrationBody,
   SettingsBody,
+  UnlockBody,
   VisualBody,
 } from './schemas.js';
 
@@ -37,6 +42,7 @@ import {
 export const READER_ERROR_STATUS: ErrorStatusTable = {
   ...COMMON_ERROR_STATUS,
   READER_NOT_FOUND: 404,
+  CARD_NOT_FOUND: 404,
   INVALID_STEP: 409,
   METHOD_NOT_SUPPORTED: 409,
   INVALID_SIMILARITY: 400,
@@ -56,7 +62,24 @@ export interface ReaderAppDeps {
   logger: Logger;
 }
 
-const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema };
+/** A response schema with what it means, so /docs shows that instead of "Default Response". */
+const described = <T extends object>(schema: T, description: string): T => ({
+  ...schema,
+  description,
+});
+
+const errors = {
+  400: described(ErrorSchema, 'Bad input: a stable code, the field and the reason'),
+  404: described(ErrorSchema, 'No such reader'),
+  409: described(
+    ErrorSchema,
+    'Not possible on this step or with this model (INVALID_STEP, METHOD_NOT_SUPPORTED)',
+  ),
+};
+const readerAfter = described(
+  ReaderViewSchema,
+  'The reader: step, screen (Japanese), card, outcome',
+);
 
 export async function buildApp(
   config: ReaderAppConfig,
@@ -94,11 +117,22 @@ export async function buildApp(
     }
     return viewOf(reader);
   };
-  const action = { params: ReaderParams, response: { 200: ReaderViewSchema, ...errors } };
+  const action = (summary: string) => ({
+    summary,
+    tags: ['reader'],
+    params: ReaderParams,
+    response: { 200: readerAfter, ...errors },
+  });
 
   app.get(
     '/health',
-    { schema: { response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
+    {
+      schema: {
+        summary: 'Liveness: the emulator answers',
+        tags: ['operations'],
+        response: { 200: described(Type.Object({ ok: Type.Boolean() }), 'The emulator is up') },
+      },
+    },
     async () => ({
       ok: true,
     }),
@@ -106,7 +140,16 @@ export async function buildApp(
 
   app.get(
     '/v1/reader-models',
-    { schema: { response: { 200: Type.Object({ models: Type.Array(ReaderModelSchema) }) } } },
+    {
+      schema: {
+        summary:
+          'The four reader models and what each can do (face, PIN pad, visual check, consent screens)',
+        tags: ['reader'],
+        response: {
+          200: described(Type.Object({ models: Type.Array(ReaderModelSchema) }), 'The models'),
+        },
+      },
+    },
     async () => ({
       models: READER_MODELS.map((m) => ({ ...m, consentScreens: [...m.consentScreens] })),
     }),
@@ -114,17 +157,34 @@ export async function buildApp(
 
   app.get(
     '/v1/readers',
-    { schema: { response: { 200: Type.Object({ readers: Type.Array(ReaderViewSchema) }) } } },
+    {
+      schema: {
+        summary: 'Every reader with its step, screen and next actions',
+        tags: ['reader'],
+        response: {
+          200: described(Type.Object({ readers: Type.Array(ReaderViewSchema) }), 'The readers'),
+        },
+      },
+    },
     async () => ({ readers: [...deps.emulator.readers.values()].map(viewOf) }),
   );
 
-  app.get('/v1/readers/:id', { schema: action }, async (request) =>
-    viewOf(readerOf(request.params.id)),
+  app.get(
+    '/v1/readers/:id',
+    { schema: action('One reader: step, screen, card, outcome') },
+    async (request) => viewOf(readerOf(request.params.id)),
   );
 
   app.post(
     '/v1/readers/:id/card',
-    { schema: { ...action, body: PlaceCardBody } },
+    {
+      schema: {
+        ...action(
+          'Place a My Number card (a new serial becomes an emulated card with the PIN given)',
+        ),
+        body: PlaceCardBody,
+      },
+    },
     async (request) => {
       const reader = readerOf(request.params.id);
       return answer(
@@ -134,27 +194,54 @@ export async function buildApp(
     },
   );
 
-  app.delete('/v1/readers/:id/card', { schema: action }, async (request) => {
-    const reader = readerOf(request.params.id);
-    return answer(reader, await reader.dispatch({ type: 'card-removed' }));
-  });
+  app.delete(
+    '/v1/readers/:id/card',
+    { schema: action('Take the card away (back to idle)') },
+    async (request) => {
+      const reader = readerOf(request.params.id);
+      return answer(reader, await reader.dispatch({ type: 'card-removed' }));
+    },
+  );
 
-  app.post('/v1/readers/:id/face', { schema: { ...action, body: FaceBody } }, async (request) => {
-    const reader = readerOf(request.params.id);
-    return answer(
-      reader,
-      await reader.dispatch({ type: 'face', similarity: request.body.similarity }),
-    );
-  });
+  app.post(
+    '/v1/readers/:id/face',
+    {
+      schema: { ...action('Show a face: similarity 0..1 against the card photo'), body: FaceBody },
+    },
+    async (request) => {
+      const reader = readerOf(request.params.id);
+      return answer(
+        reader,
+        await reader.dispatch({ type: 'face', similarity: request.body.similarity }),
+      );
+    },
+  );
 
-  app.post('/v1/readers/:id/pin', { schema: { ...action, body: PinBody } }, async (request) => {
-    const reader = readerOf(request.params.id);
-    return answer(reader, await reader.dispatch({ type: 'pin', pin: request.body.pin }));
-  });
+  app.post(
+    '/v1/readers/:id/pin',
+    {
+      schema: {
+        ...action(
+          'Enter the 4-digit PIN (3 wrong tries lock the card), on the pad or the terminal',
+        ),
+        body: PinBody,
+      },
+    },
+    async (request) => {
+      const reader = readerOf(request.params.id);
+      const { pin, on } = request.body;
+      return answer(reader, await reader.dispatch({ type: 'pin', pin, ...(on ? { on } : {}) }));
+    },
+  );
 
   app.post(
     '/v1/readers/:id/visual',
-    { schema: { ...action, body: VisualBody } },
+    {
+      schema: {
+        ...action('Staff visual check (目視確認) of the holder against the card photo'),
+        body: VisualBody,
+      },
+    },
     async (request) => {
       const reader = readerOf(request.params.id);
       return answer(
@@ -166,7 +253,7 @@ export async function buildApp(
 
   app.post(
     '/v1/readers/:id/consents',
-    { schema: { ...action, body: ConsentsBody } },
+    { schema: { ...action('Answer every consent screen the reader shows'), body: ConsentsBody } },
     async (request) => {
       const reader = readerOf(request.params.id);
       return answer(reader, await reader.dispatch({ type: 'consents', answers: request.body }));
@@ -175,7 +262,12 @@ export async function buildApp(
 
   app.post(
     '/v1/readers/:id/registration',
-    { schema: { ...action, body: RegistrationBody } },
+    {
+      schema: {
+        ...action('Answer the 保険証利用登録 offer of a first-use card'),
+        body: RegistrationBody,
+      },
+    },
     async (request) => {
       const reader = readerOf(request.params.id);
       return answer(
@@ -187,7 +279,12 @@ export async function buildApp(
 
   app.put(
     '/v1/readers/:id/settings',
-    { schema: { ...action, body: SettingsBody } },
+    {
+      schema: {
+        ...action("The facility's face threshold and consent screens (no card on the reader)"),
+        body: SettingsBody,
+      },
+    },
     async (request) => {
       const reader = readerOf(request.params.id);
       const result = await reader.configure(request.body);
@@ -200,9 +297,14 @@ export async function buildApp(
     '/v1/scenarios',
     {
       schema: {
+        summary: 'Run a scripted scenario (place, face, pin, …, expect) from an empty reader',
+        tags: ['scenarios'],
         // Checked by the scenario schema below, so the error names the step's field.
         body: Type.Unknown(),
-        response: { 200: ScenarioReportSchema, 400: ErrorSchema },
+        response: {
+          200: described(ScenarioReportSchema, 'The run: each step, passed or the first failure'),
+          400: described(ErrorSchema, 'Not a scenario: the field and the reason'),
+        },
       },
     },
     async (request) => {
@@ -210,7 +312,43 @@ export async function buildApp(
       if (!parsed.ok) {
         throw new AppError('INVALID_SCENARIO', parsed.message, { field: parsed.field });
       }
-      return runScenario(parsed.scenario, deps.emulator.readers);
+      return runScenario(parsed.scenario, deps.emulator.readers, deps.emulator.cards);
+    },
+  );
+
+  // The municipal office's reset (市区町村窓口での初期化) of a card locked by wrong PINs: the lock and
+  // the counter are cleared, and a new PIN set when given. The card is then placed again.
+  app.post(
+    '/v1/cards/:serial/unlock',
+    {
+      schema: {
+        summary:
+          "Unlock a card locked by 3 wrong PINs (the municipal office's reset), optionally with a new PIN",
+        tags: ['cards'],
+        params: CardParams,
+        body: UnlockBody,
+        response: {
+          200: described(CardStatusSchema, 'The card, unlocked'),
+          400: described(ErrorSchema, 'Bad input: the new PIN is 4 digits'),
+          404: described(ErrorSchema, 'No reader has seen this card'),
+        },
+      },
+    },
+    async (request) => {
+      const card = await unlockCard(
+        deps.emulator.cards,
+        request.params.serial,
+        request.body?.newPin,
+      );
+      if (!card) {
+        throw new AppError('CARD_NOT_FOUND', 'no reader has seen this card', { field: 'serial' });
+      }
+      deps.logger.info({ reader: 'control-api' }, 'card unlocked');
+      return {
+        certificateSerial: card.certificateSerial,
+        pinTriesLeft: MAX_PIN_ATTEMPTS - card.failedPinAttempts,
+        locked: card.locked,
+      };
     },
   );
 

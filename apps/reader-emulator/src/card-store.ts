@@ -59,3 +59,24 @@ export function fileCardStore(path: string): CardStore {
     },
   };
 }
+
+/**
+ * The municipal office's reset (市区町村窓口での暗証番号の初期化): the card's lock and PIN counter are
+ * cleared and, when given, a new PIN is set. Undefined for a card no reader has seen.
+ */
+export async function unlockCard(
+  store: CardStore,
+  certificateSerial: string,
+  newPin?: string,
+): Promise<CardRecord | undefined> {
+  const card = await store.get(certificateSerial);
+  if (!card) return undefined;
+  const reset: CardRecord = {
+    ...card,
+    failedPinAttempts: 0,
+    locked: false,
+    ...(newPin ? { pin: newPin } : {}),
+  };
+  await store.save(reset);
+  return reset;
+}

@@ -13,6 +13,8 @@ import { findReaderModel } from './reader-models.js';
  */
 export interface Emulator {
   readers: ReadonlyMap<string, Reader>;
+  /** The cards the readers have seen (their PIN counters and locks). */
+  cards: CardStore;
   terminals: ReadonlyMap<string, FileInterface>;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -76,6 +78,7 @@ export function createEmulator(configs: readonly ReaderConfig[], deps: EmulatorD
   }
   return {
     readers,
+    cards: deps.cards,
     terminals,
     async start() {
       for (const terminal of terminals.values()) await terminal.start();

@@ -2,10 +2,13 @@ import type { CardConfirmation, ConsentAnswers } from './card-confirmation.js';
 import {
   CONSENT_SCREENS,
   type ConsentScreen,
+  type PinEntry,
+  pinEntryOf,
   type ReaderModel,
   type VerificationMethod,
   verificationMethods,
 } from './reader-models.js';
+import { ACTION_LABELS, CONSENT_QUESTIONS, pinTriesText, STEP_LABELS } from './texts.js';
 
 /**
  * The reader's flow as a pure state machine: `transition(settings, state, event)` returns the next
@@ -23,7 +26,7 @@ export interface CardRecord {
   pin: string;
   /** Wrong PIN entries since the last correct one; kept on the card, across sessions. */
   failedPinAttempts: number;
-  /** Locked after MAX_PIN_ATTEMPTS wrong entries; only a municipal office can unlock it. */
+  /** Locked after MAX_PIN_ATTEMPTS wrong entries; only a municipal office can unlock it (unlockCard). */
   locked: boolean;
 }
 
@@ -82,7 +85,8 @@ export type ReaderEvent =
   | { type: 'card-placed'; card: CardRecord }
   | { type: 'card-removed' }
   | { type: 'face'; similarity: number }
-  | { type: 'pin'; pin: string }
+  /** `on`: the reader's own pad ('device') or the terminal's screen; by default the model's. */
+  | { type: 'pin'; pin: string; on?: PinEntry }
   | { type: 'visual'; confirmed: boolean }
   | { type: 'consents'; answers: ConsentAnswers }
   | { type: 'registration'; accept: boolean }
@@ -175,10 +179,13 @@ export function transition(
   event: ReaderEvent,
 ): TransitionResult {
   if (event.type === 'card-removed') {
-    return state.step === 'idle' ? reject('INVALID_STEP', 'no card on the reader') : ok(IDLE);
+    return state.step === 'idle' ? reject('INVALID_STEP', 'カードが置かれていません') : ok(IDLE);
   }
   if (!allowedEvents(settings, state).includes(event.type)) {
-    return reject('INVALID_STEP', `${event.type} is not possible while ${state.step}`);
+    return reject(
+      'INVALID_STEP',
+      `「${STEP_LABELS[state.step]}」の画面では、${ACTION_LABELS[event.type] ?? event.type}はできません`,
+    );
   }
   switch (event.type) {
     case 'card-placed':
@@ -204,7 +211,7 @@ export function transition(
       if (!event.accept) {
         return fail(state, {
           code: 'REGISTRATION_DECLINED',
-          message: 'the card is not registered for insurance use; use the insurance card instead',
+          message: '健康保険証としての利用登録をしませんでした。保険証をご提示ください',
         });
       }
       return ok({ ...state, step: 'registering', notice: null }, [
@@ -227,7 +234,8 @@ function placeCard(card: CardRecord): TransitionResult {
   if (card.locked) {
     return fail(state, {
       code: 'CARD_LOCKED',
-      message: 'the card is locked after 3 wrong PINs; it must be reset at the municipal office',
+      message:
+        'このカードはロックされています（暗証番号を3回間違えました）。お住まいの市区町村の窓口でロックを解除してください',
     });
   }
   return ok(state);
@@ -240,19 +248,26 @@ function authenticate(
 ): TransitionResult {
   const card = cardOf(state);
   if (!verificationMethods(settings.model).includes(event.type)) {
-    return reject('METHOD_NOT_SUPPORTED', `${settings.model.model} does not offer ${event.type}`);
+    return reject('METHOD_NOT_SUPPORTED', `この機種では${ACTION_LABELS[event.type]}は使えません`);
+  }
+  if (event.type === 'pin' && event.on === 'device' && pinEntryOf(settings.model) !== 'device') {
+    return reject(
+      'METHOD_NOT_SUPPORTED',
+      'この機種には暗証番号の入力装置がありません。暗証番号は資格確認端末の画面で入力してください',
+      'on',
+    );
   }
   switch (event.type) {
     case 'face': {
       if (!Number.isFinite(event.similarity) || event.similarity < 0 || event.similarity > 1) {
-        return reject('INVALID_SIMILARITY', 'similarity is a number from 0 to 1', 'similarity');
+        return reject('INVALID_SIMILARITY', '類似度は0から1までの数値です', 'similarity');
       }
       if (event.similarity < settings.faceThreshold) {
         return ok({
           ...state,
           notice: {
             code: 'FACE_MISMATCH',
-            message: `face similarity ${event.similarity} is below the threshold ${settings.faceThreshold}; try again, enter the PIN or ask staff`,
+            message: `顔認証できませんでした（類似度 ${event.similarity}、基準 ${settings.faceThreshold}）。もう一度お試しいただくか、暗証番号を入力するか、職員にお声がけください`,
           },
         });
       }
@@ -260,7 +275,7 @@ function authenticate(
     }
     case 'pin': {
       if (!/^\d{4}$/.test(event.pin)) {
-        return reject('INVALID_PIN_FORMAT', 'the PIN is 4 digits', 'pin');
+        return reject('INVALID_PIN_FORMAT', '暗証番号は数字4桁です', 'pin');
       }
       if (event.pin !== card.pin) {
         const attempts = card.failedPinAttempts + 1;
@@ -272,7 +287,7 @@ function authenticate(
             { ...state, card: next },
             {
               code: 'CARD_LOCKED',
-              message: `${MAX_PIN_ATTEMPTS} wrong PINs: the card is now locked`,
+              message: `暗証番号を${MAX_PIN_ATTEMPTS}回間違えたため、カードがロックされました。お住まいの市区町村の窓口でロックを解除してください`,
             },
             effects,
           );
@@ -283,7 +298,7 @@ function authenticate(
             card: next,
             notice: {
               code: 'PIN_MISMATCH',
-              message: `wrong PIN; ${MAX_PIN_ATTEMPTS - attempts} tries left before the card locks`,
+              message: `暗証番号が違います。${pinTriesText(MAX_PIN_ATTEMPTS - attempts)}`,
             },
           },
           effects,
@@ -301,7 +316,7 @@ function authenticate(
       if (!event.confirmed) {
         return fail(state, {
           code: 'VISUAL_CHECK_REJECTED',
-          message: 'staff did not confirm that the holder matches the card photo',
+          message: '職員の目視で、カードの顔写真とご本人を確認できませんでした',
         });
       }
       return authenticated(settings, state, 'visual');
@@ -328,14 +343,18 @@ function answerConsents(
     if (!shown.includes(key as ConsentScreen)) {
       return reject(
         'CONSENT_SCREEN_DISABLED',
-        `${key} is not a consent screen this reader shows (${shown.join(', ')})`,
+        `${key} は、このカードリーダーが表示する同意画面ではありません`,
         key,
       );
     }
   }
   const missing = shown.find((screen) => typeof answers[screen] !== 'boolean');
   if (missing) {
-    return reject('CONSENT_ANSWER_MISSING', `answer the ${missing} screen`, missing);
+    return reject(
+      'CONSENT_ANSWER_MISSING',
+      `「${CONSENT_QUESTIONS[missing]}」に回答してください`,
+      missing,
+    );
   }
   return confirmNow(state, answers);
 }

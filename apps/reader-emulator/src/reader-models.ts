@@ -56,7 +56,8 @@ const CAPABILITIES: Record<ReaderModelId, Capabilities> = {
   panasonic: FULL,
   fujitsu: FULL,
   canon: FULL,
-  // The compact unit takes the PIN on the terminal's touch screen, not on a pad of its own.
+  // The compact unit has no PIN pad of its own: the PIN is typed on the terminal's screen. No maker
+  // spec sheet was found to confirm this per model (docs/reader-emulator.md): a stated assumption.
   almex: { ...FULL, pinPad: false },
 };
 
@@ -71,7 +72,17 @@ export function findReaderModel(id: string): ReaderModel | undefined {
   return READER_MODELS.find((model) => model.id === id);
 }
 
-/** Methods a reader of this model offers. PIN entry is always possible (pad or touch screen). */
+/** Where a PIN is typed: on the reader's own pad, or (a model without one) the terminal's screen. */
+export type PinEntry = 'device' | 'terminal';
+
+export function pinEntryOf(model: ReaderModel): PinEntry {
+  return model.pinPad ? 'device' : 'terminal';
+}
+
+/**
+ * Methods a reader of this model offers. A PIN is always possible, but a model without a pad does
+ * not take it on the device: the terminal's screen does (pinEntryOf).
+ */
 export function verificationMethods(model: ReaderModel): VerificationMethod[] {
   return [
     ...(model.faceAuth ? (['face'] as const) : []),

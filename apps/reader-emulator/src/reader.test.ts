@@ -73,17 +73,20 @@ describe('reader driver', () => {
     expect(reader.state.step).toBe('result');
   });
 
-  it('maps eligibility-api codes to what the reader shows', () => {
+  it("maps eligibility-api codes to what the reader shows, in Japanese (its English is the log's)", () => {
     expect(outcomeOf({ code: 'CARD_REVOKED', message: 'revoked' })).toEqual({
       code: 'CERTIFICATE_REVOKED',
-      message: 'CARD_REVOKED: revoked',
+      message:
+        'このカードの電子証明書は失効しています。お住まいの市区町村の窓口にお問い合わせください（CARD_REVOKED）',
     });
     expect(outcomeOf({ code: 'PERSON_NOT_FOUND', message: 'no one' })).toEqual({
       code: 'PERSON_NOT_FOUND',
-      message: 'no one',
+      message: '資格情報を確認できませんでした。受付にお声がけください',
     });
-    expect(outcomeOf({ code: 'RATE_LIMITED', message: 'slow down' }).code).toBe(
-      'CONFIRMATION_FAILED',
+    const other = outcomeOf({ code: 'RATE_LIMITED', message: 'slow down' });
+    expect(other.code).toBe('CONFIRMATION_FAILED');
+    expect(other.message).toBe(
+      '資格確認ができませんでした。受付にお声がけください（RATE_LIMITED）',
     );
   });
 });

@@ -17,6 +17,8 @@ import {
   type RejectionCode,
   transition,
 } from './reader-machine.js';
+import { type PinEntry, pinEntryOf } from './reader-models.js';
+import { type Screen, screenOf } from './screens.js';
 
 /**
  * One reader at a facility: the state machine plus the effects it asks for (the card's PIN counter
@@ -165,13 +167,32 @@ const UPSTREAM_OUTCOMES: Readonly<Record<string, ReaderOutcomeCode>> = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
 };
 
+/** What the reader shows for each outcome eligibility-api can end a flow with. */
+const UPSTREAM_TEXT: Readonly<Record<ReaderOutcomeCode, string>> = {
+  CARD_NOT_REGISTERED: 'このマイナンバーカードは、健康保険証として利用登録されていません',
+  CERTIFICATE_REVOKED:
+    'このカードの電子証明書は失効しています。お住まいの市区町村の窓口にお問い合わせください',
+  CERTIFICATE_EXPIRED:
+    'このカードの電子証明書は有効期限が切れています。お住まいの市区町村の窓口で更新してください',
+  CARD_LOCKED: 'このカードはロックされています。お住まいの市区町村の窓口でロックを解除してください',
+  PERSON_NOT_FOUND: '資格情報を確認できませんでした。受付にお声がけください',
+  UPSTREAM_UNAVAILABLE: '資格確認システムに接続できませんでした。受付にお声がけください',
+  CONFIRMATION_FAILED: '資格確認ができませんでした。受付にお声がけください',
+  FACE_MISMATCH: '顔認証できませんでした',
+  PIN_MISMATCH: '暗証番号が違います',
+  VISUAL_CHECK_REJECTED: '目視で確認できませんでした',
+  REGISTRATION_DECLINED: '利用登録をしませんでした',
+};
+
+/**
+ * eligibility-api's answer → what the reader shows: Japanese for the patient and staff, with
+ * eligibility-api's own code in brackets where the reader shows another one. Its English message
+ * goes to the log, not the screen.
+ */
 export function outcomeOf(answer: { code: string; message: string }): Outcome {
   const code = UPSTREAM_OUTCOMES[answer.code] ?? 'CONFIRMATION_FAILED';
-  // Keep eligibility-api's own code in the message when the reader shows another one.
-  return {
-    code,
-    message: code === answer.code ? answer.message : `${answer.code}: ${answer.message}`,
-  };
+  const text = UPSTREAM_TEXT[code];
+  return { code, message: code === answer.code ? text : `${text}（${answer.code}）` };
 }
 
 /** The reader as the HTTP API, the terminal UI and the scenarios show it. */
@@ -185,6 +206,10 @@ export interface ReaderView {
   allowedActions: string[];
   card: { certificateSerial: string; pinTriesLeft: number; locked: boolean } | null;
   method: string | null;
+  /** Where this model takes a PIN: its own pad, or the terminal's screen. */
+  pinEntry: PinEntry;
+  /** What the reader's display shows now, in Japanese. */
+  screen: Screen;
   notice: Outcome | null;
   failure: Outcome | null;
   result: CardConfirmation | null;
@@ -208,6 +233,8 @@ export function viewOf(reader: Reader): ReaderView {
         }
       : null,
     method: state.method,
+    pinEntry: pinEntryOf(settings.model),
+    screen: screenOf(settings, state),
     notice: state.notice,
     failure: state.failure,
     result: state.result,

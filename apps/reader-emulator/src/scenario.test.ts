@@ -17,7 +17,7 @@ describe('scripted scenarios against a fake eligibility-api', () => {
   it.each(files)('%s passes', async (file) => {
     const parsed = parseScenario(await readFile(join(SCENARIOS, file), 'utf8'));
     if (!parsed.ok) throw new Error(`${file}: ${parsed.field}: ${parsed.message}`);
-    const report = await runScenario(parsed.scenario, fixture.emulator.readers);
+    const report = await runScenario(parsed.scenario, fixture.emulator.readers, fixture.cards);
     expect(report.failure).toBeUndefined();
     expect(report.passed).toBe(true);
   });
@@ -27,7 +27,7 @@ describe('scripted scenarios against a fake eligibility-api', () => {
       'name: wrong\nreader: clinic\nsteps:\n  - place: REGISTERED-0001\n  - face: 0.5\n  - expect: { step: consents }\n',
     );
     if (!parsed.ok) throw new Error(parsed.message);
-    const report = await runScenario(parsed.scenario, fixture.emulator.readers);
+    const report = await runScenario(parsed.scenario, fixture.emulator.readers, fixture.cards);
     expect(report.passed).toBe(false);
     expect(report.failure).toEqual({
       index: 2,
@@ -38,14 +38,14 @@ describe('scripted scenarios against a fake eligibility-api', () => {
   it('fails a scenario whose action is rejected without an expectation of it', async () => {
     const parsed = parseScenario('{"name":"x","reader":"clinic","steps":[{"face":0.9}]}');
     if (!parsed.ok) throw new Error(parsed.message);
-    const report = await runScenario(parsed.scenario, fixture.emulator.readers);
+    const report = await runScenario(parsed.scenario, fixture.emulator.readers, fixture.cards);
     expect(report).toMatchObject({ passed: false, failure: { message: 'rejected: INVALID_STEP' } });
   });
 
   it('sends the verification method and consents, never anything but the certificate serial', async () => {
     const parsed = parseScenario(await readFile(join(SCENARIOS, 'face-match.yaml'), 'utf8'));
     if (!parsed.ok) throw new Error(parsed.message);
-    await runScenario(parsed.scenario, fixture.emulator.readers);
+    await runScenario(parsed.scenario, fixture.emulator.readers, fixture.cards);
     const confirmation = fixture.fake.requests.find((r) => r.url === '/v1/card-confirmations');
     expect(confirmation?.authorization).toBe('Bearer id-token-1');
     expect(confirmation?.body).toEqual({

@@ -2,7 +2,9 @@ import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import type { DispatchResult, Reader } from './reader.js';
+import { type CardStore, unlockCard } from './card-store.js';
 import { MAX_PIN_ATTEMPTS, type ReaderState } from './reader-machine.js';
+import { screenOf } from './screens.js';
 
 /**
  * Scripted scenarios: a list of steps a person would take at the reader, with expectations in
@@ -16,7 +18,7 @@ import { MAX_PIN_ATTEMPTS, type ReaderState } from './reader-machine.js';
  *     - face: 0.93                  # similarity 0..1
  *     - consents: { pharmacists: true, specificHealthCheckups: false }
  *     - register: true              # answer the 保険証利用登録 offer
- *     - expect: { step: result, validity: '1' }
+ *     - expect: { step: result, validity: '1', screen: 受付が完了しました }
  *     - remove: true
  */
 const Consents = Type.Record(Type.String(), Type.Boolean());
@@ -41,6 +43,22 @@ export const ScenarioStepSchema = Type.Union([
   Type.Object({ consents: Consents }, { additionalProperties: false }),
   Type.Object({ register: Type.Boolean() }, { additionalProperties: false }),
   Type.Object({ remove: Type.Literal(true) }, { additionalProperties: false }),
+  // The municipal office's reset of a locked card (the card, not the reader).
+  Type.Object(
+    {
+      unlock: Type.Union([
+        Type.String({ minLength: 1 }),
+        Type.Object(
+          {
+            certificateSerial: Type.String({ minLength: 1 }),
+            newPin: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })),
+          },
+          { additionalProperties: false },
+        ),
+      ]),
+    },
+    { additionalProperties: false },
+  ),
   Type.Object(
     {
       expect: Type.Object(
@@ -51,6 +69,8 @@ export const ScenarioStepSchema = Type.Union([
           rejection: Type.Optional(Type.String()),
           validity: Type.Optional(Type.String()),
           pinTriesLeft: Type.Optional(Type.Integer()),
+          /** Text the reader's screen shows (its title or a line contains it). */
+          screen: Type.Optional(Type.String({ minLength: 1 })),
         },
         { additionalProperties: false },
       ),
@@ -114,6 +134,7 @@ export function checkScenario(data: unknown): ScenarioParse {
 export async function runScenario(
   scenario: Scenario,
   readers: ReadonlyMap<string, Reader>,
+  cards?: CardStore,
 ): Promise<ScenarioReport> {
   const report: ScenarioReport = {
     name: scenario.name,
@@ -131,7 +152,7 @@ export async function runScenario(
   let rejection: string | undefined;
   for (const [index, step] of scenario.steps.entries()) {
     if ('expect' in step) {
-      const unmet = unmetExpectation(step.expect, reader.state, rejection);
+      const unmet = unmetExpectation(step.expect, reader, rejection);
       report.steps.push({ index, action: 'expect', ok: !unmet, step: reader.state.step });
       if (unmet) {
         report.failure = { index, message: unmet };
@@ -144,7 +165,7 @@ export async function runScenario(
       report.failure = { index, message: `step ${index - 1} was rejected (${rejection})` };
       return report;
     }
-    const [action, result] = await perform(reader, step);
+    const [action, result] = await perform(reader, step, cards);
     rejection = result.ok ? undefined : result.code;
     report.steps.push({
       index,
@@ -170,7 +191,22 @@ function outcomeFields(state: ReaderState): { code?: string; message?: string } 
 async function perform(
   reader: Reader,
   step: Exclude<ScenarioStep, { expect: unknown }>,
+  cards: CardStore | undefined,
 ): Promise<[string, DispatchResult]> {
+  if ('unlock' in step) {
+    const card = typeof step.unlock === 'string' ? { certificateSerial: step.unlock } : step.unlock;
+    const done = cards && (await unlockCard(cards, card.certificateSerial, card.newPin));
+    return [
+      'unlock',
+      done
+        ? { ok: true, state: reader.state }
+        : {
+            ok: false,
+            code: 'INVALID_STEP',
+            message: 'このカードはまだどのカードリーダーにも置かれていません',
+          },
+    ];
+  }
   if ('place' in step) {
     const card = typeof step.place === 'string' ? { certificateSerial: step.place } : step.place;
     return ['place', await reader.placeCard(card.certificateSerial, card.pin)];
@@ -189,10 +225,18 @@ async function perform(
 
 function unmetExpectation(
   expect: Extract<ScenarioStep, { expect: unknown }>['expect'],
-  state: ReaderState,
+  reader: Reader,
   rejection: string | undefined,
 ): string | undefined {
+  const state = reader.state;
   const checks: Array<[string, unknown, unknown]> = [];
+  if (expect.screen !== undefined) {
+    const screen = screenOf(reader.settings, state);
+    const shown = [screen.title, ...screen.lines];
+    if (!shown.some((line) => line.includes(expect.screen ?? ''))) {
+      return `expected the screen to show ${expect.screen}, it shows ${shown.join(' / ')}`;
+    }
+  }
   if (expect.step !== undefined) checks.push(['step', expect.step, state.step]);
   if (expect.notice !== undefined)
     checks.push(['notice', expect.notice, state.notice?.code ?? null]);

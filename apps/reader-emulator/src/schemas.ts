@@ -38,6 +38,13 @@ export const ReaderViewSchema = Type.Object({
     Type.Null(),
   ]),
   method: Type.Union([Type.String(), Type.Null()]),
+  pinEntry: Type.Union([Type.Literal('device'), Type.Literal('terminal')], {
+    description: "where this model takes a PIN: its own pad, or (no pad) the terminal's screen",
+  }),
+  screen: Type.Object(
+    { title: Type.String(), lines: Type.Array(Type.String()) },
+    { description: "what the reader's display shows now (Japanese)" },
+  ),
   notice: OutcomeSchema,
   failure: OutcomeSchema,
   // eligibility-api's card confirmation answer, as it came (see its README).
@@ -85,9 +92,30 @@ export const FaceBody = Type.Object(
 
 // The PIN format is judged by the state machine (INVALID_PIN_FORMAT), so any string gets there.
 export const PinBody = Type.Object(
-  { pin: Type.String({ maxLength: 16 }) },
+  {
+    pin: Type.String({ maxLength: 16 }),
+    on: Type.Optional(
+      Type.Union([Type.Literal('device'), Type.Literal('terminal')], {
+        description:
+          "typed on the reader's pad or the terminal's screen; the model's own way when absent (a model without a pad refuses 'device')",
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
+
+export const CardParams = Type.Object({ serial: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const UnlockBody = Type.Object(
+  { newPin: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })) },
+  { additionalProperties: false },
+);
+
+export const CardStatusSchema = Type.Object({
+  certificateSerial: Type.String(),
+  pinTriesLeft: Type.Integer(),
+  locked: Type.Boolean(),
+});
 
 export const VisualBody = Type.Object(
   { confirmed: Type.Boolean() },

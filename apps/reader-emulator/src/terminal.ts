@@ -8,20 +8,21 @@ import { render, type View } from './tui-view.js';
  * it drives the HTTP control API, so what you type is what a scenario or a test would send.
  * `tui.js` runs it on stdin/stdout.
  */
-const HELP = `commands:
-  readers                      list the readers
-  use <reader>                 drive another reader
-  card <serial> [pin]          place a card (a new card gets the pin, default 1234)
-  face <similarity>            show a face, similarity 0..1
-  pin <nnnn>                   enter the PIN (3 wrong tries lock the card)
-  visual yes|no                staff visual check
-  consent <screen>=yes|no ...  answer the consent screens (all of them)
-  register yes|no              answer the 保険証利用登録 offer
-  remove                       take the card away
-  threshold <0..1>             set the face threshold (no card on the reader)
-  screens <screen,...>|none    set the consent screens the facility enables
-  state                        show the reader
-  run <scenario.yaml>          run a scripted scenario
+const HELP = `コマンド:
+  readers                      カードリーダーの一覧
+  use <reader>                 操作するカードリーダーを切り替える
+  card <serial> [pin]          カードを置く（初めてのカードは暗証番号 pin、既定 1234）
+  face <similarity>            顔を向ける（類似度 0～1）
+  pin <nnnn> [device|terminal] 暗証番号を入力する（3回間違えるとロック）。入力装置のない機種は terminal（資格確認端末）
+  visual yes|no                職員の目視確認
+  consent <screen>=yes|no ...  同意画面に回答する（表示されるすべて）
+  register yes|no              健康保険証の利用登録に回答する
+  remove                       カードを取る
+  unlock <serial> [new-pin]    ロックされたカードを解除する（市区町村窓口での初期化）
+  threshold <0..1>             顔認証の基準（カードがないとき）
+  screens <screen,...>|none    施設が表示する同意画面
+  state                        カードリーダーの状態
+  run <scenario.yaml>          シナリオを実行する
   help | quit`;
 
 const yes = (word: string | undefined) => word === 'yes' || word === 'y' || word === 'true';
@@ -77,7 +78,7 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
           continue;
         case 'readers': {
           const all = (await call('GET', '/v1/readers')) as unknown as { readers: View[] };
-          for (const r of all.readers) print(`${r.id}: ${r.model.model} (${r.step})`);
+          for (const r of all.readers) print(`${r.id}: ${r.model.model}（${r.screen.title}）`);
           continue;
         }
         case 'use':
@@ -99,8 +100,26 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
           view = await call('POST', `${path}/face`, { similarity: Number(args[0]) });
           break;
         case 'pin':
-          view = await call('POST', `${path}/pin`, { pin: args[0] ?? '' });
+          view = await call('POST', `${path}/pin`, {
+            pin: args[0] ?? '',
+            ...(args[1] === 'device' || args[1] === 'terminal' ? { on: args[1] } : {}),
+          });
           break;
+        case 'unlock': {
+          if (!args[0]) {
+            print(
+              '使い方: unlock <証明書シリアル番号> [新しい暗証番号]（例: unlock REGISTERED-0003 5678）',
+            );
+            continue;
+          }
+          const card = await call('POST', `/v1/cards/${encodeURIComponent(args[0])}/unlock`, {
+            ...(args[1] ? { newPin: args[1] } : {}),
+          });
+          print(
+            `カード ${String(card.certificateSerial)} のロックを解除しました（暗証番号の残り回数 ${String(card.pinTriesLeft)}）`,
+          );
+          continue;
+        }
         case 'visual':
           view = await call('POST', `${path}/visual`, { confirmed: yes(args[0]) });
           break;
@@ -135,12 +154,12 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
           continue;
         }
         default:
-          print(`unknown command ${command}; type help`);
+          print(`${command} というコマンドはありません。help で一覧を表示します`);
           continue;
       }
       print(render(view as View));
     } catch (error) {
-      print(`error: ${(error as Error).message}`);
+      print(`エラー: ${(error as Error).message}`);
     }
   }
   rl.close();
