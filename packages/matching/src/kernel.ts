@@ -29,17 +29,31 @@ export interface ExistingColumns {
 export type IncomingMatchColumns = ExistingColumns;
 
 /**
+ * Existing records left in a column file (`@shikaku/synth/files`' format, or any file holding the
+ * three columns as raw little-endian typed arrays): where each column starts, in bytes. Workers
+ * read their ranges from it straight into memory they reuse, instead of the whole file being
+ * loaded into fresh memory first.
+ */
+export interface ExistingColumnFile {
+  path: string;
+  length: number;
+  offsets: { myNumber: number; birthDays: number; kanaId: number };
+}
+
+/**
  * The incoming side, indexed: radix-partitioned by the top `bits` of the key hash, one small
- * open-addressing table per partition, so that probing one partition stays in cache (a single
- * table over 10M keys would miss the cache on every probe). All arrays may be shared.
+ * open-addressing table per partition, so that probing one partition stays in cache and in the
+ * TLB (a single table over 10M keys would miss both on every probe). A slot holds the key's
+ * 32-bit hash as a tag and its first incoming row; the key itself is compared (in the incoming
+ * column) only when the tag matches. All arrays may be shared.
  */
 export interface IncomingIndex {
   bits: number;
   /** Slots per partition (a power of two). */
   partitionCapacity: number;
-  /** Slot keys (−1 = empty), partition p at [p·capacity, (p+1)·capacity). */
-  keys: Float64Array;
-  /** First incoming row of the slot's key. */
+  /** Slot tags (the key's hash), partition p at [p·capacity, (p+1)·capacity). */
+  tags: Uint32Array;
+  /** First incoming row of the slot's key, −1 = empty slot. */
   heads: Int32Array;
   /** Next incoming row with the same key, −1 at the end. */
   next: Int32Array;
@@ -65,10 +79,6 @@ function pow2AtLeast(n: number): number {
   return p;
 }
 
-function partitionOf(h: number, bits: number): number {
-  return bits === 0 ? 0 : h >>> (32 - bits);
-}
-
 /** Partition bits for `rows` keys: about 4,096 keys a partition, at most 1,024 partitions. */
 export function partitionBits(rows: number): number {
   let bits = 0;
@@ -76,45 +86,68 @@ export function partitionBits(rows: number): number {
   return bits;
 }
 
-/** Indexes the incoming My Numbers (later rows with the same number are chained after earlier). */
+/**
+ * Indexes the incoming My Numbers (later rows with the same number are chained after earlier).
+ * Rows are first ordered by partition (a counting sort), then each partition's table is filled
+ * while it is in cache.
+ */
 export function buildIncomingIndex(incoming: IncomingMatchColumns, shared = false): IncomingIndex {
   const rows = incoming.length;
+  const num = incoming.myNumber;
   const bits = partitionBits(rows);
+  const shift = 32 - bits;
   const parts = 1 << bits;
-  const counts = new Int32Array(parts);
-  for (let r = 0; r < rows; r++) counts[partitionOf(hashKey(incoming.myNumber[r]!), bits)]!++;
+  const hashes = new Uint32Array(rows);
+  const offsets = new Int32Array(parts + 1);
+  for (let r = 0; r < rows; r++) {
+    const h = hashKey(num[r]!);
+    hashes[r] = h;
+    offsets[(bits === 0 ? 0 : h >>> shift) + 1]!++;
+  }
   let max = 0;
-  for (let p = 0; p < parts; p++) max = Math.max(max, counts[p]!);
+  for (let p = 0; p < parts; p++) {
+    max = Math.max(max, offsets[p + 1]!);
+    offsets[p + 1]! += offsets[p]!;
+  }
+  const order = new Int32Array(rows);
+  const fill = offsets.slice(0, parts);
+  for (let r = 0; r < rows; r++) {
+    const h = hashes[r]!;
+    order[fill[bits === 0 ? 0 : h >>> shift]!++] = r;
+  }
   const capacity = pow2AtLeast(max * 2);
   const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  const keys = new Float64Array(buf(parts * capacity * 8)).fill(-1);
-  const heads = new Int32Array(buf(parts * capacity * 4));
-  const next = new Int32Array(buf(Math.max(1, rows) * 4));
-  const tails = new Int32Array(parts * capacity);
+  const tags = new Uint32Array(buf(parts * capacity * 4));
+  const heads = new Int32Array(buf(parts * capacity * 4)).fill(-1);
+  const next = new Int32Array(buf(Math.max(1, rows) * 4)).fill(-1);
+  const tails = new Int32Array(capacity);
   const pmask = capacity - 1;
-  for (let r = 0; r < rows; r++) {
-    const x = incoming.myNumber[r]!;
-    const h = hashKey(x);
-    const base = partitionOf(h, bits) * capacity;
-    let slot = mix(h) & pmask;
-    for (;;) {
-      const k = keys[base + slot]!;
-      if (k === -1) {
-        keys[base + slot] = x;
-        heads[base + slot] = r;
-        tails[base + slot] = r;
-        break;
+  for (let p = 0; p < parts; p++) {
+    const base = p * capacity;
+    const end = offsets[p + 1]!;
+    for (let i = offsets[p]!; i < end; i++) {
+      const r = order[i]!;
+      const h = hashes[r]!;
+      const x = num[r]!;
+      let slot = h & pmask;
+      for (;;) {
+        const head = heads[base + slot]!;
+        if (head === -1) {
+          heads[base + slot] = r;
+          tags[base + slot] = h;
+          tails[slot] = r;
+          break;
+        }
+        if (tags[base + slot] === h && num[head] === x) {
+          next[tails[slot]!] = r;
+          tails[slot] = r;
+          break;
+        }
+        slot = (slot + 1) & pmask;
       }
-      if (k === x) {
-        next[tails[base + slot]!] = r;
-        tails[base + slot] = r;
-        break;
-      }
-      slot = (slot + 1) & pmask;
     }
-    next[r] = -1;
   }
-  return { bits, partitionCapacity: capacity, keys, heads, next };
+  return { bits, partitionCapacity: capacity, tags, heads, next };
 }
 
 /** What one scan of an existing range found: (incoming row, existing record, kind) triples. */
@@ -131,8 +164,45 @@ export const KIND_BIRTH = 1;
 export const KIND_KANA = 2;
 
 /**
+ * Working memory of a scan, kept by a worker across its tasks: fresh memory is faulted in page
+ * by page, which on a VM costs more than the scan itself.
+ */
+export class ScanScratch {
+  hashes = new Uint32Array(0);
+  sortedHash = new Uint32Array(0);
+  sortedIndex = new Int32Array(0);
+  offsets = new Int32Array(0);
+  rows = new Int32Array(1024);
+  existing = new Int32Array(1024);
+  kinds = new Uint8Array(1024);
+
+  reserve(records: number, parts: number): void {
+    if (this.hashes.length < records) {
+      this.hashes = new Uint32Array(records);
+      this.sortedHash = new Uint32Array(records);
+      this.sortedIndex = new Int32Array(records);
+    }
+    if (this.offsets.length < parts + 1) this.offsets = new Int32Array(parts + 1);
+  }
+
+  growMatches(count: number): void {
+    const size = Math.max(1024, count * 2);
+    const rows = new Int32Array(size);
+    rows.set(this.rows.subarray(0, count));
+    const existing = new Int32Array(size);
+    existing.set(this.existing.subarray(0, count));
+    const kinds = new Uint8Array(size);
+    kinds.set(this.kinds.subarray(0, count));
+    this.rows = rows;
+    this.existing = existing;
+    this.kinds = kinds;
+  }
+}
+
+/**
  * Streams existing records [from, to) through the incoming index: hash and scatter the range by
- * partition, then probe one partition's table at a time (cache-resident).
+ * partition, then probe one partition's table at a time (cache-resident). The matches are in
+ * `scratch` (a fresh one unless given) until its next scan.
  */
 export function scanExistingRange(
   existing: ExistingColumns,
@@ -140,74 +210,95 @@ export function scanExistingRange(
   index: IncomingIndex,
   from: number,
   to: number,
+  scratch: ScanScratch = new ScanScratch(),
 ): RangeMatches {
-  const { keys, heads, next, bits, partitionCapacity: capacity } = index;
-  const exNum = existing.myNumber;
-  const exBirth = existing.birthDays;
-  const exKana = existing.kanaId;
+  const n = Math.max(0, to - from);
+  const block: ExistingColumns = {
+    length: n,
+    myNumber: existing.myNumber.subarray(from, from + n),
+    birthDays: existing.birthDays.subarray(from, from + n),
+    kanaId: existing.kanaId.subarray(from, from + n),
+  };
+  return scanExistingBlock(block, from, incoming, index, scratch);
+}
+
+/**
+ * The scan over one block of existing records held in its own arrays (read from a file, say):
+ * block record i is existing record `base + i`.
+ */
+export function scanExistingBlock(
+  block: ExistingColumns,
+  base: number,
+  incoming: IncomingMatchColumns,
+  index: IncomingIndex,
+  scratch: ScanScratch = new ScanScratch(),
+): RangeMatches {
+  const { tags, heads, next, bits, partitionCapacity: capacity } = index;
+  const exNum = block.myNumber;
+  const exBirth = block.birthDays;
+  const exKana = block.kanaId;
+  const inNum = incoming.myNumber;
   const inBirth = incoming.birthDays;
   const inKana = incoming.kanaId;
   const pmask = capacity - 1;
   const parts = 1 << bits;
-  const n = Math.max(0, to - from);
-  const hashes = new Uint32Array(n);
-  const offsets = new Int32Array(parts + 1);
+  const shift = 32 - bits;
+  const n = block.length;
+  scratch.reserve(n, parts);
+  const { hashes, sortedHash, sortedIndex, offsets } = scratch;
+  offsets.fill(0, 0, parts + 1);
   for (let i = 0; i < n; i++) {
-    const h = hashKey(exNum[from + i]!);
+    const h = hashKey(exNum[i]!);
     hashes[i] = h;
-    offsets[partitionOf(h, bits) + 1]!++;
+    offsets[(bits === 0 ? 0 : h >>> shift) + 1]!++;
   }
   for (let p = 0; p < parts; p++) offsets[p + 1]! += offsets[p]!;
-  const fill = offsets.slice(0, parts);
-  const sortedKey = new Float64Array(n);
-  const sortedHash = new Uint32Array(n);
-  const sortedIndex = new Int32Array(n);
+  // Scatter: offsets[p] walks partition p's run; afterwards it is the run's end (= start of p+1).
   for (let i = 0; i < n; i++) {
     const h = hashes[i]!;
-    const at = fill[partitionOf(h, bits)]!++;
-    sortedKey[at] = exNum[from + i]!;
+    const at = offsets[bits === 0 ? 0 : h >>> shift]!++;
     sortedHash[at] = h;
-    sortedIndex[at] = from + i;
+    sortedIndex[at] = i;
   }
-  let capacityOut = 1024;
-  let rows = new Int32Array(capacityOut);
-  let ex = new Int32Array(capacityOut);
-  let kinds = new Uint8Array(capacityOut);
+  let rows = scratch.rows;
+  let ex = scratch.existing;
+  let kinds = scratch.kinds;
   let count = 0;
+  let start = 0;
   for (let p = 0; p < parts; p++) {
-    const base = p * capacity;
-    const end = offsets[p + 1]!;
-    for (let i = offsets[p]!; i < end; i++) {
-      const x = sortedKey[i]!;
-      let slot = mix(sortedHash[i]!) & pmask;
-      let k = keys[base + slot]!;
-      while (k !== x && k !== -1) {
-        slot = (slot + 1) & pmask;
-        k = keys[base + slot]!;
-      }
-      if (k === -1) continue;
-      const e = sortedIndex[i]!;
-      const birth = exBirth[e]!;
-      const kana = exKana[e]!;
-      for (let r = heads[base + slot]!; r !== -1; r = next[r]!) {
-        if (count === capacityOut) {
-          capacityOut *= 2;
-          const grow = <T extends Int32Array | Uint8Array>(a: T, make: (m: number) => T): T => {
-            const b = make(capacityOut);
-            b.set(a);
-            return b;
-          };
-          rows = grow(rows, (m) => new Int32Array(m));
-          ex = grow(ex, (m) => new Int32Array(m));
-          kinds = grow(kinds, (m) => new Uint8Array(m));
+    const tableBase = p * capacity;
+    const end = offsets[p]!;
+    for (let i = start; i < end; i++) {
+      const h = sortedHash[i]!;
+      let slot = h & pmask;
+      let head = heads[tableBase + slot]!;
+      while (head !== -1) {
+        if (tags[tableBase + slot] === h) {
+          const local = sortedIndex[i]!;
+          if (inNum[head] === exNum[local]) {
+            const birth = exBirth[local]!;
+            const kana = exKana[local]!;
+            for (let r = head; r !== -1; r = next[r]!) {
+              if (count === rows.length) {
+                scratch.growMatches(count);
+                rows = scratch.rows;
+                ex = scratch.existing;
+                kinds = scratch.kinds;
+              }
+              rows[count] = r;
+              ex[count] = base + local;
+              kinds[count] =
+                inBirth[r] !== birth ? KIND_BIRTH : inKana[r] !== kana ? KIND_KANA : KIND_SAME;
+              count++;
+            }
+            break;
+          }
         }
-        rows[count] = r;
-        ex[count] = e;
-        kinds[count] =
-          inBirth[r] !== birth ? KIND_BIRTH : inKana[r] !== kana ? KIND_KANA : KIND_SAME;
-        count++;
+        slot = (slot + 1) & pmask;
+        head = heads[tableBase + slot]!;
       }
     }
+    start = end;
   }
   return { count, rows, existing: ex, kinds };
 }

@@ -1,24 +1,84 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { Piscina } from 'piscina';
 import {
   packMatches,
+  scanExistingBlock,
   scanExistingRange,
+  ScanScratch,
+  type ExistingColumnFile,
   type ExistingColumns,
   type IncomingIndex,
 } from './kernel.js';
 
 /**
  * A piscina task: scan existing records [from, to). The columns and the index live on
- * SharedArrayBuffers, so passing them costs nothing; the matches come back moved, not copied.
+ * SharedArrayBuffers, so passing them costs nothing; or the existing records stay in their column
+ * file and the worker reads its range into memory it reuses from task to task. The matches come
+ * back moved, not copied.
  */
 export interface ScanTask {
-  existing: ExistingColumns;
+  existing: ExistingColumns | ExistingColumnFile;
   incoming: ExistingColumns;
   index: IncomingIndex;
   from: number;
   to: number;
 }
 
+const scratch = new ScanScratch();
+let block: ExistingColumns = {
+  length: 0,
+  myNumber: new Float64Array(0),
+  birthDays: new Int32Array(0),
+  kanaId: new Uint32Array(0),
+};
+
+function readFully(fd: number, into: Uint8Array, position: number, path: string): void {
+  for (let done = 0; done < into.length;) {
+    const n = readSync(fd, into, done, into.length - done, position + done);
+    if (n === 0) throw new Error(`${path}: ends before byte ${position + into.length}`);
+    done += n;
+  }
+}
+
+/** Reads existing records [from, to) of a column file into the worker's block arrays. */
+function readBlock(file: ExistingColumnFile, from: number, to: number): ExistingColumns {
+  const n = to - from;
+  if (block.myNumber.length < n) {
+    block = {
+      length: n,
+      myNumber: new Float64Array(n),
+      birthDays: new Int32Array(n),
+      kanaId: new Uint32Array(n),
+    };
+  }
+  const fd = openSync(file.path, 'r');
+  try {
+    for (const name of ['myNumber', 'birthDays', 'kanaId'] as const) {
+      const a = block[name];
+      const size = a.BYTES_PER_ELEMENT;
+      readFully(
+        fd,
+        new Uint8Array(a.buffer, 0, n * size),
+        file.offsets[name] + from * size,
+        file.path,
+      );
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return {
+    length: n,
+    myNumber: block.myNumber.subarray(0, n),
+    birthDays: block.birthDays.subarray(0, n),
+    kanaId: block.kanaId.subarray(0, n),
+  };
+}
+
 export default function scan(task: ScanTask): unknown {
-  const matches = scanExistingRange(task.existing, task.incoming, task.index, task.from, task.to);
+  const { existing, incoming, index, from, to } = task;
+  const matches =
+    'path' in existing
+      ? scanExistingBlock(readBlock(existing, from, to), from, incoming, index, scratch)
+      : scanExistingRange(existing, incoming, index, from, to, scratch);
   return Piscina.move(packMatches(matches));
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CURRENT_POLICY } from '@shikaku/core/mis-entry';
 import {
@@ -101,6 +104,54 @@ describe('createMatchingPool', () => {
         expect(progress).toBe(existing.length);
         expect(got.matches).toBeGreaterThan(10_000);
       }
+    }
+  });
+
+  it('reads existing records left in a column file (raw little-endian columns at offsets) to the same outcomes', async () => {
+    const next = seededRandom(9);
+    const existing = columns(150_000, next, 100_000);
+    const incoming = columns(15_000, next, 100_000);
+    const want = classifyInThread(existing, incoming, '2021-07-15');
+    const dir = mkdtempSync(join(tmpdir(), 'matching-'));
+    try {
+      // A 40-byte header, then the columns back to back (each 8-aligned), as a column file has.
+      const parts = [existing.myNumber, existing.birthDays, existing.kanaId];
+      const bytes = parts.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+      const path = join(dir, 'existing.cols');
+      writeFileSync(path, Buffer.concat([Buffer.alloc(40, 7), ...bytes]));
+      const file = {
+        path,
+        length: existing.length,
+        offsets: {
+          myNumber: 40,
+          birthDays: 40 + bytes[0]!.length,
+          kanaId: 40 + bytes[0]!.length + bytes[1]!.length,
+        },
+      };
+      for (const pool of pools) {
+        for (const rangeSize of [4_096, 65_537]) {
+          const got = await pool.classifyColumns({
+            existing: file,
+            incoming,
+            asOf: '2021-07-15',
+            policy: CURRENT_POLICY,
+            rangeSize,
+          });
+          expect(Buffer.from(got.outcomes.code)).toEqual(Buffer.from(want.code));
+          expect(Buffer.from(got.outcomes.conflictingRecord.buffer)).toEqual(
+            Buffer.from(want.conflictingRecord.buffer),
+          );
+        }
+      }
+      await expect(
+        pools[0]!.classifyColumns({
+          existing: { ...file, length: existing.length + 10 },
+          incoming,
+          asOf: '2021-07-15',
+        }),
+      ).rejects.toThrow(/ends before byte/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -8,6 +8,7 @@ import {
   decideOutcomes,
   mergeMatches,
   unpackMatches,
+  type ExistingColumnFile,
   type ExistingColumns,
   type OutcomeColumns,
 } from './kernel.js';
@@ -19,7 +20,8 @@ import type { ScanTask } from './matching.worker.js';
  * on shutdown.
  */
 export interface ClassifyColumnsInput {
-  existing: ExistingColumns;
+  /** In memory, or left in a column file that the workers read range by range. */
+  existing: ExistingColumns | ExistingColumnFile;
   incoming: ExistingColumns;
   asOf: string;
   policy?: MisEntryPolicy;
@@ -78,7 +80,7 @@ export function createMatchingPool(options: { workers?: number } = {}): Matching
   });
 
   async function classifyColumns(input: ClassifyColumnsInput): Promise<ClassifyColumnsResult> {
-    const existing = shareColumns(input.existing);
+    const existing = 'path' in input.existing ? input.existing : shareColumns(input.existing);
     const incoming = shareColumns(input.incoming);
     const t0 = performance.now();
     const index = buildIncomingIndex(incoming, true);
