@@ -189,6 +189,20 @@ const MAIL_CLAIMS = [
   `alter table portal.mail_outbox add column claimed_until timestamptz, add column claimed_by text`,
 ];
 
+// A new credential's secret waiting for its one showing, so any portal instance can show it once:
+// sealed (AES-256-GCM) under a key derived from a one-time token that only the browser holds
+// (a cookie), looked up by the token's hash, deleted by the showing, and void after expires_at.
+const CREDENTIAL_REVEALS = [
+  `create table portal.credential_reveals (
+     account_id integer primary key references portal.accounts (id),
+     token_hash text not null unique,
+     client_id text not null,
+     sealed_secret text not null,
+     created_at timestamptz not null,
+     expires_at timestamptz not null
+   )`,
+];
+
 /** A migration that runs its statements in order. */
 const statements = (list: readonly string[]): Migration => ({
   async up(db: Kysely<unknown>) {
@@ -205,4 +219,5 @@ export const portalMigrations: Record<string, Migration> = {
   '0005_reader_event_staff_note': statements(STAFF_NOTE),
   '0006_credential_changes': statements(CREDENTIAL_CHANGES),
   '0007_mail_claims': statements(MAIL_CLAIMS),
+  '0008_credential_reveals': statements(CREDENTIAL_REVEALS),
 };

@@ -163,6 +163,16 @@ export interface PortalCredentialChangesTable {
   started_at: Date;
 }
 
+/** A new secret waiting to be shown once (sealed under a token only the browser holds). */
+export interface PortalCredentialRevealsTable {
+  account_id: number;
+  token_hash: string;
+  client_id: string;
+  sealed_secret: string;
+  created_at: Date;
+  expires_at: Date;
+}
+
 export interface PortalTables {
   'portal.institutions': PortalInstitutionsTable;
   'portal.accounts': PortalAccountsTable;
@@ -175,6 +185,7 @@ export interface PortalTables {
   'portal.usage_applications': PortalUsageApplicationsTable;
   'portal.credentials': PortalCredentialsTable;
   'portal.credential_changes': PortalCredentialChangesTable;
+  'portal.credential_reveals': PortalCredentialRevealsTable;
   'portal.subsidy_applications': PortalSubsidyApplicationsTable;
   'portal.subsidy_receipts': PortalSubsidyReceiptsTable;
   'portal.consultation_messages': PortalConsultationMessagesTable;
