@@ -66,7 +66,14 @@ export function insuranceMemberId(card: {
   number: string;
   branch: string | undefined | null;
 }): string {
-  return [card.insurerNumber, card.symbol ?? '', card.number, card.branch ?? ''].join(':');
+  // The identifier's insurer part is 8 characters (R1013); a 国保 number (6 digits) gets the
+  // leading zeros that clients already send it with.
+  return [
+    card.insurerNumber.padStart(8, '0'),
+    card.symbol ?? '',
+    card.number,
+    card.branch ?? '',
+  ].join(':');
 }
 
 const validityCoding = (validity: QualificationValidityCode) => ({
