@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidMyNumber } from '@shikaku/core/my-number';
 import { isValidInsurerNumber } from '@shikaku/core/insurer-number';
 import { isLateElderlyInsurer, parseInsuredCard } from '@shikaku/core/insured-card';
+import { TOWNS } from './geography.js';
 import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES } from './names.js';
 import { NATIONAL_INSURED, INSURER_TYPES, INSURERS } from './insurers.js';
 import {
@@ -119,5 +120,47 @@ describe('generatePopulation', () => {
   it('rejects bad options', () => {
     expect(() => [...generatePopulation({ ...options, asOf: '2024-02-30' })]).toThrow(RangeError);
     expect(() => [...generatePopulation({ ...options, size: -1 })]).toThrow(RangeError);
+  });
+});
+
+describe('faker-made street parts and contact details', () => {
+  it('are the same on every load (pinned faker, fixed seed) and keep the hand-made towns first', () => {
+    expect(TOWNS).toHaveLength(256);
+    expect(new Set(TOWNS).size).toBe(256);
+    expect(TOWNS.slice(0, 2)).toEqual(['本町', '中央']);
+    // Pinned: a faker upgrade that changes its ja data shows up here, not as silently new addresses.
+    expect(TOWNS.slice(20, 24)).toEqual(['石原町', '小柳町', '村田町', '渋谷町']);
+  });
+
+  it('give every person a Japanese phone number and adults an e-mail address, by seed', () => {
+    const people = [...generatePopulation({ seed: 5, size: 3000, asOf: '2024-06-01' })];
+    const again = [...generatePopulation({ seed: 5, size: 3000, asOf: '2024-06-01' })];
+    expect(again.map((p) => [p.phoneNumber, p.email])).toEqual(
+      people.map((p) => [p.phoneNumber, p.email]),
+    );
+    const emails = new Set<string>();
+    const childLines = new Map<number, string>();
+    let mobiles = 0;
+    let adults = 0;
+    for (const p of people) {
+      expect(p.phoneNumber).toMatch(/^0[1-9][0-9]{0,3}-[0-9]{1,4}-[0-9]{4}$/);
+      const age = Number('2024') - Number(p.birthDate.slice(0, 4));
+      if (age >= 16) {
+        adults++;
+        expect(p.email).toMatch(/^[a-z0-9._]+@[a-z0-9.-]+\.[a-z]+$/);
+        emails.add(p.email!);
+        if (/^0[789]0-/.test(p.phoneNumber)) mobiles++;
+      }
+      if (age <= 14) {
+        expect(p.email).toBeNull();
+        // Children are reached on the household's one fixed line.
+        const line = childLines.get(p.householdId);
+        if (line !== undefined) expect(p.phoneNumber).toBe(line);
+        childLines.set(p.householdId, p.phoneNumber);
+      }
+    }
+    expect(emails.size).toBe(adults);
+    expect(mobiles / adults).toBeGreaterThan(0.6);
+    expect(mobiles / adults).toBeLessThan(0.8);
   });
 });

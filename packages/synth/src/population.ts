@@ -3,7 +3,14 @@ import { myNumberCheckDigit } from '@shikaku/core/my-number';
 import { formatBranchNumber } from '@shikaku/core/insured-card';
 import { cardDatesFromDays } from './card-dates.js';
 import { civilFromDays, daysFromCivil, daysFromIso, isoFromDays } from './days.js';
-import { PREFECTURES, TOWNS } from './geography.js';
+import {
+  EMAIL_DOMAINS,
+  EMAIL_STEMS,
+  LANDLINE_PHONE_FORMATS,
+  MOBILE_PHONE_FORMATS,
+  PREFECTURES,
+  TOWNS,
+} from './geography.js';
 import { INSURERS, INSURER_TYPES, insurerFor, type InsurerType } from './insurers.js';
 import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES } from './names.js';
 import { ChunkRandom, cumulativeWeights, hash3 } from './prng.js';
@@ -51,6 +58,10 @@ export interface SyntheticPerson {
   birthDate: string;
   address: string;
   postNumber: string;
+  /** A mobile number, or the household's fixed line (faker ja formats; synthetic digits). */
+  phoneNumber: string;
+  /** A free-mail address from 15 years of age, else null (faker ja domains and user names). */
+  email: string | null;
   prefecture: number;
   /** Index of the household's first person (the head). */
   householdId: number;
@@ -413,6 +424,53 @@ function hex8(n: number): string {
   return n.toString(16).toUpperCase().padStart(8, '0');
 }
 
+const CONTACT_STREAM = 0xc0de;
+/** Share of persons aged 15 or more whose registered number is a mobile. */
+const MOBILE_SHARE = 0.7;
+
+/** `format` with every # replaced by a digit drawn from (seed, stream, counter). */
+function fillDigits(format: string, seed: number, counter: number): string {
+  let out = '';
+  let h = hash3(seed, CONTACT_STREAM + 1, counter);
+  let left = 9;
+  for (let k = 0; k < format.length; k++) {
+    const c = format[k]!;
+    if (c !== '#') {
+      out += c;
+      continue;
+    }
+    if (left === 0) {
+      h = hash3(seed, CONTACT_STREAM + 2, counter * 4 + k);
+      left = 9;
+    }
+    // An area code or a mobile prefix never starts 00.
+    out += out === '0' ? 1 + (h % 9) : h % 10;
+    h = Math.floor(h / 10);
+    left--;
+  }
+  return out;
+}
+
+/** Phone and e-mail of person `index` (children share the household's fixed line). */
+function contactOf(
+  seed: number,
+  index: number,
+  householdIndex: number,
+  age: number,
+): { phoneNumber: string; email: string | null } {
+  const h = hash3(seed, CONTACT_STREAM, index);
+  const mobile = age >= 15 && h / 0x1_0000_0000 < MOBILE_SHARE;
+  const owner = mobile ? index : householdIndex;
+  const formats = mobile ? MOBILE_PHONE_FORMATS : LANDLINE_PHONE_FORMATS;
+  const hOwner = mobile ? h : hash3(seed, CONTACT_STREAM, owner);
+  const phoneNumber = fillDigits(formats[(hOwner >>> 8) % formats.length]!, seed, owner);
+  const email =
+    age < 15
+      ? null
+      : `${EMAIL_STEMS[(h >>> 4) % EMAIL_STEMS.length]}${index.toString(36)}@${EMAIL_DOMAINS[(h >>> 14) % EMAIL_DOMAINS.length]}`;
+  return { phoneNumber, email };
+}
+
 /** Formats row `i` of a generated chunk as a person. */
 export function personFromChunk(
   seed: number,
@@ -457,6 +515,12 @@ export function personFromChunk(
     birthDate: isoFromDays(out.birthDays[i]!),
     address: `${pref.name}${pref.city}${TOWNS[Math.floor(a / 1_000_000)]}${Math.floor(a / 10_000) % 100}丁目${Math.floor(a / 100) % 100}番${a % 100}号`,
     postNumber: `${pref.postPrefix}-${String(out.postSuffix[i]!).padStart(4, '0')}`,
+    ...contactOf(
+      seed,
+      index,
+      chunk * CHUNK_SIZE + out.household[i]!,
+      Math.floor((out.asOfDays - out.birthDays[i]!) / YEAR),
+    ),
     prefecture: pref.code,
     householdId: headIndex,
     insurerType: insurer.type,
