@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readColumnFile, timeRawColumnRead } from '@shikaku/synth/files';
 import { renderReportHtml } from './report-html.js';
 import { runMismatchSimulation } from './simulation.js';
 
@@ -96,6 +97,37 @@ if (values.out) {
 }
 const s = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? null : +(ms / 1000).toFixed(3);
+
+/**
+ * The floor under our load, measured after the run over the same bytes the engine read (the
+ * matching columns: the population's first `existing` rows and every incoming row): a raw
+ * sequential read into one reused buffer, and the previous loader (whole columns into fresh
+ * shared memory, one read after another) for comparison.
+ */
+function readFloor() {
+  const files = report.engine.files;
+  if (!files) return null;
+  const columns = ['myNumber', 'birthDays', 'kanaId'];
+  const population = { columns, maxRows: report.parameters.existing };
+  const raw = [
+    timeRawColumnRead(files.population, population),
+    timeRawColumnRead(files.incoming, { columns }),
+  ];
+  const bytes = raw[0]!.bytes + raw[1]!.bytes;
+  const rawMs = raw[0]!.ms + raw[1]!.ms;
+  const t = performance.now();
+  readColumnFile(files.population, true, population.maxRows, columns);
+  readColumnFile(files.incoming, true, undefined, columns);
+  const oldMs = performance.now() - t;
+  return {
+    gib: +(bytes / 2 ** 30).toFixed(3),
+    rawReadS: s(rawMs),
+    rawReadGBps: +(bytes / rawMs / 1e6).toFixed(2),
+    previousLoaderS: s(oldMs),
+    previousLoaderGBps: +(bytes / oldMs / 1e6).toFixed(2),
+  };
+}
+const floor = readFloor();
 process.stdout.write(
   `${JSON.stringify({
     existing: report.parameters.existing,
@@ -107,6 +139,14 @@ process.stdout.write(
     stages: Object.fromEntries(report.stages.map((x) => [x.name, s(x.ms)])),
     oursLoadS: s(report.engine.loadMs),
     oursMatchS: s(report.engine.matchMs),
+    // Inside the match: index the incoming rows, scan (reads the existing records), decide.
+    oursMatchStages: {
+      indexS: s(report.engine.timings.indexMs),
+      scanS: s(report.engine.timings.scanMs),
+      decideS: s(report.engine.timings.decideMs),
+    },
+    // Same bytes, after the run: raw read (the floor) and the previous whole-column loader.
+    readFloor: floor,
     oursEndToEndS: s(report.engine.endToEndMs),
     recordsPerSecond: Math.round(report.engine.recordsPerSecond),
     duckdbLoadS: s(report.duckdb?.loadMs),

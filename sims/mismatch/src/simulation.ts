@@ -8,9 +8,9 @@ import {
   type MisEntryPolicy,
 } from '@shikaku/core/mis-entry';
 import { createMatchingPool } from '@shikaku/matching/pool';
-import type { ExistingColumns } from '@shikaku/matching/kernel';
+import type { ExistingColumnFile, ExistingColumns } from '@shikaku/matching/kernel';
 import type { MemberColumns } from '@shikaku/synth/columnar';
-import { readColumnFile, writeColumnFile } from '@shikaku/synth/files';
+import { columnFileLayout, readColumnFileAsync, writeColumnFile } from '@shikaku/synth/files';
 import { DEFAULT_ERROR_MODEL, type ErrorModel } from '@shikaku/synth/error-model';
 import {
   allocateIncomingColumns,
@@ -134,6 +134,8 @@ export interface MismatchReport {
     matchMs: number;
     endToEndMs: number | null;
     matches: number;
+    /** The column files the engine read (loaded runs): the bench times a raw read of them. */
+    files: { population: string; incoming: string } | null;
     recordsPerSecond: number;
     timings: { indexMs: number; scanMs: number; decideMs: number };
   };
@@ -193,82 +195,117 @@ export async function runMismatchSimulation(
   const incomingFile =
     options.dataDir && join(options.dataDir, `incoming-v2-${key}-m${modelTag(model)}.cols`);
 
-  let population: MemberColumns;
-  let incoming: IncomingColumns;
+  // The matching job reads only these columns (as DuckDB's load does); the others (and the
+  // population's rows past `existing`) are loaded after the match for the core rule and J-LIS.
+  const matchColumns = ['myNumber', 'birthDays', 'kanaId'];
+  let population: MemberColumns | null = null;
+  let incoming: IncomingColumns | null = null;
+  let incomingMatch: ExistingColumns | null = null;
+  let existing: ExistingColumns | ExistingColumnFile;
   let loadMs: number | null = null;
   let loadedMs = 0;
-  if (savedPopulation) {
+  const loadPopulation = async (path: string) => {
+    const f = await readColumnFileAsync(path, { shared: true, maxRows: size });
+    return { length: f.header.rows, ...f.columns } as unknown as MemberColumns;
+  };
+  if (savedPopulation && incomingFile && existsSync(incomingFile)) {
+    // The existing records stay in the file: the workers read their ranges as they scan.
     const t = performance.now();
-    population = await timed('load population', size, () => {
-      const f = readColumnFile(savedPopulation, true, size);
-      return { length: f.header.rows, ...f.columns } as unknown as MemberColumns;
-    });
-    loadedMs += performance.now() - t;
-  } else {
-    population = await timed('generate population', size, () =>
-      generatePopulationColumns(
-        {
-          seed: options.seed,
-          size,
-          asOf: options.asOf,
-          workers: options.generateWorkers ?? options.workers,
-        },
-        (done) => hooks.progress?.(done),
-      ),
-    );
-    if (populationFile) {
-      mkdirSync(options.dataDir!, { recursive: true });
-      await timed('save population', size, () => {
-        const { myNumber, birthDays, kanaId, sex, insurer, household } = population;
-        const meta = { seed: options.seed, asOf: options.asOf, size };
-        writeColumnFile(
-          populationFile,
-          'population',
-          size,
-          { myNumber, birthDays, kanaId, sex, insurer, household },
-          meta,
-        );
+    existing = await timed('open population (the scan reads it)', options.existing, () => {
+      const { ranges } = columnFileLayout(savedPopulation, {
+        columns: matchColumns,
+        maxRows: options.existing,
       });
-    }
-  }
-  if (incomingFile && existsSync(incomingFile)) {
-    const t = performance.now();
-    incoming = await timed('load incoming', options.incoming, () => {
-      const f = readColumnFile(incomingFile, true);
-      return { length: f.header.rows, ...f.columns } as unknown as IncomingColumns;
+      const at = (name: string) => ranges.find((r) => r.name === name)!.offset;
+      return {
+        path: savedPopulation,
+        length: options.existing,
+        offsets: { myNumber: at('myNumber'), birthDays: at('birthDays'), kanaId: at('kanaId') },
+      };
+    });
+    incomingMatch = await timed('load incoming', options.incoming, async () => {
+      const f = await readColumnFileAsync(incomingFile, { shared: true, columns: matchColumns });
+      return { length: f.header.rows, ...f.columns } as unknown as ExistingColumns;
     });
     loadedMs += performance.now() - t;
   } else {
-    incoming = await timed('generate incoming', options.incoming, () => {
+    if (savedPopulation) {
+      population = await timed('load population', size, () => loadPopulation(savedPopulation));
+    } else {
+      const generated = await timed('generate population', size, () =>
+        generatePopulationColumns(
+          {
+            seed: options.seed,
+            size,
+            asOf: options.asOf,
+            workers: options.generateWorkers ?? options.workers,
+          },
+          (done) => hooks.progress?.(done),
+        ),
+      );
+      population = generated;
+      if (populationFile) {
+        mkdirSync(options.dataDir!, { recursive: true });
+        await timed('save population', size, () => {
+          const { myNumber, birthDays, kanaId, sex, insurer, household } = generated;
+          const meta = { seed: options.seed, asOf: options.asOf, size };
+          writeColumnFile(
+            populationFile,
+            'population',
+            size,
+            { myNumber, birthDays, kanaId, sex, insurer, household },
+            meta,
+          );
+        });
+      }
+    }
+    const from = population;
+    const generated = await timed('generate incoming', options.incoming, () => {
       const cols = allocateIncomingColumns(options.incoming, true);
-      fillIncomingColumns({ ...options, model }, population, cols);
+      fillIncomingColumns({ ...options, model }, from, cols);
       return cols;
     });
+    incoming = generated;
     if (incomingFile) {
       await timed('save incoming', options.incoming, () => {
         const columns = Object.fromEntries(
           Object.keys(INCOMING_COLUMN_TYPES).map((name) => [
             name,
-            incoming[name as keyof typeof INCOMING_COLUMN_TYPES],
+            generated[name as keyof typeof INCOMING_COLUMN_TYPES],
           ]),
         );
         writeColumnFile(incomingFile, 'incoming', options.incoming, columns, { key, model });
       });
     }
+    existing = view(population, options.existing);
   }
-  const source: 'loaded' | 'generated' =
-    savedPopulation && incomingFile && !stages.some((x) => x.name.startsWith('generate'))
-      ? 'loaded'
-      : 'generated';
+  const source: 'loaded' | 'generated' = population === null ? 'loaded' : 'generated';
   if (source === 'loaded') loadMs = loadedMs;
-
-  const existing = view(population, options.existing);
-  const incomingMatch: ExistingColumns = {
-    length: incoming.length,
-    myNumber: incoming.myNumber,
-    birthDays: incoming.birthDays,
-    kanaId: incoming.kanaId,
+  incomingMatch ??= {
+    length: incoming!.length,
+    myNumber: incoming!.myNumber,
+    birthDays: incoming!.birthDays,
+    kanaId: incoming!.kanaId,
   };
+  /** After the compared match: every column, for the core rule, J-LIS and DuckDB's Parquet. */
+  const loadTheRest = async (): Promise<{
+    population: MemberColumns;
+    incoming: IncomingColumns;
+  }> => {
+    if (population && incoming) return { population, incoming };
+    const file = incomingFile as string;
+    const others = columnFileLayout(file)
+      .header.columns.map((c) => c.name)
+      .filter((name) => !matchColumns.includes(name));
+    const [p, rest] = await Promise.all([
+      loadPopulation(savedPopulation as string),
+      readColumnFileAsync(file, { shared: true, columns: others }),
+    ]);
+    population = p;
+    incoming = { ...incomingMatch, ...rest.columns } as unknown as IncomingColumns;
+    return { population, incoming };
+  };
+
   const pool = createMatchingPool({ workers: options.workers });
   const eraList = [
     { asOf: options.asOf, policy: options.policy, label: 'this run (--as-of, --policy)' },
@@ -295,6 +332,10 @@ export async function runMismatchSimulation(
       );
       const matchMs = stages[stages.length - 1]!.ms;
       if (primary) matched = result;
+      const { population, incoming } =
+        source === 'loaded' && primary
+          ? await timed('load the other columns (not compared)', size, loadTheRest)
+          : await loadTheRest();
       const finish = await timed(`core rule + J-LIS${suffix}`, options.incoming, () =>
         finishWithCore(
           result.outcomes.code,
@@ -366,6 +407,10 @@ export async function runMismatchSimulation(
       matchMs,
       endToEndMs: loadMs === null ? null : loadMs + matchMs,
       matches: matched.matches,
+      files:
+        source === 'loaded'
+          ? { population: savedPopulation as string, incoming: incomingFile as string }
+          : null,
       recordsPerSecond: ((options.existing + options.incoming) / matchMs) * 1000,
       timings: matched.timings,
     },
@@ -380,8 +425,9 @@ export async function runMismatchSimulation(
   if (options.compareDuckdb) {
     if (!options.dataDir) throw new Error('compareDuckdb needs dataDir for its Parquet files');
     hooks.stage?.('duckdb', 0);
+    const all = await loadTheRest();
     const duck = await classifyInDuckdb({
-      existing,
+      existing: view(all.population, options.existing),
       incoming: incomingMatch,
       asOf: options.asOf,
       policy,
