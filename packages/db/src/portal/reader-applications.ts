@@ -310,18 +310,26 @@ export async function cancelUndecidedApplication(
   });
 }
 
+/**
+ * Marks the deadline reminder sent, once: false when it already was (by a run that overlapped this
+ * one), so only the run that marked it sends the mail.
+ */
 export async function markReminderSent(
   handle: DatabaseHandle,
   id: number,
   at: Date,
-): Promise<void> {
-  await handle.db.transaction().execute(async (trx) => {
-    await trx
+): Promise<boolean> {
+  return handle.db.transaction().execute(async (trx) => {
+    const row = await trx
       .updateTable('portal.reader_applications')
       .set({ reminder_sent_at: at })
       .where('id', '=', id)
-      .execute();
+      .where('reminder_sent_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) return false;
     await addEvent(trx, id, at, 'reminder', 'system', '機種選定期限のお知らせを送信');
+    return true;
   });
 }
 
