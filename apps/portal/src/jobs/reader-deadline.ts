@@ -65,7 +65,8 @@ export async function runReaderDeadlineJob(
         }
       }
     } else if (today >= remindFrom && !application.reminder_sent_at) {
-      await markReminderSent(handle, application.id, now);
+      // Conditional, like the cancellation: a run that overlapped this one may have sent it.
+      if (!(await markReminderSent(handle, application.id, now))) continue;
       result.reminded++;
       if (application.email) {
         await enqueueMail(

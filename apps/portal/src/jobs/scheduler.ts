@@ -1,7 +1,11 @@
 // Runs the portal's background work on an interval: the reader deadline job and, with SMTP, the
-// mail dispatcher. start/stop come as a pair; a run never overlaps the previous one. With several
-// portal instances the deadline job runs in one at a time (an advisory lock) and mail is claimed
-// with a lease (dispatchMail), so nothing is reminded, cancelled or mailed twice.
+// mail dispatcher. start/stop come as a pair. Runs are single-flight in an instance: the interval
+// skips a tick while one is running, and `runOnce` (a move of the stack clock calls it) waits for
+// the run in flight and then runs once more, so the move is acted on at its new time and never by
+// two runs at once; callers that come meanwhile share that one trailing run. With several portal
+// instances the deadline job runs in one at a time (an advisory lock) and mail is claimed with a
+// lease (dispatchMail). Each reminder and cancellation is also conditional in the database, so
+// even overlapping runs act once.
 import type { Clock } from '@shikaku/core/clock';
 import { runExclusive } from '@shikaku/db/claims';
 import type { DatabaseHandle } from '@shikaku/db/database';
@@ -10,6 +14,7 @@ import { dispatchMail, type MailTransport } from '../mail/outbox.js';
 import { runReaderDeadlineJob } from './reader-deadline.js';
 
 export interface PortalJobs {
+  /** Runs the jobs now, or right after the run in flight; resolves when that run has finished. */
   runOnce(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -22,7 +27,8 @@ export function startPortalJobs(options: {
   mail?: { transport: MailTransport; from: string } | undefined;
 }): PortalJobs {
   let running: Promise<void> | undefined;
-  const runOnce = async () => {
+  let trailing: Promise<void> | undefined;
+  const runJobs = async () => {
     try {
       const deadline = await runExclusive(options.handle, 'portal/reader-deadline', () =>
         runReaderDeadlineJob(options.handle, options.clock),
@@ -42,8 +48,19 @@ export function startPortalJobs(options: {
       options.logger.error({ err }, 'portal job failed');
     }
   };
+  const runOnce = (): Promise<void> => {
+    if (!running) {
+      running = runJobs().finally(() => (running = undefined));
+      return running;
+    }
+    trailing ??= running.then(() => {
+      trailing = undefined;
+      return runOnce();
+    });
+    return trailing;
+  };
   const tick = () => {
-    if (!running) running = runOnce().finally(() => (running = undefined));
+    if (!running) void runOnce();
   };
   const timer = options.intervalMs > 0 ? setInterval(tick, options.intervalMs) : undefined;
   timer?.unref();
@@ -52,7 +69,7 @@ export function startPortalJobs(options: {
     runOnce,
     async stop() {
       if (timer) clearInterval(timer);
-      await running;
+      await (trailing ?? running);
     },
   };
 }
