@@ -81,6 +81,8 @@ describe('synthetic histories', () => {
     // Turns 40 on 2021-09-01, inside FY2021 (2021-04-01 … 2022-03-31): eligible from its start.
     expect(specificCheckupEligible('1981-09-01', '2021-05-10')).toBe(true);
     expect(specificCheckupEligible('1981-09-01', '2021-03-31')).toBe(false);
+    // Born 1 April: reaches 40 on 2022-03-31 by law, inside FY2021.
+    expect(specificCheckupEligible('1982-04-01', '2021-04-01')).toBe(true);
     // Turns 40 on 2022-04-02, in FY2022.
     expect(specificCheckupEligible('1982-04-02', '2022-03-31')).toBe(false);
     expect(specificCheckupEligible('1982-04-02', '2022-04-01')).toBe(true);

@@ -195,17 +195,18 @@ const CHECKUP_WINDOW_YEARS = 5;
 const UPTAKE = 0.565;
 
 /**
- * Whether a person may have a 特定健診 on `day`: they are 40 or over by the end of its fiscal year
- * (April–March; one turning 40 in the year is included) and not yet 75 (at 75 they move to the
- * 後期高齢者 scheme, whose checkup is another one).
+ * Whether a person may have a 特定健診 on `day`: they reach 40 within its fiscal year (April–March)
+ * or are older, and are not yet 75 (from the 75th birthday they are in the 後期高齢者 scheme, whose
+ * checkup is another one). By law an age is reached the day before the birthday (年齢計算ニ関スル
+ * 法律), so one born on 1 April reaches 40 on 31 March: age on the next 1 April counts.
  */
 export function specificCheckupEligible(birthDate: string, day: string): boolean {
   const birth = toDays(birthDate);
   const d = toDays(day);
   const date = new Date(d * DAY);
   const fiscalYear = date.getUTCMonth() >= 3 ? date.getUTCFullYear() : date.getUTCFullYear() - 1;
-  const fiscalEnd = Math.floor(Date.UTC(fiscalYear + 1, 2, 31) / DAY);
-  return ageOn(birth, fiscalEnd) >= 40 && ageOn(birth, d) < 75;
+  const nextFiscalStart = Math.floor(Date.UTC(fiscalYear + 1, 3, 1) / DAY);
+  return ageOn(birth, nextFiscalStart) >= 40 && ageOn(birth, d) < 75;
 }
 
 /**
