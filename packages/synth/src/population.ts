@@ -487,6 +487,12 @@ export function personFromChunk(
   const insurer = INSURERS[out.insurer[i]!]!;
   const headIndex = chunk * CHUNK_SIZE + out.head[i]!;
   const cardStatus = out.card[i]!;
+  const contact = contactOf(
+    seed,
+    index,
+    chunk * CHUNK_SIZE + out.household[i]!,
+    Math.floor((out.asOfDays - out.birthDays[i]!) / YEAR),
+  );
   let symbol: string | null;
   let number: string;
   switch (insurer.type) {
@@ -515,12 +521,8 @@ export function personFromChunk(
     birthDate: isoFromDays(out.birthDays[i]!),
     address: `${pref.name}${pref.city}${TOWNS[Math.floor(a / 1_000_000)]}${Math.floor(a / 10_000) % 100}丁目${Math.floor(a / 100) % 100}番${a % 100}号`,
     postNumber: `${pref.postPrefix}-${String(out.postSuffix[i]!).padStart(4, '0')}`,
-    ...contactOf(
-      seed,
-      index,
-      chunk * CHUNK_SIZE + out.household[i]!,
-      Math.floor((out.asOfDays - out.birthDays[i]!) / YEAR),
-    ),
+    phoneNumber: contact.phoneNumber,
+    email: contact.email,
     prefecture: pref.code,
     householdId: headIndex,
     insurerType: insurer.type,
