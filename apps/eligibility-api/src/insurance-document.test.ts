@@ -39,7 +39,7 @@ describeEachDatabase('eligibility-api: old cards and 資格確認書', ({ handle
           insuredIdentificationNumber: '9012',
           cardIssuedOn: '2025-11-01',
           cardValidFrom: '2025-12-02',
-          cardValidTo: '2030-11-30',
+          cardValidTo: '2030-10-31',
         }),
       },
     ]);
@@ -98,7 +98,7 @@ describeEachDatabase('eligibility-api: old cards and 資格確認書', ({ handle
     expect(after.validity).toBe('1');
     expect(after.result).toMatchObject({
       InsuredCertificateIssuanceDate: '20251101',
-      InsuredCardExpirationDate: '20301130',
+      InsuredCardExpirationDate: '20301031',
     });
   });
 });

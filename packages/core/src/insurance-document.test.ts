@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { determineDocumentEligibility } from './eligibility.js';
 import {
+  certificateLatestEnd,
   documentValidOn,
   documentValidTo,
   documentValidToOn,
@@ -112,5 +113,14 @@ describe('a search by the numbers printed on a document', () => {
       records: [certificate],
     });
     expect(determineDocumentEligibility([old, certificate], '2025-11-01').validity).toBe('5');
+  });
+});
+
+describe('a 資格確認書 runs at most five years', () => {
+  it.each([
+    ['2024-12-02', '2029-12-01'],
+    ['2024-02-29', '2029-02-28'],
+  ])('issued %s: at the latest to %s', (issued, end) => {
+    expect(certificateLatestEnd(issued)).toBe(end);
   });
 });

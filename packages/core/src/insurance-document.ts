@@ -1,4 +1,4 @@
-import type { IsoDate } from './dates.js';
+import { addDays, addYears, type IsoDate } from './dates.js';
 
 /**
  * The document a member shows at the counter, through the 2024-12 change (sources:
@@ -69,4 +69,15 @@ export function documentValidOn(q: InsuranceDocumentDates, on: IsoDate): boolean
  */
 export function documentValidToOn(q: InsuranceDocumentDates, on: IsoDate): IsoDate | null {
   return on < CARD_ISSUE_ENDS_ON ? q.cardValidTo : documentValidTo(q);
+}
+
+/** A 資格確認書 is valid at most this many years from its issue (the insurer sets its end). */
+export const CERTIFICATE_MAX_YEARS = 5;
+
+/**
+ * The latest end a 資格確認書 issued on `issuedOn` may have (inclusive): five years less a day, so
+ * one issued 2024-12-02 may run to 2029-12-01 (one insurer's, issued from then, end 2029-11-30).
+ */
+export function certificateLatestEnd(issuedOn: IsoDate): IsoDate {
+  return addDays(addYears(issuedOn, CERTIFICATE_MAX_YEARS), -1);
 }
