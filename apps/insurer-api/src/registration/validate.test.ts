@@ -221,6 +221,17 @@ describe('validateRegistration: insurance-card dates', () => {
     );
   });
 
+  it('a 資格確認書 (issued from 2024-12-02) runs at most five years; an old card has no such limit', () => {
+    const certificate = { ...GOOD, qualificationDate: '2024-12-01', cardIssuedOn: '2024-12-02' };
+    expect(fieldsOf({ ...certificate, cardValidTo: '2029-12-01' })).toEqual([]);
+    expect(fieldsOf({ ...certificate, cardValidTo: '2029-12-02' })).toEqual([
+      'cardValidTo INVALID_DATE CERTIFICATE_TOO_LONG',
+    ]);
+    expect(fieldsOf({ ...GOOD, cardIssuedOn: '2021-07-15', cardValidTo: '2031-07-15' })).toEqual(
+      [],
+    );
+  });
+
   it('rejects cardValidFrom before the birth date', () => {
     expect(fieldsOf({ ...GOOD, cardValidFrom: 'S64.1.7' })).toEqual([
       'cardValidFrom INVALID_DATE BEFORE_BIRTH',

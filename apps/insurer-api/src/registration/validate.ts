@@ -1,3 +1,8 @@
+import {
+  CERTIFICATE_MAX_YEARS,
+  certificateLatestEnd,
+  insuranceDocumentKind,
+} from '@shikaku/core/insurance-document';
 import { isCodeOf, ReasonOfLoss } from '@shikaku/core/code-tables';
 import { isKatakanaName, toFullWidthKana } from '@shikaku/core/kana';
 import { parseInsuredCard } from '@shikaku/core/insured-card';
@@ -150,6 +155,25 @@ function cardDates(
       message: givenFrom
         ? 'cardValidTo is before cardValidFrom'
         : 'cardValidTo is before cardValidFrom (qualificationDate when not given)',
+    });
+  }
+  // From 2024-12-02 a document issued is a 資格確認書, valid at most five years (its end is the
+  // insurer's to set within that; docs/decisions.md "The 2024-12 era").
+  if (
+    issuedOn &&
+    validTo &&
+    insuranceDocumentKind({
+      qualificationDate: qualificationDate ?? issuedOn,
+      cardIssuedOn: issuedOn,
+      cardValidTo: validTo,
+    }) === 'qualification-certificate' &&
+    validTo > certificateLatestEnd(issuedOn)
+  ) {
+    errors.push({
+      code: 'INVALID_DATE',
+      field: 'cardValidTo',
+      reason: 'CERTIFICATE_TOO_LONG',
+      message: `a 資格確認書 (issued from 2024-12-02) is valid at most ${CERTIFICATE_MAX_YEARS} years: cardValidTo after ${certificateLatestEnd(issuedOn)}`,
     });
   }
   return { issuedOn, validFrom, validTo };
