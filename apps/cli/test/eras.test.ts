@@ -1,9 +1,10 @@
 // One acceptance scenario per policy era, through the stack's HTTP APIs, each on its own stack
 // whose --as-of date picks the rules: the seed's four examples and twins (2021), the five facts of
 // every registration with a move and a job change (2023), a marriage whose old name is withheld at
-// the clinic until the insurer fixes it (2024), and the 2024-05 rule going on in the 2024-12 era
-// (2025, 2026). Residents are driven through the J-LIS control API. Bad input (an unknown policy, a
-// malformed resident) is refused and changes nothing.
+// the clinic until the insurer fixes it (2024), the 2024-05 rule going on in the 2024-12 era for a
+// 資格確認書 holder (2025, 2026), and an old 健康保険証 ending with 2025-12-01 beside a 資格確認書
+// confirmed by its numbers (2025-01-15, 2025-12-02). Residents are driven through the J-LIS control
+// API. Bad input (an unknown policy, a malformed resident) is refused and changes nothing.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,9 @@ const M2222 = myNumberFromBody('22222222222');
 const M3333 = myNumberFromBody('33333333333');
 const M4444 = myNumberFromBody('44444444444');
 
+/** A 資格確認書: issued after 2024-12-02 with the qualification's numbers, valid five years. */
+const CERTIFICATE = { cardIssuedOn: '2024-12-10', cardValidTo: '2029-12-09' };
+
 const HANAKO = {
   name: '資格 花子',
   nameKana: 'シカク ハナコ',
@@ -44,6 +48,12 @@ interface Era {
   status(i: 0 | 1, qualificationId: string): Promise<{ checkStatus: string; blocked: boolean }>;
   settled(i: 0 | 1, qualificationId: string): Promise<{ checkStatus: string; blocked: boolean }>;
   resident(method: string, path: string, body?: unknown): Promise<Response>;
+  /** The demo clinic's REST confirmation by insurer i's card numbers. */
+  confirm(
+    i: 0 | 1,
+    cardNumber: string,
+    birthDate: string,
+  ): Promise<{ qualificationValidity: string; results: Array<Record<string, unknown>> }>;
   /** QualificationValidity at the demo clinic for insurer i's card. */
   validity(i: 0 | 1, cardNumber: string, birthDate: string): Promise<string>;
 }
@@ -132,7 +142,7 @@ async function startEra(asOf: string): Promise<Era> {
       }),
     resident: (method, path, body) =>
       call(url('jlis'), { 'x-control-key': stack.secrets.jlisControlKey }, method, path, body),
-    async validity(i, cardNumber, birthDate) {
+    async confirm(i, cardNumber, birthDate) {
       const answer = await call(
         url('eligibility-api'),
         { authorization: `Bearer ${idToken}` },
@@ -146,8 +156,13 @@ async function startEra(asOf: string): Promise<Era> {
           birthDate,
         },
       );
-      return ((await answer.json()) as { qualificationValidity: string }).qualificationValidity;
+      return (await answer.json()) as {
+        qualificationValidity: string;
+        results: Array<Record<string, unknown>>;
+      };
     },
+    validity: async (i, cardNumber, birthDate) =>
+      (await era.confirm(i, cardNumber, birthDate)).qualificationValidity,
   };
   eras.push(era);
   return era;
@@ -335,7 +350,13 @@ describe('one scenario per era, through the stack', () => {
       });
       expect(bad.status).toBe(422);
       expect(await bad.json()).toMatchObject({ code: 'INVALID_RESIDENT', field: 'birthDate' });
-      const a = await era.register(0, { ...HANAKO, myNumber: M1111, cardNumber: 'A1111' });
+      // She has no マイナ保険証: her insurer issued a 資格確認書 (valid past 2025-12-01).
+      const a = await era.register(0, {
+        ...HANAKO,
+        myNumber: M1111,
+        cardNumber: 'A1111',
+        ...CERTIFICATE,
+      });
       // J-LIS does not know the number: held, never served.
       expect(await era.settled(0, a.qualificationId)).toMatchObject({
         checkStatus: 'jlis-not-found',
@@ -355,6 +376,55 @@ describe('one scenario per era, through the stack', () => {
       await waitFor('the clinic to see her', async () =>
         (await era.validity(0, 'A1111', HANAKO.birthDate)) === '1' ? true : undefined,
       );
+    },
+    240_000,
+  );
+
+  it.each([
+    ['2025-01-15', '1'],
+    ['2025-12-02', '2'],
+  ])(
+    '%s: the 2024-12 era: an old card answers %s, a 資格確認書 holder is confirmed by its numbers',
+    async (asOf, oldCard) => {
+      const era = await startEra(asOf);
+      expect(era.stack.policy).toMatchObject({ name: '2024-12', from: '2024-12-02' });
+      const TARO = { ...HANAKO, name: '資格 太郎', nameKana: 'シカク タロウ', sex: '1' };
+      await era.resident('POST', '/v1/control/residents', { myNumber: M1111, ...HANAKO });
+      await era.resident('POST', '/v1/control/residents', { myNumber: M2222, ...TARO });
+      // Hanako's 健康保険証 was issued in 2021 with no end date; Taro holds a 資格確認書.
+      const card = await era.register(0, {
+        ...HANAKO,
+        myNumber: M1111,
+        cardNumber: 'A1111',
+        cardIssuedOn: '2021-04-01',
+      });
+      const certificate = await era.register(0, {
+        ...TARO,
+        myNumber: M2222,
+        cardNumber: 'A2222',
+        ...CERTIFICATE,
+      });
+      for (const { qualificationId } of [card, certificate])
+        expect(await era.settled(0, qualificationId)).toMatchObject({
+          checkStatus: 'jlis-verified',
+          blocked: false,
+        });
+      const taro = await waitFor('the clinic to see the 資格確認書', async () => {
+        const answer = await era.confirm(0, 'A2222', TARO.birthDate);
+        return answer.qualificationValidity === '1' ? answer : undefined;
+      });
+      expect(taro.results[0]).toMatchObject({
+        cardIssuedOn: '2024-12-10',
+        cardValidTo: '2029-12-09',
+      });
+      // The old card, by its numbers: valid through 2025-12-01, 2 無効 from 2025-12-02; its end
+      // is shown as 2025-12-01 either way.
+      const hanako = await waitFor('the clinic to see the card', async () => {
+        const answer = await era.confirm(0, 'A1111', HANAKO.birthDate);
+        return answer.results.length > 0 ? answer : undefined;
+      });
+      expect(hanako.qualificationValidity).toBe(oldCard);
+      expect(hanako.results[0]).toMatchObject({ cardValidTo: '2025-12-01' });
     },
     240_000,
   );
