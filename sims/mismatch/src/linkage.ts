@@ -389,6 +389,20 @@ function score(
   };
 }
 
+/** Distinct weights in ascending order, each with how many rows of the kind (`error`) carry it. */
+function rowsByWeight(
+  weights: Float64Array,
+  mechanism: Uint8Array,
+  error: boolean,
+): [weight: number, rows: number][] {
+  const counts = new Map<number, number>();
+  for (let r = 0; r < weights.length; r++) {
+    const w = weights[r]!;
+    counts.set(w, (counts.get(w) ?? 0) + ((mechanism[r] !== 0) === error ? 1 : 0));
+  }
+  return [...counts.entries()].sort((a, b) => a[0] - b[0]);
+}
+
 /**
  * The highest cut t such that the right rows with weight < t number at most `budget`: every
  * distinct weight is a candidate cut, taken in ascending order.
@@ -398,15 +412,9 @@ export function thresholdForBudget(
   mechanism: Uint8Array,
   budget: number,
 ): number {
-  const cleanByWeight = new Map<number, number>();
-  for (let r = 0; r < weights.length; r++) {
-    const w = weights[r]!;
-    cleanByWeight.set(w, (cleanByWeight.get(w) ?? 0) + (mechanism[r] === 0 ? 1 : 0));
-  }
-  const sorted = [...cleanByWeight.keys()].sort((a, b) => a - b);
   let falseAlarms = 0;
-  for (const w of sorted) {
-    falseAlarms += cleanByWeight.get(w)!;
+  for (const [w, rows] of rowsByWeight(weights, mechanism, false)) {
+    falseAlarms += rows;
     if (falseAlarms > budget) return w;
   }
   return Number.POSITIVE_INFINITY;
@@ -421,17 +429,13 @@ export function thresholdForRecall(
   mechanism: Uint8Array,
   target: number,
 ): number {
-  const errorsByWeight = new Map<number, number>();
-  for (let r = 0; r < weights.length; r++) {
-    const w = weights[r]!;
-    errorsByWeight.set(w, (errorsByWeight.get(w) ?? 0) + (mechanism[r] !== 0 ? 1 : 0));
-  }
-  const sorted = [...errorsByWeight.keys()].sort((a, b) => a - b);
+  const sorted = rowsByWeight(weights, mechanism, true);
   let found = 0;
   for (let k = 0; k < sorted.length; k++) {
-    found += errorsByWeight.get(sorted[k]!)!;
+    found += sorted[k]![1];
     // Flag everything up to and including this weight: the cut is the next weight up.
-    if (found >= target) return k + 1 < sorted.length ? sorted[k + 1]! : Number.POSITIVE_INFINITY;
+    if (found >= target)
+      return k + 1 < sorted.length ? sorted[k + 1]![0] : Number.POSITIVE_INFINITY;
   }
   return Number.POSITIVE_INFINITY;
 }
