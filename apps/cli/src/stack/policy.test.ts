@@ -36,6 +36,16 @@ describe('the stack says which rules are in force', () => {
       undefined,
       'policy 2024-05 in force from 2024-05-01 (picked by the date 2024-06-01)',
     ],
+    [
+      '2025-01-15',
+      undefined,
+      'policy 2024-12 in force from 2024-12-02 (picked by the date 2025-01-15)',
+    ],
+    [
+      '2025-12-02',
+      undefined,
+      'policy 2024-12 in force from 2024-12-02 (picked by the date 2025-12-02)',
+    ],
     ['2024-06-01', 'seed', 'policy 2021-06 in force from 2021-06-30 (pinned with --policy)'],
   ])(
     'as of %s with --policy %s',
