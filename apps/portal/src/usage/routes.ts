@@ -1,6 +1,7 @@
 // 利用申請: an institution applies; an operator approves (the institution is registered with
-// eligibility-api); the institution then issues its credentials, whose secret is shown once and
-// never stored here. Rotation (a separate, confirmed POST) issues a new one and revokes the old;
+// eligibility-api); the institution then issues its credentials, whose secret is shown once by
+// whichever instance serves the page, from the database, sealed under a token only the browser
+// holds (reveal.ts). Rotation (a separate, confirmed POST) issues a new one and revokes the old;
 // revocation is per client id.
 import { findInstitution } from '@shikaku/db/portal/accounts';
 import {
@@ -24,6 +25,19 @@ import { html, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { pageContext, sendPage } from '../web/render.js';
 import type { IssuedCredential } from './eligibility-client.js';
+import { hashToken, newToken } from '../auth/tokens.js';
+import {
+  deleteExpiredCredentialReveals,
+  storeCredentialReveal,
+  takeCredentialReveal,
+} from '@shikaku/db/portal/credential-reveals';
+import {
+  openSecret,
+  REVEAL_COOKIE,
+  REVEAL_COOKIE_PATH,
+  REVEAL_TTL_MS,
+  sealSecret,
+} from './reveal.js';
 
 function secretPage(
   page: PageContext,
@@ -225,11 +239,9 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: PortalContext): v
 
   // Issue and rotate are POSTs that redirect (303) to /usage/credentials/issued, which shows the new
   // secret once: a reload or a re-sent form never issues again, so it never revokes the credential
-  // just shown. The secret waits for that one GET in memory (this app instance, 10 minutes), never
-  // in the database; whatever is not picked up expires.
-  const reveals = new Map<number, { issued: IssuedCredential; until: number }>();
-  const REVEAL_MS = 10 * 60_000;
-
+  // just shown. Between the two the secret waits in the database sealed under a one-time token
+  // that only this browser holds (reveal.ts), so any portal instance can show it, once; whatever is
+  // not picked up within REVEAL_TTL_MS is gone.
   async function change(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -249,8 +261,24 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: PortalContext): v
         revoke: (clientId) => ctx.eligibility.revokeCredential(code, clientId),
       },
     );
-    if (changed.ok)
-      reveals.set(account.id, { issued: changed.issued, until: now.getTime() + REVEAL_MS });
+    if (changed.ok) {
+      const token = newToken();
+      await storeCredentialReveal(ctx.handle, {
+        accountId: account.id,
+        tokenHash: hashToken(token),
+        clientId: changed.issued.clientId,
+        sealedSecret: sealSecret(token, changed.issued.clientSecret),
+        at: now,
+        expiresAt: new Date(now.getTime() + REVEAL_TTL_MS),
+      });
+      reply.setCookie(REVEAL_COOKIE, token, {
+        path: REVEAL_COOKIE_PATH,
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: ctx.sessions.secureCookies,
+        maxAge: REVEAL_TTL_MS / 1000,
+      });
+    }
     // Refused (already issued, already rotated): the page shows a secret still waiting, else says
     // it was shown, and offers an explicit rotation.
     return reply.redirect('/usage/credentials/issued', 303);
@@ -261,14 +289,28 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: PortalContext): v
   app.get('/usage/credentials/issued', async (request, reply) => {
     const account = requireInstitution(request);
     const page = pageContext(request, reply, ctx.clock);
-    const waiting = reveals.get(account.id);
-    reveals.delete(account.id);
-    if (waiting && waiting.until > ctx.clock.now().getTime()) {
+    const now = ctx.clock.now();
+    const token = request.cookies[REVEAL_COOKIE];
+    reply.clearCookie(REVEAL_COOKIE, { path: REVEAL_COOKIE_PATH });
+    const waiting = token
+      ? await takeCredentialReveal(ctx.handle, {
+          accountId: account.id,
+          tokenHash: hashToken(token),
+          now,
+        })
+      : undefined;
+    const secret = waiting && token ? openSecret(token, waiting.sealedSecret) : undefined;
+    await deleteExpiredCredentialReveals(ctx.handle, now);
+    if (waiting && secret !== undefined) {
       return sendPage(
         reply,
         page,
         '認証情報を発行しました',
-        secretPage(page, waiting.issued, ctx.config.eligibilityApiUrl),
+        secretPage(
+          page,
+          { clientId: waiting.clientId, clientSecret: secret },
+          ctx.config.eligibilityApiUrl,
+        ),
       );
     }
     const active = (await listCredentials(ctx.handle, account.institution_code)).find(
