@@ -377,4 +377,31 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
     await facility.context().close();
     await op.context().close();
   });
+  for (const width of [375, 1280]) {
+    it(`asks 「シカク」: dated answers, kana forms, and "cannot answer" with the centre (${width} px)`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      const ask = async (q: string) => {
+        await page.goto(`${base}/faq`);
+        await page.fill('#q', q);
+        await submit(page, 'form[action="/faq"] button');
+      };
+      h.clock.set('2021-10-19T10:00:00+09:00');
+      await ask('ほんかくうんようはいつから');
+      expect(await text(page, '#answer-text')).toContain('本格運用は2021年10月20日から始まる予定');
+      expect(await text(page, 'header .today')).toContain('本日：2021年10月19日（火）');
+      h.clock.set('2021-10-20T10:00:00+09:00');
+      await page.reload();
+      expect(await text(page, '#answer-text')).toContain('本格運用が始まりました');
+      await ask('きしゅみていのきげん');
+      expect(await text(page, '#answer .hint')).toContain('FAQ-08');
+      await ask('カードリーダーが赤く点滅して動きません');
+      expect(await text(page, '#no-answer')).toContain('お答えできません');
+      expect(await text(page, '#answer')).toContain('0800-080-4583');
+      expect(await page.locator('#related').count()).toBe(0);
+      expect(await fitsWidth(page)).toBe(true);
+      await shot(page, `09-faq-no-answer-${width}`);
+      await context.close();
+    });
+  }
 });
