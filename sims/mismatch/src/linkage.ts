@@ -120,6 +120,25 @@ export interface LinkageInput {
   queried: Uint8Array;
 }
 
+/** The birth date, kana and sex levels against one record, placed at fields first … first + 3. */
+function recordCode(
+  birth: number,
+  kana: number,
+  sex: number,
+  refBirth: number,
+  refKana: number,
+  refSex: number,
+  first: number,
+): number {
+  const [family, given] = compareKana(kana, refKana);
+  return (
+    (compareBirth(birth, refBirth) + 1) * PLACE[first]! +
+    (family + 1) * PLACE[first + 1]! +
+    (given + 1) * PLACE[first + 2]! +
+    (sex === refSex ? 1 : 2) * PLACE[first + 3]!
+  );
+}
+
 /** The comparison pattern of every incoming row (0: nothing to compare with). */
 export function comparisonPatterns(input: LinkageInput): Uint32Array {
   const { incoming, population, existing, queried } = input;
@@ -138,18 +157,21 @@ export function comparisonPatterns(input: LinkageInput): Uint32Array {
     const sex = incoming.sex[r]!;
     const stored = owner >= 0 && owner < existing;
     if (stored) {
-      const [family, given] = compareKana(kana, population.kanaId[owner]!);
-      code += (compareBirth(birth, population.birthDays[owner]!) + 1) * PLACE[0]!;
-      code += (family + 1) * PLACE[1]!;
-      code += (given + 1) * PLACE[2]!;
-      code += (sex === population.sex[owner]! ? 1 : 2) * PLACE[3]!;
+      const ref = population;
+      code += recordCode(
+        birth,
+        kana,
+        sex,
+        ref.birthDays[owner]!,
+        ref.kanaId[owner]!,
+        ref.sex[owner]!,
+        0,
+      );
     }
     if (asked) {
-      const [family, given] = compareKana(kana, incoming.jlisKanaId[r]!);
-      code += (compareBirth(birth, incoming.jlisBirthDays[r]!) + 1) * PLACE[4]!;
-      code += (family + 1) * PLACE[5]!;
-      code += (given + 1) * PLACE[6]!;
-      code += (sex === population.sex[owner]! ? 1 : 2) * PLACE[7]!;
+      const { jlisBirthDays, jlisKanaId } = incoming;
+      const jlisSex = population.sex[owner]!;
+      code += recordCode(birth, kana, sex, jlisBirthDays[r]!, jlisKanaId[r]!, jlisSex, 4);
     }
     if (stored || asked) code += (incoming.addressForm[r]! + 1) * PLACE[8]!;
     out[r] = code;
