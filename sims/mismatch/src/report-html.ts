@@ -61,6 +61,12 @@ export function renderReportHtml(report: MismatchReport): string {
     missed: MECHANISMS.map((m) =>
       eras.map((x) => x.evaluation.byMechanism.find((k) => k.mechanism === m)?.missed ?? 0),
     ),
+    linkage: {
+      rules: eras.map((x) => x.evaluation.overall.falsePositives),
+      atRecall: eras.map((x) => x.linkage.atRuleRecall?.falseAlarms ?? null),
+      missesFlagged: eras.map((x) => x.linkage.atRuleBudget.missesFlagged),
+      rulesMissed: eras.map((x) => x.linkage.atRuleBudget.rulesMissed),
+    },
     duckdb: report.duckdb
       ? {
           ours: [report.engine.loadMs ?? 0, report.engine.matchMs].map((ms) => ms / 1000),
@@ -198,6 +204,7 @@ at the lowest cut that finds as many. Formulas and sources:
 docs/decisions.md.</p>
 <table><tr><th>era</th><th>rules precision</th><th>rules recall</th><th>false-alarm budget</th><th>FS false alarms</th><th>FS precision</th><th>FS recall</th>
 <th>rules' misses FS flags</th><th>by mechanism (flagged / missed)</th><th>rules' catches FS does not flag</th><th>FS own cut: precision</th><th>recall</th><th>false alarms / 10,000 right</th><th>false alarms for the rules' recall: rules → FS</th></tr>${linkageRows}</table>
+<div class=chart><canvas id=linkage></canvas></div>
 <p>Weights learned in this run's era (λ = ${primaryLinkage.lambda.toFixed(6)}, prior weight ${primaryLinkage.priorWeight.toFixed(2)},
 ${primaryLinkage.iterations} EM iterations${primaryLinkage.converged ? '' : ', NOT converged'}; ${num(primaryLinkage.comparedRows)} rows compared,
 ${num(primaryLinkage.notFoundRows)} unknown to J-LIS):</p>
@@ -225,6 +232,12 @@ new Chart(document.getElementById('eras'), { data: { labels: data.eras, datasets
 new Chart(document.getElementById('causes'), { type: 'bar', data: { labels: data.eras, datasets: data.causes.map((c, i) => ({ label: c, data: data.causePer10k[i] })) }, options: opts('False alarms per 10,000 right registrations, by cause', { scales: { x: { stacked: true }, y: { stacked: true } } }) });
 new Chart(document.getElementById('missed'), { type: 'bar', data: { labels: data.eras, datasets: data.mechanisms.map((m, i) => ({ label: m, data: data.missed[i] })) }, options: opts('Errors missed, by mechanism', { scales: { x: { stacked: true }, y: { stacked: true } } }) });
 new Chart(document.getElementById('stages'), { type: 'bar', data: { labels: data.stages.map(s => s.name), datasets: [{ label: 'seconds', data: data.stages.map(s => s.seconds) }] }, options: opts('Time per stage (s)', { indexAxis: 'y' }) });
+new Chart(document.getElementById('linkage'), { type: 'bar', data: { labels: data.eras, datasets: [
+  { label: "rules: false alarms", data: data.linkage.rules },
+  { label: "Fellegi–Sunter: false alarms to find as many errors", data: data.linkage.atRecall },
+  { label: "rules' misses", data: data.linkage.rulesMissed, yAxisID: 'misses' },
+  { label: "of them flagged by Fellegi–Sunter at the rules' budget", data: data.linkage.missesFlagged, yAxisID: 'misses' } ] },
+  options: opts("Second opinion: false alarms at the rules' recall, misses flagged at their budget", { scales: { y: { position: 'left', title: { display: true, text: 'false alarms' } }, misses: { position: 'right', title: { display: true, text: 'errors' }, grid: { drawOnChartArea: false } } } }) });
 if (data.duckdb) new Chart(document.getElementById('duck'), { type: 'bar', data: { labels: ['load', 'match'], datasets: [{ label: 'shikaku', data: data.duckdb.ours }, { label: 'DuckDB', data: data.duckdb.duck }] }, options: opts('Seconds, same data, same run', { scales: { x: { stacked: false } } }) });
 </script></body></html>
 `;
