@@ -204,6 +204,7 @@ export function estimateU(
     counts[1]![family]!++;
     counts[2]![given]!++;
     counts[3]![incoming.sex[r] === population.sex[p] ? 0 : 1]!++;
+    // The simulation holds an address as a household: the registration carries its subject's.
     const subject = incoming.subject[r]!;
     const household =
       Math.floor(subject / CHUNK_SIZE) === Math.floor(p / CHUNK_SIZE) &&
