@@ -21,7 +21,7 @@ import {
   MY_NUMBER,
   seedQualifications,
 } from '../../src/testing/fixture.js';
-import { FHIR_MEMBERS } from './members.js';
+import { GOLDEN_MEMBERS } from '../members.js';
 import { checkFhir, checkR4Definitions, checkR4Schema } from './validate.js';
 
 const SUBMIT = '/fhir/CoverageEligibilityRequest/$submit';
@@ -53,7 +53,7 @@ describeEachDatabase('FHIR golden pairs', (db) => {
   let fixture: Fixture;
   let token: string;
   beforeAll(async () => {
-    await seedQualifications(db.handle(), FHIR_MEMBERS);
+    await seedQualifications(db.handle(), GOLDEN_MEMBERS);
     // Compiling the validators holds the event loop for seconds: not an overload to shed.
     checkFhir({ resourceType: 'Basic', code: { text: 'warm-up' } } as Resource);
     fixture = await createFixture(db.handle(), {
@@ -107,7 +107,7 @@ describeEachDatabase('FHIR golden pairs', (db) => {
 
   it('POST /fhir/CoverageEligibilityRequest answers as $submit does, and the access log records it', async () => {
     const valid = cases.find(([n]) => n === 'valid.json')![1];
-    const before = await listAccessLogByPerson(db.handle(), 'f-hanako');
+    const before = await listAccessLogByPerson(db.handle(), 'c-hanako');
     const viaCreate = await fixture.app.inject({
       method: 'POST',
       url: '/fhir/CoverageEligibilityRequest',
@@ -116,7 +116,7 @@ describeEachDatabase('FHIR golden pairs', (db) => {
     });
     expect(viaCreate.statusCode).toBe(200);
     expect(viaCreate.json()).toEqual(valid.answer);
-    const after = await listAccessLogByPerson(db.handle(), 'f-hanako');
+    const after = await listAccessLogByPerson(db.handle(), 'c-hanako');
     expect(after.length).toBe(before.length + 1);
     expect(after[0]).toMatchObject({
       institutionCode: '0110113719',

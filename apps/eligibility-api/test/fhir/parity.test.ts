@@ -174,7 +174,9 @@ describeEachDatabase(`FHIR and OQS paths agree on ${SAMPLE} synthetic members`, 
   let sample: ReturnType<typeof buildSample>;
   beforeAll(async () => {
     sample = buildSample();
-    await seedQualifications(db.handle(), sample.stored);
+    // In pages, as the outbox relay applies them (one page of 10,000 is too big for PGlite).
+    for (let from = 0; from < sample.stored.length; from += 1_000)
+      await seedQualifications(db.handle(), sample.stored.slice(from, from + 1_000));
     fixture = await createFixture(db.handle(), {
       loadShedding: { ...DEFAULT_CONFIG.loadShedding, maxEventLoopDelayMs: 0 },
     });

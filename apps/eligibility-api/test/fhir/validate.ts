@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import type { Bundle, Resource, StructureDefinition } from '@medplum/fhirtypes';
-import Ajv, { type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
 import { checkJpCore } from './jp-core-subset.js';
 
@@ -21,8 +21,9 @@ const readDefinition = (name: string) =>
 
 /**
  * FHIR's patterns are written for XML Schema and Java, where \s is ASCII white space only; in a
- * JavaScript RegExp it is any Unicode space, so `^[ \r\n\t\S]+$` would refuse the full-width
- * space of 資格　花子, which FHIR allows. The engine reads \s and \S as FHIR means them.
+ * JavaScript RegExp it is any Unicode space, so `^[ \r\n\t\S]+$` would refuse a name written
+ * with the ideographic space U+3000 between family and given name, which FHIR allows. The engine
+ * reads \s and \S as FHIR means them.
  */
 const JAVA_SPACE = ' \\t\\n\\r\\f\\v';
 const fhirRegExp = Object.assign(
