@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { QualificationEvent } from '@shikaku/core/qualification-event';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { upsertInsurers } from '@shikaku/db/intermediate/insurers';
 import {
@@ -6,6 +7,7 @@ import {
   type RegistrationWrite,
   saveRegistrations,
 } from '@shikaku/db/intermediate/registrations';
+import { publishedEventsOf } from '@shikaku/db/intermediate/seed-load';
 import { INSURERS } from '@shikaku/synth/insurers';
 import type { SyntheticPerson } from '@shikaku/synth/population';
 import { hashKey } from './auth.js';
@@ -61,26 +63,36 @@ export function registrationOfPerson(
   };
 }
 
-/** Seeds the members of an empty intermediate server (published to the outbox as they go). */
+export interface SeededMembers {
+  members: number;
+  seeded: boolean;
+  /**
+   * What the seeding published to the outbox, as its reader serves it (no My Number), for a
+   * consumer that takes them in bulk; undefined when nothing was seeded (or the outbox holds more
+   * than this seeding), and then the outbox is the only source.
+   */
+  published?: QualificationEvent[];
+}
+
+/**
+ * Seeds the members of an empty intermediate server in one transaction (registrations COPYed,
+ * their outbox events in one batch), as one registration file of every member would be saved.
+ */
 export async function seedMembers(
   handle: DatabaseHandle,
   persons: Iterable<SyntheticPerson>,
-  options: { personRefSecret: string; at: Date; batchSize?: number },
-): Promise<{ members: number; seeded: boolean }> {
+  options: { personRefSecret: string; at: Date; insurerNames?: ReadonlyMap<string, string> },
+): Promise<SeededMembers> {
   const existing = await countRegistrations(handle);
   if (existing > 0) return { members: existing, seeded: false };
-  const batchSize = options.batchSize ?? 5_000;
-  let batch: RegistrationWrite[] = [];
-  let total = 0;
-  for (const person of persons) {
-    batch.push(registrationOfPerson(person, options.personRefSecret, `S${person.index}`));
-    if (batch.length >= batchSize) {
-      total += (await saveRegistrations(handle, batch, options.at)).changed;
-      batch = [];
-    }
-  }
-  total += (await saveRegistrations(handle, batch, options.at)).changed;
-  return { members: total, seeded: true };
+  const rows: RegistrationWrite[] = [];
+  for (const person of persons)
+    rows.push(registrationOfPerson(person, options.personRefSecret, `S${person.index}`));
+  const saved = await saveRegistrations(handle, rows, options.at);
+  const published = options.insurerNames
+    ? await publishedEventsOf(handle, rows, options.insurerNames)
+    : undefined;
+  return { members: saved.changed, seeded: true, ...(published ? { published } : {}) };
 }
 
 export interface InsurerCredential {

@@ -1,18 +1,12 @@
 import type { DatabaseHandle } from '@shikaku/db/database';
-import {
-  countResidents,
-  upsertCertificates,
-  upsertResidents,
-  type Certificate,
-  type Resident,
-} from '@shikaku/db/jlis/residents';
+import { countResidents, type Certificate, type Resident } from '@shikaku/db/jlis/residents';
+import { loadResidents } from '@shikaku/db/jlis/seed-load';
 import type { SyntheticPerson } from '@shikaku/synth/population';
-
-const BATCH = 2_000;
 
 /**
  * Seeds residents and their card certificates from the synthetic population, when the registry
- * is empty (a restarted stack keeps what it has). Returns how many residents there are.
+ * is empty (a restarted stack keeps what it has), in one bulk load. Returns how many residents
+ * there are.
  */
 export async function seedResidents(
   handle: DatabaseHandle,
@@ -21,16 +15,8 @@ export async function seedResidents(
 ): Promise<{ residents: number; seeded: boolean }> {
   const existing = await countResidents(handle);
   if (existing > 0) return { residents: existing, seeded: false };
-  let residents: Resident[] = [];
-  let certificates: Certificate[] = [];
-  let total = 0;
-  const flush = async () => {
-    await upsertResidents(handle, residents);
-    await upsertCertificates(handle, certificates, at);
-    total += residents.length;
-    residents = [];
-    certificates = [];
-  };
+  const residents: Resident[] = [];
+  const certificates: Certificate[] = [];
   for (const person of persons) {
     residents.push({
       myNumber: person.myNumber,
@@ -47,8 +33,7 @@ export async function seedResidents(
         status: person.card.status,
       });
     }
-    if (residents.length >= BATCH) await flush();
   }
-  await flush();
+  const total = await loadResidents(handle, residents, certificates, at);
   return { residents: total, seeded: true };
 }

@@ -1,6 +1,8 @@
 import type { ControllableClock } from '@shikaku/core/clock';
+import type { QualificationEvent } from '@shikaku/core/qualification-event';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import type { Logger } from '@shikaku/platform/logger';
+import type { SyntheticPerson } from '@shikaku/synth/population';
 import type { StackSecrets } from './secrets.js';
 
 /** What the stack hands every app it starts. */
@@ -19,6 +21,20 @@ export interface StackContext {
   seed: number;
   /** Synthetic population size to seed when the database is empty. */
   members: number;
+  /**
+   * The synthetic population (seed, members, as-of date), generated on first use and then shared
+   * by every app that seeds from it; never generated when nothing iterates it (a restart).
+   */
+  population: Iterable<SyntheticPerson>;
+  /**
+   * Whether a fresh stack bulk-loads its seed: insurer-api hands what its seeding published to
+   * eligibility-api in memory (`seedHandOff`) instead of eligibility-api relaying it page by page
+   * over HTTP. Both end the same (stack/seed-equivalence.test.ts).
+   */
+  bulkSeed: boolean;
+  seedHandOff: SeedHandOff;
+  /** Runs one step of an app's start, timed, with a progress line for people before it. */
+  phase<T>(name: string, step: () => Promise<T>): Promise<T>;
   host: string;
   /** Where apps may keep files (the reader's request/response folders, uploads). */
   dataDir: string;
@@ -29,10 +45,18 @@ export interface StackContext {
   urls: Readonly<Record<string, string>>;
 }
 
+/** What one app's seeding leaves for another's, in memory (the stack composes them). */
+export interface SeedHandOff {
+  /** The outbox events of insurer-api's fresh seeding, for eligibility-api to apply in bulk. */
+  qualifications?: readonly QualificationEvent[];
+}
+
 export interface StartedComponent {
   url: string;
   /** Lines printed under the URL: credentials made, docs pages, folders watched. */
   notes: string[];
+  /** Settles when the work the app started in the background (after listening) is done. */
+  settled?: Promise<void>;
   close(): Promise<void>;
 }
 

@@ -59,12 +59,18 @@ export const eligibilityApiComponent: StackComponent = {
     });
     const notes: string[] = [];
     if (config.insurerApiUrl) {
-      const applied = await relay.drain().catch((err: unknown) => {
-        context.logger.warn({ err }, 'first outbox drain failed; the relay keeps trying');
-        return 0;
-      });
+      const handedOver = context.seedHandOff.qualifications;
+      const bulk = handedOver
+        ? await context.phase('load seeded qualifications', () => relay.applyHandedOver(handedOver))
+        : 0;
+      const applied = await context
+        .phase('drain outbox', () => relay.drain())
+        .catch((err: unknown) => {
+          context.logger.warn({ err }, 'first outbox drain failed; the relay keeps trying');
+          return 0;
+        });
       notes.push(
-        `qualification outbox: ${applied} events applied, polling every ${config.outboxPollMs} ms`,
+        `qualification outbox: ${bulk > 0 ? `${bulk} seeded events bulk-loaded, ` : ''}${applied} events applied, polling every ${config.outboxPollMs} ms`,
       );
       relay.start();
     } else {
@@ -107,6 +113,7 @@ export const eligibilityApiComponent: StackComponent = {
     return {
       url,
       notes,
+      settled: linking,
       close: async () => {
         await relay.stop();
         await linking;

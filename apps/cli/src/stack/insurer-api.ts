@@ -4,8 +4,8 @@ import { jstDate } from '@shikaku/core/clock';
 import { choosePolicy, policyEraNames } from '@shikaku/core/policy-eras';
 import { buildApp } from '@shikaku/insurer-api/app';
 import { readInsurerApiConfig } from '@shikaku/insurer-api/config';
+import { storedInsurerNumbers } from '@shikaku/db/intermediate/seed-load';
 import { issueInsurerCredentials, seedMembers } from '@shikaku/insurer-api/seed';
-import { generatePopulation } from '@shikaku/synth/population';
 import type { StackComponent } from './component.js';
 
 /** Insurer credentials printed in the notes; all of them go to a file in the data dir. */
@@ -25,7 +25,6 @@ export const insurerApiComponent: StackComponent = {
       SHIKAKU_SERVICE_KEY: context.secrets.serviceKey,
       PERSON_REF_SECRET: context.secrets.personRefSecret,
     });
-    const asOf = context.asOf ?? jstDate(context.clock.now());
     // The date picks the rules (each from its own day), unless --policy pins an era.
     const choice = choosePolicy(jstDate(context.clock.now()), context.policy);
     if (!choice) {
@@ -40,20 +39,26 @@ export const insurerApiComponent: StackComponent = {
       port,
       jlis: { ...defaults.jlis, url: context.urls['jlis'] ?? defaults.jlis.url },
     };
-    const population = () =>
-      generatePopulation({ seed: context.seed, size: context.members, asOf });
-    const insurerNumbers = new Set<string>();
-    for (const person of population()) insurerNumbers.add(person.insurerNumber);
-    const credentials = await issueInsurerCredentials(
-      context.handle,
-      insurerNumbers,
-      context.clock.now(),
+    // A restarted stack keeps its members: their insurers get fresh keys without the population
+    // being generated again.
+    const stored = await storedInsurerNumbers(context.handle);
+    const insurerNumbers = new Set<string>(stored);
+    if (stored.length === 0)
+      for (const person of context.population) insurerNumbers.add(person.insurerNumber);
+    const credentials = await context.phase('issue insurer keys', () =>
+      issueInsurerCredentials(context.handle, insurerNumbers, context.clock.now()),
     );
     // Insurers first: the members' outbox events carry the insurer's name.
-    const seeded = await seedMembers(context.handle, population(), {
-      personRefSecret: config.personRefSecret,
-      at: context.clock.now(),
-    });
+    const seeded = await context.phase('seed members', () =>
+      seedMembers(context.handle, context.population, {
+        personRefSecret: config.personRefSecret,
+        at: context.clock.now(),
+        ...(context.bulkSeed
+          ? { insurerNames: new Map(credentials.map((c) => [c.insurerNumber, c.name])) }
+          : {}),
+      }),
+    );
+    if (seeded.published) context.seedHandOff.qualifications = seeded.published;
     const credentialFile = join(context.dataDir, 'insurer-credentials.json');
     await writeFile(credentialFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
     const app = await buildApp(config, {

@@ -1,8 +1,6 @@
 import { buildApp } from '@shikaku/jlis/app';
 import { readJlisConfig } from '@shikaku/jlis/config';
 import { seedResidents } from '@shikaku/jlis/seed';
-import { jstDate } from '@shikaku/core/clock';
-import { generatePopulation } from '@shikaku/synth/population';
 import type { StackComponent } from './component.js';
 
 /** The J-LIS emulator in the stack: residents and certificates of the synthetic population. */
@@ -16,11 +14,8 @@ export const jlisComponent: StackComponent = {
       JLIS_CONTROL_KEY: context.secrets.jlisControlKey,
     };
     const config = { ...readJlisConfig(env), host: context.host, port };
-    const asOf = context.asOf ?? jstDate(context.clock.now());
-    const seeded = await seedResidents(
-      context.handle,
-      generatePopulation({ seed: context.seed, size: context.members, asOf }),
-      context.clock.now(),
+    const seeded = await context.phase('seed residents', () =>
+      seedResidents(context.handle, context.population, context.clock.now()),
     );
     const app = await buildApp(config, {
       handle: context.handle,

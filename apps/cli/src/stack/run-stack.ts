@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import { jstDate } from '@shikaku/core/clock';
 import { choosePolicy, policyEraNames } from '@shikaku/core/policy-eras';
 import { join } from 'node:path';
@@ -7,7 +8,8 @@ import { migrateToLatest } from '@shikaku/db/migrate';
 import type { Logger } from '@shikaku/platform/logger';
 import { stackClock } from '@shikaku/platform/system-clock';
 import type { ControllableClock } from '@shikaku/core/clock';
-import type { StackComponent, StackContext, StartedComponent } from './component.js';
+import { generatePopulation, type SyntheticPerson } from '@shikaku/synth/population';
+import type { SeedHandOff, StackComponent, StackContext, StartedComponent } from './component.js';
 import { makeStackSecrets, type StackSecrets } from './secrets.js';
 
 export interface StackOptions {
@@ -28,6 +30,25 @@ export interface StackOptions {
   serviceKey?: string | undefined;
   /** Told before each app starts (seeding a fresh database takes a while): progress for people. */
   onStarting?: (component: StackComponent) => void;
+  /** Told before each timed step of an app's start (seeding members…) and of the stack's own. */
+  onPhase?: (name: string) => void;
+  /**
+   * Bulk-load a fresh stack's seed (the default); false relays every seeded member from insurer-api
+   * to eligibility-api over HTTP, page by page, as live registrations go (the equivalence test).
+   */
+  bulkSeed?: boolean;
+}
+
+/** How long one step of the start took (an app's start, or one of its phases: `app: phase`). */
+export interface StackTiming {
+  name: string;
+  /** Wall-clock milliseconds. */
+  ms: number;
+  /**
+   * CPU milliseconds of the whole process meanwhile (user + system): the figure that holds when the
+   * machine is shared (the apps and PGlite run on this one thread; a worker's would count too).
+   */
+  cpuMs: number;
 }
 
 export interface RunningStack {
@@ -41,6 +62,12 @@ export interface RunningStack {
   /** The rules in force when the stack started, and whether the date or --policy chose them. */
   readonly policy: StackPolicy;
   components: Array<{ name: string; title: string } & StartedComponent>;
+  /** Milliseconds from the call of startStack to every app listening. */
+  readyMs: number;
+  /** The steps of the start in order, apps and their phases (a phase is named `app: step`). */
+  timings: StackTiming[];
+  /** Resolves once the work apps started in the background (card linking) is done. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,6 +83,15 @@ export async function startStack(
   components: readonly StackComponent[],
   options: StackOptions,
 ): Promise<RunningStack> {
+  const total = startMeasure();
+  const timings: StackTiming[] = [];
+  const timed = async <T>(name: string, step: () => Promise<T>): Promise<T> => {
+    options.onPhase?.(name);
+    const measure = startMeasure();
+    const result = await step();
+    timings.push({ name, ...measure() });
+    return result;
+  };
   // One clock for every app, so they agree on "now" and move together.
   const clock = stackClock(options.asOf);
   const startDate = jstDate(clock.now());
@@ -77,12 +113,24 @@ export async function startStack(
     persistent: Boolean(options.databaseUrl) || !options.memory,
     serviceKey: options.serviceKey,
   });
-  const handle = await openDatabase(
-    options.databaseUrl
-      ? { url: options.databaseUrl }
-      : { pgliteDir: options.memory ? undefined : join(options.dataDir, 'pglite') },
+  const handle = await timed('open database', () =>
+    openDatabase(
+      options.databaseUrl
+        ? { url: options.databaseUrl }
+        : { pgliteDir: options.memory ? undefined : join(options.dataDir, 'pglite') },
+    ),
   );
-  await migrateToLatest(handle);
+  await timed('migrate', () => migrateToLatest(handle));
+  const population = sharedPopulation(
+    () =>
+      generatePopulation({
+        seed: options.seed,
+        size: options.members,
+        asOf: options.asOf ?? startDate,
+      }),
+    (measured) => timings.push({ name: 'generate population', ...measured }),
+  );
+  const seedHandOff: SeedHandOff = {};
   const started: RunningStack['components'] = [];
   const urls: Record<string, string> = {};
   const close = async () => {
@@ -99,6 +147,10 @@ export async function startStack(
         policy: options.policy,
         seed: options.seed,
         members: options.members,
+        population,
+        bulkSeed: options.bulkSeed ?? true,
+        seedHandOff,
+        phase: (name, step) => timed(`${component.name}: ${name}`, step),
         host: options.host,
         dataDir: options.dataDir,
         logger: options.logger.child({ app: component.name }),
@@ -108,7 +160,9 @@ export async function startStack(
       // --port 0 gives every app a free port (tests, several stacks side by side).
       const port = options.basePort === 0 ? 0 : options.basePort + component.portOffset;
       options.onStarting?.(component);
+      const measure = startMeasure();
       const result = await component.start(context, port);
+      timings.push({ name: component.name, ...measure() });
       urls[component.name] = result.url;
       started.push({ name: component.name, title: component.title, ...result });
     }
@@ -116,7 +170,14 @@ export async function startStack(
     await close();
     throw error;
   }
+  // The seed's events are applied; nothing needs them in memory any more.
+  delete seedHandOff.qualifications;
   return {
+    readyMs: total().ms,
+    timings,
+    settled: async () => {
+      await Promise.all(started.map((c) => c.settled));
+    },
     database: handle.description,
     handle,
     secrets,
@@ -124,5 +185,36 @@ export async function startStack(
     clock,
     components: started,
     close,
+  };
+}
+
+/**
+ * The population every seeding app iterates, generated on the first iteration (timed through
+ * `onGenerated`) and kept for the next; never generated when no app iterates it (a restart).
+ */
+function sharedPopulation(
+  generate: () => Iterable<SyntheticPerson>,
+  onGenerated: (measured: { ms: number; cpuMs: number }) => void,
+): Iterable<SyntheticPerson> {
+  let persons: SyntheticPerson[] | undefined;
+  return {
+    [Symbol.iterator]: () => {
+      if (!persons) {
+        const measure = startMeasure();
+        persons = [...generate()];
+        onGenerated(measure());
+      }
+      return persons[Symbol.iterator]();
+    },
+  };
+}
+
+/** Starts a wall and CPU stopwatch; calling the result reads both in milliseconds. */
+function startMeasure(): () => { ms: number; cpuMs: number } {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return { ms: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 };
   };
 }
