@@ -300,7 +300,8 @@ export function requestsFor(
 
 /**
  * The stable code of an error answer, whatever its form: `{code}` JSON, the spec XmlMsg's
- * ErrorCode / ProcessingResultCode (JSON or XML), or the portal's HTML error page (コード: X).
+ * ErrorCode / ProcessingResultCode (JSON or XML), a FHIR OperationOutcome's issue code, or the
+ * portal's HTML error page (コード: X).
  */
 export function errorCodeOf(body: string): string | null {
   const CODE = /^[A-Z][A-Z0-9_]+$/;
@@ -310,6 +311,10 @@ export function errorCodeOf(body: string): string | null {
     const header = (json.XmlMsg as { MessageHeader?: { ErrorCode?: unknown } } | undefined)
       ?.MessageHeader;
     if (typeof header?.ErrorCode === 'string' && header.ErrorCode !== '') return header.ErrorCode;
+    // A FHIR OperationOutcome carries it as the first issue's details code.
+    const issue = (json.issue as Array<{ details?: { coding?: Array<{ code?: unknown }> } }>)?.[0];
+    const fhir = json.resourceType === 'OperationOutcome' && issue?.details?.coding?.[0]?.code;
+    if (typeof fhir === 'string' && CODE.test(fhir)) return fhir;
   } catch {
     // not JSON
   }
