@@ -2,19 +2,12 @@
 // FHIR R4's CoverageEligibilityRequest/$submit takes the request alone (its Patient, Coverage and
 // Organizations contained), a Bundle holding it and the resources it references, or either inside
 // a Parameters resource as the `resource` parameter. Every problem is a coded AppError whose field
-// is the FHIRPath of the element at fault; nothing is stored from a rejected request.
+// is the FHIRPath of the element at fault; nothing is stored from a rejected request. The body
+// has not been checked against FHIR's schema, so every element is read as untyped JSON: a value
+// of the wrong JSON type is a coded rejection, never an exception.
 import { isIsoDate } from '@shikaku/core/dates';
 import { AppError } from '@shikaku/platform/errors';
-import type {
-  Coverage,
-  CoverageEligibilityRequest,
-  Extension,
-  Identifier,
-  Organization,
-  Patient,
-  Reference,
-  Resource,
-} from '@medplum/fhirtypes';
+import type { CoverageEligibilityRequest, Identifier } from '@medplum/fhirtypes';
 import type { CardNumbersQuery } from '../confirm.js';
 import {
   INSURANCE_MEMBER_ID_SYSTEM,
@@ -41,39 +34,56 @@ export interface EligibilityQuery {
 
 const PURPOSES = new Set(['auth-requirements', 'benefits', 'discovery', 'validation']);
 
+type Json = Record<string, unknown>;
+
 function invalid(field: string, reason: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', message, { field, reason });
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
+const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Resolves references within what was submitted (contained resources, Bundle entries). */
-type Resolver = (ref: Reference | undefined) => Resource | undefined;
+/** An array of objects (absent: empty); anything else is refused. */
+function objects(value: unknown, field: string): Json[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every(isObject))
+    throw invalid(field, 'NOT_AN_ARRAY_OF_OBJECTS', `${field} must be an array of objects`);
+  return value;
+}
 
-function resolverFor(
-  request: CoverageEligibilityRequest,
-  entries: Resource[],
-  urls: Map<string, Resource>,
-): Resolver {
-  const contained = new Map<string, Resource>();
-  for (const r of request.contained ?? []) if (r.id) contained.set(`#${r.id}`, r);
-  for (const r of entries) if (r.id) urls.set(`${r.resourceType}/${r.id}`, r);
-  return (ref) => {
-    const key = ref?.reference;
-    if (!key) return undefined;
-    return contained.get(key) ?? urls.get(key);
+/** A string (absent: undefined); anything else is refused. */
+function text(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw invalid(field, 'NOT_A_STRING', `${field} must be a string`);
+  return value;
+}
+
+/** Resolves references within what was submitted (contained resources, Bundle entries). */
+type Resolver = (ref: unknown, field: string) => Json | undefined;
+
+function resolverFor(request: Json, entries: Json[], urls: Map<string, Json>): Resolver {
+  const known = new Map(urls);
+  for (const r of objects(request.contained, 'CoverageEligibilityRequest.contained'))
+    if (typeof r.id === 'string') known.set(`#${r.id}`, r);
+  for (const r of entries)
+    if (typeof r.id === 'string' && typeof r.resourceType === 'string')
+      known.set(`${r.resourceType}/${r.id}`, r);
+  return (ref, field) => {
+    if (ref === undefined) return undefined;
+    if (!isObject(ref)) throw invalid(field, 'NOT_A_REFERENCE', `${field} must be a Reference`);
+    const key = text(ref.reference, `${field}.reference`);
+    return key === undefined ? undefined : known.get(key);
   };
 }
 
 /** The request and a resolver from whatever form the body took. */
-function unwrap(body: unknown): { request: CoverageEligibilityRequest; resolve: Resolver } {
+function unwrap(body: unknown): { request: Json; resolve: Resolver } {
   if (!isObject(body))
     throw invalid('resourceType', 'NOT_A_RESOURCE', 'the body is not a FHIR resource');
   if (body.resourceType === 'Parameters') {
-    const parameter = Array.isArray(body.parameter)
-      ? (body.parameter as Array<Record<string, unknown>>).find((p) => p?.name === 'resource')
-      : undefined;
+    const parameter = objects(body.parameter, 'Parameters.parameter').find(
+      (p) => p.name === 'resource',
+    );
     if (!parameter || !isObject(parameter.resource))
       throw invalid(
         "Parameters.parameter.where(name='resource')",
@@ -83,13 +93,15 @@ function unwrap(body: unknown): { request: CoverageEligibilityRequest; resolve: 
     return unwrap(parameter.resource);
   }
   if (body.resourceType === 'Bundle') {
-    const entries = (Array.isArray(body.entry) ? body.entry : [])
-      .filter(isObject)
-      .filter((e) => isObject(e.resource));
-    const urls = new Map<string, Resource>();
-    for (const e of entries)
-      if (typeof e.fullUrl === 'string') urls.set(e.fullUrl, e.resource as Resource);
-    const resources = entries.map((e) => e.resource as Resource);
+    const entries = objects(body.entry, 'Bundle.entry');
+    const urls = new Map<string, Json>();
+    const resources: Json[] = [];
+    for (const e of entries) {
+      if (!isObject(e.resource)) continue;
+      resources.push(e.resource);
+      const fullUrl = text(e.fullUrl, 'Bundle.entry.fullUrl');
+      if (fullUrl !== undefined) urls.set(fullUrl, e.resource);
+    }
     const requests = resources.filter((r) => r.resourceType === 'CoverageEligibilityRequest');
     if (requests.length !== 1)
       throw invalid(
@@ -97,7 +109,7 @@ function unwrap(body: unknown): { request: CoverageEligibilityRequest; resolve: 
         requests.length === 0 ? 'REQUIRED' : 'MORE_THAN_ONE',
         'the Bundle must hold exactly one CoverageEligibilityRequest',
       );
-    const request = requests[0] as CoverageEligibilityRequest;
+    const request = requests[0] as Json;
     return { request, resolve: resolverFor(request, resources, urls) };
   }
   if (body.resourceType !== 'CoverageEligibilityRequest')
@@ -106,116 +118,98 @@ function unwrap(body: unknown): { request: CoverageEligibilityRequest; resolve: 
       'UNSUPPORTED_RESOURCE_TYPE',
       'expected a CoverageEligibilityRequest, a Bundle holding one, or Parameters',
     );
-  const request = body as unknown as CoverageEligibilityRequest;
-  return { request, resolve: resolverFor(request, [], new Map()) };
+  return { request: body, resolve: resolverFor(body, [], new Map()) };
 }
 
-function resolveAs<T extends Resource>(
-  resolve: Resolver,
-  ref: Reference | undefined,
-  type: T['resourceType'],
-  field: string,
-): T {
-  if (!ref?.reference) throw invalid(field, 'REQUIRED', `${field} must reference a ${type}`);
-  const resource = resolve(ref);
+function resolveAs(resolve: Resolver, ref: unknown, type: string, field: string): Json {
+  const resource = resolve(ref, field);
   if (!resource)
     throw invalid(
       field,
-      'UNRESOLVED_REFERENCE',
-      `${field} (${ref.reference}) is neither contained nor in the Bundle`,
+      ref === undefined ? 'REQUIRED' : 'UNRESOLVED_REFERENCE',
+      `${field} must reference a ${type} that is contained or in the Bundle`,
     );
   if (resource.resourceType !== type)
     throw invalid(field, 'WRONG_RESOURCE_TYPE', `${field} must reference a ${type}`);
-  return resource as T;
+  return resource;
 }
 
 const nfkc = (s: string) => s.normalize('NFKC').trim();
 
-function stringExtension(extensions: Extension[] | undefined, url: string): string | undefined {
-  const value = extensions?.find((e) => e.url === url)?.valueString;
-  return typeof value === 'string' && value.trim() !== '' ? nfkc(value) : undefined;
+function stringExtension(resource: Json | undefined, url: string, field: string) {
+  const extension = objects(resource?.extension, `${field}.extension`).find((e) => e.url === url);
+  const value = text(extension?.valueString, `${field}.extension.valueString`);
+  return value !== undefined && value.trim() !== '' ? nfkc(value) : undefined;
 }
 
-function insurerNumberOf(organization: Organization | undefined): string | undefined {
-  const id = organization?.identifier?.find(
-    (i) => i.system === INSURER_NUMBER_SYSTEM || i.system === INSURER_NUMBER_OID,
+/** The value of the first identifier with one of the systems. */
+function identifierValue(resource: Json | undefined, systems: string[], field: string) {
+  const id = objects(resource?.identifier, `${field}.identifier`).find(
+    (i) => typeof i.system === 'string' && systems.includes(i.system),
   );
-  return id?.value ? nfkc(id.value) : undefined;
+  const value = text(id?.value, `${field}.identifier.value`);
+  return value === undefined ? undefined : nfkc(value);
 }
 
 /** 被保険者個人識別子 "保険者番号:記号:番号:枝番" (an absent part empty). */
-function memberIdOf(identifiers: Identifier[] | undefined) {
-  const value = identifiers?.find((i) => i.system === INSURANCE_MEMBER_ID_SYSTEM)?.value;
+function memberIdOf(resource: Json, field: string) {
+  const value = identifierValue(resource, [INSURANCE_MEMBER_ID_SYSTEM], field);
   if (value === undefined) return undefined;
   const parts = value.split(':');
-  if (parts.length !== 4) return null;
+  if (parts.length !== 4)
+    throw invalid(
+      `${field}.identifier.value`,
+      'MEMBER_ID_FORMAT',
+      '被保険者個人識別子 must be 保険者番号:記号:番号:枝番',
+    );
   const [insurer, symbol, number, branch] = parts.map(nfkc) as [string, string, string, string];
   return { insurer, symbol, number, branch };
 }
 
+const INSURER_SYSTEMS = [INSURER_NUMBER_SYSTEM, INSURER_NUMBER_OID];
+
 export function readEligibilityRequest(body: unknown): EligibilityQuery {
   const { request, resolve } = unwrap(body);
-  if (request.status !== 'active')
+  const R = 'CoverageEligibilityRequest';
+  const status = text(request.status, `${R}.status`);
+  if (status !== 'active')
     throw invalid(
-      'CoverageEligibilityRequest.status',
-      request.status === undefined ? 'REQUIRED' : 'NOT_ACTIVE',
+      `${R}.status`,
+      status === undefined ? 'REQUIRED' : 'NOT_ACTIVE',
       'status must be active',
     );
-  const purpose = Array.isArray(request.purpose) ? request.purpose : [];
-  if (purpose.length === 0 || purpose.some((p) => !PURPOSES.has(p)))
+  const purpose = Array.isArray(request.purpose) ? (request.purpose as unknown[]) : [];
+  if (purpose.length === 0 || purpose.some((p) => typeof p !== 'string' || !PURPOSES.has(p)))
     throw invalid(
-      'CoverageEligibilityRequest.purpose',
+      `${R}.purpose`,
       purpose.length === 0 ? 'REQUIRED' : 'UNKNOWN_CODE',
       'purpose must list auth-requirements | benefits | discovery | validation',
     );
 
-  const patient = resolveAs<Patient>(
-    resolve,
-    request.patient,
-    'Patient',
-    'CoverageEligibilityRequest.patient',
-  );
-  if (typeof patient.birthDate !== 'string' || !isIsoDate(patient.birthDate))
+  const patient = resolveAs(resolve, request.patient, 'Patient', `${R}.patient`);
+  const birthDate = patient.birthDate;
+  if (typeof birthDate !== 'string' || !isIsoDate(birthDate))
     throw invalid(
       'Patient.birthDate',
-      patient.birthDate === undefined ? 'REQUIRED' : 'INVALID_DATE',
+      birthDate === undefined ? 'REQUIRED' : 'INVALID_DATE',
       'the patient needs a birth date (YYYY-MM-DD)',
     );
-
-  const servicedDate = request.servicedDate;
-  if (servicedDate !== undefined && (typeof servicedDate !== 'string' || !isIsoDate(servicedDate)))
-    throw invalid(
-      'CoverageEligibilityRequest.servicedDate',
-      'INVALID_DATE',
-      'servicedDate must be a date (YYYY-MM-DD)',
-    );
+  const servicedDate = text(request.servicedDate, `${R}.servicedDate`);
+  if (servicedDate !== undefined && !isIsoDate(servicedDate))
+    throw invalid(`${R}.servicedDate`, 'INVALID_DATE', 'servicedDate must be a date (YYYY-MM-DD)');
 
   // The card: the focal insurance (or the only one), else the patient's 被保険者個人識別子.
-  const insurance = request.insurance ?? [];
-  const chosen = insurance.find((i) => i.focal) ?? insurance[0];
+  const insurance = objects(request.insurance, `${R}.insurance`);
+  const chosen = insurance.find((i) => i.focal === true) ?? insurance[0];
   const coverage = chosen
-    ? resolveAs<Coverage>(
-        resolve,
-        chosen.coverage,
-        'Coverage',
-        'CoverageEligibilityRequest.insurance.coverage',
-      )
+    ? resolveAs(resolve, chosen.coverage, 'Coverage', `${R}.insurance.coverage`)
     : undefined;
+  const payor = coverage ? objects(coverage.payor, 'Coverage.payor')[0] : undefined;
   const insurer =
-    insurerNumberOf(
-      coverage?.payor?.[0] ? (resolve(coverage.payor[0]) as Organization | undefined) : undefined,
-    ) ??
-    insurerNumberOf(
-      request.insurer ? (resolve(request.insurer) as Organization | undefined) : undefined,
-    );
-  const extensionNumber = stringExtension(coverage?.extension, JP_COVERAGE_EXTENSION.number);
-  const memberId = memberIdOf(coverage?.identifier) ?? memberIdOf(patient.identifier);
-  if (memberId === null)
-    throw invalid(
-      'identifier.value',
-      'MEMBER_ID_FORMAT',
-      '被保険者個人識別子 must be 保険者番号:記号:番号:枝番',
-    );
+    identifierValue(resolve(payor, 'Coverage.payor'), INSURER_SYSTEMS, 'Coverage.payor') ??
+    identifierValue(resolve(request.insurer, `${R}.insurer`), INSURER_SYSTEMS, `${R}.insurer`);
+  const extensionNumber = stringExtension(coverage, JP_COVERAGE_EXTENSION.number, 'Coverage');
+  const memberId = (coverage && memberIdOf(coverage, 'Coverage')) ?? memberIdOf(patient, 'Patient');
   let card: CardNumbersQuery;
   if (extensionNumber !== undefined) {
     const insurerNumber = insurer ?? memberId?.insurer;
@@ -227,10 +221,11 @@ export function readEligibilityRequest(body: unknown): EligibilityQuery {
       );
     card = {
       insurerNumber,
-      insuredCardSymbol: stringExtension(coverage?.extension, JP_COVERAGE_EXTENSION.symbol) ?? null,
+      insuredCardSymbol:
+        stringExtension(coverage, JP_COVERAGE_EXTENSION.symbol, 'Coverage') ?? null,
       insuredIdentificationNumber: extensionNumber,
-      insuredBranchNumber: stringExtension(coverage?.extension, JP_COVERAGE_EXTENSION.branch),
-      birthDate: patient.birthDate,
+      insuredBranchNumber: stringExtension(coverage, JP_COVERAGE_EXTENSION.branch, 'Coverage'),
+      birthDate,
     };
   } else if (memberId) {
     card = {
@@ -238,37 +233,43 @@ export function readEligibilityRequest(body: unknown): EligibilityQuery {
       insuredCardSymbol: memberId.symbol === '' ? null : memberId.symbol,
       insuredIdentificationNumber: memberId.number,
       insuredBranchNumber: memberId.branch === '' ? undefined : memberId.branch,
-      birthDate: patient.birthDate,
+      birthDate,
     };
   } else {
     throw invalid(
-      'CoverageEligibilityRequest.insurance.coverage',
+      `${R}.insurance.coverage`,
       'REQUIRED',
       'the card numbers are needed: a Coverage with the JP Core 記号/番号/枝番 extensions, or a 被保険者個人識別子',
     );
   }
 
-  const consent = request.extension?.find(
+  const consent = objects(request.extension, `${R}.extension`).find(
     (e) => e.url === SHIKAKU.limitCertificateConsentExtension,
   );
   if (consent && typeof consent.valueBoolean !== 'boolean')
     throw invalid(
-      'CoverageEligibilityRequest.extension.valueBoolean',
+      `${R}.extension.valueBoolean`,
       'REQUIRED',
       'the limit-certificate consent extension takes valueBoolean',
     );
-  const provider = request.provider
-    ? (resolve(request.provider) as Organization | undefined)
-    : undefined;
-  const providerCode = provider?.identifier?.find(
-    (i) => i.system === MEDICAL_INSTITUTION_CODE_SYSTEM,
-  )?.value;
+  const provider = resolve(request.provider, `${R}.provider`);
+  // Only a plain system|value identifier is echoed back.
+  const first = objects(request.identifier, `${R}.identifier`)[0];
+  const system = text(first?.system, `${R}.identifier.system`);
+  const value = text(first?.value, `${R}.identifier.value`);
   return {
     card,
     confirmationDate: servicedDate,
     limitCertificateConsent: consent?.valueBoolean === true,
-    providerInstitutionCode: providerCode === undefined ? undefined : nfkc(providerCode),
-    purpose,
-    requestIdentifier: request.identifier?.[0],
+    providerInstitutionCode: identifierValue(
+      provider,
+      [MEDICAL_INSTITUTION_CODE_SYSTEM],
+      'Organization',
+    ),
+    purpose: purpose as NonNullable<CoverageEligibilityRequest['purpose']>,
+    requestIdentifier:
+      system !== undefined || value !== undefined
+        ? ({ ...(system ? { system } : {}), ...(value ? { value } : {}) } as Identifier)
+        : undefined,
   };
 }
