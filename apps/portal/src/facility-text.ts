@@ -7,6 +7,7 @@ import {
 } from '@shikaku/core/facility';
 import type { InstitutionCodeReason } from '@shikaku/core/institution-code';
 import type { FacilityTypeCode } from '@shikaku/db/portal/tables';
+import { html } from './web/html.js';
 
 export const FACILITY_LABELS: Record<FacilityTypeCode, string> = {
   hospital: CORE_FACILITY_LABELS.hospital,
@@ -53,4 +54,26 @@ export function facilityMismatch(
   return expected === actual
     ? undefined
     : `医療機関コードの3桁目（点数表番号）は「${SCORE_TABLE_LABEL[actual] ?? actual}」を表します。施設の種類「${FACILITY_LABELS[type]}」のコードは ${expected}（${SCORE_TABLE_LABEL[expected]}）です。`;
+}
+
+/** The institution an application is for, as the 確認 pages show it: code, name, type. */
+export function institutionTable(institution: {
+  institution_code: string;
+  name: string;
+  facility_type: FacilityTypeCode;
+}) {
+  return html`<table>
+    <tr>
+      <th>医療機関等コード</th>
+      <td>${institution.institution_code}</td>
+    </tr>
+    <tr>
+      <th>名称</th>
+      <td>${institution.name}</td>
+    </tr>
+    <tr>
+      <th>施設の種類</th>
+      <td>${FACILITY_LABELS[institution.facility_type]}</td>
+    </tr>
+  </table>`;
 }

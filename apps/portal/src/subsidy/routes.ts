@@ -19,7 +19,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireAccount, requireInstitution } from '../auth/session.js';
 import type { PortalContext } from '../context.js';
-import { coreFacilityType } from '../facility-text.js';
+import { coreFacilityType, institutionTable } from '../facility-text.js';
 import { SUBSIDY_STATUS_TEXT } from '../status-text.js';
 import {
   errorSummary,
@@ -319,17 +319,7 @@ export function registerSubsidyRoutes(app: FastifyInstance, ctx: PortalContext):
           <p>
             次の内容で補助金申請を提出します。提出後は、差し戻しがない限り内容を変更できません。
           </p>
-          <table>
-            <tr>
-              <th>医療機関等コード</th>
-              <td>${application.institution_code}</td>
-            </tr>
-            <tr>
-              <th>名称</th>
-              <td>${institution?.name ?? ''}</td>
-            </tr>
-          </table>
-          ${subsidySummary(application)}
+          ${institution ? institutionTable(institution) : ''} ${subsidySummary(application)}
         </section>
         ${receiptList(application, receipts, `/subsidies/${application.id}`)}
         <section>

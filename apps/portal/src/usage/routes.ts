@@ -20,7 +20,7 @@ import type { PortalContext } from '../context.js';
 import { USAGE_STATUS_TEXT } from '../status-text.js';
 import { formValues } from '../web/forms.js';
 import { completion, steps } from '../web/complete.js';
-import { FACILITY_LABELS } from '../facility-text.js';
+import { institutionTable } from '../facility-text.js';
 import { html, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { pageContext, sendPage } from '../web/render.js';
@@ -191,20 +191,7 @@ export function registerUsageRoutes(app: FastifyInstance, ctx: PortalContext): v
       html`${steps(2)}
         <section id="confirmation">
           <p>次の施設について、オンライン資格確認の利用を申請します。</p>
-          <table>
-            <tr>
-              <th>医療機関等コード</th>
-              <td>${institution.institution_code}</td>
-            </tr>
-            <tr>
-              <th>名称</th>
-              <td>${institution.name}</td>
-            </tr>
-            <tr>
-              <th>施設の種類</th>
-              <td>${FACILITY_LABELS[institution.facility_type]}</td>
-            </tr>
-          </table>
+          ${institutionTable(institution)}
           <form method="post" action="/usage">
             ${csrfField(page)}<button type="submit">申請する</button>
           </form>
