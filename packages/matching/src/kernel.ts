@@ -45,18 +45,42 @@ export interface ExistingColumnFile {
  * open-addressing table per partition, so that probing one partition stays in cache and in the
  * TLB (a single table over 10M keys would miss both on every probe). A slot holds the key's
  * 32-bit hash as a tag and its first incoming row; the key itself is compared (in the incoming
- * column) only when the tag matches. All arrays may be shared.
+ * column) only when the tag matches. In front of each table, a small blocked Bloom filter (two
+ * bits in one 32-bit word, ~13 bits a key) that fits in the L1/L2 cache while its partition is
+ * probed: most existing records have no incoming row, and the filter turns them away without
+ * touching the table (which, at 10M incoming rows, misses the cache on every probe). All arrays
+ * may be shared.
  */
 export interface IncomingIndex {
   bits: number;
   /** Slots per partition (a power of two). */
   partitionCapacity: number;
   /** Slot tags (the key's hash), partition p at [p·capacity, (p+1)·capacity). */
-  tags: Uint32Array;
-  /** First incoming row of the slot's key, −1 = empty slot. */
+  tags: Int32Array;
+  /** Position (below) of the slot key's first incoming row, −1 = empty slot. */
   heads: Int32Array;
-  /** Next incoming row with the same key, −1 at the end. */
+  /** Next position with the same key, −1 at the end. */
   next: Int32Array;
+  /**
+   * The incoming rows in partition order (position → row, key, birth date, kana): a match reads
+   * its rows from the partition being probed, which is in cache, not from anywhere in the columns.
+   */
+  rows: Int32Array;
+  keys: Float64Array;
+  birthDays: Int32Array;
+  kanaId: Uint32Array;
+  /** Filter words per partition (a power of two, at most 4,096: the hash's bits 0–11). */
+  filterWords: number;
+  /** Partition p's filter at [p·filterWords, (p+1)·filterWords). */
+  filter: Int32Array;
+}
+
+/**
+ * The filter's word and bits for a hash: word from bits 0–11, bits from 12–16 and 17–21; the
+ * partition takes the top ≤ 10 bits (22–31), so the filter sees what the partition does not.
+ */
+function filterMask(h: number): number {
+  return (1 << ((h >>> 12) & 31)) | (1 << ((h >>> 17) & 31));
 }
 
 function mix(x: number): number {
@@ -65,12 +89,20 @@ function mix(x: number): number {
   x ^= x >>> 15;
   x = Math.imul(x, 0x735a2d97);
   x ^= x >>> 15;
-  return x >>> 0;
+  return x | 0;
 }
 
-/** 32-bit hash of an integer-valued double below 2^53. */
-export function hashKey(x: number): number {
+/**
+ * 32-bit hash of an integer-valued double below 2^53, as a signed int32: the kernels keep every
+ * hash in Int32Arrays, as unsigned values above 2^31 would leave V8's int32 fast path.
+ */
+function hash32(x: number): number {
   return mix((x >>> 0) ^ Math.imul((x / 0x1_0000_0000) >>> 0, 0x9e3779b9));
+}
+
+/** The same hash as an unsigned 32-bit number. */
+export function hashKey(x: number): number {
+  return hash32(x) >>> 0;
 }
 
 function pow2AtLeast(n: number): number {
@@ -97,10 +129,10 @@ export function buildIncomingIndex(incoming: IncomingMatchColumns, shared = fals
   const bits = partitionBits(rows);
   const shift = 32 - bits;
   const parts = 1 << bits;
-  const hashes = new Uint32Array(rows);
+  const hashes = new Int32Array(rows);
   const offsets = new Int32Array(parts + 1);
   for (let r = 0; r < rows; r++) {
-    const h = hashKey(num[r]!);
+    const h = hash32(num[r]!);
     hashes[r] = h;
     offsets[(bits === 0 ? 0 : h >>> shift) + 1]!++;
   }
@@ -109,45 +141,70 @@ export function buildIncomingIndex(incoming: IncomingMatchColumns, shared = fals
     max = Math.max(max, offsets[p + 1]!);
     offsets[p + 1]! += offsets[p]!;
   }
-  const order = new Int32Array(rows);
+  const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const order = new Int32Array(buf(rows * 4));
   const fill = offsets.slice(0, parts);
   for (let r = 0; r < rows; r++) {
     const h = hashes[r]!;
     order[fill[bits === 0 ? 0 : h >>> shift]!++] = r;
   }
   const capacity = pow2AtLeast(max * 2);
-  const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  const tags = new Uint32Array(buf(parts * capacity * 4));
+  const tags = new Int32Array(buf(parts * capacity * 4));
   const heads = new Int32Array(buf(parts * capacity * 4)).fill(-1);
   const next = new Int32Array(buf(Math.max(1, rows) * 4)).fill(-1);
+  const keys = new Float64Array(buf(rows * 8));
+  const birthDays = new Int32Array(buf(rows * 4));
+  const kanaId = new Uint32Array(buf(rows * 4));
+  for (let i = 0; i < rows; i++) {
+    const r = order[i]!;
+    keys[i] = num[r]!;
+    birthDays[i] = incoming.birthDays[r]!;
+    kanaId[i] = incoming.kanaId[r]!;
+  }
   const tails = new Int32Array(capacity);
   const pmask = capacity - 1;
+  const filterWords = Math.min(4096, pow2AtLeast(Math.ceil(max / 4)));
+  const fmask = filterWords - 1;
+  const filter = new Int32Array(buf(parts * filterWords * 4));
   for (let p = 0; p < parts; p++) {
     const base = p * capacity;
+    const fbase = p * filterWords;
     const end = offsets[p + 1]!;
     for (let i = offsets[p]!; i < end; i++) {
-      const r = order[i]!;
-      const h = hashes[r]!;
-      const x = num[r]!;
+      const h = hashes[order[i]!]!;
+      const x = keys[i]!;
+      filter[fbase + (h & fmask)]! |= filterMask(h);
       let slot = h & pmask;
       for (;;) {
         const head = heads[base + slot]!;
         if (head === -1) {
-          heads[base + slot] = r;
+          heads[base + slot] = i;
           tags[base + slot] = h;
-          tails[slot] = r;
+          tails[slot] = i;
           break;
         }
-        if (tags[base + slot] === h && num[head] === x) {
-          next[tails[slot]!] = r;
-          tails[slot] = r;
+        if (tags[base + slot] === h && keys[head] === x) {
+          next[tails[slot]!] = i;
+          tails[slot] = i;
           break;
         }
         slot = (slot + 1) & pmask;
       }
     }
   }
-  return { bits, partitionCapacity: capacity, tags, heads, next };
+  return {
+    bits,
+    partitionCapacity: capacity,
+    tags,
+    heads,
+    next,
+    rows: order,
+    keys,
+    birthDays,
+    kanaId,
+    filterWords,
+    filter,
+  };
 }
 
 /** What one scan of an existing range found: (incoming row, existing record, kind) triples. */
@@ -168,41 +225,31 @@ export const KIND_KANA = 2;
  * by page, which on a VM costs more than the scan itself.
  */
 export class ScanScratch {
-  hashes = new Uint32Array(0);
-  sortedHash = new Uint32Array(0);
+  hashes = new Int32Array(0);
+  sortedHash = new Int32Array(0);
   sortedIndex = new Int32Array(0);
   offsets = new Int32Array(0);
-  rows = new Int32Array(1024);
-  existing = new Int32Array(1024);
-  kinds = new Uint8Array(1024);
+  matches: RangeMatches = {
+    count: 0,
+    rows: new Int32Array(1024),
+    existing: new Int32Array(1024),
+    kinds: new Uint8Array(1024),
+  };
 
   reserve(records: number, parts: number): void {
     if (this.hashes.length < records) {
-      this.hashes = new Uint32Array(records);
-      this.sortedHash = new Uint32Array(records);
+      this.hashes = new Int32Array(records);
+      this.sortedHash = new Int32Array(records);
       this.sortedIndex = new Int32Array(records);
     }
     if (this.offsets.length < parts + 1) this.offsets = new Int32Array(parts + 1);
-  }
-
-  growMatches(count: number): void {
-    const size = Math.max(1024, count * 2);
-    const rows = new Int32Array(size);
-    rows.set(this.rows.subarray(0, count));
-    const existing = new Int32Array(size);
-    existing.set(this.existing.subarray(0, count));
-    const kinds = new Uint8Array(size);
-    kinds.set(this.kinds.subarray(0, count));
-    this.rows = rows;
-    this.existing = existing;
-    this.kinds = kinds;
   }
 }
 
 /**
  * Streams existing records [from, to) through the incoming index: hash and scatter the range by
- * partition, then probe one partition's table at a time (cache-resident). The matches are in
- * `scratch` (a fresh one unless given) until its next scan.
+ * partition, then probe one partition's filter and table at a time (cache-resident). The matches
+ * are in `scratch` (a fresh one unless given) until its next scan.
  */
 export function scanExistingRange(
   existing: ExistingColumns,
@@ -222,6 +269,116 @@ export function scanExistingRange(
   return scanExistingBlock(block, from, incoming, index, scratch);
 }
 
+/** Pass 1: hash every key and count the keys of each partition (offsets[p + 1]). */
+function hashAndCount(
+  keys: Float64Array,
+  n: number,
+  hashes: Int32Array,
+  offsets: Int32Array,
+  bits: number,
+): void {
+  const shift = 32 - bits;
+  const parts = 1 << bits;
+  offsets.fill(0, 0, parts + 1);
+  for (let i = 0; i < n; i++) {
+    const h = hash32(keys[i]!);
+    hashes[i] = h;
+    offsets[(bits === 0 ? 0 : h >>> shift) + 1]!++;
+  }
+  for (let p = 0; p < parts; p++) offsets[p + 1]! += offsets[p]!;
+}
+
+/** Pass 2: scatter (hash, record) by partition; offsets[p] ends as partition p's end. */
+function scatter(
+  n: number,
+  hashes: Int32Array,
+  offsets: Int32Array,
+  bits: number,
+  sortedHash: Int32Array,
+  sortedIndex: Int32Array,
+): void {
+  const shift = 32 - bits;
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i]!;
+    const at = offsets[bits === 0 ? 0 : h >>> shift]!++;
+    sortedHash[at] = h;
+    sortedIndex[at] = i;
+  }
+}
+
+/** Appends (row, existing, kind) for every incoming row chained from position `head`. */
+function emit(
+  out: RangeMatches,
+  head: number,
+  index: IncomingIndex,
+  existing: number,
+  birth: number,
+  kana: number,
+): void {
+  const { next, rows, birthDays, kanaId } = index;
+  for (let q = head; q !== -1; q = next[q]!) {
+    if (out.count === out.rows.length) {
+      const size = out.count * 2;
+      const grownRows = new Int32Array(size);
+      grownRows.set(out.rows);
+      const ex = new Int32Array(size);
+      ex.set(out.existing);
+      const kinds = new Uint8Array(size);
+      kinds.set(out.kinds);
+      out.rows = grownRows;
+      out.existing = ex;
+      out.kinds = kinds;
+    }
+    out.rows[out.count] = rows[q]!;
+    out.existing[out.count] = existing;
+    out.kinds[out.count] =
+      birthDays[q] !== birth ? KIND_BIRTH : kanaId[q] !== kana ? KIND_KANA : KIND_SAME;
+    out.count++;
+  }
+}
+
+/** Pass 3: partition by partition, filter then table; matches go to `out`. */
+function probe(
+  block: ExistingColumns,
+  base: number,
+  index: IncomingIndex,
+  offsets: Int32Array,
+  sortedHash: Int32Array,
+  sortedIndex: Int32Array,
+  out: RangeMatches,
+): void {
+  const { tags, heads, keys, bits, partitionCapacity: capacity, filter, filterWords } = index;
+  const exNum = block.myNumber;
+  const pmask = capacity - 1;
+  const fmask = filterWords - 1;
+  const parts = 1 << bits;
+  let start = 0;
+  for (let p = 0; p < parts; p++) {
+    const tableBase = p * capacity;
+    const filterBase = p * filterWords;
+    const end = offsets[p]!;
+    for (let i = start; i < end; i++) {
+      const h = sortedHash[i]!;
+      const m = filterMask(h);
+      if ((filter[filterBase + (h & fmask)]! & m) !== m) continue;
+      let slot = h & pmask;
+      let head = heads[tableBase + slot]!;
+      while (head !== -1) {
+        if (tags[tableBase + slot] === h) {
+          const local = sortedIndex[i]!;
+          if (keys[head] === exNum[local]) {
+            emit(out, head, index, base + local, block.birthDays[local]!, block.kanaId[local]!);
+            break;
+          }
+        }
+        slot = (slot + 1) & pmask;
+        head = heads[tableBase + slot]!;
+      }
+    }
+    start = end;
+  }
+}
+
 /**
  * The scan over one block of existing records held in its own arrays (read from a file, say):
  * block record i is existing record `base + i`.
@@ -233,74 +390,15 @@ export function scanExistingBlock(
   index: IncomingIndex,
   scratch: ScanScratch = new ScanScratch(),
 ): RangeMatches {
-  const { tags, heads, next, bits, partitionCapacity: capacity } = index;
-  const exNum = block.myNumber;
-  const exBirth = block.birthDays;
-  const exKana = block.kanaId;
-  const inNum = incoming.myNumber;
-  const inBirth = incoming.birthDays;
-  const inKana = incoming.kanaId;
-  const pmask = capacity - 1;
-  const parts = 1 << bits;
-  const shift = 32 - bits;
   const n = block.length;
-  scratch.reserve(n, parts);
+  scratch.reserve(n, 1 << index.bits);
   const { hashes, sortedHash, sortedIndex, offsets } = scratch;
-  offsets.fill(0, 0, parts + 1);
-  for (let i = 0; i < n; i++) {
-    const h = hashKey(exNum[i]!);
-    hashes[i] = h;
-    offsets[(bits === 0 ? 0 : h >>> shift) + 1]!++;
-  }
-  for (let p = 0; p < parts; p++) offsets[p + 1]! += offsets[p]!;
-  // Scatter: offsets[p] walks partition p's run; afterwards it is the run's end (= start of p+1).
-  for (let i = 0; i < n; i++) {
-    const h = hashes[i]!;
-    const at = offsets[bits === 0 ? 0 : h >>> shift]!++;
-    sortedHash[at] = h;
-    sortedIndex[at] = i;
-  }
-  let rows = scratch.rows;
-  let ex = scratch.existing;
-  let kinds = scratch.kinds;
-  let count = 0;
-  let start = 0;
-  for (let p = 0; p < parts; p++) {
-    const tableBase = p * capacity;
-    const end = offsets[p]!;
-    for (let i = start; i < end; i++) {
-      const h = sortedHash[i]!;
-      let slot = h & pmask;
-      let head = heads[tableBase + slot]!;
-      while (head !== -1) {
-        if (tags[tableBase + slot] === h) {
-          const local = sortedIndex[i]!;
-          if (inNum[head] === exNum[local]) {
-            const birth = exBirth[local]!;
-            const kana = exKana[local]!;
-            for (let r = head; r !== -1; r = next[r]!) {
-              if (count === rows.length) {
-                scratch.growMatches(count);
-                rows = scratch.rows;
-                ex = scratch.existing;
-                kinds = scratch.kinds;
-              }
-              rows[count] = r;
-              ex[count] = base + local;
-              kinds[count] =
-                inBirth[r] !== birth ? KIND_BIRTH : inKana[r] !== kana ? KIND_KANA : KIND_SAME;
-              count++;
-            }
-            break;
-          }
-        }
-        slot = (slot + 1) & pmask;
-        head = heads[tableBase + slot]!;
-      }
-    }
-    start = end;
-  }
-  return { count, rows, existing: ex, kinds };
+  hashAndCount(block.myNumber, n, hashes, offsets, index.bits);
+  scatter(n, hashes, offsets, index.bits, sortedHash, sortedIndex);
+  const out = scratch.matches;
+  out.count = 0;
+  probe(block, base, index, offsets, sortedHash, sortedIndex, out);
+  return out;
 }
 
 /** Packs matches into one ArrayBuffer (rows, existing, kinds) so a worker can move it. */
