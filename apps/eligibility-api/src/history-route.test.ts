@@ -1,7 +1,6 @@
 import type {} from '@shikaku/db/testing/global-setup';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from './config.js';
 import { checkupHistory, drugHistory } from './history.js';
 import { createFixture, seedQualifications, snapshot, type Fixture } from './testing/fixture.js';
 
@@ -14,10 +13,7 @@ describeEachDatabase('drug and checkup information by age', ({ handle }) => {
   ];
 
   beforeAll(async () => {
-    // No event-loop bound: a loaded test machine must not shed these few requests.
-    f = await createFixture(handle(), {
-      loadShedding: { ...DEFAULT_CONFIG.loadShedding, maxEventLoopDelayMs: 0 },
-    });
+    f = await createFixture(handle());
     await seedQualifications(
       handle(),
       people.map((p, k) => ({

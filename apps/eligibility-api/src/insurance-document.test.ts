@@ -4,7 +4,6 @@
 import type {} from '@shikaku/db/testing/global-setup';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from './config.js';
 import {
   CLINIC_A,
   createFixture,
@@ -24,10 +23,7 @@ describeEachDatabase('eligibility-api: old cards and 資格確認書', ({ handle
   });
 
   beforeAll(async () => {
-    // No shedding by event-loop delay: a busy shared test machine is not what this is about.
-    f = await createFixture(handle(), {
-      loadShedding: { ...DEFAULT_CONFIG.loadShedding, maxEventLoopDelayMs: 0 },
-    });
+    f = await createFixture(handle());
     await seedQualifications(handle(), [
       // An old card without an end date, issued in 2020.
       { personRef: 'p-card', qualification: snapshot({ qualificationId: 'q-card' }) },

@@ -103,7 +103,14 @@ export async function createFixture(
       return { events, next: events.at(-1)?.sequence ?? after };
     },
   };
-  const fullConfig = { ...DEFAULT_CONFIG, ...TEST_SECRETS, ...config };
+  // The event-loop-delay bound follows the machine's load, not the test: tests leave it off unless
+  // they pass their own loadShedding (load-shedding.test.ts does).
+  const fullConfig = {
+    ...DEFAULT_CONFIG,
+    loadShedding: { ...DEFAULT_CONFIG.loadShedding, maxEventLoopDelayMs: 0 },
+    ...TEST_SECRETS,
+    ...config,
+  };
   const app = await buildApp(fullConfig, {
     handle,
     clock,
