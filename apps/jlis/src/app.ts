@@ -17,6 +17,7 @@ import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards
 import type { Logger } from '@shikaku/platform/logger';
 import type { JlisConfig } from './config.js';
 import { JLIS_ERROR_STATUS } from './errors.js';
+import { registerCertificateKeyRoutes } from './certificate-keys.js';
 import { registerResidentControlRoutes } from './resident-control.js';
 import { FaultInjector } from './faults.js';
 
@@ -220,6 +221,11 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
     async (request) => faults.update(request.body),
   );
 
+  registerCertificateKeyRoutes(app, {
+    handle: deps.handle,
+    cardKeySecret: config.cardKeySecret,
+    onRequest: [serviceAuth, faulty],
+  });
   registerResidentControlRoutes(app, { handle: deps.handle, clock: deps.clock, controlAuth });
 
   app.get(

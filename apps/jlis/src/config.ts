@@ -13,6 +13,11 @@ export interface JlisConfig {
   /** Key for the fault control endpoint (`x-control-key`; JLIS_CONTROL_KEY, required). */
   controlKey: string;
   faults: FaultSettings;
+  /**
+   * The card issuing secret (JLIS_CARD_KEY_SECRET): the public key of a certificate is derived from
+   * it (certificate-keys.ts). Unset: J-LIS answers no public keys, so nobody can sign in with a card.
+   */
+  cardKeySecret?: string | undefined;
 }
 
 /** Fault injection: how the emulator misbehaves, so callers can be tested against it. */
@@ -35,6 +40,7 @@ export function readJlisConfig(env: NodeJS.ProcessEnv = process.env): JlisConfig
     asOf: env.SHIKAKU_AS_OF || undefined,
     serviceKey: requireSecret(env, 'SHIKAKU_SERVICE_KEY'),
     controlKey: requireSecret(env, 'JLIS_CONTROL_KEY'),
+    cardKeySecret: env.JLIS_CARD_KEY_SECRET || undefined,
     faults: {
       latencyMs: Number(env.JLIS_LATENCY_MS ?? 0),
       errorRate: Number(env.JLIS_ERROR_RATE ?? 0),
