@@ -280,6 +280,26 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
     await context.close();
   });
 
+  it('shows the credential and subsidy pages within 375 px (already shown, rotation, the application)', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+    const page = await context.newPage();
+    await login(page, 'browser@example.jp');
+    await page.goto(`${base}/usage/credentials/issued`);
+    expect(await text(page, '#already-shown')).toContain('一度だけ表示しました');
+    expect(await fitsWidth(page)).toBe(true);
+    await page.goto(`${base}/usage/credentials/rotate`);
+    expect(await page.locator('#confirm').count()).toBe(1);
+    expect(await fitsWidth(page)).toBe(true);
+    await page.goto(`${base}/usage`);
+    expect(await fitsWidth(page)).toBe(true);
+    await page.goto(`${base}/subsidies`);
+    await submit(page, '#subsidy-refusal a');
+    expect(await text(page, '#subsidy-amount')).toContain('321,000円');
+    expect(await fitsWidth(page)).toBe(true);
+    await shot(page, '08b-subsidy-detail-375');
+    await context.close();
+  });
+
   for (const width of [375, 1280]) {
     it(`consults the desk, which replies and extends the deadline; the job respects it (${width} px)`, async () => {
       h.clock.set('2021-03-20T10:00:00+09:00');
