@@ -14,6 +14,7 @@ import type { Logger } from '@shikaku/platform/logger';
 import type { Emulator } from './emulator.js';
 import { type DispatchResult, type Reader, viewOf } from './reader.js';
 import { READER_MODELS } from './reader-models.js';
+import { CARD_SIGNING_ERROR_STATUS, registerCardSigningRoutes } from './card-signing-routes.js';
 import { MAX_PIN_ATTEMPTS } from './reader-machine.js';
 import { unlockCard } from './card-store.js';
 import { checkScenario, runScenario, ScenarioReportSchema } from './scenario.js';
@@ -50,6 +51,7 @@ export const READER_ERROR_STATUS: ErrorStatusTable = {
   CONSENT_SCREEN_DISABLED: 400,
   CONSENT_ANSWER_MISSING: 400,
   INVALID_SCENARIO: 400,
+  ...CARD_SIGNING_ERROR_STATUS,
 };
 
 export interface ReaderAppConfig {
@@ -60,6 +62,8 @@ export interface ReaderAppConfig {
 export interface ReaderAppDeps {
   emulator: Emulator;
   logger: Logger;
+  /** The card issuing secret the cards' user-certificate keys derive from (card-signing.ts). */
+  cardKeySecret?: string | undefined;
 }
 
 /** A response schema with what it means, so /docs shows that instead of "Default Response". */
@@ -351,6 +355,11 @@ export async function buildApp(
       };
     },
   );
+
+  registerCardSigningRoutes(app, {
+    cards: deps.emulator.cards,
+    cardKeySecret: deps.cardKeySecret,
+  });
 
   return app;
 }

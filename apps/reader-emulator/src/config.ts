@@ -30,6 +30,8 @@ export interface ReaderEmulatorConfig {
   logLevel: string;
   asOf: string | undefined;
   readers: ReaderConfig[];
+  /** READER_CARD_KEY_SECRET: the cards' user-certificate keys derive from it (J-LIS's own). */
+  cardKeySecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +73,7 @@ export function readReaderEmulatorConfig(
     pollMs: integer(env, 'READER_POLL_MS', 500),
     logLevel: env.LOG_LEVEL ?? 'info',
     asOf: env.SHIKAKU_AS_OF || undefined,
+    cardKeySecret: env.READER_CARD_KEY_SECRET || undefined,
     readers: [
       {
         id,

@@ -16,7 +16,10 @@ const emulator = createEmulator(config.readers, {
   eligibilityUrl: config.eligibilityUrl,
   pollMs: config.pollMs,
 });
-const app = await buildApp({ docs: true }, { emulator, logger });
+const app = await buildApp(
+  { docs: true },
+  { emulator, logger, cardKeySecret: config.cardKeySecret },
+);
 await emulator.start();
 const url = await serve(app, { host: config.host, port: config.port });
 for (const reader of config.readers) {
