@@ -38,10 +38,12 @@ export const portalComponent: StackComponent = {
     };
     const notes: string[] = [];
     if (!(await isPortalSeeded(context.handle))) {
-      const seeded = await seedPortal(context.handle, context.clock, {
-        seed: context.seed,
-        scale: INSTITUTION_SCALE,
-      });
+      const seeded = await context.phase('seed institutions', () =>
+        seedPortal(context.handle, context.clock, {
+          seed: context.seed,
+          scale: INSTITUTION_SCALE,
+        }),
+      );
       notes.push(
         `seeded ${seeded.institutions} institutions; demo logins (password ${DEMO_PASSWORD}):`,
       );
@@ -57,10 +59,8 @@ export const portalComponent: StackComponent = {
     if (eligibility) {
       // The seed marks institutions operating without the approval route that registers them
       // with eligibility-api; without this their credential page answers 503. An upsert there.
-      const registered = await registerOperatingInstitutions(
-        context.handle,
-        context.clock,
-        eligibility,
+      const registered = await context.phase('register operating institutions', () =>
+        registerOperatingInstitutions(context.handle, context.clock, eligibility),
       );
       notes.push(`${registered} operating institutions registered with eligibility-api`);
     }
