@@ -382,9 +382,9 @@ describe('one scenario per era, through the stack', () => {
 
   it.each([
     ['2025-01-15', '1'],
-    ['2025-12-02', '2'],
+    ['2025-12-02', '1'],
   ])(
-    '%s: the 2024-12 era: an old card answers %s, a 資格確認書 holder is confirmed by its numbers',
+    "%s: the 2024-12 era: an old card's numbers answer %s (the qualification), a 資格確認書 holder is confirmed by its numbers",
     async (asOf, oldCard) => {
       const era = await startEra(asOf);
       expect(era.stack.policy).toMatchObject({ name: '2024-12', from: '2024-12-02' });
@@ -417,8 +417,8 @@ describe('one scenario per era, through the stack', () => {
         cardIssuedOn: '2024-12-10',
         cardValidTo: '2029-12-09',
       });
-      // The old card, by its numbers: valid through 2025-12-01, 2 無効 from 2025-12-02; its end
-      // is shown as 2025-12-01 either way.
+      // The old card, by its numbers: its qualification answers on both dates (the card ended on
+      // 2025-12-01, the qualification did not), and the card's end is shown as 2025-12-01.
       const hanako = await waitFor('the clinic to see the card', async () => {
         const answer = await era.confirm(0, 'A1111', HANAKO.birthDate);
         return answer.results.length > 0 ? answer : undefined;

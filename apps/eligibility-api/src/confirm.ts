@@ -4,7 +4,6 @@
 import { determineCopay, lateElderlyFrom } from '@shikaku/core/copay';
 import { addDays } from '@shikaku/core/dates';
 import {
-  determineDocumentEligibility,
   determineEligibility,
   isInForce,
   type QualificationValidityCode,
@@ -77,16 +76,15 @@ export async function confirmByCardNumbers(
       (query.insuredBranchNumber === undefined ||
         q.insuredBranchNumber === query.insuredBranchNumber),
   );
-  // The numbers are printed on a document: an old card ends by 2025-12-01 (core's rule).
-  let determination = determineDocumentEligibility(matched, on);
+  // The qualification answers, not the document its numbers are printed on: an old card past
+  // 2025-12-01 still finds a qualification in force, and the answer shows the card's end
+  // (docs/decisions.md, "The 2024-12 era").
+  let determination = determineEligibility(matched, on);
   // Telling 2 from 3 needs the lost qualification's person's other qualifications.
-  const lost =
-    determination.outcome === 'LOST' && !determination.documentEnded
-      ? determination.records[0]
-      : undefined;
+  const lost = determination.outcome === 'LOST' ? determination.records[0] : undefined;
   if (lost) {
     const related = found.related.filter((q) => q.personRef === lost.personRef);
-    determination = determineDocumentEligibility(matched, on, related);
+    determination = determineEligibility(matched, on, related);
   }
   return {
     validity: determination.validity,

@@ -1,6 +1,6 @@
-// The 2024-12 change at the clinic (facts: docs/decisions.md, "The 2024-12 era"): an old 健康保険証
-// is confirmed by its numbers through 2025-12-01 and answers 2 無効 from 2025-12-02, its end shown
-// as 20251201; a 資格確認書 (issued from 2024-12-02) with the same kind of numbers answers 1.
+// The 2024-12 change at the clinic (facts: docs/decisions.md, "The 2024-12 era"): a search by an
+// old 健康保険証's numbers answers its qualification before and after 2025-12-01, showing the card's
+// end as 20251201 from 2024-12-02; a 資格確認書 (issued from 2024-12-02) answers 1 with its own end.
 import type {} from '@shikaku/db/testing/global-setup';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -76,15 +76,17 @@ describeEachDatabase('eligibility-api: old cards and 資格確認書', ({ handle
     };
   };
 
-  it('an old card: valid through 2025-12-01, shown ending then; 2 from 2025-12-02', async () => {
+  it('an old card: its qualification answers 1 after 2025-12-01, the card shown ending then', async () => {
     const before = await confirm('5678', '20241201');
     expect(before.validity).toBe('1');
     expect(before.result?.InsuredCardExpirationDate).toBeUndefined();
     const last = await confirm('5678', '20251201');
     expect(last.validity).toBe('1');
     expect(last.result).toMatchObject({ InsuredCardExpirationDate: '20251201' });
+    // The card has ended, the qualification has not: OQS answers the qualification (the
+    // 暫定的な取扱い to 2026-03-31 relies on it) and shows the card's end for the counter.
     const after = await confirm('5678', '20251202');
-    expect(after.validity).toBe('2');
+    expect(after.validity).toBe('1');
     expect(after.result).toMatchObject({ InsuredCardExpirationDate: '20251201' });
     expect(after.result?.DisqualificationDate).toBeUndefined();
   });

@@ -1,5 +1,4 @@
 import type { IsoDate } from './dates.js';
-import { documentValidOn, type InsuranceDocumentDates } from './insurance-document.js';
 
 /**
  * Eligibility determination (資格有効性): what a confirmation answers for the qualifications found
@@ -39,8 +38,6 @@ export interface EligibilityDetermination<T extends QualificationPeriod> {
   records: T[];
   /** For 3: the person's newer qualifications (from `related`). */
   newer: T[];
-  /** 2 because the document searched by has ended, not the qualification (see below). */
-  documentEnded?: true;
 }
 
 export function isInForce(q: QualificationPeriod, on: IsoDate): boolean {
@@ -86,26 +83,4 @@ function result<T extends QualificationPeriod>(
   newer: T[],
 ): EligibilityDetermination<T> {
   return { validity: QUALIFICATION_VALIDITY[outcome], outcome, records, newer };
-}
-
-/**
- * A search by the numbers printed on a document (a card or a 資格確認書, with the birth date): as
- * determineEligibility, except that from 2024-12-02 a qualification in force whose document has
- * ended (an old 健康保険証 past its own end date or 2025-12-01, whichever is earlier; a 資格確認書
- * past its end date) is not valid through those numbers. When no matched qualification is left
- * valid that way, the answer is 2 無効 about the ended one(s), marked `documentEnded`: the
- * qualification exists, so 4 該当資格なし would be wrong; no public source shows a code of its
- * own for an ended card (docs/decisions.md). A search by the My Number card is not affected.
- */
-export function determineDocumentEligibility<
-  T extends QualificationPeriod & InsuranceDocumentDates,
->(matched: readonly T[], on: IsoDate, related: readonly T[] = []): EligibilityDetermination<T> {
-  const determination = determineEligibility(matched, on, related);
-  if (determination.outcome !== 'VALID' && determination.outcome !== 'MULTIPLE')
-    return determination;
-  const shown = determination.records.filter((q) => documentValidOn(q, on));
-  if (shown.length === determination.records.length) return determination;
-  if (shown.length === 1) return result('VALID', shown, []);
-  if (shown.length > 1) return result('MULTIPLE', shown, []);
-  return { ...result('LOST', determination.records, []), documentEnded: true };
 }

@@ -7,7 +7,11 @@ import { addDays, addYears, type IsoDate } from './dates.js';
  * - a card issued up to 2024-12-01 stays valid to its own end date, and at the latest to
  *   2025-12-01 (the transition's last day);
  * - a member without a マイナ保険証 gets a 資格確認書 instead, with the same 記号・番号 as the
- *   qualification, confirmed by those numbers as a card was.
+ *   qualification, confirmed by those numbers as a card was;
+ * - OQS confirms the qualification, not the document: a search by an expired card's numbers
+ *   answers as the qualification stands (MHLW's 2025-06-27 暫定的な取扱い has counters do exactly
+ *   that through 2026-03-31). The answer shows the document's end (InsuredCardExpirationDate), so
+ *   the counter can see that the card itself has ended.
  *
  * No public source we found gives a code value that marks a 資格確認書 in the OQS answer (one
  * client's copy of the code table says the card kinds of OQSCD010 are retired (欠番) from
@@ -51,16 +55,6 @@ export function documentValidTo(q: InsuranceDocumentDates): IsoDate | null {
   return q.cardValidTo !== null && q.cardValidTo < OLD_CARD_LAST_VALID_DAY
     ? q.cardValidTo
     : OLD_CARD_LAST_VALID_DAY;
-}
-
-/**
- * Whether the document the qualification's numbers are printed on is still valid on `on`. Before
- * 2024-12-02 the answer never depended on the card's dates here (cards were renewed as a matter of
- * course, and this project modelled none of it), so only confirmation dates from then are checked.
- */
-export function documentValidOn(q: InsuranceDocumentDates, on: IsoDate): boolean {
-  const validTo = documentValidToOn(q, on);
-  return on < CARD_ISSUE_ENDS_ON || validTo === null || on <= validTo;
 }
 
 /**
