@@ -118,93 +118,104 @@ export function partitionBits(rows: number): number {
   return bits;
 }
 
+/** Copies the incoming rows' key, birth date and kana into partition order. */
+function gatherIncoming(
+  incoming: IncomingMatchColumns,
+  order: Int32Array,
+  keys: Float64Array,
+  birthDays: Int32Array,
+  kanaId: Uint32Array,
+): void {
+  const num = incoming.myNumber;
+  const birth = incoming.birthDays;
+  const kana = incoming.kanaId;
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i]!;
+    keys[i] = num[r]!;
+    birthDays[i] = birth[r]!;
+    kanaId[i] = kana[r]!;
+  }
+}
+
+/** Fills one partition's filter and table from its positions [start, end). */
+function fillPartition(
+  index: IncomingIndex,
+  p: number,
+  start: number,
+  end: number,
+  sortedHash: Int32Array,
+  tails: Int32Array,
+): void {
+  const { tags, heads, next, keys, filter, filterWords, partitionCapacity: capacity } = index;
+  const base = p * capacity;
+  const fbase = p * filterWords;
+  const pmask = capacity - 1;
+  const fmask = filterWords - 1;
+  for (let i = start; i < end; i++) {
+    const h = sortedHash[i]!;
+    const x = keys[i]!;
+    filter[fbase + (h & fmask)]! |= filterMask(h);
+    let slot = h & pmask;
+    for (;;) {
+      const head = heads[base + slot]!;
+      if (head === -1) {
+        heads[base + slot] = i;
+        tags[base + slot] = h;
+        tails[slot] = i;
+        break;
+      }
+      if (tags[base + slot] === h && keys[head] === x) {
+        next[tails[slot]!] = i;
+        tails[slot] = i;
+        break;
+      }
+      slot = (slot + 1) & pmask;
+    }
+  }
+}
+
 /**
  * Indexes the incoming My Numbers (later rows with the same number are chained after earlier).
- * Rows are first ordered by partition (a counting sort), then each partition's table is filled
- * while it is in cache.
+ * Rows are first ordered by partition (the scan's own hash and scatter passes: a stable counting
+ * sort), then each partition's table is filled while it is in cache. Each pass is a small
+ * function of its own, so that V8 optimizes it on its own type feedback.
  */
 export function buildIncomingIndex(incoming: IncomingMatchColumns, shared = false): IncomingIndex {
   const rows = incoming.length;
-  const num = incoming.myNumber;
   const bits = partitionBits(rows);
-  const shift = 32 - bits;
   const parts = 1 << bits;
+  const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const hashes = new Int32Array(rows);
   const offsets = new Int32Array(parts + 1);
-  for (let r = 0; r < rows; r++) {
-    const h = hash32(num[r]!);
-    hashes[r] = h;
-    offsets[(bits === 0 ? 0 : h >>> shift) + 1]!++;
-  }
+  hashAndCount(incoming.myNumber, rows, hashes, offsets, bits);
   let max = 0;
-  for (let p = 0; p < parts; p++) {
-    max = Math.max(max, offsets[p + 1]!);
-    offsets[p + 1]! += offsets[p]!;
-  }
-  const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  for (let p = 0; p < parts; p++) max = Math.max(max, offsets[p + 1]! - offsets[p]!);
+  const starts = offsets.slice(0, parts);
   const order = new Int32Array(buf(rows * 4));
-  const fill = offsets.slice(0, parts);
-  for (let r = 0; r < rows; r++) {
-    const h = hashes[r]!;
-    order[fill[bits === 0 ? 0 : h >>> shift]!++] = r;
-  }
+  const sortedHash = new Int32Array(rows);
+  scatter(rows, hashes, offsets, bits, sortedHash, order);
   const capacity = pow2AtLeast(max * 2);
-  const tags = new Int32Array(buf(parts * capacity * 4));
-  const heads = new Int32Array(buf(parts * capacity * 4)).fill(-1);
-  const next = new Int32Array(buf(Math.max(1, rows) * 4)).fill(-1);
-  const keys = new Float64Array(buf(rows * 8));
-  const birthDays = new Int32Array(buf(rows * 4));
-  const kanaId = new Uint32Array(buf(rows * 4));
-  for (let i = 0; i < rows; i++) {
-    const r = order[i]!;
-    keys[i] = num[r]!;
-    birthDays[i] = incoming.birthDays[r]!;
-    kanaId[i] = incoming.kanaId[r]!;
-  }
-  const tails = new Int32Array(capacity);
-  const pmask = capacity - 1;
   const filterWords = Math.min(4096, pow2AtLeast(Math.ceil(max / 4)));
-  const fmask = filterWords - 1;
-  const filter = new Int32Array(buf(parts * filterWords * 4));
-  for (let p = 0; p < parts; p++) {
-    const base = p * capacity;
-    const fbase = p * filterWords;
-    const end = offsets[p + 1]!;
-    for (let i = offsets[p]!; i < end; i++) {
-      const h = hashes[order[i]!]!;
-      const x = keys[i]!;
-      filter[fbase + (h & fmask)]! |= filterMask(h);
-      let slot = h & pmask;
-      for (;;) {
-        const head = heads[base + slot]!;
-        if (head === -1) {
-          heads[base + slot] = i;
-          tags[base + slot] = h;
-          tails[slot] = i;
-          break;
-        }
-        if (tags[base + slot] === h && keys[head] === x) {
-          next[tails[slot]!] = i;
-          tails[slot] = i;
-          break;
-        }
-        slot = (slot + 1) & pmask;
-      }
-    }
-  }
-  return {
+  const index: IncomingIndex = {
     bits,
     partitionCapacity: capacity,
-    tags,
-    heads,
-    next,
+    tags: new Int32Array(buf(parts * capacity * 4)),
+    heads: new Int32Array(buf(parts * capacity * 4)).fill(-1),
+    next: new Int32Array(buf(Math.max(1, rows) * 4)).fill(-1),
     rows: order,
-    keys,
-    birthDays,
-    kanaId,
+    keys: new Float64Array(buf(rows * 8)),
+    birthDays: new Int32Array(buf(rows * 4)),
+    kanaId: new Uint32Array(buf(rows * 4)),
     filterWords,
-    filter,
+    filter: new Int32Array(buf(parts * filterWords * 4)),
   };
+  gatherIncoming(incoming, order, index.keys, index.birthDays, index.kanaId);
+  const tails = new Int32Array(capacity);
+  // After the scatter, offsets[p] is partition p's end.
+  for (let p = 0; p < parts; p++) {
+    fillPartition(index, p, starts[p]!, offsets[p]!, sortedHash, tails);
+  }
+  return index;
 }
 
 /** What one scan of an existing range found: (incoming row, existing record, kind) triples. */

@@ -157,6 +157,14 @@ process.stdout.write(
         ? null
         : +report.duckdb.ratio.toFixed(3),
     agrees: report.duckdb?.agrees ?? null,
+    // CPU time (every thread of the process) in each engine's load + match, and their ratio:
+    // much less stretched than wall time when other work shares the cores.
+    oursCpuS: s(report.engine.cpuMs),
+    duckdbCpuS: s(report.duckdb?.cpuMs),
+    cpuRatio:
+      report.engine.cpuMs === null || report.duckdb === undefined
+        ? null
+        : +(report.engine.cpuMs / report.duckdb.cpuMs).toFixed(3),
     peakRssGiB: +(report.peakRssBytes / 2 ** 30).toFixed(2),
     precision: report.evaluation.overall.precision.value,
     recall: report.evaluation.overall.recall.value,

@@ -15,6 +15,8 @@ export interface DuckdbResult {
   prepareMs: number;
   loadMs: number;
   matchMs: number;
+  /** CPU time of the whole process (every thread) during load + match, ms: robust to a busy machine. */
+  cpuMs: number;
   /** Rows and Σ conflicting record per outcome code. */
   counts: Record<string, { rows: number; conflictSum: number }>;
 }
@@ -124,6 +126,7 @@ export async function classifyInDuckdb(options: {
     );
     await connection.run('SET preserve_insertion_order = false');
     const t1 = performance.now();
+    const cpu = process.cpuUsage();
     await connection.run(
       `CREATE TABLE existing AS SELECT file_row_number::INTEGER AS idx, num, birth, kana FROM read_parquet('${existingFile}', file_row_number = true)`,
     );
@@ -163,6 +166,7 @@ export async function classifyInDuckdb(options: {
       )
       SELECT code, count(*)::DOUBLE AS n, coalesce(sum(conflict), 0)::DOUBLE AS s FROM c GROUP BY code`);
     const t3 = performance.now();
+    const used = process.cpuUsage(cpu);
     const counts: DuckdbResult['counts'] = {};
     for (const row of result.getRowObjects()) {
       counts[String(row.code)] = { rows: Number(row.n), conflictSum: Number(row.s) };
@@ -170,6 +174,7 @@ export async function classifyInDuckdb(options: {
     return {
       threads: options.threads,
       prepareMs: t1 - t0,
+      cpuMs: (used.user + used.system) / 1000,
       loadMs: t2 - t1,
       matchMs: t3 - t2,
       counts,

@@ -133,6 +133,8 @@ export interface MismatchReport {
     loadMs: number | null;
     matchMs: number;
     endToEndMs: number | null;
+    /** CPU time of the process (every thread) in load + match, ms (loaded runs). */
+    cpuMs: number | null;
     matches: number;
     /** The column files the engine read (loaded runs): the bench times a raw read of them. */
     files: { population: string; incoming: string } | null;
@@ -204,6 +206,11 @@ export async function runMismatchSimulation(
   let existing: ExistingColumns | ExistingColumnFile;
   let loadMs: number | null = null;
   let loadedMs = 0;
+  // CPU time of the process (every thread) in the compared stages: a busy machine stretches wall
+  // time by how many threads it runs, CPU time much less.
+  let cpuStart = process.cpuUsage();
+  let cpuLoad: NodeJS.CpuUsage | null = null;
+  let cpuMatch: NodeJS.CpuUsage | null = null;
   const loadPopulation = async (path: string) => {
     const f = await readColumnFileAsync(path, { shared: true, maxRows: size });
     return { length: f.header.rows, ...f.columns } as unknown as MemberColumns;
@@ -211,6 +218,7 @@ export async function runMismatchSimulation(
   if (savedPopulation && incomingFile && existsSync(incomingFile)) {
     // The existing records stay in the file: the workers read their ranges as they scan.
     const t = performance.now();
+    cpuStart = process.cpuUsage();
     existing = await timed('open population (the scan reads it)', options.existing, () => {
       const { ranges } = columnFileLayout(savedPopulation, {
         columns: matchColumns,
@@ -228,6 +236,7 @@ export async function runMismatchSimulation(
       return { length: f.header.rows, ...f.columns } as unknown as ExistingColumns;
     });
     loadedMs += performance.now() - t;
+    cpuLoad = process.cpuUsage(cpuStart);
   } else {
     if (savedPopulation) {
       population = await timed('load population', size, () => loadPopulation(savedPopulation));
@@ -321,6 +330,7 @@ export async function runMismatchSimulation(
     for (const [k, era] of eraList.entries()) {
       const primary = k === 0;
       const suffix = primary ? '' : ` (${era.asOf} ${era.policy})`;
+      if (primary) cpuStart = process.cpuUsage();
       const result = await timed(`match${suffix}`, options.existing + options.incoming, () =>
         pool.classifyColumns({
           existing,
@@ -331,7 +341,10 @@ export async function runMismatchSimulation(
         }),
       );
       const matchMs = stages[stages.length - 1]!.ms;
-      if (primary) matched = result;
+      if (primary) {
+        matched = result;
+        cpuMatch = process.cpuUsage(cpuStart);
+      }
       const { population, incoming } =
         source === 'loaded' && primary
           ? await timed('load the other columns (not compared)', size, loadTheRest)
@@ -406,6 +419,10 @@ export async function runMismatchSimulation(
       loadMs,
       matchMs,
       endToEndMs: loadMs === null ? null : loadMs + matchMs,
+      cpuMs:
+        cpuLoad === null || cpuMatch === null
+          ? null
+          : (cpuLoad.user + cpuLoad.system + cpuMatch.user + cpuMatch.system) / 1000,
       matches: matched.matches,
       files:
         source === 'loaded'
