@@ -40,7 +40,39 @@ export async function findConsent(
     .selectAll()
     .where('consent_id', '=', consentId)
     .executeTakeFirst();
-  if (!row) return undefined;
+  return row ? toConsent(row) : undefined;
+}
+
+/** A person's consents, newest first (the citizen's own view: what they consented to, until when). */
+export async function listConsentsByPerson(
+  handle: DatabaseHandle,
+  personRef: string,
+  limit = 200,
+): Promise<ConsentRecord[]> {
+  const rows = await handle.db
+    .selectFrom('eligibility.consents')
+    .selectAll()
+    .where('person_ref', '=', personRef)
+    .orderBy('cons_time', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toConsent);
+}
+
+type ConsentRow = {
+  consent_id: string;
+  person_ref: string;
+  institution_code: string;
+  cons_time: Date | string;
+  available_time: Date | string;
+  specific_health_checkups: boolean;
+  pharmacists: boolean;
+  diagnosis: boolean;
+  operations: boolean;
+  limit_application_certificate: boolean;
+};
+
+function toConsent(row: ConsentRow): ConsentRecord {
   return {
     consentId: row.consent_id,
     personRef: row.person_ref,
