@@ -260,7 +260,8 @@ export class ScanScratch {
 /**
  * Streams existing records [from, to) through the incoming index: hash and scatter the range by
  * partition, then probe one partition's filter and table at a time (cache-resident). The matches
- * are in `scratch` (a fresh one unless given) until its next scan.
+ * are in `scratch.matches` (a fresh scratch unless given) until its next scan; with `append`,
+ * after the ones already there.
  */
 export function scanExistingRange(
   existing: ExistingColumns,
@@ -269,6 +270,7 @@ export function scanExistingRange(
   from: number,
   to: number,
   scratch: ScanScratch = new ScanScratch(),
+  append = false,
 ): RangeMatches {
   const n = Math.max(0, to - from);
   const block: ExistingColumns = {
@@ -277,7 +279,7 @@ export function scanExistingRange(
     birthDays: existing.birthDays.subarray(from, from + n),
     kanaId: existing.kanaId.subarray(from, from + n),
   };
-  return scanExistingBlock(block, from, incoming, index, scratch);
+  return scanExistingBlock(block, from, incoming, index, scratch, append);
 }
 
 /** Pass 1: hash every key and count the keys of each partition (offsets[p + 1]). */
@@ -400,6 +402,7 @@ export function scanExistingBlock(
   incoming: IncomingMatchColumns,
   index: IncomingIndex,
   scratch: ScanScratch = new ScanScratch(),
+  append = false,
 ): RangeMatches {
   const n = block.length;
   scratch.reserve(n, 1 << index.bits);
@@ -407,7 +410,7 @@ export function scanExistingBlock(
   hashAndCount(block.myNumber, n, hashes, offsets, index.bits);
   scatter(n, hashes, offsets, index.bits, sortedHash, sortedIndex);
   const out = scratch.matches;
-  out.count = 0;
+  if (!append) out.count = 0;
   probe(block, base, index, offsets, sortedHash, sortedIndex, out);
   return out;
 }

@@ -11,17 +11,19 @@ import {
 } from './kernel.js';
 
 /**
- * A piscina task: scan existing records [from, to). The columns and the index live on
- * SharedArrayBuffers, so passing them costs nothing; or the existing records stay in their column
- * file and the worker reads its range into memory it reuses from task to task. The matches come
- * back moved, not copied.
+ * A piscina task: scan ranges of `rangeSize` existing records, taking the next range number from
+ * `cursor[0]` (shared by every worker's task, Atomics) until the ranges run out; `cursor[1]`
+ * counts the records scanned. The columns and the index live on SharedArrayBuffers, so passing
+ * them costs nothing; or the existing records stay in their column file and the worker reads each
+ * range into memory it reuses from task to task. The matches come back moved, not copied.
  */
 export interface ScanTask {
   existing: ExistingColumns | ExistingColumnFile;
   incoming: ExistingColumns;
   index: IncomingIndex;
-  from: number;
-  to: number;
+  total: number;
+  rangeSize: number;
+  cursor: Int32Array;
 }
 
 const scratch = new ScanScratch();
@@ -75,10 +77,18 @@ function readBlock(file: ExistingColumnFile, from: number, to: number): Existing
 }
 
 export default function scan(task: ScanTask): unknown {
-  const { existing, incoming, index, from, to } = task;
-  const matches =
-    'path' in existing
-      ? scanExistingBlock(readBlock(existing, from, to), from, incoming, index, scratch)
-      : scanExistingRange(existing, incoming, index, from, to, scratch);
-  return Piscina.move(packMatches(matches));
+  const { existing, incoming, index, total, rangeSize, cursor } = task;
+  scratch.matches.count = 0;
+  for (;;) {
+    const from = Atomics.add(cursor, 0, 1) * rangeSize;
+    if (from >= total) break;
+    const to = Math.min(total, from + rangeSize);
+    if ('path' in existing) {
+      scanExistingBlock(readBlock(existing, from, to), from, incoming, index, scratch, true);
+    } else {
+      scanExistingRange(existing, incoming, index, from, to, scratch, true);
+    }
+    Atomics.add(cursor, 1, to - from);
+  }
+  return Piscina.move(packMatches(scratch.matches));
 }

@@ -90,25 +90,27 @@ export function createMatchingPool(options: { workers?: number } = {}): Matching
     // Ranges of ~0.5–1M records: the scatter buffers stay small and every worker gets many tasks.
     const rangeSize =
       input.rangeSize ?? Math.max(262_144, Math.min(1_048_576, Math.ceil(total / (workers * 16))));
-    let scanned = 0;
+    // One task per worker; each takes ranges from a shared cursor until none is left, so a
+    // worker that the machine starves takes fewer and the main thread is not needed between
+    // ranges (on a busy machine its every wake-up costs a scheduling delay).
+    const cursor = new Int32Array(new SharedArrayBuffer(8));
+    const progress = input.onProgress
+      ? setInterval(() => input.onProgress!(Math.min(total, Atomics.load(cursor, 1)), total), 250)
+      : null;
     let matches = 0;
-    let nextFrom = 0;
-    // At most two tasks per worker in flight: enough to keep them busy, bounded memory.
-    const runOne = async (): Promise<void> => {
-      while (nextFrom < total) {
-        const from = nextFrom;
-        const to = Math.min(total, from + rangeSize);
-        nextFrom = to;
-        const task: ScanTask = { existing, incoming, index, from, to };
-        const buffer = (await pool.run(task)) as ArrayBuffer;
-        const m = unpackMatches(buffer);
-        mergeMatches(state, m);
-        matches += m.count;
-        scanned += to - from;
-        input.onProgress?.(scanned, total);
-      }
-    };
-    await Promise.all(Array.from({ length: workers * 2 }, runOne));
+    try {
+      await Promise.all(
+        Array.from({ length: workers }, async () => {
+          const task: ScanTask = { existing, incoming, index, total, rangeSize, cursor };
+          const m = unpackMatches((await pool.run(task)) as ArrayBuffer);
+          mergeMatches(state, m);
+          matches += m.count;
+        }),
+      );
+    } finally {
+      if (progress) clearInterval(progress);
+    }
+    input.onProgress?.(total, total);
     const t2 = performance.now();
     const outcomes = decideOutcomes(state, input.asOf, input.policy ?? SEED_POLICY);
     const t3 = performance.now();
