@@ -35,6 +35,9 @@ const COLUMNS = [
   'card_valid_to',
 ] as const;
 
+/** A qualification's columns besides its sequence and time (seed-load.ts COPYs them too). */
+export const QUALIFICATION_COLUMNS: readonly string[] = COLUMNS;
+
 type Row = Pick<QualificationsTable, (typeof COLUMNS)[number]>;
 
 function toStored(row: Row): StoredQualification {

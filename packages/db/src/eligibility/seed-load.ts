@@ -5,33 +5,9 @@
 import type { QualificationOutboxEvent } from '@shikaku/core/qualification-event';
 import type { DatabaseHandle } from '../database.js';
 import { withRawTransaction } from '../intermediate/raw.js';
+import { QUALIFICATION_COLUMNS } from './qualifications.js';
 
-const COLUMNS = [
-  'qualification_id',
-  'person_ref',
-  'insurer_number',
-  'insurer_name',
-  'insured_card_classification',
-  'insured_card_symbol',
-  'insured_identification_number',
-  'insured_branch_number',
-  'personal_family_classification',
-  'name',
-  'name_kana',
-  'sex',
-  'birth_date',
-  'address',
-  'post_number',
-  'qualification_date',
-  'disqualification_date',
-  'reason_of_loss',
-  'income_class',
-  'card_issued_on',
-  'card_valid_from',
-  'card_valid_to',
-  'source_sequence',
-  'updated_at',
-];
+const COLUMNS = [...QUALIFICATION_COLUMNS, 'source_sequence', 'updated_at'];
 
 /**
  * Loads `events` (in sequence order, one upsert per qualification) into an empty store and moves
