@@ -11,6 +11,7 @@ import {
 } from './eligibility/qualifications.js';
 import { migrateToLatest } from './migrate.js';
 import { readsOf, replicaLagMs } from './read-replica.js';
+import { qualificationUpserted } from './testing/qualification-events.js';
 import { describeEachDatabase } from './testing/test-database.js';
 
 const at = new Date('2021-07-15T01:00:00Z');
@@ -23,38 +24,7 @@ describeEachDatabase('read replica routing', ({ handle }) => {
     await applyOutboxPage(
       replica,
       'relay',
-      [
-        {
-          sequence: 1,
-          eventId: 'e1',
-          type: 'qualification.upserted',
-          occurredAt: at.toISOString(),
-          personRef: 'p-replica',
-          qualification: {
-            qualificationId: 'q-replica',
-            insurerNumber: '01130012',
-            insurerName: '全国健康保険協会',
-            insuredCardClassification: '1',
-            insuredCardSymbol: '1234',
-            insuredIdentificationNumber: '5678',
-            insuredBranchNumber: '00',
-            personalFamilyClassification: '1',
-            name: '資格 花子',
-            nameKana: 'シカク ハナコ',
-            sex: '2',
-            birthDate: '1989-09-13',
-            address: '東京都',
-            postNumber: '1000001',
-            qualificationDate: '2020-04-01',
-            disqualificationDate: null,
-            reasonOfLoss: null,
-            incomeClass: 'general',
-            cardIssuedOn: null,
-            cardValidFrom: null,
-            cardValidTo: null,
-          },
-        },
-      ],
+      [qualificationUpserted(1, { qualificationId: 'q-replica', personRef: 'p-replica' })],
       1,
       at,
     );

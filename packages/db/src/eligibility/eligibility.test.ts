@@ -1,6 +1,7 @@
 import type { QualificationEvent } from '@shikaku/core/qualification-event';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { qualificationUpserted } from '../testing/qualification-events.js';
 import { describeEachDatabase } from '../testing/test-database.js';
 import { createAccessLogWriter, listAccessLogByPerson } from './access-log.js';
 import { findBulkInquiry, insertBulkInquiry } from './bulk-inquiries.js';
@@ -15,36 +16,7 @@ import { applyOutboxPage, findQualificationsByCard, readOutboxCursor } from './q
 const at = new Date('2021-07-15T01:00:00Z');
 
 function event(sequence: number, name: string, qualificationId = 'q1'): QualificationEvent {
-  return {
-    sequence,
-    eventId: `e${sequence}`,
-    type: 'qualification.upserted',
-    occurredAt: at.toISOString(),
-    personRef: 'p1',
-    qualification: {
-      qualificationId,
-      insurerNumber: '01130012',
-      insurerName: '全国健康保険協会',
-      insuredCardClassification: '1',
-      insuredCardSymbol: '1234',
-      insuredIdentificationNumber: '5678',
-      insuredBranchNumber: '00',
-      personalFamilyClassification: '1',
-      name,
-      nameKana: 'シカク ハナコ',
-      sex: '2',
-      birthDate: '1989-09-13',
-      address: '東京都',
-      postNumber: '1000001',
-      qualificationDate: '2020-04-01',
-      disqualificationDate: null,
-      reasonOfLoss: null,
-      incomeClass: 'general',
-      cardIssuedOn: '2020-04-03',
-      cardValidFrom: '2020-04-01',
-      cardValidTo: null,
-    },
-  };
+  return qualificationUpserted(sequence, { name, qualificationId });
 }
 
 describeEachDatabase('eligibility repositories', ({ handle }) => {
