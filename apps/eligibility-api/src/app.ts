@@ -13,11 +13,11 @@ import { createCredentialCache, createRateLimiter, createTokenSigner } from './a
 import { createCertificateStatusChecker } from './certificate-status.js';
 import type { EligibilityConfig } from './config.js';
 import { startBulkInquirySweeper } from './bulk.js';
+import { citizenRoutes } from './citizen/routes.js';
 import { ELIGIBILITY_ERROR_STATUS } from './errors.js';
 import { FHIR_PREFIX, fhirRoutes } from './fhir/routes.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { cardRoutes } from './routes/cards.js';
-import { citizenRoutes } from './routes/citizen.js';
 import { confirmationRoutes } from './routes/confirmations.js';
 import { informationRoutes } from './routes/information.js';
 import { internalRoutes } from './routes/internal.js';
