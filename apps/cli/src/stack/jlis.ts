@@ -12,6 +12,7 @@ export const jlisComponent: StackComponent = {
     const env = {
       SHIKAKU_SERVICE_KEY: context.secrets.serviceKey,
       JLIS_CONTROL_KEY: context.secrets.jlisControlKey,
+      JLIS_CARD_KEY_SECRET: context.secrets.cardKeySecret,
     };
     const config = { ...readJlisConfig(env), host: context.host, port };
     const seeded = await context.phase('seed residents', () =>

@@ -72,7 +72,10 @@ export const readerEmulatorComponent: StackComponent = {
       logger: context.logger,
       eligibilityUrl,
     });
-    const app = await buildApp({ docs: true }, { emulator, logger: context.logger });
+    const app = await buildApp(
+      { docs: true },
+      { emulator, logger: context.logger, cardKeySecret: context.secrets.cardKeySecret },
+    );
     await emulator.start();
     const url = await app.listen({ host: context.host, port });
     const cards = sampleCards(context);

@@ -21,6 +21,12 @@ export interface StackSecrets {
    * as long as the database: kept in the data dir when the database outlives the run.
    */
   personRefSecret: string;
+  /**
+   * The card issuing secret: J-LIS answers each user certificate's public key and the emulated
+   * cards sign with the private key, both derived from it (packages/core/src/card-key.ts). Both
+   * sides derive anew each run, so it need not outlive the run.
+   */
+  cardKeySecret: string;
 }
 
 export const PERSON_REF_SECRET_FILE = 'person-ref-secret';
@@ -40,6 +46,7 @@ export async function makeStackSecrets(options: {
     tokenSecret: newSecret(),
     jlisControlKey: newSecret(),
     clockControlKey: newSecret(),
+    cardKeySecret: newSecret(),
     personRefSecret: options.persistent
       ? await keptSecret(join(options.dataDir, PERSON_REF_SECRET_FILE))
       : newSecret(),
