@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { described } from './openapi.js';
 
 /**
  * An expected failure with a stable code. Route code throws it (or maps a core outcome to it);
@@ -120,6 +121,7 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 1;
  * answers its own errors).
  */
 export function registerErrorHandler(app: FastifyInstance, table: ErrorStatusTable): void {
+  describeErrorResponses(app, table);
   app.addHook('onSend', async (_request, reply, payload) => {
     if (reply.statusCode === 429 && !reply.hasHeader('retry-after'))
       reply.header('retry-after', String(DEFAULT_RETRY_AFTER_SECONDS));
@@ -136,4 +138,50 @@ export function registerErrorHandler(app: FastifyInstance, table: ErrorStatusTab
       message: `no route ${request.method} ${request.url.split('?')[0]}`,
     }),
   );
+}
+
+const STATUS_MEANING: Readonly<Record<number, string>> = {
+  400: 'Bad input: a stable code, the field and the reason',
+  401: 'Missing or wrong credentials',
+  403: 'Not allowed for this caller',
+  404: 'Not found',
+  409: 'Not possible in the current state',
+  413: 'Body too large',
+  415: 'Unsupported content type',
+  422: 'Refused by a rule',
+  429: 'Too many requests (Retry-After)',
+  503: 'Unavailable or overloaded (Retry-After)',
+};
+
+/** What an error status means in an app: its meaning and the app's codes that answer with it. */
+export function errorStatusDescription(status: number, table: ErrorStatusTable): string {
+  const all: ErrorStatusTable = { ...COMMON_ERROR_STATUS, ...table };
+  const codes = Object.keys(all).filter((code) => all[code] === status);
+  const meaning = STATUS_MEANING[status] ?? 'Error';
+  return codes.length > 0 ? `${meaning} (${codes.join(', ')})` : meaning;
+}
+
+/**
+ * Describes every error response (4xx, 5xx) a route declares without a description, from the
+ * app's error table. Only the `description` annotation is added, on a copy, so serialisation
+ * is unchanged. Register before the routes.
+ */
+export function describeErrorResponses(app: FastifyInstance, table: ErrorStatusTable): void {
+  app.addHook('onRoute', (route) => {
+    const response = route.schema?.response as Record<string, unknown> | undefined;
+    if (!route.schema || !response) return;
+    let changed = false;
+    const next: Record<string, unknown> = {};
+    for (const [status, schema] of Object.entries(response)) {
+      const code = Number(status);
+      const needs =
+        code >= 400 &&
+        typeof schema === 'object' &&
+        schema !== null &&
+        !('description' in schema && (schema as { description?: unknown }).description);
+      next[status] = needs ? described(schema, errorStatusDescription(code, table)) : schema;
+      changed ||= needs;
+    }
+    if (changed) route.schema = { ...route.schema, response: next };
+  });
 }
