@@ -4,6 +4,7 @@ import { fixedClock } from '@shikaku/core/clock';
 import { upsertCertificates, upsertResidents } from '@shikaku/db/jlis/residents';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { createLogger } from '@shikaku/platform/logger';
+import { undocumentedOperations } from '@shikaku/platform/openapi';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { JlisConfig } from './config.js';
@@ -124,5 +125,6 @@ describeEachDatabase('jlis app', ({ handle }) => {
   it('serves its OpenAPI document', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(Object.keys(doc.paths)).toContain('/v1/residents/{myNumber}');
+    expect(undocumentedOperations(doc)).toEqual([]);
   });
 });

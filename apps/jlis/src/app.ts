@@ -15,6 +15,7 @@ import { findCertificate, findResident, setCertificateStatus } from '@shikaku/db
 import { AppError, registerErrorHandler, ErrorBodySchema } from '@shikaku/platform/errors';
 import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import type { Logger } from '@shikaku/platform/logger';
+import { described } from '@shikaku/platform/openapi';
 import type { JlisConfig } from './config.js';
 import { JLIS_ERROR_STATUS } from './errors.js';
 import { registerCertificateKeyRoutes } from './certificate-keys.js';
@@ -98,7 +99,7 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
         security: [{ serviceKey: [] }],
         params: Type.Object({ myNumber: Type.String() }),
         response: {
-          200: Resident,
+          200: described(Resident, 'The resident: the five facts'),
           400: ErrorBodySchema,
           401: ErrorBodySchema,
           404: ErrorBodySchema,
@@ -126,11 +127,10 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
         security: [{ serviceKey: [] }],
         params: Type.Object({ serial: Type.String({ maxLength: 64 }) }),
         response: {
-          200: Type.Object({
-            serial: Type.String(),
-            status: CertificateStatus,
-            myNumber: Type.String(),
-          }),
+          200: Type.Object(
+            { serial: Type.String(), status: CertificateStatus, myNumber: Type.String() },
+            { description: 'The certificate, its status and its holder' },
+          ),
           401: ErrorBodySchema,
           404: ErrorBodySchema,
           503: ErrorBodySchema,
@@ -153,7 +153,10 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
         security: [{ serviceKey: [] }],
         params: Type.Object({ serial: Type.String({ maxLength: 64 }) }),
         response: {
-          200: Type.Object({ serial: Type.String(), status: CertificateStatus }),
+          200: Type.Object(
+            { serial: Type.String(), status: CertificateStatus },
+            { description: 'The certificate status' },
+          ),
           401: ErrorBodySchema,
           404: ErrorBodySchema,
           503: ErrorBodySchema,
@@ -177,7 +180,10 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
         params: Type.Object({ serial: Type.String({ maxLength: 64 }) }),
         body: Type.Object({ status: CertificateStatus }),
         response: {
-          200: Type.Object({ serial: Type.String(), status: CertificateStatus }),
+          200: Type.Object(
+            { serial: Type.String(), status: CertificateStatus },
+            { description: 'The status now set' },
+          ),
           401: ErrorBodySchema,
           404: ErrorBodySchema,
         },
@@ -200,7 +206,7 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
       schema: {
         summary: 'Current fault injection',
         security: [{ controlKey: [] }],
-        response: { 200: Faults, 401: ErrorBodySchema },
+        response: { 200: described(Faults, 'The faults in force'), 401: ErrorBodySchema },
       },
       onRequest: [controlAuth],
     },
@@ -214,7 +220,7 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
         summary: 'Change fault injection: latency, error rate, down',
         security: [{ controlKey: [] }],
         body: Type.Partial(Faults),
-        response: { 200: Faults, 401: ErrorBodySchema },
+        response: { 200: described(Faults, 'The faults now in force'), 401: ErrorBodySchema },
       },
       onRequest: [controlAuth],
     },

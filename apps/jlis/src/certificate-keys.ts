@@ -32,6 +32,7 @@ export function registerCertificateKeyRoutes(
         },
         response: {
           200: {
+            description: "The certificate's status and public key",
             type: 'object',
             required: ['serial', 'status', 'algorithm', 'publicKey'],
             properties: {

@@ -56,7 +56,7 @@ export function registerResidentControlRoutes(
         security,
         body: ResidentBody,
         response: {
-          201: Type.Object({ myNumber: Type.String() }),
+          201: Type.Object({ myNumber: Type.String() }, { description: 'The resident was added' }),
           400: ErrorBodySchema,
           401: ErrorBodySchema,
           409: ErrorBodySchema,
@@ -85,7 +85,10 @@ export function registerResidentControlRoutes(
         params: Type.Object({ myNumber: Type.String({ maxLength: 20 }) }),
         body: Type.Partial(Type.Object(Facts), { minProperties: 1 }),
         response: {
-          200: Type.Object({ myNumber: Type.String(), ...Facts }),
+          200: Type.Object(
+            { myNumber: Type.String(), ...Facts },
+            { description: 'The resident as now recorded' },
+          ),
           400: ErrorBodySchema,
           401: ErrorBodySchema,
           404: ErrorBodySchema,
@@ -112,7 +115,7 @@ export function registerResidentControlRoutes(
         security,
         params: Type.Object({ myNumber: Type.String({ maxLength: 20 }) }),
         response: {
-          204: Type.Null(),
+          204: Type.Null({ description: 'The resident was removed' }),
           400: ErrorBodySchema,
           401: ErrorBodySchema,
           404: ErrorBodySchema,
