@@ -119,6 +119,12 @@ export async function runExclusive<T>(
   const key = jobLockKey(name);
   const client = await handle.pool.connect();
   let broken = false;
+  // The lock's connection is held for the whole run: if the server goes away meanwhile, its error
+  // must not crash the process (the lock is gone with it; the run's own queries fail and say so).
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     const { rows } = await client.query<{ locked: boolean }>(
       'select pg_try_advisory_lock($1::bigint) as locked',
@@ -134,6 +140,7 @@ export async function runExclusive<T>(
       });
     }
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }
