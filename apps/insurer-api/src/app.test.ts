@@ -9,6 +9,7 @@ import { myNumberFromBody } from '@shikaku/core/my-number';
 import { upsertInsurer } from '@shikaku/db/intermediate/insurers';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { createLogger } from '@shikaku/platform/logger';
+import { undocumentedOperations } from '@shikaku/platform/openapi';
 import { buildApp } from './app.js';
 import { hashKey } from './auth.js';
 import { type JlisClient, JlisUnavailableError } from './jlis-client.js';
@@ -490,5 +491,6 @@ describeEachDatabase('insurer-api', ({ handle }) => {
         '/v1/outbox/qualifications',
       ]),
     );
+    expect(undocumentedOperations(doc)).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import {
   markNotification,
 } from '@shikaku/db/intermediate/notifications';
 import { AppError } from '@shikaku/platform/errors';
+import { described } from '@shikaku/platform/openapi';
 import { BIGINT_MAX } from '@shikaku/platform/input-guards';
 import { insurerAuth, requireInsurer } from '../auth.js';
 import type { InsurerApiContext } from '../context.js';
@@ -67,7 +68,13 @@ export function notificationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
             Type.String({ format: 'date', description: 'made on or before this JST day' }),
           ),
         }),
-        response: { 200: Type.Object({ notifications: Type.Array(Notification) }), 401: ErrorBody },
+        response: {
+          200: Type.Object(
+            { notifications: Type.Array(Notification) },
+            { description: "The insurer's notifications" },
+          ),
+          401: ErrorBody,
+        },
       },
       onRequest: auth,
     },
@@ -105,7 +112,11 @@ export function notificationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
           tags: ['notifications'],
           security,
           params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: BIGINT_MAX }) }),
-          response: { 204: Type.Null(), 401: ErrorBody, 404: ErrorBody },
+          response: {
+            204: Type.Null({ description: `The notification is marked ${mark}` }),
+            401: ErrorBody,
+            404: ErrorBody,
+          },
         },
         onRequest: auth,
       },
@@ -136,7 +147,7 @@ export function notificationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
         summary: "The insurer's webhook (never its secret)",
         tags: ['webhook'],
         security,
-        response: { 200: WebhookState, 401: ErrorBody },
+        response: { 200: described(WebhookState, 'The webhook and its state'), 401: ErrorBody },
       },
       onRequest: auth,
     },
@@ -162,7 +173,11 @@ export function notificationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
           },
           { additionalProperties: false },
         ),
-        response: { 200: WebhookState, 401: ErrorBody, 422: ErrorBody },
+        response: {
+          200: described(WebhookState, 'The webhook now set'),
+          401: ErrorBody,
+          422: ErrorBody,
+        },
       },
       onRequest: auth,
     },
@@ -185,7 +200,7 @@ export function notificationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
         summary: 'Remove the webhook (notifications stay on the work list)',
         tags: ['webhook'],
         security,
-        response: { 204: Type.Null(), 401: ErrorBody },
+        response: { 204: Type.Null({ description: 'The webhook is removed' }), 401: ErrorBody },
       },
       onRequest: auth,
     },
@@ -214,7 +229,10 @@ export function notificationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
           ),
         }),
         response: {
-          200: Type.Object({ deliveries: Type.Array(WebhookDelivery) }),
+          200: Type.Object(
+            { deliveries: Type.Array(WebhookDelivery) },
+            { description: 'The latest webhook deliveries' },
+          ),
           401: ErrorBody,
         },
       },

@@ -12,6 +12,7 @@ import {
   type Registration,
 } from '@shikaku/db/intermediate/registrations';
 import { AppError } from '@shikaku/platform/errors';
+import { described } from '@shikaku/platform/openapi';
 import { insurerAuth, requireInsurer } from '../auth.js';
 import { BULK_ENCODINGS, type BulkFormat } from '../bulk/parse.js';
 import { type BulkPool, createBulkPool } from '../bulk/pool.js';
@@ -95,7 +96,12 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
         tags: ['registrations'],
         security,
         body: RegistrationBody,
-        response: { 201: RegistrationResult, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody },
+        response: {
+          201: described(RegistrationResult, 'Registered: the outcome of the mis-entry checks'),
+          401: ErrorBody,
+          403: ErrorBody,
+          422: ErrorBody,
+        },
       },
       onRequest: auth,
     },
@@ -114,7 +120,11 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
         tags: ['registrations'],
         security,
         consumes: Object.keys(FORMATS),
-        response: { 200: UploadReport, 401: ErrorBody, 415: ErrorBody },
+        response: {
+          200: described(UploadReport, 'The report of the file, line by line'),
+          401: ErrorBody,
+          415: ErrorBody,
+        },
       },
       onRequest: auth,
     },
@@ -164,7 +174,13 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
           checkStatus: Type.Optional(Type.String()),
         }),
-        response: { 200: Type.Object({ registrations: Type.Array(Member) }), 401: ErrorBody },
+        response: {
+          200: Type.Object(
+            { registrations: Type.Array(Member) },
+            { description: "The insurer's registrations" },
+          ),
+          401: ErrorBody,
+        },
       },
       onRequest: auth,
     },
@@ -192,7 +208,7 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
         tags: ['registrations'],
         security,
         params: Type.Object({ qualificationId: Type.String({ maxLength: 64 }) }),
-        response: { 200: Member, 401: ErrorBody, 404: ErrorBody },
+        response: { 200: described(Member, 'The registration'), 401: ErrorBody, 404: ErrorBody },
       },
       onRequest: auth,
     },
@@ -224,7 +240,13 @@ export function registrationRoutes(app: FastifyInstance, ctx: InsurerApiContext)
             myNumber: Type.String({ maxLength: 20 }),
           }),
         ]),
-        response: { 200: Member, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+        response: {
+          200: described(Member, 'The registration after the resolution'),
+          401: ErrorBody,
+          404: ErrorBody,
+          409: ErrorBody,
+          422: ErrorBody,
+        },
       },
       onRequest: auth,
     },

@@ -38,10 +38,13 @@ export function serviceRoutes(app: FastifyInstance, ctx: InsurerApiContext): voi
           ),
         }),
         response: {
-          200: Type.Object({
-            events: Type.Array(Type.Union([QualificationEvent, QualificationWithheldEvent])),
-            next: Type.Integer(),
-          }),
+          200: Type.Object(
+            {
+              events: Type.Array(Type.Union([QualificationEvent, QualificationWithheldEvent])),
+              next: Type.Integer(),
+            },
+            { description: 'The events after the cursor (no My Number) and the next cursor' },
+          ),
           401: ErrorBody,
         },
       },
@@ -81,7 +84,10 @@ export function serviceRoutes(app: FastifyInstance, ctx: InsurerApiContext): voi
         security,
         body: Type.Object({ certificateSerial: Type.String({ minLength: 1, maxLength: 64 }) }),
         response: {
-          200: Type.Object({ personRef: Type.String() }),
+          200: Type.Object(
+            { personRef: Type.String() },
+            { description: "The certificate holder's person reference" },
+          ),
           401: ErrorBody,
           404: ErrorBody,
           503: ErrorBody,
@@ -113,7 +119,10 @@ export function serviceRoutes(app: FastifyInstance, ctx: InsurerApiContext): voi
         tags: ['jobs'],
         security,
         response: {
-          200: Type.Object({ rematched: Type.Integer(), notified: Type.Integer() }),
+          200: Type.Object(
+            { rematched: Type.Integer(), notified: Type.Integer() },
+            { description: 'How many registrations were matched again and notified' },
+          ),
           401: ErrorBody,
         },
       },
@@ -130,11 +139,10 @@ export function serviceRoutes(app: FastifyInstance, ctx: InsurerApiContext): voi
         tags: ['jobs'],
         security,
         response: {
-          200: Type.Object({
-            claimed: Type.Integer(),
-            completed: Type.Integer(),
-            deferred: Type.Integer(),
-          }),
+          200: Type.Object(
+            { claimed: Type.Integer(), completed: Type.Integer(), deferred: Type.Integer() },
+            { description: 'The checks claimed, completed and deferred' },
+          ),
           401: ErrorBody,
         },
       },
