@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCitizenCommand } from './commands/citizen.js';
 import { registerClockCommand, registerRematchCommand } from './commands/clock.js';
 import { registerCopayCommand } from './commands/copay.js';
 import { registerJlisCommand } from './commands/jlis.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerLoadtestCommand(program);
   registerReaderCommand(program);
   registerJlisCommand(program);
+  registerCitizenCommand(program);
   registerClockCommand(program);
   registerRematchCommand(program);
   registerSynthCommand(program);
