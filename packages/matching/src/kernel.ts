@@ -118,10 +118,12 @@ export function partitionBits(rows: number): number {
   return bits;
 }
 
-/** Copies the incoming rows' key, birth date and kana into partition order. */
+/** Copies positions [start, end)'s incoming key, birth date and kana into partition order. */
 function gatherIncoming(
   incoming: IncomingMatchColumns,
   order: Int32Array,
+  start: number,
+  end: number,
   keys: Float64Array,
   birthDays: Int32Array,
   kanaId: Uint32Array,
@@ -129,7 +131,7 @@ function gatherIncoming(
   const num = incoming.myNumber;
   const birth = incoming.birthDays;
   const kana = incoming.kanaId;
-  for (let i = 0; i < order.length; i++) {
+  for (let i = start; i < end; i++) {
     const r = order[i]!;
     keys[i] = num[r]!;
     birthDays[i] = birth[r]!;
@@ -181,6 +183,24 @@ function fillPartition(
  * function of its own, so that V8 optimizes it on its own type feedback.
  */
 export function buildIncomingIndex(incoming: IncomingMatchColumns, shared = false): IncomingIndex {
+  const plan = planIncomingIndex(incoming, shared);
+  fillPartitions(incoming, plan, 0, 1 << plan.index.bits);
+  return plan.index;
+}
+
+/**
+ * An index with its rows ordered by partition but its tables not yet filled: partitions are
+ * independent, so threads can fill them (`fillPartitions`) in parallel over shared memory.
+ */
+export interface IndexPlan {
+  index: IncomingIndex;
+  /** Hash of the row at each position. */
+  sortedHash: Int32Array;
+  /** Partition p's positions are [bounds[p], bounds[p + 1]). */
+  bounds: Int32Array;
+}
+
+export function planIncomingIndex(incoming: IncomingMatchColumns, shared = false): IndexPlan {
   const rows = incoming.length;
   const bits = partitionBits(rows);
   const parts = 1 << bits;
@@ -190,9 +210,10 @@ export function buildIncomingIndex(incoming: IncomingMatchColumns, shared = fals
   hashAndCount(incoming.myNumber, rows, hashes, offsets, bits);
   let max = 0;
   for (let p = 0; p < parts; p++) max = Math.max(max, offsets[p + 1]! - offsets[p]!);
-  const starts = offsets.slice(0, parts);
+  const bounds = new Int32Array(buf((parts + 1) * 4));
+  bounds.set(offsets);
   const order = new Int32Array(buf(rows * 4));
-  const sortedHash = new Int32Array(rows);
+  const sortedHash = new Int32Array(buf(rows * 4));
   scatter(rows, hashes, offsets, bits, sortedHash, order);
   const capacity = pow2AtLeast(max * 2);
   const filterWords = Math.min(4096, pow2AtLeast(Math.ceil(max / 4)));
@@ -209,13 +230,24 @@ export function buildIncomingIndex(incoming: IncomingMatchColumns, shared = fals
     filterWords,
     filter: new Int32Array(buf(parts * filterWords * 4)),
   };
-  gatherIncoming(incoming, order, index.keys, index.birthDays, index.kanaId);
-  const tails = new Int32Array(capacity);
-  // After the scatter, offsets[p] is partition p's end.
-  for (let p = 0; p < parts; p++) {
-    fillPartition(index, p, starts[p]!, offsets[p]!, sortedHash, tails);
+  return { index, sortedHash, bounds };
+}
+
+/** Fills partitions [from, to) of a planned index: their rows' columns, filters and tables. */
+export function fillPartitions(
+  incoming: IncomingMatchColumns,
+  plan: IndexPlan,
+  from: number,
+  to: number,
+  tails = new Int32Array(plan.index.partitionCapacity),
+): void {
+  const { index, sortedHash, bounds } = plan;
+  for (let p = from; p < to; p++) {
+    const start = bounds[p]!;
+    const end = bounds[p + 1]!;
+    gatherIncoming(incoming, index.rows, start, end, index.keys, index.birthDays, index.kanaId);
+    fillPartition(index, p, start, end, sortedHash, tails);
   }
-  return index;
 }
 
 /** What one scan of an existing range found: (incoming row, existing record, kind) triples. */

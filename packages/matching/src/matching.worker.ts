@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Piscina } from 'piscina';
 import {
+  fillPartitions,
   packMatches,
   scanExistingBlock,
   scanExistingRange,
@@ -8,6 +9,7 @@ import {
   type ExistingColumnFile,
   type ExistingColumns,
   type IncomingIndex,
+  type IndexPlan,
 } from './kernel.js';
 
 /**
@@ -76,7 +78,34 @@ function readBlock(file: ExistingColumnFile, from: number, to: number): Existing
   };
 }
 
-export default function scan(task: ScanTask): unknown {
+/** A piscina task: fill partitions of a planned index, taking them from `cursor[0]`. */
+export interface FillTask {
+  fill: IndexPlan;
+  incoming: ExistingColumns;
+  cursor: Int32Array;
+}
+
+let tails = new Int32Array(0);
+
+function fill(task: FillTask): null {
+  const { fill: plan, incoming, cursor } = task;
+  const parts = 1 << plan.index.bits;
+  if (tails.length < plan.index.partitionCapacity) {
+    tails = new Int32Array(plan.index.partitionCapacity);
+  }
+  // Partitions in runs of 8: few atomics, still even shares.
+  for (;;) {
+    const from = Atomics.add(cursor, 0, 8);
+    if (from >= parts) return null;
+    fillPartitions(incoming, plan, from, Math.min(parts, from + 8), tails);
+  }
+}
+
+export default function run(task: ScanTask | FillTask): unknown {
+  return 'fill' in task ? fill(task) : scan(task);
+}
+
+function scan(task: ScanTask): unknown {
   const { existing, incoming, index, total, rangeSize, cursor } = task;
   scratch.matches.count = 0;
   for (;;) {

@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import { SEED_POLICY, type MisEntryPolicy } from '@shikaku/core/mis-entry';
 import { compiledWorker } from '@shikaku/platform/workers';
 import {
-  buildIncomingIndex,
+  planIncomingIndex,
   createMatchState,
   decideOutcomes,
   mergeMatches,
@@ -12,7 +12,7 @@ import {
   type ExistingColumns,
   type OutcomeColumns,
 } from './kernel.js';
-import type { ScanTask } from './matching.worker.js';
+import type { FillTask, ScanTask } from './matching.worker.js';
 
 /**
  * The columnar engine on a piscina worker pool. Columns go to the workers once, on
@@ -83,7 +83,16 @@ export function createMatchingPool(options: { workers?: number } = {}): Matching
     const existing = 'path' in input.existing ? input.existing : shareColumns(input.existing);
     const incoming = shareColumns(input.incoming);
     const t0 = performance.now();
-    const index = buildIncomingIndex(incoming, true);
+    // Rows ordered by partition here; the partitions' tables filled by the workers in parallel.
+    const plan = planIncomingIndex(incoming, true);
+    const fillCursor = new Int32Array(new SharedArrayBuffer(4));
+    await Promise.all(
+      Array.from({ length: workers }, () => {
+        const task: FillTask = { fill: plan, incoming, cursor: fillCursor };
+        return pool.run(task);
+      }),
+    );
+    const { index } = plan;
     const t1 = performance.now();
     const state = createMatchState(incoming.length);
     const total = existing.length;
