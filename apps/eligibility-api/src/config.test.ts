@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, parseConfig } from './config.js';
+import { DEFAULT_CONFIG, PROCESS_TARGET_LATENCY_MS, parseConfig } from './config.js';
 
 const SECRETS = {
   SHIKAKU_SERVICE_KEY: 'a-random-service-key-3f9c1b7e',
@@ -32,7 +32,10 @@ describe('eligibility-api config', () => {
   });
 
   it('reads the load-shedding bounds (0 turns one off)', () => {
-    expect(parseConfig(SECRETS).loadShedding).toEqual(DEFAULT_CONFIG.loadShedding);
+    expect(parseConfig(SECRETS).loadShedding).toEqual({
+      ...DEFAULT_CONFIG.loadShedding,
+      targetLatencyMs: PROCESS_TARGET_LATENCY_MS,
+    });
     expect(
       parseConfig({
         ...SECRETS,
@@ -40,8 +43,19 @@ describe('eligibility-api config', () => {
         ELIGIBILITY_MAX_DB_WAITING: '0',
         ELIGIBILITY_MAX_EVENT_LOOP_DELAY_MS: '50',
         ELIGIBILITY_RETRY_AFTER: '5',
+        ELIGIBILITY_MAX_CONNECTIONS: '100',
+        ELIGIBILITY_TARGET_LATENCY_MS: '0',
+        ELIGIBILITY_SHED_CLOSE: '0',
       }).loadShedding,
-    ).toEqual({ maxInFlight: 10, maxDbWaiting: 0, maxEventLoopDelayMs: 50, retryAfterSeconds: 5 });
+    ).toEqual({
+      maxInFlight: 10,
+      maxDbWaiting: 0,
+      maxEventLoopDelayMs: 50,
+      retryAfterSeconds: 5,
+      maxConnections: 100,
+      targetLatencyMs: 0,
+      closeOnRefusal: false,
+    });
     expect(() => parseConfig({ ...SECRETS, ELIGIBILITY_MAX_IN_FLIGHT: '-1' })).toThrow(
       /ELIGIBILITY_MAX_IN_FLIGHT/,
     );

@@ -66,11 +66,23 @@ export const DEFAULT_CONFIG: Omit<EligibilityConfig, keyof EligibilitySecrets> =
     maxDbWaiting: 20,
     maxEventLoopDelayMs: 200,
     retryAfterSeconds: 1,
-    maxConnections: 4096,
+    maxConnections: 256,
+    // Measured (docs/benchmarks.md, overload): a refused client that keeps its socket costs the
+    // server less than one that reconnects for its next request.
+    closeOnRefusal: false,
+    // Off here: the embedded stack and the tests share one event loop with other work, so
+    // in-app time says little about this app. A process of its own (parseConfig) sets it.
+    targetLatencyMs: 0,
   },
   // JPKI's CRL is issued daily: a verifier may rely on the one it holds for a day (decisions.md).
   certificateStatusMaxAgeHours: 24,
 };
+
+/**
+ * The adaptive in-flight limit's target for a process of its own (server.ts): mean in-app time of
+ * 20 ms, so that with the wait before the app the p99 stays within the 50 ms confirmation SLO.
+ */
+export const PROCESS_TARGET_LATENCY_MS = 20;
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -126,6 +138,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): EligibilityConfig {
         'ELIGIBILITY_MAX_CONNECTIONS',
         DEFAULT_CONFIG.loadShedding.maxConnections,
       ),
+      targetLatencyMs: integer(env, 'ELIGIBILITY_TARGET_LATENCY_MS', PROCESS_TARGET_LATENCY_MS),
+      closeOnRefusal:
+        env.ELIGIBILITY_SHED_CLOSE === undefined || env.ELIGIBILITY_SHED_CLOSE === ''
+          ? DEFAULT_CONFIG.loadShedding.closeOnRefusal
+          : env.ELIGIBILITY_SHED_CLOSE !== '0',
     },
     certificateStatusMaxAgeHours: integer(
       env,

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import net from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerErrorHandler } from './errors.js';
@@ -13,17 +15,23 @@ const OFF: LoadSheddingOptions = {
   maxEventLoopDelayMs: 0,
   maxDbWaiting: 0,
   retryAfterSeconds: 2,
+  maxConnections: 0,
   exemptPaths: ['/health'],
 };
 
 let app: FastifyInstance | undefined;
+let releaseHeld: (() => void) | undefined;
 afterEach(async () => {
+  releaseHeld?.(); // a failed assertion must not leave close() waiting on a held request
   await app?.close();
   app = undefined;
 });
 
 /** An app whose /slow requests wait until `release()`; deterministic, no timing. */
-async function build(options: Partial<LoadSheddingOptions>) {
+async function build(
+  options: Partial<LoadSheddingOptions>,
+  before: (instance: FastifyInstance) => void = () => undefined,
+) {
   const instance = Fastify();
   app = instance;
   registerErrorHandler(instance, LOAD_SHEDDING_ERROR_STATUS);
@@ -32,6 +40,7 @@ async function build(options: Partial<LoadSheddingOptions>) {
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
+  releaseHeld = release;
   let entered = 0;
   instance.get('/slow', async () => {
     entered += 1;
@@ -39,6 +48,7 @@ async function build(options: Partial<LoadSheddingOptions>) {
     return { ok: true };
   });
   instance.get('/health', async () => ({ ok: true }));
+  before(instance);
   await instance.ready();
   return { app: instance, shedder, release, entered: () => entered };
 }
@@ -97,5 +107,98 @@ describe('registerLoadShedding', () => {
     expect(t.shedder.pressure()).toBeUndefined();
     t.release();
     expect((await Promise.all(all)).every((r) => r.statusCode === 200)).toBe(true);
+  });
+});
+
+describe('the front door (a listening server)', () => {
+  // Real sockets: wait on timers (a setImmediate loop starves fetch's connection).
+  const settle = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
+  };
+
+  /** Listens on 127.0.0.1; counts the requests Fastify itself answered (routed, hooks run). */
+  async function listening(options: Partial<LoadSheddingOptions>) {
+    let routed = 0;
+    const t = await build(options, (instance) =>
+      instance.addHook('onResponse', async () => {
+        routed += 1;
+      }),
+    );
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = t.app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    return { ...t, base, routed: () => routed };
+  }
+
+  it('refuses before routing with the kept bytes of the first refusal; liveness answers', async () => {
+    const t = await listening({ maxInFlight: 1 });
+    const held = fetch(`${t.base}/slow`);
+    await settle(() => t.entered() === 1);
+    const routedBefore = t.routed();
+
+    // The first refusal of its shape is written by the app's error handler (and kept) …
+    const first = await fetch(`${t.base}/slow`);
+    expect(first.status).toBe(503);
+    expect(first.headers.get('retry-after')).toBe('2');
+    expect(first.headers.get('connection')).toBe('close');
+    const firstBody = await first.json();
+    expect(firstBody).toMatchObject({ code: 'OVERLOADED', reason: 'inFlight' });
+    await settle(() => t.routed() === routedBefore + 1);
+
+    // … the next ones are answered with those bytes, before Fastify routes them.
+    for (let i = 0; i < 3; i += 1) {
+      const refused = await fetch(`${t.base}/slow?attempt=${i}`);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('2');
+      expect(refused.headers.get('connection')).toBe('close');
+      expect(await refused.json()).toEqual(firstBody);
+    }
+    expect(t.shedder.snapshot()).toMatchObject({
+      inFlight: 1,
+      shed: { inFlight: 4 },
+      shedPreSerialised: 3,
+    });
+
+    // Liveness is exempt: answered (through the app) while everything else is refused.
+    const health = await fetch(`${t.base}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true });
+    // Fastify answered the first refusal and /health, none of the three after the first.
+    await settle(() => t.routed() >= routedBefore + 2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(t.routed()).toBe(routedBefore + 2);
+
+    t.release();
+    expect((await held).status).toBe(200);
+    await settle(() => t.shedder.snapshot().inFlight === 0);
+    expect((await fetch(`${t.base}/slow`)).status).toBe(200);
+  });
+
+  it('closes connections past maxConnections as they are accepted, before any HTTP', async () => {
+    const t = await listening({ maxConnections: 1 });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        http
+          .get(`${t.base}${path}`, { agent }, (response) => {
+            response.resume();
+            response.on('end', () => resolve(response.statusCode ?? 0));
+          })
+          .on('error', reject);
+      });
+    expect(await get('/health')).toBe(200); // one connection, kept open by the agent
+    await settle(() => t.shedder.snapshot().connections === 1);
+    const second = new Promise<string>((resolve) => {
+      const socket = net.connect(Number(new URL(t.base).port), '127.0.0.1', () => {
+        socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+      });
+      let data = '';
+      socket.on('data', (chunk) => (data += String(chunk)));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(data));
+    });
+    expect(await second).toBe(''); // closed unanswered
+    expect(await get('/health')).toBe(200); // the kept connection still works
+    agent.destroy();
   });
 });
