@@ -1,9 +1,10 @@
 import { jstDate } from '@shikaku/core/clock';
 import { type BulkResultMessage, oqsJson, oqsXml } from '@shikaku/core/oqs-message';
-import { BULK_RESULT } from '@shikaku/core/oqs-schema';
+import { BULK_RESULT, messageJsonSchema } from '@shikaku/core/oqs-schema';
 import { INSTANCE_ID } from '@shikaku/db/claims';
 import { findBulkInquiry, insertBulkInquiry } from '@shikaku/db/eligibility/bulk-inquiries';
 import { AppError } from '@shikaku/platform/errors';
+import { described } from '@shikaku/platform/openapi';
 import type { FastifyInstance } from 'fastify';
 import { type BulkItem, INQUIRY_FAILED, newReceptionNumber, settleBulkInquiry } from '../bulk.js';
 import { cardNumbersProperties, errorResponses, isoDate } from '../schemas.js';
@@ -48,7 +49,10 @@ export async function bulkRoutes(app: FastifyInstance, services: Services): Prom
             },
           },
         },
-        response: { 202: statusSchema, ...errorResponses },
+        response: {
+          202: described(statusSchema, 'Accepted: the reception number and the status to poll'),
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
@@ -94,7 +98,10 @@ export async function bulkRoutes(app: FastifyInstance, services: Services): Prom
           type: 'object',
           properties: { receptionNumber: { type: 'string', maxLength: 64 } },
         },
-        response: { 200: statusSchema, ...errorResponses },
+        response: {
+          200: described(statusSchema, "The inquiry's status and item count"),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
@@ -124,7 +131,13 @@ export async function bulkRoutes(app: FastifyInstance, services: Services): Prom
           type: 'object',
           properties: { receptionNumber: { type: 'string', maxLength: 64 } },
         },
-        response: { ...errorResponses },
+        response: {
+          200: described(
+            messageJsonSchema(BULK_RESULT),
+            'The result (OQSmuquc02res): this JSON, or the same as XML with Accept: application/xml',
+          ),
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {

@@ -49,7 +49,11 @@ export async function cardRoutes(app: FastifyInstance, services: Services): Prom
           properties: { certificateSerial: serial },
         },
         response: {
-          201: { type: 'object', properties: { registered: { type: 'boolean' } } },
+          201: {
+            description: 'The card is registered for online confirmation',
+            type: 'object',
+            properties: { registered: { type: 'boolean' } },
+          },
           ...errorResponses,
         },
       },
@@ -102,6 +106,8 @@ export async function cardRoutes(app: FastifyInstance, services: Services): Prom
         },
         response: {
           200: {
+            description:
+              "The holder's qualifications, how they were verified, the consents and the certificate status",
             ...confirmationResponse,
             properties: {
               ...confirmationResponse.properties,

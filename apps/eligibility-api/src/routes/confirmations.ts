@@ -1,4 +1,5 @@
 import { jstDate } from '@shikaku/core/clock';
+import { described } from '@shikaku/platform/openapi';
 import type { FastifyInstance } from 'fastify';
 import { login } from '../auth.js';
 import { confirmByCardNumbers, validateCardNumbers, viewQualification } from '../confirm.js';
@@ -34,6 +35,7 @@ export async function confirmationRoutes(app: FastifyInstance, services: Service
         },
         response: {
           200: {
+            description: 'The idToken, its lifetime in seconds and the institution',
             type: 'object',
             properties: {
               idToken: { type: 'string' },
@@ -77,7 +79,10 @@ export async function confirmationRoutes(app: FastifyInstance, services: Service
             limitCertificateConsent: { type: 'boolean' },
           },
         },
-        response: { 200: confirmationResponse, ...errorResponses },
+        response: {
+          200: described(confirmationResponse, 'The qualifications found for the card numbers'),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {

@@ -35,6 +35,7 @@ export async function informationRoutes(app: FastifyInstance, services: Services
         },
         response: {
           200: {
+            description: 'The consented information of this kind, while the consent lasts',
             type: 'object',
             properties: {
               kind: { type: 'string' },

@@ -48,7 +48,11 @@ export async function internalRoutes(app: FastifyInstance, services: Services): 
           },
         },
         response: {
-          201: { type: 'object', properties: { institutionCode: { type: 'string' } } },
+          201: {
+            description: 'The institution is registered',
+            type: 'object',
+            properties: { institutionCode: { type: 'string' } },
+          },
           ...errorResponses,
         },
       },
@@ -79,6 +83,7 @@ export async function internalRoutes(app: FastifyInstance, services: Services): 
         params: codeParam,
         response: {
           201: {
+            description: 'The new credential; the secret is shown only here',
             type: 'object',
             properties: { clientId: { type: 'string' }, clientSecret: { type: 'string' } },
           },
@@ -111,7 +116,10 @@ export async function internalRoutes(app: FastifyInstance, services: Services): 
         tags: ['internal'],
         summary: 'Revoke a client credential; its tokens stop working',
         params: codeParam,
-        response: { ...errorResponses },
+        response: {
+          204: { description: 'Revoked', type: 'null' },
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {

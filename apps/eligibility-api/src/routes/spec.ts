@@ -19,6 +19,7 @@ import { messageJsonSchema, SEARCH_REQUEST, SEARCH_RESPONSE } from '@shikaku/cor
 import { decodeOqsXml, parseOqsXml } from '@shikaku/core/oqs-xml';
 import { findInstitution } from '@shikaku/db/eligibility/institutions';
 import { AppError, toErrorResponse } from '@shikaku/platform/errors';
+import { described, serializeAsDocumentedOnly } from '@shikaku/platform/openapi';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, login } from '../auth.js';
 import { confirmByCardNumbers, validateCardNumbers, viewQualification } from '../confirm.js';
@@ -30,6 +31,25 @@ export const SPEC_AUTH_PATH = `${SPEC_PREFIX}/MSA12020/ILI12020SV01/auth`;
 export const SPEC_SEARCH_PATH = `${SPEC_PREFIX}/MSA01030/ILI01030SV01/search`;
 /** A search request is a few hundred bytes; the bound is checked before anything is parsed. */
 export const SPEC_BODY_LIMIT = 64 * 1024;
+
+/** The login answer: the real auth API's {status, msg, result} wrapper. */
+const AUTH_ANSWER = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', description: '0 success, 1 error' },
+    msg: { type: 'string' },
+    code: { type: 'string', description: 'stable error code (errors only)' },
+    result: {
+      type: ['object', 'null'],
+      properties: {
+        accessToken: { type: 'string' },
+        refreshToken: { type: 'string' },
+        idToken: { type: 'string' },
+        linkSysCharCd: { type: 'string' },
+      },
+    },
+  },
+} as const;
 
 const isXml = (contentType: string | undefined) => !!contentType && /xml/i.test(contentType);
 
@@ -126,7 +146,14 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
         tags: ['spec'],
         summary: 'Login (MSA12020): client id + secret → idToken for the search',
         body: {},
+        response: {
+          200: described(AUTH_ANSWER, 'Logged in (status 0): the tokens; send the idToken'),
+          400: described(AUTH_ANSWER, 'The body is not JSON (status 1, MALFORMED_BODY)'),
+          401: described(AUTH_ANSWER, 'Wrong client id or secret (status 1)'),
+        },
       },
+      // The schemas document the answer only: it keeps the bytes it has without them.
+      serializerCompiler: serializeAsDocumentedOnly,
     },
     async (request, reply) => {
       let clientId = '';
@@ -179,7 +206,12 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
         description:
           'Authorization: the idToken, bare. Body: XmlMsg JSON (every value a string) or the same as XML with Content-Type application/xml. The answer echoes QualificationConfirmSearchInfo; ResultList is an array of {ResultOfQualificationConfirmation} wrappers; absent elements are omitted. Errors keep the full header with SegmentOfResult 9 and ProcessingResultStatus 2.',
         body: messageJsonSchema(SEARCH_REQUEST),
-        response: { 200: messageJsonSchema(SEARCH_RESPONSE) },
+        response: {
+          200: described(
+            messageJsonSchema(SEARCH_RESPONSE),
+            'The answer (資格確認結果), JSON or XML as asked; an error is the same XmlMsg with SegmentOfResult 9 and an HTTP status from the error table',
+          ),
+        },
       },
     },
     async (request, reply) => {
