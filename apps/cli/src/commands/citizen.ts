@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import type { CheckupRecord, DrugRecord } from '@shikaku/eligibility-api/history';
 import type { Command } from 'commander';
 import { CliError, printJson } from '../output.js';
 
@@ -21,16 +22,8 @@ export interface CitizenOverview {
     disqualificationDate: string | null;
     copayRatio: string | null;
   }>;
-  drugInformation: Array<{ dispensedOn: string; drugName: string; quantity: number; days: number }>;
-  checkups: Array<{
-    checkedOn: string;
-    heightCm: number;
-    weightKg: number;
-    waistCm: number;
-    systolic: number;
-    diastolic: number;
-    hba1c: number;
-  }>;
+  drugInformation: DrugRecord[];
+  checkups: CheckupRecord[];
   consents: Array<{
     institutionCode: string;
     consTime: string;

@@ -2,7 +2,7 @@ import { CARD_KEY_ALGORITHM } from '@shikaku/core/card-key';
 import { jstDate } from '@shikaku/core/clock';
 import type { FastifyInstance } from 'fastify';
 import { INFORMATION_YEARS } from '../consent.js';
-import { errorResponses, qualificationSchema } from '../schemas.js';
+import { consentsSchema, errorResponses, qualificationSchema } from '../schemas.js';
 import type { Services } from '../services.js';
 import { type CertificateKeyDirectory, httpCertificateKeys } from './certificate-keys.js';
 import { createChallengeStore } from './challenges.js';
@@ -45,14 +45,8 @@ const sections = {
       type: 'object',
       properties: {
         institutionCode: str,
-        consTime: str,
-        availableTime: str,
         expired: { type: 'boolean' },
-        specificHealthCheckups: { type: 'boolean' },
-        pharmacists: { type: 'boolean' },
-        diagnosis: { type: 'boolean' },
-        operations: { type: 'boolean' },
-        limitApplicationCertificate: { type: 'boolean' },
+        ...consentsSchema.properties,
       },
     },
   },
@@ -202,34 +196,33 @@ export async function citizenRoutes(
       };
     },
   );
-  section(
-    '/v1/citizen/drug-information',
-    'Their drug information (3 years)',
-    { asOf: str, years: { type: 'integer' }, items: sections.drugInformation },
-    async (personRef, now) => {
-      const on = jstDate(now);
-      const kind = 'drug-information';
-      return {
-        asOf: on,
-        years: INFORMATION_YEARS[kind],
-        items: await citizenInformation(services.handle, services.seed, kind, personRef, on),
-      };
-    },
-  );
-  section(
-    '/v1/citizen/checkups',
-    'Their specific health checkups (5 years)',
-    { asOf: str, years: { type: 'integer' }, items: sections.checkups },
-    async (personRef, now) => {
-      const on = jstDate(now);
-      const kind = 'checkup-information';
-      return {
-        asOf: on,
-        years: INFORMATION_YEARS[kind],
-        items: await citizenInformation(services.handle, services.seed, kind, personRef, on),
-      };
-    },
-  );
+  for (const [url, kind, summary, items] of [
+    [
+      '/v1/citizen/drug-information',
+      'drug-information',
+      'Their drug information (3 years)',
+      sections.drugInformation,
+    ],
+    [
+      '/v1/citizen/checkups',
+      'checkup-information',
+      'Their specific health checkups (5 years)',
+      sections.checkups,
+    ],
+  ] as const)
+    section(
+      url,
+      summary,
+      { asOf: str, years: { type: 'integer' }, items },
+      async (personRef, now) => {
+        const on = jstDate(now);
+        return {
+          asOf: on,
+          years: INFORMATION_YEARS[kind],
+          items: await citizenInformation(services.handle, services.seed, kind, personRef, on),
+        };
+      },
+    );
   section(
     '/v1/citizen/consents',
     'The consents they gave at readers, with when each expires',

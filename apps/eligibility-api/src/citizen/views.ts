@@ -52,6 +52,7 @@ export async function citizenInformation(
 /** The consents they gave at readers, each with when it expires (and whether it has). */
 export async function citizenConsents(handle: DatabaseHandle, personRef: string, now: Date) {
   return (await listConsentsByPerson(handle, personRef)).map((c) => ({
+    consentId: c.consentId,
     institutionCode: c.institutionCode,
     consTime: c.consTime.toISOString(),
     availableTime: c.availableTime.toISOString(),
