@@ -43,6 +43,16 @@ export const eligibilityMigrations: Record<string, Migration> = {
         add column claimed_by text`.execute(db);
     },
   },
+  '0005_rate_windows': {
+    // The per-institution rate limit across instances (rate-windows.ts): the current one-second
+    // window and what instances reserved in it, one row per institution.
+    async up(db: Kysely<unknown>) {
+      await sql`create table eligibility.rate_windows (
+        institution_code text primary key,
+        window_second bigint not null,
+        used integer not null)`.execute(db);
+    },
+  },
 };
 
 const SCHEMA_0001 = `
