@@ -10,6 +10,7 @@ import { registerLoadShedding } from '@shikaku/platform/load-shedding';
 import type { Logger } from '@shikaku/platform/logger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createCredentialCache, createRateLimiter, createTokenSigner } from './auth.js';
+import { createSharedRateLimiter } from './shared-rate-limit.js';
 import { createCertificateStatusChecker } from './certificate-status.js';
 import type { EligibilityConfig } from './config.js';
 import { startBulkInquirySweeper } from './bulk.js';
@@ -56,7 +57,10 @@ export async function buildApp(
     clock: deps.clock,
     signer: createTokenSigner(config.tokenSecret, config.tokenTtlSeconds),
     credentials: createCredentialCache(deps.handle),
-    limiter: createRateLimiter(),
+    limiter:
+      config.sharedRateLimit && deps.handle.pool
+        ? createSharedRateLimiter(deps.handle)
+        : createRateLimiter(),
     accessLog,
     upstreams: deps.upstreams,
     certificates: createCertificateStatusChecker({

@@ -159,4 +159,7 @@ export function createRateLimiter() {
     },
   };
 }
-export type RateLimiter = ReturnType<typeof createRateLimiter>;
+/** In-process (createRateLimiter) or shared by every instance (shared-rate-limit.ts). */
+export interface RateLimiter {
+  take(key: string, ratePerSecond: number, nowMs: number): boolean | Promise<boolean>;
+}

@@ -22,6 +22,8 @@ export interface EligibilityConfig {
   tokenTtlSeconds: number;
   /** Default requests per second per institution (each institution may have its own). */
   rateLimitPerSecond: number;
+  /** Count the rate limit across instances in PostgreSQL (ELIGIBILITY_SHARED_RATE_LIMIT=1). */
+  sharedRateLimit: boolean;
   insurerApiUrl: string | undefined;
   jlisUrl: string | undefined;
   /** Outbox polling interval; 0 disables the relay. */
@@ -51,6 +53,7 @@ export const DEFAULT_CONFIG: Omit<EligibilityConfig, keyof EligibilitySecrets> =
   replicaMaxLagMs: 2_000,
   tokenTtlSeconds: 3600,
   rateLimitPerSecond: 200,
+  sharedRateLimit: false,
   insurerApiUrl: undefined,
   jlisUrl: undefined,
   outboxPollMs: 1000,
@@ -105,6 +108,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): EligibilityConfig {
     tokenSecret: requireSecret(env, 'ELIGIBILITY_TOKEN_SECRET'),
     tokenTtlSeconds: integer(env, 'ELIGIBILITY_TOKEN_TTL', DEFAULT_CONFIG.tokenTtlSeconds),
     rateLimitPerSecond: integer(env, 'ELIGIBILITY_RATE_LIMIT', DEFAULT_CONFIG.rateLimitPerSecond),
+    sharedRateLimit: env.ELIGIBILITY_SHARED_RATE_LIMIT === '1',
     insurerApiUrl: env.INSURER_API_URL || undefined,
     jlisUrl: env.JLIS_URL || undefined,
     outboxPollMs: integer(env, 'ELIGIBILITY_OUTBOX_POLL_MS', DEFAULT_CONFIG.outboxPollMs),

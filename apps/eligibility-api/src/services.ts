@@ -43,7 +43,9 @@ export async function requireCaller(
     services.clock.now().getTime(),
   );
   const rate = caller.institution.rateLimitPerSecond || services.config.rateLimitPerSecond;
-  if (!services.limiter.take(caller.institution.institutionCode, rate, services.monotonicMs()))
+  if (
+    !(await services.limiter.take(caller.institution.institutionCode, rate, services.monotonicMs()))
+  )
     throw new AppError('RATE_LIMITED', 'too many requests for this institution');
   return caller;
 }
