@@ -153,6 +153,7 @@ EOF
     # Each instance relays from one insurer-api (any will do: they share the database).
     start_app "eligibility-api-$i" eligibility-api "http://127.0.0.1:$port/health" "${common[@]}" \
       ELIGIBILITY_PORT=$port DATABASE_READ_URL="$reads" ELIGIBILITY_TOKEN_SECRET="$token_secret" \
+      ELIGIBILITY_SHARED_RATE_LIMIT=1 \
       INSURER_API_URL="${insurer_urls[$(((i - 1) % ${#insurer_urls[@]}))]}" \
       JLIS_URL="http://127.0.0.1:$jlis" ELIGIBILITY_OUTBOX_POLL_MS="${ELIGIBILITY_OUTBOX_POLL_MS:-200}" \
       ELIGIBILITY_BULK_SWEEP_MS="${ELIGIBILITY_BULK_SWEEP_MS:-1000}"

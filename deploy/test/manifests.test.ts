@@ -99,6 +99,7 @@ describe('deploy/compose.yaml', () => {
       expect(services[name]!.healthcheck, name).toBeDefined();
     const eligibility = services['eligibility-api']!.environment as Record<string, string>;
     expect(eligibility.DATABASE_READ_URL).toContain('@postgres-replica:');
+    expect(eligibility.ELIGIBILITY_SHARED_RATE_LIMIT).toBe('1');
     expect(eligibility.DATABASE_URL).toContain('@postgres-primary:');
     const nginx = read('compose/nginx.conf');
     for (const upstream of ['portal:7300', 'insurer-api:7301', 'eligibility-api:7302'])
@@ -183,8 +184,8 @@ describe('deploy/kubernetes', () => {
       }
     }
     const eligibility = deployments.find((d) => d.metadata.name === 'eligibility-api')!;
-    expect(eligibility.spec.template.spec.containers[0]!.env!.map((e) => e.name)).toContain(
-      'DATABASE_READ_URL',
-    );
+    const names = eligibility.spec.template.spec.containers[0]!.env!.map((e) => e.name);
+    expect(names).toContain('DATABASE_READ_URL');
+    expect(names).toContain('ELIGIBILITY_SHARED_RATE_LIMIT');
   });
 });
