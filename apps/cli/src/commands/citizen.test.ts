@@ -28,7 +28,7 @@ const OVERVIEW: CitizenOverview = {
       name: '資格 花子',
       qualificationDate: '2020-04-01',
       disqualificationDate: null,
-      copayRatio: '3',
+      copayRatio: '030',
     },
   ],
   drugInformation: [
@@ -154,6 +154,7 @@ describe('shikaku citizen', () => {
     ])
       expect(text).toContain(heading);
     expect(text).toContain('[加入中] 全国健康保険協会 東京支部（01130012）');
+    expect(text).toContain('資格取得 2020-04-01 負担割合 3割');
     expect(text).toContain('有効期限 2021-07-16 10:00');
     expect(text).toContain('資格確認（マイナンバーカード）');
   });

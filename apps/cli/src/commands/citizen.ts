@@ -125,7 +125,7 @@ export function formatCitizenOverview(o: CitizenOverview): string {
       .join('・');
     lines.push(
       `  [${q.state === 'current' ? '加入中' : '過去'}] ${q.insurerName}（${q.insurerNumber}） 記号・番号・枝番 ${numbers}`,
-      `      資格取得 ${q.qualificationDate}${q.disqualificationDate ? ` 喪失 ${q.disqualificationDate}` : ''}${q.copayRatio ? ` 負担割合 ${Number(q.copayRatio)}割` : ''}`,
+      `      資格取得 ${q.qualificationDate}${q.disqualificationDate ? ` 喪失 ${q.disqualificationDate}` : ''}${q.copayRatio ? ` 負担割合 ${Number(q.copayRatio) / 10}割` : ''}`,
       `      書類 ${DOCUMENT[q.document.kind] ?? q.document.kind}${q.document.validTo ? `（有効期限 ${q.document.validTo}）` : ''}`,
     );
   }
