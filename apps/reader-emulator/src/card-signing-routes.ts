@@ -9,7 +9,8 @@ import { CardParams, ErrorSchema } from './schemas.js';
 export const CARD_SIGNING_ERROR_STATUS: ErrorStatusTable = {
   PIN_MISMATCH: 401,
   CARD_LOCKED: 423,
-  CARD_KEY_UNAVAILABLE: 503,
+  // Not possible with this emulator's configuration, as METHOD_NOT_SUPPORTED is with a model.
+  CARD_KEY_UNAVAILABLE: 409,
 };
 
 const SignatureBody = Type.Object(
@@ -50,7 +51,7 @@ export function registerCardSigningRoutes(
           400: { ...ErrorSchema, description: 'The PIN is not 4 digits' },
           401: { ...ErrorSchema, description: 'Wrong PIN (pinTriesLeft)' },
           423: { ...ErrorSchema, description: 'The card is locked' },
-          503: { ...ErrorSchema, description: 'The emulator runs without a card issuing secret' },
+          409: { ...ErrorSchema, description: 'The emulator runs without a card issuing secret' },
         },
       },
     },

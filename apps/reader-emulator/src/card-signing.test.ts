@@ -93,7 +93,7 @@ describe("the card's user-certificate signature (citizen sign-in)", () => {
       url: '/v1/cards/REGISTERED-0001/signatures',
       payload: { pin: '1234', challenge: 'c' },
     });
-    expect(refused.statusCode).toBe(503);
+    expect(refused.statusCode).toBe(409);
     expect(refused.json().code).toBe('CARD_KEY_UNAVAILABLE');
     await bare.close();
   });
