@@ -110,6 +110,40 @@ describe('registerLoadShedding', () => {
   });
 });
 
+describe('the adaptive in-flight limit (targetLatencyMs)', () => {
+  /** Keeps the limit's worth of requests of `delayMs` in flight for `forMs`; the limits seen. */
+  async function drive(targetLatencyMs: number, delayMs: number, forMs: number) {
+    const instance = Fastify();
+    app = instance;
+    registerErrorHandler(instance, LOAD_SHEDDING_ERROR_STATUS);
+    const shedder = await registerLoadShedding(instance, {
+      ...OFF,
+      maxInFlight: 16,
+      targetLatencyMs,
+    });
+    instance.get('/work', async () => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return { ok: true };
+    });
+    await instance.ready();
+    const start = shedder.snapshot().limit;
+    const until = Date.now() + forMs;
+    while (Date.now() < until) {
+      const limit = shedder.snapshot().limit;
+      await Promise.all(Array.from({ length: limit }, () => instance.inject('/work')));
+    }
+    return { start, end: shedder.snapshot().limit };
+  }
+
+  it('starts at an eighth of maxInFlight and grows while requests finish under the target', async () => {
+    expect(await drive(1000, 1, 3000)).toEqual({ start: 2, end: 16 });
+  });
+
+  it('stays at its floor while requests take longer than the target', async () => {
+    expect(await drive(5, 40, 600)).toEqual({ start: 2, end: 2 });
+  });
+});
+
 describe('the front door (a listening server)', () => {
   // Real sockets: wait on timers (a setImmediate loop starves fetch's connection).
   const settle = async (condition: () => boolean) => {

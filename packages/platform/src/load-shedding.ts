@@ -22,7 +22,7 @@ export interface LoadSheddingLimits {
    * mean in-app time of the requests that finished is compared with this target: above it the
    * limit shrinks in proportion (at most by half, never below an eighth of `maxInFlight`); at or under it, while the limit
    * was reached, it grows by a tenth (AIMD, as TCP's congestion window and Netflix's
-   * concurrency-limits do). What is refused waits nowhere.
+   * concurrency-limits do), from the floor at start. What is refused waits nowhere.
    */
   targetLatencyMs?: number;
   /**
@@ -173,10 +173,12 @@ export async function registerLoadShedding(
 
   // The adaptive limit (see targetLatencyMs): one 100 ms window of finished requests at a time.
   const target = options.maxInFlight > 0 ? (options.targetLatencyMs ?? 0) : 0;
-  let limit = options.maxInFlight;
   // Below this, fewer requests in flight no longer shorten their time (it is the event loop's or
   // the database's own), they only cut what is served.
   const floor = Math.max(2, Math.ceil(options.maxInFlight / 8));
+  // Adaptive: starts at the floor and grows while it is reached and the time stays under target
+  // (a burst on a fresh process meets a small limit, not maxInFlight at once).
+  let limit = target > 0 ? floor : options.maxInFlight;
   let windowStart = performance.now();
   let windowSum = 0;
   let windowCount = 0;

@@ -7,7 +7,7 @@
 //
 // The load generator is a process of its own (load-generator.ts: raw sockets, pre-built requests).
 // Where `taskset` exists and there are ≥ 2 cores, the server gets the last core and the generator
-// (with this harness) the others; PostgreSQL is not ours to pin and runs where the OS puts it.
+// (with this harness and this database's PostgreSQL backends) the others.
 //
 //   createdb -h 127.0.0.1 -U postgres shikaku_bench_overload
 //   node apps/eligibility-api/dist/bench/overload.js \
@@ -132,6 +132,8 @@ function reniceBackends(database: string): number {
       const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       if (!title.startsWith('postgres: ') || !title.includes(` ${database} `)) continue;
       os.setPriority(Number(entry), niceness);
+      // Off the server's core: the generator's cores (PostgreSQL's other processes stay put).
+      if (pin) execFileSync('taskset', ['-p', '-c', generatorCpus, entry], { stdio: 'ignore' });
       count += 1;
       // The group is the postmaster's (backends are its children): set and restored through it.
       const parent = /PPid:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1];
@@ -433,7 +435,7 @@ await prepareBenchDatabase({
 print(
   `machine: ${cores} cores, load average ${loadAverage()}; ${members} members; ${
     pin
-      ? `server pinned to CPU ${serverCpus}, generator and harness to CPU ${generatorCpus} (taskset), PostgreSQL unpinned`
+      ? `server pinned to CPU ${serverCpus}; generator, harness and the database's PostgreSQL backends to CPU ${generatorCpus} (taskset)`
       : 'no pinning (taskset missing, one core or --no-pin)'
   }; ${
     canRenice
