@@ -15,6 +15,7 @@ import { createCertificateStatusChecker } from './certificate-status.js';
 import type { EligibilityConfig } from './config.js';
 import { startBulkInquirySweeper } from './bulk.js';
 import { citizenRoutes } from './citizen/routes.js';
+import { cardCertificateRoutes } from './routes/card-certificates.js';
 import { ELIGIBILITY_ERROR_STATUS } from './errors.js';
 import { FHIR_PREFIX, fhirRoutes } from './fhir/routes.js';
 import { bulkRoutes } from './routes/bulk.js';
@@ -114,6 +115,7 @@ export async function buildApp(
   await app.register(async (scope) => specRoutes(scope, services), { prefix: SPEC_PREFIX });
   await app.register(async (scope) => confirmationRoutes(scope, services));
   await app.register(async (scope) => cardRoutes(scope, services));
+  await app.register(async (scope) => cardCertificateRoutes(scope, services));
   await app.register(async (scope) => informationRoutes(scope, services));
   await app.register(async (scope) => bulkRoutes(scope, services));
   await app.register(async (scope) => citizenRoutes(scope, services));
