@@ -109,6 +109,7 @@ export async function citizenRoutes(
         },
         response: {
           201: {
+            description: 'The challenge for the card to sign, and until when it may be answered',
             type: 'object',
             properties: { challenge: str, expiresAt: str, algorithm: str },
           },
@@ -145,6 +146,7 @@ export async function citizenRoutes(
         },
         response: {
           201: {
+            description: 'Signed in: the session token (send it as Authorization: Bearer)',
             type: 'object',
             properties: { sessionToken: str, tokenType: str, expiresAt: str },
           },
@@ -175,7 +177,14 @@ export async function citizenRoutes(
           tags: ['citizen'],
           summary: `${summary} (a card sign-in session)`,
           headers: sessionHeaders,
-          response: { 200: { type: 'object', properties }, ...errorResponses },
+          response: {
+            200: {
+              description: summary,
+              type: 'object',
+              properties,
+            },
+            ...errorResponses,
+          },
         },
       },
       async (request) => {
