@@ -69,6 +69,17 @@ export const confirmationResponse = {
   },
 } as const;
 
+/** A My Number card's certificate serial (the card's user certificate). */
+export const certificateSerial = { type: 'string', minLength: 1, maxLength: 64 } as const;
+
+/** A body naming one card: 保険証利用登録, a citizen's sign-in challenge. */
+export const certificateSerialBody = {
+  type: 'object',
+  required: ['certificateSerial'],
+  additionalProperties: false,
+  properties: { certificateSerial },
+} as const;
+
 export const consentsSchema = {
   type: 'object',
   properties: {

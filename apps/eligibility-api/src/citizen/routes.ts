@@ -2,7 +2,13 @@ import { CARD_KEY_ALGORITHM } from '@shikaku/core/card-key';
 import { jstDate } from '@shikaku/core/clock';
 import type { FastifyInstance } from 'fastify';
 import { INFORMATION_YEARS } from '../consent.js';
-import { consentsSchema, errorResponses, qualificationSchema } from '../schemas.js';
+import {
+  certificateSerial,
+  certificateSerialBody,
+  consentsSchema,
+  errorResponses,
+  qualificationSchema,
+} from '../schemas.js';
 import type { Services } from '../services.js';
 import { type CertificateKeyDirectory, httpCertificateKeys } from './certificate-keys.js';
 import { createChallengeStore } from './challenges.js';
@@ -17,7 +23,6 @@ import {
 
 const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
-const serial = { type: 'string', minLength: 1, maxLength: 64 } as const;
 
 const sections = {
   qualifications: {
@@ -101,12 +106,7 @@ export async function citizenRoutes(
         tags: ['citizen'],
         summary:
           'Sign-in, step 1: a single-use challenge for the card to sign (expires in 5 minutes)',
-        body: {
-          type: 'object',
-          required: ['certificateSerial'],
-          additionalProperties: false,
-          properties: { certificateSerial: serial },
-        },
+        body: certificateSerialBody,
         response: {
           201: {
             description: 'The challenge for the card to sign, and until when it may be answered',
@@ -139,7 +139,7 @@ export async function citizenRoutes(
           required: ['certificateSerial', 'challenge', 'signature'],
           additionalProperties: false,
           properties: {
-            certificateSerial: serial,
+            certificateSerial,
             challenge: { type: 'string', minLength: 1, maxLength: 128 },
             signature: { type: 'string', minLength: 1, maxLength: 1024 },
           },
