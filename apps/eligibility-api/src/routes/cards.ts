@@ -6,11 +6,18 @@ import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance } from 'fastify';
 import { confirmByPerson, viewQualification } from '../confirm.js';
 import { consentAvailableTime } from '../consent.js';
-import { confirmationResponse, consentsSchema, errorResponses, isoDate } from '../schemas.js';
+import {
+  certificateSerial,
+  certificateSerialBody,
+  confirmationResponse,
+  consentsSchema,
+  errorResponses,
+  isoDate,
+} from '../schemas.js';
 import { requireCaller, type Services } from '../services.js';
 import type { CertificateStatus } from '../upstream.js';
 
-const serial = { type: 'string', minLength: 1, maxLength: 64 } as const;
+const serial = certificateSerial;
 
 /** A certificate that is not valid ends the flow with its stable code. */
 export function assertCertificateValid(status: CertificateStatus): void {
@@ -42,12 +49,7 @@ export async function cardRoutes(app: FastifyInstance, services: Services): Prom
       schema: {
         tags: ['rest'],
         summary: '保険証利用登録: link a My Number card certificate to its person',
-        body: {
-          type: 'object',
-          required: ['certificateSerial'],
-          additionalProperties: false,
-          properties: { certificateSerial: serial },
-        },
+        body: certificateSerialBody,
         response: {
           201: {
             description: 'The card is registered for online confirmation',
