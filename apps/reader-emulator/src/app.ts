@@ -11,6 +11,7 @@ import {
 } from '@shikaku/platform/errors';
 import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import type { Logger } from '@shikaku/platform/logger';
+import { described } from '@shikaku/platform/openapi';
 import type { Emulator } from './emulator.js';
 import { type DispatchResult, type Reader, viewOf } from './reader.js';
 import { READER_MODELS } from './reader-models.js';
@@ -50,6 +51,7 @@ export const READER_ERROR_STATUS: ErrorStatusTable = {
   INVALID_PIN_FORMAT: 400,
   CONSENT_SCREEN_DISABLED: 400,
   CONSENT_ANSWER_MISSING: 400,
+  CERTIFICATE_UNKNOWN: 422,
   INVALID_SCENARIO: 400,
   ...CARD_SIGNING_ERROR_STATUS,
 };
@@ -65,12 +67,6 @@ export interface ReaderAppDeps {
   /** The card issuing secret the cards' user-certificate keys derive from (card-signing.ts). */
   cardKeySecret?: string | undefined;
 }
-
-/** A response schema with what it means, so /docs shows that instead of "Default Response". */
-const described = <T extends object>(schema: T, description: string): T => ({
-  ...schema,
-  description,
-});
 
 const errors = {
   400: described(ErrorSchema, 'Bad input: a stable code, the field and the reason'),
@@ -184,9 +180,17 @@ export async function buildApp(
     {
       schema: {
         ...action(
-          'Place a My Number card (a new serial becomes an emulated card with the PIN given)',
+          'Place a My Number card (a new serial becomes an emulated card with the PIN given); a card whose certificate J-LIS does not know is refused here',
         ),
         body: PlaceCardBody,
+        response: {
+          200: readerAfter,
+          ...errors,
+          422: described(
+            ErrorSchema,
+            'The card is refused: J-LIS does not know its certificate (CERTIFICATE_UNKNOWN)',
+          ),
+        },
       },
     },
     async (request) => {

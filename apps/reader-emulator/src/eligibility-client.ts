@@ -9,6 +9,11 @@ import type { CardConfirmation, CardConfirmationRequest } from './card-confirmat
 export type Upstream<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
 export interface EligibilityClient {
+  /**
+   * A placed card's certificate (GET /v1/card-certificates/{serial}): its J-LIS status, or
+   * NOT_FOUND when J-LIS does not know the serial.
+   */
+  certificateStatus(certificateSerial: string): Promise<Upstream<{ status: string }>>;
   registerCard(certificateSerial: string): Promise<Upstream<void>>;
   confirmCard(request: CardConfirmationRequest): Promise<Upstream<CardConfirmation>>;
   /** `XmlMsg` JSON in, `XmlMsg` JSON out (the spec search). */
@@ -77,12 +82,13 @@ export function httpEligibilityClient(options: EligibilityClientOptions): Eligib
     path: string,
     body: unknown,
     style: 'bearer' | 'bare',
+    method = 'POST',
   ): Promise<{ status: number; body: unknown } | Upstream<never>> {
     for (const refresh of [false, true]) {
       const login = await idToken(refresh);
       if (!login.ok) return login;
       const authorization = style === 'bearer' ? `Bearer ${login.value}` : login.value;
-      const answer = await call(path, { method: 'POST', body, authorization });
+      const answer = await call(path, { method, body, authorization });
       if (answer.status === 401 && !refresh) continue;
       if ('error' in answer) return failure(answer);
       return answer;
@@ -91,6 +97,14 @@ export function httpEligibilityClient(options: EligibilityClientOptions): Eligib
   }
 
   return {
+    async certificateStatus(certificateSerial) {
+      const path = `/v1/card-certificates/${encodeURIComponent(certificateSerial)}`;
+      const answer = await authorized(path, undefined, 'bearer', 'GET');
+      if ('ok' in answer) return answer;
+      return answer.status === 200
+        ? { ok: true, value: answer.body as { status: string } }
+        : failure(answer);
+    },
     async registerCard(certificateSerial) {
       const answer = await authorized('/v1/card-registrations', { certificateSerial }, 'bearer');
       if ('ok' in answer) return answer;

@@ -112,7 +112,9 @@ export type RejectionCode =
   | 'INVALID_SIMILARITY'
   | 'INVALID_PIN_FORMAT'
   | 'CONSENT_SCREEN_DISABLED'
-  | 'CONSENT_ANSWER_MISSING';
+  | 'CONSENT_ANSWER_MISSING'
+  /** eligibility-api (J-LIS) does not know the placed card's certificate. */
+  | 'CERTIFICATE_UNKNOWN';
 
 export type TransitionResult =
   | { ok: true; state: ReaderState; effects: ReaderEffect[] }

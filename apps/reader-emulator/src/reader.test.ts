@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CardConfirmation } from './card-confirmation.js';
 import { memoryCardStore } from './card-store.js';
 import type { EligibilityClient } from './eligibility-client.js';
-import { outcomeOf, Reader, viewOf } from './reader.js';
+import { outcomeOf, Reader, UNKNOWN_CERTIFICATE_TEXT, viewOf } from './reader.js';
 import { findReaderModel } from './reader-models.js';
 
 const confirmation: CardConfirmation = {
@@ -12,8 +12,14 @@ const confirmation: CardConfirmation = {
   results: [],
 };
 
-function eligibility(calls: string[]): EligibilityClient {
+function eligibility(calls: string[], unknown: readonly string[] = []): EligibilityClient {
   return {
+    certificateStatus: async (serial) => {
+      calls.push(`status ${serial}`);
+      return unknown.includes(serial)
+        ? { ok: false, code: 'NOT_FOUND', message: 'J-LIS knows no certificate with this serial' }
+        : { ok: true, value: { status: 'valid' } };
+    },
     registerCard: async (serial) => {
       calls.push(`register ${serial}`);
       return { ok: true, value: undefined };
@@ -56,7 +62,7 @@ describe('reader driver', () => {
     await reader.placeCard('S1');
     const result = await reader.dispatch({ type: 'face', similarity: 0.85 });
     expect(result.ok && result.state.step).toBe('result');
-    expect(calls).toEqual(['confirm S1 face']);
+    expect(calls).toEqual(['status S1', 'confirm S1 face']);
   });
 
   it('applies events one at a time, in the order they came', async () => {
@@ -71,6 +77,36 @@ describe('reader driver', () => {
     ]);
     expect(placed.ok && face.ok).toBe(true);
     expect(reader.state.step).toBe('result');
+  });
+
+  it('refuses a card whose certificate J-LIS does not know as it is placed, before any screen', async () => {
+    const calls: string[] = [];
+    const cards = memoryCardStore();
+    const reader = new Reader('a', '0110113719', settings, {
+      cards,
+      eligibility: eligibility(calls, ['UNKNOWN-1']),
+      clock: fixedClock(new Date(0)),
+    });
+    const refused = await reader.placeCard('UNKNOWN-1', '4321');
+    expect(refused).toEqual({
+      ok: false,
+      code: 'CERTIFICATE_UNKNOWN',
+      message: UNKNOWN_CERTIFICATE_TEXT,
+      field: 'certificateSerial',
+    });
+    expect(reader.state.step).toBe('idle');
+    expect(await cards.get('UNKNOWN-1')).toBeUndefined();
+    expect(calls).toEqual(['status UNKNOWN-1']);
+    // J-LIS unreachable: the flow goes on, the confirmation decides.
+    const down = new Reader('b', '0110113719', settings, {
+      cards,
+      eligibility: {
+        ...eligibility([]),
+        certificateStatus: async () => ({ ok: false, code: 'UPSTREAM_UNAVAILABLE', message: '' }),
+      },
+      clock: fixedClock(new Date(0)),
+    });
+    expect((await down.placeCard('S9')).ok).toBe(true);
   });
 
   it("maps eligibility-api codes to what the reader shows, in Japanese (its English is the log's)", () => {

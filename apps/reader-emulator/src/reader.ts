@@ -87,9 +87,25 @@ export class Reader implements ReaderIdentity {
     });
   }
 
-  /** Places a card: a card seen before keeps its PIN and counter; a new one gets `pin`. */
+  /**
+   * Places a card: a card seen before keeps its PIN and counter; a new one gets `pin`. A card
+   * whose certificate J-LIS does not know is refused here, before any screen; when the status
+   * cannot be had (J-LIS or eligibility-api down) the flow goes on and the confirmation decides.
+   */
   placeCard(certificateSerial: string, pin?: string): Promise<DispatchResult> {
     return this.serialized(async () => {
+      if (this.current.step === 'idle') {
+        const certificate = await this.deps.eligibility.certificateStatus(certificateSerial);
+        if (!certificate.ok && certificate.code === 'NOT_FOUND') {
+          this.deps.logger?.info({ reader: this.id }, 'card refused: unknown certificate');
+          return {
+            ok: false,
+            code: 'CERTIFICATE_UNKNOWN',
+            message: UNKNOWN_CERTIFICATE_TEXT,
+            field: 'certificateSerial',
+          };
+        }
+      }
       const known = await this.deps.cards.get(certificateSerial);
       const card = known ?? {
         certificateSerial,
@@ -156,6 +172,10 @@ export class Reader implements ReaderIdentity {
     }
   }
 }
+
+/** What the reader shows for a card whose certificate J-LIS does not know. */
+export const UNKNOWN_CERTIFICATE_TEXT =
+  'このカードの電子証明書を確認できませんでした。カードを確認して、もう一度置いてください';
 
 /** eligibility-api's codes → what the reader shows. */
 const UPSTREAM_OUTCOMES: Readonly<Record<string, ReaderOutcomeCode>> = {

@@ -99,6 +99,23 @@ export async function startFakeEligibility(): Promise<FakeEligibility> {
     return { idToken: token, expiresIn: 3600, institutionCode: FAKE_INSTITUTION };
   });
 
+  // A serial the fake holds in no state is one J-LIS does not know.
+  app.get('/v1/card-certificates/:serial', async (request, reply) => {
+    if (!bearer(request.headers.authorization))
+      return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'no token' });
+    const { serial } = request.params as { serial: string };
+    const state = cards.get(serial);
+    if (state === undefined)
+      return reply.status(404).send({ code: 'NOT_FOUND', message: 'no such certificate' });
+    const status = state === 'revoked' || state === 'expired' ? state : 'valid';
+    return {
+      certificateSerial: serial,
+      status,
+      source: 'jlis',
+      checkedAt: '2021-10-20T00:00:00.000Z',
+    };
+  });
+
   app.post('/v1/card-registrations', async (request, reply) => {
     if (!bearer(request.headers.authorization))
       return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'no token' });
