@@ -23,6 +23,11 @@ export interface GeneratorJob {
   connections: number;
   /** After the last send, how long answers are waited for. */
   drainMs: number;
+  /**
+   * Open model: sockets connected before the schedule starts (clients already connected when the
+   * surge comes, as keep-alive clients are); the rest are opened as needed.
+   */
+  preconnect?: number;
 }
 
 export interface LatencySummary {
@@ -106,7 +111,6 @@ export async function generate(job: GeneratorJob): Promise<GeneratorResult> {
   let open = 0;
   let sending = true;
   const cpuStart = process.cpuUsage();
-  const start = performance.now();
   let onSettled: () => void = () => undefined;
 
   const finish = (index: number, code: number, flag: number) => {
@@ -194,6 +198,23 @@ export async function generate(job: GeneratorJob): Promise<GeneratorResult> {
   const settled = new Promise<void>((resolve) => {
     onSettled = resolve;
   });
+  if (job.mode === 'open' && (job.preconnect ?? 0) > 0) {
+    const sockets = Array.from({ length: Math.min(job.preconnect!, job.connections) }, () =>
+      connect(),
+    );
+    await Promise.all(
+      sockets.map(
+        (connection) =>
+          new Promise<void>((resolve) => {
+            connection.socket.once('connect', () => resolve());
+            connection.socket.once('close', () => resolve());
+          }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200)); // past the cap: closed by now
+    for (const connection of sockets) if (!connection.dead) idle.push(connection);
+  }
+  const start = performance.now();
   if (job.mode === 'open') {
     await new Promise<void>((resolve) => {
       const tick = () => {

@@ -45,6 +45,8 @@ const { values: args } = parseArgs({
     'shed-close': { type: 'string' },
     /** The most sockets the open-model generator opens. */
     'generator-connections': { type: 'string', default: '1000' },
+    /** Sockets the generator connects before the burst (keep-alive clients already there). */
+    preconnect: { type: 'string', default: '256' },
     /** Skip the shedding-off burst (tuning runs). */
     'only-shedding': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
@@ -373,6 +375,7 @@ async function burst(shedding: boolean, rate: number): Promise<BurstFigures> {
       rate,
       seconds: burstSeconds,
       connections: Number(args['generator-connections']),
+      preconnect: Number(args.preconnect),
     });
     const serverCpuShare = round(
       (cpuSeconds(pid) - cpuBefore) / ((performance.now() - started) / 1000),
