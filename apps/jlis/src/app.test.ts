@@ -1,33 +1,16 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fixedClock } from '@shikaku/core/clock';
-import { upsertCertificates, upsertResidents } from '@shikaku/db/jlis/residents';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { createLogger } from '@shikaku/platform/logger';
 import { undocumentedOperations } from '@shikaku/platform/openapi';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import type { JlisConfig } from './config.js';
+import { HANAKO, seedHanako, TEST_CLOCK, TEST_CONFIG } from './testing/fixture.js';
 import { FaultInjector } from './faults.js';
 
-const config: JlisConfig = {
-  host: '127.0.0.1',
-  port: 0,
-  databaseUrl: undefined,
-  logLevel: 'silent',
-  serviceKey: 'svc',
-  controlKey: 'ctl',
-  faults: { latencyMs: 0, errorRate: 0, down: false },
-};
-const clock = fixedClock(new Date('2021-07-15T00:00:00Z'));
-const hanako = {
-  myNumber: '123456789018',
-  name: '資格 花子',
-  nameKana: 'シカク ハナコ',
-  birthDate: '1989-09-13',
-  sex: '2' as const,
-  address: '東京都千代田区霞が関1-2-2',
-};
+const config = TEST_CONFIG;
+const clock = TEST_CLOCK;
+const hanako = HANAKO;
 
 describeEachDatabase('jlis app', ({ handle }) => {
   let app: FastifyInstance;
@@ -38,12 +21,7 @@ describeEachDatabase('jlis app', ({ handle }) => {
   const faults = new FaultInjector(config.faults, () => draws.shift() ?? 0.99);
 
   beforeAll(async () => {
-    await upsertResidents(handle(), [hanako]);
-    await upsertCertificates(
-      handle(),
-      [{ serial: 'ABCDEF0123456789', myNumber: hanako.myNumber, status: 'valid' }],
-      clock.now(),
-    );
+    await seedHanako(handle(), 'ABCDEF0123456789');
     app = await buildApp(config, {
       handle: handle(),
       clock,

@@ -1,25 +1,14 @@
-import { fixedClock } from '@shikaku/core/clock';
 import { deriveCardKeyPair, signWithCardKey, verifyCardSignature } from '@shikaku/core/card-key';
-import { upsertCertificates, upsertResidents } from '@shikaku/db/jlis/residents';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { createLogger } from '@shikaku/platform/logger';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from './app.js';
-import type { JlisConfig } from './config.js';
+import { HANAKO, seedHanako, TEST_CLOCK, TEST_CONFIG } from './testing/fixture.js';
 
-const config: JlisConfig = {
-  host: '127.0.0.1',
-  port: 0,
-  databaseUrl: undefined,
-  logLevel: 'silent',
-  serviceKey: 'svc',
-  controlKey: 'ctl',
-  cardKeySecret: 'card-issuing-secret',
-  faults: { latencyMs: 0, errorRate: 0, down: false },
-};
-const clock = fixedClock(new Date('2021-07-15T00:00:00Z'));
-const MY_NUMBER = '123456789018';
+const config = { ...TEST_CONFIG, cardKeySecret: 'card-issuing-secret' };
+const clock = TEST_CLOCK;
+const MY_NUMBER = HANAKO.myNumber;
 
 describeEachDatabase('jlis certificate public keys', ({ handle }) => {
   let app: FastifyInstance;
@@ -27,21 +16,7 @@ describeEachDatabase('jlis certificate public keys', ({ handle }) => {
   const logger = createLogger({ name: 'jlis', level: 'silent' });
 
   beforeAll(async () => {
-    await upsertResidents(handle(), [
-      {
-        myNumber: MY_NUMBER,
-        name: '資格 花子',
-        nameKana: 'シカク ハナコ',
-        birthDate: '1989-09-13',
-        sex: '2',
-        address: '東京都千代田区霞が関1-2-2',
-      },
-    ]);
-    await upsertCertificates(
-      handle(),
-      [{ serial: 'KEY0000000000001', myNumber: MY_NUMBER, status: 'valid' }],
-      clock.now(),
-    );
+    await seedHanako(handle(), 'KEY0000000000001');
     app = await buildApp(config, { handle: handle(), clock, logger });
     withoutSecret = await buildApp(
       { ...config, cardKeySecret: undefined },

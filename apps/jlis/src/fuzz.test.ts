@@ -3,8 +3,6 @@
 // `pnpm --filter @shikaku/jlis fuzz -- --runs 2000`.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { fixedClock } from '@shikaku/core/clock';
-import { upsertCertificates, upsertResidents } from '@shikaku/db/jlis/residents';
 import { rowCounts } from '@shikaku/db/testing/row-counts';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { createLogger } from '@shikaku/platform/logger';
@@ -16,41 +14,19 @@ import {
   fuzzTargets,
 } from '@shikaku/platform/testing/fuzz';
 import { buildApp } from './app.js';
-import type { JlisConfig } from './config.js';
+import { seedHanako, TEST_CLOCK, TEST_CONFIG } from './testing/fixture.js';
 import { FaultInjector } from './faults.js';
 
 const FUZZ_RUNS_CI = 25;
 const NO_FAULTS = { latencyMs: 0, errorRate: 0, down: false };
-const config: JlisConfig = {
-  host: '127.0.0.1',
-  port: 0,
-  databaseUrl: undefined,
-  logLevel: 'silent',
-  serviceKey: 'svc',
-  controlKey: 'ctl',
-  faults: NO_FAULTS,
-};
-const clock = fixedClock(new Date('2021-07-15T00:00:00Z'));
+const config = TEST_CONFIG;
+const clock = TEST_CLOCK;
 
 describeEachDatabase('jlis fuzz', ({ handle }) => {
   let app: FastifyInstance;
   const faults = new FaultInjector(NO_FAULTS, () => 0.99);
   beforeAll(async () => {
-    await upsertResidents(handle(), [
-      {
-        myNumber: '123456789018',
-        name: '資格 花子',
-        nameKana: 'シカク ハナコ',
-        birthDate: '1989-09-13',
-        sex: '2',
-        address: '東京都千代田区霞が関1-2-2',
-      },
-    ]);
-    await upsertCertificates(
-      handle(),
-      [{ serial: 'ABCDEF0123456789', myNumber: '123456789018', status: 'valid' }],
-      clock.now(),
-    );
+    await seedHanako(handle(), 'ABCDEF0123456789');
     app = await buildApp(config, {
       handle: handle(),
       clock,
