@@ -363,40 +363,46 @@ describe.runIf(available)('browser journeys (headless Chromium)', { timeout: 120
     });
   }
 
-  it('rejects a usage application with a reason after a confirmation; the facility reads it', async () => {
-    h.clock.set('2021-06-01T10:00:00+09:00');
-    const facility = await (await browser.newContext()).newPage();
-    await signUpAndLogin(facility, {
-      code: '1340000015',
-      name: '却下薬局',
-      type: 'pharmacy',
-      email: 'rejected@example.jp',
+  for (const width of [375, 1280]) {
+    it(`rejects a usage application with a reason after a confirmation; the facility reads it (${width} px)`, async () => {
+      const viewport = { width, height: 900 };
+      const email = `rejected-${width}@example.jp`;
+      h.clock.set('2021-06-01T10:00:00+09:00');
+      const facility = await (await browser.newContext({ viewport })).newPage();
+      await signUpAndLogin(facility, {
+        code: width === 375 ? '1340000023' : '1340000015',
+        name: '却下薬局',
+        type: 'pharmacy',
+        email,
+      });
+      await facility.goto(`${base}/usage`);
+      await submit(facility, 'form[action="/usage/confirm"] button');
+      await submit(facility, '#confirmation form[action="/usage"] button');
+
+      await staffClient(h.app, h.handle, 'operator', `reject-op-${width}@example.jp`);
+      const op = await (await browser.newContext({ viewport })).newPage();
+      await login(op, `reject-op-${width}@example.jp`, 'staff-password-1');
+      await op.goto(`${base}/operator/usage`);
+      await submit(op, 'a[href$="/reject"]');
+      await submit(op, 'main form button');
+      expect(await op.evaluate<string>('document.activeElement?.id')).toBe('error-summary');
+      await op.fill('#reason', '名称が登録内容と一致しません');
+      await submit(op, 'main form button');
+      expect(await text(op, '#confirmation')).toContain('名称が登録内容と一致しません');
+      expect(await fitsWidth(op)).toBe(true);
+      await shot(op, `12-usage-reject-confirm-${width}`);
+      await submit(op, '#confirmation button');
+      expect(await text(op, 'main')).toContain('却下');
+
+      await facility.goto(`${base}/usage`);
+      expect(await text(facility, '.usage-reason')).toContain('名称が登録内容と一致しません');
+      expect(await fitsWidth(facility)).toBe(true);
+      await facility.goto(`${base}/mailbox?to=${encodeURIComponent(email)}`);
+      expect(await text(facility, 'main')).toContain('利用申請が承認されませんでした');
+      await facility.context().close();
+      await op.context().close();
     });
-    await facility.goto(`${base}/usage`);
-    await submit(facility, 'form[action="/usage/confirm"] button');
-    await submit(facility, '#confirmation form[action="/usage"] button');
-
-    await staffClient(h.app, h.handle, 'operator', 'reject-op@example.jp');
-    const op = await (await browser.newContext()).newPage();
-    await login(op, 'reject-op@example.jp', 'staff-password-1');
-    await op.goto(`${base}/operator/usage`);
-    await submit(op, 'a[href$="/reject"]');
-    await submit(op, 'main form button');
-    expect(await op.evaluate<string>('document.activeElement?.id')).toBe('error-summary');
-    await op.fill('#reason', '名称が登録内容と一致しません');
-    await submit(op, 'main form button');
-    expect(await text(op, '#confirmation')).toContain('名称が登録内容と一致しません');
-    await shot(op, '12-usage-reject-confirm');
-    await submit(op, '#confirmation button');
-    expect(await text(op, 'main')).toContain('却下');
-
-    await facility.goto(`${base}/usage`);
-    expect(await text(facility, '.usage-reason')).toContain('名称が登録内容と一致しません');
-    await facility.goto(`${base}/mailbox?to=rejected%40example.jp`);
-    expect(await text(facility, 'main')).toContain('利用申請が承認されませんでした');
-    await facility.context().close();
-    await op.context().close();
-  });
+  }
   for (const width of [375, 1280]) {
     it(`asks 「シカク」: dated answers, kana forms, and "cannot answer" with the centre (${width} px)`, async () => {
       const context = await browser.newContext({ viewport: { width, height: 900 } });
