@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorStatusTable } from './errors.js';
@@ -85,8 +86,18 @@ export interface LoadShedder {
     shed: Record<PressureReason, number>;
     /** Of those, refused before routing with kept bytes (the rest went through the app once). */
     shedPreSerialised: number;
-    /** Process memory now, bytes: RSS (what the OS gave) and the V8 heap in use / reserved. */
-    memory: { rss: number; heapUsed: number; heapTotal: number };
+    /**
+     * Process memory now, bytes: RSS (what the OS gave), the V8 heap in use / reserved, and of
+     * the heap in use the young generation's share (short-lived objects, garbage until the next
+     * scavenge) and compiled code's (kept: the paths a burst warmed stay compiled).
+     */
+    memory: {
+      rss: number;
+      heapUsed: number;
+      heapTotal: number;
+      heapYoung: number;
+      heapCode: number;
+    };
   };
 }
 
@@ -287,6 +298,9 @@ export async function registerLoadShedding(
     pressure,
     snapshot: () => {
       const memory = process.memoryUsage();
+      const spaces = v8.getHeapSpaceStatistics();
+      const used = (name: string) =>
+        spaces.find((space) => space.space_name === name)?.space_used_size ?? 0;
       return {
         inFlight,
         limit,
@@ -295,7 +309,13 @@ export async function registerLoadShedding(
         connections,
         shed: { ...shed },
         shedPreSerialised,
-        memory: { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal },
+        memory: {
+          rss: memory.rss,
+          heapUsed: memory.heapUsed,
+          heapTotal: memory.heapTotal,
+          heapYoung: used('new_space'),
+          heapCode: used('code_space'),
+        },
       };
     },
   };

@@ -289,7 +289,7 @@ interface Snapshot {
   limit?: number;
   shed?: Record<string, number>;
   shedPreSerialised?: number;
-  memory: { rss: number; heapUsed: number; heapTotal: number };
+  memory: { rss: number; heapUsed: number; heapTotal: number; heapYoung: number; heapCode: number };
 }
 /** The server's /ready snapshot (retried while it answers 503: still shedding). */
 async function readiness(): Promise<Snapshot> {
@@ -315,7 +315,8 @@ interface BurstFigures {
   before: { rss: number; heapUsed: number };
   peakRss: number;
   after5: { rss: number; heapUsed: number };
-  afterSettled: { rss: number; heapUsed: number };
+  afterSettled: { rss: number; heapUsed: number; heapYoung: number; heapCode: number };
+  beforeSpaces: { heapYoung: number; heapCode: number };
   shedBy: string;
   shedPreSerialised: number;
   serverCpuShare: number;
@@ -386,7 +387,8 @@ async function burst(shedding: boolean, rate: number): Promise<BurstFigures> {
     await sleep(5000);
     const after5 = { rss: rss(pid), heapUsed: (await readiness()).memory.heapUsed };
     await sleep(Math.max(0, settleSeconds - 5) * 1000);
-    const afterSettled = { rss: rss(pid), heapUsed: (await readiness()).memory.heapUsed };
+    const settled = (await readiness()).memory;
+    const afterSettled = { ...settled, rss: rss(pid) };
     const healthSorted = health.sort((a, b) => a - b);
     return {
       generator,
@@ -394,6 +396,7 @@ async function burst(shedding: boolean, rate: number): Promise<BurstFigures> {
       healthP99: round(percentile(healthSorted, 99)),
       healthMax: round(healthSorted.at(-1) ?? NaN),
       before,
+      beforeSpaces: { heapYoung: ready.memory.heapYoung, heapCode: ready.memory.heapCode },
       peakRss,
       after5,
       afterSettled,
@@ -499,7 +502,7 @@ for (const [name, f] of rows) {
   print(
     `${name} memory: RSS ${mib(f.before.rss)} → peak ${mib(f.peakRss)} → ${mib(f.after5.rss)} (5 s) → ${mib(f.afterSettled.rss)} MiB (${settleSeconds} s, ${
       within(f.afterSettled.rss, f.before.rss) ? 'within 20% of the baseline' : 'NOT within 20%'
-    }); heapUsed ${mib(f.before.heapUsed)} → ${mib(f.after5.heapUsed)} (5 s) → ${mib(f.afterSettled.heapUsed)} MiB (${settleSeconds} s, ${
+    }); young generation ${mib(f.beforeSpaces.heapYoung)} → ${mib(f.afterSettled.heapYoung)} MiB, compiled code ${mib(f.beforeSpaces.heapCode)} → ${mib(f.afterSettled.heapCode)} MiB; heapUsed ${mib(f.before.heapUsed)} → ${mib(f.after5.heapUsed)} (5 s) → ${mib(f.afterSettled.heapUsed)} MiB (${settleSeconds} s, ${
       within(f.afterSettled.heapUsed, f.before.heapUsed)
         ? 'within 20% of the baseline'
         : 'NOT within 20%'
