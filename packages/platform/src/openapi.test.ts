@@ -24,6 +24,11 @@ it('describes each error status from the app table and reports what is left undo
   );
   app.get('/bare', { schema: { response: { 200: Body } } }, async () => ({ ok: true }));
   app.get('/none', async () => 'x');
+  app.get(
+    '/errors-only',
+    { schema: { summary: 'Errors only', response: { 404: ErrorBodySchema } } },
+    async () => 'x',
+  );
   await app.ready();
 
   const doc = app.swagger() as Parameters<typeof undocumentedOperations>[0];
@@ -35,6 +40,7 @@ it('describes each error status from the app table and reports what is left undo
     'GET /bare 200: Default Response',
     'GET /none: no summary',
     'GET /none 200: Default Response',
+    'GET /errors-only: no success response',
   ]);
   // Only an annotation: the answer is serialised as before, and the shared schema is not touched.
   expect((await app.inject({ url: '/documented' })).json()).toEqual({ ok: true });
