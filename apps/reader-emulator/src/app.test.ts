@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@shikaku/platform/logger';
+import { undocumentedOperations } from '@shikaku/platform/openapi';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
@@ -188,21 +189,9 @@ describe('control API', () => {
   });
 
   it('documents every route with a summary and a response schema per status (no "Default Response")', async () => {
-    const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
-      paths: Record<
-        string,
-        Record<string, { summary?: string; responses: Record<string, { description: string }> }>
-      >;
-    };
-    const operations = Object.entries(openapi.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, op]) => ({ route: `${method} ${path}`, op })),
-    );
-    expect(operations.length).toBeGreaterThanOrEqual(13);
-    for (const { route, op } of operations) {
-      expect(op.summary, route).toBeTruthy();
-      expect(Object.keys(op.responses), route).toContain('200');
-      expect(JSON.stringify(op.responses), route).not.toContain('Default Response');
-    }
+    const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(Object.keys(openapi.paths).length).toBeGreaterThanOrEqual(13);
+    expect(undocumentedOperations(openapi)).toEqual([]);
   });
 
   it("shows the reader's screen in Japanese in every view", async () => {
