@@ -9,6 +9,7 @@
 // Both servers stay up; each round measures the hello-world, then the confirmation, so a round's
 // ratio compares windows seconds apart. The result gives the median of the rounds.
 import { type ChildProcess, fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@shikaku/db/database';
@@ -137,6 +138,58 @@ const median = (values: number[]) => {
 };
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
+/**
+ * CPU seconds used so far (user + system, from /proc) by a process and its descendants, and by
+ * this database's PostgreSQL backends (their title names the database). Linux only; elsewhere 0.
+ */
+const databaseName = new URL(databaseUrl).pathname.slice(1);
+function processTable(): Array<{ pid: number; ppid: number; cpu: number; title: string }> {
+  const rows = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      // utime and stime, in clock ticks (100 a second on Linux).
+      const cpu = (Number(fields[11]) + Number(fields[12])) / 100;
+      rows.push({ pid: Number(entry), ppid: Number(fields[1]), cpu, title });
+    } catch {
+      // gone
+    }
+  }
+  return rows;
+}
+function cpuSeconds(rootPids: number[]): { tree: number; postgres: number } {
+  const table = processTable();
+  const inTree = new Set(rootPids);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const row of table)
+      if (!inTree.has(row.pid) && inTree.has(row.ppid)) {
+        inTree.add(row.pid);
+        grew = true;
+      }
+  }
+  let tree = 0;
+  let postgres = 0;
+  for (const row of table) {
+    if (inTree.has(row.pid)) tree += row.cpu;
+    else if (row.title.startsWith('postgres: ') && row.title.includes(` ${databaseName} `))
+      postgres += row.cpu;
+  }
+  return { tree, postgres };
+}
+const ownCpuSeconds = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+};
+
 // The baseline (a bare Fastify hello-world, one process) and the eligibility API as deployed
 // (server.js in `instances` processes on PostgreSQL) both run throughout; the rounds alternate
 // between them, so each round's ratio compares windows seconds apart under the same machine load.
@@ -152,6 +205,9 @@ const server = await start(
     ELIGIBILITY_DB_POOL: args['pool-size'],
     ELIGIBILITY_OUTBOX_POLL_MS: '0',
     LOG_LEVEL: 'warn',
+    // Capacity, not shedding: the fixed in-flight bound (64) only; the adaptive limit would trade
+    // confirmations for latency at 50 connections (the overload bench measures that trade).
+    ELIGIBILITY_TARGET_LATENCY_MS: '0',
     // server.js refuses to start without its secrets; the benchmark never calls the internal API.
     SHIKAKU_SERVICE_KEY: newSecret(),
     ELIGIBILITY_TOKEN_SECRET: newSecret(),
@@ -200,7 +256,15 @@ try {
   const handle = await openDatabase({ url: databaseUrl, poolSize: 1 });
   const results = [];
   for (let round = 1; round <= rounds; round++) {
+    const helloCpuBefore = cpuSeconds([hello.pid!]).tree;
+    const helloGeneratorBefore = ownCpuSeconds();
     const helloWorld = await measure({ url: `http://127.0.0.1:${helloPort}/` });
+    const helloCpu = {
+      server: cpuSeconds([hello.pid!]).tree - helloCpuBefore,
+      generator: ownCpuSeconds() - helloGeneratorBefore,
+    };
+    const confirmationCpuBefore = cpuSeconds([server.pid!]);
+    const confirmationGeneratorBefore = ownCpuSeconds();
     answers = { ok: 0, other: 0, firstOther: undefined };
     const loadBefore = os.loadavg()[0] ?? 0;
     const logBefore = await countAccessLog(handle);
@@ -219,7 +283,29 @@ try {
       },
       () => answers.ok,
     );
+    const confirmationCpuAfter = cpuSeconds([server.pid!]);
+    const confirmationGenerator = ownCpuSeconds() - confirmationGeneratorBefore;
     const logged = (await countAccessLog(handle)) - logBefore;
+    // µs of CPU per answer, by process: where a confirmation's cost goes against a hello-world's.
+    const perAnswer = (seconds: number, perSecond: number) =>
+      Math.round((seconds * 1e6) / Math.max(1, perSecond * duration));
+    const cpuMicrosecondsPerAnswer = {
+      helloWorld: {
+        server: perAnswer(helloCpu.server, helloWorld.requestsPerSecond),
+        generator: perAnswer(helloCpu.generator, helloWorld.requestsPerSecond),
+      },
+      confirmation: {
+        server: perAnswer(
+          confirmationCpuAfter.tree - confirmationCpuBefore.tree,
+          confirmation.requestsPerSecond,
+        ),
+        postgres: perAnswer(
+          confirmationCpuAfter.postgres - confirmationCpuBefore.postgres,
+          confirmation.requestsPerSecond,
+        ),
+        generator: perAnswer(confirmationGenerator, confirmation.requestsPerSecond),
+      },
+    };
     const result = {
       round,
       confirmation,
@@ -229,6 +315,7 @@ try {
       // ≥ the successful answers: every answer was logged before it was sent (the rows past
       // them are requests still in flight when the window closed).
       accessLogRowsWritten: logged,
+      cpuMicrosecondsPerAnswer,
       loadAverage: [round3(loadBefore), round3(os.loadavg()[0] ?? 0)],
     };
     log('round', result);
@@ -248,6 +335,15 @@ try {
       confirmationP99Ms: median(results.map((r) => r.confirmation.p99)),
       helloWorldPerSecond: median(results.map((r) => r.helloWorld.requestsPerSecond)),
       ratioToHelloWorld: median(results.map((r) => r.ratioToHelloWorld)),
+      cpuMicrosecondsPerAnswer: {
+        helloWorldServer: median(results.map((r) => r.cpuMicrosecondsPerAnswer.helloWorld.server)),
+        confirmationServer: median(
+          results.map((r) => r.cpuMicrosecondsPerAnswer.confirmation.server),
+        ),
+        confirmationPostgres: median(
+          results.map((r) => r.cpuMicrosecondsPerAnswer.confirmation.postgres),
+        ),
+      },
     },
     // The hello-world is one process: per process, the confirmation side is divided by instances.
     ratioToHelloWorldPerProcess: round3(
