@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, PROCESS_TARGET_LATENCY_MS, parseConfig } from './config.js';
+import {
+  DEFAULT_CONFIG,
+  PROCESS_MAX_CONNECTIONS,
+  PROCESS_TARGET_LATENCY_MS,
+  parseConfig,
+} from './config.js';
 
 const SECRETS = {
   SHIKAKU_SERVICE_KEY: 'a-random-service-key-3f9c1b7e',
@@ -35,6 +40,7 @@ describe('eligibility-api config', () => {
     expect(parseConfig(SECRETS).loadShedding).toEqual({
       ...DEFAULT_CONFIG.loadShedding,
       targetLatencyMs: PROCESS_TARGET_LATENCY_MS,
+      maxConnections: PROCESS_MAX_CONNECTIONS,
     });
     expect(
       parseConfig({

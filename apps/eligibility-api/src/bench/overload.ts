@@ -26,7 +26,7 @@ import { syntheticMemberKey } from '@shikaku/db/eligibility/synthetic-load';
 import { newSecret } from '@shikaku/platform/secrets';
 import { BENCH_INSTITUTION, BENCH_INSURERS, prepareBenchDatabase } from './bench-database.js';
 import type { GeneratorJob, GeneratorResult } from './load-generator.js';
-import { DEFAULT_CONFIG, PROCESS_TARGET_LATENCY_MS } from '../config.js';
+import { DEFAULT_CONFIG, PROCESS_MAX_CONNECTIONS, PROCESS_TARGET_LATENCY_MS } from '../config.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -479,6 +479,7 @@ const bounds = {
   ...(args['max-connections'] ? { maxConnections: Number(args['max-connections']) } : {}),
   ...(args['shed-close'] ? { closeOnRefusal: args['shed-close'] !== '0' } : {}),
   targetLatencyMs: Number(args['target-latency-ms'] ?? PROCESS_TARGET_LATENCY_MS),
+  maxConnections: Number(args['max-connections'] ?? PROCESS_MAX_CONNECTIONS),
 };
 print(
   `offered: ${offered}/s (${factor} × saturation) for ${burstSeconds} s, open model (at most ${args['generator-connections']} sockets); SLO: p99 of admitted ≤ ${sloMs} ms; bounds when on: ${JSON.stringify(bounds)}`,
