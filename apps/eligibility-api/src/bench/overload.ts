@@ -476,7 +476,6 @@ const bounds = {
     ? { maxEventLoopDelayMs: Number(args['max-event-loop-delay-ms']) }
     : {}),
   ...(args['max-db-waiting'] ? { maxDbWaiting: Number(args['max-db-waiting']) } : {}),
-  ...(args['max-connections'] ? { maxConnections: Number(args['max-connections']) } : {}),
   ...(args['shed-close'] ? { closeOnRefusal: args['shed-close'] !== '0' } : {}),
   targetLatencyMs: Number(args['target-latency-ms'] ?? PROCESS_TARGET_LATENCY_MS),
   maxConnections: Number(args['max-connections'] ?? PROCESS_MAX_CONNECTIONS),
