@@ -17,7 +17,9 @@ import { createLogger } from '@shikaku/platform/logger';
 // The vitest 'postgresUrl' type comes with the global setup's declaration.
 import type {} from '@shikaku/db/testing/global-setup';
 import { DEMO_PASSWORD } from '@shikaku/portal/seed';
+import { DEFAULT_CARD_PIN } from '@shikaku/reader-emulator/reader';
 import { generatePopulation, myNumberOf, type SyntheticPerson } from '@shikaku/synth/population';
+import { signInWithCard } from '../src/commands/citizen.js';
 import { STACK_COMPONENTS } from '../src/stack/components.js';
 import { type RunningStack, startStack } from '../src/stack/run-stack.js';
 import {
@@ -340,8 +342,20 @@ describe.each(KINDS)(
         { ...auth, 'x-practitioner-role': 'doctor' },
       );
       expect(checkups.status).toBe(200);
-      const log = await http.get(`${url('eligibility-api')}/v1/citizen/access-log`, {
+      // The citizen reads their log after signing in with the card and its PIN; the serial alone,
+      // which every reader that handles the card sees, opens nothing.
+      const bare = await http.get(`${url('eligibility-api')}/v1/citizen/access-log`, {
         'x-certificate-serial': serial,
+      });
+      expect(bare.status).toBe(401);
+      const session = await signInWithCard({
+        eligibilityUrl: url('eligibility-api'),
+        readerUrl: url('reader-emulator'),
+        certificateSerial: serial,
+        pin: DEFAULT_CARD_PIN,
+      });
+      const log = await http.get(`${url('eligibility-api')}/v1/citizen/access-log`, {
+        authorization: `Bearer ${session}`,
       });
       expect(log.status).toBe(200);
       expect(log.json<{ entries: unknown[] }>().entries.length).toBeGreaterThanOrEqual(2);

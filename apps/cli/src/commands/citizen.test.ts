@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { deriveCardKeyPair, verifyCardSignature } from '@shikaku/core/card-key';
 import { createLogger } from '@shikaku/platform/logger';
 import { buildApp } from '@shikaku/reader-emulator/app';
@@ -8,8 +7,8 @@ import {
   type EmulatorFixture,
   startEmulatorFixture,
 } from '@shikaku/reader-emulator/testing/emulator-fixture';
-import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCommand } from '../testing/run-command.js';
 import { type CitizenOverview, registerCitizenCommand } from './citizen.js';
 
 const SECRET = 'card-issuing-secret-for-tests';
@@ -131,17 +130,8 @@ describe('shikaku citizen', () => {
     await fixture.close();
   });
 
-  async function run(args: string[], input = ''): Promise<string> {
-    const output = new PassThrough();
-    let text = '';
-    output.on('data', (chunk) => (text += String(chunk)));
-    const program = new Command('shikaku').exitOverride();
-    const stdin = new PassThrough();
-    stdin.end(input);
-    registerCitizenCommand(program, { input: stdin, output });
-    await program.parseAsync(['node', 'shikaku', 'citizen', ...urls, ...args]);
-    return text;
-  }
+  const run = (args: string[], input = '') =>
+    runCommand(registerCitizenCommand, ['citizen', ...urls, ...args], input);
 
   it('signs in with the card and its PIN (asked when not given) and prints each section', async () => {
     const text = await run(['--card', 'REGISTERED-0001'], '1234\n');

@@ -1,5 +1,6 @@
-import { PassThrough } from 'node:stream';
-import { Command } from 'commander';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '@shikaku/platform/logger';
 import { buildApp } from '@shikaku/reader-emulator/app';
 import {
@@ -7,6 +8,7 @@ import {
   startEmulatorFixture,
 } from '@shikaku/reader-emulator/testing/emulator-fixture';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCommand } from '../testing/run-command.js';
 import { registerReaderCommand } from './reader.js';
 
 const SCENARIOS = new URL('../../../reader-emulator/scenarios/', import.meta.url).pathname;
@@ -28,17 +30,7 @@ describe('shikaku reader', () => {
     await fixture.close();
   });
 
-  async function run(args: string[], input = ''): Promise<string> {
-    const output = new PassThrough();
-    let text = '';
-    output.on('data', (chunk) => (text += String(chunk)));
-    const program = new Command('shikaku').exitOverride();
-    const stdin = new PassThrough();
-    stdin.end(input);
-    registerReaderCommand(program, { input: stdin, output });
-    await program.parseAsync(['node', 'shikaku', ...args]);
-    return text;
-  }
+  const run = (args: string[], input = '') => runCommand(registerReaderCommand, args, input);
 
   it('runs scenario files and reports each', async () => {
     const text = await run([
@@ -55,11 +47,22 @@ describe('shikaku reader', () => {
   });
 
   it('fails with SCENARIO_FAILED when a scenario does not pass', async () => {
-    // Run twice: the second time the card of pin-lock is locked from the start.
-    await run(['reader', 'run', `${SCENARIOS}pin-lock.yaml`, '--url', url]);
-    await expect(
-      run(['reader', 'run', `${SCENARIOS}pin-lock.yaml`, '--url', url]),
-    ).rejects.toMatchObject({ code: 'SCENARIO_FAILED' });
+    // A card that is placed shows the PIN screen, not the consents it expects.
+    const dir = await mkdtemp(join(tmpdir(), 'reader-scenario-'));
+    const file = join(dir, 'wrong.yaml');
+    await writeFile(
+      file,
+      'name: expects the wrong screen\nreader: clinic\nsteps:\n' +
+        "  - place: { certificateSerial: REGISTERED-0001, pin: '1234' }\n" +
+        '  - expect: { step: consents }\n',
+    );
+    try {
+      await expect(run(['reader', 'run', file, '--url', url])).rejects.toMatchObject({
+        code: 'SCENARIO_FAILED',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('drives the terminal UI', async () => {
