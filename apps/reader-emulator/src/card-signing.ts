@@ -1,8 +1,7 @@
 import { deriveCardKeyPair, signWithCardKey } from '@shikaku/core/card-key';
 import type { CardStore } from './card-store.js';
-import { type CardRecord, MAX_PIN_ATTEMPTS } from './reader-machine.js';
+import { type CardRecord, checkCardPin, MAX_PIN_ATTEMPTS } from './reader-machine.js';
 import { DEFAULT_CARD_PIN } from './reader.js';
-import { pinTriesText } from './texts.js';
 
 /**
  * The card's user-certificate applet (JPKI 利用者証明用電子証明書) as a citizen's own card reader
@@ -27,47 +26,31 @@ export async function signChallengeWithCard(
   request: { certificateSerial: string; pin: string; challenge: string },
 ): Promise<CardSignature> {
   // A card no reader has seen yet is a new emulated card with the default PIN, as on a reader.
-  const card: CardRecord = (await cards.get(request.certificateSerial)) ?? {
+  const stored = await cards.get(request.certificateSerial);
+  const card: CardRecord = stored ?? {
     certificateSerial: request.certificateSerial,
     pin: DEFAULT_CARD_PIN,
     failedPinAttempts: 0,
     locked: false,
   };
-  const locked = () =>
-    ({
+  if (card.locked)
+    return {
       ok: false,
       code: 'CARD_LOCKED',
       message: `暗証番号を${MAX_PIN_ATTEMPTS}回間違えたため、カードがロックされています。お住まいの市区町村の窓口でロックを解除してください`,
       pinTriesLeft: 0,
-    }) as const;
-  if (card.locked) return locked();
-  if (!/^\d{4}$/.test(request.pin)) {
+    };
+  const check = checkCardPin(card, request.pin);
+  // A counted entry that changed the counter is saved, and so is a card no reader has seen yet.
+  const changed = check.card.failedPinAttempts !== card.failedPinAttempts || !stored;
+  if (check.outcome !== 'format' && changed) await cards.save(check.card);
+  if (check.outcome !== 'ok')
     return {
       ok: false,
-      code: 'INVALID_PIN_FORMAT',
-      message: '暗証番号は数字4桁です',
-      pinTriesLeft: MAX_PIN_ATTEMPTS - card.failedPinAttempts,
+      code: check.code,
+      message: check.message,
+      pinTriesLeft: MAX_PIN_ATTEMPTS - check.card.failedPinAttempts,
     };
-  }
-  if (request.pin !== card.pin) {
-    const attempts = card.failedPinAttempts + 1;
-    const next: CardRecord = {
-      ...card,
-      failedPinAttempts: attempts,
-      locked: attempts >= MAX_PIN_ATTEMPTS,
-    };
-    await cards.save(next);
-    if (next.locked) return locked();
-    return {
-      ok: false,
-      code: 'PIN_MISMATCH',
-      message: `暗証番号が違います。${pinTriesText(MAX_PIN_ATTEMPTS - attempts)}`,
-      pinTriesLeft: MAX_PIN_ATTEMPTS - attempts,
-    };
-  }
-  // A correct PIN resets the counter, as on the reader.
-  if (card.failedPinAttempts !== 0 || !(await cards.get(card.certificateSerial)))
-    await cards.save({ ...card, failedPinAttempts: 0 });
   const { privateKey } = deriveCardKeyPair(issuingSecret, card.certificateSerial);
   return {
     ok: true,

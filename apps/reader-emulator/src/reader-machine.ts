@@ -226,6 +226,48 @@ export function transition(
   }
 }
 
+/** What a PIN entered on the card does (`checkCardPin`); `card` is the card as it is after it. */
+export type CardPinCheck =
+  | { outcome: 'format'; code: 'INVALID_PIN_FORMAT'; message: string; card: CardRecord }
+  | { outcome: 'mismatch'; code: 'PIN_MISMATCH'; message: string; card: CardRecord }
+  | { outcome: 'locked'; code: 'CARD_LOCKED'; message: string; card: CardRecord }
+  | { outcome: 'ok'; card: CardRecord };
+
+/**
+ * The card applet's PIN rule, the same at a face-auth reader and at a citizen's sign-in: four
+ * digits (a malformed entry does not count); a wrong PIN counts and the third locks the card; a
+ * right one resets the count.
+ */
+export function checkCardPin(card: CardRecord, pin: string): CardPinCheck {
+  if (!/^\d{4}$/.test(pin))
+    return {
+      outcome: 'format',
+      code: 'INVALID_PIN_FORMAT',
+      message: '暗証番号は数字4桁です',
+      card,
+    };
+  if (pin === card.pin) return { outcome: 'ok', card: { ...card, failedPinAttempts: 0 } };
+  const attempts = card.failedPinAttempts + 1;
+  const next: CardRecord = {
+    ...card,
+    failedPinAttempts: attempts,
+    locked: attempts >= MAX_PIN_ATTEMPTS,
+  };
+  if (next.locked)
+    return {
+      outcome: 'locked',
+      code: 'CARD_LOCKED',
+      message: `暗証番号を${MAX_PIN_ATTEMPTS}回間違えたため、カードがロックされました。お住まいの市区町村の窓口でロックを解除してください`,
+      card: next,
+    };
+  return {
+    outcome: 'mismatch',
+    code: 'PIN_MISMATCH',
+    message: `暗証番号が違います。${pinTriesText(MAX_PIN_ATTEMPTS - attempts)}`,
+    card: next,
+  };
+}
+
 function cardOf(state: ReaderState): CardRecord {
   if (!state.card) throw new Error(`reader in step ${state.step} holds no card`);
   return state.card;
@@ -276,43 +318,19 @@ function authenticate(
       return authenticated(settings, state, 'face');
     }
     case 'pin': {
-      if (!/^\d{4}$/.test(event.pin)) {
-        return reject('INVALID_PIN_FORMAT', '暗証番号は数字4桁です', 'pin');
-      }
-      if (event.pin !== card.pin) {
-        const attempts = card.failedPinAttempts + 1;
-        const locked = attempts >= MAX_PIN_ATTEMPTS;
-        const next: CardRecord = { ...card, failedPinAttempts: attempts, locked };
-        const effects: ReaderEffect[] = [{ type: 'save-card', card: next }];
-        if (locked) {
-          return fail(
-            { ...state, card: next },
-            {
-              code: 'CARD_LOCKED',
-              message: `暗証番号を${MAX_PIN_ATTEMPTS}回間違えたため、カードがロックされました。お住まいの市区町村の窓口でロックを解除してください`,
-            },
-            effects,
-          );
-        }
-        return ok(
-          {
-            ...state,
-            card: next,
-            notice: {
-              code: 'PIN_MISMATCH',
-              message: `暗証番号が違います。${pinTriesText(MAX_PIN_ATTEMPTS - attempts)}`,
-            },
-          },
-          effects,
-        );
+      const check = checkCardPin(card, event.pin);
+      if (check.outcome === 'format') return reject(check.code, check.message, 'pin');
+      const effects: ReaderEffect[] = [{ type: 'save-card', card: check.card }];
+      if (check.outcome !== 'ok') {
+        const outcome = { code: check.code, message: check.message };
+        return check.outcome === 'locked'
+          ? fail({ ...state, card: check.card }, outcome, effects)
+          : ok({ ...state, card: check.card, notice: outcome }, effects);
       }
       if (card.failedPinAttempts === 0) return authenticated(settings, state, 'pin');
       // A correct PIN resets the card's counter, as the JPKI applet does.
-      const reset: CardRecord = { ...card, failedPinAttempts: 0 };
-      const result = authenticated(settings, { ...state, card: reset }, 'pin');
-      return result.ok
-        ? ok(result.state, [{ type: 'save-card', card: reset }, ...result.effects])
-        : result;
+      const result = authenticated(settings, { ...state, card: check.card }, 'pin');
+      return result.ok ? ok(result.state, [...effects, ...result.effects]) : result;
     }
     case 'visual':
       if (!event.confirmed) {
