@@ -11,7 +11,6 @@ import {
 } from '@shikaku/core/card-readers';
 import { addDays } from '@shikaku/core/dates';
 import type { DatabaseHandle } from '@shikaku/db/database';
-import { enqueueMail } from '@shikaku/db/portal/mail';
 import {
   cancelUndecidedApplication,
   listUndecidedApplications,
@@ -47,34 +46,25 @@ export async function runReaderDeadlineJob(
         result.held++;
         continue;
       }
+      const mails = application.email
+        ? [readerCancelledMail(application.email, formatDate(deadline), application.id)]
+        : [];
+      // The cancellation and its mail commit together: a killed run leaves neither or both.
       const cancelled = await cancelUndecidedApplication(
         handle,
         application.id,
         now,
         `機種選定期限（${formatDate(deadline)}）までに機種が選定されなかったため取消`,
         { own: application.model_deadline },
+        mails,
       );
-      if (cancelled) {
-        result.cancelled++;
-        if (application.email) {
-          await enqueueMail(
-            handle,
-            [readerCancelledMail(application.email, formatDate(deadline), application.id)],
-            now,
-          );
-        }
-      }
+      if (cancelled) result.cancelled++;
     } else if (today >= remindFrom && !application.reminder_sent_at) {
+      const mails = application.email
+        ? [readerDeadlineReminderMail(application.email, formatDate(deadline), application.id)]
+        : [];
       // Conditional, like the cancellation: a run that overlapped this one may have sent it.
-      if (!(await markReminderSent(handle, application.id, now))) continue;
-      result.reminded++;
-      if (application.email) {
-        await enqueueMail(
-          handle,
-          [readerDeadlineReminderMail(application.email, formatDate(deadline), application.id)],
-          now,
-        );
-      }
+      if (await markReminderSent(handle, application.id, now, mails)) result.reminded++;
     }
   }
   return result;

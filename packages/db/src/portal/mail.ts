@@ -1,7 +1,8 @@
 // The portal's mail outbox (written in the same request as the change it reports) and notices.
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { claimLeasedRows, type LeasedQueue } from '../claims.js';
 import type { DatabaseHandle } from '../database.js';
+import type { Database } from '../schema.js';
 import type { PortalMailOutboxTable, PortalNoticesTable } from './tables.js';
 
 export type OutboxMail = Selectable<PortalMailOutboxTable>;
@@ -18,8 +19,17 @@ export async function enqueueMail(
   mails: readonly NewMail[],
   at: Date,
 ): Promise<void> {
+  await insertMail(handle.db, mails, at);
+}
+
+/** enqueueMail inside a caller's transaction, so the mail is queued if and only if its change commits. */
+export async function insertMail(
+  db: Kysely<Database>,
+  mails: readonly NewMail[],
+  at: Date,
+): Promise<void> {
   if (mails.length === 0) return;
-  await handle.db
+  await db
     .insertInto('portal.mail_outbox')
     .values(
       mails.map((m) => ({ to_address: m.to, subject: m.subject, body: m.body, created_at: at })),

@@ -19,7 +19,9 @@ import {
   listReaderApplications,
   listReaderApplicationEvents,
   listUndecidedApplications,
+  markReminderSent,
 } from './reader-applications.js';
+import { listMail } from './mail.js';
 import { approveUsageApplication, submitUsageApplication } from './usage-applications.js';
 
 const T0 = new Date('2021-02-10T01:00:00Z');
@@ -229,5 +231,46 @@ describeEachDatabase('portal repositories', ({ handle }) => {
     expect(attempts.filter((a) => a.ok)).toHaveLength(1);
     expect(attempts.filter((a) => !a.ok && a.refusal === 'READER_QUOTA_EXCEEDED')).toHaveLength(9);
     expect(await listReaderApplications(handle(), code)).toHaveLength(1);
+  });
+
+  // Last: its applications would change the earlier tests' lists and funnel.
+  it('commits a deadline cancellation or reminder and its mail together, or neither', async () => {
+    const reader = () =>
+      createReaderApplication(handle(), {
+        institutionCode: '0110113719',
+        model: null,
+        quantity: 1,
+        at: T0,
+        detail: 'd',
+      });
+    const cancelled = await reader();
+    const reminded = await reader();
+    // A mail PostgreSQL refuses (a NUL character) fails the insert, and the change with it.
+    const refused = [{ to: 'x@example.jp', subject: 's', body: 'bad\u0000' }];
+    const mail = (body: string) => [{ to: 'x@example.jp', subject: 's', body }];
+    await expect(
+      cancelUndecidedApplication(handle(), cancelled.id, hours(2), 'deadline', undefined, refused),
+    ).rejects.toThrow();
+    await expect(markReminderSent(handle(), reminded.id, hours(2), refused)).rejects.toThrow();
+    expect((await listUndecidedApplications(handle())).map((a) => a.id)).toEqual(
+      expect.arrayContaining([cancelled.id, reminded.id]),
+    );
+    expect(await listMail(handle(), { to: 'x@example.jp' })).toEqual([]);
+    // Retried, each commits once with its one mail; a second run changes and sends nothing.
+    for (let run = 0; run < 2; run++) {
+      await cancelUndecidedApplication(
+        handle(),
+        cancelled.id,
+        hours(2),
+        'deadline',
+        undefined,
+        mail('cancelled'),
+      );
+      await markReminderSent(handle(), reminded.id, hours(2), mail('reminder'));
+    }
+    expect((await listMail(handle(), { to: 'x@example.jp' })).map((m) => m.body).sort()).toEqual([
+      'cancelled',
+      'reminder',
+    ]);
   });
 });

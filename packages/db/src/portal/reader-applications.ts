@@ -3,6 +3,7 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { DatabaseHandle } from '../database.js';
 import type { Database } from '../schema.js';
+import { insertMail, type NewMail } from './mail.js';
 import type {
   PortalReaderApplicationEventsTable,
   PortalReaderApplicationsTable,
@@ -273,6 +274,7 @@ export async function cancelUndecidedApplication(
   at: Date,
   reason: string,
   deadline?: { own: string | null },
+  mails: readonly NewMail[] = [],
 ): Promise<boolean> {
   return handle.db.transaction().execute(async (trx) => {
     let update = trx
@@ -293,6 +295,7 @@ export async function cancelUndecidedApplication(
     const row = await update.returning('institution_code').executeTakeFirst();
     if (!row) return false;
     await addEvent(trx, id, at, 'cancelled', 'system', reason);
+    await insertMail(trx, mails, at);
     const stillActive = await trx
       .selectFrom('portal.reader_applications')
       .select('id')
@@ -311,13 +314,14 @@ export async function cancelUndecidedApplication(
 }
 
 /**
- * Marks the deadline reminder sent, once: false when it already was (by a run that overlapped this
- * one), so only the run that marked it sends the mail.
+ * Marks the deadline reminder sent, once, and queues its mail in the same transaction: false when it
+ * already was (by a run that overlapped this one), so only the run that marked it sends the mail.
  */
 export async function markReminderSent(
   handle: DatabaseHandle,
   id: number,
   at: Date,
+  mails: readonly NewMail[] = [],
 ): Promise<boolean> {
   return handle.db.transaction().execute(async (trx) => {
     const row = await trx
@@ -329,6 +333,7 @@ export async function markReminderSent(
       .executeTakeFirst();
     if (!row) return false;
     await addEvent(trx, id, at, 'reminder', 'system', '機種選定期限のお知らせを送信');
+    await insertMail(trx, mails, at);
     return true;
   });
 }
