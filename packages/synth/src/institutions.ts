@@ -1,5 +1,6 @@
 import { institutionCodeFromBody } from '@shikaku/core/institution-code';
-import { PREFECTURES, TOWNS, prefectureCode } from './geography.js';
+import { PREFECTURES, prefectureCode } from './geography.js';
+import { TOWNS } from './word-lists.js';
 import { ChunkRandom, cumulativeWeights } from './prng.js';
 
 /** Medical institutions and pharmacies, by type, in 2023 national counts (scaled). */

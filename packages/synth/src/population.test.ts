@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidMyNumber } from '@shikaku/core/my-number';
 import { isValidInsurerNumber } from '@shikaku/core/insurer-number';
 import { isLateElderlyInsurer, parseInsuredCard } from '@shikaku/core/insured-card';
-import { TOWNS } from './geography.js';
+import { TOWNS } from './word-lists.js';
 import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES } from './names.js';
 import { NATIONAL_INSURED, INSURER_TYPES, INSURERS } from './insurers.js';
 import {

@@ -3,17 +3,17 @@ import { myNumberCheckDigit } from '@shikaku/core/my-number';
 import { formatBranchNumber } from '@shikaku/core/insured-card';
 import { cardDatesFromDays } from './card-dates.js';
 import { civilFromDays, daysFromCivil, daysFromIso, isoFromDays } from './days.js';
+import { PREFECTURES } from './geography.js';
+import { INSURERS, INSURER_TYPES, insurerFor, type InsurerType } from './insurers.js';
+import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES } from './names.js';
+import { ChunkRandom, cumulativeWeights, hash3 } from './prng.js';
 import {
   EMAIL_DOMAINS,
   EMAIL_STEMS,
   LANDLINE_PHONE_FORMATS,
   MOBILE_PHONE_FORMATS,
-  PREFECTURES,
   TOWNS,
-} from './geography.js';
-import { INSURERS, INSURER_TYPES, insurerFor, type InsurerType } from './insurers.js';
-import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES } from './names.js';
-import { ChunkRandom, cumulativeWeights, hash3 } from './prng.js';
+} from './word-lists.js';
 
 /**
  * The synthetic national population. Persons are numbered 0…size−1 and generated in chunks of
