@@ -4,7 +4,6 @@ import { listAllAccessLog } from '@shikaku/db/eligibility/access-log';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { parseOqsXml } from '@shikaku/core/oqs-xml';
 import { dumpEligibilitySchema } from '@shikaku/db/eligibility/inspect';
-import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createOutboxRelay } from './outbox-relay.js';
 import {
@@ -13,6 +12,7 @@ import {
   createFixture,
   type Fixture,
   MY_NUMBER,
+  recordingInject,
   seedQualifications,
   snapshot,
   TEST_SECRETS,
@@ -37,13 +37,7 @@ const hanako = {
 describeEachDatabase('eligibility-api', ({ handle }) => {
   let f: Fixture;
   let idToken: string;
-  /** Every body this app answered, to prove no My Number left it. */
-  const bodies: string[] = [];
-  const inject = async (options: InjectOptions) => {
-    const response = await f.app.inject(options);
-    bodies.push(response.body);
-    return response;
-  };
+  const { bodies, inject } = recordingInject(() => f.app);
 
   beforeAll(async () => {
     f = await createFixture(handle());

@@ -3,14 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { deriveCardKeyPair, signWithCardKey } from '@shikaku/core/card-key';
 import type {} from '@shikaku/db/testing/global-setup';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
-import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../config.js';
 import { checkupHistory, drugHistory } from '../history.js';
 import {
   createFixture,
   type Fixture,
   MY_NUMBER,
+  recordingInject,
   seedQualifications,
   snapshot,
 } from '../testing/fixture.js';
@@ -28,13 +27,7 @@ describeEachDatabase('citizen sign-in with the card, and their own data', ({ han
   let f: Fixture;
   let jlis: Server;
   let jlisDown = false;
-  /** Every body the citizen routes answered, to prove no My Number left the app. */
-  const bodies: string[] = [];
-  const inject = async (options: InjectOptions) => {
-    const response = await f.app.inject(options);
-    bodies.push(response.body);
-    return response;
-  };
+  const { bodies, inject } = recordingInject(() => f.app);
 
   beforeAll(async () => {
     // J-LIS's /v1/certificates/{serial}/public-key, answering from the fixture's certificates.
@@ -56,8 +49,6 @@ describeEachDatabase('citizen sign-in with the card, and their own data', ({ han
     await new Promise<void>((done) => jlis.listen(0, '127.0.0.1', done));
     f = await createFixture(handle(), {
       jlisUrl: `http://127.0.0.1:${(jlis.address() as AddressInfo).port}`,
-      // No event-loop bound: a loaded test machine must not shed these few requests.
-      loadShedding: { ...DEFAULT_CONFIG.loadShedding, maxEventLoopDelayMs: 0 },
     });
     await seedQualifications(handle(), [
       { personRef: 'p-hanako', qualification: snapshot() },

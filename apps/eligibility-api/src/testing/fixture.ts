@@ -6,7 +6,7 @@ import type { DatabaseHandle } from '@shikaku/db/database';
 import { applyOutboxPage } from '@shikaku/db/eligibility/qualifications';
 import { AppError } from '@shikaku/platform/errors';
 import { createLogger } from '@shikaku/platform/logger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.js';
 import { DEFAULT_CONFIG, type EligibilityConfig, type EligibilitySecrets } from '../config.js';
 import type { CertificateStatus, Upstreams } from '../upstream.js';
@@ -180,4 +180,21 @@ export async function seedQualifications(
     };
   });
   await applyOutboxPage(handle, 'test-seed', events, sequence, new Date('2021-07-01T00:00:00Z'));
+}
+
+/**
+ * `app.inject` that keeps every body the app answered, so a test can prove no My Number left it.
+ * `app` is read at each call: fixtures are made in beforeAll, after this is set up.
+ */
+export function recordingInject(app: () => FastifyInstance): {
+  bodies: string[];
+  inject: (options: InjectOptions) => Promise<LightMyRequestResponse>;
+} {
+  const bodies: string[] = [];
+  const inject = async (options: InjectOptions) => {
+    const response = await app().inject(options);
+    bodies.push(response.body);
+    return response;
+  };
+  return { bodies, inject };
 }
