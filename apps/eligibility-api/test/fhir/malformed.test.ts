@@ -7,7 +7,6 @@ import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { errorCodeOf } from '@shikaku/platform/testing/fuzz';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/config.js';
 import { createFixture, type Fixture, seedQualifications } from '../../src/testing/fixture.js';
 import { GOLDEN_MEMBERS } from '../members.js';
 import { checkR4Schema } from './validate.js';
@@ -43,9 +42,7 @@ describeEachDatabase('FHIR $submit with one element replaced by arbitrary JSON',
   let token: string;
   beforeAll(async () => {
     await seedQualifications(db.handle(), GOLDEN_MEMBERS);
-    fixture = await createFixture(db.handle(), {
-      loadShedding: { ...DEFAULT_CONFIG.loadShedding, maxEventLoopDelayMs: 0 },
-    });
+    fixture = await createFixture(db.handle());
     token = await fixture.token();
   });
 

@@ -13,7 +13,6 @@ import { seededRandom } from '@shikaku/core/seeded-random';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { generatePopulation, type SyntheticPerson } from '@shikaku/synth/population';
 import { beforeAll, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../src/config.js';
 import { createFixture, type Fixture, seedQualifications } from '../../src/testing/fixture.js';
 import { SHIKAKU } from '../../src/fhir/systems.js';
 
@@ -177,9 +176,7 @@ describeEachDatabase(`FHIR and OQS paths agree on ${SAMPLE} synthetic members`, 
     // In pages, as the outbox relay applies them (one page of 10,000 is too big for PGlite).
     for (let from = 0; from < sample.stored.length; from += 1_000)
       await seedQualifications(db.handle(), sample.stored.slice(from, from + 1_000));
-    fixture = await createFixture(db.handle(), {
-      loadShedding: { ...DEFAULT_CONFIG.loadShedding, maxEventLoopDelayMs: 0 },
-    });
+    fixture = await createFixture(db.handle());
   });
 
   it('gives the same validity, error code and result count for every member', async () => {
