@@ -22,20 +22,20 @@ const searchBody = {
   },
 };
 
+// The in-flight bound alone: a busy test machine's event-loop delay must not refuse.
+const IN_FLIGHT_BOUND_OF_ONE = {
+  ...DEFAULT_CONFIG.loadShedding,
+  maxInFlight: 1,
+  maxEventLoopDelayMs: 0,
+  retryAfterSeconds: 3,
+};
+
 describeEachDatabase('eligibility-api load shedding', ({ handle }) => {
   let f: Fixture;
   let idToken: string;
 
   beforeAll(async () => {
-    f = await createFixture(handle(), {
-      // The in-flight bound alone: a busy test machine's event-loop delay must not refuse.
-      loadShedding: {
-        ...DEFAULT_CONFIG.loadShedding,
-        maxInFlight: 1,
-        maxEventLoopDelayMs: 0,
-        retryAfterSeconds: 3,
-      },
-    });
+    f = await createFixture(handle(), { loadShedding: IN_FLIGHT_BOUND_OF_ONE });
     idToken = await f.token(CLINIC_A);
   });
   afterAll(async () => {
@@ -131,15 +131,7 @@ describeEachDatabase('eligibility-api load shedding before routing', ({ handle }
   let base = '';
 
   beforeAll(async () => {
-    f = await createFixture(handle(), {
-      // The in-flight bound alone: a busy test machine's event-loop delay must not refuse.
-      loadShedding: {
-        ...DEFAULT_CONFIG.loadShedding,
-        maxInFlight: 1,
-        maxEventLoopDelayMs: 0,
-        retryAfterSeconds: 3,
-      },
-    });
+    f = await createFixture(handle(), { loadShedding: IN_FLIGHT_BOUND_OF_ONE });
     idToken = await f.token(CLINIC_A);
     await f.app.listen({ host: '127.0.0.1', port: 0 });
     const address = f.app.server.address();
