@@ -53,6 +53,14 @@ export const eligibilityMigrations: Record<string, Migration> = {
         used integer not null)`.execute(db);
     },
   },
+  '0006_consents_by_person': {
+    // The citizen's own view lists a person's consents, newest first (listConsentsByPerson):
+    // without this it read the whole table.
+    async up(db: Kysely<unknown>) {
+      await sql`create index consents_by_person
+        on eligibility.consents (person_ref, cons_time desc)`.execute(db);
+    },
+  },
 };
 
 const SCHEMA_0001 = `
