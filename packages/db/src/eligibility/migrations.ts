@@ -61,6 +61,26 @@ export const eligibilityMigrations: Record<string, Migration> = {
         on eligibility.consents (person_ref, cons_time desc)`.execute(db);
     },
   },
+  '0007_citizen_sign_in': {
+    // The citizen's card sign-in shared by every instance (citizen-sign-in.ts): a challenge issued
+    // by one instance is answered at any, once (taken by DELETE … RETURNING); a session lives here
+    // until it expires or its citizen signs out, so a sign-out holds on every instance.
+    async up(db: Kysely<unknown>) {
+      await sql`create table eligibility.citizen_challenges (
+        challenge text primary key,
+        certificate_serial text not null,
+        expires_at timestamptz not null)`.execute(db);
+      await sql`create index citizen_challenges_expiry
+        on eligibility.citizen_challenges (expires_at)`.execute(db);
+      await sql`create table eligibility.citizen_sessions (
+        session_id text primary key,
+        certificate_serial text not null,
+        created_at timestamptz not null,
+        expires_at timestamptz not null)`.execute(db);
+      await sql`create index citizen_sessions_expiry
+        on eligibility.citizen_sessions (expires_at)`.execute(db);
+    },
+  },
 };
 
 const SCHEMA_0001 = `
