@@ -10,6 +10,8 @@ export interface AccessLogEntry {
   items: string[];
   consentState: 'none' | 'valid' | 'expired' | 'not-given';
   qualificationValidity: string | null;
+  /** Who viewed drug or checkup information: the registered practitioner and their role. */
+  practitioner?: { practitionerId: string; role: string } | undefined;
 }
 
 export interface AccessLogWriter {
@@ -55,11 +57,13 @@ export function createAccessLogWriter(
 const INSERT_ENTRIES: PreparedStatement = {
   name: 'eligibility.access_log.insert',
   text: `insert into eligibility.access_log
-      (at, institution_code, person_ref, kind, items, consent_state, qualification_validity)
-    select at, institution_code, person_ref, kind, items::jsonb, consent_state, qualification_validity
+      (at, institution_code, person_ref, kind, items, consent_state, qualification_validity,
+       practitioner_id, practitioner_role)
+    select at, institution_code, person_ref, kind, items::jsonb, consent_state, qualification_validity,
+      practitioner_id, practitioner_role
     from unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-      $7::text[]) as e(at, institution_code, person_ref, kind, items, consent_state,
-      qualification_validity)`,
+      $7::text[], $8::text[], $9::text[]) as e(at, institution_code, person_ref, kind, items,
+      consent_state, qualification_validity, practitioner_id, practitioner_role)`,
 };
 
 /** Inserts the entries in one statement, in their order (ids ascending), in one commit. */
@@ -80,7 +84,7 @@ export async function insertEntriesIn(
   await executor.query(INSERT_ENTRIES.text, entryColumns(entries));
 }
 
-/** The statement's seven column arrays. */
+/** The statement's nine column arrays. */
 function entryColumns(entries: readonly AccessLogEntry[]): unknown[] {
   const n = entries.length;
   const at = new Array<string>(n);
@@ -90,6 +94,8 @@ function entryColumns(entries: readonly AccessLogEntry[]): unknown[] {
   const items = new Array<string>(n);
   const consentState = new Array<string>(n);
   const validity = new Array<string | null>(n);
+  const practitionerId = new Array<string | null>(n);
+  const practitionerRole = new Array<string | null>(n);
   for (let i = 0; i < n; i++) {
     const e = entries[i] as AccessLogEntry;
     at[i] = e.at.toISOString();
@@ -99,8 +105,20 @@ function entryColumns(entries: readonly AccessLogEntry[]): unknown[] {
     items[i] = JSON.stringify(e.items);
     consentState[i] = e.consentState;
     validity[i] = e.qualificationValidity;
+    practitionerId[i] = e.practitioner?.practitionerId ?? null;
+    practitionerRole[i] = e.practitioner?.role ?? null;
   }
-  return [at, institutionCode, personRef, kind, items, consentState, validity];
+  return [
+    at,
+    institutionCode,
+    personRef,
+    kind,
+    items,
+    consentState,
+    validity,
+    practitionerId,
+    practitionerRole,
+  ];
 }
 
 export interface AccessLogView extends AccessLogEntry {
@@ -124,6 +142,8 @@ export async function listAccessLogByPerson(
       'l.items',
       'l.consent_state',
       'l.qualification_validity',
+      'l.practitioner_id',
+      'l.practitioner_role',
       'i.name',
     ])
     .where('l.person_ref', '=', personRef)
@@ -140,6 +160,10 @@ export async function listAccessLogByPerson(
     items: r.items,
     consentState: r.consent_state as AccessLogEntry['consentState'],
     qualificationValidity: r.qualification_validity,
+    practitioner:
+      r.practitioner_id && r.practitioner_role
+        ? { practitionerId: r.practitioner_id, role: r.practitioner_role }
+        : undefined,
   }));
 }
 

@@ -81,6 +81,39 @@ export const eligibilityMigrations: Record<string, Migration> = {
         on eligibility.citizen_sessions (expires_at)`.execute(db);
     },
   },
+  '0008_practitioners': {
+    // Practitioners identified by an HPKI-like certificate their institution's admin registers
+    // (practitioners.ts, docs/practitioners.md). A certificate serial may be registered at several
+    // institutions (a doctor working at two), once at each. The nonces of accepted proofs are kept
+    // until the proof's timestamp leaves the clock-skew window, so a replay fails on every instance.
+    // The access log names who viewed drug or checkup information (null for other entries).
+    async up(db: Kysely<unknown>) {
+      await sql`create table eligibility.practitioners (
+        practitioner_id text primary key,
+        institution_code text not null references eligibility.institutions,
+        name text not null,
+        role text not null,
+        certificate_serial text not null,
+        public_key text not null,
+        valid_from timestamptz not null,
+        valid_to timestamptz not null,
+        registered_at timestamptz not null,
+        revoked_at timestamptz,
+        unique (certificate_serial, institution_code))`.execute(db);
+      await sql`create index practitioners_institution
+        on eligibility.practitioners (institution_code, registered_at)`.execute(db);
+      await sql`create table eligibility.practitioner_nonces (
+        certificate_serial text not null,
+        nonce text not null,
+        expires_at timestamptz not null,
+        primary key (certificate_serial, nonce))`.execute(db);
+      await sql`create index practitioner_nonces_expiry
+        on eligibility.practitioner_nonces (expires_at)`.execute(db);
+      await sql`alter table eligibility.access_log
+        add column practitioner_id text,
+        add column practitioner_role text`.execute(db);
+    },
+  },
 };
 
 const SCHEMA_0001 = `

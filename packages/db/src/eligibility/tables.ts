@@ -96,6 +96,10 @@ export interface AccessLogTable {
   /** none | valid | expired | not-given */
   consent_state: string;
   qualification_validity: string | null;
+  /** Who viewed drug or checkup information (migration 0008); null for other entries. */
+  practitioner_id: string | null;
+  /** doctor | dentist | pharmacist, beside practitioner_id. */
+  practitioner_role: string | null;
 }
 
 /** 一括照会: one submission, its items and (when done) its result message. */

@@ -1,0 +1,121 @@
+// Practitioners of an institution, each known by an HPKI-like certificate its admin registered
+// (migration 0008), and the nonces of the proofs they presented, so a proof is accepted once on
+// every instance. eligibility-api's practitioners/ folder says what is checked; docs/practitioners.md why.
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../database.js';
+
+export interface PractitionerRecord {
+  practitionerId: string;
+  institutionCode: string;
+  name: string;
+  role: string;
+  certificateSerial: string;
+  /** SubjectPublicKeyInfo, PEM. */
+  publicKey: string;
+  validFrom: Date;
+  validTo: Date;
+  registeredAt: Date;
+  revokedAt: Date | null;
+}
+
+interface PractitionerRow {
+  practitioner_id: string;
+  institution_code: string;
+  name: string;
+  role: string;
+  certificate_serial: string;
+  public_key: string;
+  valid_from: Date | string;
+  valid_to: Date | string;
+  registered_at: Date | string;
+  revoked_at: Date | string | null;
+}
+
+const toRecord = (row: PractitionerRow): PractitionerRecord => ({
+  practitionerId: row.practitioner_id,
+  institutionCode: row.institution_code,
+  name: row.name,
+  role: row.role,
+  certificateSerial: row.certificate_serial,
+  publicKey: row.public_key,
+  validFrom: new Date(row.valid_from),
+  validTo: new Date(row.valid_to),
+  registeredAt: new Date(row.registered_at),
+  revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at),
+});
+
+/** False when this institution already has this certificate serial (unique per institution). */
+export async function insertPractitioner(
+  handle: DatabaseHandle,
+  practitioner: Omit<PractitionerRecord, 'revokedAt'>,
+): Promise<boolean> {
+  const p = practitioner;
+  const { rows } = await sql`insert into eligibility.practitioners
+      (practitioner_id, institution_code, name, role, certificate_serial, public_key, valid_from,
+       valid_to, registered_at)
+    values (${p.practitionerId}, ${p.institutionCode}, ${p.name}, ${p.role}, ${p.certificateSerial},
+      ${p.publicKey}, ${p.validFrom}, ${p.validTo}, ${p.registeredAt})
+    on conflict (certificate_serial, institution_code) do nothing
+    returning practitioner_id`.execute(handle.db);
+  return rows.length === 1;
+}
+
+/**
+ * Every registration of a certificate serial (at most one per institution), read fresh from the
+ * database on each proof: a revocation holds at once on every instance.
+ */
+export async function findPractitionersBySerial(
+  handle: DatabaseHandle,
+  certificateSerial: string,
+): Promise<PractitionerRecord[]> {
+  const { rows } = await sql<PractitionerRow>`select * from eligibility.practitioners
+    where certificate_serial = ${certificateSerial}`.execute(handle.db);
+  return rows.map(toRecord);
+}
+
+/** An institution's practitioners, revoked ones included, in registration order. */
+export async function listPractitioners(
+  handle: DatabaseHandle,
+  institutionCode: string,
+): Promise<PractitionerRecord[]> {
+  const { rows } = await sql<PractitionerRow>`select * from eligibility.practitioners
+    where institution_code = ${institutionCode}
+    order by registered_at, practitioner_id`.execute(handle.db);
+  return rows.map(toRecord);
+}
+
+/** False when the institution has no live practitioner of that id. */
+export async function revokePractitioner(
+  handle: DatabaseHandle,
+  institutionCode: string,
+  practitionerId: string,
+  at: Date,
+): Promise<boolean> {
+  const { rows } = await sql`update eligibility.practitioners set revoked_at = ${at}
+    where institution_code = ${institutionCode} and practitioner_id = ${practitionerId}
+      and revoked_at is null
+    returning practitioner_id`.execute(handle.db);
+  return rows.length === 1;
+}
+
+/**
+ * Records a proof's nonce; false when this certificate used it already (a replay), whichever
+ * instance saw it first: the primary key decides between two at once. Nonces past their expiry (the
+ * proof's timestamp has left the clock-skew window, so the proof is refused as stale anyway) go as
+ * new ones come.
+ */
+export async function usePractitionerNonce(
+  handle: DatabaseHandle,
+  nonce: { certificateSerial: string; nonce: string; expiresAt: Date },
+  now: Date,
+): Promise<boolean> {
+  await sql`delete from eligibility.practitioner_nonces where expires_at < ${now}`.execute(
+    handle.db,
+  );
+  const { rows } = await sql`insert into eligibility.practitioner_nonces
+      (certificate_serial, nonce, expires_at)
+    values (${nonce.certificateSerial}, ${nonce.nonce}, ${nonce.expiresAt})
+    on conflict do nothing
+    returning nonce`.execute(handle.db);
+  return rows.length === 1;
+}
