@@ -1,5 +1,6 @@
 import type { Account } from '@shikaku/db/portal/accounts';
 import { formatDateWithWeekday } from './dates.js';
+import { BASE_STYLE } from '@shikaku/platform/html';
 import { type Html, html, type HtmlPart } from './html.js';
 
 export interface PageContext {
@@ -14,27 +15,7 @@ export interface PageContext {
   devMailbox?: boolean;
 }
 
-const STYLE = `
-body{font-family:"Hiragino Sans","Noto Sans CJK JP","Noto Sans JP",sans-serif;margin:0;color:#1a1a1a;background:#f6f7f9;line-height:1.6}
-header{background:#0b4f8a;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1.2rem;align-items:center;flex-wrap:wrap}
-header a{color:#fff}header .site{font-weight:bold;font-size:1.1rem;text-decoration:none}
-header .today{margin-left:auto;font-size:.85rem;opacity:.9}
-main{max-width:60rem;margin:1.2rem auto;padding:0 1rem}
-section,.card{background:#fff;border:1px solid #d8dde3;border-radius:6px;padding:1rem 1.2rem;margin-bottom:1rem}
-h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:0}
-label{display:block;font-weight:bold;margin-top:.8rem}
-input[type=text],input[type=email],input[type=password],input[type=number],select,textarea{font-size:1rem;padding:.35rem;width:100%;max-width:28rem;box-sizing:border-box}
-button{font-size:1rem;padding:.4rem 1.2rem;margin-top:.8rem;background:#0b4f8a;color:#fff;border:0;border-radius:4px;cursor:pointer}
-button.secondary{background:#5a6470}
-.error{color:#b00020;font-weight:bold;margin:.2rem 0}
-.field-error input,.field-error select{border:2px solid #b00020}
-.notice{background:#e8f3e8;border-left:4px solid #2e7d32;padding:.6rem 1rem}
-.alert{background:#fdecea;border-left:4px solid #b00020;padding:.6rem 1rem}
-.secret{font-family:monospace;font-size:1.05rem;background:#fff8e1;padding:.4rem;word-break:break-all}
-table{border-collapse:collapse;width:100%}th,td{border:1px solid #d8dde3;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#eef1f5}.num{text-align:right}
-.hint{color:#555;font-size:.9rem}
-form.inline{display:inline}
+const STYLE = `${BASE_STYLE}
 .required{display:inline-block;margin-left:.5rem;padding:0 .4rem;font-size:.75rem;font-weight:bold;color:#fff;background:#b00020;border-radius:3px;vertical-align:middle}
 .error-summary{background:#fdecea;border:2px solid #b00020;border-radius:6px;padding:.6rem 1rem;margin-bottom:1rem}
 .error-summary:focus{outline:3px solid #ffbf47}.error-summary h2{color:#b00020;font-size:1rem;margin:0 0 .3rem}
@@ -44,12 +25,8 @@ textarea{font-size:1rem;padding:.35rem;width:100%;max-width:40rem;box-sizing:bor
 .dev-banner{background:#fff4ce;border-bottom:1px solid #e0c66b;padding:.3rem 1.2rem;font-size:.85rem}
 ol.steps{display:flex;gap:.4rem;list-style:none;padding:0;margin:0 0 1rem}ol.steps li{flex:1;text-align:center;padding:.3rem;background:#e9edf2;border-radius:4px;font-size:.9rem}
 ol.steps li.current{background:#0b4f8a;color:#fff;font-weight:bold}
-footer{background:#e9edf2;border-top:1px solid #d8dde3;padding:1rem 1.2rem;font-size:.9rem;margin-top:2rem}
-footer p{margin:.2rem auto;max-width:60rem}footer .phone{font-size:1.2rem;font-weight:bold}
-@media (max-width:600px){header{gap:.2rem .9rem;padding:.4rem .8rem;font-size:.85rem}header .site{width:100%;font-size:1rem}header .today{margin-left:0;width:100%;font-size:.75rem}main{padding:0 .5rem}section,.card{padding:.8rem}h1{font-size:1.2rem}}
 .message{border-left:4px solid #5a6470;padding:.3rem .8rem;margin:.6rem 0;background:#f6f7f9}
 .message.from-desk{border-left-color:#0b4f8a;background:#eef4fb}
-.scroll{overflow-x:auto}
 fieldset{border:0;padding:0;margin:.8rem 0 0}legend{font-weight:bold}
 a.button-link{display:inline-block;margin-top:.8rem;padding:.35rem 1rem;border:1px solid #5a6470;border-radius:4px;color:#1a1a1a;text-decoration:none;background:#fff}
 `;
