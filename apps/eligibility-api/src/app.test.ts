@@ -489,32 +489,50 @@ describeEachDatabase('eligibility-api', ({ handle }) => {
       },
     });
     const consentId = body.consents.consentId as string;
-    const drug = (id: string, role: string | undefined, tokenFor = token) =>
-      inject({
+    // Each view carries a registered practitioner's signed proof (practitioners/).
+    const doctor = await f.practitioner('doctor');
+    const practitioners = {
+      doctor,
+      pharmacist: await f.practitioner('pharmacist'),
+      nurse: await f.practitioner('nurse'),
+    };
+    const doctorAtB = await f.practitioner('doctor', CLINIC_B);
+    const drug = (
+      id: string,
+      practitioner: { proof: typeof doctor.proof } | undefined,
+      tokenFor = token,
+    ) => {
+      const url = `/v1/consents/${id}/drug-information`;
+      return inject({
         method: 'GET',
-        url: `/v1/consents/${id}/drug-information`,
+        url,
         headers: {
           authorization: `Bearer ${tokenFor}`,
-          ...(role ? { 'x-practitioner-role': role } : {}),
+          ...(practitioner ? practitioner.proof('GET', url) : {}),
         },
       });
-    const shown = await drug(consentId, 'doctor');
+    };
+    const shown = await drug(consentId, practitioners.doctor);
     expect(shown.statusCode).toBe(200);
     const items = shown.json().items as Array<{ dispensedOn: string }>;
     for (const item of items) expect(item.dispensedOn > '2018-07-15').toBe(true);
-    expect((await drug(consentId, 'clerk')).json().code).toBe('ROLE_NOT_ALLOWED');
-    expect((await drug(consentId, undefined)).statusCode).toBe(403);
-    expect((await drug(checkupOnly, 'pharmacist')).json().code).toBe('CONSENT_NOT_GIVEN');
-    expect((await drug(consentId, 'doctor', await f.token(CLINIC_B))).statusCode).toBe(404);
+    expect((await drug(consentId, practitioners.nurse)).json().code).toBe('ROLE_NOT_ALLOWED');
+    expect((await drug(consentId, undefined)).json().code).toBe('PRACTITIONER_CREDENTIAL_REQUIRED');
+    expect((await drug(checkupOnly, practitioners.pharmacist)).json().code).toBe(
+      'CONSENT_NOT_GIVEN',
+    );
+    expect((await drug(consentId, doctorAtB, await f.token(CLINIC_B))).statusCode).toBe(404);
+    const dentist = await f.practitioner('dentist');
+    const checkupUrl = `/v1/consents/${consentId}/checkup-information`;
     const checkups = await inject({
       method: 'GET',
-      url: `/v1/consents/${consentId}/checkup-information`,
-      headers: { ...auth, 'x-practitioner-role': 'dentist' },
+      url: checkupUrl,
+      headers: { ...auth, ...dentist.proof('GET', checkupUrl) },
     });
     expect(checkups.statusCode).toBe(200);
     f.clock.set(new Date('2021-07-16T01:00:00Z'));
     try {
-      const expired = await drug(consentId, 'doctor', await f.token());
+      const expired = await drug(consentId, practitioners.doctor, await f.token());
       expect(expired.statusCode).toBe(403);
       expect(expired.json().code).toBe('CONSENT_EXPIRED');
     } finally {

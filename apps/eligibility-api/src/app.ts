@@ -22,6 +22,7 @@ import { bulkRoutes } from './routes/bulk.js';
 import { cardRoutes } from './routes/cards.js';
 import { confirmationRoutes } from './routes/confirmations.js';
 import { informationRoutes } from './routes/information.js';
+import { practitionerRoutes } from './practitioners/routes.js';
 import { internalRoutes } from './routes/internal.js';
 import { SPEC_PREFIX, specRoutes } from './routes/spec.js';
 import type { Services } from './services.js';
@@ -36,6 +37,8 @@ export interface EligibilityDeps {
   seed?: number;
   /** Real monotonic milliseconds for rate limits; tests pass their own. */
   monotonicMs?: () => number;
+  /** Real epoch milliseconds for practitioner proofs' timestamps; tests pass their own. */
+  wallClockMs?: () => number;
 }
 
 /** Builds the app; never listens (server.ts and the stack do). */
@@ -71,6 +74,7 @@ export async function buildApp(
     }),
     seed: deps.seed ?? 1,
     monotonicMs: deps.monotonicMs ?? (() => performance.now()),
+    wallClockMs: deps.wallClockMs ?? Date.now,
   };
 
   await app.register(swagger, {
@@ -117,6 +121,7 @@ export async function buildApp(
   await app.register(async (scope) => cardRoutes(scope, services));
   await app.register(async (scope) => cardCertificateRoutes(scope, services));
   await app.register(async (scope) => informationRoutes(scope, services));
+  await app.register(async (scope) => practitionerRoutes(scope, services));
   await app.register(async (scope) => bulkRoutes(scope, services));
   await app.register(async (scope) => citizenRoutes(scope, services));
   await app.register(async (scope) => internalRoutes(scope, services));

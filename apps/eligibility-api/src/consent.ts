@@ -3,8 +3,15 @@ export const CONSENT_VALIDITY_MS = 24 * 60 * 60 * 1000;
 
 export type InformationKind = 'drug-information' | 'checkup-information';
 
-/** Roles that may view drug and checkup information. */
-export const VIEWING_ROLES = ['doctor', 'dentist', 'pharmacist'] as const;
+/**
+ * Who may view each kind (the role of the practitioner credential the request proves): drug
+ * information doctors, dentists and pharmacists; checkups the same three, since pharmacies were
+ * given them before operation began (docs/practitioners.md has the sources). A nurse sees neither.
+ */
+export const VIEWING_ROLES: Record<InformationKind, readonly string[]> = {
+  'drug-information': ['doctor', 'dentist', 'pharmacist'],
+  'checkup-information': ['doctor', 'dentist', 'pharmacist'],
+};
 
 export function consentAvailableTime(consTime: Date): Date {
   return new Date(consTime.getTime() + CONSENT_VALIDITY_MS);
@@ -37,7 +44,7 @@ export function checkInformationAccess(
 ): ConsentCheck {
   if (consent.institutionCode !== viewer.institutionCode)
     return { ok: false, code: 'INSTITUTION_MISMATCH' };
-  if (!viewer.role || !(VIEWING_ROLES as readonly string[]).includes(viewer.role))
+  if (!viewer.role || !VIEWING_ROLES[kind].includes(viewer.role))
     return { ok: false, code: 'ROLE_NOT_ALLOWED' };
   const given = kind === 'drug-information' ? consent.pharmacists : consent.specificHealthCheckups;
   if (!given) return { ok: false, code: 'CONSENT_NOT_GIVEN' };

@@ -1,12 +1,14 @@
 import { COMMON_ERROR_STATUS, type ErrorStatusTable } from '@shikaku/platform/errors';
 import { LOAD_SHEDDING_ERROR_STATUS } from '@shikaku/platform/load-shedding';
 import { CITIZEN_ERROR_STATUS } from './citizen/errors.js';
+import { PRACTITIONER_ERROR_STATUS } from './practitioners/errors.js';
 
 /** The app's one table from stable error code to HTTP status (REST). */
 export const ELIGIBILITY_ERROR_STATUS: ErrorStatusTable = {
   ...COMMON_ERROR_STATUS,
   ...LOAD_SHEDDING_ERROR_STATUS,
   ...CITIZEN_ERROR_STATUS,
+  ...PRACTITIONER_ERROR_STATUS,
   MALFORMED_BODY: 400,
   MALFORMED_MESSAGE: 400,
   INVALID_INSURER_NUMBER: 400,

@@ -35,11 +35,13 @@ describeEachDatabase('drug and checkup information by age', ({ handle }) => {
 
   it('shows a newborn no checkup and nothing before birth, and a 50-year-old the same history on every view', async () => {
     const auth = { authorization: `Bearer ${await f.token()}` };
+    const doctor = await f.practitioner('doctor');
     const view = async (consentId: string, kind: string) => {
+      const url = `/v1/consents/${consentId}/${kind}`;
       const response = await f.app.inject({
         method: 'GET',
-        url: `/v1/consents/${consentId}/${kind}`,
-        headers: { ...auth, 'x-practitioner-role': 'doctor' },
+        url,
+        headers: { ...auth, ...doctor.proof('GET', url) },
       });
       expect(response.statusCode).toBe(200);
       return response.json().items as Record<string, unknown>[];

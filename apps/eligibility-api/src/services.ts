@@ -29,6 +29,8 @@ export interface Services {
   seed: number;
   /** Monotonic milliseconds for the rate limiter (real time even when the clock is as-of). */
   monotonicMs: () => number;
+  /** Wall-clock epoch milliseconds, which clients share: a practitioner proof's timestamp. */
+  wallClockMs: () => number;
 }
 
 /** Token → caller, then the institution's rate limit. Throws the stable code. */

@@ -7,6 +7,8 @@ import { checkInformationAccess, type InformationKind } from '../consent.js';
 import { errorResponses } from '../schemas.js';
 import { requireCaller, type Services } from '../services.js';
 import { informationItems } from '../history.js';
+import { verifyPractitionerProof } from '../practitioners/proof.js';
+import { PRACTITIONER_PROOF_HEADERS } from '@shikaku/core/practitioner-proof';
 
 const KINDS: Record<string, InformationKind> = {
   'drug-information': 'drug-information',
@@ -20,7 +22,7 @@ export async function informationRoutes(app: FastifyInstance, services: Services
       schema: {
         tags: ['rest'],
         summary:
-          'Drug (3 years) or checkup (5 years) information inside a valid consent; doctors, dentists and pharmacists only (x-practitioner-role)',
+          "Drug (3 years) or checkup (5 years) information inside a valid consent, for a registered doctor, dentist or pharmacist of the institution: the request carries the practitioner's signed proof (x-practitioner-* headers, docs/practitioners.md)",
         params: {
           type: 'object',
           properties: {
@@ -31,7 +33,25 @@ export async function informationRoutes(app: FastifyInstance, services: Services
         },
         headers: {
           type: 'object',
-          properties: { 'x-practitioner-role': { type: 'string' } },
+          properties: {
+            [PRACTITIONER_PROOF_HEADERS.certificate]: {
+              type: 'string',
+              description: "the practitioner's certificate serial, as registered",
+            },
+            [PRACTITIONER_PROOF_HEADERS.timestamp]: {
+              type: 'string',
+              description: 'RFC 3339 UTC; within 5 minutes of the server clock',
+            },
+            [PRACTITIONER_PROOF_HEADERS.nonce]: {
+              type: 'string',
+              description: '16–128 base64url characters, never reused',
+            },
+            [PRACTITIONER_PROOF_HEADERS.signature]: {
+              type: 'string',
+              description:
+                'base64url SHA-256 signature (ECDSA P-256 DER or RSA PKCS#1 v1.5) over the proof string',
+            },
+          },
         },
         response: {
           200: {
@@ -50,19 +70,22 @@ export async function informationRoutes(app: FastifyInstance, services: Services
     async (request) => {
       const caller = await requireCaller(services, request.headers.authorization);
       const kind = KINDS[request.params.kind] ?? 'drug-information';
+      const now = services.clock.now();
+      const practitioner = await verifyPractitionerProof(
+        services.handle,
+        request,
+        caller.institution.institutionCode,
+        { now, wallMs: services.wallClockMs() },
+      );
       const consent = await findConsent(services.handle, request.params.consentId);
       if (!consent) throw new AppError('NOT_FOUND', 'no such consent');
-      const now = services.clock.now();
-      const roleHeader = request.headers['x-practitioner-role'];
       const check = checkInformationAccess(
         consent,
-        {
-          institutionCode: caller.institution.institutionCode,
-          role: typeof roleHeader === 'string' ? roleHeader : undefined,
-        },
+        { institutionCode: caller.institution.institutionCode, role: practitioner.role },
         kind,
         now,
       );
+      const viewer = { practitionerId: practitioner.practitionerId, role: practitioner.role };
       if (!check.ok) {
         if (check.code === 'INSTITUTION_MISMATCH')
           throw new AppError('NOT_FOUND', 'no such consent');
@@ -76,6 +99,7 @@ export async function informationRoutes(app: FastifyInstance, services: Services
             items: [],
             consentState: 'expired',
             qualificationValidity: null,
+            practitioner: viewer,
           });
         }
         throw new AppError(check.code, messages[check.code]);
@@ -97,6 +121,7 @@ export async function informationRoutes(app: FastifyInstance, services: Services
         items: [kind],
         consentState: 'valid',
         qualificationValidity: null,
+        practitioner: viewer,
       });
       return { kind, availableTime: consent.availableTime.toISOString(), items };
     },
@@ -106,5 +131,6 @@ export async function informationRoutes(app: FastifyInstance, services: Services
 const messages = {
   CONSENT_EXPIRED: 'the consent has expired (consents last 24 hours)',
   CONSENT_NOT_GIVEN: 'the patient did not consent to this information',
-  ROLE_NOT_ALLOWED: 'only doctors, dentists and pharmacists may view this information',
+  ROLE_NOT_ALLOWED:
+    "the practitioner's role may not view this information (doctors, dentists and pharmacists may)",
 } as const;

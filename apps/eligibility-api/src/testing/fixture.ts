@@ -1,5 +1,7 @@
 // Builds the app on a test database with fake upstreams, a fixed clock and a captured log.
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { signPractitionerProof } from '@shikaku/core/practitioner-proof';
 import { type Clock } from '@shikaku/core/clock';
 import type { QualificationEvent, QualificationSnapshot } from '@shikaku/core/qualification-event';
 import type { DatabaseHandle } from '@shikaku/db/database';
@@ -37,8 +39,31 @@ export interface Fixture {
   };
   clock: { set(at: Date): void } & Clock;
   monotonic: { ms: number };
+  /** The wall clock practitioner proofs' timestamps are measured on (epoch ms). */
+  wall: { ms: number };
+  /**
+   * Registers a practitioner of `institutionCode` (through its own token) with a new P-256 key;
+   * `proof(method, url)` gives the headers of a fresh proof (a new nonce each call).
+   */
+  practitioner(
+    role: string,
+    institutionCode?: string,
+    validity?: { validFrom?: string; validTo?: string },
+  ): Promise<TestPractitioner>;
   token(institutionCode?: string): Promise<string>;
   credentials: Map<string, { clientId: string; clientSecret: string }>;
+}
+
+export interface TestPractitioner {
+  practitionerId: string;
+  certificateSerial: string;
+  institutionCode: string;
+  privateKey: KeyObject;
+  proof(
+    method: string,
+    url: string,
+    overrides?: { timestamp?: string; nonce?: string; institutionCode?: string },
+  ): Record<string, string>;
 }
 
 export function snapshot(overrides: Partial<QualificationSnapshot> = {}): QualificationSnapshot {
@@ -75,6 +100,7 @@ export async function createFixture(
   let now = new Date('2021-07-15T01:00:00Z');
   const clock = { now: () => new Date(now.getTime()), set: (at: Date) => (now = at) };
   const monotonic = { ms: 0 };
+  const wall = { ms: Date.parse('2021-07-15T01:00:00Z') };
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -118,6 +144,7 @@ export async function createFixture(
     upstreams,
     seed: 7,
     monotonicMs: () => monotonic.ms,
+    wallClockMs: () => wall.ms,
   });
   const credentials = new Map<string, { clientId: string; clientSecret: string }>();
   for (const [code, facilityType] of [
@@ -143,21 +170,62 @@ export async function createFixture(
     });
     credentials.set(code, issued.json());
   }
+  const token = async (institutionCode = CLINIC_A) => {
+    const credential = credentials.get(institutionCode);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/token',
+      payload: credential,
+    });
+    return (response.json() as { idToken: string }).idToken;
+  };
+  let practitioners = 0;
+  let nonces = 0;
   return {
     app,
     logLines,
     upstream: { cards, outbox, jlis },
     clock,
     monotonic,
+    wall,
     credentials,
-    async token(institutionCode = CLINIC_A) {
-      const credential = credentials.get(institutionCode);
-      const response = await app.inject({
+    token,
+    async practitioner(role, institutionCode = CLINIC_A, validity = {}) {
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      practitioners += 1;
+      const certificateSerial = `HPKI-TEST-${practitioners}`;
+      const registered = await app.inject({
         method: 'POST',
-        url: '/v1/auth/token',
-        payload: credential,
+        url: '/v1/practitioners',
+        headers: { authorization: `Bearer ${await token(institutionCode)}` },
+        payload: {
+          name: `医療 太郎${practitioners}`,
+          role,
+          certificateSerial,
+          publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+          validFrom: validity.validFrom ?? '2021-04-01T00:00:00Z',
+          validTo: validity.validTo ?? '2026-03-31T15:00:00Z',
+        },
       });
-      return (response.json() as { idToken: string }).idToken;
+      if (registered.statusCode !== 201) throw new Error(`practitioner: ${registered.body}`);
+      const practitionerId = (registered.json() as { practitionerId: string }).practitionerId;
+      return {
+        practitionerId,
+        certificateSerial,
+        institutionCode,
+        privateKey,
+        proof(method, url, overrides = {}) {
+          nonces += 1;
+          return signPractitionerProof(privateKey, {
+            method,
+            path: url,
+            institutionCode: overrides.institutionCode ?? institutionCode,
+            certificateSerial,
+            timestamp: overrides.timestamp ?? new Date(wall.ms).toISOString(),
+            nonce: overrides.nonce ?? `test-nonce-${String(nonces).padStart(8, '0')}`,
+          });
+        },
+      };
     },
   };
 }
