@@ -26,6 +26,11 @@ export interface EligibilityConfig {
   sharedRateLimit: boolean;
   insurerApiUrl: string | undefined;
   jlisUrl: string | undefined;
+  /**
+   * The citizen's card client as the sign-in page's script calls it (the reader emulator,
+   * standing for the JPKI client software on the citizen's machine): ELIGIBILITY_CITIZEN_CARD_URL.
+   */
+  citizenCardUrl: string | undefined;
   /** Outbox polling interval; 0 disables the relay. */
   outboxPollMs: number;
   /** How often to look for bulk inquiries a killed instance left (its lease ran out); 0: at start only. */
@@ -56,6 +61,7 @@ export const DEFAULT_CONFIG: Omit<EligibilityConfig, keyof EligibilitySecrets> =
   sharedRateLimit: false,
   insurerApiUrl: undefined,
   jlisUrl: undefined,
+  citizenCardUrl: undefined,
   outboxPollMs: 1000,
   bulkSweepMs: 60_000,
   asOf: undefined,
@@ -115,6 +121,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): EligibilityConfig {
     sharedRateLimit: env.ELIGIBILITY_SHARED_RATE_LIMIT === '1',
     insurerApiUrl: env.INSURER_API_URL || undefined,
     jlisUrl: env.JLIS_URL || undefined,
+    citizenCardUrl: env.ELIGIBILITY_CITIZEN_CARD_URL || undefined,
     outboxPollMs: integer(env, 'ELIGIBILITY_OUTBOX_POLL_MS', DEFAULT_CONFIG.outboxPollMs),
     bulkSweepMs: integer(env, 'ELIGIBILITY_BULK_SWEEP_MS', DEFAULT_CONFIG.bulkSweepMs),
     asOf: env.SHIKAKU_AS_OF || undefined,

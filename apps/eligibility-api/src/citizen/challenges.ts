@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { DatabaseHandle } from '@shikaku/db/database';
+import {
+  insertCitizenChallenge,
+  takeCitizenChallenge,
+} from '@shikaku/db/eligibility/citizen-sign-in';
 
 /** How long a sign-in challenge may be answered. */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -7,35 +12,31 @@ export type ChallengeOutcome = 'ok' | 'unknown' | 'expired';
 
 /**
  * Sign-in challenges (nonces): random, bound to one certificate, answered at most once, before
- * they expire. Held in this process: an instance behind a balancer answers only its own challenges
- * (docs/citizen.md says what a shared store would change).
+ * they expire. Kept in the eligibility database, so a challenge issued by one instance is answered
+ * at any instance behind a balancer, and exactly once even when two answer it at the same moment.
  */
 export interface ChallengeStore {
-  issue(certificateSerial: string, now: Date): { challenge: string; expiresAt: Date };
+  issue(certificateSerial: string, now: Date): Promise<{ challenge: string; expiresAt: Date }>;
   /** Consumes the challenge whatever the outcome, so it can never be tried twice. */
-  take(certificateSerial: string, challenge: string, now: Date): ChallengeOutcome;
+  take(certificateSerial: string, challenge: string, now: Date): Promise<ChallengeOutcome>;
 }
 
 export function createChallengeStore(
-  options: { ttlMs?: number; maxEntries?: number } = {},
+  handle: DatabaseHandle,
+  options: { ttlMs?: number } = {},
 ): ChallengeStore {
   const ttlMs = options.ttlMs ?? CHALLENGE_TTL_MS;
-  const maxEntries = options.maxEntries ?? 100_000;
-  const held = new Map<string, { certificateSerial: string; expiresAt: number }>();
   return {
-    issue(certificateSerial, now) {
+    async issue(certificateSerial, now) {
       const challenge = randomBytes(32).toString('base64url');
-      const expiresAt = now.getTime() + ttlMs;
-      held.set(challenge, { certificateSerial, expiresAt });
-      // Insertion order is issue order: past the bound the oldest go first.
-      while (held.size > maxEntries) held.delete(held.keys().next().value as string);
-      return { challenge, expiresAt: new Date(expiresAt) };
+      const expiresAt = new Date(now.getTime() + ttlMs);
+      await insertCitizenChallenge(handle, { challenge, certificateSerial, expiresAt }, now);
+      return { challenge, expiresAt };
     },
-    take(certificateSerial, challenge, now) {
-      const entry = held.get(challenge);
-      held.delete(challenge);
+    async take(certificateSerial, challenge, now) {
+      const entry = await takeCitizenChallenge(handle, challenge);
       if (!entry || entry.certificateSerial !== certificateSerial) return 'unknown';
-      return now.getTime() < entry.expiresAt ? 'ok' : 'expired';
+      return now.getTime() < entry.expiresAt.getTime() ? 'ok' : 'expired';
     },
   };
 }

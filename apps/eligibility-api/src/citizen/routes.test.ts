@@ -1,6 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { deriveCardKeyPair, signWithCardKey } from '@shikaku/core/card-key';
 import type {} from '@shikaku/db/testing/global-setup';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,43 +10,20 @@ import {
   seedQualifications,
   snapshot,
 } from '../testing/fixture.js';
+import { cardSigns, startJlisStub } from './testing.js';
 
-/** The issuing secret the emulated cards (reader-emulator) and J-LIS share. */
-const ISSUING_SECRET = 'card-issuing-secret-for-tests';
 const HANAKO = 'SERIAL-HANAKO';
 const TARO = 'SERIAL-TARO';
 
-/** The card's part (reader-emulator's, after the PIN): sign the challenge with its own key. */
-const cardSigns = (serial: string, challenge: string) =>
-  signWithCardKey(deriveCardKeyPair(ISSUING_SECRET, serial).privateKey, challenge);
-
 describeEachDatabase('citizen sign-in with the card, and their own data', ({ handle }) => {
   let f: Fixture;
-  let jlis: Server;
-  let jlisDown = false;
+  let jlis: Awaited<ReturnType<typeof startJlisStub>>;
   const { bodies, inject } = recordingInject(() => f.app);
 
   beforeAll(async () => {
-    // J-LIS's /v1/certificates/{serial}/public-key, answering from the fixture's certificates.
-    jlis = createServer((request, response) => {
-      const serial = decodeURIComponent(request.url!.split('/')[3] ?? '');
-      const card = f.upstream.cards.get(serial);
-      if (jlisDown) return void response.writeHead(503).end('{}');
-      response.setHeader('content-type', 'application/json');
-      if (!card || card.status === 'unknown')
-        return void response.writeHead(404).end('{"code":"CERTIFICATE_NOT_FOUND"}');
-      response.end(
-        JSON.stringify({
-          serial,
-          status: card.status,
-          publicKey: deriveCardKeyPair(ISSUING_SECRET, serial).publicKeyPem,
-        }),
-      );
-    });
-    await new Promise<void>((done) => jlis.listen(0, '127.0.0.1', done));
-    f = await createFixture(handle(), {
-      jlisUrl: `http://127.0.0.1:${(jlis.address() as AddressInfo).port}`,
-    });
+    // J-LIS answering from the fixture's certificates.
+    jlis = await startJlisStub((serial) => f.upstream.cards.get(serial)?.status);
+    f = await createFixture(handle(), { jlisUrl: jlis.url });
     await seedQualifications(handle(), [
       { personRef: 'p-hanako', qualification: snapshot() },
       {
@@ -116,7 +90,7 @@ describeEachDatabase('citizen sign-in with the card, and their own data', ({ han
   });
   afterAll(async () => {
     await f?.app.close();
-    await new Promise((done) => jlis?.close(done));
+    await jlis?.close();
     // The privacy boundary: no citizen answer carries the My Number.
     expect(bodies.length).toBeGreaterThan(10);
     for (const body of bodies) expect(body).not.toContain(MY_NUMBER);
@@ -295,14 +269,14 @@ describeEachDatabase('citizen sign-in with the card, and their own data', ({ han
     );
     expect(notLinked.statusCode).toBe(404);
     expect(notLinked.json().code).toBe('CARD_NOT_REGISTERED');
-    jlisDown = true;
+    jlis.down = true;
     try {
       const nonce = await challenge(HANAKO);
       const down = await answer(HANAKO, nonce, cardSigns(HANAKO, nonce));
       expect(down.statusCode).toBe(503);
       expect(down.json().code).toBe('CERTIFICATE_STATUS_UNAVAILABLE');
     } finally {
-      jlisDown = false;
+      jlis.down = false;
     }
   });
 
@@ -324,10 +298,13 @@ describeEachDatabase('citizen sign-in with the card, and their own data', ({ han
       authorization: `Bearer ${await f.token()}`,
     });
     expect(institution.json().code).toBe('SESSION_REQUIRED');
+    // A token naming another session (Taro's) under Hanako's MAC is no session.
     const [payload, mac] = token.split('.');
-    const altered = Buffer.from(
-      Buffer.from(payload!, 'base64url').toString().replace(HANAKO, TARO),
-    ).toString('base64url');
+    const taros = JSON.parse(
+      Buffer.from((await signIn(TARO)).split('.')[0]!, 'base64url').toString(),
+    ) as { c: string };
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { c: string };
+    const altered = Buffer.from(JSON.stringify({ ...claims, c: taros.c })).toString('base64url');
     const tampered = await get('/v1/citizen/consents', {
       authorization: `Bearer ${altered}.${mac}`,
     });

@@ -1,5 +1,6 @@
 import { CARD_KEY_ALGORITHM } from '@shikaku/core/card-key';
 import { jstDate } from '@shikaku/core/clock';
+import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance } from 'fastify';
 import { INFORMATION_YEARS } from '../consent.js';
 import {
@@ -12,8 +13,9 @@ import {
 import type { Services } from '../services.js';
 import { type CertificateKeyDirectory, httpCertificateKeys } from './certificate-keys.js';
 import { createChallengeStore } from './challenges.js';
+import { citizenPages } from './pages.js';
 import { createCitizenSessions } from './sessions.js';
-import { requireCitizen, signInWithCard } from './sign-in.js';
+import { bearerToken, requireCitizen, signInWithCard } from './sign-in.js';
 import {
   citizenAccessLog,
   citizenConsents,
@@ -93,11 +95,13 @@ export async function citizenRoutes(
   const deps = {
     handle: services.handle,
     keys,
-    challenges: createChallengeStore(),
-    sessions: createCitizenSessions(services.config.tokenSecret),
+    challenges: createChallengeStore(services.handle),
+    sessions: createCitizenSessions(services.handle, services.config.tokenSecret),
   };
+  // The pages (/citizen/…) beside the JSON, on the same challenges and sessions.
+  citizenPages(app, services, deps);
   const citizen = (authorization: string | undefined) =>
-    requireCitizen(deps, authorization, services.clock.now());
+    requireCitizen(deps, bearerToken(authorization), services.clock.now());
 
   app.post<{ Body: { certificateSerial: string } }>(
     '/v1/citizen/challenges',
@@ -118,7 +122,10 @@ export async function citizenRoutes(
       },
     },
     async (request, reply) => {
-      const issued = deps.challenges.issue(request.body.certificateSerial, services.clock.now());
+      const issued = await deps.challenges.issue(
+        request.body.certificateSerial,
+        services.clock.now(),
+      );
       return reply.status(201).send({
         challenge: issued.challenge,
         expiresAt: issued.expiresAt.toISOString(),
@@ -161,6 +168,27 @@ export async function citizenRoutes(
         tokenType: 'Bearer',
         expiresAt: session.expiresAt.toISOString(),
       });
+    },
+  );
+
+  app.delete(
+    '/v1/citizen/sessions/current',
+    {
+      schema: {
+        tags: ['citizen'],
+        summary: 'Sign out: ends this session on every instance (the token opens nothing after)',
+        headers: sessionHeaders,
+        response: {
+          204: { description: 'Signed out', type: 'null' },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const token = bearerToken(request.headers.authorization);
+      if (!token || !(await deps.sessions.revoke(token, services.clock.now())))
+        throw new AppError('SESSION_REQUIRED', 'no live session to sign out of');
+      return reply.status(204).send();
     },
   );
 

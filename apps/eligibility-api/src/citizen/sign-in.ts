@@ -19,7 +19,7 @@ export interface SignInDeps {
  * this card's, unused and unexpired; J-LIS must hold the certificate as valid (asked now: a
  * revoked card signs no one in, and J-LIS unreachable means no sign-in); the signature must verify
  * with the certificate's public key; the card must be registered for insurance use (the citizen's
- * data is found through that link). Every refusal is a stable code; nothing is stored.
+ * data is found through that link). Every refusal is a stable code; only the session is stored.
  */
 export async function signInWithCard(
   deps: SignInDeps,
@@ -27,7 +27,7 @@ export async function signInWithCard(
   now: Date,
 ): Promise<{ token: string; expiresAt: Date }> {
   const { certificateSerial, challenge, signature } = request;
-  const outcome = deps.challenges.take(certificateSerial, challenge, now);
+  const outcome = await deps.challenges.take(certificateSerial, challenge, now);
   if (outcome === 'expired')
     throw new AppError('CHALLENGE_EXPIRED', 'the challenge has expired; ask for a new one', {
       field: 'challenge',
@@ -66,20 +66,22 @@ async function lookupCertificate(keys: CertificateKeyDirectory, serial: string) 
   }
 }
 
-/** The person of a valid session (`Authorization: Bearer <token>`); SESSION_REQUIRED otherwise. */
+/** The token of `Authorization: Bearer <token>`, if any. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
+}
+
+/** The person of a live session token (not expired, not signed out); SESSION_REQUIRED otherwise. */
 export async function requireCitizen(
-  deps: Pick<SignInDeps, 'handle' | 'sessions'>,
-  authorization: string | undefined,
+  deps: Pick<SignInDeps, 'sessions'>,
+  token: string | undefined,
   now: Date,
-): Promise<{ certificateSerial: string; personRef: string }> {
-  const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
-  const certificateSerial = token ? deps.sessions.verify(token, now) : undefined;
-  if (!certificateSerial)
+): Promise<{ certificateSerial: string; personRef: string; expiresAt: Date }> {
+  const session = token ? await deps.sessions.resolve(token, now) : undefined;
+  if (!session)
     throw new AppError(
       'SESSION_REQUIRED',
       'sign in with the card first (POST /v1/citizen/challenges, then /v1/citizen/sessions)',
     );
-  const link = await findCardLink(deps.handle, certificateSerial);
-  if (!link) throw new AppError('SESSION_REQUIRED', 'the card of this session is not registered');
-  return { certificateSerial, personRef: link.personRef };
+  return session;
 }

@@ -54,14 +54,24 @@ export async function findCitizenSession(
   handle: DatabaseHandle,
   sessionId: string,
   now: Date,
-): Promise<{ certificateSerial: string; personRef: string } | undefined> {
-  const { rows } = await sql<{ certificate_serial: string; person_ref: string }>`
-    select s.certificate_serial, l.person_ref
+): Promise<{ certificateSerial: string; personRef: string; expiresAt: Date } | undefined> {
+  const { rows } = await sql<{
+    certificate_serial: string;
+    person_ref: string;
+    expires_at: Date | string;
+  }>`
+    select s.certificate_serial, l.person_ref, s.expires_at
     from eligibility.citizen_sessions s
     join eligibility.card_links l on l.certificate_serial = s.certificate_serial
     where s.session_id = ${sessionId} and s.expires_at > ${now}`.execute(handle.db);
   const row = rows[0];
-  return row && { certificateSerial: row.certificate_serial, personRef: row.person_ref };
+  return (
+    row && {
+      certificateSerial: row.certificate_serial,
+      personRef: row.person_ref,
+      expiresAt: new Date(row.expires_at),
+    }
+  );
 }
 
 /** Signs a session out on every instance; answers whether it was there. */
