@@ -66,6 +66,8 @@ export interface ReaderAppDeps {
   logger: Logger;
   /** The card issuing secret the cards' user-certificate keys derive from (card-signing.ts). */
   cardKeySecret?: string | undefined;
+  /** The citizen's sign-in page origin allowed to call the card signing route (CORS). */
+  citizenOrigin?: string | undefined;
 }
 
 const errors = {
@@ -363,6 +365,7 @@ export async function buildApp(
   registerCardSigningRoutes(app, {
     cards: deps.emulator.cards,
     cardKeySecret: deps.cardKeySecret,
+    citizenOrigin: deps.citizenOrigin,
   });
 
   return app;

@@ -1,6 +1,6 @@
 import { CARD_KEY_ALGORITHM } from '@shikaku/core/card-key';
 import { AppError, type ErrorStatusTable } from '@shikaku/platform/errors';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { CardStore } from './card-store.js';
 import { signChallengeWithCard } from './card-signing.js';
@@ -22,17 +22,45 @@ const SignatureBody = Type.Object(
   { additionalProperties: false },
 );
 
+const SIGNATURES = '/v1/cards/:serial/signatures';
+
 /**
  * `POST /v1/cards/{serial}/signatures`: the citizen's own card reader signs a sign-in challenge
  * with the card (card-signing.ts). eligibility-api's `/v1/citizen/challenges` gives the challenge.
+ *
+ * The citizen's sign-in page (another origin) calls it from the browser, as マイナポータル's page
+ * reaches the JPKI client software on the citizen's machine: CORS allows that one origin
+ * (`citizenOrigin`), on this route only; any other origin gets no CORS headers, so its script
+ * cannot read an answer.
  */
 export function registerCardSigningRoutes(
   app: FastifyInstance,
-  deps: { cards: CardStore; cardKeySecret: string | undefined },
+  deps: { cards: CardStore; cardKeySecret: string | undefined; citizenOrigin?: string | undefined },
 ): void {
+  const allowOrigin = (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin;
+    reply.header('vary', 'origin');
+    if (!deps.citizenOrigin || origin !== deps.citizenOrigin) return false;
+    reply.header('access-control-allow-origin', origin);
+    return true;
+  };
+  // The preflight of the page's JSON POST.
+  app.options(SIGNATURES, { schema: { hide: true } }, async (request, reply) => {
+    if (allowOrigin(request, reply)) {
+      reply
+        .header('access-control-allow-methods', 'POST')
+        .header('access-control-allow-headers', 'content-type')
+        .header('access-control-max-age', '600');
+      // A public page reaching a client on the citizen's own machine (Private Network Access).
+      if (request.headers['access-control-request-private-network'] === 'true')
+        reply.header('access-control-allow-private-network', 'true');
+    }
+    return reply.status(204).send();
+  });
   app.post<{ Params: { serial: string }; Body: { pin: string; challenge: string } }>(
-    '/v1/cards/:serial/signatures',
+    SIGNATURES,
     {
+      onRequest: async (request, reply) => void allowOrigin(request, reply),
       schema: {
         summary:
           "Sign a sign-in challenge with the card's user certificate key after its 4-digit PIN (3 wrong tries lock the card, as on the readers)",

@@ -6,6 +6,8 @@ import { buildApp } from './app.js';
 import { type EmulatorFixture, startEmulatorFixture } from './testing/emulator-fixture.js';
 
 const SECRET = 'card-issuing-secret-for-tests';
+/** eligibility-api's citizen pages, the one origin whose script may have the card sign. */
+const CITIZEN_ORIGIN = 'http://127.0.0.1:7302';
 
 describe("the card's user-certificate signature (citizen sign-in)", () => {
   let fixture: EmulatorFixture;
@@ -19,6 +21,7 @@ describe("the card's user-certificate signature (citizen sign-in)", () => {
         emulator: fixture.emulator,
         logger: createLogger({ name: 'reader-emulator', level: 'silent' }),
         cardKeySecret: SECRET,
+        citizenOrigin: CITIZEN_ORIGIN,
       },
     );
   });
@@ -96,5 +99,54 @@ describe("the card's user-certificate signature (citizen sign-in)", () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json().code).toBe('CARD_KEY_UNAVAILABLE');
     await bare.close();
+  });
+
+  it("lets the citizen's sign-in page, and no other origin, call the signing route from a browser", async () => {
+    const preflight = (origin: string) =>
+      app.inject({
+        method: 'OPTIONS',
+        url: '/v1/cards/REGISTERED-0001/signatures',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+          'access-control-request-private-network': 'true',
+        },
+      });
+    const allowed = await preflight(CITIZEN_ORIGIN);
+    expect(allowed.statusCode).toBe(204);
+    expect(allowed.headers).toMatchObject({
+      'access-control-allow-origin': CITIZEN_ORIGIN,
+      'access-control-allow-methods': 'POST',
+      'access-control-allow-headers': 'content-type',
+      'access-control-allow-private-network': 'true',
+    });
+    const other = await preflight('http://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    expect(other.headers['access-control-allow-methods']).toBeUndefined();
+    // The answers themselves, a refusal included, are readable by the citizen's page only.
+    const post = (origin: string, pin: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/cards/REGISTERED-0001/signatures',
+        headers: { origin },
+        payload: { pin, challenge: 'c' },
+      });
+    const wrong = await post(CITIZEN_ORIGIN, '0000');
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.headers['access-control-allow-origin']).toBe(CITIZEN_ORIGIN);
+    expect((await post(CITIZEN_ORIGIN, '1234')).headers['access-control-allow-origin']).toBe(
+      CITIZEN_ORIGIN,
+    );
+    expect(
+      (await post('http://evil.example', '1234')).headers['access-control-allow-origin'],
+    ).toBeUndefined();
+    // No CORS at all on the reader's other routes.
+    const reader = await app.inject({
+      method: 'GET',
+      url: '/v1/readers/clinic',
+      headers: { origin: CITIZEN_ORIGIN },
+    });
+    expect(reader.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -32,6 +32,11 @@ export interface ReaderEmulatorConfig {
   readers: ReaderConfig[];
   /** READER_CARD_KEY_SECRET: the cards' user-certificate keys derive from it (J-LIS's own). */
   cardKeySecret: string | undefined;
+  /**
+   * READER_CITIZEN_ORIGIN: the origin of the citizen's sign-in page (eligibility-api's /citizen/),
+   * the one web origin whose script may ask the card to sign (CORS on the signing route only).
+   */
+  citizenOrigin: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +79,7 @@ export function readReaderEmulatorConfig(
     logLevel: env.LOG_LEVEL ?? 'info',
     asOf: env.SHIKAKU_AS_OF || undefined,
     cardKeySecret: env.READER_CARD_KEY_SECRET || undefined,
+    citizenOrigin: env.READER_CITIZEN_ORIGIN ? origin(env.READER_CITIZEN_ORIGIN) : undefined,
     readers: [
       {
         id,
@@ -96,6 +102,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new ConfigError(name, 'not a whole number');
   return value;
+}
+
+function origin(raw: string): string {
+  try {
+    return new URL(raw).origin;
+  } catch {
+    throw new ConfigError('READER_CITIZEN_ORIGIN', 'an origin such as http://127.0.0.1:7302');
+  }
 }
 
 function fraction(raw: string): number {

@@ -18,7 +18,12 @@ const emulator = createEmulator(config.readers, {
 });
 const app = await buildApp(
   { docs: true },
-  { emulator, logger, cardKeySecret: config.cardKeySecret },
+  {
+    emulator,
+    logger,
+    cardKeySecret: config.cardKeySecret,
+    citizenOrigin: config.citizenOrigin,
+  },
 );
 await emulator.start();
 const url = await serve(app, { host: config.host, port: config.port });
