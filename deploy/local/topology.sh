@@ -4,7 +4,8 @@
 # dir of their own), three instances each of insurer-api and eligibility-api (their compiled
 # dist/server.js), one of jlis and portal. Everything lives under one directory and goes with `down`.
 #
-#   deploy/local/topology.sh up            # prints the directory; its topology.env has URLs and pids
+#   deploy/local/topology.sh up            # prints the directory; its topology.env has URLs, pids,
+#                                          # DATABASE_URL / DATABASE_READ_URL and the secrets
 #   deploy/local/topology.sh down DIR      # stops everything started there and removes DIR
 #
 # Build first (`npx --yes pnpm@10.34.9 build`). Environment: PGBIN (default
@@ -95,9 +96,10 @@ EOF
   echo "PRIMARY_PORT=$primary" >>"$DIR/topology.env"
   as_postgres "$PGBIN/psql" -h 127.0.0.1 -p "$primary" -U postgres -qc 'create database shikaku'
 
-  # The replica: a base backup that writes its own standby settings (-R), then its own port.
+  # The replica: a base backup that writes its own standby settings (-R), then its own port. A fast
+  # checkpoint: the default spread one makes the backup wait minutes for the checkpoint to finish.
   as_postgres "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$primary" -U postgres \
-    -D "$DIR/pg/replica" -R -X stream --no-sync
+    -D "$DIR/pg/replica" -R -X stream -c fast --no-sync
   cat >>"$DIR/pg/replica/postgresql.conf" <<EOF
 port = $replica
 hot_standby = on
@@ -127,6 +129,7 @@ DATABASE_URL=$db
 DATABASE_READ_URL=$reads
 SHIKAKU_SERVICE_KEY=$service_key
 JLIS_CONTROL_KEY=$control_key
+PERSON_REF_SECRET=$person_ref_secret
 EOF
   local common=(DATABASE_URL="$db" SHIKAKU_SERVICE_KEY="$service_key" LOG_LEVEL="${LOG_LEVEL:-warn}")
 

@@ -1,10 +1,15 @@
 // The eligibility path under an open-model load, for users who have k6 (≥ 0.57 runs TypeScript):
 //   k6 run -e PROFILE=loadtests/profiles/smoke.json -e FIXTURES=fixtures.json \
 //          -e TARGET=http://127.0.0.1:7302 -e SUMMARY=summary.json loadtests/k6/eligibility.ts
+// Several instances without a load balancer: -e TARGETS="http://127.0.0.1:56030 http://…:56031"
+// (round-robin by iteration, each request tagged `instance`, per-instance counts in the summary).
+// Traffic goes to loopback only, unless ALLOW_HOSTS names the hosts of your own deployment
+// (-e ALLOW_HOSTS=eligibility-api.shikaku.svc), as a distributed run needs (deploy/README.md).
 // It reads the same profile and fixtures as the Node runner, shares its arithmetic (../src/plan.ts)
 // and writes the same normalised summary from handleSummary. It imports nothing from node_modules.
 import { check } from 'k6';
 import { SharedArray } from 'k6/data';
+import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
@@ -49,10 +54,22 @@ interface Institution {
   clientSecret: string;
 }
 
-const TARGET = __ENV.TARGET ?? 'http://127.0.0.1:7302';
-if (!/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(TARGET)) {
-  throw new Error(`load tests send traffic only to loopback (127.0.0.1), not ${TARGET}`);
+const TARGETS = (__ENV.TARGETS ?? __ENV.TARGET ?? 'http://127.0.0.1:7302')
+  .split(/[\s,]+/)
+  .filter((t) => t.length > 0);
+const TARGET = TARGETS[0]!;
+const ALLOWED_HOSTS = (__ENV.ALLOW_HOSTS ?? '').split(/[\s,]+/).filter((h) => h.length > 0);
+for (const target of TARGETS) {
+  const host = /^https?:\/\/(\[[^\]]+\]|[^/:]+)(:\d+)?(\/|$)/.exec(target)?.[1];
+  const loopback = host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  if (!host || (!loopback && !ALLOWED_HOSTS.includes(host))) {
+    throw new Error(
+      `load tests send traffic only to loopback (127.0.0.1) or to ALLOW_HOSTS, not ${target}`,
+    );
+  }
 }
+/** The instance an iteration (or a set-up call) goes to: round-robin. */
+const targetOf = (n: number) => TARGETS[n % TARGETS.length]!;
 const profile: Profile = JSON.parse(open(__ENV.PROFILE ?? '../profiles/smoke.json'));
 const durationScale = Number(__ENV.DURATION_SCALE ?? '1');
 const fixtureFile = __ENV.FIXTURES ?? 'fixtures.json';
@@ -86,6 +103,17 @@ const thresholdsFor = (filter: string) => ({
   [`http_req_duration{${filter}}`]: [`p(99)<=${profile.thresholds.p99LatencyMs}`],
   [`http_reqs{${filter}}`]: ['count>=0'],
 });
+// Sub-metrics per instance (k6 reports a tag's figures only for the thresholds that name it).
+const instanceThresholds = (filter: string) =>
+  TARGETS.length > 1
+    ? Object.fromEntries(
+        TARGETS.flatMap((_, i) => [
+          [`http_req_duration{${filter},instance:${i}}`, ['max>=0']],
+          [`http_reqs{${filter},instance:${i}}`, ['count>=0']],
+          [`http_req_failed{${filter},instance:${i}}`, ['rate>=0']],
+        ]),
+      )
+    : {};
 
 export const options: Options = {
   discardResponseBodies: false,
@@ -124,6 +152,7 @@ export const options: Options = {
     [`http_req_failed{scenario:${main}}`]: [`rate<=${profile.thresholds.errorRate}`],
     [`iterations{scenario:${main}}`]: ['count>=0'],
     [`dropped_iterations{scenario:${main}}`]: ['count>=0'],
+    ...instanceThresholds(`scenario:${main}`),
     ...Object.fromEntries(
       ERROR_TYPES.map((t) => [`shikaku_errors{scenario:${main},type:${t}}`, ['count>=0']]),
     ),
@@ -144,9 +173,9 @@ const restHeaders = (token: string) => ({
 
 /** Institutions log in like a real client; cards are registered; each institution gets a consent. */
 export function setup(): SetupData {
-  const tokens = institutions.map((inst) => {
+  const tokens = institutions.map((inst, i) => {
     const res = http.post(
-      `${TARGET}/oqs-api-pro/MSA12020/ILI12020SV01/auth`,
+      `${targetOf(i)}/oqs-api-pro/MSA12020/ILI12020SV01/auth`,
       json({ clientId: inst.clientId, clientSecret: inst.clientSecret }),
       {
         headers: { 'content-type': 'application/json' },
@@ -160,7 +189,7 @@ export function setup(): SetupData {
   });
   cards.forEach((card, i) => {
     http.post(
-      `${TARGET}/v1/card-registrations`,
+      `${targetOf(i)}/v1/card-registrations`,
       json({ certificateSerial: card.certificateSerial }),
       {
         headers: restHeaders(tokens[i % tokens.length]!),
@@ -170,7 +199,7 @@ export function setup(): SetupData {
   });
   const consents = tokens.map((token, i) => {
     if (cards.length === 0) return null;
-    const res = http.post(`${TARGET}/v1/card-confirmations`, cardBody(i % cards.length), {
+    const res = http.post(`${targetOf(i)}/v1/card-confirmations`, cardBody(i % cards.length), {
       headers: restHeaders(token),
       tags: { route: 'setup' },
     });
@@ -230,9 +259,11 @@ export default function (data: SetupData): void {
   const route = pickRoute();
   const [, inst] = any(institutions);
   const token = data.tokens[inst]!;
+  const instance = exec.scenario.iterationInTest % TARGETS.length;
+  const TARGET = TARGETS[instance]!;
   const params = {
     headers: restHeaders(token),
-    tags: { route },
+    tags: { route, instance: String(instance) },
     timeout: `${profile.requestTimeoutMs}ms`,
   };
   let res;
@@ -261,7 +292,7 @@ export default function (data: SetupData): void {
     res = http.post(`${TARGET}/oqs-api-pro/MSA01030/ILI01030SV01/search`, body, {
       ...params,
       headers: { 'content-type': 'application/json', authorization: token },
-      tags: { route: 'insurance-card-confirmation' },
+      tags: { route: 'insurance-card-confirmation', instance: String(instance) },
     });
   } else if (route === 'card-confirmation') {
     res = http.post(`${TARGET}/v1/card-confirmations`, cardBody(any(cards)[1]), params);
@@ -375,6 +406,26 @@ export function handleSummary(data: {
       dropped,
     },
     routes,
+    ...(TARGETS.length > 1
+      ? {
+          instances: TARGETS.map((url, i) => {
+            const count = metric(`http_reqs{${f},instance:${i}}`).count ?? 0;
+            const failed = Math.round(
+              (metric(`http_req_failed{${f},instance:${i}}`).rate ?? 0) * count,
+            );
+            return {
+              name: `instance ${i + 1}`,
+              url,
+              scheduled: count,
+              ok: count - failed,
+              errors: failed,
+              dropped: 0,
+              latencyMs: stats(`http_req_duration{${f},instance:${i}}`),
+              timeline: [],
+            };
+          }),
+        }
+      : {}),
     timeline: [],
     errors: errorCounts,
     thresholds,

@@ -97,6 +97,10 @@ export interface CapacityBasis {
   /** Not saturated: the instance can do more, so instance counts are an upper bound. */
   lowerBound: boolean;
   stage: string;
+  /** Instances that carried `rate` together (a topology run; else 1). */
+  instancesMeasured: number;
+  /** X of the model: `rate` ÷ the instances that carried it (round-robin: an equal share each). */
+  perInstanceRate: number;
 }
 
 export interface Analysis {
@@ -476,14 +480,20 @@ export function analyse(summary: LoadSummary, targetUtilisation = 0.7): Analysis
   const sustained = best(plateaus.filter((p) => p.withinSlo));
   const ceiling = best(plateaus.filter((p) => p.saturated));
   const basisPlateau = sustained ?? ceiling;
+  const measured = Math.max(1, summary.topology?.instances.length ?? 1);
+  // Completions bunch up across window edges: never more than was offered.
+  const basisRate = basisPlateau
+    ? Math.min(basisPlateau.achieved.median, basisPlateau.offeredRate)
+    : 0;
   const basis: CapacityBasis | null = basisPlateau
     ? {
-        // Completions bunch up across window edges: never more than was offered.
-        rate: Math.min(basisPlateau.achieved.median, basisPlateau.offeredRate),
+        rate: basisRate,
         spread: { p10: basisPlateau.achieved.p10, p90: basisPlateau.achieved.p90 },
         source: sustained ? 'sustained-within-slo' : 'saturated-ceiling',
         lowerBound: sustained !== null && ceiling === null,
         stage: basisPlateau.stage,
+        instancesMeasured: measured,
+        perInstanceRate: round1(basisRate / measured),
       }
     : null;
   const capacityWithheld = !validity.valid
@@ -493,14 +503,16 @@ export function analyse(summary: LoadSummary, targetUtilisation = 0.7): Analysis
         ? 'no plateau: the profile holds no rate long enough (use national-peak or steps)'
         : 'no plateau met the SLOs or saturated'
       : null;
-  const usable = capacityWithheld === null && basis !== null && basis.rate > 0;
+  const usable = capacityWithheld === null && basis !== null && basis.perInstanceRate > 0;
   const capacity = summary.profile.national.growthScenarios.map((g) => {
     const requiredRate = designRate * g.factor;
     return {
       scenario: g.name,
       factor: g.factor,
       requiredRate,
-      instances: usable ? Math.ceil(requiredRate / (basis.rate * targetUtilisation)) : null,
+      instances: usable
+        ? Math.ceil(requiredRate / (basis.perInstanceRate * targetUtilisation))
+        : null,
     };
   });
   const sustainableRate = sustained
@@ -523,7 +535,7 @@ export function analyse(summary: LoadSummary, targetUtilisation = 0.7): Analysis
     targetUtilisation,
     capacity,
     capacityWithheld,
-    formula: `instances = ⌈ R_peak × growth ÷ (X × u) ⌉ with R_peak = ${designRate}/s, X = ${basis ? basis.rate.toFixed(1) : '–'}/s per instance (${basis?.source === 'saturated-ceiling' ? 'the saturated plateau’s throughput' : 'the plateau sustained within the SLOs'}), u = ${targetUtilisation}`,
+    formula: `instances = ⌈ R_peak × growth ÷ (X × u) ⌉ with R_peak = ${designRate}/s, X = ${basis ? basis.perInstanceRate.toFixed(1) : '–'}/s per instance (${basis?.source === 'saturated-ceiling' ? 'the saturated plateau’s throughput' : 'the plateau sustained within the SLOs'}${measured > 1 ? `, ${basis ? basis.rate.toFixed(1) : '–'}/s carried by ${measured} instances together ÷ ${measured}` : ''}), u = ${targetUtilisation}`,
   };
 }
 
@@ -572,7 +584,7 @@ export function headlineFigures(summary: LoadSummary, a: Analysis): HeadlineFigu
     value:
       a.capacityWithheld !== null
         ? `not stated: ${a.capacityWithheld}`
-        : `${a.basis?.lowerBound ? '≤ ' : ''}${a.capacity[0]?.instances ?? '–'} for ${perSecond(a.designRate)} at u = ${a.targetUtilisation}, from ${perSecond(a.basis!.rate)} per instance (${a.basis!.source === 'sustained-within-slo' ? 'sustained within SLOs' : 'saturated ceiling'})`,
+        : `${a.basis?.lowerBound ? '≤ ' : ''}${a.capacity[0]?.instances ?? '–'} for ${perSecond(a.designRate)} at u = ${a.targetUtilisation}, from ${perSecond(a.basis!.perInstanceRate)} per instance (${a.basis!.source === 'sustained-within-slo' ? 'sustained within SLOs' : 'saturated ceiling'}${a.basis!.instancesMeasured > 1 ? `; ${perSecond(a.basis!.rate)} over ${a.basis!.instancesMeasured} instances` : ''})`,
   });
   return figures;
 }
@@ -598,7 +610,7 @@ export function summariseRepeats(analyses: Analysis[]): RepeatSummary {
     runs: analyses.length,
     valid: valid.length,
     verdicts: analyses.map((a) => a.validity.verdict),
-    basisRate: spread(valid.flatMap((a) => (a.basis ? [a.basis.rate] : []))),
+    basisRate: spread(valid.flatMap((a) => (a.basis ? [a.basis.perInstanceRate] : []))),
     sustainedRate: spread(valid.flatMap((a) => (a.sustained ? [a.sustainableRate] : []))),
     instances: spread(
       valid.flatMap((a) =>

@@ -113,15 +113,22 @@ export function transportErrorType(error: unknown): string {
 export interface RunOptions {
   profile: LoadProfile;
   fixtures: LoadFixtures;
+  /** The base URL; with `instances`, the first instance's (the report's "target"). */
   target: string;
+  /**
+   * Several instances of eligibility-api (a topology): arrivals go to them in turn (round-robin,
+   * what a load balancer without affinity does), each record carries its instance, and the summary
+   * has each instance's figures. The HTTP connections are split between them.
+   */
+  instances?: ReadonlyArray<{ name: string; url: string }>;
   seed: number;
   /** Multiplies every stage's duration (e.g. 0.2 for a bounded rehearsal). */
   durationScale?: number;
   /** YYYY-MM-DD of the confirmations when the fixtures name none. */
   confirmationDate: string;
   connections?: number;
-  /** Injected transport (tests); by default an undici pool to the target. */
-  send?: Send;
+  /** Injected transport (tests; with `instances`, the instance index too); by default undici pools. */
+  send?: (request: HttpRequest, instance: number) => Promise<HttpResult>;
   /** Called once a second with the run's elapsed seconds; returns what it measured. */
   sampleResources?: (tS: number) => Promise<ResourceSample> | ResourceSample;
   /** Records every request sent (tests assert no My Number is ever in one). */
@@ -143,16 +150,26 @@ export async function runProfile(options: RunOptions): Promise<RunResult> {
   assertNoMyNumber(fixtures, 'fixtures');
   const durationScale = options.durationScale ?? 1;
   const plannedStages = planStages(profile, durationScale);
-  const transport = options.send
-    ? { send: options.send, close: async () => {} }
-    : undiciSend(options.target, {
-        connections: options.connections ?? 128,
-        timeoutMs: profile.requestTimeoutMs,
-      });
-  const send: Send = async (request) => {
+  const targets = options.instances?.map((i) => i.url) ?? [options.target];
+  for (const url of targets) assertLoopback(url);
+  const connections = options.connections ?? 128;
+  const pools = options.send
+    ? []
+    : targets.map((url) =>
+        undiciSend(url, {
+          connections: Math.max(1, Math.ceil(connections / targets.length)),
+          timeoutMs: profile.requestTimeoutMs,
+        }),
+      );
+  const sendTo = (request: HttpRequest, instance: number) => {
     options.onRequest?.(request);
-    return transport.send(request);
+    return options.send ? options.send(request, instance) : pools[instance]!.send(request);
   };
+  // Set-up calls (log-ins, card registrations) go round the instances too: a token or a consent
+  // made on one instance must hold on the others.
+  let turn = 0;
+  const nextInstance = () => turn++ % targets.length;
+  const send: Send = (request) => sendTo(request, nextInstance());
   const log = options.log ?? (() => {});
   try {
     const client = new EligibilityClient(send, fixtures, {
@@ -187,7 +204,8 @@ export async function runProfile(options: RunOptions): Promise<RunResult> {
         client,
         pickRoute,
         profile,
-        send,
+        send: sendTo,
+        nextInstance,
       });
     }
     const startedAt = new Date().toISOString();
@@ -200,7 +218,9 @@ export async function runProfile(options: RunOptions): Promise<RunResult> {
       client,
       pickRoute,
       profile,
-      send,
+      send: sendTo,
+      nextInstance,
+      ...(options.instances ? { tagInstances: true } : {}),
       onSecond: async (tS, records) => {
         if (options.sampleResources) resources.push(await options.sampleResources(tS));
         return profile.stopOnThresholdBreak ? thresholdBreak(profile, records, tS) : undefined;
@@ -215,12 +235,13 @@ export async function runProfile(options: RunOptions): Promise<RunResult> {
       records: run.records,
       durationS: run.durationS,
       ...(run.stoppedEarly ? { stoppedEarly: run.stoppedEarly } : {}),
+      ...(options.instances ? { instances: options.instances } : {}),
       notes,
     });
     summary.resources = resources;
     return { summary, records: run.records };
   } finally {
-    await transport.close();
+    await Promise.all(pools.map((p) => p.close()));
   }
 }
 
@@ -276,7 +297,10 @@ async function drive(input: {
   client: EligibilityClient;
   pickRoute: () => Route;
   profile: LoadProfile;
-  send: Send;
+  send: (request: HttpRequest, instance: number) => Promise<HttpResult>;
+  nextInstance: () => number;
+  /** Record each arrival's instance (several targets). */
+  tagInstances?: boolean;
   onSecond?: (tS: number, records: IterationRecord[]) => Promise<string | undefined>;
 }): Promise<{ records: IterationRecord[]; durationS: number; stoppedEarly?: string }> {
   const { profile } = input;
@@ -293,7 +317,10 @@ async function drive(input: {
 
   const launch = (scheduledS: number) => {
     const iteration = input.client.next(input.pickRoute());
+    // Every arrival takes its turn, dropped or not, so each instance is offered its share.
+    const instance = input.nextInstance();
     const record: IterationRecord = { route: iteration.route, scheduledS, dropped: false };
+    if (input.tagInstances) record.instance = instance;
     records.push(record);
     if (inFlight.size >= profile.maxInFlight) {
       record.dropped = true;
@@ -301,7 +328,7 @@ async function drive(input: {
     }
     record.sentS = elapsed();
     const pending = input
-      .send(iteration.request)
+      .send(iteration.request, instance)
       .then(
         (result) => {
           record.status = result.status;

@@ -9,6 +9,7 @@ import {
 } from './analysis.js';
 import { deriveNationalPeak, deriveRequestMix, ROUTES } from './profile.js';
 import type { LoadSummary } from './summary.js';
+import { analyseTopology, type TopologyAnalysis } from './topology-analysis.js';
 
 /**
  * The capacity report: one self-contained HTML page (uPlot's dist inlined, no CDN) that a planner
@@ -124,8 +125,98 @@ ${table(
 ${a.plateaus.length > 1 ? '<h3>Throughput–latency curve</h3><div id="chart-curve-throughput" class="chart"></div><div id="chart-curve-latency" class="chart"></div>' : ''}`;
 }
 
+const orDash = (value: number | null, digits = 1, unit = '') =>
+  value === null ? '–' : `${num(value, digits)}${unit}`;
+
+/** The topology the run measured: its processes, each instance's share, and the database. */
+function topologySection(summary: LoadSummary, a: Analysis, t: TopologyAnalysis): string {
+  const topology = summary.topology!;
+  const stage = t.stage ? `the plateau of “${escapeHtml(t.stage)}”` : 'the whole run (no plateau)';
+  return `<h2>Topology</h2>
+<p>${t.instances.length} eligibility-api instances behind the load generator’s round-robin (each arrival to the next instance, so each is offered an equal share), ${topology.others.length ? `with ${escapeHtml(topology.others.map((o) => o.name).join(', '))}, ` : ''}on one PostgreSQL primary (${escapeHtml(topology.primary)}: writes and the access log) and ${topology.replica ? `a streaming replica (${escapeHtml(topology.replica)}: eligibility lookups${topology.replication ? `; ${escapeHtml(topology.replication)} when the run started` : ''})` : 'no replica'}. All of it and the load generator shared this machine’s ${topology.cores} cores and ${num(topology.memoryGb)} GB. ${topology.startedByRunner ? 'Started by the load test and torn down after' : `Given with --topology ${escapeHtml(topology.dir)}`}.</p>
+${table(
+  [
+    'instance',
+    'URL',
+    'pid',
+    'requests',
+    'ok',
+    'errors',
+    'dropped',
+    'p50 ms (run)',
+    'p99 ms (run)',
+    'plateau achieved /s median (p10–p90)',
+    'plateau p99 ms',
+    'CPU % of one core',
+    'RSS MB (peak)',
+  ],
+  t.instances.map((i) => [
+    escapeHtml(i.name),
+    escapeHtml(i.url),
+    i.pid ?? '–',
+    i.requests,
+    i.ok,
+    i.errors,
+    i.dropped,
+    i.p50Ms,
+    i.p99Ms,
+    i.plateau
+      ? `${num(i.plateau.achieved.median)} (${num(i.plateau.achieved.p10)}–${num(i.plateau.achieved.p90)})`
+      : '–',
+    i.plateau ? i.plateau.p99Ms : '–',
+    orDash(i.cpuPercent),
+    orDash(i.rssMb, 0),
+  ]),
+  'topology',
+)}
+<p class="note">Per-instance figures come from the requests tagged with the instance they went to; the plateau columns and CPU are read on ${stage}${t.imbalance !== null ? `; highest ÷ lowest instance throughput there: ${num(t.imbalance, 2)}` : ''}.</p>
+<h3>Database</h3>
+${table(
+  ['item', 'measured'],
+  [
+    ['primary CPU (median, % of one core)', orDash(t.database.primaryCpuPercent)],
+    ['replica CPU (median, % of one core)', orDash(t.database.replicaCpuPercent)],
+    ['primary cores per 1,000 requests/s', orDash(t.database.primaryCoresPerKilo, 3)],
+    ['replica cores per 1,000 requests/s', orDash(t.database.replicaCoresPerKilo, 3)],
+    ['access-log rows written per second (primary)', orDash(t.database.accessLogRowsPerS)],
+    ['access-log rows per request', orDash(t.database.accessLogRowsPerRequest, 2)],
+    [
+      'WAL written per second',
+      orDash(t.database.walBytesPerS === null ? null : t.database.walBytesPerS / 1024, 0, ' KiB'),
+    ],
+    ['replica replay lag, worst', orDash(t.database.replicaLagMaxMs, 0, ' ms')],
+  ],
+)}
+${a.capacityWithheld === null ? '' : `<p class="fail">These figures are from an invalid run: ${escapeHtml(a.capacityWithheld)}.</p>`}`;
+}
+
+function topologyCapacity(t: TopologyAnalysis): string {
+  return `<h3>Instances and database for each scenario</h3>
+${table(
+  [
+    'growth scenario',
+    'required rate /s',
+    'eligibility-api instances',
+    'primary cores',
+    'replica cores',
+    'access-log rows/s',
+  ],
+  t.capacity.map((c) => [
+    escapeHtml(c.scenario),
+    c.requiredRate,
+    c.instances ?? '– (not stated)',
+    c.primaryCores ?? '–',
+    c.replicaCores ?? '–',
+    c.accessLogRowsPerS ?? '–',
+  ]),
+)}
+<p>Bottleneck: ${escapeHtml(t.bottleneck)}.</p>
+<p class="note">Database cores are this run’s cost per request scaled to each rate at the same u; the primary takes every write and the access log and does not scale out with the instances, the replica’s reads can be spread over more replicas.</p>`;
+}
+
 export async function renderReport(summary: LoadSummary): Promise<string> {
   const a = analyse(summary);
+  const topology = analyseTopology(summary, a);
   const { js, css } = await chartLibrary();
   const { steps } = deriveNationalPeak(summary.profile.national);
   const mix = deriveRequestMix(summary.profile.workload);
@@ -138,6 +229,7 @@ export async function renderReport(summary: LoadSummary): Promise<string> {
     routes,
     errors: summary.errors,
     plateaus: a.plateaus,
+    instances: topology?.instances.map((i) => i.name) ?? [],
   };
   const data = JSON.stringify(chartData).replaceAll('<', '\\u003c');
   const sections = [
@@ -145,6 +237,7 @@ export async function renderReport(summary: LoadSummary): Promise<string> {
 <p>${escapeHtml(summary.profile.description)} Target ${escapeHtml(summary.target)}, ${num(summary.durationS, 0)} s measured (duration scale ${summary.durationScale}, rate scale ${summary.profile.rateScale}).${summary.stoppedEarly ? ` <b>Stopped early:</b> ${escapeHtml(summary.stoppedEarly)}.` : ''}</p>`,
     headline(headlineFigures(summary, a), a.validity.valid),
     validitySection(a),
+    ...(topology ? [topologySection(summary, a, topology)] : []),
     plateauSection(summary, a),
     `<h2>SLO thresholds</h2>${table(
       ['threshold', 'limit', 'measured', 'result'],
@@ -228,7 +321,7 @@ ${table(
 ${
   a.capacityWithheld !== null
     ? `<p class="fail">No instance count: ${escapeHtml(a.capacityWithheld)}.</p>`
-    : `<p>Per instance: <b>${num(a.basis!.rate)}</b> requests/s (p10–p90 ${num(a.basis!.spread.p10)}–${num(a.basis!.spread.p90)}), ${a.basis!.source === 'sustained-within-slo' ? `the highest plateau sustained within the SLOs${a.basis!.lowerBound ? ' (not saturated: the instance can do more, so the counts below are an upper bound)' : ''}` : 'the throughput of a saturated plateau (no plateau met the SLOs: the instance’s ceiling, planned at u below it)'}; ${pct(a.headroom, 1)} of the national design peak (${num(a.designRate, 0)}/s).</p>`
+    : `<p>Per instance: <b>${num(a.basis!.perInstanceRate)}</b> requests/s${a.basis!.instancesMeasured > 1 ? ` (${num(a.basis!.rate)}/s carried by the ${a.basis!.instancesMeasured} instances together, spread over the p10–p90 that follows)` : ''} (p10–p90 ${num(a.basis!.spread.p10)}–${num(a.basis!.spread.p90)}), ${a.basis!.source === 'sustained-within-slo' ? `the highest plateau sustained within the SLOs${a.basis!.lowerBound ? ' (not saturated: the instance can do more, so the counts below are an upper bound)' : ''}` : 'the throughput of a saturated plateau (no plateau met the SLOs: the instance’s ceiling, planned at u below it)'}; ${pct(a.headroom, 1)} of the national design peak (${num(a.designRate, 0)}/s).</p>`
 }
 <p class="formula">${escapeHtml(a.formula)}</p>
 ${table(
@@ -240,6 +333,7 @@ ${table(
     c.instances ?? '– (not stated)',
   ]),
 )}
+${topology ? topologyCapacity(topology) : ''}
 <p class="note">u is the target utilisation: instances run at most ${pct(a.targetUtilisation, 0)} of what one sustained, leaving room for failover and uneven routing. An instance is what this run measured: ${escapeHtml(env?.instance ?? 'the target at --target (not described)')}. The database does not scale out the same way, so read instance counts above one as application processes, not databases.</p>`,
     `<h2>Workload model</h2>
 <h3>National peak derivation</h3>
@@ -255,7 +349,7 @@ ${table(
 <p class="note">From: ${pct(summary.profile.workload.cardShare, 0)} of confirmations by My Number card; ${pct(summary.profile.workload.bulkShare, 1)} of checks by bulk inquiry in requests of ${summary.profile.workload.bulkItemsPerRequest}; ${summary.profile.workload.viewsPerConfirmation} drug/checkup views per confirmation (${pct(summary.profile.workload.drugViewShare, 0)} drug).</p>`,
     `<h2>Resource use</h2>${
       summary.resources?.length
-        ? '<div id="chart-cpu" class="chart"></div><div id="chart-memory" class="chart small"></div><div id="chart-lag" class="chart small"></div><div id="chart-load" class="chart small"></div><div id="chart-pressure" class="chart small"></div>'
+        ? '<div id="chart-cpu" class="chart"></div><div id="chart-instances" class="chart"></div><div id="chart-memory" class="chart small"></div><div id="chart-lag" class="chart small"></div><div id="chart-load" class="chart small"></div><div id="chart-pressure" class="chart small"></div>'
         : '<p>Not recorded by this runner.</p>'
     }`,
     `<h2>Environment</h2>${
@@ -349,7 +443,13 @@ plot('chart-cpu', 'CPU (% of one core)', rt, [
   { label: 'load generator', values: res('runnerCpuPercent') },
   { label: 'whole machine', values: res('machineCpuPercent') },
   { label: 'steal', values: res('stealCpuPercent') },
+  ...(d.instances.length ? [
+    { label: 'PostgreSQL primary', values: res('primaryCpuPercent') },
+    { label: 'PostgreSQL replica', values: res('replicaCpuPercent') },
+  ] : []),
 ], '% of one core');
+if (d.instances.length) plot('chart-instances', 'CPU per eligibility-api instance (% of one core)', rt,
+  d.instances.map((name, i) => ({ label: name, values: d.resources.map((r) => r.instances && r.instances[i] ? (r.instances[i].cpuPercent ?? null) : null) })), '% of one core');
 plot('chart-memory', 'resident memory (MB)', rt, [
   { label: 'target', values: res('targetRssMb') },
   { label: 'load generator', values: res('runnerRssMb') },

@@ -50,8 +50,11 @@ async function machineTicks(): Promise<{ busy: number; steal: number } | undefin
   }
 }
 
-/** CPU ticks per PostgreSQL process on this machine (empty when none is visible). */
-async function postgresTicks(): Promise<Map<number, number>> {
+/**
+ * CPU ticks of every PostgreSQL process on this machine (empty when none is visible), or, with
+ * `postmasters`, of each of those clusters: its postmaster and the processes it forked.
+ */
+async function postgresTicks(postmasters?: readonly number[]): Promise<Map<number, number>> {
   const ticks = new Map<number, number>();
   let pids: string[];
   try {
@@ -66,7 +69,10 @@ async function postgresTicks(): Promise<Map<number, number>> {
         const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         if (comm !== 'postgres') return;
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks.set(Number(pid), Number(fields[11]) + Number(fields[12]));
+        const own = Number(pid);
+        const parent = Number(fields[1]);
+        if (postmasters && !postmasters.includes(own) && !postmasters.includes(parent)) return;
+        ticks.set(own, Number(fields[11]) + Number(fields[12]));
       } catch {
         // the process ended between the listing and the read
       }
@@ -85,10 +91,80 @@ async function cpuPressureSomeAvg10(): Promise<number | undefined> {
   }
 }
 
+/** Counters of a topology's database, read once a second (rates come from their differences). */
+export interface DatabaseCounters {
+  replicaLagMs?: number | null;
+  accessLogRows?: number;
+  walBytes?: number;
+}
+
+/** CPU % of one core of a set of processes between two readings (a process new since counts from 0). */
+function cpuTracker(read: () => Promise<Map<number, number>>) {
+  let last: { ticks: Map<number, number>; at: number } | undefined;
+  return async (now: number): Promise<number | undefined> => {
+    const ticks = await read();
+    if (ticks.size === 0) return undefined;
+    let used: number | undefined;
+    if (last) {
+      let sum = 0;
+      for (const [pid, t] of ticks) sum += t - (last.ticks.get(pid) ?? 0);
+      used =
+        Math.round(
+          (Math.max(0, sum) / CLOCK_TICKS_PER_S / Math.max(1e-3, (now - last.at) / 1000)) * 1000,
+        ) / 10;
+    }
+    last = { ticks, at: now };
+    return used;
+  };
+}
+
+/** Ticks of the given processes (those still running). */
+async function pidTicks(pids: readonly number[]): Promise<Map<number, number>> {
+  const ticks = new Map<number, number>();
+  for (const pid of pids) {
+    const stat = await procStat(pid);
+    if (stat) ticks.set(pid, stat.cpuTicks);
+  }
+  return ticks;
+}
+
+export interface TopologyProcesses {
+  /** Each eligibility-api instance's pid, in the run's instance order. */
+  instancePids: ReadonlyArray<number | undefined>;
+  /** Every process of the topology but PostgreSQL (the instances, insurer-api, jlis, portal). */
+  appPids: readonly number[];
+  /** Postmaster pids of the primary and the replica (postmaster.pid's first line). */
+  primaryPostmaster?: number;
+  replicaPostmaster?: number;
+  /** The database's counters (replica lag, access-log rows, WAL position). */
+  counters?: () => Promise<DatabaseCounters>;
+}
+
 export function createResourceSampler(options: {
   targetPid?: number;
   dbConnections?: () => Promise<number | undefined>;
+  /** A topology run: the processes to measure instead of one target and every PostgreSQL. */
+  topology?: TopologyProcesses;
 }): ResourceSampler {
+  const topology = options.topology;
+  const clusters = topology
+    ? [topology.primaryPostmaster, topology.replicaPostmaster].filter(
+        (pid): pid is number => pid !== undefined,
+      )
+    : undefined;
+  const apps = topology ? cpuTracker(() => pidTicks(topology.appPids)) : undefined;
+  const instanceCpu = (topology?.instancePids ?? []).map((pid) =>
+    pid === undefined ? undefined : cpuTracker(() => pidTicks([pid])),
+  );
+  const primary =
+    topology?.primaryPostmaster === undefined
+      ? undefined
+      : cpuTracker(() => postgresTicks([topology.primaryPostmaster!]));
+  const replica =
+    topology?.replicaPostmaster === undefined
+      ? undefined
+      : cpuTracker(() => postgresTicks([topology.replicaPostmaster!]));
+  let lastCounters: { value: DatabaseCounters; at: number } | undefined;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let lastCpu = process.cpuUsage();
@@ -142,7 +218,8 @@ export function createResourceSampler(options: {
         }
         lastMachine = { ...machine, at: now };
       }
-      const postgres = await postgresTicks();
+      if (topology) await sampleTopology(sample, now);
+      const postgres = await postgresTicks(clusters);
       if (postgres.size > 0) {
         if (lastPostgres) {
           let ticks = 0;
@@ -161,6 +238,39 @@ export function createResourceSampler(options: {
     },
     stop: () => loop.disable(),
   };
+
+  async function sampleTopology(sample: ResourceSample, now: number): Promise<void> {
+    const apps_ = await apps!(now);
+    if (apps_ !== undefined) sample.targetCpuPercent = apps_;
+    sample.instances = await Promise.all(
+      topology!.instancePids.map(async (pid, i) => {
+        const cpu = await instanceCpu[i]?.(now);
+        const stat = pid === undefined ? undefined : await procStat(pid);
+        return {
+          ...(cpu === undefined ? {} : { cpuPercent: cpu }),
+          ...(stat ? { rssMb: round(stat.rssMb) } : {}),
+        };
+      }),
+    );
+    const p = await primary?.(now);
+    if (p !== undefined) sample.primaryCpuPercent = p;
+    const r = await replica?.(now);
+    if (r !== undefined) sample.replicaCpuPercent = r;
+    const counters = await topology!.counters?.().catch(() => undefined);
+    if (!counters) return;
+    if (counters.replicaLagMs !== undefined && counters.replicaLagMs !== null)
+      sample.replicaLagMs = round(counters.replicaLagMs);
+    if (lastCounters) {
+      const seconds = Math.max(1e-3, (now - lastCounters.at) / 1000);
+      const rate = (a?: number, b?: number) =>
+        a === undefined || b === undefined ? undefined : round(Math.max(0, a - b) / seconds);
+      const rows = rate(counters.accessLogRows, lastCounters.value.accessLogRows);
+      if (rows !== undefined) sample.accessLogRowsPerS = rows;
+      const wal = rate(counters.walBytes, lastCounters.value.walBytes);
+      if (wal !== undefined) sample.walBytesPerS = wal;
+    }
+    lastCounters = { value: counters, at: now };
+  }
 }
 
 export function describeMachine(input: {

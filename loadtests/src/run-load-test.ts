@@ -5,12 +5,13 @@ import type { LoadFixtures } from './fixtures.js';
 import { runProfile } from './node-runner.js';
 import type { LoadProfile } from './profile.js';
 import { renderReport } from './report.js';
-import { createResourceSampler, currentLoadAverage } from './resources.js';
+import { createResourceSampler, currentLoadAverage, type TopologyProcesses } from './resources.js';
 import {
   SUMMARY_FORMAT,
   type Environment,
   type IterationRecord,
   type LoadSummary,
+  type TopologyDescription,
 } from './summary.js';
 
 /**
@@ -32,6 +33,14 @@ export interface LoadTestOptions {
   environment: Environment;
   targetPid?: number;
   dbConnections?: () => Promise<number | undefined>;
+  /**
+   * A topology: the eligibility-api instances to spread the requests over (round-robin, Node
+   * runner), what to write about it in the report, and its processes to sample.
+   */
+  topology?: {
+    description: TopologyDescription;
+    processes: TopologyProcesses;
+  };
   connections?: number;
   /** Timestamp for the results folder name (injected so tests are deterministic). */
   now: Date;
@@ -62,9 +71,10 @@ function recordsCsv(records: IterationRecord[]): string {
       r.status ?? '',
       r.error ?? '',
       r.dropped ? 1 : 0,
+      r.instance ?? '',
     ].join(','),
   );
-  return `route,scheduled_s,sent_s,done_s,status,error,dropped\n${rows.join('\n')}\n`;
+  return `route,scheduled_s,sent_s,done_s,status,error,dropped,instance\n${rows.join('\n')}\n`;
 }
 
 /** Reads a summary file from either runner, checking it is the normalised format. */
@@ -91,12 +101,21 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     const sampler = createResourceSampler({
       ...(options.targetPid ? { targetPid: options.targetPid } : {}),
       ...(options.dbConnections ? { dbConnections: options.dbConnections } : {}),
+      ...(options.topology ? { topology: options.topology.processes } : {}),
     });
     try {
       const result = await runProfile({
         profile: options.profile,
         fixtures: options.fixtures,
         target: options.target,
+        ...(options.topology
+          ? {
+              instances: options.topology.description.instances.map(({ name, url }) => ({
+                name,
+                url,
+              })),
+            }
+          : {}),
         seed: options.seed,
         durationScale: options.durationScale,
         confirmationDate: options.confirmationDate,
@@ -111,6 +130,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     }
   }
   summary.environment = { ...options.environment, loadAverageAtEnd: currentLoadAverage() };
+  if (options.topology) summary.topology = options.topology.description;
   await writeFile(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   await writeFile(join(dir, 'report.html'), await renderReport(summary));
   return { summary, dir };
@@ -133,6 +153,9 @@ async function runK6(
     `FIXTURES=${fixturesFile}`,
     '-e',
     `TARGET=${options.target}`,
+    ...(options.topology
+      ? ['-e', `TARGETS=${options.topology.description.instances.map((i) => i.url).join(' ')}`]
+      : []),
     '-e',
     `DURATION_SCALE=${options.durationScale}`,
     '-e',

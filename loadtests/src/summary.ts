@@ -79,6 +79,16 @@ export interface ResourceSample {
   stealCpuPercent?: number;
   /** 1-minute load average (runnable tasks). */
   loadAverage1m?: number;
+  /** A topology run: each eligibility-api instance's process, in the order of `topology.instances`. */
+  instances?: Array<{ cpuPercent?: number; rssMb?: number }>;
+  /** A topology run: the PostgreSQL primary's and the replica's processes, % of one core. */
+  primaryCpuPercent?: number;
+  replicaCpuPercent?: number;
+  /** The replica's replay lag (ms; 0 when it has replayed all it received). */
+  replicaLagMs?: number;
+  /** Rows inserted into the access log on the primary per second, and WAL written per second. */
+  accessLogRowsPerS?: number;
+  walBytesPerS?: number;
   /** /proc/pressure/cpu "some avg10": % of the last 10 s in which a task waited for a CPU. */
   cpuPressurePercent?: number;
 }
@@ -102,6 +112,38 @@ export interface Environment {
   /** 1-minute load average when the run started and ended: other work on a shared machine. */
   loadAverageAtStart?: number;
   loadAverageAtEnd?: number;
+}
+
+/** The multi-instance shape a topology run measured (`shikaku loadtest --topology`). */
+export interface TopologyDescription {
+  /** The eligibility-api instances the runner spread its requests over, round-robin. */
+  instances: Array<{ name: string; url: string; pid?: number }>;
+  /** Every other process of the topology (insurer-api ×N, jlis, portal). */
+  others: Array<{ name: string; pid?: number }>;
+  /** PostgreSQL: the primary (writes, access log) and its streaming replica (eligibility reads). */
+  primary: string;
+  replica?: string;
+  /** Replication when the run started (`pg_stat_replication.state` on the primary). */
+  replication?: string;
+  /** Where everything ran: one machine's cores and memory, shared by all of it and the generator. */
+  cores: number;
+  memoryGb: number;
+  /** The topology's folder (topology.env), and whether the load test started it. */
+  dir: string;
+  startedByRunner: boolean;
+}
+
+/** One instance's share of a multi-instance run (requests are tagged with the instance they went to). */
+export interface InstanceSummary {
+  name: string;
+  url: string;
+  scheduled: number;
+  ok: number;
+  errors: number;
+  dropped: number;
+  latencyMs: LatencyStats;
+  /** The instance's own windows, the same shape as the run's: the plateau code reads them. */
+  timeline: TimelinePoint[];
 }
 
 export interface LoadSummary {
@@ -131,6 +173,10 @@ export interface LoadSummary {
   stoppedEarly?: string;
   environment?: Environment;
   resources?: ResourceSample[];
+  /** A topology run: what was measured (instances, PostgreSQL primary and replica). */
+  topology?: TopologyDescription;
+  /** A topology run: the figures of each instance, in the order of `topology.instances`. */
+  instances?: InstanceSummary[];
   notes: string[];
 }
 
@@ -147,6 +193,8 @@ export interface IterationRecord {
   /** null = success; absent when dropped. */
   error?: string | null;
   dropped: boolean;
+  /** The instance (index into the run's targets) the arrival was for, when there are several. */
+  instance?: number;
 }
 
 const EMPTY: LatencyStats = { count: 0, p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
@@ -188,6 +236,64 @@ function sendLag(records: IterationRecord[]): { sendLagP99Ms: number; lateSends:
   };
 }
 
+/** Per-window figures of a run's records (or of one instance's). */
+function buildTimeline(
+  records: IterationRecord[],
+  durationS: number,
+  windowS: number,
+): TimelinePoint[] {
+  const timeline: TimelinePoint[] = [];
+  for (let t = 0; t < durationS; t += windowS) {
+    const inWindow = records.filter((r) => r.scheduledS >= t && r.scheduledS < t + windowS);
+    const finished = inWindow.filter(completed);
+    const routesInWindow: TimelinePoint['routes'] = {};
+    for (const route of new Set(finished.map((r) => r.route))) {
+      routesInWindow[route] = latencyStats(
+        finished.filter((r) => r.route === route).map(latencyOf),
+      );
+    }
+    const okDone = records.filter(
+      (r) => completed(r) && r.error === null && r.doneS! >= t && r.doneS! < t + windowS,
+    ).length;
+    timeline.push({
+      t,
+      offeredRate: round4(inWindow.length / windowS),
+      achievedRate: round4(okDone / windowS),
+      errorRate: finished.length
+        ? round4(finished.filter((r) => r.error !== null).length / finished.length)
+        : 0,
+      dropped: inWindow.filter((r) => r.dropped).length,
+      all: latencyStats(finished.map(latencyOf)),
+      routes: routesInWindow,
+      ...sendLag(inWindow),
+    });
+  }
+  return timeline;
+}
+
+/** Each instance's requests, errors, drops, latency and windows (records carry their instance). */
+export function summariseInstances(
+  records: IterationRecord[],
+  instances: ReadonlyArray<{ name: string; url: string }>,
+  durationS: number,
+  windowS: number,
+): InstanceSummary[] {
+  return instances.map((instance, i) => {
+    const mine = records.filter((r) => r.instance === i);
+    const done = mine.filter(completed);
+    return {
+      name: instance.name,
+      url: instance.url,
+      scheduled: mine.length,
+      ok: done.filter((r) => r.error === null).length,
+      errors: done.filter((r) => r.error !== null).length,
+      dropped: mine.filter((r) => r.dropped).length,
+      latencyMs: latencyStats(done.map(latencyOf)),
+      timeline: buildTimeline(mine, durationS, windowS),
+    };
+  });
+}
+
 /** Builds the normalised summary from the Node runner's iteration records. */
 export function summarise(input: {
   profile: LoadProfile;
@@ -199,6 +305,8 @@ export function summarise(input: {
   durationS: number;
   stoppedEarly?: string;
   notes?: string[];
+  /** Several targets: the per-instance figures (records carry the index). */
+  instances?: ReadonlyArray<{ name: string; url: string }>;
 }): LoadSummary {
   const { records, plannedStages, profile } = input;
   const done = records.filter(completed);
@@ -241,31 +349,7 @@ export function summarise(input: {
 
   // About 120 windows per run, at least one second each.
   const windowS = Math.max(1, Math.ceil(input.durationS / 120));
-  const timeline: TimelinePoint[] = [];
-  for (let t = 0; t < input.durationS; t += windowS) {
-    const inWindow = records.filter((r) => r.scheduledS >= t && r.scheduledS < t + windowS);
-    const finished = inWindow.filter(completed);
-    const routesInWindow: TimelinePoint['routes'] = {};
-    for (const route of new Set(finished.map((r) => r.route))) {
-      routesInWindow[route] = latencyStats(
-        finished.filter((r) => r.route === route).map(latencyOf),
-      );
-    }
-    timeline.push({
-      t,
-      offeredRate: round4(inWindow.length / windowS),
-      achievedRate: round4(
-        ok.filter((r) => r.doneS! >= t && r.doneS! < t + windowS).length / windowS,
-      ),
-      errorRate: finished.length
-        ? round4(finished.filter((r) => r.error !== null).length / finished.length)
-        : 0,
-      dropped: inWindow.filter((r) => r.dropped).length,
-      all: latencyStats(finished.map(latencyOf)),
-      routes: routesInWindow,
-      ...sendLag(inWindow),
-    });
-  }
+  const timeline = buildTimeline(records, input.durationS, windowS);
 
   const errors: Record<string, number> = {};
   for (const r of errorRecords) errors[r.error!] = (errors[r.error!] ?? 0) + 1;
@@ -305,6 +389,9 @@ export function summarise(input: {
     // An empty run proves nothing: it fails.
     pass: records.length > 0 && thresholds.every((t) => t.pass),
     ...(input.stoppedEarly ? { stoppedEarly: input.stoppedEarly } : {}),
+    ...(input.instances
+      ? { instances: summariseInstances(records, input.instances, input.durationS, windowS) }
+      : {}),
     notes,
   };
 }

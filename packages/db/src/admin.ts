@@ -34,6 +34,23 @@ export async function walPosition(handle: DatabaseHandle): Promise<number> {
   return Number(result.rows[0]?.bytes ?? 0);
 }
 
+/**
+ * Rows inserted into a table since the statistics were reset (`pg_stat_user_tables.n_tup_ins`):
+ * two readings give a write rate (the counters reach the view within about a second).
+ */
+export async function tableInserts(
+  handle: DatabaseHandle,
+  schema: string,
+  table: string,
+): Promise<number> {
+  const result = await sql<{
+    n: string;
+  }>`select n_tup_ins::text as n from pg_stat_user_tables where schemaname = ${schema} and relname = ${table}`.execute(
+    handle.db,
+  );
+  return Number(result.rows[0]?.n ?? 0);
+}
+
 /** Server settings by name (as `show` prints them), for a benchmark's record of its environment. */
 export async function serverSettings(
   handle: DatabaseHandle,

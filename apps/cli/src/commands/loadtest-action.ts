@@ -31,6 +31,7 @@ import { readCliEnvironment } from '../config.js';
 import { CliError, printJson } from '../output.js';
 import { STACK_COMPONENTS } from '../stack/components.js';
 import type { LoadtestOptions } from './loadtest.js';
+import { openTopology, seedTopologyMembers, type LoadtestTopology } from './loadtest-topology.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -59,47 +60,88 @@ export async function runLoadtestCommand(
     return;
   }
   if (options.repeat < 1) throw new CliError('INVALID_OPTION', '--repeat must be ≥ 1', 2);
+  if (options.topology !== undefined && options.target !== undefined)
+    throw new CliError(
+      'INVALID_OPTION',
+      '--topology and --target exclude each other: the topology names its instances',
+      2,
+    );
   const { profile, file } = await readProfile(profileName);
   const env = readCliEnvironment();
   const asOf = options.asOf ?? jstDate(new Date());
   const log = (line: string) => {
     if (!options.json) process.stderr.write(`loadtest: ${line}\n`);
   };
-  const stack = options.target
-    ? undefined
-    : await startStackProcess(options, asOf, env.databaseUrl, log);
+  const topology =
+    options.topology !== undefined
+      ? await openTopology(options.topology, options.asOf, env.inherited, log)
+      : undefined;
   try {
-    const target = options.target ?? stack!.eligibilityUrl;
-    // The key given to the stack it started; a --target's comes from the environment.
-    const serviceKey = stack?.serviceKey ?? env.serviceKey;
+    await runAgainst(profile, file, options, asOf, env, topology, log);
+  } finally {
+    await topology?.close();
+  }
+}
+
+async function runAgainst(
+  profile: LoadProfile,
+  file: string,
+  options: LoadtestOptions,
+  asOf: string,
+  env: ReturnType<typeof readCliEnvironment>,
+  topology: LoadtestTopology | undefined,
+  log: (line: string) => void,
+): Promise<void> {
+  const stack =
+    options.target || topology
+      ? undefined
+      : await startStackProcess(options, asOf, env.databaseUrl, log);
+  try {
+    const target = topology?.env.eligibility[0]!.url ?? options.target ?? stack!.eligibilityUrl;
+    // The key given to the stack it started, or the topology's; a --target's comes from the environment.
+    const serviceKey = stack?.serviceKey ?? topology?.env.serviceKey ?? env.serviceKey;
+    if (topology && !options.fixtures)
+      await seedTopologyMembers(topology, { ...options, asOf }, log);
     const fixtures = await prepareFixtures(options, target, serviceKey, asOf, log);
     await waitForData(fixtures, target, options.seed, asOf, log);
-    const dbHandle = stack?.databaseUrl
-      ? await openDatabase({ url: stack.databaseUrl, poolSize: 1 })
-      : undefined;
+    const dbHandle = topology
+      ? undefined
+      : stack?.databaseUrl
+        ? await openDatabase({ url: stack.databaseUrl, poolSize: 1 })
+        : undefined;
+    // The eligibility store and its statistics: the stack's database, or the topology's primary.
+    const storeHandle = topology?.primary ?? dbHandle;
     try {
-      const generated = dbHandle ? await scaleEligibilityStore(dbHandle, options, log) : 0;
-      const stats = dbHandle ? await databaseStats(dbHandle) : undefined;
+      const generated =
+        storeHandle && (stack || topology)
+          ? await scaleEligibilityStore(storeHandle, options, log)
+          : 0;
+      const stats = storeHandle ? await databaseStats(storeHandle) : undefined;
       const machine = describeMachine({
         gitCommit: await gitCommit(),
         seed: options.seed,
-        database: stack?.database ?? 'unknown (given --target)',
+        database: topology
+          ? `PostgreSQL primary ${topology.description.primary} and streaming replica ${topology.description.replica ?? '(none)'} (the topology's own clusters)`
+          : (stack?.database ?? 'unknown (given --target)'),
         ...(stats ? { databaseSizeMb: stats.sizeMb } : {}),
-        ...(stack
+        ...(stack || topology
           ? { members: options.members, eligibilityRows: options.members + generated }
           : {}),
-        targetStartedByRunner: stack !== undefined,
+        targetStartedByRunner:
+          stack !== undefined || topology?.description.startedByRunner === true,
       });
       const environment = {
         ...machine,
-        instance: stack
-          ? `one stack process (${ELIGIBILITY_PATH.join(', ')}) on this machine's ${machine.cpus} cores and ${machine.memoryGb} GB, sharing them and ${stack.databaseUrl ? 'the PostgreSQL server on 127.0.0.1' : 'embedded PGlite'} with the load generator`
-          : `the target at ${target} (given --target: its cores, memory and database are not known to this run)`,
+        instance: topology
+          ? `one eligibility-api process (apps/eligibility-api/dist/server.js) of the topology's ${topology.env.eligibility.length}, reading from the replica and writing to the primary; all of them, ${topology.env.others.map((o) => o.name).join(', ')}, both PostgreSQL clusters and the load generator share this machine's ${machine.cpus} cores and ${machine.memoryGb} GB`
+          : stack
+            ? `one stack process (${ELIGIBILITY_PATH.join(', ')}) on this machine's ${machine.cpus} cores and ${machine.memoryGb} GB, sharing them and ${stack.databaseUrl ? 'the PostgreSQL server on 127.0.0.1' : 'embedded PGlite'} with the load generator`
+            : `the target at ${target} (given --target: its cores, memory and database are not known to this run)`,
       };
       const outcomes: Outcome[] = [];
       for (let run = 1; run <= options.repeat; run++) {
         log(
-          `running ${profile.name}${options.repeat > 1 ? ` (${run} of ${options.repeat})` : ''} with the ${options.runner} runner against ${target}`,
+          `running ${profile.name}${options.repeat > 1 ? ` (${run} of ${options.repeat})` : ''} with the ${options.runner} runner against ${topology ? `${topology.env.eligibility.length} instances, round-robin` : target}`,
         );
         const { summary, dir } = await runLoadTest({
           profile,
@@ -114,8 +156,16 @@ export async function runLoadtestCommand(
           resultsDir: options.results,
           environment,
           ...(stack?.pid ? { targetPid: stack.pid } : {}),
-          ...(dbHandle
-            ? { dbConnections: async () => (await databaseStats(dbHandle)).connections }
+          ...(storeHandle
+            ? { dbConnections: async () => (await databaseStats(storeHandle)).connections }
+            : {}),
+          ...(topology
+            ? {
+                topology: {
+                  description: topology.description,
+                  processes: topology.processes,
+                },
+              }
             : {}),
           connections: options.connections,
           now: new Date(),

@@ -175,6 +175,31 @@ describe('shikaku loadtest', () => {
   });
 });
 
+describe('shikaku loadtest --topology', () => {
+  it('refuses a folder that holds no topology, before starting anything (exit 2)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'shikaku-no-topology-'));
+    const { error } = await run(['smoke', '--topology', dir]);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).code).toBe('TOPOLOGY_NOT_FOUND');
+    expect((error as CliError).exitCode).toBe(2);
+    expect((error as Error).message).toContain(`no topology at ${dir} (no topology.env)`);
+  });
+
+  it('refuses --topology together with --target', async () => {
+    const { error } = await run(['smoke', '--topology', 'up', '--target', 'http://127.0.0.1:1']);
+    expect((error as CliError).code).toBe('INVALID_OPTION');
+    expect((error as CliError).exitCode).toBe(2);
+  });
+
+  it('refuses a topology.env without its instances (still starting)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'shikaku-half-topology-'));
+    await writeFile(join(dir, 'topology.env'), 'PRIMARY_PORT=56000\n');
+    const { error } = await run(['smoke', '--topology', dir]);
+    expect((error as CliError).code).toBe('INVALID_TOPOLOGY');
+    expect((error as CliError).exitCode).toBe(2);
+  });
+});
+
 const stackHasEligibility = STACK_COMPONENTS.some((c) => c.name === 'eligibility-api');
 
 // CI's load test: the built `shikaku loadtest smoke` starts the stack (PostgreSQL when reachable),

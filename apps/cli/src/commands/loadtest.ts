@@ -14,6 +14,7 @@ export function parseScaleOption(value: string): number {
 
 export interface LoadtestOptions {
   target?: string;
+  topology?: string;
   runner: 'node' | 'k6';
   durationScale: number;
   fixtures?: string;
@@ -41,6 +42,10 @@ export function registerLoadtestCommand(program: Command): void {
     .option(
       '--target <url>',
       'eligibility-api base URL on loopback; without it the stack is started on PostgreSQL',
+    )
+    .option(
+      '--topology <dir|up>',
+      'spread the requests over the eligibility-api instances of a loopback topology (deploy/local/topology.sh): its folder, or `up` to start one for the run and tear it down after; the report gives figures per instance and the instance count',
     )
     .addOption(
       new Option('--runner <runner>', 'load generator').choices(['node', 'k6']).default('node'),
