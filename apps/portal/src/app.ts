@@ -19,6 +19,7 @@ import { registerFaqRoutes } from './faq/routes.js';
 import { registerHomeRoutes } from './home-routes.js';
 import { registerMailboxRoutes } from './mail/routes.js';
 import { registerOperatorRoutes } from './operator/routes.js';
+import { registerPractitionerRoutes } from './practitioners/routes.js';
 import { registerReaderRoutes } from './readers/routes.js';
 import { directoryReceiptStore, type ReceiptStore } from './subsidy/receipt-store.js';
 import { registerSubsidyRoutes } from './subsidy/routes.js';
@@ -100,6 +101,7 @@ export async function buildApp(config: PortalConfig, deps: PortalDeps): Promise<
     registerMailboxRoutes(pages, ctx);
     registerReaderRoutes(pages, ctx);
     registerUsageRoutes(pages, ctx);
+    registerPractitionerRoutes(pages, ctx);
     registerSubsidyRoutes(pages, ctx);
     registerOperatorRoutes(pages, ctx);
     registerFaqRoutes(pages, ctx);

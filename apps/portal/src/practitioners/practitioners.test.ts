@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Client, type Harness, signUp, startHarness } from '../testing/harness.js';
+import { staffClient } from '../testing/staff.js';
+
+const SERVICE_KEY = 'portal-practitioner-test-key-0123456789';
+const PEM =
+  '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----';
+
+/** eligibility-api's internal practitioner endpoints, as far as the portal uses them. */
+function fakeEligibilityApi() {
+  const calls: Array<{ method: string; url: string; key: string | undefined; body: unknown }> = [];
+  const rows: Array<Record<string, unknown>> = [];
+  const read = (request: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let text = '';
+      request.on('data', (chunk) => (text += String(chunk)));
+      request.on('end', () => resolve(text));
+    });
+  const server = createServer(async (request, response) => {
+    const text = await read(request);
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+    calls.push({
+      method: request.method!,
+      url: request.url!,
+      key: request.headers['x-service-key'] as string | undefined,
+      body,
+    });
+    const send = (status: number, answer?: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(answer === undefined ? '' : JSON.stringify(answer));
+    };
+    const revoke = /\/practitioners\/([^/]+)$/.exec(request.url!);
+    if (request.method === 'GET') return send(200, { practitioners: rows });
+    if (request.method === 'DELETE' && revoke) {
+      const row = rows.find((r) => r.practitionerId === revoke[1] && !r.revokedAt);
+      if (!row) return send(404, { code: 'NOT_FOUND', message: 'no' });
+      row.revokedAt = '2021-06-02T01:00:00.000Z';
+      return send(204);
+    }
+    if (String(body?.publicKey).startsWith('bad'))
+      return send(400, {
+        code: 'PRACTITIONER_KEY_INVALID',
+        message: 'unreadable',
+        field: 'publicKey',
+        reason: 'unreadable',
+      });
+    if (rows.some((r) => r.certificateSerial === body?.certificateSerial))
+      return send(409, {
+        code: 'PRACTITIONER_ALREADY_REGISTERED',
+        message: 'again',
+        field: 'certificateSerial',
+      });
+    const row = { ...body, practitionerId: `prac-${rows.length + 1}`, revokedAt: null };
+    delete row.publicKey;
+    rows.push(row);
+    return send(201, row);
+  });
+  return { server, calls, rows };
+}
+
+describe('医療従事者の登録 (portal)', () => {
+  let h: Harness;
+  let pharmacy: Client;
+  let operator: Client;
+  const api = fakeEligibilityApi();
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
+    const { port } = api.server.address() as AddressInfo;
+    h = await startHarness('2021-06-01T10:00:00+09:00', {
+      eligibilityApiUrl: `http://127.0.0.1:${port}`,
+      serviceKey: SERVICE_KEY,
+    });
+    pharmacy = await signUp(h.app, {
+      institutionCode: '1340000015',
+      facilityType: 'pharmacy',
+      email: 'pharmacy-practitioners@example.jp',
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await new Promise<void>((resolve) => (api.server as Server).close(() => resolve()));
+  });
+
+  it('waits for the usage approval, then registers, refuses with the field, and revokes', async () => {
+    const before = await pharmacy.get('/practitioners');
+    expect(before.statusCode).toBe(200);
+    expect(before.body).toContain('利用申請の承認後に登録できます');
+    expect(api.calls).toEqual([]);
+
+    await pharmacy.post('/usage', {});
+    operator = await staffClient(h.app, h.handle, 'operator');
+    const list = await operator.get('/operator/usage');
+    const id = Number(/action="\/operator\/usage\/(\d+)\/approve"/.exec(list.body)?.[1]);
+    expect((await operator.post(`/operator/usage/${id}/approve`, {})).statusCode).toBe(303);
+
+    const form = {
+      name: '見本 薬剤師',
+      role: 'pharmacist',
+      certificateSerial: 'HPKI-PH-0001',
+      publicKey: PEM,
+      validFrom: '2021/4/1',
+      validTo: '2026-03-31',
+    };
+    const created = await pharmacy.post('/practitioners', form);
+    expect(created.statusCode).toBe(303);
+    const registration = api.calls.find((c) => c.method === 'POST')!;
+    expect(registration).toMatchObject({
+      url: '/v1/internal/institutions/1340000015/practitioners',
+      key: SERVICE_KEY,
+      body: {
+        role: 'pharmacist',
+        certificateSerial: 'HPKI-PH-0001',
+        validFrom: '2021-04-01T00:00:00+09:00',
+        validTo: '2026-03-31T23:59:59+09:00',
+      },
+    });
+    const listed = await pharmacy.get('/practitioners');
+    expect(listed.body).toContain('見本 薬剤師');
+    expect(listed.body).toContain('HPKI-PH-0001');
+    expect(listed.body).toMatch(/<td>薬剤師<\/td>/);
+
+    const again = await pharmacy.post('/practitioners', form);
+    expect(again.statusCode).toBe(400);
+    expect(again.body).toContain('この電子証明書は既に登録されています');
+    const badKey = await pharmacy.post('/practitioners', {
+      ...form,
+      certificateSerial: 'HPKI-PH-0002',
+      publicKey: 'bad',
+    });
+    expect(badKey.statusCode, badKey.body.slice(0, 300)).toBe(400);
+    expect(badKey.body).toMatch(/id="publicKey-error">公開鍵を読み取れません/);
+    const missing = await pharmacy.post('/practitioners', { ...form, name: '', validTo: '31日' });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain('氏名を入力してください');
+    expect(missing.body).toContain('終了日を YYYY-MM-DD で入力してください');
+
+    const revoked = await pharmacy.post('/practitioners/prac-1/revoke', {});
+    expect(revoked.statusCode).toBe(303);
+    expect(api.calls.at(-1)).toMatchObject({
+      method: 'DELETE',
+      url: '/v1/internal/institutions/1340000015/practitioners/prac-1',
+    });
+    expect((await pharmacy.get('/practitioners')).body).toContain('失効（');
+  });
+
+  it('is for institutions only', async () => {
+    expect((await operator.get('/practitioners')).statusCode).toBe(403);
+  });
+});
