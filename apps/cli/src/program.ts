@@ -4,6 +4,7 @@ import { registerClockCommand, registerRematchCommand } from './commands/clock.j
 import { registerCopayCommand } from './commands/copay.js';
 import { registerJlisCommand } from './commands/jlis.js';
 import { registerLoadtestCommand } from './commands/loadtest.js';
+import { registerPractitionerCommand } from './commands/practitioner.js';
 import { registerReaderCommand } from './commands/reader.js';
 import { registerSimCommand } from './commands/sim.js';
 import { registerStackCommand } from './commands/stack.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerReaderCommand(program);
   registerJlisCommand(program);
   registerCitizenCommand(program);
+  registerPractitionerCommand(program);
   registerClockCommand(program);
   registerRematchCommand(program);
   registerSynthCommand(program);

@@ -150,10 +150,24 @@ describe('the stack clock under control', () => {
     expect(confirmation.status).toBe(200);
     const { consentId } = ((await confirmation.json()) as { consents: { consentId: string } })
       .consents;
-    const drugs = (token: string) =>
-      fetch(`${url('eligibility-api')}/v1/consents/${consentId}/drug-information`, {
-        headers: { authorization: `Bearer ${token}`, 'x-practitioner-role': 'pharmacist' },
+    // The demo clinic's sample practitioner signs each view (`shikaku practitioner sign`); the proof's
+    // timestamp is wall-clock time, so advancing the stack's clock does not make it stale.
+    const path = `/v1/consents/${consentId}/drug-information`;
+    const drugs = async (token: string) => {
+      const proof = await shikaku(
+        'practitioner',
+        'sign',
+        'GET',
+        path,
+        '--keys',
+        join(dataDir, 'practitioners.json'),
+        '--institution',
+        '0110113719',
+      );
+      return fetch(`${url('eligibility-api')}${path}`, {
+        headers: { authorization: `Bearer ${token}`, ...JSON.parse(proof) },
       });
+    };
     expect((await drugs(idToken)).status).toBe(200);
 
     const printed = await shikaku(

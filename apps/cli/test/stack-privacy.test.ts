@@ -7,12 +7,14 @@
 // `portal` schemas for the population's My Numbers (and those the test registered). The same scan
 // must find them in the `intermediate` schema and in insurer-api's own answers, so it cannot pass
 // vacuously.
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseOqsXml } from '@shikaku/core/oqs-xml';
+import { signPractitionerProof } from '@shikaku/core/practitioner-proof';
 import { createLogger } from '@shikaku/platform/logger';
 // The vitest 'postgresUrl' type comes with the global setup's declaration.
 import type {} from '@shikaku/db/testing/global-setup';
@@ -21,6 +23,7 @@ import { DEFAULT_CARD_PIN } from '@shikaku/reader-emulator/reader';
 import { generatePopulation, myNumberOf, type SyntheticPerson } from '@shikaku/synth/population';
 import { signInWithCard } from '../src/commands/citizen.js';
 import { STACK_COMPONENTS } from '../src/stack/components.js';
+import { readKeys } from '../src/stack/practitioners.js';
 import { type RunningStack, startStack } from '../src/stack/run-stack.js';
 import {
   dumpSchema,
@@ -332,15 +335,30 @@ describe.each(KINDS)(
       }>();
       expect(confirmed.qualificationValidity).toBe('1');
       const { consentId } = confirmed.consents;
-      const drugs = await http.get(
-        `${url('eligibility-api')}/v1/consents/${consentId}/drug-information`,
-        { ...auth, 'x-practitioner-role': 'pharmacist' },
+      // The demo clinic's sample practitioner (the stack registered it) signs each view.
+      const doctor = (await readKeys(join(dataDir, 'practitioners.json'))).find(
+        (p) => p.institutionCode === '0110113719',
       );
+      const proof = (path: string) =>
+        signPractitionerProof(createPrivateKey(doctor!.privateKeyPem), {
+          method: 'GET',
+          path,
+          institutionCode: doctor!.institutionCode,
+          certificateSerial: doctor!.certificateSerial,
+          timestamp: new Date().toISOString(),
+          nonce: randomBytes(18).toString('base64url'),
+        });
+      const drugPath = `/v1/consents/${consentId}/drug-information`;
+      const drugs = await http.get(`${url('eligibility-api')}${drugPath}`, {
+        ...auth,
+        ...proof(drugPath),
+      });
       expect(drugs.status).toBe(200);
-      const checkups = await http.get(
-        `${url('eligibility-api')}/v1/consents/${consentId}/checkup-information`,
-        { ...auth, 'x-practitioner-role': 'doctor' },
-      );
+      const checkupPath = `/v1/consents/${consentId}/checkup-information`;
+      const checkups = await http.get(`${url('eligibility-api')}${checkupPath}`, {
+        ...auth,
+        ...proof(checkupPath),
+      });
       expect(checkups.status).toBe(200);
       // The citizen reads their log after signing in with the card and its PIN; the serial alone,
       // which every reader that handles the card sees, opens nothing.

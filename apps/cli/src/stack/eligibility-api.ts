@@ -8,6 +8,7 @@ import { createOutboxRelay } from '@shikaku/eligibility-api/outbox-relay';
 import { httpUpstreams } from '@shikaku/eligibility-api/upstream';
 import { generatePopulation } from '@shikaku/synth/population';
 import type { StackComponent, StackContext } from './component.js';
+import { practitionerNote, registerSamplePractitioner } from './practitioners.js';
 
 /** A demo clinic with a fresh credential, until the portal issues them. */
 const DEMO_INSTITUTION = {
@@ -93,6 +94,14 @@ export const eligibilityApiComponent: StackComponent = {
       at,
     );
     const url = await app.listen({ host: context.host, port });
+    const practitioner = await registerSamplePractitioner({
+      eligibilityUrl: url,
+      serviceKey: config.serviceKey,
+      dataDir: context.dataDir,
+      institutionCode: DEMO_INSTITUTION.institutionCode,
+      facilityType: DEMO_INSTITUTION.facilityType,
+      now: context.clock.now(),
+    });
     const linking = config.insurerApiUrl
       ? linkRegisteredCards(
           context.handle,
@@ -108,6 +117,7 @@ export const eligibilityApiComponent: StackComponent = {
       `docs ${url}/docs, OpenAPI ${url}/openapi.json`,
       `demo clinic ${DEMO_INSTITUTION.institutionCode}: clientId ${credential.clientId} clientSecret ${credential.clientSecret}`,
       `login: POST ${url}/oqs-api-pro/MSA12020/ILI12020SV01/auth {clientId, clientSecret}`,
+      practitionerNote(practitioner, context.dataDir),
       `internal endpoints (${url}/v1/internal/*): x-service-key: ${config.serviceKey}`,
     );
     return {

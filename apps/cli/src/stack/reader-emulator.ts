@@ -8,6 +8,11 @@ import type { ConsentScreen } from '@shikaku/reader-emulator/reader-models';
 import { generateInstitutions, type SyntheticInstitution } from '@shikaku/synth/institutions';
 import { generatePopulation } from '@shikaku/synth/population';
 import type { StackComponent, StackContext } from './component.js';
+import {
+  practitionerNote,
+  registerSamplePractitioner,
+  type SamplePractitioner,
+} from './practitioners.js';
 
 /**
  * The reader emulator in the stack: one reader per facility type (hospital, clinic, dental clinic,
@@ -53,9 +58,21 @@ export const readerEmulatorComponent: StackComponent = {
     const institutions = pickInstitutions(context.seed);
     const dataDir = join(context.dataDir, 'reader-emulator');
     const configs: ReaderConfig[] = [];
+    const practitioners: SamplePractitioner[] = [];
     for (const reader of READERS) {
       const institution = institutions.get(reader.facilityType)!;
       const credentials = await provision(eligibilityUrl, context.secrets.serviceKey, institution);
+      // Each institution's terminal views drug and checkup information as a registered practitioner.
+      practitioners.push(
+        await registerSamplePractitioner({
+          eligibilityUrl,
+          serviceKey: context.secrets.serviceKey,
+          dataDir: context.dataDir,
+          institutionCode: institution.institutionCode,
+          facilityType: institution.facilityType,
+          now: context.clock.now(),
+        }),
+      );
       configs.push({
         id: reader.facilityType,
         modelId: reader.modelId,
@@ -87,6 +104,7 @@ export const readerEmulatorComponent: StackComponent = {
           (c) =>
             `reader ${c.id} (${c.modelId}, institution ${c.institutionCode}): requests ${c.requestDir} → responses ${c.responseDir}`,
         ),
+        ...practitioners.map((p) => practitionerNote(p, context.dataDir)),
         ...(cards.registered ? [`card registered for insurance use: ${cards.registered}`] : []),
         ...(cards.unregistered ? [`card not yet registered: ${cards.unregistered}`] : []),
         'new cards get PIN 1234',
