@@ -189,3 +189,55 @@ describe('deploy/kubernetes', () => {
     expect(names).toContain('ELIGIBILITY_SHARED_RATE_LIMIT');
   });
 });
+
+describe('deploy/kubernetes/loadtest (k6 Operator TestRun)', () => {
+  // No schema of the k6 Operator's CRD is published on npm: the fields its documentation names are
+  // checked here, and that the run points at the Service the deployment defines.
+  const testRun = parse(read('kubernetes/loadtest/testrun.yaml')) as {
+    apiVersion: string;
+    kind: string;
+    spec: {
+      parallelism: number;
+      separate: boolean;
+      script: { configMap: { name: string; file: string } };
+      arguments: string;
+    };
+  };
+  const kustomization = parse(read('kubernetes/loadtest/kustomization.yaml')) as {
+    resources: string[];
+    configMapGenerator: Array<{ name: string; files: string[] }>;
+  };
+
+  it('splits the run over several runners, from the archive the ConfigMap holds', () => {
+    expect(testRun).toMatchObject({ apiVersion: 'k6.io/v1alpha1', kind: 'TestRun' });
+    expect(testRun.spec.parallelism).toBeGreaterThan(1);
+    const generated = kustomization.configMapGenerator.find(
+      (g) => g.name === testRun.spec.script.configMap.name,
+    );
+    expect(generated?.files).toContain(testRun.spec.script.configMap.file);
+    expect(kustomization.resources).toEqual(['testrun.yaml']);
+    // A load test is applied on purpose, never with the deployment.
+    const deployment = parse(read('kubernetes/kustomization.yaml')) as { resources: string[] };
+    expect(deployment.resources.some((r) => r.includes('loadtest'))).toBe(false);
+  });
+
+  it('targets the eligibility-api Service on its port, and allows that host by name', () => {
+    const service = parseAllDocuments(read('kubernetes/eligibility-api.yaml'))
+      .map(
+        (d) =>
+          d.toJS() as {
+            kind: string;
+            metadata: { name: string };
+            spec: { ports: Array<{ port: number }> };
+          },
+      )
+      .find((o) => o.kind === 'Service')!;
+    const env = Object.fromEntries(
+      [...testRun.spec.arguments.matchAll(/-e (\w+)=(\S+)/g)].map((m) => [m[1], m[2]]),
+    );
+    const target = new URL(env.TARGET!);
+    expect(target.hostname).toBe(service.metadata.name);
+    expect(Number(target.port)).toBe(service.spec.ports[0]!.port);
+    expect(env.ALLOW_HOSTS!.split(',')).toContain(target.hostname);
+  });
+});
