@@ -67,17 +67,21 @@ export function signWithCardKey(privateKey: KeyObject, challenge: string): strin
   return sign('sha256', Buffer.from(challenge, 'utf8'), privateKey).toString('base64url');
 }
 
-/** True only for a signature over exactly `challenge` by the key of `publicKeyPem`. */
+/**
+ * True only for a signature over exactly `challenge` by the key of `publicKeyPem`. An ECDSA
+ * signature is DER unless `dsaEncoding` says 'ieee-p1363' (r ‖ s, what WebCrypto gives).
+ */
 export function verifyCardSignature(
   publicKeyPem: string,
   challenge: string,
   signature: string,
+  dsaEncoding: 'der' | 'ieee-p1363' = 'der',
 ): boolean {
   try {
     return verify(
       'sha256',
       Buffer.from(challenge, 'utf8'),
-      createPublicKey(publicKeyPem),
+      { key: createPublicKey(publicKeyPem), dsaEncoding },
       Buffer.from(signature, 'base64url'),
     );
   } catch {

@@ -1,6 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { listAccessLogByPerson, listAllAccessLog } from '@shikaku/db/eligibility/access-log';
-import { signPractitionerProof } from '@shikaku/core/practitioner-proof';
+import { practitionerProofMessage, signPractitionerProof } from '@shikaku/core/practitioner-proof';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import type {} from '@shikaku/db/testing/global-setup';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
@@ -152,6 +152,33 @@ describeEachDatabase('practitioner credentials', ({ handle }) => {
     delete partial['x-practitioner-signature'];
     const missing = await refused(partial, 'PRACTITIONER_PROOF_MALFORMED', 400);
     expect(missing.json()).toMatchObject({ field: 'x-practitioner-signature', reason: 'missing' });
+  });
+
+  it('accepts an ECDSA signature as WebCrypto gives it (r ‖ s) beside DER', async () => {
+    const doctor = await f.practitioner('doctor');
+    const fields = {
+      method: 'GET',
+      path: drugUrl(),
+      institutionCode: CLINIC_A,
+      certificateSerial: doctor.certificateSerial,
+      timestamp: new Date(f.wall.ms).toISOString(),
+      nonce: 'webcrypto-nonce-00000001',
+    };
+    const raw = sign('sha256', Buffer.from(practitionerProofMessage(fields)), {
+      key: doctor.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
+    expect(raw.length).toBe(64);
+    const shown = await inject({
+      method: 'GET',
+      url: drugUrl(),
+      headers: {
+        ...auth,
+        ...signPractitionerProof(doctor.privateKey, fields),
+        'x-practitioner-signature': raw.toString('base64url'),
+      },
+    });
+    expect(shown.statusCode).toBe(200);
   });
 
   it('refuses a replayed nonce, on any instance, and a timestamp outside the skew', async () => {
@@ -414,10 +441,7 @@ describeEachDatabase('practitioner credentials', ({ handle }) => {
 });
 
 /** Another instance of the app on the same database (its own caches, the same rows). */
-async function secondInstance(
-  f: Fixture,
-  handle: DatabaseHandle,
-): Promise<FastifyInstance> {
+async function secondInstance(f: Fixture, handle: DatabaseHandle): Promise<FastifyInstance> {
   return buildApp(
     {
       ...DEFAULT_CONFIG,

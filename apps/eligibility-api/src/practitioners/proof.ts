@@ -105,7 +105,11 @@ export async function verifyPractitionerProof(
     timestamp: at,
     nonce: usedNonce,
   });
-  if (!verifyCardSignature(practitioner.publicKey, message, signed))
+  // ECDSA signatures come DER (Node, OpenSSL) or r ‖ s (WebCrypto: browsers, k6); one verifies.
+  if (
+    !verifyCardSignature(practitioner.publicKey, message, signed) &&
+    !verifyCardSignature(practitioner.publicKey, message, signed, 'ieee-p1363')
+  )
     throw new AppError(
       'PRACTITIONER_SIGNATURE_INVALID',
       "the signature does not verify with the practitioner's registered key",
