@@ -8,6 +8,7 @@
 // It reads the same profile and fixtures as the Node runner, shares its arithmetic (../src/plan.ts)
 // and writes the same normalised summary from handleSummary. It imports nothing from node_modules.
 import { check } from 'k6';
+import encoding from 'k6/encoding';
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import http from 'k6/http';
@@ -52,6 +53,8 @@ interface Institution {
   institutionCode: string;
   clientId: string;
   clientSecret: string;
+  /** Its registered practitioner: the key signs each drug / checkup view (docs/practitioners.md). */
+  practitioner?: { certificateSerial: string; privateKeyJwk: Record<string, string> };
 }
 
 const TARGETS = (__ENV.TARGETS ?? __ENV.TARGET ?? 'http://127.0.0.1:7302')
@@ -255,7 +258,76 @@ function classify(
   return null;
 }
 
-export default function (data: SetupData): void {
+/** k6's global WebCrypto, as far as this script uses it (@types/k6 does not declare it). */
+type K6CryptoKey = { readonly type: string };
+declare const crypto: {
+  getRandomValues<T extends Uint8Array>(array: T): T;
+  subtle: {
+    importKey(
+      format: 'jwk',
+      key: Record<string, string>,
+      algorithm: { name: 'ECDSA'; namedCurve: 'P-256' },
+      extractable: boolean,
+      usages: string[],
+    ): Promise<K6CryptoKey>;
+    sign(
+      algorithm: { name: 'ECDSA'; hash: 'SHA-256' },
+      key: K6CryptoKey,
+      data: ArrayBuffer,
+    ): Promise<ArrayBuffer>;
+  };
+};
+
+/** Each institution's practitioner key, imported once per VU. */
+const practitionerKeys = new Map<number, Promise<K6CryptoKey>>();
+
+/**
+ * The practitioner proof headers of one view (packages/core/src/practitioner-proof.ts has the
+ * format): ECDSA P-256 over the seven lines; WebCrypto's r ‖ s signature, which the server accepts.
+ */
+async function practitionerProof(inst: number, path: string): Promise<Record<string, string>> {
+  const institution = institutions[inst]!;
+  const practitioner = institution.practitioner;
+  if (!practitioner) return {};
+  let key = practitionerKeys.get(inst);
+  if (key === undefined) {
+    key = crypto.subtle.importKey(
+      'jwk',
+      practitioner.privateKeyJwk,
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign'],
+    );
+    practitionerKeys.set(inst, key);
+  }
+  const timestamp = new Date().toISOString();
+  const nonce = encoding.b64encode(crypto.getRandomValues(new Uint8Array(18)).buffer, 'rawurl');
+  const message = [
+    'SHIKAKU-PRACTITIONER-PROOF-1',
+    'GET',
+    path,
+    institution.institutionCode,
+    practitioner.certificateSerial,
+    timestamp,
+    nonce,
+  ].join('\n');
+  // Every character of the message is ASCII (the path is percent-encoded).
+  const bytes = new Uint8Array(message.length);
+  for (let i = 0; i < message.length; i++) bytes[i] = message.charCodeAt(i);
+  const signature = await crypto.subtle.sign(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    await key,
+    bytes.buffer,
+  );
+  return {
+    'x-practitioner-certificate': practitioner.certificateSerial,
+    'x-practitioner-timestamp': timestamp,
+    'x-practitioner-nonce': nonce,
+    'x-practitioner-signature': encoding.b64encode(signature, 'rawurl'),
+  };
+}
+
+export default async function (data: SetupData): Promise<void> {
   const route = pickRoute();
   const [, inst] = any(institutions);
   const token = data.tokens[inst]!;
@@ -307,11 +379,13 @@ export default function (data: SetupData): void {
     const owner = data.consents[inst] ? inst : data.consents.findIndex((c) => c !== null);
     const consentId = encodeURIComponent(data.consents[owner] ?? 'none');
     const kind = route === 'drug-view' ? 'drug-information' : 'checkup-information';
-    res = http.get(`${TARGET}/v1/consents/${consentId}/${kind}`, {
+    const path = `/v1/consents/${consentId}/${kind}`;
+    const viewer = Math.max(0, owner);
+    res = http.get(`${TARGET}${path}`, {
       ...params,
       headers: {
-        ...restHeaders(data.tokens[Math.max(0, owner)]!),
-        'x-practitioner-role': 'pharmacist',
+        ...restHeaders(data.tokens[viewer]!),
+        ...(await practitionerProof(viewer, path)),
       },
     });
   }

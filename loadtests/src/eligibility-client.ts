@@ -1,3 +1,5 @@
+import { createPrivateKey, type KeyObject, randomBytes } from 'node:crypto';
+import { signPractitionerProof } from '@shikaku/core/practitioner-proof';
 import { seededRandom } from '@shikaku/core/seeded-random';
 import type { LoadFixtures } from './fixtures.js';
 import type { Route } from './profile.js';
@@ -89,6 +91,8 @@ export class EligibilityClient {
   private readonly tokens = new Map<number, string>();
   /** Consent ids given at each institution (drug/checkup views need one). */
   private readonly consents = new Map<number, string[]>();
+  /** Each institution's practitioner key, imported once. */
+  private readonly practitionerKeys = new Map<number, KeyObject>();
   private readonly random: () => number;
   private readonly confirmationDate: string;
 
@@ -136,6 +140,25 @@ export class EligibilityClient {
     if (!this.tokens.has(0)) await this.login(0);
     const iteration = this.insuranceCardConfirmation(0, 0);
     return iteration.classify(await this.send(iteration.request));
+  }
+
+  /** The institution's practitioner signs the view (docs/practitioners.md); none: no proof. */
+  private practitionerProof(institution: number, path: string): Record<string, string> {
+    const { institutionCode, practitioner } = this.fixtures.institutions[institution]!;
+    if (!practitioner) return {};
+    let key = this.practitionerKeys.get(institution);
+    if (!key) {
+      key = createPrivateKey({ key: practitioner.privateKeyJwk, format: 'jwk' });
+      this.practitionerKeys.set(institution, key);
+    }
+    return signPractitionerProof(key, {
+      method: 'GET',
+      path,
+      institutionCode,
+      certificateSerial: practitioner.certificateSerial,
+      timestamp: new Date().toISOString(),
+      nonce: randomBytes(18).toString('base64url'),
+    });
   }
 
   private async login(institution: number): Promise<void> {
@@ -288,17 +311,14 @@ export class EligibilityClient {
     const owner = consents?.length ? institution : [...this.consents.keys()][0];
     const list = owner === undefined ? undefined : this.consents.get(owner);
     const consentId = list?.length ? list[Math.floor(this.random() * list.length)]! : 'none';
+    const path = route === 'drug-view' ? PATHS.drug(consentId) : PATHS.checkup(consentId);
     const headers = {
       ...this.restHeaders(owner ?? institution),
-      'x-practitioner-role': 'pharmacist',
+      ...this.practitionerProof(owner ?? institution, path),
     };
     return {
       route,
-      request: {
-        method: 'GET',
-        path: route === 'drug-view' ? PATHS.drug(consentId) : PATHS.checkup(consentId),
-        headers,
-      },
+      request: { method: 'GET', path, headers },
       classify: restErrorType,
     };
   }

@@ -16,6 +16,17 @@ export const LoadFixtures = Type.Object({
       institutionCode: Type.String({ pattern: '^\\d{10}$' }),
       clientId: Type.String({ minLength: 1 }),
       clientSecret: Type.String({ minLength: 1 }),
+      /**
+       * The institution's registered practitioner, whose key signs each drug / checkup view
+       * (docs/practitioners.md); views without one are refused PRACTITIONER_CREDENTIAL_REQUIRED.
+       */
+      practitioner: Type.Optional(
+        Type.Object({
+          certificateSerial: Type.String({ minLength: 1 }),
+          /** The private key as a JWK (P-256): Node and k6's WebCrypto both import it. */
+          privateKeyJwk: Type.Record(Type.String(), Type.String()),
+        }),
+      ),
     }),
     { minItems: 1 },
   ),

@@ -1,3 +1,6 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { verifyCardSignature } from '@shikaku/core/card-key';
+import { practitionerProofMessage } from '@shikaku/core/practitioner-proof';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertNoMyNumber } from './fixtures.js';
 import type { HttpRequest } from './eligibility-client.js';
@@ -73,8 +76,29 @@ describe('runProfile', () => {
     expect(logins).toHaveLength(4);
     const search = fake.requests.find((r) => r.path.endsWith('/ILI01030SV01/search'))!;
     expect(search.headers.authorization).toMatch(/^tok-client-\d$/);
+    // Drug and checkup views carry the institution's practitioner's proof, signed over the request.
     const view = fake.requests.find((r) => r.path.includes('/consents/'));
-    if (view) expect(view.headers['x-practitioner-role']).toBe('pharmacist');
+    if (view) {
+      const serial = view.headers['x-practitioner-certificate'] as string;
+      const institution = fixtures.institutions.find(
+        (i) => i.practitioner?.certificateSerial === serial,
+      )!;
+      const publicKey = createPublicKey(
+        createPrivateKey({ key: institution.practitioner!.privateKeyJwk, format: 'jwk' }),
+      );
+      const message = practitionerProofMessage({
+        method: 'GET',
+        path: view.path,
+        institutionCode: institution.institutionCode,
+        certificateSerial: serial,
+        timestamp: view.headers['x-practitioner-timestamp'] as string,
+        nonce: view.headers['x-practitioner-nonce'] as string,
+      });
+      const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      const signature = view.headers['x-practitioner-signature'] as string;
+      expect(verifyCardSignature(pem, message, signature)).toBe(true);
+      expect(view.headers['x-practitioner-role']).toBeUndefined();
+    }
   });
 
   it('never sends a My Number: not in the fixtures, not in any captured request', async () => {

@@ -59,7 +59,7 @@ describe('synthetic load-test fixtures', () => {
     expect(people).toBe(3000);
   });
 
-  it('provisions one credential per institution through the internal API with the service key', async () => {
+  it('provisions one credential and one practitioner per institution through the internal API with the service key', async () => {
     const calls: HttpRequest[] = [];
     const credentials = await provisionCredentials(
       async (request) => {
@@ -69,6 +69,7 @@ describe('synthetic load-test fixtures', () => {
             status: 201,
             body: JSON.stringify({ clientId: `id-${calls.length}`, clientSecret: 'x' }),
           };
+        if (request.path.endsWith('/practitioners')) return { status: 201, body: '{}' };
         return { status: calls.length === 1 ? 201 : 409, body: '{}' };
       },
       'key-1',
@@ -79,6 +80,12 @@ describe('synthetic load-test fixtures', () => {
     );
     expect(credentials.map((c) => c.institutionCode)).toEqual(['0110113719', '0140000015']);
     expect(calls.every((c) => c.headers['x-service-key'] === 'key-1')).toBe(true);
+    // The pharmacy's practitioner is a pharmacist, the clinic's a doctor; each with its own key.
+    const roles = calls
+      .filter((c) => c.path.endsWith('/practitioners'))
+      .map((c) => (JSON.parse(c.body!) as { role: string }).role);
+    expect(roles).toEqual(['doctor', 'pharmacist']);
+    expect(credentials.map((c) => c.practitioner?.privateKeyJwk.crv)).toEqual(['P-256', 'P-256']);
     await expect(
       provisionCredentials(async () => ({ status: 500, body: 'no' }), 'k', [
         { institutionCode: '0110113719', facilityType: 'clinic', name: 'a' },

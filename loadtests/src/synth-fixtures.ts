@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { generateEligibilityFixtures } from '@shikaku/synth/fixtures';
 import { assertNoMyNumber, type LoadFixtures } from './fixtures.js';
 import type { Send } from './eligibility-client.js';
@@ -57,8 +58,10 @@ export function synthLoadFixtures(options: SynthFixtureOptions): {
 }
 
 /**
- * Registers institutions with eligibility-api and makes one credential each (as the portal does
- * when it approves a usage application). An institution that already exists (409) is reused.
+ * Registers institutions with eligibility-api and makes one credential and one practitioner each
+ * (as the portal does when it approves a usage application and its admin registers a doctor,
+ * dentist or pharmacist). An institution that already exists (409) is reused; the practitioner is
+ * new each run (a new key and serial).
  */
 export async function provisionCredentials(
   send: Send,
@@ -95,7 +98,41 @@ export async function provisionCredentials(
       institutionCode: institution.institutionCode,
       clientId: parsed.clientId,
       clientSecret: parsed.clientSecret,
+      practitioner: await provisionPractitioner(send, headers, institution),
     });
   }
   return out;
+}
+
+const ROLE_BY_FACILITY: Record<string, string> = { pharmacy: 'pharmacist', dental: 'dentist' };
+
+async function provisionPractitioner(
+  send: Send,
+  headers: Record<string, string>,
+  institution: InstitutionToProvision,
+): Promise<NonNullable<LoadFixtures['institutions'][number]['practitioner']>> {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const certificateSerial = `HPKI-LT-${institution.institutionCode}-${randomBytes(4).toString('hex')}`;
+  const registered = await send({
+    method: 'POST',
+    path: `/v1/internal/institutions/${institution.institutionCode}/practitioners`,
+    headers,
+    body: JSON.stringify({
+      name: '負荷試験 医療者',
+      role: ROLE_BY_FACILITY[institution.facilityType] ?? 'doctor',
+      certificateSerial,
+      publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      // Wide enough for whatever date the target's clock runs as of.
+      validFrom: '2000-01-01T00:00:00Z',
+      validTo: '2099-12-31T00:00:00Z',
+    }),
+  });
+  if (registered.status !== 201)
+    throw new Error(
+      `could not register a practitioner for ${institution.institutionCode}: HTTP ${registered.status}`,
+    );
+  return {
+    certificateSerial,
+    privateKeyJwk: privateKey.export({ format: 'jwk' }) as Record<string, string>,
+  };
 }

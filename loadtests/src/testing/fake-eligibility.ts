@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoadFixtures } from '../fixtures.js';
@@ -136,6 +137,12 @@ export function sampleFixtures(n = 50): LoadFixtures {
       institutionCode: `13${i % 2 === 0 ? 1 : 4}000000${i}`.slice(0, 10),
       clientId: `client-${i}`,
       clientSecret: `secret-${i}`,
+      practitioner: {
+        certificateSerial: `HPKI-SAMPLE-${i}`,
+        privateKeyJwk: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+          format: 'jwk',
+        }) as Record<string, string>,
+      },
     })),
     insured: Array.from({ length: n }, (_, i) => ({
       insurerNumber: '01130012',
