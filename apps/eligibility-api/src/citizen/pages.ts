@@ -63,9 +63,9 @@ function sameToken(a: string | undefined, b: string | undefined): boolean {
  * sign-out. They read the same data as the JSON API (views.ts) through the same sessions.
  */
 export function citizenPages(app: FastifyInstance, services: Services, deps: SignInDeps): void {
-  const cardClientOrigin = services.config.citizenCardUrl
-    ? new URL(services.config.citizenCardUrl).origin
-    : undefined;
+  // Read at each page: the stack learns the card client's address after this app starts.
+  const cardClientOrigin = () =>
+    services.config.citizenCardUrl ? new URL(services.config.citizenCardUrl).origin : undefined;
   const hide = { schema: { hide: true } };
 
   app.addContentTypeParser(
@@ -99,7 +99,7 @@ export function citizenPages(app: FastifyInstance, services: Services, deps: Sig
           "default-src 'none'",
           "style-src 'unsafe-inline'",
           "script-src 'self'",
-          `connect-src 'self'${cardClientOrigin ? ` ${cardClientOrigin}` : ''}`,
+          `connect-src 'self' ${cardClientOrigin() ?? ''}`.trim(),
           "form-action 'self'",
           "frame-ancestors 'none'",
           "base-uri 'none'",
