@@ -22,6 +22,7 @@ const STYLE = `${BASE_STYLE}
 .error-summary a{color:#b00020}
 textarea{font-size:1rem;padding:.35rem;width:100%;max-width:40rem;box-sizing:border-box}
 .pre{white-space:pre-wrap}
+pre,.pre,.secret{overflow-wrap:anywhere}
 .dev-banner{background:#fff4ce;border-bottom:1px solid #e0c66b;padding:.3rem 1.2rem;font-size:.85rem}
 ol.steps{display:flex;gap:.4rem;list-style:none;padding:0;margin:0 0 1rem}ol.steps li{flex:1;text-align:center;padding:.3rem;background:#e9edf2;border-radius:4px;font-size:.9rem}
 ol.steps li.current{background:#0b4f8a;color:#fff;font-weight:bold}
