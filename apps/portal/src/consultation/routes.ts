@@ -13,7 +13,10 @@ import {
 } from '@shikaku/db/portal/consultations';
 import { enqueueMail } from '@shikaku/db/portal/mail';
 import { findInstitutionAccountEmail } from '@shikaku/db/portal/accounts';
-import { findReaderApplication } from '@shikaku/db/portal/reader-applications';
+import {
+  findReaderApplication,
+  type ReaderApplication,
+} from '@shikaku/db/portal/reader-applications';
 import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireAccount } from '../auth/session.js';
@@ -51,6 +54,19 @@ const EXTENSION_TEXT: Record<ExtensionProblem, string> = {
   IN_THE_PAST: '延長後の期限は、本日以降の日付にしてください。',
   TOO_LATE: `延長後の期限は${formatDate(LATEST_EXTENSION)}までにしてください。`,
 };
+
+/** Whether a confirmed decision form repeats the decision the application already has. */
+function decidedAs(application: ReaderApplication, values: FormValues): boolean {
+  if (values.confirm !== '1') return false;
+  const note = (values.note ?? '').slice(0, 500);
+  if ((application.consultation_decision_note ?? '') !== note) return false;
+  if (values.decision === 'extend')
+    return (
+      application.consultation_status === 'extended' &&
+      application.model_deadline === parseDateInput(values.until)
+    );
+  return values.decision === 'decline' && application.consultation_status === 'declined';
+}
 
 function parseId(raw: string): number {
   const id = Number(raw);
@@ -265,9 +281,11 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: PortalCont
     const id = parseId(request.params.id);
     const application = await findReaderApplication(ctx.handle, id);
     if (!application || !application.consultation_status) throw notFound('consultation');
+    const values = formValues(request.body);
+    // The same decision confirmed again (a double click, a second tab): it was decided once.
+    if (decidedAs(application, values)) return reply.redirect(`/operator/consultations/${id}`, 303);
     if (application.consultation_status !== 'open' || application.status !== 'active')
       throw new AppError('ALREADY_DECIDED', 'the consultation was already decided');
-    const values = formValues(request.body);
     const note = (values.note ?? '').slice(0, 500);
     const today = jstDate(ctx.clock.now());
     const errors: FieldErrors = {};
@@ -324,7 +342,12 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: PortalCont
           ? `機種選定期限を${formatDate(decision.until)}まで延長${note ? `（${note}）` : ''}`
           : note,
     });
-    if (!decided.ok) throw new AppError('ALREADY_DECIDED', 'the consultation was already decided');
+    if (!decided.ok) {
+      const current = await findReaderApplication(ctx.handle, id);
+      if (current && decidedAs(current, values))
+        return reply.redirect(`/operator/consultations/${id}`, 303);
+      throw new AppError('ALREADY_DECIDED', 'the consultation was already decided');
+    }
     const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
     if (email) {
       const mailed =

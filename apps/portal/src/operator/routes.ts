@@ -306,8 +306,11 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
 
   app.post<{ Params: { id: string } }>('/operator/usage/:id/approve', async (request, reply) => {
     const operator = requireAccount(request, 'operator');
-    const application = await findUsageApplication(ctx.handle, parseId(request.params.id));
+    const id = parseId(request.params.id);
+    const application = await findUsageApplication(ctx.handle, id);
     if (!application) throw notFound('usage application');
+    // The same approval again (a double click, a second tab): it was approved once; show the list.
+    if (application.status === 'approved') return reply.redirect('/operator/usage', 303);
     if (application.status !== 'submitted')
       throw new AppError('ALREADY_DECIDED', 'the application was already decided');
     // eligibility-api first: if it is down, nothing is marked approved.
@@ -320,6 +323,8 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
         at: now,
       }))
     ) {
+      if ((await findUsageApplication(ctx.handle, id))?.status === 'approved')
+        return reply.redirect('/operator/usage', 303);
       throw new AppError('ALREADY_DECIDED', 'the application was already decided');
     }
     const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
@@ -372,10 +377,17 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
     const id = parseId(request.params.id);
     const application = await findUsageApplication(ctx.handle, id);
     if (!application) throw notFound('usage application');
-    if (application.status !== 'submitted')
-      throw new AppError('ALREADY_DECIDED', 'the application was already decided');
     const values = formValues(request.body);
     const reason = (values.reason ?? '').slice(0, 500);
+    // The same rejection confirmed again (a double click, a second tab): it was decided once.
+    if (
+      values.confirm === '1' &&
+      application.status === 'rejected' &&
+      application.decision_reason === reason
+    )
+      return reply.redirect('/operator/usage', 303);
+    if (application.status !== 'submitted')
+      throw new AppError('ALREADY_DECIDED', 'the application was already decided');
     if (!reason)
       return usageRejectPage(
         request,
@@ -411,7 +423,12 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
       reason,
       at: now,
     });
-    if (!ok) throw new AppError('ALREADY_DECIDED', 'the application was already decided');
+    if (!ok) {
+      const current = await findUsageApplication(ctx.handle, id);
+      if (current?.status === 'rejected' && current.decision_reason === reason)
+        return reply.redirect('/operator/usage', 303);
+      throw new AppError('ALREADY_DECIDED', 'the application was already decided');
+    }
     const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
     if (email) await enqueueMail(ctx.handle, [usageRejectedMail(email, id, reason)], now);
     return reply.redirect('/operator/usage', 303);
@@ -576,6 +593,10 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
           409,
         );
       }
+      // The same decision confirmed again (a double click, a second tab): it was decided once.
+      const current = await findSubsidyApplication(ctx.handle, id);
+      if (current?.status === decision && (current.decision_note ?? '') === note)
+        return reply.redirect(`/operator/subsidies/${id}`, 303);
       throw new AppError('ALREADY_DECIDED', 'the application is not awaiting a decision');
     }
     const application = decided.application;
