@@ -68,6 +68,9 @@ const OVERVIEW: CitizenOverview = {
   ],
 };
 
+/** Sessions the command signed out of. */
+const signedOut = new Set<string>();
+
 /** eligibility-api's citizen routes, as far as the command uses them. */
 function fakeEligibility(): Server {
   const challenges = new Set<string>();
@@ -93,11 +96,13 @@ function fakeEligibility(): Server {
           ? send(201, { sessionToken: 'session-1' })
           : send(401, { code: 'SIGNATURE_INVALID', message: 'no' });
       }
-      if (
-        request.url === '/v1/citizen/overview' &&
-        request.headers.authorization === 'Bearer session-1'
-      )
-        return send(200, OVERVIEW);
+      const live =
+        request.headers.authorization === 'Bearer session-1' && !signedOut.has('session-1');
+      if (request.url === '/v1/citizen/overview' && live) return send(200, OVERVIEW);
+      if (request.url === '/v1/citizen/sessions/current' && request.method === 'DELETE' && live) {
+        signedOut.add('session-1');
+        return void response.writeHead(204).end();
+      }
       return send(401, { code: 'SESSION_REQUIRED', message: 'sign in' });
     });
   });
@@ -133,8 +138,10 @@ describe('shikaku citizen', () => {
   const run = (args: string[], input = '') =>
     runCommand(registerCitizenCommand, ['citizen', ...urls, ...args], input);
 
-  it('signs in with the card and its PIN (asked when not given) and prints each section', async () => {
+  it('signs in with the card and its PIN (asked when not given), prints each section and signs out', async () => {
+    signedOut.clear();
     const text = await run(['--card', 'REGISTERED-0001'], '1234\n');
+    expect(signedOut).toEqual(new Set(['session-1']));
     for (const heading of [
       '■ 資格情報',
       '■ 薬剤情報（過去3年',

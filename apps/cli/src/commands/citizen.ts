@@ -160,7 +160,7 @@ export function formatCitizenOverview(o: CitizenOverview): string {
 
 /**
  * `shikaku citizen`: sign in to the citizen's side with an emulated My Number card and its PIN,
- * and print what the citizen sees (the stack's URLs by default).
+ * print what the citizen sees (the stack's URLs by default), and sign out.
  */
 export function registerCitizenCommand(
   program: Command,
@@ -194,10 +194,19 @@ export function registerCitizenCommand(
           certificateSerial: options.card,
           pin,
         });
-        const overview = (await call(fetch, `${options.eligibilityUrl}/v1/citizen/overview`, {
-          method: 'GET',
-          token,
-        })) as unknown as CitizenOverview;
+        let overview: CitizenOverview;
+        try {
+          overview = (await call(fetch, `${options.eligibilityUrl}/v1/citizen/overview`, {
+            method: 'GET',
+            token,
+          })) as unknown as CitizenOverview;
+        } finally {
+          // Sign out: the session ends now on every instance, not 30 minutes later.
+          await call(fetch, `${options.eligibilityUrl}/v1/citizen/sessions/current`, {
+            method: 'DELETE',
+            token,
+          });
+        }
         if (options.json) printJson(overview);
         else io.output.write(formatCitizenOverview(overview));
       },
