@@ -187,7 +187,7 @@ ${table(
     ['replica replay lag, worst', orDash(t.database.replicaLagMaxMs, 0, ' ms')],
   ],
 )}
-${a.capacityWithheld === null ? '' : `<p class="fail">These figures are from an invalid run: ${escapeHtml(a.capacityWithheld)}.</p>`}`;
+${a.capacityWithheld === null ? '' : '<p class="fail">These figures are from a run that gives no instance count (see its verdict above): read them as what it measured, not as capacity.</p>'}`;
 }
 
 function topologyCapacity(t: TopologyAnalysis): string {

@@ -289,7 +289,8 @@ export function summariseInstances(
       errors: done.filter((r) => r.error !== null).length,
       dropped: mine.filter((r) => r.dropped).length,
       latencyMs: latencyStats(done.map(latencyOf)),
-      timeline: buildTimeline(mine, durationS, windowS),
+      // The run's own timeline has the routes; an instance's needs only what the plateaus read.
+      timeline: buildTimeline(mine, durationS, windowS).map((p) => ({ ...p, routes: {} })),
     };
   });
 }

@@ -174,7 +174,7 @@ function bottleneck(
   cores: number,
 ): string {
   if (a.capacityWithheld !== null)
-    return `not stated: ${a.capacityWithheld}. The database's cost per request below is what this run measured, for reading only.`;
+    return 'not stated: the run is not one to plan from (see its verdict); the database’s cost per request above is what it measured, for reading only';
   const design = capacity[0];
   const parts: string[] = [];
   if (design?.primaryCores !== null && design?.primaryCores !== undefined) {

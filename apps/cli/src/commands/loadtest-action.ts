@@ -23,6 +23,7 @@ import { loadFixtures, type LoadFixtures } from '@shikaku/loadtests/fixtures';
 import { undiciSend } from '@shikaku/loadtests/node-runner';
 import { loadProfile, ProfileError, type LoadProfile } from '@shikaku/loadtests/profile';
 import { describeMachine } from '@shikaku/loadtests/resources';
+import { analyseTopology, type TopologyAnalysis } from '@shikaku/loadtests/topology-analysis';
 import { readSummary, resultsFolderName, runLoadTest } from '@shikaku/loadtests/run-load-test';
 import { renderReport } from '@shikaku/loadtests/report';
 import type { LoadSummary } from '@shikaku/loadtests/summary';
@@ -210,12 +211,16 @@ interface Outcome {
   thresholds: LoadSummary['thresholds'];
   /** The headline, word for word as the report shows it. */
   figures: Array<{ label: string; value: string }>;
+  /** A topology run: each instance, the database, and the capacity per scenario. */
+  topology?: TopologyAnalysis;
   analysis: Analysis;
 }
 
 function describeOutcome(profile: LoadProfile, summary: LoadSummary, dir: string): Outcome {
   const analysis = analyse(summary);
+  const topology = analyseTopology(summary, analysis);
   return {
+    ...(topology ? { topology } : {}),
     profile: profile.name,
     pass: summary.pass,
     results: dir,
@@ -242,12 +247,29 @@ function outcomeText(o: Outcome): string {
   return [
     `${o.profile}: ${o.pass ? 'PASS' : 'FAIL'}`,
     ...o.figures.map((f) => `  ${f.label}: ${f.value}`),
+    ...(o.topology ? topologyLines(o.topology) : []),
     ...o.thresholds.map(
       (t) => `  ${t.pass ? 'ok  ' : 'FAIL'} ${t.name}: ${t.actual} (limit ${t.limit})`,
     ),
     `  report: ${o.report}`,
     '',
   ].join('\n');
+}
+
+const orDash = (v: number | null, unit = '') => (v === null ? '–' : `${v}${unit}`);
+
+/** A topology run's instances and database, one line each (the report's Topology section). */
+function topologyLines(t: TopologyAnalysis): string[] {
+  const db = t.database;
+  return [
+    ...t.instances.map(
+      (i) =>
+        `  ${i.name} (${i.url}): ${i.requests} requests, ${i.errors} errors, ${i.dropped} dropped, p50 ${i.p50Ms} ms, p99 ${i.p99Ms} ms; plateau ${i.plateau ? `${i.plateau.achieved.median}/s (p10–p90 ${i.plateau.achieved.p10}–${i.plateau.achieved.p90}), p99 ${i.plateau.p99Ms} ms` : '–'}; CPU ${orDash(i.cpuPercent, '%')}`,
+    ),
+    `  database: primary CPU ${orDash(db.primaryCpuPercent, '%')}, replica CPU ${orDash(db.replicaCpuPercent, '%')}, access log ${orDash(db.accessLogRowsPerS, ' rows/s')}, replica lag worst ${orDash(db.replicaLagMaxMs, ' ms')}`,
+    `  per scenario: ${t.capacity.map((c) => `${c.requiredRate}/s → ${c.instances ?? '–'} instances, primary ${c.primaryCores ?? '–'} cores`).join('; ')}`,
+    `  bottleneck: ${t.bottleneck}`,
+  ];
 }
 
 /** With --repeat: the median and range over the runs, printed and written beside them. */
