@@ -9,6 +9,7 @@ import { httpUpstreams } from '@shikaku/eligibility-api/upstream';
 import { generatePopulation } from '@shikaku/synth/population';
 import type { StackComponent, StackContext } from './component.js';
 import { practitionerNote, registerSamplePractitioner } from './practitioners.js';
+import { readerEmulatorComponent } from './reader-emulator.js';
 
 /** A demo clinic with a fresh credential, until the portal issues them. */
 const DEMO_INSTITUTION = {
@@ -37,6 +38,12 @@ export const eligibilityApiComponent: StackComponent = {
       port,
       insurerApiUrl: context.urls['insurer-api'],
       jlisUrl: context.urls['jlis'],
+      // The citizen's sign-in page has the card sign through the card client on the citizen's
+      // machine: the stack's reader emulator, at its port (unknown with --port 0: no card client).
+      citizenCardUrl:
+        port > 0
+          ? `http://${context.host}:${port - eligibilityApiComponent.portOffset + readerEmulatorComponent.portOffset}`
+          : undefined,
       asOf: context.asOf,
       // Every app of the stack shares one event loop: seeding or an insurer's bulk file would make
       // eligibility-api refuse confirmations by the event-loop bound, so only the in-flight and
@@ -115,6 +122,7 @@ export const eligibilityApiComponent: StackComponent = {
       : Promise.resolve();
     notes.push(
       `docs ${url}/docs, OpenAPI ${url}/openapi.json`,
+      `citizen pages (マイナポータル): ${url}/citizen/login (a card of the reader emulator, PIN 1234)`,
       `demo clinic ${DEMO_INSTITUTION.institutionCode}: clientId ${credential.clientId} clientSecret ${credential.clientSecret}`,
       `login: POST ${url}/oqs-api-pro/MSA12020/ILI12020SV01/auth {clientId, clientSecret}`,
       practitionerNote(practitioner, context.dataDir),

@@ -91,7 +91,13 @@ export const readerEmulatorComponent: StackComponent = {
     });
     const app = await buildApp(
       { docs: true },
-      { emulator, logger: context.logger, cardKeySecret: context.secrets.cardKeySecret },
+      {
+        emulator,
+        logger: context.logger,
+        cardKeySecret: context.secrets.cardKeySecret,
+        // The citizen's sign-in page (eligibility-api's) may have the card sign (CORS).
+        citizenOrigin: new URL(eligibilityUrl).origin,
+      },
     );
     await emulator.start();
     const url = await app.listen({ host: context.host, port });
