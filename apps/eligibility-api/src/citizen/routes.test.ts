@@ -3,6 +3,7 @@ import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkupHistory, drugHistory } from '../history.js';
 import {
+  CLINIC_A,
   createFixture,
   type Fixture,
   MY_NUMBER,
@@ -81,10 +82,12 @@ describeEachDatabase('citizen sign-in with the card, and their own data', ({ han
       },
     });
     expect(confirmed.statusCode).toBe(200);
+    const viewUrl = `/v1/consents/${confirmed.json().consents.consentId}/drug-information`;
+    const pharmacist = await f.practitioner('pharmacist');
     const viewed = await inject({
       method: 'GET',
-      url: `/v1/consents/${confirmed.json().consents.consentId}/drug-information`,
-      headers: { ...auth, 'x-practitioner-role': 'pharmacist' },
+      url: viewUrl,
+      headers: { ...auth, ...pharmacist.proof('GET', viewUrl) },
     });
     expect(viewed.statusCode).toBe(200);
   });
@@ -172,6 +175,12 @@ describeEachDatabase('citizen sign-in with the card, and their own data', ({ han
       'card-confirmation',
       'drug-information',
     ]);
+    // The view names the practitioner's role and the institution; the confirmation names none.
+    const view = overview.accessLog.find((e: { kind: string }) => e.kind === 'drug-information');
+    expect(view).toMatchObject({ practitionerRole: 'pharmacist', institutionCode: CLINIC_A });
+    expect(
+      overview.accessLog.find((e: { kind: string }) => e.kind === 'card-confirmation'),
+    ).not.toHaveProperty('practitionerRole');
     // Each section has its own route with the same content.
     expect((await get('/v1/citizen/access-log', headers)).json().entries).toEqual(
       overview.accessLog,

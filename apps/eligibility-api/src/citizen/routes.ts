@@ -69,6 +69,11 @@ const sections = {
         items: { type: 'array', items: str },
         consentState: str,
         qualificationValidity: nullableStr,
+        practitionerRole: {
+          type: 'string',
+          description:
+            'the role of the registered practitioner who viewed (drug and checkup views only)',
+        },
       },
     },
   },

@@ -75,7 +75,7 @@ export async function citizenAccessLog(handle: DatabaseHandle, personRef: string
     items: e.items,
     consentState: e.consentState,
     qualificationValidity: e.qualificationValidity,
-    // The viewer's role where the entry names one (the JSON schema leaves it out: pages show it).
+    // The viewer's role where the entry names one (drug and checkup views; docs/practitioners.md).
     ...(e.practitioner ? { practitionerRole: e.practitioner.role } : {}),
   }));
 }
