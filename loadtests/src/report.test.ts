@@ -3,6 +3,7 @@ import { analyse, findSaturation } from './analysis.js';
 import { loadProfile } from './profile.js';
 import { renderReport } from './report.js';
 import { latencyStats, summarise, type IterationRecord } from './summary.js';
+import { answeredRecord } from './testing/records.js';
 
 /** A synthetic run: the rate ramps 10 → 100/s over 60 s; latency bends once the rate passes 60/s. */
 async function rampRun(bendAt = 60): Promise<IterationRecord[]> {
@@ -11,15 +12,7 @@ async function rampRun(bendAt = 60): Promise<IterationRecord[]> {
   while (t < 60) {
     const rate = 10 + (90 * t) / 60;
     const latency = rate > bendAt ? 0.02 + (rate - bendAt) * 0.02 : 0.02;
-    records.push({
-      route: 'insurance-card-confirmation',
-      scheduledS: t,
-      sentS: t,
-      doneS: t + latency,
-      status: 200,
-      error: null,
-      dropped: false,
-    });
+    records.push(answeredRecord(t, latency));
     t += 1 / rate;
   }
   return records;

@@ -14,6 +14,7 @@ import {
   type ResourceSample,
   type TopologyDescription,
 } from './summary.js';
+import { answeredRecord } from './testing/records.js';
 import { analyseTopology } from './topology-analysis.js';
 import { parseTopologyEnv, readTopology, TopologyError } from './topology.js';
 
@@ -91,16 +92,7 @@ async function threeInstanceRun(): Promise<LoadSummary> {
   for (const t of arrivalTimes(plannedStages)) {
     const instance = k++ % 3;
     const latency = instance === 2 ? 0.03 : 0.01;
-    records.push({
-      route: 'insurance-card-confirmation',
-      scheduledS: t,
-      sentS: t,
-      doneS: t + latency,
-      status: 200,
-      error: null,
-      dropped: false,
-      instance,
-    });
+    records.push(answeredRecord(t, latency, instance));
   }
   const instances = [0, 1, 2].map((i) => ({
     name: `eligibility-api-${i + 1}`,
