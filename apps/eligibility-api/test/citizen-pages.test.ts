@@ -46,6 +46,18 @@ describeEachDatabase('the citizen pages', ({ handle }) => {
         ).statusCode,
       ).toBe(201);
     f.upstream.cards.get(REVOKED)!.status = 'revoked';
+    // Hanako's card at the clinic's reader, consenting to drug information.
+    const confirmed = await inject({
+      method: 'POST',
+      url: '/v1/card-confirmations',
+      headers: auth,
+      payload: {
+        certificateSerial: HANAKO,
+        verificationMethod: 'pin',
+        consents: { pharmacists: true },
+      },
+    });
+    expect(confirmed.statusCode).toBe(200);
     // A pharmacist's view of Hanako's drug information, as the access log holds it.
     const log = createAccessLogWriter(handle());
     await log.append({
@@ -162,9 +174,11 @@ describeEachDatabase('the citizen pages', ({ handle }) => {
     expect(drugs.body).toMatch(/<td>20(18|19|20|21)年\d+月\d+日<\/td>/);
     const checkups = await page('/citizen/checkups', cookies);
     expect(checkups.body).toContain('過去5年分');
-    expect((await page('/citizen/consents', cookies)).body).toContain(
-      '医療機関・薬局で同意した記録はありません',
-    );
+    const consents = await page('/citizen/consents', cookies);
+    expect(consents.body).toContain('2021年7月15日 10:00'); // when, JST
+    expect(consents.body).toContain('医院 0110113719'); // where, by name
+    expect(consents.body).toMatch(/<td>\s*薬剤情報\s*<\/td>/); // what
+    expect(consents.body).toContain('2021年7月16日 10:00まで'); // until when (24 hours)
     const log = await page('/citizen/access-log', cookies);
     expect(log.body).toContain('2021年7月15日 11:30'); // 02:30Z in JST
     expect(log.body).toContain('医院 0110113719'); // the institution by name

@@ -214,7 +214,7 @@ export function renderCheckups(items: InformationItems, on: string): Html {
     }`;
 }
 
-export function renderConsents(consents: Consent[]): Html {
+export function renderConsents(consents: Consent[], names: ReadonlyMap<string, string>): Html {
   if (consents.length === 0) return none('医療機関・薬局で同意した記録はありません。');
   return html`<p class="hint">
       カードリーダーで同意した情報は、同意した医療機関・薬局が、同意から24時間まで見ることができます。
@@ -234,7 +234,11 @@ export function renderConsents(consents: Consent[]): Html {
             const given = CONSENT_ITEMS.filter(([key]) => c[key]).map(([, name]) => name);
             return html`<tr>
               <td>${formatDateTime(new Date(c.consTime))}</td>
-              <td>医療機関コード ${c.institutionCode}</td>
+              <td>
+                ${names.get(c.institutionCode) ?? '（名称不明）'}<br /><span class="hint"
+                  >医療機関コード ${c.institutionCode}</span
+                >
+              </td>
               <td>${given.length > 0 ? given.join('、') : '資格情報のみ'}</td>
               <td>
                 ${formatDateTime(new Date(c.availableTime))}まで

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { jstDate } from '@shikaku/core/clock';
+import { findInstitution } from '@shikaku/db/eligibility/institutions';
 import { AppError } from '@shikaku/platform/errors';
 import { type Html, html } from '@shikaku/platform/html';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -314,9 +315,16 @@ export function citizenPages(app: FastifyInstance, services: Services, deps: Sig
       on,
     ),
   );
-  signedInPage('/citizen/consents', '同意の記録', async (personRef, now) =>
-    renderConsents(await citizenConsents(services.handle, personRef, now)),
-  );
+  signedInPage('/citizen/consents', '同意の記録', async (personRef, now) => {
+    const consents = await citizenConsents(services.handle, personRef, now);
+    // Each institution by name, as the access log names it (a person's consents are few).
+    const names = new Map<string, string>();
+    for (const code of new Set(consents.map((c) => c.institutionCode))) {
+      const institution = await findInstitution(services.handle, code);
+      if (institution) names.set(code, institution.name);
+    }
+    return renderConsents(consents, names);
+  });
   signedInPage('/citizen/access-log', 'アクセス記録', async (personRef) =>
     renderAccessLog(await citizenAccessLog(services.handle, personRef)),
   );
