@@ -7,9 +7,8 @@ import {
 } from '@shikaku/core/mis-entry';
 import {
   buildIncomingIndex,
-  createMatchState,
   decideOutcomes,
-  mergeMatches,
+  matchStateOf,
   scanExistingRange,
   type ExistingColumns,
 } from './kernel.js';
@@ -83,9 +82,8 @@ export function classifyBatch(
   const inc = toColumns(incoming, numbers, births, kanas);
   const ex = toColumns(history, numbers, births, kanas);
   const index = buildIncomingIndex(inc);
-  const state = createMatchState(inc.length);
-  mergeMatches(state, scanExistingRange(ex, inc, index, 0, ex.length));
-  const outcomes = decideOutcomes(state, asOf, policy);
+  scanExistingRange(ex, index, 0, ex.length);
+  const outcomes = decideOutcomes(matchStateOf(index), asOf, policy, index.rows);
   return Array.from({ length: inc.length }, (_, i) => {
     const c = outcomes.conflictingRecord[i]!;
     return {

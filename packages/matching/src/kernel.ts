@@ -43,32 +43,43 @@ export interface ExistingColumnFile {
 /**
  * The incoming side, indexed: radix-partitioned by the top `bits` of the key hash, one small
  * open-addressing table per partition, so that probing one partition stays in cache and in the
- * TLB (a single table over 10M keys would miss both on every probe). A slot holds the key's
- * 32-bit hash as a tag and its first incoming row; the key itself is compared (in the incoming
- * column) only when the tag matches. In front of each table, a small blocked Bloom filter (two
- * bits in one 32-bit word, ~13 bits a key) that fits in the L1/L2 cache while its partition is
- * probed: most existing records have no incoming row, and the filter turns them away without
- * touching the table (which, at 10M incoming rows, misses the cache on every probe). All arrays
- * may be shared.
+ * TLB (a single table over 10M keys would miss both on every probe). A slot is a (hash tag,
+ * position + 1) pair of Int32s, side by side so a probe touches one cache line; 0 marks an empty
+ * slot, so fresh (zeroed) memory needs no filling. In front of each table, a small blocked Bloom
+ * filter (two bits in one 32-bit word, ~13–16 bits a key) that fits in the L1/L2 cache while its
+ * partition is probed: most existing records have no incoming row, and the filter turns them
+ * away without touching the table. The incoming rows are kept in partition order (position →
+ * row, key's high bits, birth date, kana), so a match reads only the partition being probed.
+ *
+ * Keys are integer-valued doubles in [0, 2^53). Two keys are equal exactly when their hashes and
+ * their high 32 bits (⌊x / 2^32⌋) are: the hash is a bijection of (low 32 bits) XOR (a function of
+ * the high bits), so equal hashes and equal high bits leave equal low bits. The index keeps the
+ * high bits only, half the memory of the keys.
  */
 export interface IncomingIndex {
   bits: number;
   /** Slots per partition (a power of two). */
   partitionCapacity: number;
-  /** Slot tags (the key's hash), partition p at [p·capacity, (p+1)·capacity). */
-  tags: Int32Array;
-  /** Position (below) of the slot key's first incoming row, −1 = empty slot. */
-  heads: Int32Array;
-  /** Next position with the same key, −1 at the end. */
-  next: Int32Array;
+  /** Partition p's positions are [bounds[p], bounds[p + 1]). */
+  bounds: Int32Array;
   /**
-   * The incoming rows in partition order (position → row, key, birth date, kana): a match reads
-   * its rows from the partition being probed, which is in cache, not from anywhere in the columns.
+   * (tag, position + 1) pairs; partition p's at [2·p·capacity, 2·(p+1)·capacity). −(position + 1)
+   * when more positions have the key: they are chained in `next`.
    */
+  slots: Int32Array;
+  /** Next position + 1 with the same key, 0 at the end of the chain (touched for repeats only). */
+  next: Int32Array;
+  /** The incoming rows in partition order: position → row. */
   rows: Int32Array;
-  keys: Float64Array;
-  birthDays: Int32Array;
-  kanaId: Uint32Array;
+  /**
+   * Position i's entry at [6i, 6i + 6): key high bits, birth date, kana (as int32), then its match
+   * state (`MatchState`: first birth-date conflict, first kana conflict, history; the history
+   * flag's place holds the key hash until the partition's table is filled). One
+   * array, so that filling it writes one stream per partition (a few thousand streams, one per
+   * array, would miss the TLB on every write; on a VM each miss walks two page tables) and a match
+   * touches one cache line of it.
+   */
+  entries: Int32Array;
   /** Filter words per partition (a power of two, at most 4,096: the hash's bits 0–11). */
   filterWords: number;
   /** Partition p's filter at [p·filterWords, (p+1)·filterWords). */
@@ -92,17 +103,17 @@ function mix(x: number): number {
   return x | 0;
 }
 
-/**
- * 32-bit hash of an integer-valued double below 2^53, as a signed int32: the kernels keep every
- * hash in Int32Arrays, as unsigned values above 2^31 would leave V8's int32 fast path.
- */
-function hash32(x: number): number {
-  return mix((x >>> 0) ^ Math.imul((x / 0x1_0000_0000) >>> 0, 0x9e3779b9));
+/** ⌊x / 2^32⌋ of an integer-valued double in [0, 2^53). */
+function high32(x: number): number {
+  return (x / 0x1_0000_0000) | 0;
 }
 
-/** The same hash as an unsigned 32-bit number. */
-export function hashKey(x: number): number {
-  return hash32(x) >>> 0;
+/**
+ * 32-bit hash of an integer-valued double in [0, 2^53), as a signed int32 (the kernels keep every
+ * hash in Int32Arrays: unsigned values above 2^31 would leave V8's int32 fast path).
+ */
+function hash32(x: number): number {
+  return mix((x >>> 0) ^ Math.imul(high32(x), 0x9e3779b9));
 }
 
 function pow2AtLeast(n: number): number {
@@ -118,192 +129,400 @@ export function partitionBits(rows: number): number {
   return bits;
 }
 
-/** Copies positions [start, end)'s incoming key, birth date and kana into partition order. */
-function gatherIncoming(
+/** Int32s per index entry and per scan bucket entry. */
+const ENTRY = 6;
+const BUCKET = 5;
+
+function partitionOf(h: number, bits: number): number {
+  return bits === 0 ? 0 : h >>> (32 - bits);
+}
+
+/**
+ * Typed arrays carved out of one buffer (8-byte aligned). One big SharedArrayBuffer is mapped
+ * lazily and zeroed by the kernel page by page as threads first touch it, where many smaller ones
+ * would each be zero-filled up front by the allocating thread.
+ */
+function carve<T extends Record<string, [number, number]>>(
+  sizes: T,
+  shared: boolean,
+): { [K in keyof T]: Int32Array } {
+  let bytes = 0;
+  for (const [count, size] of Object.values(sizes)) bytes += Math.ceil((count * size) / 8) * 8;
+  const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  const out: Record<string, Int32Array> = {};
+  let at = 0;
+  for (const [name, [count, size]] of Object.entries(sizes)) {
+    out[name] = new Int32Array(buffer, at, (count * size) / 4);
+    at += Math.ceil((count * size) / 8) * 8;
+  }
+  return out as { [K in keyof T]: Int32Array };
+}
+
+/**
+ * Building an index in steps that threads can share: the rows are cut into `chunks` chunks;
+ * each chunk is counted per partition (`countChunk`), the index is laid out from the counts
+ * (`layoutIndex`), each chunk copies its rows to their positions (`scatterChunk`: a stable
+ * counting sort, so a partition's rows stay in row order), and the partitions' filters and tables
+ * are filled (`fillPartitions`). Chunks and partitions are independent within a step.
+ */
+export interface IndexBuild {
+  rows: number;
+  bits: number;
+  chunks: number;
+  chunkRows: number;
+  /** chunks × partitions: each chunk's count per partition, then its next position in each. */
+  cursors: Int32Array;
+}
+
+export function startIndexBuild(rows: number, chunks: number, shared = false): IndexBuild {
+  const bits = partitionBits(rows);
+  const n = Math.max(1, Math.floor(chunks));
+  const bytes = n * (1 << bits) * 4;
+  return {
+    rows,
+    bits,
+    chunks: n,
+    chunkRows: Math.ceil(rows / n),
+    cursors: new Int32Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)),
+  };
+}
+
+/** Step 1 for chunk `c`: count its keys per partition. */
+export function countChunk(incoming: IncomingMatchColumns, build: IndexBuild, c: number): void {
+  const { bits, cursors, chunkRows } = build;
+  const keys = incoming.myNumber;
+  const base = c << bits;
+  const end = Math.min(build.rows, (c + 1) * chunkRows);
+  for (let r = c * chunkRows; r < end; r++) {
+    cursors[base + partitionOf(hash32(keys[r]!), bits)]!++;
+  }
+}
+
+/** Step 2 (one thread): partition bounds and each chunk's first position; the index's memory. */
+export function layoutIndex(build: IndexBuild, shared = false): IncomingIndex {
+  const { rows, bits, chunks, cursors } = build;
+  const parts = 1 << bits;
+  const bounds = new Int32Array(parts + 1);
+  let at = 0;
+  let max = 0;
+  for (let p = 0; p < parts; p++) {
+    bounds[p] = at;
+    for (let c = 0; c < chunks; c++) {
+      const k = cursors[(c << bits) + p]!;
+      cursors[(c << bits) + p] = at;
+      at += k;
+    }
+    max = Math.max(max, at - bounds[p]!);
+  }
+  bounds[parts] = at;
+  // Load factor ≤ ~0.65: the filter stops most misses before the table.
+  const capacity = pow2AtLeast(Math.ceil(max * 1.5));
+  const filterWords = Math.min(4096, pow2AtLeast(Math.ceil(max / 4)));
+  const n = Math.max(1, rows);
+  const m = carve(
+    {
+      bounds: [parts + 1, 4],
+      slots: [parts * capacity * 2, 4],
+      next: [n, 4],
+      rows: [n, 4],
+      entries: [n * ENTRY, 4],
+      filter: [parts * filterWords, 4],
+    },
+    shared,
+  );
+  m.bounds.set(bounds);
+  return {
+    bits,
+    partitionCapacity: capacity,
+    bounds: m.bounds,
+    slots: m.slots,
+    next: m.next,
+    rows: m.rows,
+    entries: m.entries,
+    filterWords,
+    filter: m.filter,
+  };
+}
+
+/** Step 3 for chunk `c`: copy its rows' row number, key bits, birth date and kana to positions. */
+export function scatterChunk(
   incoming: IncomingMatchColumns,
-  order: Int32Array,
-  start: number,
-  end: number,
-  keys: Float64Array,
-  birthDays: Int32Array,
-  kanaId: Uint32Array,
+  build: IndexBuild,
+  index: IncomingIndex,
+  c: number,
 ): void {
+  const { bits, cursors, chunkRows } = build;
+  const { rows, entries } = index;
   const num = incoming.myNumber;
   const birth = incoming.birthDays;
   const kana = incoming.kanaId;
-  for (let i = start; i < end; i++) {
-    const r = order[i]!;
-    keys[i] = num[r]!;
-    birthDays[i] = birth[r]!;
-    kanaId[i] = kana[r]!;
+  const base = c << bits;
+  const end = Math.min(build.rows, (c + 1) * chunkRows);
+  for (let r = c * chunkRows; r < end; r++) {
+    const x = num[r]!;
+    const h = hash32(x);
+    const at = cursors[base + partitionOf(h, bits)]!++;
+    rows[at] = r;
+    const o = at * ENTRY;
+    entries[o] = high32(x);
+    entries[o + 1] = birth[r]!;
+    entries[o + 2] = kana[r]! | 0;
+    entries[o + HASH] = h;
   }
 }
 
-/** Fills one partition's filter and table from its positions [start, end). */
-function fillPartition(
-  index: IncomingIndex,
-  p: number,
-  start: number,
-  end: number,
-  sortedHash: Int32Array,
-  tails: Int32Array,
-): void {
-  const { tags, heads, next, keys, filter, filterWords, partitionCapacity: capacity } = index;
-  const base = p * capacity;
-  const fbase = p * filterWords;
-  const pmask = capacity - 1;
-  const fmask = filterWords - 1;
-  for (let i = start; i < end; i++) {
-    const h = sortedHash[i]!;
-    const x = keys[i]!;
-    filter[fbase + (h & fmask)]! |= filterMask(h);
-    let slot = h & pmask;
-    for (;;) {
-      const head = heads[base + slot]!;
-      if (head === -1) {
-        heads[base + slot] = i;
-        tags[base + slot] = h;
-        tails[slot] = i;
-        break;
-      }
-      if (tags[base + slot] === h && keys[head] === x) {
-        next[tails[slot]!] = i;
-        tails[slot] = i;
-        break;
-      }
-      slot = (slot + 1) & pmask;
-    }
-  }
-}
-
-/**
- * Indexes the incoming My Numbers (later rows with the same number are chained after earlier).
- * Rows are first ordered by partition (the scan's own hash and scatter passes: a stable counting
- * sort), then each partition's table is filled while it is in cache. Each pass is a small
- * function of its own, so that V8 optimizes it on its own type feedback.
- */
-export function buildIncomingIndex(incoming: IncomingMatchColumns, shared = false): IncomingIndex {
-  const plan = planIncomingIndex(incoming, shared);
-  fillPartitions(incoming, plan, 0, 1 << plan.index.bits);
-  return plan.index;
-}
-
-/**
- * An index with its rows ordered by partition but its tables not yet filled: partitions are
- * independent, so threads can fill them (`fillPartitions`) in parallel over shared memory.
- */
-export interface IndexPlan {
-  index: IncomingIndex;
-  /** Hash of the row at each position. */
-  sortedHash: Int32Array;
-  /** Partition p's positions are [bounds[p], bounds[p + 1]). */
-  bounds: Int32Array;
-}
-
-export function planIncomingIndex(incoming: IncomingMatchColumns, shared = false): IndexPlan {
-  const rows = incoming.length;
-  const bits = partitionBits(rows);
-  const parts = 1 << bits;
-  const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  const hashes = new Int32Array(rows);
-  const offsets = new Int32Array(parts + 1);
-  hashAndCount(incoming.myNumber, rows, hashes, offsets, bits);
-  let max = 0;
-  for (let p = 0; p < parts; p++) max = Math.max(max, offsets[p + 1]! - offsets[p]!);
-  const bounds = new Int32Array(buf((parts + 1) * 4));
-  bounds.set(offsets);
-  const order = new Int32Array(buf(rows * 4));
-  const sortedHash = new Int32Array(buf(rows * 4));
-  scatter(rows, hashes, offsets, bits, sortedHash, order);
-  const capacity = pow2AtLeast(max * 2);
-  const filterWords = Math.min(4096, pow2AtLeast(Math.ceil(max / 4)));
-  const index: IncomingIndex = {
-    bits,
-    partitionCapacity: capacity,
-    tags: new Int32Array(buf(parts * capacity * 4)),
-    heads: new Int32Array(buf(parts * capacity * 4)).fill(-1),
-    next: new Int32Array(buf(Math.max(1, rows) * 4)).fill(-1),
-    rows: order,
-    keys: new Float64Array(buf(rows * 8)),
-    birthDays: new Int32Array(buf(rows * 4)),
-    kanaId: new Uint32Array(buf(rows * 4)),
-    filterWords,
-    filter: new Int32Array(buf(parts * filterWords * 4)),
-  };
-  return { index, sortedHash, bounds };
-}
-
-/** Fills partitions [from, to) of a planned index: their rows' columns, filters and tables. */
+/** Step 4: fill partitions [from, to)'s filters and tables (a key's positions are chained). */
 export function fillPartitions(
-  incoming: IncomingMatchColumns,
-  plan: IndexPlan,
+  build: IndexBuild,
+  index: IncomingIndex,
   from: number,
   to: number,
-  tails = new Int32Array(plan.index.partitionCapacity),
 ): void {
-  const { index, sortedHash, bounds } = plan;
+  const { slots, next, entries, filter, filterWords, bounds } = index;
+  const pmask = index.partitionCapacity - 1;
+  const fmask = filterWords - 1;
   for (let p = from; p < to; p++) {
-    const start = bounds[p]!;
+    const base = p * index.partitionCapacity * 2;
+    const fbase = p * filterWords;
     const end = bounds[p + 1]!;
-    gatherIncoming(incoming, index.rows, start, end, index.keys, index.birthDays, index.kanaId);
-    fillPartition(index, p, start, end, sortedHash, tails);
+    for (let i = bounds[p]!; i < end; i++) {
+      const c = i * ENTRY;
+      const h = entries[c + HASH]!;
+      const hi = entries[c]!;
+      // The hash's place becomes the state's history flag; nothing found yet.
+      entries[c + STATE + CELL_HISTORY] = 0;
+      entries[c + STATE + CELL_BIRTH] = NONE;
+      entries[c + STATE + CELL_KANA] = NONE;
+      filter[fbase + (h & fmask)]! |= filterMask(h);
+      let slot = h & pmask;
+      for (;;) {
+        const o = base + slot * 2;
+        const head = slots[o + 1]!;
+        if (head === 0) {
+          slots[o] = h;
+          slots[o + 1] = i + 1;
+          break;
+        }
+        const first = head > 0 ? head : -head;
+        if (slots[o] === h && entries[(first - 1) * ENTRY] === hi) {
+          next[i] = first;
+          slots[o + 1] = -(i + 1);
+          break;
+        }
+        slot = (slot + 1) & pmask;
+      }
+    }
   }
 }
 
-/** What one scan of an existing range found: (incoming row, existing record, kind) triples. */
-export interface RangeMatches {
-  count: number;
-  rows: Int32Array;
-  existing: Int32Array;
-  /** 0 same birth date and kana, 1 birth date differs, 2 same birth date, other kana. */
-  kinds: Uint8Array;
+/** Indexes the incoming rows in the calling thread. */
+export function buildIncomingIndex(incoming: IncomingMatchColumns, shared = false): IncomingIndex {
+  const build = startIndexBuild(incoming.length, 1, shared);
+  countChunk(incoming, build, 0);
+  const index = layoutIndex(build, shared);
+  scatterChunk(incoming, build, index, 0);
+  fillPartitions(build, index, 0, 1 << build.bits);
+  return index;
 }
 
-export const KIND_SAME = 0;
-export const KIND_BIRTH = 1;
-export const KIND_KANA = 2;
+/**
+ * Per incoming row (or index position): whether it has history, and the first existing record
+ * whose birth date differs / with the same birth date and another kana (NONE if none), in a cell
+ * of three int32s (CELL_BIRTH, CELL_KANA, CELL_HISTORY) at `cells[i·stride + offset]`. The
+ * index keeps its state in its entries (`matchStateOf`), so that a match updates the cache line
+ * it has just read; the cells may be shared, and scans on several threads fold into them (first
+ * records by atomic minimum).
+ */
+export interface MatchState {
+  length: number;
+  stride: number;
+  offset: number;
+  cells: Int32Array;
+}
+
+export const CELL_BIRTH = 0;
+export const CELL_KANA = 1;
+export const CELL_HISTORY = 2;
+/** Where an index entry's cell starts, and where its hash is until the index is filled. */
+const STATE = 3;
+const HASH = STATE + CELL_HISTORY;
+
+/** A state of its own for `rows` rows, nothing found yet. */
+export function createMatchState(rows: number): MatchState {
+  const cells = new Int32Array(rows * 3);
+  for (let i = 0; i < rows; i++) {
+    cells[i * 3 + CELL_BIRTH] = NONE;
+    cells[i * 3 + CELL_KANA] = NONE;
+  }
+  return { length: rows, stride: 3, offset: 0, cells };
+}
+
+/** The index's own state, by position (filled with the index: nothing found yet). */
+export function matchStateOf(index: IncomingIndex): MatchState {
+  return {
+    length: index.bounds[1 << index.bits]!,
+    stride: ENTRY,
+    offset: STATE,
+    cells: index.entries,
+  };
+}
+
+function atomicMin(a: Int32Array, i: number, value: number): void {
+  let current = a[i]!;
+  while (value < current) {
+    const seen = Atomics.compareExchange(a, i, current, value);
+    if (seen === current) return;
+    current = seen;
+  }
+}
 
 /**
- * Working memory of a scan, kept by a worker across its tasks: fresh memory is faulted in page
- * by page, which on a VM costs more than the scan itself.
+ * Existing record `e` (hash `h`, key high bits `hi`, in partition `p`) against the table: folds
+ * every incoming row with its key into the state; returns how many (incoming, existing) pairs.
+ */
+function probeRecord(
+  index: IncomingIndex,
+  p: number,
+  h: number,
+  hi: number,
+  birth: number,
+  kana: number,
+  e: number,
+): number {
+  const { slots, entries, next, partitionCapacity: capacity } = index;
+  const pmask = capacity - 1;
+  const base = p * capacity * 2;
+  let slot = h & pmask;
+  for (;;) {
+    const o = base + slot * 2;
+    const head = slots[o + 1]!;
+    if (head === 0) return 0;
+    const first = head > 0 ? head : -head;
+    if (slots[o] === h && entries[(first - 1) * ENTRY] === hi) {
+      let pairs = 0;
+      for (let q = first; q !== 0; q = head > 0 ? 0 : next[q - 1]!) {
+        const c = (q - 1) * ENTRY;
+        pairs++;
+        entries[c + STATE + CELL_HISTORY] = 1;
+        if (entries[c + 1] !== birth) atomicMin(entries, c + STATE + CELL_BIRTH, e);
+        else if (entries[c + 2] !== kana) atomicMin(entries, c + STATE + CELL_KANA, e);
+      }
+      return pairs;
+    }
+    slot = (slot + 1) & pmask;
+  }
+}
+
+/**
+ * Working memory of a scan, kept by a worker across its ranges: per partition a bucket of
+ * records (hash, record number, key high bits, birth date, kana), sized for an even spread plus
+ * a margin (fresh memory is faulted in page by page, which on a VM costs more than the scan).
  */
 export class ScanScratch {
-  hashes = new Int32Array(0);
-  sortedHash = new Int32Array(0);
-  sortedIndex = new Int32Array(0);
-  offsets = new Int32Array(0);
-  matches: RangeMatches = {
-    count: 0,
-    rows: new Int32Array(1024),
-    existing: new Int32Array(1024),
-    kinds: new Uint8Array(1024),
-  };
+  /** Bucket entries of BUCKET int32s: hash, record, key high bits, birth date, kana. */
+  buckets = new Int32Array(0);
+  counts = new Int32Array(0);
+  bucketSize = 0;
 
   reserve(records: number, parts: number): void {
-    if (this.hashes.length < records) {
-      this.hashes = new Int32Array(records);
-      this.sortedHash = new Int32Array(records);
-      this.sortedIndex = new Int32Array(records);
-    }
-    if (this.offsets.length < parts + 1) this.offsets = new Int32Array(parts + 1);
+    this.bucketSize = Math.ceil((records / parts) * 1.25) + 32;
+    const total = this.bucketSize * parts * BUCKET;
+    if (this.buckets.length < total) this.buckets = new Int32Array(total);
+    if (this.counts.length < parts) this.counts = new Int32Array(parts);
   }
 }
 
 /**
- * Streams existing records [from, to) through the incoming index: hash and scatter the range by
- * partition, then probe one partition's filter and table at a time (cache-resident). The matches
- * are in `scratch.matches` (a fresh scratch unless given) until its next scan; with `append`,
- * after the ones already there.
+ * Pass 1: put every record in its partition's bucket, whole, so that pass 2 reads nothing else;
+ * a record whose bucket is full (an uneven range) is probed at once. Returns the pairs found so.
  */
+function scatterBlock(
+  block: ExistingColumns,
+  base: number,
+  index: IncomingIndex,
+  scratch: ScanScratch,
+): number {
+  const { bits } = index;
+  const { buckets, counts, bucketSize } = scratch;
+  const num = block.myNumber;
+  const births = block.birthDays;
+  const kanas = block.kanaId;
+  const n = block.length;
+  counts.fill(0, 0, 1 << bits);
+  let pairs = 0;
+  for (let i = 0; i < n; i++) {
+    const x = num[i]!;
+    const h = hash32(x);
+    const p = partitionOf(h, bits);
+    const k = counts[p]!;
+    if (k < bucketSize) {
+      const at = (p * bucketSize + k) * BUCKET;
+      buckets[at] = h;
+      buckets[at + 1] = i;
+      buckets[at + 2] = high32(x);
+      buckets[at + 3] = births[i]!;
+      buckets[at + 4] = kanas[i]! | 0;
+      counts[p] = k + 1;
+    } else {
+      pairs += probeRecord(index, p, h, high32(x), births[i]!, kanas[i]! | 0, base + i);
+    }
+  }
+  return pairs;
+}
+
+/** Pass 2: partition by partition, filter then table (both in cache while the partition lasts). */
+function probeBuckets(base: number, index: IncomingIndex, scratch: ScanScratch): number {
+  const { bits, filter, filterWords } = index;
+  const { buckets, counts, bucketSize } = scratch;
+  const fmask = filterWords - 1;
+  const parts = 1 << bits;
+  let pairs = 0;
+  for (let p = 0; p < parts; p++) {
+    const filterBase = p * filterWords;
+    const start = p * bucketSize * BUCKET;
+    const end = start + counts[p]! * BUCKET;
+    for (let k = start; k < end; k += BUCKET) {
+      const h = buckets[k]!;
+      const m = filterMask(h);
+      if ((filter[filterBase + (h & fmask)]! & m) !== m) continue;
+      pairs += probeRecord(
+        index,
+        p,
+        h,
+        buckets[k + 2]!,
+        buckets[k + 3]!,
+        buckets[k + 4]!,
+        base + buckets[k + 1]!,
+      );
+    }
+  }
+  return pairs;
+}
+
+/**
+ * Streams one block of existing records (held in its own arrays: read from a file, say; block
+ * record i is existing record `base + i`) through the incoming index, folding what it finds into
+ * the index's match state (`matchStateOf`). Returns the number of (incoming, existing) pairs with the same My Number.
+ */
+export function scanExistingBlock(
+  block: ExistingColumns,
+  base: number,
+  index: IncomingIndex,
+  scratch: ScanScratch = new ScanScratch(),
+): number {
+  scratch.reserve(block.length, 1 << index.bits);
+  const pairs = scatterBlock(block, base, index, scratch);
+  return pairs + probeBuckets(base, index, scratch);
+}
+
+/** The same over existing records [from, to) of in-memory columns. */
 export function scanExistingRange(
   existing: ExistingColumns,
-  incoming: IncomingMatchColumns,
   index: IncomingIndex,
   from: number,
   to: number,
   scratch: ScanScratch = new ScanScratch(),
-  append = false,
-): RangeMatches {
+): number {
   const n = Math.max(0, to - from);
   const block: ExistingColumns = {
     length: n,
@@ -311,190 +530,7 @@ export function scanExistingRange(
     birthDays: existing.birthDays.subarray(from, from + n),
     kanaId: existing.kanaId.subarray(from, from + n),
   };
-  return scanExistingBlock(block, from, incoming, index, scratch, append);
-}
-
-/** Pass 1: hash every key and count the keys of each partition (offsets[p + 1]). */
-function hashAndCount(
-  keys: Float64Array,
-  n: number,
-  hashes: Int32Array,
-  offsets: Int32Array,
-  bits: number,
-): void {
-  const shift = 32 - bits;
-  const parts = 1 << bits;
-  offsets.fill(0, 0, parts + 1);
-  for (let i = 0; i < n; i++) {
-    const h = hash32(keys[i]!);
-    hashes[i] = h;
-    offsets[(bits === 0 ? 0 : h >>> shift) + 1]!++;
-  }
-  for (let p = 0; p < parts; p++) offsets[p + 1]! += offsets[p]!;
-}
-
-/** Pass 2: scatter (hash, record) by partition; offsets[p] ends as partition p's end. */
-function scatter(
-  n: number,
-  hashes: Int32Array,
-  offsets: Int32Array,
-  bits: number,
-  sortedHash: Int32Array,
-  sortedIndex: Int32Array,
-): void {
-  const shift = 32 - bits;
-  for (let i = 0; i < n; i++) {
-    const h = hashes[i]!;
-    const at = offsets[bits === 0 ? 0 : h >>> shift]!++;
-    sortedHash[at] = h;
-    sortedIndex[at] = i;
-  }
-}
-
-/** Appends (row, existing, kind) for every incoming row chained from position `head`. */
-function emit(
-  out: RangeMatches,
-  head: number,
-  index: IncomingIndex,
-  existing: number,
-  birth: number,
-  kana: number,
-): void {
-  const { next, rows, birthDays, kanaId } = index;
-  for (let q = head; q !== -1; q = next[q]!) {
-    if (out.count === out.rows.length) {
-      const size = out.count * 2;
-      const grownRows = new Int32Array(size);
-      grownRows.set(out.rows);
-      const ex = new Int32Array(size);
-      ex.set(out.existing);
-      const kinds = new Uint8Array(size);
-      kinds.set(out.kinds);
-      out.rows = grownRows;
-      out.existing = ex;
-      out.kinds = kinds;
-    }
-    out.rows[out.count] = rows[q]!;
-    out.existing[out.count] = existing;
-    out.kinds[out.count] =
-      birthDays[q] !== birth ? KIND_BIRTH : kanaId[q] !== kana ? KIND_KANA : KIND_SAME;
-    out.count++;
-  }
-}
-
-/** Pass 3: partition by partition, filter then table; matches go to `out`. */
-function probe(
-  block: ExistingColumns,
-  base: number,
-  index: IncomingIndex,
-  offsets: Int32Array,
-  sortedHash: Int32Array,
-  sortedIndex: Int32Array,
-  out: RangeMatches,
-): void {
-  const { tags, heads, keys, bits, partitionCapacity: capacity, filter, filterWords } = index;
-  const exNum = block.myNumber;
-  const pmask = capacity - 1;
-  const fmask = filterWords - 1;
-  const parts = 1 << bits;
-  let start = 0;
-  for (let p = 0; p < parts; p++) {
-    const tableBase = p * capacity;
-    const filterBase = p * filterWords;
-    const end = offsets[p]!;
-    for (let i = start; i < end; i++) {
-      const h = sortedHash[i]!;
-      const m = filterMask(h);
-      if ((filter[filterBase + (h & fmask)]! & m) !== m) continue;
-      let slot = h & pmask;
-      let head = heads[tableBase + slot]!;
-      while (head !== -1) {
-        if (tags[tableBase + slot] === h) {
-          const local = sortedIndex[i]!;
-          if (keys[head] === exNum[local]) {
-            emit(out, head, index, base + local, block.birthDays[local]!, block.kanaId[local]!);
-            break;
-          }
-        }
-        slot = (slot + 1) & pmask;
-        head = heads[tableBase + slot]!;
-      }
-    }
-    start = end;
-  }
-}
-
-/**
- * The scan over one block of existing records held in its own arrays (read from a file, say):
- * block record i is existing record `base + i`.
- */
-export function scanExistingBlock(
-  block: ExistingColumns,
-  base: number,
-  incoming: IncomingMatchColumns,
-  index: IncomingIndex,
-  scratch: ScanScratch = new ScanScratch(),
-  append = false,
-): RangeMatches {
-  const n = block.length;
-  scratch.reserve(n, 1 << index.bits);
-  const { hashes, sortedHash, sortedIndex, offsets } = scratch;
-  hashAndCount(block.myNumber, n, hashes, offsets, index.bits);
-  scatter(n, hashes, offsets, index.bits, sortedHash, sortedIndex);
-  const out = scratch.matches;
-  if (!append) out.count = 0;
-  probe(block, base, index, offsets, sortedHash, sortedIndex, out);
-  return out;
-}
-
-/** Packs matches into one ArrayBuffer (rows, existing, kinds) so a worker can move it. */
-export function packMatches(m: RangeMatches): ArrayBuffer {
-  const buffer = new ArrayBuffer(m.count * 9);
-  new Int32Array(buffer, 0, m.count).set(m.rows.subarray(0, m.count));
-  new Int32Array(buffer, m.count * 4, m.count).set(m.existing.subarray(0, m.count));
-  new Uint8Array(buffer, m.count * 8, m.count).set(m.kinds.subarray(0, m.count));
-  return buffer;
-}
-
-export function unpackMatches(buffer: ArrayBuffer): RangeMatches {
-  const count = buffer.byteLength / 9;
-  return {
-    count,
-    rows: new Int32Array(buffer, 0, count),
-    existing: new Int32Array(buffer, count * 4, count),
-    kinds: new Uint8Array(buffer, count * 8, count),
-  };
-}
-
-/** Per incoming row: whether it has history, and the first conflicting records (NONE if none). */
-export interface MatchState {
-  hasHistory: Uint8Array;
-  firstBirth: Int32Array;
-  firstKana: Int32Array;
-}
-
-export function createMatchState(rows: number): MatchState {
-  return {
-    hasHistory: new Uint8Array(rows),
-    firstBirth: new Int32Array(rows).fill(NONE),
-    firstKana: new Int32Array(rows).fill(NONE),
-  };
-}
-
-/** Folds one range's matches into the state (ranges may arrive in any order). */
-export function mergeMatches(state: MatchState, m: RangeMatches): void {
-  const { hasHistory, firstBirth, firstKana } = state;
-  for (let i = 0; i < m.count; i++) {
-    const r = m.rows[i]!;
-    const e = m.existing[i]!;
-    hasHistory[r] = 1;
-    const kind = m.kinds[i]!;
-    if (kind === KIND_BIRTH) {
-      if (e < firstBirth[r]!) firstBirth[r] = e;
-    } else if (kind === KIND_KANA) {
-      if (e < firstKana[r]!) firstKana[r] = e;
-    }
-  }
+  return scanExistingBlock(block, from, index, scratch);
 }
 
 export const OUTCOME_INDEX: Record<MisEntryOutcomeCode, number> = Object.fromEntries(
@@ -508,17 +544,19 @@ export interface OutcomeColumns {
 }
 
 /**
- * core's classifyRegistration (jlis not yet queried) from the folded state. Which rules are in
- * force depends only on the date and policy, so it is decided once for the batch.
+ * core's classifyRegistration (jlis not yet queried) from the folded state, per incoming row:
+ * state position i is row `rows[i]` (the index's partition order; the identity if omitted).
+ * Which rules are in force depends only on the date and policy, so it is decided once for the
+ * batch.
  */
 export function decideOutcomes(
   state: MatchState,
   asOf: string,
   policy: MisEntryPolicy = SEED_POLICY,
-  out?: OutcomeColumns,
+  rows?: Int32Array,
 ): OutcomeColumns {
-  const rows = state.hasHistory.length;
-  const result = out ?? { code: new Uint8Array(rows), conflictingRecord: new Int32Array(rows) };
+  const n = state.length;
+  const result = { code: new Uint8Array(n), conflictingRecord: new Int32Array(n) };
   const birthInForce = asOf >= MIS_ENTRY_RULES.BIRTH_DATE.effectiveFrom;
   const kanaInForce = asOf >= MIS_ENTRY_RULES.KANA_NAME.effectiveFrom;
   const noHistoryJlis = asOf >= MIS_ENTRY_RULES.JLIS_NO_HISTORY.effectiveFrom;
@@ -532,17 +570,20 @@ export function decideOutcomes(
   const NEEDS_JLIS = OUTCOME_INDEX.NEEDS_JLIS;
   const CONSISTENT = OUTCOME_INDEX.CONSISTENT;
   const NOT_CHECKED = OUTCOME_INDEX.NOT_CHECKED;
-  const { hasHistory, firstBirth, firstKana } = state;
-  for (let r = 0; r < rows; r++) {
+  const { cells, stride } = state;
+  for (let r = 0; r < n; r++) {
     let code: number;
     let conflict = -1;
-    const history = hasHistory[r] === 1;
-    if (history && birthInForce && firstBirth[r] !== NONE) {
+    const c = r * stride + state.offset;
+    const history = cells[c + CELL_HISTORY] === 1;
+    const firstBirth = cells[c + CELL_BIRTH]!;
+    const firstKana = cells[c + CELL_KANA]!;
+    if (history && birthInForce && firstBirth !== NONE) {
       code = BIRTH;
-      conflict = firstBirth[r]!;
-    } else if (history && kanaInForce && firstKana[r] !== NONE) {
+      conflict = firstBirth;
+    } else if (history && kanaInForce && firstKana !== NONE) {
       code = KANA;
-      conflict = firstKana[r]!;
+      conflict = firstKana;
     } else if (everyJlis || (!history && noHistoryJlis)) {
       code = NEEDS_JLIS;
     } else if (history && birthInForce) {
@@ -550,8 +591,9 @@ export function decideOutcomes(
     } else {
       code = NOT_CHECKED;
     }
-    result.code[r] = code;
-    result.conflictingRecord[r] = conflict;
+    const row = rows === undefined ? r : rows[r]!;
+    result.code[row] = code;
+    result.conflictingRecord[row] = conflict;
   }
   return result;
 }

@@ -1,27 +1,48 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { Piscina } from 'piscina';
 import {
+  countChunk,
   fillPartitions,
-  packMatches,
   scanExistingBlock,
   scanExistingRange,
+  scatterChunk,
   ScanScratch,
   type ExistingColumnFile,
   type ExistingColumns,
   type IncomingIndex,
-  type IndexPlan,
+  type IndexBuild,
 } from './kernel.js';
 
 /**
- * A piscina task: scan ranges of `rangeSize` existing records, taking the next range number from
- * `cursor[0]` (shared by every worker's task, Atomics) until the ranges run out; `cursor[1]`
- * counts the records scanned. The columns and the index live on SharedArrayBuffers, so passing
- * them costs nothing; or the existing records stay in their column file and the worker reads each
- * range into memory it reuses from task to task. The matches come back moved, not copied.
+ * The pool's tasks. Columns and the index (with its match state) live on SharedArrayBuffers, so
+ * passing them costs nothing and every worker folds its matches into the one state (atomic
+ * minimum).
+ *
+ * - count / scatter: one chunk of the incoming rows, steps 1 and 3 of the index build.
+ * - fill: partitions of the index, taken from `cursor[0]` (Atomics) until none is left.
+ * - scan: ranges of `rangeSize` existing records, the next range number from `cursor[0]` (shared
+ *   by every worker's task) until the ranges run out; `cursor[1]` counts the records scanned. The
+ *   existing records are in memory or stay in their column file, and the worker reads each range
+ *   into memory it reuses from task to task. Returns the (incoming, existing) pairs found.
  */
+export type MatchingTask =
+  | {
+      step: 'count' | 'scatter';
+      incoming: ExistingColumns;
+      build: IndexBuild;
+      index?: IncomingIndex;
+      chunk: number;
+    }
+  | {
+      step: 'fill';
+      build: IndexBuild;
+      index: IncomingIndex;
+      cursor: Int32Array;
+    }
+  | ScanTask;
+
 export interface ScanTask {
+  step: 'scan';
   existing: ExistingColumns | ExistingColumnFile;
-  incoming: ExistingColumns;
   index: IncomingIndex;
   total: number;
   rangeSize: number;
@@ -78,46 +99,40 @@ function readBlock(file: ExistingColumnFile, from: number, to: number): Existing
   };
 }
 
-/** A piscina task: fill partitions of a planned index, taking them from `cursor[0]`. */
-export interface FillTask {
-  fill: IndexPlan;
-  incoming: ExistingColumns;
-  cursor: Int32Array;
-}
-
-let tails = new Int32Array(0);
-
-function fill(task: FillTask): null {
-  const { fill: plan, incoming, cursor } = task;
-  const parts = 1 << plan.index.bits;
-  if (tails.length < plan.index.partitionCapacity) {
-    tails = new Int32Array(plan.index.partitionCapacity);
-  }
-  // Partitions in runs of 8: few atomics, still even shares.
-  for (;;) {
-    const from = Atomics.add(cursor, 0, 8);
-    if (from >= parts) return null;
-    fillPartitions(incoming, plan, from, Math.min(parts, from + 8), tails);
-  }
-}
-
-export default function run(task: ScanTask | FillTask): unknown {
-  return 'fill' in task ? fill(task) : scan(task);
-}
-
-function scan(task: ScanTask): unknown {
-  const { existing, incoming, index, total, rangeSize, cursor } = task;
-  scratch.matches.count = 0;
+function scan(task: ScanTask): number {
+  const { existing, index, total, rangeSize, cursor } = task;
+  let pairs = 0;
   for (;;) {
     const from = Atomics.add(cursor, 0, 1) * rangeSize;
-    if (from >= total) break;
+    if (from >= total) return pairs;
     const to = Math.min(total, from + rangeSize);
-    if ('path' in existing) {
-      scanExistingBlock(readBlock(existing, from, to), from, incoming, index, scratch, true);
-    } else {
-      scanExistingRange(existing, incoming, index, from, to, scratch, true);
-    }
+    pairs +=
+      'path' in existing
+        ? scanExistingBlock(readBlock(existing, from, to), from, index, scratch)
+        : scanExistingRange(existing, index, from, to, scratch);
     Atomics.add(cursor, 1, to - from);
   }
-  return Piscina.move(packMatches(scratch.matches));
+}
+
+export default function run(task: MatchingTask): number | null {
+  switch (task.step) {
+    case 'count':
+      countChunk(task.incoming, task.build, task.chunk);
+      return null;
+    case 'scatter':
+      scatterChunk(task.incoming, task.build, task.index!, task.chunk);
+      return null;
+    case 'fill': {
+      // Partitions in runs of 8: few atomics, still even shares.
+      const parts = 1 << task.index.bits;
+      for (;;) {
+        const from = Atomics.add(task.cursor, 0, 8);
+        if (from >= parts) return null;
+        const to = Math.min(parts, from + 8);
+        fillPartitions(task.build, task.index, from, to);
+      }
+    }
+    case 'scan':
+      return scan(task);
+  }
 }

@@ -5,9 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CURRENT_POLICY } from '@shikaku/core/mis-entry';
 import {
   buildIncomingIndex,
+  CELL_BIRTH,
+  CELL_HISTORY,
+  CELL_KANA,
   createMatchState,
+  matchStateOf,
   decideOutcomes,
-  mergeMatches,
   NONE,
   scanExistingRange,
   type ExistingColumns,
@@ -33,9 +36,8 @@ function columns(n: number, next: () => number, numbers: number): ExistingColumn
 /** The same kernels in one thread, over the whole range at once. */
 function classifyInThread(existing: ExistingColumns, incoming: ExistingColumns, asOf: string) {
   const index = buildIncomingIndex(incoming);
-  const state = createMatchState(incoming.length);
-  mergeMatches(state, scanExistingRange(existing, incoming, index, 0, existing.length));
-  return decideOutcomes(state, asOf, CURRENT_POLICY);
+  scanExistingRange(existing, index, 0, existing.length);
+  return decideOutcomes(matchStateOf(index), asOf, CURRENT_POLICY, index.rows);
 }
 
 /** A plain reference: a Map from number to incoming rows, existing records in index order. */
@@ -47,13 +49,17 @@ function classifyNaively(existing: ExistingColumns, incoming: ExistingColumns, a
     rowsOf.set(incoming.myNumber[r]!, list);
   }
   const state = createMatchState(incoming.length);
+  const { cells, stride } = state;
   for (let e = 0; e < existing.length; e++) {
     for (const r of rowsOf.get(existing.myNumber[e]!) ?? []) {
-      state.hasHistory[r] = 1;
+      cells[r * stride + CELL_HISTORY] = 1;
       if (existing.birthDays[e] !== incoming.birthDays[r]) {
-        if (state.firstBirth[r] === NONE) state.firstBirth[r] = e;
-      } else if (existing.kanaId[e] !== incoming.kanaId[r] && state.firstKana[r] === NONE) {
-        state.firstKana[r] = e;
+        if (cells[r * stride + CELL_BIRTH] === NONE) cells[r * stride + CELL_BIRTH] = e;
+      } else if (
+        existing.kanaId[e] !== incoming.kanaId[r] &&
+        cells[r * stride + CELL_KANA] === NONE
+      ) {
+        cells[r * stride + CELL_KANA] = e;
       }
     }
   }
@@ -68,6 +74,60 @@ describe('partitioned kernels', () => {
     expect(buildIncomingIndex(incoming).bits).toBeGreaterThan(2);
     const got = classifyInThread(existing, incoming, '2021-07-15');
     const want = classifyNaively(existing, incoming, '2021-07-15');
+    expect(Buffer.from(got.code)).toEqual(Buffer.from(want.code));
+    expect(Buffer.from(got.conflictingRecord.buffer)).toEqual(
+      Buffer.from(want.conflictingRecord.buffer),
+    );
+  });
+});
+
+describe('kernel edge cases', () => {
+  it('tells apart keys with the same hash and other high bits (x and 2^32 + (x XOR the odd constant))', () => {
+    // hash32 mixes (low 32 bits) XOR (high bits × 0x9e3779b9): these pairs hash alike, and only
+    // the high-bit comparison keeps them apart.
+    const n = 5_000;
+    const make = (high: number): ExistingColumns => {
+      const c: ExistingColumns = {
+        length: n,
+        myNumber: new Float64Array(n),
+        birthDays: new Int32Array(n),
+        kanaId: new Uint32Array(n),
+      };
+      for (let i = 0; i < n; i++) {
+        const low = (100_000 + i * 7919) >>> 0;
+        c.myNumber[i] = high === 0 ? low : 2 ** 32 + ((low ^ 0x9e3779b9) >>> 0);
+        c.birthDays[i] = i % 3;
+        c.kanaId[i] = i % 5;
+      }
+      return c;
+    };
+    const incoming = make(0);
+    const existing = make(1);
+    // Same hashes, other numbers: no history for any row.
+    const got = classifyInThread(existing, incoming, '2021-07-15');
+    const want = classifyNaively(existing, incoming, '2021-07-15');
+    expect(Buffer.from(got.code)).toEqual(Buffer.from(want.code));
+    expect(new Set(got.code).size).toBe(1);
+  });
+
+  it('probes at once the records of a range whose partition bucket is full (one number, many records)', () => {
+    const next = seededRandom(5);
+    // 200k existing records with one number: its partition's bucket (an even share plus 25 %)
+    // fills up, and only the last record, past it, has another birth date.
+    const n = 200_000;
+    const existing: ExistingColumns = {
+      length: n,
+      myNumber: new Float64Array(n).fill(123_456_789_018),
+      birthDays: new Int32Array(n),
+      kanaId: new Uint32Array(n),
+    };
+    existing.birthDays[n - 1] = 1;
+    const incoming = columns(30_000, next, 60_000);
+    incoming.myNumber[7] = 123_456_789_018;
+    incoming.birthDays[7] = 0;
+    const got = classifyInThread(existing, incoming, '2021-07-15');
+    const want = classifyNaively(existing, incoming, '2021-07-15');
+    expect(got.conflictingRecord[7]).toBe(n - 1);
     expect(Buffer.from(got.code)).toEqual(Buffer.from(want.code));
     expect(Buffer.from(got.conflictingRecord.buffer)).toEqual(
       Buffer.from(want.conflictingRecord.buffer),

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readColumnFile, timeRawColumnRead } from '@shikaku/synth/files';
@@ -78,6 +79,8 @@ function pageCacheResidency(dir: string | undefined) {
 
 const dataDir = values.data ? resolve(values.data) : undefined;
 const filesBefore = pageCacheResidency(dataDir);
+// The machine's 1-minute load average before and after: how much else wanted the cores.
+const loadBefore = loadavg()[0]!;
 const report = await runMismatchSimulation({
   existing: int(values.existing),
   incoming: int(values.incoming),
@@ -134,6 +137,7 @@ process.stdout.write(
     incoming: report.parameters.incoming,
     workers: report.parameters.workers,
     source: report.engine.source,
+    loadAverage: [+loadBefore.toFixed(2), +loadavg()[0]!.toFixed(2)],
     // The column files before the run: 'cached' / 'cold' / 'partly cached' in the page cache.
     columnFiles: filesBefore,
     stages: Object.fromEntries(report.stages.map((x) => [x.name, s(x.ms)])),
@@ -144,6 +148,12 @@ process.stdout.write(
       indexS: s(report.engine.timings.indexMs),
       scanS: s(report.engine.timings.scanMs),
       decideS: s(report.engine.timings.decideMs),
+    },
+    // CPU time (every thread) in the same stages.
+    oursMatchStagesCpu: {
+      indexS: s(report.engine.stageCpu.indexMs),
+      scanS: s(report.engine.stageCpu.scanMs),
+      decideS: s(report.engine.stageCpu.decideMs),
     },
     // Same bytes, after the run: raw read (the floor) and the previous whole-column loader.
     readFloor: floor,

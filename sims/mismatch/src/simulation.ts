@@ -140,6 +140,8 @@ export interface MismatchReport {
     files: { population: string; incoming: string } | null;
     recordsPerSecond: number;
     timings: { indexMs: number; scanMs: number; decideMs: number };
+    /** CPU time of the process (every thread) in the same stages of the match. */
+    stageCpu: { indexMs: number; scanMs: number; decideMs: number };
   };
   peakRssBytes: number;
   /** The error and change model the incoming rows were drawn from. */
@@ -430,6 +432,7 @@ export async function runMismatchSimulation(
           : null,
       recordsPerSecond: ((options.existing + options.incoming) / matchMs) * 1000,
       timings: matched.timings,
+      stageCpu: matched.cpu,
     },
     peakRssBytes: peakRss(),
     model,
