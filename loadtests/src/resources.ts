@@ -50,17 +50,14 @@ async function machineTicks(): Promise<{ busy: number; steal: number } | undefin
   }
 }
 
-/**
- * CPU ticks of every PostgreSQL process on this machine (empty when none is visible), or, with
- * `postmasters`, of each of those clusters: its postmaster and the processes it forked.
- */
-async function postgresTicks(postmasters?: readonly number[]): Promise<Map<number, number>> {
-  const ticks = new Map<number, number>();
+/** Every PostgreSQL process on this machine: its CPU ticks and its parent (one pass over /proc). */
+async function postgresProcesses(): Promise<Map<number, { ticks: number; parent: number }>> {
+  const found = new Map<number, { ticks: number; parent: number }>();
   let pids: string[];
   try {
     pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
   } catch {
-    return ticks;
+    return found;
   }
   await Promise.all(
     pids.map(async (pid) => {
@@ -69,15 +66,27 @@ async function postgresTicks(postmasters?: readonly number[]): Promise<Map<numbe
         const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         if (comm !== 'postgres') return;
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const own = Number(pid);
-        const parent = Number(fields[1]);
-        if (postmasters && !postmasters.includes(own) && !postmasters.includes(parent)) return;
-        ticks.set(own, Number(fields[11]) + Number(fields[12]));
+        found.set(Number(pid), {
+          ticks: Number(fields[11]) + Number(fields[12]),
+          parent: Number(fields[1]),
+        });
       } catch {
         // the process ended between the listing and the read
       }
     }),
   );
+  return found;
+}
+
+/** Ticks of the processes of the given clusters (a postmaster and what it forked), or of all. */
+function clusterTicks(
+  processes: Map<number, { ticks: number; parent: number }>,
+  postmasters?: readonly number[],
+): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const [pid, p] of processes)
+    if (!postmasters || postmasters.includes(pid) || postmasters.includes(p.parent))
+      ticks.set(pid, p.ticks);
   return ticks;
 }
 
@@ -99,10 +108,9 @@ export interface DatabaseCounters {
 }
 
 /** CPU % of one core of a set of processes between two readings (a process new since counts from 0). */
-function cpuTracker(read: () => Promise<Map<number, number>>) {
+function cpuTracker() {
   let last: { ticks: Map<number, number>; at: number } | undefined;
-  return async (now: number): Promise<number | undefined> => {
-    const ticks = await read();
+  return (ticks: Map<number, number>, now: number): number | undefined => {
     if (ticks.size === 0) return undefined;
     let used: number | undefined;
     if (last) {
@@ -121,11 +129,54 @@ function cpuTracker(read: () => Promise<Map<number, number>>) {
 /** Ticks of the given processes (those still running). */
 async function pidTicks(pids: readonly number[]): Promise<Map<number, number>> {
   const ticks = new Map<number, number>();
-  for (const pid of pids) {
-    const stat = await procStat(pid);
-    if (stat) ticks.set(pid, stat.cpuTicks);
-  }
+  await Promise.all(
+    pids.map(async (pid) => {
+      const stat = await procStat(pid);
+      if (stat) ticks.set(pid, stat.cpuTicks);
+    }),
+  );
   return ticks;
+}
+
+/**
+ * Reads the database's counters once a second in the background (a query to a starved server
+ * must not hold up the runner's loop, which awaits each sample) and keeps the latest rates.
+ */
+function pollCounters(read: () => Promise<DatabaseCounters>) {
+  let last: { value: DatabaseCounters; at: number } | undefined;
+  let latest: Pick<ResourceSample, 'replicaLagMs' | 'accessLogRowsPerS' | 'walBytesPerS'> = {};
+  let busy = false;
+  const round = (v: number) => Math.round(v * 10) / 10;
+  const poll = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const value = await read();
+      const at = performance.now();
+      const next: typeof latest = {};
+      if (value.replicaLagMs !== undefined && value.replicaLagMs !== null)
+        next.replicaLagMs = round(value.replicaLagMs);
+      if (last) {
+        const seconds = Math.max(1e-3, (at - last.at) / 1000);
+        const rate = (a?: number, b?: number) =>
+          a === undefined || b === undefined ? undefined : round(Math.max(0, a - b) / seconds);
+        const rows = rate(value.accessLogRows, last.value.accessLogRows);
+        if (rows !== undefined) next.accessLogRowsPerS = rows;
+        const wal = rate(value.walBytes, last.value.walBytes);
+        if (wal !== undefined) next.walBytesPerS = wal;
+      }
+      last = { value, at };
+      latest = next;
+    } catch {
+      // an unanswered reading leaves the last one
+    } finally {
+      busy = false;
+    }
+  };
+  void poll();
+  const timer = setInterval(() => void poll(), 1000);
+  timer.unref();
+  return { latest: () => latest, stop: () => clearInterval(timer) };
 }
 
 export interface TopologyProcesses {
@@ -152,26 +203,18 @@ export function createResourceSampler(options: {
         (pid): pid is number => pid !== undefined,
       )
     : undefined;
-  const apps = topology ? cpuTracker(() => pidTicks(topology.appPids)) : undefined;
-  const instanceCpu = (topology?.instancePids ?? []).map((pid) =>
-    pid === undefined ? undefined : cpuTracker(() => pidTicks([pid])),
-  );
-  const primary =
-    topology?.primaryPostmaster === undefined
-      ? undefined
-      : cpuTracker(() => postgresTicks([topology.primaryPostmaster!]));
-  const replica =
-    topology?.replicaPostmaster === undefined
-      ? undefined
-      : cpuTracker(() => postgresTicks([topology.replicaPostmaster!]));
-  let lastCounters: { value: DatabaseCounters; at: number } | undefined;
+  const apps = cpuTracker();
+  const instanceCpu = (topology?.instancePids ?? []).map(() => cpuTracker());
+  const primary = cpuTracker();
+  const replica = cpuTracker();
+  const counters = topology?.counters ? pollCounters(topology.counters) : undefined;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let lastCpu = process.cpuUsage();
   let lastAt = performance.now();
   let lastTarget: { cpuTicks: number; at: number } | undefined;
   let lastMachine: { busy: number; steal: number; at: number } | undefined;
-  let lastPostgres: { ticks: Map<number, number>; at: number } | undefined;
+  const postgresCpu = cpuTracker();
   const round = (v: number) => Math.round(v * 10) / 10;
   const percentOfCore = (ticks: number, fromMs: number, toMs: number) =>
     round((ticks / CLOCK_TICKS_PER_S / Math.max(1e-3, (toMs - fromMs) / 1000)) * 100);
@@ -218,17 +261,10 @@ export function createResourceSampler(options: {
         }
         lastMachine = { ...machine, at: now };
       }
-      if (topology) await sampleTopology(sample, now);
-      const postgres = await postgresTicks(clusters);
-      if (postgres.size > 0) {
-        if (lastPostgres) {
-          let ticks = 0;
-          // A backend that started since the last sample counts from zero.
-          for (const [pid, t] of postgres) ticks += t - (lastPostgres.ticks.get(pid) ?? 0);
-          sample.postgresCpuPercent = percentOfCore(Math.max(0, ticks), lastPostgres.at, now);
-        }
-        lastPostgres = { ticks: postgres, at: now };
-      }
+      const postgres = await postgresProcesses();
+      if (topology) await sampleTopology(sample, postgres, now);
+      const pg = postgresCpu(clusterTicks(postgres, clusters), now);
+      if (pg !== undefined) sample.postgresCpuPercent = pg;
       sample.loadAverage1m = currentLoadAverage();
       const pressure = await cpuPressureSomeAvg10();
       if (pressure !== undefined) sample.cpuPressurePercent = pressure;
@@ -236,15 +272,26 @@ export function createResourceSampler(options: {
       if (connections !== undefined) sample.dbConnections = connections;
       return sample;
     },
-    stop: () => loop.disable(),
+    stop: () => {
+      loop.disable();
+      counters?.stop();
+    },
   };
 
-  async function sampleTopology(sample: ResourceSample, now: number): Promise<void> {
-    const apps_ = await apps!(now);
-    if (apps_ !== undefined) sample.targetCpuPercent = apps_;
+  async function sampleTopology(
+    sample: ResourceSample,
+    postgres: Map<number, { ticks: number; parent: number }>,
+    now: number,
+  ): Promise<void> {
+    const t = topology!;
+    const ticks = await pidTicks(t.appPids);
+    const all = apps(ticks, now);
+    if (all !== undefined) sample.targetCpuPercent = all;
     sample.instances = await Promise.all(
-      topology!.instancePids.map(async (pid, i) => {
-        const cpu = await instanceCpu[i]?.(now);
+      t.instancePids.map(async (pid, i) => {
+        const own = new Map<number, number>();
+        if (pid !== undefined && ticks.has(pid)) own.set(pid, ticks.get(pid)!);
+        const cpu = instanceCpu[i]!(own, now);
         const stat = pid === undefined ? undefined : await procStat(pid);
         return {
           ...(cpu === undefined ? {} : { cpuPercent: cpu }),
@@ -252,24 +299,15 @@ export function createResourceSampler(options: {
         };
       }),
     );
-    const p = await primary?.(now);
-    if (p !== undefined) sample.primaryCpuPercent = p;
-    const r = await replica?.(now);
-    if (r !== undefined) sample.replicaCpuPercent = r;
-    const counters = await topology!.counters?.().catch(() => undefined);
-    if (!counters) return;
-    if (counters.replicaLagMs !== undefined && counters.replicaLagMs !== null)
-      sample.replicaLagMs = round(counters.replicaLagMs);
-    if (lastCounters) {
-      const seconds = Math.max(1e-3, (now - lastCounters.at) / 1000);
-      const rate = (a?: number, b?: number) =>
-        a === undefined || b === undefined ? undefined : round(Math.max(0, a - b) / seconds);
-      const rows = rate(counters.accessLogRows, lastCounters.value.accessLogRows);
-      if (rows !== undefined) sample.accessLogRowsPerS = rows;
-      const wal = rate(counters.walBytes, lastCounters.value.walBytes);
-      if (wal !== undefined) sample.walBytesPerS = wal;
+    if (t.primaryPostmaster !== undefined) {
+      const p = primary(clusterTicks(postgres, [t.primaryPostmaster]), now);
+      if (p !== undefined) sample.primaryCpuPercent = p;
     }
-    lastCounters = { value: counters, at: now };
+    if (t.replicaPostmaster !== undefined) {
+      const r = replica(clusterTicks(postgres, [t.replicaPostmaster]), now);
+      if (r !== undefined) sample.replicaCpuPercent = r;
+    }
+    Object.assign(sample, counters?.latest() ?? {});
   }
 }
 

@@ -6,6 +6,7 @@ import { analyse, headlineFigures } from './analysis.js';
 import { arrivalTimes } from './node-runner.js';
 import { loadProfile, planStages, type LoadProfile } from './profile.js';
 import { renderReport } from './report.js';
+import { createResourceSampler } from './resources.js';
 import { readSummary } from './run-load-test.js';
 import {
   summarise,
@@ -74,6 +75,34 @@ describe('topology.env', () => {
     const starting = await readTopology(dir).catch((e: unknown) => e);
     expect((starting as TopologyError).code).toBe('INVALID_TOPOLOGY');
     expect((starting as Error).message).toMatch(/ELIGIBILITY_API_URLS, DATABASE_URL/);
+  });
+});
+
+describe('the resource sampler on a topology', () => {
+  it('samples each instance’s process and reads the database counters in the background', async () => {
+    let rows = 0;
+    const sampler = createResourceSampler({
+      topology: {
+        // This process stands for an instance (its /proc entries are there to read).
+        instancePids: [process.pid, undefined],
+        appPids: [process.pid],
+        counters: async () => ({ replicaLagMs: 3, accessLogRows: (rows += 100), walBytes: rows }),
+      },
+    });
+    try {
+      await sampler.sample(0);
+      await new Promise((done) => setTimeout(done, 1100));
+      const sample = await sampler.sample(1);
+      expect(sample.instances).toHaveLength(2);
+      expect(sample.instances![0]!.cpuPercent).toBeGreaterThanOrEqual(0);
+      expect(sample.instances![0]!.rssMb).toBeGreaterThan(0);
+      expect(sample.instances![1]).toEqual({});
+      expect(sample.targetCpuPercent).toBeGreaterThanOrEqual(0);
+      expect(sample.replicaLagMs).toBe(3);
+      expect(sample.accessLogRowsPerS).toBeGreaterThan(0);
+    } finally {
+      sampler.stop();
+    }
   });
 });
 

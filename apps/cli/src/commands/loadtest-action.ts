@@ -157,7 +157,8 @@ async function runAgainst(
           resultsDir: options.results,
           environment,
           ...(stack?.pid ? { targetPid: stack.pid } : {}),
-          ...(storeHandle
+          // A topology's database is read by the sampler's own poller (replica lag, access log).
+          ...(storeHandle && !topology
             ? { dbConnections: async () => (await databaseStats(storeHandle)).connections }
             : {}),
           ...(topology
