@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errorResponses } from '../schemas.js';
 import { requireCaller, requireServiceKey, type Services } from '../services.js';
 import {
@@ -50,13 +50,8 @@ const registrationBody = {
   },
 } as const;
 
-const idParams = {
-  type: 'object',
-  properties: {
-    code: { type: 'string', maxLength: 10 },
-    practitionerId: { type: 'string', maxLength: 64 },
-  },
-} as const;
+const codeParam = { code: { type: 'string', maxLength: 10 } } as const;
+const idParam = { practitionerId: { type: 'string', maxLength: 64 } } as const;
 
 const registered = {
   201: { description: 'The practitioner is registered', ...practitionerSchema },
@@ -75,8 +70,79 @@ const revoked = {
   ...errorResponses,
 } as const;
 
-type Registration = { Body: PractitionerRegistration };
-type ById = { Params: { code?: string; practitionerId: string } };
+type Params = { code?: string; practitionerId?: string };
+type Scope = {
+  /** Where the three routes live. */
+  base: string;
+  tag: 'rest' | 'internal';
+  who: string;
+  /** The institution the request acts for (from its token, or its path with the service key). */
+  institutionOf(request: FastifyRequest<{ Params: Params }>): Promise<string>;
+};
+
+/** Register, list and revoke, the same for both callers; only who names the institution differs. */
+function registerScope(app: FastifyInstance, services: Services, scope: Scope): void {
+  const now = () => services.clock.now();
+  // Only the path's own parameters, so the OpenAPI document names no other.
+  const base = scope.base.includes(':code') ? codeParam : {};
+  const baseParams = { type: 'object', properties: base } as const;
+  const idParams = { type: 'object', properties: { ...base, ...idParam } } as const;
+  app.post<{ Params: Params; Body: PractitionerRegistration }>(
+    scope.base,
+    {
+      schema: {
+        tags: [scope.tag],
+        summary: `Register a practitioner of ${scope.who} with their certificate`,
+        params: baseParams,
+        body: registrationBody,
+        response: registered,
+      },
+    },
+    async (request, reply) => {
+      const code = await scope.institutionOf(request);
+      return reply
+        .status(201)
+        .send(await registerPractitioner(services.handle, code, request.body, now()));
+    },
+  );
+  app.get<{ Params: Params }>(
+    scope.base,
+    {
+      schema: {
+        tags: [scope.tag],
+        summary: `The practitioners of ${scope.who}`,
+        params: baseParams,
+        response: listed,
+      },
+    },
+    async (request) => ({
+      practitioners: await listInstitutionPractitioners(
+        services.handle,
+        await scope.institutionOf(request),
+      ),
+    }),
+  );
+  app.delete<{ Params: Params }>(
+    `${scope.base}/:practitionerId`,
+    {
+      schema: {
+        tags: [scope.tag],
+        summary: `Revoke a practitioner's credential at ${scope.who}`,
+        params: idParams,
+        response: revoked,
+      },
+    },
+    async (request, reply) => {
+      await revokeInstitutionPractitioner(
+        services.handle,
+        await scope.institutionOf(request),
+        request.params.practitionerId ?? '',
+        now(),
+      );
+      return reply.status(204).send();
+    },
+  );
+}
 
 /**
  * Practitioner credentials (HPKI-like; docs/practitioners.md), managed by the institution's admin:
@@ -85,131 +151,30 @@ type ById = { Params: { code?: string; practitionerId: string } };
  * the service key).
  */
 export async function practitionerRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const now = () => services.clock.now();
-
-  await app.register(async (own) => {
-    const institutionOf = async (authorization: string | undefined) =>
-      (await requireCaller(services, authorization)).institution.institutionCode;
-    own.post<Registration>(
-      '/v1/practitioners',
-      {
-        schema: {
-          tags: ['rest'],
-          summary: "Register a practitioner of the token's institution with their certificate",
-          body: registrationBody,
-          response: registered,
-        },
-      },
-      async (request, reply) => {
-        const code = await institutionOf(request.headers.authorization);
-        return reply
-          .status(201)
-          .send(await registerPractitioner(services.handle, code, request.body, now()));
-      },
-    );
-    own.get(
-      '/v1/practitioners',
-      {
-        schema: {
-          tags: ['rest'],
-          summary: "The token's institution's practitioners",
-          response: listed,
-        },
-      },
-      async (request) => ({
-        practitioners: await listInstitutionPractitioners(
-          services.handle,
-          await institutionOf(request.headers.authorization),
-        ),
-      }),
-    );
-    own.delete<ById>(
-      '/v1/practitioners/:practitionerId',
-      {
-        schema: {
-          tags: ['rest'],
-          summary: "Revoke a practitioner's credential at the token's institution",
-          params: idParams,
-          response: revoked,
-        },
-      },
-      async (request, reply) => {
-        const code = await institutionOf(request.headers.authorization);
-        await revokeInstitutionPractitioner(
-          services.handle,
-          code,
-          request.params.practitionerId,
-          now(),
-        );
-        return reply.status(204).send();
-      },
-    );
-  });
-
+  await app.register(async (own) =>
+    registerScope(own, services, {
+      base: '/v1/practitioners',
+      tag: 'rest',
+      who: "the token's institution",
+      institutionOf: async (request) =>
+        (await requireCaller(services, request.headers.authorization)).institution.institutionCode,
+    }),
+  );
   await app.register(async (internal) => {
     internal.addHook('onRequest', async (request) => {
       requireServiceKey(services, request.headers['x-service-key']);
     });
-    const approved = async (code: string | undefined) => {
-      const institution = code ? await findInstitution(services.handle, code) : undefined;
-      if (!institution)
-        throw new AppError('UNKNOWN_INSTITUTION', 'no approved institution with this code');
-      return institution.institutionCode;
-    };
-    internal.post<Registration & { Params: { code: string } }>(
-      '/v1/internal/institutions/:code/practitioners',
-      {
-        schema: {
-          tags: ['internal'],
-          summary: 'Register a practitioner of an institution (the portal, for its admin)',
-          params: idParams,
-          body: registrationBody,
-          response: registered,
-        },
+    registerScope(internal, services, {
+      base: '/v1/internal/institutions/:code/practitioners',
+      tag: 'internal',
+      who: 'an institution (the portal, for its admin)',
+      institutionOf: async (request) => {
+        const code = request.params.code;
+        const institution = code ? await findInstitution(services.handle, code) : undefined;
+        if (!institution)
+          throw new AppError('UNKNOWN_INSTITUTION', 'no approved institution with this code');
+        return institution.institutionCode;
       },
-      async (request, reply) => {
-        const code = await approved(request.params.code);
-        return reply
-          .status(201)
-          .send(await registerPractitioner(services.handle, code, request.body, now()));
-      },
-    );
-    internal.get<{ Params: { code: string } }>(
-      '/v1/internal/institutions/:code/practitioners',
-      {
-        schema: {
-          tags: ['internal'],
-          summary: "An institution's practitioners (the portal)",
-          params: idParams,
-          response: listed,
-        },
-      },
-      async (request) => ({
-        practitioners: await listInstitutionPractitioners(
-          services.handle,
-          await approved(request.params.code),
-        ),
-      }),
-    );
-    internal.delete<ById>(
-      '/v1/internal/institutions/:code/practitioners/:practitionerId',
-      {
-        schema: {
-          tags: ['internal'],
-          summary: "Revoke a practitioner's credential (the portal, for its admin)",
-          params: idParams,
-          response: revoked,
-        },
-      },
-      async (request, reply) => {
-        await revokeInstitutionPractitioner(
-          services.handle,
-          await approved(request.params.code),
-          request.params.practitionerId,
-          now(),
-        );
-        return reply.status(204).send();
-      },
-    );
+    });
   });
 }
