@@ -11,7 +11,6 @@ import {
   registerInstitutionAccount,
   setPasswordHash,
 } from '@shikaku/db/portal/accounts';
-import { enqueueMail } from '@shikaku/db/portal/mail';
 import type { FacilityTypeCode } from '@shikaku/db/portal/tables';
 import type { FastifyInstance } from 'fastify';
 import type { PortalContext } from '../context.js';
@@ -122,9 +121,10 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: PortalContext): vo
       return sendPage(reply, page, '新規登録', signupForm(page, values, errors), 400);
     }
     const now = clock.now();
-    let accountId: number;
+    const token = newToken();
     try {
-      const account = await registerInstitutionAccount(
+      // The account, its verification token and the mail that carries it: one transaction.
+      await registerInstitutionAccount(
         handle,
         {
           institutionCode: parsed.value.institutionCode,
@@ -135,8 +135,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: PortalContext): vo
           createdAt: now,
         },
         { email, passwordHash: await hashPassword(password), createdAt: now },
+        {
+          tokenHash: hashToken(token),
+          purpose: 'verify',
+          expiresAt: new Date(now.getTime() + VERIFY_TTL_MS),
+          mails: [verificationMail(email, mailLink('/verify', token))],
+        },
       );
-      accountId = account.id;
     } catch (error) {
       if (!(error instanceof DuplicateError)) throw error;
       errors[error.field] =
@@ -145,14 +150,6 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: PortalContext): vo
           : 'この医療機関コードはすでに登録されています。';
       return sendPage(reply, page, '新規登録', signupForm(page, values, errors), 400);
     }
-    const token = newToken();
-    await insertEmailToken(handle, {
-      tokenHash: hashToken(token),
-      accountId,
-      purpose: 'verify',
-      expiresAt: new Date(now.getTime() + VERIFY_TTL_MS),
-    });
-    await enqueueMail(handle, [verificationMail(email, mailLink('/verify', token))], now);
     return sendPage(
       reply,
       page,
@@ -263,15 +260,16 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: PortalContext): vo
     if (account) {
       const now = clock.now();
       const token = newToken();
-      await insertEmailToken(handle, {
-        tokenHash: hashToken(token),
-        accountId: account.id,
-        purpose: 'reset',
-        expiresAt: new Date(now.getTime() + RESET_TTL_MS),
-      });
-      await enqueueMail(
+      // The token and its mail: one transaction.
+      await insertEmailToken(
         handle,
-        [passwordResetMail(email, mailLink('/password-reset/confirm', token))],
+        {
+          tokenHash: hashToken(token),
+          accountId: account.id,
+          purpose: 'reset',
+          expiresAt: new Date(now.getTime() + RESET_TTL_MS),
+          mails: [passwordResetMail(email, mailLink('/password-reset/confirm', token))],
+        },
         now,
       );
     }

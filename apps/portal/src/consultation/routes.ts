@@ -11,7 +11,6 @@ import {
   listConsultations,
   replyToConsultation,
 } from '@shikaku/db/portal/consultations';
-import { enqueueMail } from '@shikaku/db/portal/mail';
 import { findInstitutionAccountEmail } from '@shikaku/db/portal/accounts';
 import {
   findReaderApplication,
@@ -262,17 +261,17 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: PortalCont
     if (!body) return deskPage(request, reply, values, { body: '回答を入力してください。' }, 400);
     const application = await findReaderApplication(ctx.handle, id);
     if (!application || application.status !== 'active') throw notFound('consultation');
-    const now = ctx.clock.now();
+    const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
+    // The reply and its mail commit together.
     const replied = await replyToConsultation(ctx.handle, {
       applicationId: id,
       author: account.role === 'operator' ? 'operator' : 'callcentre',
       accountId: account.id,
       body,
-      at: now,
+      at: ctx.clock.now(),
+      mails: email ? [consultationReplyMail(email, id, body)] : [],
     });
     if (!replied) throw notFound('consultation');
-    const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
-    if (email) await enqueueMail(ctx.handle, [consultationReplyMail(email, id, body)], now);
     return reply.redirect(`/operator/consultations/${id}`, 303);
   });
 
@@ -331,12 +330,16 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: PortalCont
         }),
       );
     }
-    const now = ctx.clock.now();
+    const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
+    const mailed =
+      decision.kind === 'extend' ? { ...decision, until: formatDate(decision.until) } : decision;
+    // The decision and its mail commit together: a retried decision mails nothing more.
     const decided = await decideConsultation(ctx.handle, {
       ...decision,
       applicationId: id,
       accountId: account.id,
-      at: now,
+      at: ctx.clock.now(),
+      mails: email ? [consultationDecisionMail(email, id, mailed)] : [],
       detail:
         decision.kind === 'extend'
           ? `機種選定期限を${formatDate(decision.until)}まで延長${note ? `（${note}）` : ''}`
@@ -347,12 +350,6 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: PortalCont
       if (current && decidedAs(current, values))
         return reply.redirect(`/operator/consultations/${id}`, 303);
       throw new AppError('ALREADY_DECIDED', 'the consultation was already decided');
-    }
-    const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
-    if (email) {
-      const mailed =
-        decision.kind === 'extend' ? { ...decision, until: formatDate(decision.until) } : decision;
-      await enqueueMail(ctx.handle, [consultationDecisionMail(email, id, mailed)], now);
     }
     return reply.redirect(`/operator/consultations/${id}`, 303);
   });

@@ -6,7 +6,7 @@ import { modelDeadline } from '../readers/text.js';
 import { formatDate } from '../web/dates.js';
 import { findInstitutionAccountEmail, listAccountsForNotices } from '@shikaku/db/portal/accounts';
 import { funnelAt, type FunnelCount, funnelOverTime } from '@shikaku/db/portal/campaign';
-import { enqueueMail, insertNotice, listNotices } from '@shikaku/db/portal/mail';
+import { insertNotice, listNotices } from '@shikaku/db/portal/mail';
 import {
   decideSubsidyApplication,
   findSubsidyApplication,
@@ -315,20 +315,20 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
       throw new AppError('ALREADY_DECIDED', 'the application was already decided');
     // eligibility-api first: if it is down, nothing is marked approved.
     await registerWithEligibility(ctx, application.institution_code);
-    const now = ctx.clock.now();
+    const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
+    // The approval and its mail commit together: a retried approval mails nothing more.
     if (
       !(await approveUsageApplication(ctx.handle, {
         id: application.id,
         operatorId: operator.id,
-        at: now,
+        at: ctx.clock.now(),
+        mails: email ? [usageApprovedMail(email)] : [],
       }))
     ) {
       if ((await findUsageApplication(ctx.handle, id))?.status === 'approved')
         return reply.redirect('/operator/usage', 303);
       throw new AppError('ALREADY_DECIDED', 'the application was already decided');
     }
-    const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
-    if (email) await enqueueMail(ctx.handle, [usageApprovedMail(email)], now);
     return reply.redirect('/operator/usage', 303);
   });
 
@@ -416,12 +416,14 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
         }),
       );
     }
-    const now = ctx.clock.now();
+    const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
+    // The rejection and its mail commit together.
     const ok = await rejectUsageApplication(ctx.handle, {
       id,
       operatorId: operator.id,
       reason,
-      at: now,
+      at: ctx.clock.now(),
+      mails: email ? [usageRejectedMail(email, id, reason)] : [],
     });
     if (!ok) {
       const current = await findUsageApplication(ctx.handle, id);
@@ -429,8 +431,6 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
         return reply.redirect('/operator/usage', 303);
       throw new AppError('ALREADY_DECIDED', 'the application was already decided');
     }
-    const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
-    if (email) await enqueueMail(ctx.handle, [usageRejectedMail(email, id, reason)], now);
     return reply.redirect('/operator/usage', 303);
   });
 
@@ -572,13 +572,17 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
         }),
       );
     }
-    const now = ctx.clock.now();
+    const found = await findSubsidyApplication(ctx.handle, id);
+    if (!found) throw notFound('subsidy application');
+    const email = await findInstitutionAccountEmail(ctx.handle, found.institution_code);
+    // The decision and its mail commit together: a retried decision mails nothing more.
     const decided = await decideSubsidyApplication(ctx.handle, {
       id,
       status: decision,
       note,
-      at: now,
+      at: ctx.clock.now(),
       operatorId: operator.id,
+      mails: email ? [subsidyDecisionMail(email, decision, id, note)] : [],
     });
     if (!decided.ok) {
       if (decided.reason === 'not-found') throw notFound('subsidy application');
@@ -599,9 +603,6 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
         return reply.redirect(`/operator/subsidies/${id}`, 303);
       throw new AppError('ALREADY_DECIDED', 'the application is not awaiting a decision');
     }
-    const application = decided.application;
-    const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
-    if (email) await enqueueMail(ctx.handle, [subsidyDecisionMail(email, decision, id, note)], now);
     return reply.redirect(`/operator/subsidies/${id}`, 303);
   });
 
@@ -653,12 +654,12 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
     const now = ctx.clock.now();
     const title = values.title ?? '';
     const body = (values.body ?? '').slice(0, 4000);
-    await insertNotice(ctx.handle, { title, body, publishedAt: now });
     const recipients = await listAccountsForNotices(ctx.handle);
-    await enqueueMail(
+    // The notice and its mails commit together.
+    await insertNotice(
       ctx.handle,
+      { title, body, publishedAt: now },
       recipients.map((r) => noticeMail(r.email, title, body)),
-      now,
     );
     return noticesPage(request, reply, {}, {}, recipients.length);
   });

@@ -36,9 +36,10 @@ describe('usage application and credentials', () => {
     const id = Number(/action="\/operator\/usage\/(\d+)\/approve"/.exec(list.body)?.[1]);
     expect((await operator.post(`/operator/usage/${id}/approve`, {})).statusCode).toBe(303);
     expect(h.eligibility.registered).toEqual(['1340000015']);
+    // The same approval again (a double click, a second tab): the list, nothing registered twice.
     const again = await operator.post(`/operator/usage/${id}/approve`, {});
-    expect(again.statusCode).toBe(409);
-    expect(again.body).toContain('コード: ALREADY_DECIDED');
+    expect(again.statusCode).toBe(303);
+    expect(h.eligibility.registered).toEqual(['1340000015']);
     const reject = await operator.post(`/operator/usage/${id}/reject`, {});
     expect(reject.statusCode).toBe(409);
     expect(reject.body).toContain('コード: ALREADY_DECIDED');
@@ -166,7 +167,13 @@ describe('usage application and credentials', () => {
       operator.post(`/operator/usage/${id}/reject`, { reason, confirm: '1' }),
       operator.post(`/operator/usage/${id}/reject`, { reason, confirm: '1' }),
     ]);
-    expect([first.statusCode, second.statusCode].sort()).toEqual([303, 409]);
+    // The same rejection twice (a double click): decided once, both answered with the list.
+    expect([first.statusCode, second.statusCode]).toEqual([303, 303]);
+    const other = await operator.post(`/operator/usage/${id}/reject`, {
+      reason: '別の理由',
+      confirm: '1',
+    });
+    expect(other.statusCode).toBe(409);
     const page = await applicant.get('/usage');
     expect(page.body).toContain('却下');
     expect(page.body).toContain(`理由：${reason}`);

@@ -1,6 +1,8 @@
 // Institutions, accounts, sessions and one-time email tokens of the portal.
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { DatabaseHandle } from '../database.js';
+import type { Database } from '../schema.js';
+import { insertMail, type NewMail } from './mail.js';
 import type {
   AccountRole,
   FacilityTypeCode,
@@ -48,11 +50,24 @@ export async function findInstitution(
     .executeTakeFirst();
 }
 
-/** Registers an institution and its account together; either both exist or neither. */
+/** A one-time email token and the mail that carries its link, written with the change they serve. */
+export interface TokenMail {
+  tokenHash: string;
+  purpose: 'verify' | 'reset';
+  expiresAt: Date;
+  mails: readonly NewMail[];
+}
+
+/**
+ * Registers an institution and its account together; either both exist or neither. With
+ * `verification`, its token and mail are written in the same transaction: an account is never left
+ * without the mail that verifies it.
+ */
 export async function registerInstitutionAccount(
   handle: DatabaseHandle,
   institution: NewInstitution,
   account: Omit<NewAccount, 'role' | 'institutionCode'>,
+  verification?: TokenMail,
 ): Promise<Account> {
   return handle.db.transaction().execute(async (trx) => {
     const taken = await trx
@@ -88,7 +103,7 @@ export async function registerInstitutionAccount(
     } else {
       await trx.insertInto('portal.institutions').values(institutionRow(institution)).execute();
     }
-    return trx
+    const created = await trx
       .insertInto('portal.accounts')
       .values({
         email: account.email,
@@ -100,6 +115,8 @@ export async function registerInstitutionAccount(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    if (verification) await addEmailToken(trx, created.id, verification, account.createdAt);
+    return created;
   });
 }
 
@@ -261,19 +278,33 @@ export async function deleteExpiredSessions(handle: DatabaseHandle, now: Date): 
 
 // One-time email tokens (verification, password reset) ---------------------------------------------
 
+/** A token and its mail (queued at `at`), in one transaction: both are written or neither. */
 export async function insertEmailToken(
   handle: DatabaseHandle,
-  token: { tokenHash: string; accountId: number; purpose: 'verify' | 'reset'; expiresAt: Date },
+  token: Omit<TokenMail, 'mails'> & { accountId: number; mails?: readonly NewMail[] },
+  at: Date = new Date(),
 ): Promise<void> {
   await handle.db
+    .transaction()
+    .execute((trx) => addEmailToken(trx, token.accountId, { mails: [], ...token }, at));
+}
+
+async function addEmailToken(
+  db: Kysely<Database>,
+  accountId: number,
+  token: TokenMail,
+  at: Date,
+): Promise<void> {
+  await db
     .insertInto('portal.email_tokens')
     .values({
       token_hash: token.tokenHash,
-      account_id: token.accountId,
+      account_id: accountId,
       purpose: token.purpose,
       expires_at: token.expiresAt,
     })
     .execute();
+  await insertMail(db, token.mails, at);
 }
 
 /** Uses a token once: answers its account id when it was unused and unexpired at `now`. */

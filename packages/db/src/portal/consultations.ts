@@ -4,6 +4,7 @@
 // (reader_applications.model_deadline, consultation_status) through listUndecidedApplications.
 import type { Selectable } from 'kysely';
 import type { DatabaseHandle } from '../database.js';
+import { insertMail, type NewMail } from './mail.js';
 import type { ReaderApplication } from './reader-applications.js';
 import type { ConsultationStatus, PortalConsultationMessagesTable } from './tables.js';
 
@@ -63,7 +64,10 @@ export async function listConsultationMessages(
     .execute();
 }
 
-/** A reply from the desk (call centre or operator); false when there is no consultation. */
+/**
+ * A reply from the desk (call centre or operator) and its `mails`, in one transaction; false (and
+ * no mail) when there is no consultation.
+ */
 export async function replyToConsultation(
   handle: DatabaseHandle,
   reply: {
@@ -72,6 +76,7 @@ export async function replyToConsultation(
     accountId: number;
     body: string;
     at: Date;
+    mails?: readonly NewMail[];
   },
 ): Promise<boolean> {
   return handle.db.transaction().execute(async (trx) => {
@@ -103,6 +108,7 @@ export async function replyToConsultation(
         detail: '',
       })
       .execute();
+    await insertMail(trx, reply.mails ?? [], reply.at);
     return true;
   });
 }
@@ -128,6 +134,8 @@ export async function decideConsultation(
     at: Date;
     /** How the history shows it (default: the date as stored). */
     detail?: string;
+    /** Queued in the decision's transaction: mailed if and only if this call decided it. */
+    mails?: readonly NewMail[];
   },
 ): Promise<{ ok: true; application: ReaderApplication } | { ok: false; reason: 'not-open' }> {
   return handle.db.transaction().execute(async (trx) => {
@@ -158,6 +166,7 @@ export async function decideConsultation(
         detail: decision.detail ?? defaultDetail(decision),
       })
       .execute();
+    await insertMail(trx, decision.mails ?? [], decision.at);
     return { ok: true as const, application };
   });
 }

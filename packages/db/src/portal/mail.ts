@@ -95,15 +95,21 @@ export async function releaseMail(handle: DatabaseHandle, id: number): Promise<v
     .execute();
 }
 
+/** Publishes a notice and queues its `mails` in one transaction: both are written or neither. */
 export async function insertNotice(
   handle: DatabaseHandle,
   notice: { title: string; body: string; publishedAt: Date },
+  mails: readonly NewMail[] = [],
 ): Promise<Notice> {
-  return handle.db
-    .insertInto('portal.notices')
-    .values({ title: notice.title, body: notice.body, published_at: notice.publishedAt })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return handle.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('portal.notices')
+      .values({ title: notice.title, body: notice.body, published_at: notice.publishedAt })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await insertMail(trx, mails, notice.publishedAt);
+    return row;
+  });
 }
 
 export async function listNotices(handle: DatabaseHandle, limit = 20): Promise<Notice[]> {

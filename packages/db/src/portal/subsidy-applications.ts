@@ -3,6 +3,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DatabaseHandle } from '../database.js';
 import type { Database } from '../schema.js';
+import { insertMail, type NewMail } from './mail.js';
 import type { PortalSubsidyApplicationsTable, PortalSubsidyReceiptsTable } from './tables.js';
 
 export type SubsidyApplication = Selectable<PortalSubsidyApplicationsTable>;
@@ -164,6 +165,8 @@ export async function decideSubsidyApplication(
     note: string;
     at: Date;
     operatorId?: number;
+    /** Queued in the decision's transaction: mailed if and only if this call decided it. */
+    mails?: readonly NewMail[];
   },
 ): Promise<
   | { ok: true; application: SubsidyApplication }
@@ -195,6 +198,7 @@ export async function decideSubsidyApplication(
       .where('status', '=', 'submitted')
       .returningAll()
       .executeTakeFirstOrThrow();
+    await insertMail(trx, decision.mails ?? [], decision.at);
     return { ok: true as const, application };
   });
 }

@@ -2,6 +2,7 @@
 // keeps only client ids: secrets are shown once and never stored here.
 import type { Selectable } from 'kysely';
 import type { DatabaseHandle } from '../database.js';
+import { insertMail, type NewMail } from './mail.js';
 import type { PortalCredentialsTable, PortalUsageApplicationsTable } from './tables.js';
 
 export type UsageApplication = Selectable<PortalUsageApplicationsTable>;
@@ -62,10 +63,13 @@ export async function findUsageApplication(
     .executeTakeFirst();
 }
 
-/** Marks an application approved (the institution is then operating); false when already decided. */
+/**
+ * Marks an application approved (the institution is then operating) and queues its `mails`, in one
+ * transaction; false (and no mail) when already decided.
+ */
 export async function approveUsageApplication(
   handle: DatabaseHandle,
-  approval: { id: number; operatorId: number; at: Date },
+  approval: { id: number; operatorId: number; at: Date; mails?: readonly NewMail[] },
 ): Promise<boolean> {
   return handle.db.transaction().execute(async (trx) => {
     const row = await trx
@@ -82,28 +86,42 @@ export async function approveUsageApplication(
       .where('institution_code', '=', row.institution_code)
       .where('operating_at', 'is', null)
       .execute();
+    await insertMail(trx, approval.mails ?? [], approval.at);
     return true;
   });
 }
 
-/** Rejects a submitted application with its reason, once; false when already decided. */
+/**
+ * Rejects a submitted application with its reason, once, and queues its `mails` in the same
+ * transaction; false (and no mail) when already decided.
+ */
 export async function rejectUsageApplication(
   handle: DatabaseHandle,
-  rejection: { id: number; operatorId: number; reason: string; at: Date },
+  rejection: {
+    id: number;
+    operatorId: number;
+    reason: string;
+    at: Date;
+    mails?: readonly NewMail[];
+  },
 ): Promise<boolean> {
-  const row = await handle.db
-    .updateTable('portal.usage_applications')
-    .set({
-      status: 'rejected',
-      decided_at: rejection.at,
-      decided_by: rejection.operatorId,
-      decision_reason: rejection.reason,
-    })
-    .where('id', '=', rejection.id)
-    .where('status', '=', 'submitted')
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
+  return handle.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('portal.usage_applications')
+      .set({
+        status: 'rejected',
+        decided_at: rejection.at,
+        decided_by: rejection.operatorId,
+        decision_reason: rejection.reason,
+      })
+      .where('id', '=', rejection.id)
+      .where('status', '=', 'submitted')
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) return false;
+    await insertMail(trx, rejection.mails ?? [], rejection.at);
+    return true;
+  });
 }
 
 export async function listCredentials(
