@@ -18,13 +18,17 @@ import {
 import { createMatchingPool } from './pool.js';
 import { seededRandom } from '@shikaku/core/seeded-random';
 
-function columns(n: number, next: () => number, numbers: number): ExistingColumns {
-  const c: ExistingColumns = {
+function emptyColumns(n: number): ExistingColumns {
+  return {
     length: n,
     myNumber: new Float64Array(n),
     birthDays: new Int32Array(n),
     kanaId: new Uint32Array(n),
   };
+}
+
+function columns(n: number, next: () => number, numbers: number): ExistingColumns {
+  const c = emptyColumns(n);
   for (let i = 0; i < n; i++) {
     c.myNumber[i] = 100_000_000_000 + Math.floor(next() * numbers) * 7919;
     c.birthDays[i] = Math.floor(next() * 3);
@@ -87,12 +91,7 @@ describe('kernel edge cases', () => {
     // the high-bit comparison keeps them apart.
     const n = 5_000;
     const make = (high: number): ExistingColumns => {
-      const c: ExistingColumns = {
-        length: n,
-        myNumber: new Float64Array(n),
-        birthDays: new Int32Array(n),
-        kanaId: new Uint32Array(n),
-      };
+      const c = emptyColumns(n);
       for (let i = 0; i < n; i++) {
         const low = (100_000 + i * 7919) >>> 0;
         c.myNumber[i] = high === 0 ? low : 2 ** 32 + ((low ^ 0x9e3779b9) >>> 0);
@@ -115,12 +114,8 @@ describe('kernel edge cases', () => {
     // 200k existing records with one number: its partition's bucket (an even share plus 25 %)
     // fills up, and only the last record, past it, has another birth date.
     const n = 200_000;
-    const existing: ExistingColumns = {
-      length: n,
-      myNumber: new Float64Array(n).fill(123_456_789_018),
-      birthDays: new Int32Array(n),
-      kanaId: new Uint32Array(n),
-    };
+    const existing = emptyColumns(n);
+    existing.myNumber.fill(123_456_789_018);
     existing.birthDays[n - 1] = 1;
     const incoming = columns(30_000, next, 60_000);
     incoming.myNumber[7] = 123_456_789_018;
