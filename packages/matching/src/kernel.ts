@@ -8,10 +8,11 @@ import {
 
 /**
  * The column kernels of the bulk engine. Existing records and incoming registrations are columns:
- * the My Number as a double (or any integer id in [0, 2^53)), the birth date and the kana name as integers that
- * are equal exactly when core's comparison says equal (days; canonical kana ids). The engine is
- * core's classifyRegistration with `jlis` not yet queried (NEEDS_JLIS is where J-LIS comes in),
- * against the existing records only (rows of the same batch are not each other's history).
+ * the My Number as a double (or any integer id in [0, 2^53)), the birth date and the kana name as
+ * integers that are equal exactly when core's comparison says equal (days; canonical kana ids).
+ * The engine is core's classifyRegistration with `jlis` not yet queried (NEEDS_JLIS is where
+ * J-LIS comes in), against the existing records only (rows of the same batch are not each
+ * other's history).
  *
  * Plan: index the incoming side (the small one) in partitioned open-addressing tables with a
  * Bloom filter in front, stream the existing side through it in index ranges (taken by any
