@@ -51,6 +51,12 @@ describe.runIf(chromiumAvailable)(
       await page.fill('#readers', String(readers));
       await submit(page, 'button[value=create]');
       const id = Number(new URL(page.url()).pathname.split('/').pop());
+      await attachAndSubmit(page);
+      return id;
+    }
+
+    /** On an application's page: attaches a receipt, confirms and submits (受付番号 S-…). */
+    async function attachAndSubmit(page: Page): Promise<void> {
       await page.setInputFiles('#receipt', {
         name: '領収書.pdf',
         mimeType: 'application/pdf',
@@ -60,7 +66,6 @@ describe.runIf(chromiumAvailable)(
       await submit(page, '#to-confirm');
       await submit(page, '#submit-subsidy');
       expect(await text(page, '#reception-number')).toMatch(/^S-\d{7}$/);
-      return id;
     }
 
     const mailsTo = async (to: string, subject: RegExp) =>
@@ -117,14 +122,7 @@ describe.runIf(chromiumAvailable)(
 
         // Submitted with a receipt; the operator approves from two tabs, double clicking in one.
         await go(page, `${base}/subsidies/${id}`);
-        await page.setInputFiles('#receipt', {
-          name: '領収書.pdf',
-          mimeType: 'application/pdf',
-          buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
-        });
-        await submit(page, 'form[action$="/receipts"] button');
-        await submit(page, '#to-confirm');
-        await submit(page, '#submit-subsidy');
+        await attachAndSubmit(page);
 
         const op = await staffPage(j(), viewport, 'operator');
         const second = await op.context().newPage();
