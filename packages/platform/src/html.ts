@@ -72,3 +72,49 @@ footer p{margin:.2rem auto;max-width:60rem}footer .phone{font-size:1.2rem;font-w
 @media (max-width:600px){header{gap:.2rem .9rem;padding:.4rem .8rem;font-size:.85rem}header .site{width:100%;font-size:1rem}header .today{margin-left:0;width:100%;font-size:.75rem}main{padding:0 .5rem}section,.card{padding:.8rem}h1{font-size:1.2rem}}
 .scroll{overflow-x:auto}
 `;
+
+/**
+ * A whole Japanese page: the head (title, the app's style, trusted: written by code), the app's
+ * header, then `<main>` under its heading, then the footer.
+ */
+export function htmlDocument(doc: {
+  title: string;
+  heading: string;
+  style: string;
+  top: HtmlPart;
+  body: HtmlPart;
+  footer: HtmlPart;
+}): Html {
+  return html`<!doctype html>
+    <html lang="ja">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <title>${doc.title}</title>
+        <style>
+          ${trusted(doc.style)}
+        </style>
+      </head>
+      <body>
+        ${doc.top}
+        <main>
+          <h1>${doc.heading}</h1>
+          ${doc.body}
+        </main>
+        ${doc.footer}
+      </body>
+    </html>`;
+}
+
+/** The header's small sign-out button: a POST form carrying the CSRF token. */
+export function signOutButton(action: string, csrfToken: string, id?: string): Html {
+  return html`<form class="inline" method="post" action="${action}">
+    <input type="hidden" name="_csrf" value="${csrfToken}" /><button
+      ${id ? html`id="${id}"` : ''}
+      class="secondary"
+      style="margin:0;padding:.1rem .6rem"
+    >
+      ログアウト
+    </button>
+  </form>`;
+}

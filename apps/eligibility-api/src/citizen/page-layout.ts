@@ -1,4 +1,11 @@
-import { BASE_STYLE, type Html, html, type HtmlPart, trusted } from '@shikaku/platform/html';
+import {
+  BASE_STYLE,
+  type Html,
+  html,
+  htmlDocument,
+  type HtmlPart,
+  signOutButton,
+} from '@shikaku/platform/html';
 import { formatDateTime, formatDateWithWeekday } from '@shikaku/platform/japanese-dates';
 
 /** Where each citizen page lives (beside the JSON API's /v1/citizen/…). */
@@ -72,18 +79,10 @@ function header(ctx: CitizenPageContext): Html {
       >本日：${formatDateWithWeekday(ctx.today)}${
         signedIn
           ? html` ／
-              ${signedIn.name ? html`${signedIn.name} さん` : ''}（${formatDateTime(
-                signedIn.expiresAt,
-              )}まで）
-              <form class="inline" method="post" action="${CITIZEN_PAGES.logout}">
-                <input type="hidden" name="_csrf" value="${ctx.csrfToken}" /><button
-                  id="logout"
-                  class="secondary"
-                  style="margin:0;padding:.1rem .6rem"
-                >
-                  ログアウト
-                </button>
-              </form>`
+            ${signedIn.name ? html`${signedIn.name} さん` : ''}（${formatDateTime(
+              signedIn.expiresAt,
+            )}まで）
+            ${signOutButton(CITIZEN_PAGES.logout, ctx.csrfToken, 'logout')}`
           : ''
       }</span
     >
@@ -92,23 +91,12 @@ function header(ctx: CitizenPageContext): Html {
 
 /** A citizen page: the portal's look, マイナポータル's header and contact line. */
 export function citizenPage(ctx: CitizenPageContext, title: string, body: HtmlPart): Html {
-  return html`<!doctype html>
-    <html lang="ja">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width,initial-scale=1" />
-        <title>${title} | マイナポータル（シカク）</title>
-        <style>
-          ${trusted(STYLE)}
-        </style>
-      </head>
-      <body>
-        ${header(ctx)}
-        <main>
-          <h1>${title}</h1>
-          ${body}
-        </main>
-        ${footer}
-      </body>
-    </html>`;
+  return htmlDocument({
+    title: `${title} | マイナポータル（シカク）`,
+    heading: title,
+    style: STYLE,
+    top: header(ctx),
+    body,
+    footer,
+  });
 }

@@ -17,18 +17,13 @@ import {
   DOCUMENT_KINDS,
   PRACTITIONER_ROLES,
 } from './page-texts.js';
-import type {
-  citizenAccessLog,
-  citizenConsents,
-  citizenInformation,
-  citizenQualifications,
-} from './views.js';
+import type { CheckupRecord, DrugRecord } from '../history.js';
+import type { citizenAccessLog, citizenConsents, citizenQualifications } from './views.js';
 
 // The body of each citizen page, from the same views the JSON API answers. Dates as Japanese
 // pages write them (2021年7月15日), instants in Japan time. Nothing here has a My Number to show.
 
 type Qualification = Awaited<ReturnType<typeof citizenQualifications>>[number];
-type InformationItems = Awaited<ReturnType<typeof citizenInformation>>;
 type Consent = Awaited<ReturnType<typeof citizenConsents>>[number];
 type AccessEntry = Awaited<ReturnType<typeof citizenAccessLog>>[number];
 
@@ -138,8 +133,7 @@ export function renderQualifications(qualifications: Qualification[], on: string
     )}`;
 }
 
-export function renderDrugInformation(items: InformationItems, on: string): Html {
-  const rows = items as { dispensedOn: string; drugName: string; quantity: number; days: number }[];
+export function renderDrugInformation(rows: DrugRecord[], on: string): Html {
   return html`<p class="hint">${formatDate(on)}までの過去3年分の調剤の情報です。</p>
     ${
       rows.length === 0
@@ -170,16 +164,7 @@ export function renderDrugInformation(items: InformationItems, on: string): Html
     }`;
 }
 
-export function renderCheckups(items: InformationItems, on: string): Html {
-  const rows = items as {
-    checkedOn: string;
-    heightCm: number;
-    weightKg: number;
-    waistCm: number;
-    systolic: number;
-    diastolic: number;
-    hba1c: number;
-  }[];
+export function renderCheckups(rows: CheckupRecord[], on: string): Html {
   return html`<p class="hint">${formatDate(on)}までの過去5年分の特定健診の結果です。</p>
     ${
       rows.length === 0

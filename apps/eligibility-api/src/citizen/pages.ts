@@ -5,6 +5,7 @@ import { AppError } from '@shikaku/platform/errors';
 import { type Html, html } from '@shikaku/platform/html';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ELIGIBILITY_ERROR_STATUS } from '../errors.js';
+import type { CheckupRecord, DrugRecord } from '../history.js';
 import type { Services } from '../services.js';
 import { CITIZEN_PAGES, type CitizenPageContext, citizenPage } from './page-layout.js';
 import {
@@ -299,19 +300,25 @@ export function citizenPages(app: FastifyInstance, services: Services, deps: Sig
   );
   signedInPage('/citizen/drug-information', '薬剤情報', async (personRef, _now, on) =>
     renderDrugInformation(
-      await citizenInformation(services.handle, services.seed, 'drug-information', personRef, on),
+      (await citizenInformation(
+        services.handle,
+        services.seed,
+        'drug-information',
+        personRef,
+        on,
+      )) as DrugRecord[],
       on,
     ),
   );
   signedInPage('/citizen/checkups', '特定健診情報', async (personRef, _now, on) =>
     renderCheckups(
-      await citizenInformation(
+      (await citizenInformation(
         services.handle,
         services.seed,
         'checkup-information',
         personRef,
         on,
-      ),
+      )) as CheckupRecord[],
       on,
     ),
   );

@@ -1,6 +1,6 @@
 import type { Account } from '@shikaku/db/portal/accounts';
 import { formatDateWithWeekday } from './dates.js';
-import { BASE_STYLE } from '@shikaku/platform/html';
+import { BASE_STYLE, htmlDocument, signOutButton } from '@shikaku/platform/html';
 import { type Html, html, type HtmlPart } from './html.js';
 
 export interface PageContext {
@@ -74,50 +74,31 @@ const footer = html`<footer id="contact-centre">
 </footer>`;
 
 export function page(ctx: PageContext, title: string, body: HtmlPart): Html {
-  return html`<!doctype html>
-    <html lang="ja">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width,initial-scale=1" />
-        <title>${title} | 医療機関等向けポータルサイト</title>
-        <style>
-          ${STYLE}
-        </style>
-      </head>
-      <body>
-        <header>
-          <a class="site" href="/">医療機関等向けポータルサイト</a>${nav(ctx.account)}
-          <span class="today" data-today="${ctx.today}"
-            >本日：${formatDateWithWeekday(ctx.today)}${
-              ctx.account
-                ? html` ／ ${ctx.account.email}
-                    <form class="inline" method="post" action="/logout">
-                      <input type="hidden" name="_csrf" value="${ctx.csrfToken}" /><button
-                        class="secondary"
-                        style="margin:0;padding:.1rem .6rem"
-                      >
-                        ログアウト
-                      </button>
-                    </form>`
-                : ''
-            }</span
-          >
-        </header>
-        ${
-          ctx.devMailbox
-            ? html`<div class="dev-banner" id="dev-mailbox" role="note">
-                開発用の環境です。メールは送信されず、<a href="/mailbox">開発用メールボックス</a
-                >で誰でも読めます（本番環境にはありません）。
-              </div>`
-            : ''
-        }
-        <main>
-          <h1>${title}</h1>
-          ${body}
-        </main>
-        ${footer}
-      </body>
-    </html>`;
+  return htmlDocument({
+    title: `${title} | 医療機関等向けポータルサイト`,
+    heading: title,
+    style: STYLE,
+    top: html`<header>
+        <a class="site" href="/">医療機関等向けポータルサイト</a>${nav(ctx.account)}
+        <span class="today" data-today="${ctx.today}"
+          >本日：${formatDateWithWeekday(ctx.today)}${
+            ctx.account
+              ? html` ／ ${ctx.account.email} ${signOutButton('/logout', ctx.csrfToken)}`
+              : ''
+          }</span
+        >
+      </header>
+      ${
+        ctx.devMailbox
+          ? html`<div class="dev-banner" id="dev-mailbox" role="note">
+              開発用の環境です。メールは送信されず、<a href="/mailbox">開発用メールボックス</a
+              >で誰でも読めます（本番環境にはありません）。
+            </div>`
+          : ''
+      }`,
+    body,
+    footer,
+  });
 }
 
 export function csrfField(ctx: PageContext): Html {
