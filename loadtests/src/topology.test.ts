@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,13 +68,17 @@ describe('topology.env', () => {
 
   it('refuses a folder without topology.env, and one still starting', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'shikaku-topology-'));
-    const missing = await readTopology(dir).catch((e: unknown) => e);
-    expect(missing).toBeInstanceOf(TopologyError);
-    expect((missing as TopologyError).code).toBe('TOPOLOGY_NOT_FOUND');
-    await writeFile(join(dir, 'topology.env'), 'PRIMARY_PORT=56000\n');
-    const starting = await readTopology(dir).catch((e: unknown) => e);
-    expect((starting as TopologyError).code).toBe('INVALID_TOPOLOGY');
-    expect((starting as Error).message).toMatch(/ELIGIBILITY_API_URLS, DATABASE_URL/);
+    try {
+      const missing = await readTopology(dir).catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(TopologyError);
+      expect((missing as TopologyError).code).toBe('TOPOLOGY_NOT_FOUND');
+      await writeFile(join(dir, 'topology.env'), 'PRIMARY_PORT=56000\n');
+      const starting = await readTopology(dir).catch((e: unknown) => e);
+      expect((starting as TopologyError).code).toBe('INVALID_TOPOLOGY');
+      expect((starting as Error).message).toMatch(/ELIGIBILITY_API_URLS, DATABASE_URL/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
