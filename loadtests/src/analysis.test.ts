@@ -103,6 +103,8 @@ describe('a recorded healthy step run', () => {
   it('draws the throughput–latency curve from the plateaus, one unit per axis', async () => {
     const html = await renderReport(await recorded('healthy-steps'));
     expect(html).toContain('id="chart-curve-latency"');
+    // One instance: no per-instance chart.
+    expect(html).not.toContain('id="chart-instances"');
     expect(html).not.toContain('mixed units');
     expect(html).not.toContain("'% / count'");
   });

@@ -349,7 +349,7 @@ ${table(
 <p class="note">From: ${pct(summary.profile.workload.cardShare, 0)} of confirmations by My Number card; ${pct(summary.profile.workload.bulkShare, 1)} of checks by bulk inquiry in requests of ${summary.profile.workload.bulkItemsPerRequest}; ${summary.profile.workload.viewsPerConfirmation} drug/checkup views per confirmation (${pct(summary.profile.workload.drugViewShare, 0)} drug).</p>`,
     `<h2>Resource use</h2>${
       summary.resources?.length
-        ? '<div id="chart-cpu" class="chart"></div><div id="chart-instances" class="chart"></div><div id="chart-memory" class="chart small"></div><div id="chart-lag" class="chart small"></div><div id="chart-load" class="chart small"></div><div id="chart-pressure" class="chart small"></div>'
+        ? `<div id="chart-cpu" class="chart"></div>${topology ? '<div id="chart-instances" class="chart"></div>' : ''}<div id="chart-memory" class="chart small"></div><div id="chart-lag" class="chart small"></div><div id="chart-load" class="chart small"></div><div id="chart-pressure" class="chart small"></div>`
         : '<p>Not recorded by this runner.</p>'
     }`,
     `<h2>Environment</h2>${
