@@ -1,3 +1,6 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
 /** The environment the cli reads, parsed once. */
 export interface CliEnvironment {
   /** PostgreSQL URL; when absent the stack runs on embedded PGlite. */
@@ -12,6 +15,11 @@ export interface CliEnvironment {
   jlisControlKey: string | undefined;
   /** The stack clock's x-control-key for `shikaku clock advance` (SHIKAKU_CLOCK_CONTROL_KEY). */
   clockControlKey: string | undefined;
+  /**
+   * Where the cli keeps what it can make again (migrated PGlite templates): SHIKAKU_CACHE_DIR, else
+   * $XDG_CACHE_HOME/shikaku, else ~/.cache/shikaku.
+   */
+  cacheDir: string;
   /** The whole environment, for child processes the cli starts (the loadtest's stack). */
   inherited: NodeJS.ProcessEnv;
 }
@@ -23,6 +31,9 @@ export function readCliEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnv
     serviceKey: env.SHIKAKU_SERVICE_KEY || undefined,
     jlisControlKey: env.JLIS_CONTROL_KEY || undefined,
     clockControlKey: env.SHIKAKU_CLOCK_CONTROL_KEY || undefined,
+    cacheDir:
+      env.SHIKAKU_CACHE_DIR ||
+      join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'shikaku'),
     inherited: env,
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
 import { jobLockKey } from './claims.js';
 import type { DatabaseHandle } from './database.js';
@@ -35,6 +36,21 @@ export async function migrateToLatest(
   // N instances start at once: one migrates while the others wait, then find nothing to do
   // (`create schema if not exists` and the migration table's creation race otherwise).
   await withMigrationLock(handle, () => migrateSchemas(handle, schemas));
+}
+
+/**
+ * Names every schema's migrations and their code: two builds with the same fingerprint migrate a
+ * database to the same state, so a migrated template made by one serves the other (see
+ * pglite-template.ts).
+ */
+export function migrationFingerprint(): string {
+  const hash = createHash('sha256');
+  for (const schema of SCHEMAS) {
+    for (const [name, migration] of Object.entries(MIGRATIONS[schema])) {
+      hash.update(`${schema}\0${name}\0${migration.up.toString()}\0`);
+    }
+  }
+  return hash.digest('hex');
 }
 
 async function withMigrationLock(handle: DatabaseHandle, body: () => Promise<void>): Promise<void> {

@@ -1,8 +1,10 @@
 // Ready time of `shikaku stack` on a fresh data dir, then restarted on the same dir, beside a
 // baseline measured in the same run: a process that only opens PGlite on an empty dir and
-// migrates it (what every fresh stack pays before it seeds anything). Wall and CPU time of each
-// child (CPU from /proc: the figure that holds on a shared machine), the stack's own phases, and
-// the load average.
+// migrates it (what every fresh stack paid before it seeded anything, and what making the migrated
+// template costs once now). The first fresh stack runs with an empty cache folder (it makes the
+// template), the second with the template there (every later fresh dir). Wall and CPU time of
+// each child (CPU from /proc: the figure that holds on a shared machine), the stack's own phases,
+// and the load average.
 //   pnpm --filter @shikaku/cli build && pnpm --filter @shikaku/cli bench:stack [-- --members 100000 --runs 1]
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readCliEnvironment } from '../config.js';
 
 interface Timing {
   name: string;
@@ -26,6 +29,9 @@ interface Measured {
   cpuMs: number;
   /** The stack's own phases, when the child is a stack. */
   timings: Timing[];
+  /** 1-minute load average when the child was spawned and when it was ready. */
+  loadAtStart: number;
+  loadAtReady: number;
 }
 
 const { values } = parseArgs({
@@ -61,14 +67,17 @@ async function bench(members: number, runs: number): Promise<void> {
   );
   const rows: Array<{ name: string; runs: Measured[] }> = [
     { name: 'baseline: open PGlite + migrate, empty dir', runs: [] },
+    { name: 'stack, fresh data dir, no template yet', runs: [] },
     { name: 'stack, fresh data dir', runs: [] },
     { name: 'stack, restart on the same dir', runs: [] },
   ];
   for (let run = 0; run < runs; run++) {
     const dir = await mkdtemp(join(tmpdir(), 'shikaku-bench-stack-'));
+    // A cache folder of this run's own: the first stack finds no template.
+    const env = { ...readCliEnvironment().inherited, SHIKAKU_CACHE_DIR: join(dir, 'cache') };
     try {
-      rows[0]!.runs.push(await measure([self, '--baseline', join(dir, 'baseline')]));
-      const stack = [
+      rows[0]!.runs.push(await measure([self, '--baseline', join(dir, 'baseline')], env));
+      const stack = (name: string) => [
         main,
         'stack',
         '--members',
@@ -77,10 +86,11 @@ async function bench(members: number, runs: number): Promise<void> {
         '0',
         '--json',
         '--data-dir',
-        join(dir, 'stack'),
+        join(dir, name),
       ];
-      rows[1]!.runs.push(await measure(stack));
-      rows[2]!.runs.push(await measure(stack));
+      rows[1]!.runs.push(await measure(stack('first'), env));
+      rows[2]!.runs.push(await measure(stack('stack'), env));
+      rows[3]!.runs.push(await measure(stack('stack'), env));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -89,13 +99,17 @@ async function bench(members: number, runs: number): Promise<void> {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const base = rows[0]!.runs;
   console.log(
-    `\n${'median of runs'.padEnd(46)} ${'wall'.padStart(8)} ${'CPU'.padStart(8)}  ×baseline (wall, CPU)`,
+    `\n${'median of runs'.padEnd(46)} ${'wall'.padStart(8)} ${'CPU'.padStart(8)}  ×baseline (wall, CPU)  load avg (start → ready, last run)`,
   );
   for (const row of rows) {
     const wall = median(row.runs.map((r) => r.wallMs));
     const cpu = median(row.runs.map((r) => r.cpuMs));
     const ratio = `×${(wall / median(base.map((r) => r.wallMs))).toFixed(2)}, ×${(cpu / median(base.map((r) => r.cpuMs))).toFixed(2)}`;
-    console.log(`${row.name.padEnd(46)} ${s(wall).padStart(8)} ${s(cpu).padStart(8)}  ${ratio}`);
+    const last = row.runs.at(-1)!;
+    const load = `${last.loadAtStart.toFixed(1)} → ${last.loadAtReady.toFixed(1)}`;
+    console.log(
+      `${row.name.padEnd(46)} ${s(wall).padStart(8)} ${s(cpu).padStart(8)}  ${ratio.padEnd(21)} ${load}`,
+    );
   }
   for (const row of rows.slice(1)) {
     const last = row.runs.at(-1)!;
@@ -107,10 +121,12 @@ async function bench(members: number, runs: number): Promise<void> {
 }
 
 /** Spawns node with `args` and waits for its JSON line on stdout; then stops it. */
-async function measure(args: string[]): Promise<Measured> {
+async function measure(args: string[], env: NodeJS.ProcessEnv): Promise<Measured> {
+  const loadAtStart = loadavg()[0]!;
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env,
   });
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   let buffer = '';
@@ -131,7 +147,7 @@ async function measure(args: string[]): Promise<Measured> {
   const cpuMs = childCpuMs(child.pid!);
   child.kill('SIGTERM');
   await exited;
-  return { wallMs, cpuMs, timings: ready.timings ?? [] };
+  return { wallMs, cpuMs, timings: ready.timings ?? [], loadAtStart, loadAtReady: loadavg()[0]! };
 }
 
 /** user + system time of a live process from /proc (Linux), in milliseconds; NaN elsewhere. */

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createLogger } from '@shikaku/platform/logger';
 import { readCliEnvironment } from '../config.js';
 import { CliError, printJson } from '../output.js';
@@ -22,6 +22,7 @@ export async function runStackCommand(options: StackCliOptions): Promise<void> {
     members: options.members,
     dataDir: resolve(options.dataDir),
     memory: options.memory,
+    pgliteTemplates: join(env.cacheDir, 'pglite-templates'),
     databaseUrl: env.databaseUrl,
     // SHIKAKU_SERVICE_KEY when set (the load test gives the stack it starts its key), else random.
     serviceKey: env.serviceKey,

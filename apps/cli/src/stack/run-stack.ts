@@ -5,6 +5,7 @@ import { choosePolicy, policyEraNames } from '@shikaku/core/policy-eras';
 import { join } from 'node:path';
 import { type DatabaseHandle, openDatabase } from '@shikaku/db/database';
 import { migrateToLatest } from '@shikaku/db/migrate';
+import { preparePgliteDir } from '@shikaku/db/pglite-template';
 import type { Logger } from '@shikaku/platform/logger';
 import { stackClock } from '@shikaku/platform/system-clock';
 import type { ControllableClock } from '@shikaku/core/clock';
@@ -23,6 +24,11 @@ export interface StackOptions {
   dataDir: string;
   /** Keep the embedded database in memory instead of dataDir. */
   memory: boolean;
+  /**
+   * Where migrated PGlite templates are kept (a cache folder): a fresh data dir is then a copy of
+   * one instead of running initdb and the migrations. Without it a fresh dir runs them itself.
+   */
+  pgliteTemplates?: string | undefined;
   databaseUrl: string | undefined;
   only: string[] | undefined;
   logger: Logger;
@@ -113,12 +119,18 @@ export async function startStack(
     persistent: Boolean(options.databaseUrl) || !options.memory,
     serviceKey: options.serviceKey,
   });
+  const pgliteDir =
+    options.databaseUrl || options.memory ? undefined : join(options.dataDir, 'pglite');
+  const templates = options.pgliteTemplates;
+  if (pgliteDir && templates) {
+    // A fresh dir becomes a copy of the migrated template (made on first use); a restart's is kept.
+    options.onPhase?.('prepare data dir');
+    const measure = startMeasure();
+    const prepared = await preparePgliteDir(pgliteDir, templates);
+    timings.push({ name: `prepare data dir (${prepared})`, ...measure() });
+  }
   const handle = await timed('open database', () =>
-    openDatabase(
-      options.databaseUrl
-        ? { url: options.databaseUrl }
-        : { pgliteDir: options.memory ? undefined : join(options.dataDir, 'pglite') },
-    ),
+    openDatabase(options.databaseUrl ? { url: options.databaseUrl } : { pgliteDir }),
   );
   await timed('migrate', () => migrateToLatest(handle));
   const population = sharedPopulation(

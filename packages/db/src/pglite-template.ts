@@ -1,0 +1,77 @@
+// A fresh PGlite data dir starts as a copy of a migrated template instead of running initdb and
+// every migration: PGlite's initdb (WebAssembly) costs ~7 s of CPU, copying the 38 MB template a
+// tenth of a second, and opening the copy ~1.3 s, as a restart does (docs/benchmarks.md, stack
+// start-up). The template is made once per PGlite version and migration set, on first use, under a
+// cache folder, and published by rename so that a killed or concurrent maker never leaves half of
+// one; the copy reaches the data dir by rename too.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { openDatabase } from './database.js';
+import { migrateToLatest, migrationFingerprint } from './migrate.js';
+
+/** What `preparePgliteDir` found or did. */
+export type PreparedPgliteDir =
+  /** The data dir held a database: nothing was done (a restart). */
+  | 'existing'
+  /** The data dir was made from the template, which was there already. */
+  | 'copied'
+  /** No template was there: it was made (initdb + migrations), then copied. */
+  | 'template-made';
+
+/**
+ * Makes `dataDir` a migrated PGlite database when it holds none, from the template for this PGlite
+ * and these migrations under `templateRoot` (made first when missing). A data dir that exists and
+ * is not empty is left to PGlite as it is.
+ */
+export async function preparePgliteDir(
+  dataDir: string,
+  templateRoot: string,
+): Promise<PreparedPgliteDir> {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return 'existing';
+  if (existsSync(dataDir) && (await readdir(dataDir)).length > 0) return 'existing';
+  const template = join(templateRoot, await templateName());
+  const made = existsSync(join(template, 'PG_VERSION')) ? false : await makeTemplate(template);
+  const partial = `${dataDir}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await cp(template, partial, { recursive: true });
+    await rm(dataDir, { recursive: true, force: true });
+    await rename(partial, dataDir);
+  } finally {
+    await rm(partial, { recursive: true, force: true });
+  }
+  return made ? 'template-made' : 'copied';
+}
+
+/** `pglite-<version>-<migrations>`: a new PGlite or a changed migration names a new template. */
+async function templateName(): Promise<string> {
+  // The package exports no package.json; it sits above the entry point's dist folder.
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  const manifest = JSON.parse(
+    await readFile(join(dirname(entry), '..', 'package.json'), 'utf8'),
+  ) as { version: string };
+  return `pglite-${manifest.version}-${migrationFingerprint().slice(0, 16)}`;
+}
+
+/** initdb + migrations in a folder of its own, closed cleanly, then renamed into place. */
+async function makeTemplate(template: string): Promise<true> {
+  await mkdir(dirname(template), { recursive: true });
+  const building = `${template}.building-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const handle = await openDatabase({ pgliteDir: building });
+    try {
+      await migrateToLatest(handle);
+    } finally {
+      await handle.close();
+    }
+    await rename(building, template).catch((error: unknown) => {
+      // Another process published the same template first: theirs serves.
+      if (!existsSync(join(template, 'PG_VERSION'))) throw error;
+    });
+  } finally {
+    await rm(building, { recursive: true, force: true });
+  }
+  return true;
+}
