@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
-import { databaseStats, dropDatabase, recreateDatabase } from './admin.js';
+import { sql } from 'kysely';
+import { databaseStats, dropDatabase, recreateDatabase, tableInserts } from './admin.js';
 import { openDatabase } from './database.js';
 
 const url = inject('postgresUrl');
@@ -14,6 +15,13 @@ describe.skipIf(!url)('throw-away databases (PostgreSQL)', () => {
       const stats = await databaseStats(handle);
       expect(stats.sizeMb).toBeGreaterThan(1);
       expect(stats.connections).toBeGreaterThanOrEqual(1);
+      // A table's insert counter (the load test's access-log write rate), once the session's
+      // statistics reach the view (forced here; a running server flushes them within a second).
+      await sql`create table counted (n int)`.execute(handle.db);
+      expect(await tableInserts(handle, 'public', 'counted')).toBe(0);
+      await sql`insert into counted select generate_series(1, 7)`.execute(handle.db);
+      await sql`select pg_stat_force_next_flush()`.execute(handle.db);
+      expect(await tableInserts(handle, 'public', 'counted')).toBe(7);
     } finally {
       await handle.close();
     }
