@@ -1,0 +1,34 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from './database.js';
+import { migrateToLatest } from './migrate.js';
+
+describe('migrateToLatest', () => {
+  it('migrates what is missing even when some schemas are up to date, then finds nothing to do', async () => {
+    const handle = await openDatabase({});
+    try {
+      await migrateToLatest(handle, ['jlis']);
+      const tables = () =>
+        sql<{ schema: string }>`select distinct table_schema as schema
+          from information_schema.tables
+          where table_schema in ('jlis', 'intermediate', 'eligibility', 'portal')
+          order by 1`.execute(handle.db);
+      expect((await tables()).rows.map((r) => r.schema)).toEqual(['jlis']);
+      // jlis is up to date, the others have nothing: the up-to-date check must not skip them.
+      await migrateToLatest(handle);
+      expect((await tables()).rows.map((r) => r.schema)).toEqual([
+        'eligibility',
+        'intermediate',
+        'jlis',
+        'portal',
+      ]);
+      // A migration recorded that this build does not know is not "up to date" either: the
+      // Migrator sees it (and refuses, as it always did).
+      await sql`insert into portal.kysely_migration (name, timestamp)
+                values ('9999_from_a_newer_build', now()::text)`.execute(handle.db);
+      await expect(migrateToLatest(handle)).rejects.toThrow();
+    } finally {
+      await handle.close();
+    }
+  });
+});
