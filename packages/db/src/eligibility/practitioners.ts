@@ -100,20 +100,20 @@ export async function revokePractitioner(
 
 /**
  * Records a proof's nonce; false when this certificate used it already (a replay), whichever
- * instance saw it first: the primary key decides between two at once. Nonces past their expiry (the
- * proof's timestamp has left the clock-skew window, so the proof is refused as stale anyway) go as
- * new ones come.
+ * instance saw it first: the primary key decides between two at once. The same statement (one
+ * round trip, one commit) drops this certificate's nonces past their expiry (the proof's timestamp
+ * has left the clock-skew window, so such a proof is refused as stale anyway): a certificate keeps
+ * only its last window's nonces, and practitioners never wait on each other's rows.
  */
 export async function usePractitionerNonce(
   handle: DatabaseHandle,
   nonce: { certificateSerial: string; nonce: string; expiresAt: Date },
   now: Date,
 ): Promise<boolean> {
-  await sql`delete from eligibility.practitioner_nonces where expires_at < ${now}`.execute(
-    handle.db,
-  );
-  const { rows } = await sql`insert into eligibility.practitioner_nonces
-      (certificate_serial, nonce, expires_at)
+  const { rows } = await sql`with expired as (
+      delete from eligibility.practitioner_nonces
+      where certificate_serial = ${nonce.certificateSerial} and expires_at < ${now})
+    insert into eligibility.practitioner_nonces (certificate_serial, nonce, expires_at)
     values (${nonce.certificateSerial}, ${nonce.nonce}, ${nonce.expiresAt})
     on conflict do nothing
     returning nonce`.execute(handle.db);
