@@ -15,14 +15,13 @@ import { createTestDatabase, type TestDatabase } from '@shikaku/db/testing/test-
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_MESSAGES } from '../src/citizen/page-texts.js';
-import { cardSigns, ISSUING_SECRET, startJlisStub } from '../src/citizen/testing.js';
 import {
-  createFixture,
-  type Fixture,
-  MY_NUMBER,
-  seedQualifications,
-  snapshot,
-} from '../src/testing/fixture.js';
+  cardSigns,
+  type CitizenFixture,
+  createCitizenFixture,
+  ISSUING_SECRET,
+} from '../src/citizen/testing.js';
+import { MY_NUMBER, seedQualifications, snapshot } from '../src/testing/fixture.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
@@ -65,8 +64,7 @@ describe.runIf(available)(
   { timeout: 180_000 },
   () => {
     let db: TestDatabase;
-    let f: Fixture;
-    let jlis: Awaited<ReturnType<typeof startJlisStub>>;
+    let f: CitizenFixture;
     let reader: ChildProcess | undefined;
     let readerData: string;
     let browser: Browser;
@@ -80,9 +78,8 @@ describe.runIf(available)(
 
     beforeAll(async () => {
       db = await createTestDatabase('pglite', '');
-      jlis = await startJlisStub((serial) => f.upstream.cards.get(serial)?.status);
       cardClient = `http://127.0.0.1:${await freePort()}`;
-      f = await createFixture(db.handle, { jlisUrl: jlis.url, citizenCardUrl: cardClient });
+      f = await createCitizenFixture(db.handle, { citizenCardUrl: cardClient });
       base = await f.app.listen({ host: '127.0.0.1', port: 0 });
       await seedQualifications(db.handle, [
         { personRef: 'p-hanako', qualification: snapshot() },
@@ -91,21 +88,11 @@ describe.runIf(available)(
           qualification: snapshot({ qualificationId: 'q-lock', insuredIdentificationNumber: '77' }),
         },
       ]);
-      const auth = { authorization: `Bearer ${await f.token()}` };
-      for (const [serial, personRef] of [
-        [HANAKO, 'p-hanako'],
-        [LOCKED, 'p-lock'],
-        [REVOKED, 'p-lock'],
-      ] as const) {
-        f.upstream.cards.set(serial, { personRef, myNumber: MY_NUMBER, status: 'valid' });
-        const registered = await f.app.inject({
-          method: 'POST',
-          url: '/v1/card-registrations',
-          headers: auth,
-          payload: { certificateSerial: serial },
-        });
-        expect(registered.statusCode).toBe(201);
-      }
+      await f.issueCards([
+        { serial: HANAKO, personRef: 'p-hanako' },
+        { serial: LOCKED, personRef: 'p-lock' },
+        { serial: REVOKED, personRef: 'p-lock' },
+      ]);
       f.upstream.cards.get(REVOKED)!.status = 'revoked';
 
       // The reader emulator as its own process: the card client the sign-in page's script calls.
@@ -151,8 +138,7 @@ describe.runIf(available)(
         process.kill(reader.pid, 'SIGTERM');
         await exited;
       }
-      await f?.app.close();
-      await jlis?.close();
+      await f?.close();
       await db?.cleanup();
       if (readerData) await rm(readerData, { recursive: true, force: true });
       // The privacy boundary, on every page the browser saw; the PIN went to the card client only.

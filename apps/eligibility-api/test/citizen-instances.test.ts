@@ -9,62 +9,40 @@ import {
 import type {} from '@shikaku/db/testing/global-setup';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cardSigns, startJlisStub } from '../src/citizen/testing.js';
 import {
-  createFixture,
-  type Fixture,
-  MY_NUMBER,
-  seedQualifications,
-  snapshot,
-} from '../src/testing/fixture.js';
+  type CitizenFixture,
+  citizenSignIn,
+  createCitizenFixture,
+} from '../src/citizen/testing.js';
+import { seedQualifications, snapshot } from '../src/testing/fixture.js';
 
 const HANAKO = 'SERIAL-HANAKO';
 
 describeEachDatabase('citizen sign-in across two instances', ({ handle, kind }) => {
-  let a: Fixture;
-  let b: Fixture;
-  let jlis: Awaited<ReturnType<typeof startJlisStub>>;
+  let a: CitizenFixture;
+  let b: CitizenFixture;
   let second: ReturnType<typeof handle> | undefined;
 
   beforeAll(async () => {
-    jlis = await startJlisStub((serial) => (serial === HANAKO ? 'valid' : undefined));
-    a = await createFixture(handle(), { jlisUrl: jlis.url });
+    a = await createCitizenFixture(handle());
     // On PostgreSQL the second instance has its own pool, as another process would.
     second =
       kind === 'postgres' ? await openDatabase({ url: handle().url!, poolSize: 4 }) : undefined;
-    b = await createFixture(second ?? handle(), { jlisUrl: jlis.url });
+    b = await createCitizenFixture(second ?? handle());
     await seedQualifications(handle(), [{ personRef: 'p-hanako', qualification: snapshot() }]);
-    a.upstream.cards.set(HANAKO, { personRef: 'p-hanako', myNumber: MY_NUMBER, status: 'valid' });
-    const registered = await a.app.inject({
-      method: 'POST',
-      url: '/v1/card-registrations',
-      headers: { authorization: `Bearer ${await a.token()}` },
-      payload: { certificateSerial: HANAKO },
-    });
-    expect(registered.statusCode).toBe(201);
+    await a.issueCards([{ serial: HANAKO, personRef: 'p-hanako' }]);
+    await b.issueCards([{ serial: HANAKO, personRef: 'p-hanako', registered: false }]);
   });
   afterAll(async () => {
-    await a?.app.close();
-    await b?.app.close();
+    await a?.close();
+    await b?.close();
     await second?.close();
-    await jlis?.close();
   });
 
-  const challengeAt = async (f: Fixture) => {
-    const response = await f.app.inject({
-      method: 'POST',
-      url: '/v1/citizen/challenges',
-      payload: { certificateSerial: HANAKO },
-    });
-    expect(response.statusCode).toBe(201);
-    return response.json().challenge as string;
-  };
-  const answerAt = (f: Fixture, challenge: string) =>
-    f.app.inject({
-      method: 'POST',
-      url: '/v1/citizen/sessions',
-      payload: { certificateSerial: HANAKO, challenge, signature: cardSigns(HANAKO, challenge) },
-    });
+  const challengeAt = (f: CitizenFixture) =>
+    citizenSignIn((options) => f.app.inject(options)).challenge(HANAKO);
+  const answerAt = (f: CitizenFixture, challenge: string) =>
+    citizenSignIn((options) => f.app.inject(options)).answer(HANAKO, challenge);
 
   it('accepts at one instance a challenge issued by the other, once', async () => {
     const challenge = await challengeAt(a);

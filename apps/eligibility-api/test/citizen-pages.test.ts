@@ -6,10 +6,13 @@ import type {} from '@shikaku/db/testing/global-setup';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SIGN_IN_MESSAGES } from '../src/citizen/page-texts.js';
-import { cardSigns, startJlisStub } from '../src/citizen/testing.js';
 import {
-  createFixture,
-  type Fixture,
+  cardSigns,
+  type CitizenFixture,
+  citizenSignIn,
+  createCitizenFixture,
+} from '../src/citizen/testing.js';
+import {
   MY_NUMBER,
   recordingInject,
   seedQualifications,
@@ -22,29 +25,23 @@ const UNREGISTERED = 'SERIAL-UNREGISTERED';
 const CARD_URL = 'http://127.0.0.1:7304';
 
 describeEachDatabase('the citizen pages', ({ handle }) => {
-  let f: Fixture;
-  let jlis: Awaited<ReturnType<typeof startJlisStub>>;
+  let f: CitizenFixture;
   const { bodies, inject } = recordingInject(() => f.app);
+  const { challenge } = citizenSignIn(inject);
   const pages: string[] = [];
 
   beforeAll(async () => {
-    jlis = await startJlisStub((serial) => f.upstream.cards.get(serial)?.status);
-    f = await createFixture(handle(), { jlisUrl: jlis.url, citizenCardUrl: CARD_URL });
+    f = await createCitizenFixture(handle(), { citizenCardUrl: CARD_URL });
     await seedQualifications(handle(), [{ personRef: 'p-hanako', qualification: snapshot() }]);
-    for (const serial of [HANAKO, REVOKED, UNREGISTERED])
-      f.upstream.cards.set(serial, { personRef: 'p-hanako', myNumber: MY_NUMBER, status: 'valid' });
+    await f.issueCards(
+      [
+        { serial: HANAKO, personRef: 'p-hanako' },
+        { serial: REVOKED, personRef: 'p-hanako' },
+        { serial: UNREGISTERED, personRef: 'p-hanako', registered: false },
+      ],
+      inject,
+    );
     const auth = { authorization: `Bearer ${await f.token()}` };
-    for (const serial of [HANAKO, REVOKED])
-      expect(
-        (
-          await inject({
-            method: 'POST',
-            url: '/v1/card-registrations',
-            headers: auth,
-            payload: { certificateSerial: serial },
-          })
-        ).statusCode,
-      ).toBe(201);
     f.upstream.cards.get(REVOKED)!.status = 'revoked';
     // Hanako's card at the clinic's reader, consenting to drug information.
     const confirmed = await inject({
@@ -73,8 +70,7 @@ describeEachDatabase('the citizen pages', ({ handle }) => {
     await log.close();
   });
   afterAll(async () => {
-    await f?.app.close();
-    await jlis?.close();
+    await f?.close();
     expect(pages.length).toBeGreaterThan(8);
     for (const body of [...bodies, ...pages]) expect(body).not.toContain(MY_NUMBER);
   });
@@ -99,14 +95,6 @@ describeEachDatabase('the citizen pages', ({ handle }) => {
     const cookie = setCookie(login, 'citizen_csrf')!;
     return cookie.slice('citizen_csrf='.length, cookie.indexOf(';'));
   };
-  const challenge = async (serial: string) =>
-    (
-      await inject({
-        method: 'POST',
-        url: '/v1/citizen/challenges',
-        payload: { certificateSerial: serial },
-      })
-    ).json().challenge as string;
   /** What the sign-in page's script posts once the card has signed. */
   const postSignIn = async (
     serial: string,

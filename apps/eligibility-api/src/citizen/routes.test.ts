@@ -4,27 +4,23 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkupHistory, drugHistory } from '../history.js';
 import {
   CLINIC_A,
-  createFixture,
-  type Fixture,
   MY_NUMBER,
   recordingInject,
   seedQualifications,
   snapshot,
 } from '../testing/fixture.js';
-import { cardSigns, startJlisStub } from './testing.js';
+import { cardSigns, type CitizenFixture, citizenSignIn, createCitizenFixture } from './testing.js';
 
 const HANAKO = 'SERIAL-HANAKO';
 const TARO = 'SERIAL-TARO';
 
 describeEachDatabase('citizen sign-in with the card, and their own data', ({ handle }) => {
-  let f: Fixture;
-  let jlis: Awaited<ReturnType<typeof startJlisStub>>;
+  let f: CitizenFixture;
   const { bodies, inject } = recordingInject(() => f.app);
+  const { challenge, answer } = citizenSignIn(inject);
 
   beforeAll(async () => {
-    // J-LIS answering from the fixture's certificates.
-    jlis = await startJlisStub((serial) => f.upstream.cards.get(serial)?.status);
-    f = await createFixture(handle(), { jlisUrl: jlis.url });
+    f = await createCitizenFixture(handle());
     await seedQualifications(handle(), [
       { personRef: 'p-hanako', qualification: snapshot() },
       {
@@ -54,23 +50,16 @@ describeEachDatabase('citizen sign-in with the card, and their own data', ({ han
         }),
       },
     ]);
-    for (const [serial, personRef] of [
-      [HANAKO, 'p-hanako'],
-      [TARO, 'p-taro'],
-      ['SERIAL-UNLINKED', 'p-nobody'],
-    ] as const)
-      f.upstream.cards.set(serial, { personRef, myNumber: MY_NUMBER, status: 'valid' });
     // 保険証利用登録 and a confirmation with consents at a clinic, for Hanako and Taro.
+    await f.issueCards(
+      [
+        { serial: HANAKO, personRef: 'p-hanako' },
+        { serial: TARO, personRef: 'p-taro' },
+        { serial: 'SERIAL-UNLINKED', personRef: 'p-nobody', registered: false },
+      ],
+      inject,
+    );
     const auth = { authorization: `Bearer ${await f.token()}` };
-    for (const serial of [HANAKO, TARO]) {
-      const registered = await inject({
-        method: 'POST',
-        url: '/v1/card-registrations',
-        headers: auth,
-        payload: { certificateSerial: serial },
-      });
-      expect(registered.statusCode).toBe(201);
-    }
     const confirmed = await inject({
       method: 'POST',
       url: '/v1/card-confirmations',
@@ -92,28 +81,12 @@ describeEachDatabase('citizen sign-in with the card, and their own data', ({ han
     expect(viewed.statusCode).toBe(200);
   });
   afterAll(async () => {
-    await f?.app.close();
-    await jlis?.close();
+    await f?.close();
     // The privacy boundary: no citizen answer carries the My Number.
     expect(bodies.length).toBeGreaterThan(10);
     for (const body of bodies) expect(body).not.toContain(MY_NUMBER);
   });
 
-  const challenge = async (serial: string) => {
-    const response = await inject({
-      method: 'POST',
-      url: '/v1/citizen/challenges',
-      payload: { certificateSerial: serial },
-    });
-    expect(response.statusCode).toBe(201);
-    return response.json().challenge as string;
-  };
-  const answer = (serial: string, nonce: string, signature: string) =>
-    inject({
-      method: 'POST',
-      url: '/v1/citizen/sessions',
-      payload: { certificateSerial: serial, challenge: nonce, signature },
-    });
   const signIn = async (serial: string) => {
     const nonce = await challenge(serial);
     const response = await answer(serial, nonce, cardSigns(serial, nonce));
@@ -278,14 +251,14 @@ describeEachDatabase('citizen sign-in with the card, and their own data', ({ han
     );
     expect(notLinked.statusCode).toBe(404);
     expect(notLinked.json().code).toBe('CARD_NOT_REGISTERED');
-    jlis.down = true;
+    f.jlis.down = true;
     try {
       const nonce = await challenge(HANAKO);
       const down = await answer(HANAKO, nonce, cardSigns(HANAKO, nonce));
       expect(down.statusCode).toBe(503);
       expect(down.json().code).toBe('CERTIFICATE_STATUS_UNAVAILABLE');
     } finally {
-      jlis.down = false;
+      f.jlis.down = false;
     }
   });
 

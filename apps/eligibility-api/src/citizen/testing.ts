@@ -3,6 +3,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deriveCardKeyPair, signWithCardKey } from '@shikaku/core/card-key';
+import type { DatabaseHandle } from '@shikaku/db/database';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { EligibilityConfig } from '../config.js';
+import { createFixture, type Fixture, MY_NUMBER } from '../testing/fixture.js';
 import type { CertificateStatus } from '../upstream.js';
 
 /** The issuing secret the emulated cards (reader-emulator) and J-LIS share. */
@@ -40,4 +44,68 @@ export async function startJlisStub(
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((done) => server.close(() => done())),
   });
+}
+
+type Inject = (options: InjectOptions) => Promise<LightMyRequestResponse>;
+
+/**
+ * The app on a test database with a J-LIS that knows the fixture's certificates, and a way to
+ * issue cards: J-LIS knows each, and those `registered` are linked for insurance use (保険証利用登録)
+ * at the fixture's clinic, as a reader registers them.
+ */
+export async function createCitizenFixture(
+  handle: DatabaseHandle,
+  config: Partial<EligibilityConfig> = {},
+) {
+  const held: { fixture?: Fixture } = {};
+  const jlis = await startJlisStub((serial) => held.fixture?.upstream.cards.get(serial)?.status);
+  const fixture = await createFixture(handle, { jlisUrl: jlis.url, ...config });
+  held.fixture = fixture;
+  return Object.assign(fixture, {
+    jlis,
+    async issueCards(
+      cards: Array<{ serial: string; personRef: string; registered?: boolean }>,
+      inject: Inject = (options) => fixture.app.inject(options),
+    ) {
+      const auth = { authorization: `Bearer ${await fixture.token()}` };
+      for (const { serial, personRef, registered = true } of cards) {
+        fixture.upstream.cards.set(serial, { personRef, myNumber: MY_NUMBER, status: 'valid' });
+        if (!registered) continue;
+        const response = await inject({
+          method: 'POST',
+          url: '/v1/card-registrations',
+          headers: auth,
+          payload: { certificateSerial: serial },
+        });
+        if (response.statusCode !== 201) throw new Error(`registering ${serial}: ${response.body}`);
+      }
+    },
+    async close() {
+      await fixture.app.close();
+      await jlis.close();
+    },
+  });
+}
+export type CitizenFixture = Awaited<ReturnType<typeof createCitizenFixture>>;
+
+/** The citizen's two sign-in calls: a challenge for a card, and the card's answer to it. */
+export function citizenSignIn(inject: Inject) {
+  return {
+    async challenge(serial: string): Promise<string> {
+      const response = await inject({
+        method: 'POST',
+        url: '/v1/citizen/challenges',
+        payload: { certificateSerial: serial },
+      });
+      if (response.statusCode !== 201) throw new Error(`challenge: ${response.body}`);
+      return response.json().challenge as string;
+    },
+    answer(serial: string, challenge: string, signature = cardSigns(serial, challenge)) {
+      return inject({
+        method: 'POST',
+        url: '/v1/citizen/sessions',
+        payload: { certificateSerial: serial, challenge, signature },
+      });
+    },
+  };
 }
