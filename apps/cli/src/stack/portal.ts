@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { clearPortalTables } from '@shikaku/db/portal/seed-reset';
 import { buildApp } from '@shikaku/portal/app';
 import { readPortalConfig } from '@shikaku/portal/config';
 import { startPortalJobs } from '@shikaku/portal/jobs/scheduler';
@@ -38,12 +39,15 @@ export const portalComponent: StackComponent = {
     };
     const notes: string[] = [];
     if (!(await isPortalSeeded(context.handle))) {
-      const seeded = await context.phase('seed institutions', () =>
-        seedPortal(context.handle, context.clock, {
+      const seeded = await context.phase('seed institutions', async () => {
+        // What a stack killed while seeding the portal wrote (its seed is many transactions); the
+        // stack's database is its own, and the portal listens only once seeded.
+        await clearPortalTables(context.handle);
+        return seedPortal(context.handle, context.clock, {
           seed: context.seed,
           scale: INSTITUTION_SCALE,
-        }),
-      );
+        });
+      });
       notes.push(
         `seeded ${seeded.institutions} institutions; demo logins (password ${DEMO_PASSWORD}):`,
       );

@@ -1,0 +1,116 @@
+// A stack killed while it seeds (SIGKILL, no chance to clean up) must not leave a data dir that
+// looks seeded when it is not: each app seeds in one transaction and tells "seeded" by its rows, so
+// a restart finds either nothing of an app's seed or all of it, and finishes what is missing.
+// Runs the built cli (`dist/main.js`) as a child process, killed at four points of its seeding.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '@shikaku/db/database';
+
+const MEMBERS = 3_000;
+const main = new URL('../dist/main.js', import.meta.url).pathname;
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+/**
+ * Starts `shikaku stack` on `dataDir`; kills it (SIGKILL) once stderr shows `killAt`, or stops it
+ * (SIGTERM) once it is ready. Resolves with what it printed on stderr and whether it got ready.
+ */
+function runStack(
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  killAt: string | undefined,
+): Promise<{ stderr: string; ready: boolean }> {
+  const child = spawn(
+    process.execPath,
+    [
+      main,
+      'stack',
+      '--json',
+      '--port',
+      '0',
+      '--members',
+      String(MEMBERS),
+      '--seed',
+      '19',
+      '--as-of',
+      '2021-07-15',
+      '--data-dir',
+      dataDir,
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  let ready = false;
+  child.stderr.setEncoding('utf8');
+  child.stdout.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+    if (killAt && stderr.includes(killAt)) child.kill('SIGKILL');
+  });
+  child.stdout.on('data', (chunk: string) => {
+    if (chunk.includes('"apps"')) {
+      ready = true;
+      child.kill('SIGTERM');
+    }
+  });
+  return new Promise((done) => child.on('exit', () => done({ stderr, ready })));
+}
+
+describe('a stack killed while seeding', () => {
+  it('restarts into a whole seed: no app is left half-seeded, nothing is duplicated', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stack-killed-seed-'));
+    dirs.push(dir);
+    const env = { ...process.env, SHIKAKU_CACHE_DIR: join(dir, 'cache'), LOG_LEVEL: 'silent' };
+    const dataDir = join(dir, 'stack');
+
+    // Killed in the middle of each app's seed in turn: the earlier apps' seeds are kept, the one
+    // being written is gone entirely.
+    for (const phase of [
+      'jlis: seed residents…',
+      'insurer-api: seed members…',
+      'eligibility-api: load seeded qualifications…',
+      'portal: seed institutions…',
+    ]) {
+      const killed = await runStack(dataDir, env, phase);
+      expect(killed.ready, `killed at ${phase}`).toBe(false);
+      expect(killed.stderr).toContain(phase);
+    }
+    const last = await runStack(dataDir, env, undefined);
+    expect(last.ready).toBe(true);
+
+    const handle = await openDatabase({ pgliteDir: join(dataDir, 'pglite') });
+    try {
+      const query = async <Row>(text: string) => (await handle.pglite!.query<Row>(text)).rows;
+      const count = async (table: string) =>
+        (await query<{ n: number }>(`select count(*)::int as n from ${table}`))[0]!.n;
+      expect(await count('jlis.residents')).toBe(MEMBERS);
+      expect(await count('intermediate.registrations')).toBe(MEMBERS);
+      expect(await count('intermediate.outbox')).toBe(MEMBERS);
+      expect(await count('eligibility.qualifications')).toBe(MEMBERS);
+      // Every registration reached the eligibility store once, and the cursor stands at the end
+      // of the outbox: nothing left to relay, nothing relayed twice.
+      const rows = await query<{ missing: number; cursor: number; last: number }>(`
+        select (select count(*)::int from intermediate.registrations r
+                where not exists (select 1 from eligibility.qualifications q
+                                  where q.qualification_id = r.qualification_id)) as missing,
+               (select last_sequence::int from eligibility.outbox_cursor
+                where consumer = 'eligibility-api') as cursor,
+               (select max(first_sequence + size - 1)::int from intermediate.outbox_batches) as last`);
+      expect(rows[0]!.missing).toBe(0);
+      expect(rows[0]!.cursor).toBe(rows[0]!.last);
+      // The portal's seed (many transactions) was cleared and written again whole, once: its last
+      // write is there once, and the demo logins are not doubled.
+      expect(await count('portal.notices')).toBe(1);
+      expect(
+        await query(`select count(*)::int as n from portal.accounts where role = 'operator'`),
+      ).toEqual([{ n: 1 }]);
+    } finally {
+      await handle.close();
+    }
+  });
+});
