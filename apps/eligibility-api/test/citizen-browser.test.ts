@@ -5,13 +5,13 @@
 // certificate and a bare serial are refused. No page carries a My Number, and no request to
 // eligibility-api carries the PIN. Skips, saying so, when Chromium is not installed.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@shikaku/db/testing/test-database';
+import { CHROMIUM_ARGS, findChromium } from '@shikaku/platform/testing/chromium';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_MESSAGES } from '../src/citizen/page-texts.js';
@@ -23,19 +23,9 @@ import {
 } from '../src/citizen/testing.js';
 import { MY_NUMBER, seedQualifications, snapshot } from '../src/testing/fixture.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const { path: CHROMIUM, available } = findChromium(process.env);
 /** Set CITIZEN_SCREENSHOTS=<dir> to keep screenshots of the pages walked. */
 const SHOTS = process.env.CITIZEN_SCREENSHOTS;
-const available = existsSync(CHROMIUM);
 const READER_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../reader-emulator');
 
 const HANAKO = 'SERIAL-HANAKO';
@@ -128,7 +118,7 @@ describe.runIf(available)(
           throw new Error('the reader emulator did not start');
         await new Promise((done) => setTimeout(done, 200));
       }
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
       if (SHOTS) await mkdir(SHOTS, { recursive: true });
     });
     afterAll(async () => {

@@ -1,7 +1,6 @@
 // What the browser journeys share: Debian's Chromium through playwright-core (one browser per test
 // file), navigation helpers that wait for the page they lead to, and, on a narrow (mobile) viewport,
 // the check after every navigation that the page has no horizontal overflow and a compact header.
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { institutionCodeFromBody } from '@shikaku/core/institution-code';
@@ -9,22 +8,15 @@ import { insertAccount, registerInstitutionAccount } from '@shikaku/db/portal/ac
 import type { FacilityTypeCode } from '@shikaku/db/portal/tables';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS as ARGS, findChromium } from '@shikaku/platform/testing/chromium';
 import { hashPassword } from '../src/auth/passwords.js';
 import { type Harness, startHarness } from '../src/testing/harness.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const found = findChromium(process.env);
+export const CHROMIUM = found.path;
+export const chromiumAvailable = found.available;
 /** Set PORTAL_SCREENSHOTS=<dir> to keep screenshots of the pages walked. */
 const SHOTS = process.env.PORTAL_SCREENSHOTS;
-export const chromiumAvailable = existsSync(CHROMIUM);
 
 /** A skipped test that says why, when Chromium is not installed. */
 export function skipWithoutChromium(name: string): void {
