@@ -41,20 +41,9 @@ describeEachDatabase('the citizen pages', ({ handle }) => {
       ],
       inject,
     );
-    const auth = { authorization: `Bearer ${await f.token()}` };
     f.upstream.cards.get(REVOKED)!.status = 'revoked';
     // Hanako's card at the clinic's reader, consenting to drug information.
-    const confirmed = await inject({
-      method: 'POST',
-      url: '/v1/card-confirmations',
-      headers: auth,
-      payload: {
-        certificateSerial: HANAKO,
-        verificationMethod: 'pin',
-        consents: { pharmacists: true },
-      },
-    });
-    expect(confirmed.statusCode).toBe(200);
+    await f.confirmCard(HANAKO, { pharmacists: true }, inject);
     // A pharmacist's view of Hanako's drug information, as the access log holds it.
     const log = createAccessLogWriter(handle());
     await log.append({

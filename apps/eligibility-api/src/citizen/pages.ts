@@ -4,6 +4,7 @@ import { findInstitution } from '@shikaku/db/eligibility/institutions';
 import { AppError } from '@shikaku/platform/errors';
 import { type Html, html } from '@shikaku/platform/html';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { InformationKind } from '../consent.js';
 import { ELIGIBILITY_ERROR_STATUS } from '../errors.js';
 import type { CheckupRecord, DrugRecord } from '../history.js';
 import type { Services } from '../services.js';
@@ -298,27 +299,17 @@ export function citizenPages(app: FastifyInstance, services: Services, deps: Sig
   signedInPage('/citizen/qualifications', '資格情報', async (personRef, _now, on) =>
     renderQualifications(await citizenQualifications(services.handle, personRef, on), on),
   );
+  const information = (kind: InformationKind, personRef: string, on: string) =>
+    citizenInformation(services.handle, services.seed, kind, personRef, on);
   signedInPage('/citizen/drug-information', '薬剤情報', async (personRef, _now, on) =>
     renderDrugInformation(
-      (await citizenInformation(
-        services.handle,
-        services.seed,
-        'drug-information',
-        personRef,
-        on,
-      )) as DrugRecord[],
+      (await information('drug-information', personRef, on)) as DrugRecord[],
       on,
     ),
   );
   signedInPage('/citizen/checkups', '特定健診情報', async (personRef, _now, on) =>
     renderCheckups(
-      (await citizenInformation(
-        services.handle,
-        services.seed,
-        'checkup-information',
-        personRef,
-        on,
-      )) as CheckupRecord[],
+      (await information('checkup-information', personRef, on)) as CheckupRecord[],
       on,
     ),
   );

@@ -60,18 +60,12 @@ describeEachDatabase('citizen sign-in with the card, and their own data', ({ han
       inject,
     );
     const auth = { authorization: `Bearer ${await f.token()}` };
-    const confirmed = await inject({
-      method: 'POST',
-      url: '/v1/card-confirmations',
-      headers: auth,
-      payload: {
-        certificateSerial: HANAKO,
-        verificationMethod: 'pin',
-        consents: { pharmacists: true, specificHealthCheckups: true },
-      },
-    });
-    expect(confirmed.statusCode).toBe(200);
-    const viewUrl = `/v1/consents/${confirmed.json().consents.consentId}/drug-information`;
+    const confirmed = await f.confirmCard(
+      HANAKO,
+      { pharmacists: true, specificHealthCheckups: true },
+      inject,
+    );
+    const viewUrl = `/v1/consents/${confirmed.consents.consentId}/drug-information`;
     const pharmacist = await f.practitioner('pharmacist');
     const viewed = await inject({
       method: 'GET',

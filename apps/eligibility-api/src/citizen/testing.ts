@@ -80,6 +80,21 @@ export async function createCitizenFixture(
         if (response.statusCode !== 201) throw new Error(`registering ${serial}: ${response.body}`);
       }
     },
+    /** The card at the clinic's reader (PIN verified) with these consents; answers the body. */
+    async confirmCard(
+      serial: string,
+      consents: Record<string, boolean>,
+      inject: Inject = (options) => fixture.app.inject(options),
+    ) {
+      const response = await inject({
+        method: 'POST',
+        url: '/v1/card-confirmations',
+        headers: { authorization: `Bearer ${await fixture.token()}` },
+        payload: { certificateSerial: serial, verificationMethod: 'pin', consents },
+      });
+      if (response.statusCode !== 200) throw new Error(`confirming ${serial}: ${response.body}`);
+      return response.json() as { consents: { consentId: string } };
+    },
     async close() {
       await fixture.app.close();
       await jlis.close();
