@@ -1,5 +1,4 @@
 import type { ControllableClock } from '@shikaku/core/clock';
-import type { QualificationEvent } from '@shikaku/core/qualification-event';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import type { Logger } from '@shikaku/platform/logger';
 import type { SyntheticPerson } from '@shikaku/synth/population';
@@ -27,9 +26,9 @@ export interface StackContext {
    */
   population: Iterable<SyntheticPerson>;
   /**
-   * Whether a fresh stack bulk-loads its seed: insurer-api hands what its seeding published to
-   * eligibility-api in memory (`seedHandOff`) instead of eligibility-api relaying it page by page
-   * over HTTP. Both end the same (stack/seed-equivalence.test.ts).
+   * Whether a fresh stack bulk-loads its seed: eligibility-api loads insurer-api's freshly seeded
+   * outbox in one statement in the shared database (`seedHandOff`) instead of relaying it page by
+   * page over HTTP. Both end the same (stack/seed-equivalence.test.ts).
    */
   bulkSeed: boolean;
   seedHandOff: SeedHandOff;
@@ -45,10 +44,13 @@ export interface StackContext {
   urls: Readonly<Record<string, string>>;
 }
 
-/** What one app's seeding leaves for another's, in memory (the stack composes them). */
+/** What one app's seeding tells another's (the stack composes them). */
 export interface SeedHandOff {
-  /** The outbox events of insurer-api's fresh seeding, for eligibility-api to apply in bulk. */
-  qualifications?: readonly QualificationEvent[];
+  /**
+   * insurer-api seeded an empty intermediate server in this start: its whole outbox is the seed,
+   * which eligibility-api loads into its empty store in one `insert … select` in the same database.
+   */
+  seededOutbox?: boolean;
 }
 
 export interface StartedComponent {

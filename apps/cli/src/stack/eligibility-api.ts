@@ -1,10 +1,11 @@
 import { jstDate } from '@shikaku/core/clock';
+import { loadOutboxIntoEmptyStore } from '@shikaku/db/eligibility/seed-load';
 import { insertCredential, upsertInstitution } from '@shikaku/db/eligibility/institutions';
 import { buildApp } from '@shikaku/eligibility-api/app';
 import { hashSecret, newClientCredential } from '@shikaku/eligibility-api/auth';
 import { linkRegisteredCards } from '@shikaku/eligibility-api/card-seeding';
 import { DEFAULT_CONFIG, type EligibilityConfig } from '@shikaku/eligibility-api/config';
-import { createOutboxRelay } from '@shikaku/eligibility-api/outbox-relay';
+import { createOutboxRelay, OUTBOX_CONSUMER } from '@shikaku/eligibility-api/outbox-relay';
 import { httpUpstreams } from '@shikaku/eligibility-api/upstream';
 import { generatePopulation } from '@shikaku/synth/population';
 import type { StackComponent, StackContext } from './component.js';
@@ -67,9 +68,12 @@ export const eligibilityApiComponent: StackComponent = {
     });
     const notes: string[] = [];
     if (config.insurerApiUrl) {
-      const handedOver = context.seedHandOff.qualifications;
-      const bulk = handedOver
-        ? await context.phase('load seeded qualifications', () => relay.applyHandedOver(handedOver))
+      // insurer-api seeded its outbox just now: one statement in the shared database fills the
+      // empty store (the rows and cursor the relay would leave), the relay finds nothing left.
+      const bulk = context.seedHandOff.seededOutbox
+        ? await context.phase('load seeded qualifications', () =>
+            loadOutboxIntoEmptyStore(context.handle, OUTBOX_CONSUMER, context.clock.now()),
+          )
         : 0;
       const applied = await context
         .phase('drain outbox', () => relay.drain())

@@ -53,12 +53,9 @@ export const insurerApiComponent: StackComponent = {
       seedMembers(context.handle, context.population, {
         personRefSecret: config.personRefSecret,
         at: context.clock.now(),
-        ...(context.bulkSeed
-          ? { insurerNames: new Map(credentials.map((c) => [c.insurerNumber, c.name])) }
-          : {}),
       }),
     );
-    if (seeded.published) context.seedHandOff.qualifications = seeded.published;
+    if (seeded.seeded && context.bulkSeed) context.seedHandOff.seededOutbox = true;
     const credentialFile = join(context.dataDir, 'insurer-credentials.json');
     await writeFile(credentialFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
     const app = await buildApp(config, {

@@ -182,8 +182,6 @@ export async function startStack(
     await close();
     throw error;
   }
-  // The seed's events are applied; nothing needs them in memory any more.
-  delete seedHandOff.qualifications;
   return {
     readyMs: total().ms,
     timings,

@@ -1,6 +1,6 @@
-// A fresh stack bulk-loads its seed: insurer-api's seeding hands what it published to
-// eligibility-api in memory, which loads it into its empty store in one COPY, instead of relaying
-// every member over HTTP page by page. The eligibility side must end exactly as the relay leaves it
+// A fresh stack bulk-loads its seed: once insurer-api has seeded its outbox, eligibility-api fills
+// its empty store from that outbox in one `insert … select` in the shared embedded database,
+// instead of relaying every member over HTTP page by page. The eligibility side must end exactly as the relay leaves it
 // (same rows, same cursor, the outbox fully relayed, the same cards linked), and a restart on the
 // same data dir must neither seed again nor duplicate anything.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

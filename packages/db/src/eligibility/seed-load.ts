@@ -78,3 +78,65 @@ export async function loadIntoEmptyStore(
     return true;
   });
 }
+
+/**
+ * Fills an empty store from the outbox in the same database, in one `insert … select`, and moves
+ * `consumer`'s cursor to the outbox's end, in one transaction: for the embedded stack, whose
+ * intermediate server has just seeded its outbox there. The rows are the outbox reader's snapshot
+ * (intermediate/outbox.ts SNAPSHOT_SQL) as the relay stores it, no My Number read; the stack's
+ * seed-equivalence test holds them equal to relaying every event. Returns how many events it
+ * loaded, or 0, with nothing written, when the store holds a qualification or a withhold, the
+ * cursor is past 0, or the outbox holds what only the relay can apply (a withheld registration, a
+ * qualification changed twice).
+ */
+export async function loadOutboxIntoEmptyStore(
+  handle: DatabaseHandle,
+  consumer: string,
+  at: Date,
+): Promise<number> {
+  return withRawTransaction(handle, async (executor) => {
+    const { rows: state } = await executor.query<{
+      stored: boolean;
+      cursor: number | null;
+      events: number;
+      distinct: number;
+      withheld: boolean;
+      last: number | null;
+    }>(
+      `select exists (select 1 from eligibility.qualifications)
+                or exists (select 1 from eligibility.withheld_qualifications) as stored,
+              (select last_sequence from eligibility.outbox_cursor where consumer = $1) as cursor,
+              count(*)::int as events, count(distinct e.qualification_id)::int as distinct,
+              coalesce(bool_or(r.blocked or r.qualification_id is null), false) as withheld,
+              max(b.first_sequence + e.position) as last
+       from intermediate.outbox e
+       join intermediate.outbox_batches b using (batch_id)
+       left join intermediate.registrations r using (qualification_id)`,
+      [consumer],
+    );
+    const s = state[0]!;
+    if (s.stored || Number(s.cursor ?? 0) !== 0 || s.events === 0) return 0;
+    if (s.withheld || s.distinct !== s.events) return 0;
+    await executor.query(
+      `insert into eligibility.qualifications (${COLUMNS.join(', ')})
+       select r.qualification_id, r.person_ref, r.insurer_number, coalesce(i.name, ''),
+              r.card_classification, coalesce(r.card_symbol, ''), r.card_number, r.branch_number,
+              r.personal_family, r.name, r.name_kana, r.sex, r.birth_date, r.address,
+              r.post_number, r.qualification_date, r.disqualification_date, r.reason_of_loss,
+              r.income_class, r.card_issued_on, r.card_valid_from, r.card_valid_to,
+              b.first_sequence + e.position, $1::timestamptz
+       from intermediate.outbox e
+       join intermediate.outbox_batches b using (batch_id)
+       join intermediate.registrations r using (qualification_id)
+       left join intermediate.insurers i on i.insurer_number = r.insurer_number`,
+      [at.toISOString()],
+    );
+    await executor.query(
+      `insert into eligibility.outbox_cursor (consumer, last_sequence, updated_at)
+       values ($1, $2, $3) on conflict (consumer) do update
+       set last_sequence = excluded.last_sequence, updated_at = excluded.updated_at`,
+      [consumer, Number(s.last), at.toISOString()],
+    );
+    return s.events;
+  });
+}
