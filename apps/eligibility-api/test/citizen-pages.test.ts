@@ -214,6 +214,7 @@ describeEachDatabase('the citizen pages', ({ handle }) => {
     const revoked = await postSignIn(REVOKED);
     expect(revoked.statusCode).toBe(409);
     expect(revoked.body).toContain(SIGN_IN_MESSAGES.CARD_REVOKED);
+    expect(revoked.body).toContain('コード: CARD_REVOKED');
     const unregistered = await postSignIn(UNREGISTERED);
     expect(unregistered.statusCode).toBe(404);
     expect(unregistered.body).toContain('保険証利用登録');

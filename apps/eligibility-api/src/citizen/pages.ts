@@ -116,7 +116,7 @@ export function citizenPages(app: FastifyInstance, services: Services, deps: Sig
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    notice: { kind: 'alert' | 'notice'; text: string } | undefined,
+    notice: { kind: 'alert' | 'notice'; text: string; code?: string } | undefined,
     certificateSerial = '',
   ) => {
     const ctx: CitizenPageContext = {
@@ -135,7 +135,12 @@ export function citizenPages(app: FastifyInstance, services: Services, deps: Sig
         'マイナンバーカードでログイン',
         html`${
             notice
-              ? html`<p class="${notice.kind}" id="page-message" role="alert">${notice.text}</p>`
+              ? html`<p class="${notice.kind}" id="page-message" role="alert">${notice.text}</p>
+                  ${
+                    notice.code
+                      ? html`<p class="hint" id="page-code">コード: ${notice.code}</p>`
+                      : ''
+                  }`
               : ''
           }
           <section>
@@ -246,7 +251,8 @@ export function citizenPages(app: FastifyInstance, services: Services, deps: Sig
         request,
         reply,
         status,
-        { kind: 'alert', text: signInMessage(error.code) },
+        // The stable code under the sentence, as the portal's pages show it (for a support call).
+        { kind: 'alert', text: signInMessage(error.code), code: error.code },
         certificateSerial,
       );
     }
