@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { QualificationEvent } from '@shikaku/core/qualification-event';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { upsertInsurers } from '@shikaku/db/intermediate/insurers';
 import {
@@ -7,7 +6,6 @@ import {
   type RegistrationWrite,
   saveRegistrations,
 } from '@shikaku/db/intermediate/registrations';
-import { publishedEventsOf } from '@shikaku/db/intermediate/seed-load';
 import { INSURERS } from '@shikaku/synth/insurers';
 import type { SyntheticPerson } from '@shikaku/synth/population';
 import { hashKey } from './auth.js';
@@ -66,12 +64,6 @@ export function registrationOfPerson(
 export interface SeededMembers {
   members: number;
   seeded: boolean;
-  /**
-   * What the seeding published to the outbox, as its reader serves it (no My Number), for a
-   * consumer that takes them in bulk; undefined when nothing was seeded (or the outbox holds more
-   * than this seeding), and then the outbox is the only source.
-   */
-  published?: QualificationEvent[];
 }
 
 /**
@@ -81,7 +73,7 @@ export interface SeededMembers {
 export async function seedMembers(
   handle: DatabaseHandle,
   persons: Iterable<SyntheticPerson>,
-  options: { personRefSecret: string; at: Date; insurerNames?: ReadonlyMap<string, string> },
+  options: { personRefSecret: string; at: Date },
 ): Promise<SeededMembers> {
   const existing = await countRegistrations(handle);
   if (existing > 0) return { members: existing, seeded: false };
@@ -89,10 +81,7 @@ export async function seedMembers(
   for (const person of persons)
     rows.push(registrationOfPerson(person, options.personRefSecret, `S${person.index}`));
   const saved = await saveRegistrations(handle, rows, options.at);
-  const published = options.insurerNames
-    ? await publishedEventsOf(handle, rows, options.insurerNames)
-    : undefined;
-  return { members: saved.changed, seeded: true, ...(published ? { published } : {}) };
+  return { members: saved.changed, seeded: true };
 }
 
 export interface InsurerCredential {
