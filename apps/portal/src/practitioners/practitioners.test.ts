@@ -88,6 +88,10 @@ describe('医療従事者の登録 (portal)', () => {
     const before = await pharmacy.get('/practitioners');
     expect(before.statusCode).toBe(200);
     expect(before.body).toContain('利用申請の承認後に登録できます');
+    // Before the approval a revoke is refused here, without asking eligibility-api.
+    const early = await pharmacy.post('/practitioners/prac-1/revoke', {});
+    expect(early.statusCode).toBe(403);
+    expect(early.body).toContain('FORBIDDEN');
     expect(api.calls).toEqual([]);
 
     await pharmacy.post('/usage', {});
@@ -144,6 +148,14 @@ describe('医療従事者の登録 (portal)', () => {
       url: '/v1/internal/institutions/1340000015/practitioners/prac-1',
     });
     expect((await pharmacy.get('/practitioners')).body).toContain('失効（');
+    // A second revoke (a double click, another tab) lands on the list; an unknown id is not found.
+    const revokedAt = api.rows[0]!.revokedAt;
+    const twice = await pharmacy.post('/practitioners/prac-1/revoke', {});
+    expect(twice.statusCode).toBe(303);
+    expect(api.rows[0]!.revokedAt).toBe(revokedAt);
+    const unknown = await pharmacy.post('/practitioners/prac-9/revoke', {});
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toContain('NOT_FOUND');
   });
 
   it('is for institutions only', async () => {

@@ -3,6 +3,7 @@
 // validity), and revokes them. The records live at eligibility-api (practitioners/client.ts).
 import { isUsageApproved } from '@shikaku/db/portal/usage-applications';
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '@shikaku/platform/errors';
 import { requireInstitution } from '../auth/session.js';
 import type { PortalContext } from '../context.js';
 import { parseDateInput } from '../web/dates.js';
@@ -176,7 +177,16 @@ export function registerPractitionerRoutes(app: FastifyInstance, ctx: PortalCont
     '/practitioners/:practitionerId/revoke',
     async (request, reply) => {
       const account = requireInstitution(request);
-      await client.revoke(account.institution_code, request.params.practitionerId);
+      // Only an institution with approved usage has practitioners (the page shows none before).
+      if (!(await isUsageApproved(ctx.handle, account.institution_code)))
+        throw new AppError('FORBIDDEN', 'practitioners are registered after the usage approval');
+      const { practitionerId } = request.params;
+      if (!(await client.revoke(account.institution_code, practitionerId))) {
+        // A double click or a reload: already revoked is what was asked, so back to the list.
+        const rows = await client.list(account.institution_code);
+        if (!rows.some((p) => p.practitionerId === practitionerId && p.revokedAt))
+          throw new AppError('NOT_FOUND', 'no such practitioner of this institution');
+      }
       return reply.redirect('/practitioners', 303);
     },
   );
