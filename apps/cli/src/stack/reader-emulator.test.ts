@@ -71,6 +71,11 @@ describe('reader-emulator in the stack', () => {
         expect(listed.readers.every((r) => /^\d{10}$/.test(r.institutionCode))).toBe(true);
         const registered = fake.requests.filter((r) => r.url === '/v1/internal/institutions');
         expect(registered).toHaveLength(4);
+        // Each reader institution gets its sample practitioner (drug and checkup views).
+        const practitioners = fake.requests.filter((r) => r.url.endsWith('/practitioners'));
+        expect(practitioners.map((r) => r.url.split('/')[4]).sort()).toEqual(
+          listed.readers.map((r) => r.institutionCode).sort(),
+        );
 
         const folders = join(dataDir, 'reader-emulator', 'clinic');
         expect(reader.notes.join('\n')).toContain(join(folders, 'requests'));

@@ -82,6 +82,14 @@ export async function startFakeEligibility(): Promise<FakeEligibility> {
       .status(201)
       .send({ institutionCode: (request.body as { institutionCode: string }).institutionCode });
   });
+  // The stack registers a sample practitioner per reader institution (apps/cli stack).
+  let practitioners = 0;
+  app.post('/v1/internal/institutions/:code/practitioners', async (request, reply) => {
+    if (request.headers['x-service-key'] !== FAKE_SERVICE_KEY)
+      return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'service key' });
+    practitioners += 1;
+    return reply.status(201).send({ practitionerId: `prac-${practitioners}` });
+  });
   app.post('/v1/internal/institutions/:code/credentials', async (request, reply) => {
     if (request.headers['x-service-key'] !== FAKE_SERVICE_KEY)
       return reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'service key' });
