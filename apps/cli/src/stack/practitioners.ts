@@ -31,8 +31,9 @@ const NAME_BY_ROLE: Record<string, string> = {
 /**
  * Registers one sample practitioner at an institution through eligibility-api's internal API (as
  * the portal does for an institution's admin), with a new P-256 key pair, and adds the private key
- * to the stack's keys file (owner-readable only). The serial is new each run, so a database that
- * outlives the run keeps the earlier ones registered and this run's key signs for the new one.
+ * to the stack's keys file (owner-readable only). A restart on the same data dir keeps the keys
+ * file's practitioner while eligibility-api still lists it live (one practitioner however many
+ * restarts); an in-memory or reset database gets a new one.
  */
 export async function registerSamplePractitioner(options: {
   eligibilityUrl: string;
@@ -42,6 +43,9 @@ export async function registerSamplePractitioner(options: {
   facilityType: string;
   now: Date;
 }): Promise<SamplePractitioner> {
+  const file = join(options.dataDir, PRACTITIONER_KEYS_FILE);
+  const kept = (await readKeys(file)).find((p) => p.institutionCode === options.institutionCode);
+  if (kept && (await stillRegistered(options, kept))) return kept;
   const role = ROLE_BY_FACILITY[options.facilityType] ?? 'doctor';
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const body = {
@@ -74,7 +78,6 @@ export async function registerSamplePractitioner(options: {
     certificateSerial: body.certificateSerial,
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
-  const file = join(options.dataDir, PRACTITIONER_KEYS_FILE);
   // Components start one after another, so read-then-write does not race. An institution's entry
   // from an earlier run gives way to this run's.
   const others = (await readKeys(file)).filter(
@@ -84,6 +87,31 @@ export async function registerSamplePractitioner(options: {
     mode: 0o600,
   });
   return practitioner;
+}
+
+/** Whether eligibility-api lists this practitioner, with its serial, and not revoked. */
+async function stillRegistered(
+  options: { eligibilityUrl: string; serviceKey: string; institutionCode: string },
+  kept: SamplePractitioner,
+): Promise<boolean> {
+  const response = await fetch(
+    `${options.eligibilityUrl}/v1/internal/institutions/${options.institutionCode}/practitioners`,
+    { headers: { 'x-service-key': options.serviceKey } },
+  );
+  if (response.status !== 200) return false;
+  const { practitioners } = (await response.json()) as {
+    practitioners?: Array<{
+      practitionerId: string;
+      certificateSerial: string;
+      revokedAt: null | string;
+    }>;
+  };
+  return (practitioners ?? []).some(
+    (p) =>
+      p.practitionerId === kept.practitionerId &&
+      p.certificateSerial === kept.certificateSerial &&
+      !p.revokedAt,
+  );
 }
 
 /** The keys file's practitioners; [] when there is none yet. */
