@@ -17,8 +17,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   applyForReaders,
-  checkLayout,
   chromiumAvailable,
+  doubleClickSubmit,
   facilityPage,
   focusedId,
   go,
@@ -131,11 +131,8 @@ describe.runIf(chromiumAvailable)(
           await submit(tab, 'button[value=approved]');
           expect(await text(tab, '#confirmation')).toContain(amount);
         }
-        await Promise.all([
-          op.waitForURL(`${base}/operator/subsidies/${id}`),
-          op.dblclick('#confirmation button'),
-        ]);
-        await checkLayout(op);
+        await doubleClickSubmit(op, '#confirmation button');
+        expect(new URL(op.url()).pathname).toBe(`/operator/subsidies/${id}`);
         expect(await text(op, '#subsidy-status')).toContain('承認');
         await submit(second, '#confirmation button');
         expect(new URL(second.url()).pathname).toBe(`/operator/subsidies/${id}`);
@@ -169,8 +166,7 @@ describe.runIf(chromiumAvailable)(
         await go(stale, `${base}/operator/usage`);
         const [application] = await listUsageApplications(h.handle, { institutionCode: code });
         const approve = `form[action="/operator/usage/${application?.id}/approve"] button`;
-        await Promise.all([op.waitForNavigation({ waitUntil: 'load' }), op.dblclick(approve)]);
-        await checkLayout(op);
+        await doubleClickSubmit(op, approve);
         await submit(stale, approve);
         for (const tab of [op, stale]) {
           expect(new URL(tab.url()).pathname).toBe('/operator/usage');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { institutionCodeFromBody } from '@shikaku/core/institution-code';
 import { insertAccount, registerInstitutionAccount } from '@shikaku/db/portal/accounts';
 import type { FacilityTypeCode } from '@shikaku/db/portal/tables';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS as ARGS, findChromium } from '@shikaku/platform/testing/chromium';
 import { hashPassword } from '../src/auth/passwords.js';
@@ -86,6 +86,36 @@ export async function go(page: Page, url: string): Promise<void> {
 /** Clicks a submit button or link, waits for the page it leads to and checks its layout. */
 export async function submit(page: Page, selector: string): Promise<void> {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+  await checkLayout(page);
+}
+
+/**
+ * Double-clicks a submit button: two submissions, the second of which may abort the first's
+ * navigation (net::ERR_ABORTED), so no single navigation can be waited for. Waits until every
+ * main-frame navigation request it started (and the redirects they led to) has finished or failed,
+ * then for the page they left loaded.
+ */
+export async function doubleClickSubmit(page: Page, selector: string): Promise<void> {
+  const pending = new Set<Request>();
+  let started = 0;
+  const track = (request: Request) => {
+    if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
+    pending.add(request);
+    started += 1;
+  };
+  const settle = (request: Request) => pending.delete(request);
+  page.on('request', track);
+  page.on('requestfinished', settle);
+  page.on('requestfailed', settle);
+  try {
+    await page.dblclick(selector);
+    await expect.poll(() => started > 0 && pending.size === 0, { timeout: 60_000 }).toBe(true);
+    await page.waitForLoadState('load');
+  } finally {
+    page.off('request', track);
+    page.off('requestfinished', settle);
+    page.off('requestfailed', settle);
+  }
   await checkLayout(page);
 }
 

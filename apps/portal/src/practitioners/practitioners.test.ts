@@ -52,7 +52,11 @@ function fakeEligibilityApi() {
         message: 'again',
         field: 'certificateSerial',
       });
-    const row = { ...body, practitionerId: `prac-${rows.length + 1}`, revokedAt: null };
+    const row: Record<string, unknown> = {
+      ...body,
+      practitionerId: `prac-${rows.length + 1}`,
+      revokedAt: null,
+    };
     delete row.publicKey;
     rows.push(row);
     return send(201, row);
