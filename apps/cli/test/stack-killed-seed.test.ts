@@ -65,7 +65,10 @@ describe('a stack killed while seeding', () => {
   it('restarts into a whole seed: no app is left half-seeded, nothing is duplicated', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'stack-killed-seed-'));
     dirs.push(dir);
-    const env = { ...process.env, SHIKAKU_CACHE_DIR: join(dir, 'cache'), LOG_LEVEL: 'silent' };
+    // The embedded database: a DATABASE_URL in the test's environment (CI sets one) would send
+    // the stack to that PostgreSQL instead.
+    const { DATABASE_URL: _url, DATABASE_READ_URL: _readUrl, ...inherited } = process.env;
+    const env = { ...inherited, SHIKAKU_CACHE_DIR: join(dir, 'cache'), LOG_LEVEL: 'silent' };
     const dataDir = join(dir, 'stack');
 
     // Killed in the middle of each app's seed in turn: the earlier apps' seeds are kept, the one
