@@ -130,8 +130,19 @@ export const text = async (page: Page, selector: string): Promise<string> =>
   (await page.locator(selector).first().innerText()).replace(/\s+/g, ' ').trim();
 
 /** The id of the focused element (the error summary takes focus after a refused form). */
-export const focusedId = (page: Page): Promise<string> =>
-  page.evaluate<string>('document.activeElement?.id ?? ""');
+/**
+ * The id of the focused element. `autofocus` is applied at a rendering update, which may come after
+ * the load event, so this waits (up to 5 s) for something other than the body to take focus; ''
+ * when nothing does.
+ */
+export async function focusedId(page: Page): Promise<string> {
+  await page
+    .waitForFunction('document.activeElement && document.activeElement !== document.body', null, {
+      timeout: 5_000,
+    })
+    .catch(() => undefined);
+  return page.evaluate<string>('document.activeElement?.id ?? ""');
+}
 
 export async function shot(page: Page, name: string): Promise<void> {
   if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
