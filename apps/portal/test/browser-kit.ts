@@ -109,7 +109,14 @@ export async function doubleClickSubmit(page: Page, selector: string): Promise<v
   page.on('requestfailed', settle);
   try {
     await page.dblclick(selector);
-    await expect.poll(() => started > 0 && pending.size === 0, { timeout: 60_000 }).toBe(true);
+    // Settled: something was started, nothing is pending, and nothing new started for 500 ms (the
+    // second submission can leave after the first has finished).
+    for (let seen = -1; seen !== started;) {
+      await expect.poll(() => started > 0 && pending.size === 0, { timeout: 60_000 }).toBe(true);
+      seen = started;
+      await page.waitForTimeout(500);
+      if (pending.size > 0) seen = -1;
+    }
     await page.waitForLoadState('load');
   } finally {
     page.off('request', track);
