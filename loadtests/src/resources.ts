@@ -126,16 +126,18 @@ function cpuTracker() {
   };
 }
 
-/** Ticks of the given processes (those still running). */
-async function pidTicks(pids: readonly number[]): Promise<Map<number, number>> {
-  const ticks = new Map<number, number>();
+/** /proc readings of the given processes (those still running), each read once. */
+async function pidStats(
+  pids: readonly number[],
+): Promise<Map<number, { cpuTicks: number; rssMb: number }>> {
+  const stats = new Map<number, { cpuTicks: number; rssMb: number }>();
   await Promise.all(
     pids.map(async (pid) => {
       const stat = await procStat(pid);
-      if (stat) ticks.set(pid, stat.cpuTicks);
+      if (stat) stats.set(pid, stat);
     }),
   );
-  return ticks;
+  return stats;
 }
 
 /**
@@ -284,21 +286,28 @@ export function createResourceSampler(options: {
     now: number,
   ): Promise<void> {
     const t = topology!;
-    const ticks = await pidTicks(t.appPids);
-    const all = apps(ticks, now);
-    if (all !== undefined) sample.targetCpuPercent = all;
-    sample.instances = await Promise.all(
-      t.instancePids.map(async (pid, i) => {
-        const own = new Map<number, number>();
-        if (pid !== undefined && ticks.has(pid)) own.set(pid, ticks.get(pid)!);
-        const cpu = instanceCpu[i]!(own, now);
-        const stat = pid === undefined ? undefined : await procStat(pid);
-        return {
-          ...(cpu === undefined ? {} : { cpuPercent: cpu }),
-          ...(stat ? { rssMb: round(stat.rssMb) } : {}),
-        };
-      }),
+    // The instances are among the apps: their CPU and RSS come from the same reading.
+    const stats = await pidStats([
+      ...new Set([
+        ...t.appPids,
+        ...t.instancePids.flatMap((pid) => (pid === undefined ? [] : [pid])),
+      ]),
+    ]);
+    const all = apps(
+      new Map(
+        t.appPids.flatMap((pid) => (stats.has(pid) ? [[pid, stats.get(pid)!.cpuTicks]] : [])),
+      ),
+      now,
     );
+    if (all !== undefined) sample.targetCpuPercent = all;
+    sample.instances = t.instancePids.map((pid, i) => {
+      const stat = pid === undefined ? undefined : stats.get(pid);
+      const cpu = instanceCpu[i]!(new Map(stat ? [[pid!, stat.cpuTicks]] : []), now);
+      return {
+        ...(cpu === undefined ? {} : { cpuPercent: cpu }),
+        ...(stat ? { rssMb: round(stat.rssMb) } : {}),
+      };
+    });
     if (t.primaryPostmaster !== undefined) {
       const p = primary(clusterTicks(postgres, [t.primaryPostmaster]), now);
       if (p !== undefined) sample.primaryCpuPercent = p;
