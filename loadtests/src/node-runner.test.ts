@@ -4,7 +4,7 @@ import { practitionerProofMessage } from '@shikaku/core/practitioner-proof';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertNoMyNumber } from './fixtures.js';
 import type { HttpRequest } from './eligibility-client.js';
-import { arrivalTimes, assertLoopback, runProfile } from './node-runner.js';
+import { arrivalTimes, assertLoopback, runProfile, undiciSend } from './node-runner.js';
 import { loadProfile, type LoadProfile } from './profile.js';
 import {
   sampleFixtures,
@@ -98,6 +98,38 @@ describe('runProfile', () => {
       const signature = view.headers['x-practitioner-signature'] as string;
       expect(verifyCardSignature(pem, message, signature)).toBe(true);
       expect(view.headers['x-practitioner-role']).toBeUndefined();
+    }
+  });
+
+  it('with several instances, sends the arrivals round-robin and tags each record with its instance', async () => {
+    const fixtures = sampleFixtures();
+    fake = await startFakeEligibility(fixtures);
+    // One server stands for three instances (a token made on one must hold on the others).
+    const pool = undiciSend(fake.url, { connections: 8, timeoutMs: 5_000 });
+    const sentTo: number[] = [];
+    try {
+      const instances = [1, 2, 3].map((n) => ({ name: `eligibility-api-${n}`, url: fake!.url }));
+      const { summary, records } = await runProfile({
+        profile: await tinyProfile(),
+        fixtures,
+        target: fake.url,
+        instances,
+        seed: 7,
+        confirmationDate: '2025-10-06',
+        send: (request, instance) => {
+          sentTo.push(instance);
+          return pool.send(request);
+        },
+      });
+      // In scheduled order, each arrival to the instance after the previous one's.
+      const first = records[0]!.instance!;
+      expect(records.map((r) => r.instance)).toEqual(records.map((_, k) => (first + k) % 3));
+      expect(summary.instances!.map((i) => i.scheduled)).toEqual([20, 20, 20]);
+      expect(summary.instances!.map((i) => i.ok)).toEqual([20, 20, 20]);
+      // Set-up calls (log-ins, card registrations) went round the instances too.
+      expect(new Set(sentTo)).toEqual(new Set([0, 1, 2]));
+    } finally {
+      await pool.close();
     }
   });
 
