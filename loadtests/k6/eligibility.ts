@@ -6,7 +6,8 @@
 // Traffic goes to loopback only, unless ALLOW_HOSTS names the hosts of your own deployment
 // (-e ALLOW_HOSTS=eligibility-api.shikaku.svc), as a distributed run needs (deploy/README.md).
 // It reads the same profile and fixtures as the Node runner, shares its arithmetic (../src/plan.ts)
-// and writes the same normalised summary from handleSummary. It imports nothing from node_modules.
+// and writes the same normalised summary from handleSummary. It imports nothing from node_modules
+// (the practitioner proof's string comes from packages/core/src/practitioner-proof-message.ts).
 import { check } from 'k6';
 import encoding from 'k6/encoding';
 import { SharedArray } from 'k6/data';
@@ -25,6 +26,10 @@ import {
   type ThresholdLimits,
   type WorkloadShares,
 } from '../src/plan.ts';
+import {
+  practitionerProofHeaders,
+  practitionerProofMessage,
+} from '../../packages/core/src/practitioner-proof-message.ts';
 
 interface Profile {
   name: string;
@@ -282,8 +287,9 @@ declare const crypto: {
 const practitionerKeys = new Map<number, Promise<K6CryptoKey>>();
 
 /**
- * The practitioner proof headers of one view (packages/core/src/practitioner-proof.ts has the
- * format): ECDSA P-256 over the seven lines; WebCrypto's r ‖ s signature, which the server accepts.
+ * The practitioner proof headers of one view, built by the server's own builder (core's
+ * practitioner-proof-message.ts, which imports nothing): ECDSA P-256 over its string; WebCrypto's
+ * r ‖ s signature, which the server accepts.
  */
 async function practitionerProof(inst: number, path: string): Promise<Record<string, string>> {
   const institution = institutions[inst]!;
@@ -300,17 +306,15 @@ async function practitionerProof(inst: number, path: string): Promise<Record<str
     );
     practitionerKeys.set(inst, key);
   }
-  const timestamp = new Date().toISOString();
-  const nonce = encoding.b64encode(crypto.getRandomValues(new Uint8Array(18)).buffer, 'rawurl');
-  const message = [
-    'SHIKAKU-PRACTITIONER-PROOF-1',
-    'GET',
+  const fields = {
+    method: 'GET',
     path,
-    institution.institutionCode,
-    practitioner.certificateSerial,
-    timestamp,
-    nonce,
-  ].join('\n');
+    institutionCode: institution.institutionCode,
+    certificateSerial: practitioner.certificateSerial,
+    timestamp: new Date().toISOString(),
+    nonce: encoding.b64encode(crypto.getRandomValues(new Uint8Array(18)).buffer, 'rawurl'),
+  };
+  const message = practitionerProofMessage(fields);
   // Every character of the message is ASCII (the path is percent-encoded).
   const bytes = new Uint8Array(message.length);
   for (let i = 0; i < message.length; i++) bytes[i] = message.charCodeAt(i);
@@ -319,12 +323,7 @@ async function practitionerProof(inst: number, path: string): Promise<Record<str
     await key,
     bytes.buffer,
   );
-  return {
-    'x-practitioner-certificate': practitioner.certificateSerial,
-    'x-practitioner-timestamp': timestamp,
-    'x-practitioner-nonce': nonce,
-    'x-practitioner-signature': encoding.b64encode(signature, 'rawurl'),
-  };
+  return practitionerProofHeaders(fields, encoding.b64encode(signature, 'rawurl'));
 }
 
 export default async function (data: SetupData): Promise<void> {
