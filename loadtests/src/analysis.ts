@@ -124,7 +124,7 @@ export interface Analysis {
   formula: string;
 }
 
-const quantile = (values: number[], q: number) => {
+export const quantile = (values: number[], q: number) => {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
@@ -296,7 +296,7 @@ export function findSaturation(summary: LoadSummary): Saturation | null {
 }
 
 /** The seconds the validity checks look at: the plateaus when there are any, else the whole run. */
-function measuredSeconds<T extends { t: number }>(items: T[], plateaus: Plateau[]): T[] {
+export function measuredSeconds<T extends { t: number }>(items: T[], plateaus: Plateau[]): T[] {
   if (plateaus.length === 0) return items;
   return items.filter((x) => plateaus.some((p) => x.t >= p.startS && x.t < p.endS));
 }

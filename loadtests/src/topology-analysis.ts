@@ -1,4 +1,10 @@
-import { findPlateaus, type Analysis, type Plateau } from './analysis.js';
+import {
+  findPlateaus,
+  measuredSeconds,
+  quantile,
+  type Analysis,
+  type Plateau,
+} from './analysis.js';
 import type { LoadSummary, ResourceSample } from './summary.js';
 
 /**
@@ -65,19 +71,15 @@ export interface TopologyAnalysis {
   bottleneck: string;
 }
 
-const median = (values: number[]) => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.ceil(0.5 * sorted.length) - 1]!;
-};
+/** The analysis's median (nearest rank), null for no values. */
+const median = (values: number[]) => (values.length === 0 ? null : quantile(values, 0.5));
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
 const fmt = (v: number, digits = 1) =>
   v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 
 /** The seconds of the plateau the capacity model read, else every sample. */
 function plateauSamples(resources: ResourceSample[], plateau: Plateau | null): ResourceSample[] {
-  if (!plateau) return resources;
-  const inside = resources.filter((r) => r.t >= plateau.startS && r.t < plateau.endS);
+  const inside = measuredSeconds(resources, plateau ? [plateau] : []);
   return inside.length > 0 ? inside : resources;
 }
 
