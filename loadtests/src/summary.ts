@@ -236,18 +236,19 @@ function sendLag(records: IterationRecord[]): { sendLagP99Ms: number; lateSends:
   };
 }
 
-/** Per-window figures of a run's records (or of one instance's). */
+/** Per-window figures of a run's records (or of one instance's: `withRoutes` false, routes left empty). */
 function buildTimeline(
   records: IterationRecord[],
   durationS: number,
   windowS: number,
+  withRoutes = true,
 ): TimelinePoint[] {
   const timeline: TimelinePoint[] = [];
   for (let t = 0; t < durationS; t += windowS) {
     const inWindow = records.filter((r) => r.scheduledS >= t && r.scheduledS < t + windowS);
     const finished = inWindow.filter(completed);
     const routesInWindow: TimelinePoint['routes'] = {};
-    for (const route of new Set(finished.map((r) => r.route))) {
+    for (const route of withRoutes ? new Set(finished.map((r) => r.route)) : []) {
       routesInWindow[route] = latencyStats(
         finished.filter((r) => r.route === route).map(latencyOf),
       );
@@ -290,7 +291,7 @@ export function summariseInstances(
       dropped: mine.filter((r) => r.dropped).length,
       latencyMs: latencyStats(done.map(latencyOf)),
       // The run's own timeline has the routes; an instance's needs only what the plateaus read.
-      timeline: buildTimeline(mine, durationS, windowS).map((p) => ({ ...p, routes: {} })),
+      timeline: buildTimeline(mine, durationS, windowS, false),
     };
   });
 }

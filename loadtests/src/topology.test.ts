@@ -205,6 +205,11 @@ describe('a three-instance run', () => {
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
     expect(instances.map((i) => i.latencyMs.p99)).toEqual([10, 10, 30]);
     expect(instances[0]!.timeline.length).toBe(summary.timeline.length);
+    // An instance's windows carry what the plateaus read, not the per-route latency again.
+    expect(
+      instances.every((i) => i.timeline.every((p) => Object.keys(p.routes).length === 0)),
+    ).toBe(true);
+    expect(Object.keys(summary.timeline[50]!.routes)).not.toHaveLength(0);
   });
 
   it('reads X per instance from the plateau the three carried together, and the instances for 2,000/s and each growth scenario', async () => {
