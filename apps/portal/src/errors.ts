@@ -1,4 +1,4 @@
-import type { ErrorStatusTable } from '@shikaku/platform/errors';
+import { AppError, type ErrorStatusTable } from '@shikaku/platform/errors';
 
 /** The portal's one table from stable error codes to HTTP status. */
 export const PORTAL_ERROR_STATUS: ErrorStatusTable = {
@@ -32,3 +32,17 @@ export const PORTAL_ERROR_TEXT: Record<string, string> = {
   VALIDATION_FAILED: '入力内容に誤りがあります。',
   INTERNAL: 'システムエラーが発生しました。',
 };
+
+/**
+ * A decision on a row that is no longer undecided (seen before deciding, or the decision's
+ * conditional update found it taken): when the row already holds this same decision (a double
+ * click, a second tab, a retry) the caller answers as the decision itself would; any other is
+ * ALREADY_DECIDED. One rule for every decision route, with the same `same` before and after.
+ */
+export function sameDecisionOrRefuse<T>(
+  row: T | undefined,
+  same: (row: T) => boolean,
+  message: string,
+): void {
+  if (row === undefined || !same(row)) throw new AppError('ALREADY_DECIDED', message);
+}

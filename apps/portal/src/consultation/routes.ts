@@ -16,10 +16,10 @@ import {
   findReaderApplication,
   type ReaderApplication,
 } from '@shikaku/db/portal/reader-applications';
-import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireAccount } from '../auth/session.js';
 import type { PortalContext } from '../context.js';
+import { sameDecisionOrRefuse } from '../errors.js';
 import { consultationDecisionMail, consultationReplyMail } from '../mail/templates.js';
 import { modelDeadline, modelLabel, statusText } from '../readers/text.js';
 import { confirmation } from '../web/confirmation.js';
@@ -281,10 +281,11 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: PortalCont
     const application = await findReaderApplication(ctx.handle, id);
     if (!application || !application.consultation_status) throw notFound('consultation');
     const values = formValues(request.body);
-    // The same decision confirmed again (a double click, a second tab): it was decided once.
-    if (decidedAs(application, values)) return reply.redirect(`/operator/consultations/${id}`, 303);
-    if (application.consultation_status !== 'open' || application.status !== 'active')
-      throw new AppError('ALREADY_DECIDED', 'the consultation was already decided');
+    const same = (a: ReaderApplication) => decidedAs(a, values);
+    if (application.consultation_status !== 'open' || application.status !== 'active') {
+      sameDecisionOrRefuse(application, same, 'the consultation was already decided');
+      return reply.redirect(`/operator/consultations/${id}`, 303);
+    }
     const note = (values.note ?? '').slice(0, 500);
     const today = jstDate(ctx.clock.now());
     const errors: FieldErrors = {};
@@ -347,9 +348,7 @@ export function registerConsultationRoutes(app: FastifyInstance, ctx: PortalCont
     });
     if (!decided.ok) {
       const current = await findReaderApplication(ctx.handle, id);
-      if (current && decidedAs(current, values))
-        return reply.redirect(`/operator/consultations/${id}`, 303);
-      throw new AppError('ALREADY_DECIDED', 'the consultation was already decided');
+      sameDecisionOrRefuse(current, same, 'the consultation was already decided');
     }
     return reply.redirect(`/operator/consultations/${id}`, 303);
   });

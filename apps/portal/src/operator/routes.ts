@@ -18,12 +18,14 @@ import {
   findUsageApplication,
   listUsageApplications,
   rejectUsageApplication,
+  type UsageApplication,
 } from '@shikaku/db/portal/usage-applications';
 import { AppError } from '@shikaku/platform/errors';
 import { PREFECTURES } from '@shikaku/synth/geography';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireAccount } from '../auth/session.js';
 import type { PortalContext } from '../context.js';
+import { sameDecisionOrRefuse } from '../errors.js';
 import { FACILITY_LABELS } from '../facility-text.js';
 import {
   noticeMail,
@@ -309,10 +311,11 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
     const id = parseId(request.params.id);
     const application = await findUsageApplication(ctx.handle, id);
     if (!application) throw notFound('usage application');
-    // The same approval again (a double click, a second tab): it was approved once; show the list.
-    if (application.status === 'approved') return reply.redirect('/operator/usage', 303);
-    if (application.status !== 'submitted')
-      throw new AppError('ALREADY_DECIDED', 'the application was already decided');
+    const approved = (a: UsageApplication) => a.status === 'approved';
+    if (application.status !== 'submitted') {
+      sameDecisionOrRefuse(application, approved, 'the application was already decided');
+      return reply.redirect('/operator/usage', 303);
+    }
     // eligibility-api first: if it is down, nothing is marked approved.
     await registerWithEligibility(ctx, application.institution_code);
     const email = await findInstitutionAccountEmail(ctx.handle, application.institution_code);
@@ -325,9 +328,8 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
         mails: email ? [usageApprovedMail(email)] : [],
       }))
     ) {
-      if ((await findUsageApplication(ctx.handle, id))?.status === 'approved')
-        return reply.redirect('/operator/usage', 303);
-      throw new AppError('ALREADY_DECIDED', 'the application was already decided');
+      const current = await findUsageApplication(ctx.handle, id);
+      sameDecisionOrRefuse(current, approved, 'the application was already decided');
     }
     return reply.redirect('/operator/usage', 303);
   });
@@ -379,15 +381,12 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
     if (!application) throw notFound('usage application');
     const values = formValues(request.body);
     const reason = (values.reason ?? '').slice(0, 500);
-    // The same rejection confirmed again (a double click, a second tab): it was decided once.
-    if (
-      values.confirm === '1' &&
-      application.status === 'rejected' &&
-      application.decision_reason === reason
-    )
+    const rejected = (a: UsageApplication) =>
+      values.confirm === '1' && a.status === 'rejected' && a.decision_reason === reason;
+    if (application.status !== 'submitted') {
+      sameDecisionOrRefuse(application, rejected, 'the application was already decided');
       return reply.redirect('/operator/usage', 303);
-    if (application.status !== 'submitted')
-      throw new AppError('ALREADY_DECIDED', 'the application was already decided');
+    }
     if (!reason)
       return usageRejectPage(
         request,
@@ -427,9 +426,7 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
     });
     if (!ok) {
       const current = await findUsageApplication(ctx.handle, id);
-      if (current?.status === 'rejected' && current.decision_reason === reason)
-        return reply.redirect('/operator/usage', 303);
-      throw new AppError('ALREADY_DECIDED', 'the application was already decided');
+      sameDecisionOrRefuse(current, rejected, 'the application was already decided');
     }
     return reply.redirect('/operator/usage', 303);
   });
@@ -597,11 +594,12 @@ export function registerOperatorRoutes(app: FastifyInstance, ctx: PortalContext)
           409,
         );
       }
-      // The same decision confirmed again (a double click, a second tab): it was decided once.
       const current = await findSubsidyApplication(ctx.handle, id);
-      if (current?.status === decision && (current.decision_note ?? '') === note)
-        return reply.redirect(`/operator/subsidies/${id}`, 303);
-      throw new AppError('ALREADY_DECIDED', 'the application is not awaiting a decision');
+      sameDecisionOrRefuse(
+        current,
+        (a) => a.status === decision && (a.decision_note ?? '') === note,
+        'the application is not awaiting a decision',
+      );
     }
     return reply.redirect(`/operator/subsidies/${id}`, 303);
   });
