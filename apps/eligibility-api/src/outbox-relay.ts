@@ -1,31 +1,12 @@
 import type { Clock } from '@shikaku/core/clock';
-import type { QualificationOutboxEvent } from '@shikaku/core/qualification-event';
 import { runExclusive } from '@shikaku/db/claims';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { readOutboxCursor } from '@shikaku/db/eligibility/qualifications';
-import { loadIntoEmptyStore } from '@shikaku/db/eligibility/seed-load';
 import { applyOutboxEventsPage } from '@shikaku/db/eligibility/withholds';
 import type { Logger } from '@shikaku/platform/logger';
 import type { Upstreams } from './upstream.js';
 
 export const OUTBOX_CONSUMER = 'eligibility-api';
-
-type FetchPage = (
-  after: number,
-  limit: number,
-) => Promise<{ events: QualificationOutboxEvent[]; next: number }>;
-
-/** Index of the first event after sequence `after` in events sorted by sequence. */
-function firstAfter(events: readonly QualificationOutboxEvent[], after: number): number {
-  let low = 0;
-  let high = events.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (events[mid]!.sequence <= after) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
 
 /**
  * Pulls the intermediate server's qualification outbox into the eligibility store. Each page is
@@ -53,41 +34,15 @@ export function createOutboxRelay(options: {
    * another instance is relaying).
    */
   async function drain(): Promise<number> {
-    return drainExclusive((after) => options.upstreams.fetchOutbox(after, pageSize), pageSize);
-  }
-
-  /**
-   * Applies outbox events handed over in memory (`events`: the outbox from its start, in sequence
-   * order, as its reader serves it; the stack's freshly seeded members): into an empty store in
-   * one load, else through the same pages, cursor checks and writes as `drain` but with no HTTP,
-   * JSON or snapshot query per page. Events the cursor has passed are skipped; `drain` goes on
-   * from where these end.
-   */
-  async function applyHandedOver(events: readonly QualificationOutboxEvent[]): Promise<number> {
-    // An empty store takes them in one load (the same rows and cursor the pages would leave).
-    const run = await runExclusive(options.handle, `${OUTBOX_CONSUMER}/outbox-relay`, () =>
-      loadIntoEmptyStore(options.handle, OUTBOX_CONSUMER, events, options.clock.now()),
-    );
-    if (run.ran && run.value) return events.length;
-    return drainExclusive(async (after, limit) => {
-      const from = firstAfter(events, after);
-      const page = events.slice(from, from + limit);
-      return { events: page, next: page.at(-1)?.sequence ?? after };
-    }, pageSize);
-  }
-
-  async function drainExclusive(fetchPage: FetchPage, limit: number): Promise<number> {
-    const run = await runExclusive(options.handle, `${OUTBOX_CONSUMER}/outbox-relay`, () =>
-      drainPages(fetchPage, limit),
-    );
+    const run = await runExclusive(options.handle, `${OUTBOX_CONSUMER}/outbox-relay`, drainPages);
     return run.ran ? run.value : 0;
   }
 
-  async function drainPages(fetchPage: FetchPage, limit: number): Promise<number> {
+  async function drainPages(): Promise<number> {
     let applied = 0;
     for (;;) {
       const after = await readOutboxCursor(options.handle, OUTBOX_CONSUMER);
-      const page = await fetchPage(after, limit);
+      const page = await options.upstreams.fetchOutbox(after, pageSize);
       if (page.events.length === 0) return applied;
       const next = Math.max(page.next, ...page.events.map((e) => e.sequence));
       const moved = await applyOutboxEventsPage(
@@ -100,7 +55,7 @@ export function createOutboxRelay(options: {
       );
       if (!moved) return applied;
       applied += page.events.length;
-      if (page.events.length < limit || stopped) return applied;
+      if (page.events.length < pageSize || stopped) return applied;
     }
   }
 
@@ -119,7 +74,6 @@ export function createOutboxRelay(options: {
 
   return {
     drain,
-    applyHandedOver,
     start() {
       stopped = false;
       tick();

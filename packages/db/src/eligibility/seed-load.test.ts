@@ -1,55 +1,95 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { qualificationUpserted } from '../testing/qualification-events.js';
+import { upsertInsurer } from '../intermediate/insurers.js';
+import { saveRegistrations } from '../intermediate/registrations.js';
+import { registrationWrite } from '../testing/registrations.js';
 import { describeEachDatabase } from '../testing/test-database.js';
 import { findQualificationsByPerson, readOutboxCursor } from './qualifications.js';
-import { loadIntoEmptyStore } from './seed-load.js';
+import { loadOutboxIntoEmptyStore } from './seed-load.js';
 
 const at = new Date('2021-07-15T01:00:00Z');
+const later = new Date('2021-07-16T01:00:00Z');
 
-describeEachDatabase('loadIntoEmptyStore', ({ handle }) => {
-  it('refuses events it could not load as the relay would apply them, and writes nothing', async () => {
-    const twice = [
-      qualificationUpserted(1, { qualificationId: 'q1' }),
-      qualificationUpserted(2, { qualificationId: 'q1' }),
-    ];
-    expect(await loadIntoEmptyStore(handle(), 'seed-test', twice, at)).toBe(false);
-    const unordered = [
-      qualificationUpserted(2, { qualificationId: 'q1' }),
-      qualificationUpserted(1, { qualificationId: 'q2' }),
-    ];
-    expect(await loadIntoEmptyStore(handle(), 'seed-test', unordered, at)).toBe(false);
-    const withheld = [
-      {
-        ...qualificationUpserted(1),
-        type: 'qualification.withheld' as const,
-        qualificationId: 'q1',
-      },
-    ];
-    expect(await loadIntoEmptyStore(handle(), 'seed-test', withheld, at)).toBe(false);
-    expect(await loadIntoEmptyStore(handle(), 'seed-test', [], at)).toBe(false);
-    expect(await findQualificationsByPerson(handle(), 'p1')).toEqual([]);
-    expect(await readOutboxCursor(handle(), 'seed-test')).toBe(0);
+/** Nothing was written: no qualification of the person and the cursor still at the start. */
+async function expectNothingWritten(handle: Parameters<typeof readOutboxCursor>[0]) {
+  expect(await findQualificationsByPerson(handle, 'P-hanako')).toEqual([]);
+  expect(await readOutboxCursor(handle, 'seed-test')).toBe(0);
+}
+
+describeEachDatabase('loadOutboxIntoEmptyStore, a withheld registration', ({ handle }) => {
+  it('refuses an empty outbox and one holding a withheld registration, and writes nothing', async () => {
+    expect(await loadOutboxIntoEmptyStore(handle(), 'seed-test', at)).toBe(0);
+    await saveRegistrations(
+      handle(),
+      [
+        registrationWrite({ qualificationId: 'q1', cardNumber: '1' }),
+        registrationWrite({ qualificationId: 'q2', cardNumber: '2' }),
+      ],
+      at,
+    );
+    // q2 withheld from viewing since its one event: the outbox reader serves that event as a
+    // withhold, which only the relay applies.
+    await sql`update intermediate.registrations set blocked = true
+              where qualification_id = 'q2'`.execute(handle().db);
+    expect(await loadOutboxIntoEmptyStore(handle(), 'seed-test', at)).toBe(0);
+    await expectNothingWritten(handle());
   });
+});
 
+describeEachDatabase('loadOutboxIntoEmptyStore, a qualification changed twice', ({ handle }) => {
+  it('refuses an outbox with two events of one qualification, and writes nothing', async () => {
+    await saveRegistrations(handle(), [registrationWrite({ qualificationId: 'q1' })], at);
+    await saveRegistrations(
+      handle(),
+      // The same card changed by a later file (which names the row anew; the card key finds q1).
+      [registrationWrite({ qualificationId: 'q1-again', name: '資格 花江', sourceHash: 'h2' })],
+      later,
+    );
+    expect(await loadOutboxIntoEmptyStore(handle(), 'seed-test', at)).toBe(0);
+    await expectNothingWritten(handle());
+  });
+});
+
+describeEachDatabase('loadOutboxIntoEmptyStore', ({ handle }) => {
   it('loads an empty store with the cursor at the last event, once', async () => {
-    const events = [
-      qualificationUpserted(1, { qualificationId: 'q1', name: '一 花子' }),
-      qualificationUpserted(2, { qualificationId: 'q2', name: '二 花子' }),
-    ];
-    expect(await loadIntoEmptyStore(handle(), 'seed-test', events, at)).toBe(true);
-    const stored = (await findQualificationsByPerson(handle(), 'p1')).sort((a, b) =>
+    await upsertInsurer(
+      handle(),
+      { insurerNumber: '01130012', name: '保険者A', keyHash: 'k-a', webhookUrl: null },
+      at,
+    );
+    await saveRegistrations(
+      handle(),
+      [
+        registrationWrite({ qualificationId: 'q1', cardNumber: '1', name: '一 花子' }),
+        registrationWrite({ qualificationId: 'q2', cardNumber: '2', name: '二 花子' }),
+      ],
+      at,
+    );
+    expect(await loadOutboxIntoEmptyStore(handle(), 'seed-test', at)).toBe(2);
+    const stored = (await findQualificationsByPerson(handle(), 'P-hanako')).sort((a, b) =>
       a.qualificationId.localeCompare(b.qualificationId),
     );
     expect(stored.map((q) => [q.qualificationId, q.name, q.personRef])).toEqual([
-      ['q1', '一 花子', 'p1'],
-      ['q2', '二 花子', 'p1'],
+      ['q1', '一 花子', 'P-hanako'],
+      ['q2', '二 花子', 'P-hanako'],
     ]);
-    expect(stored[0]).toMatchObject({ ...events[0]!.qualification, personRef: 'p1' });
+    expect(stored[0]).toMatchObject({
+      insurerNumber: '01130012',
+      insurerName: '保険者A',
+      insuredCardSymbol: '12',
+      insuredIdentificationNumber: '1',
+      birthDate: '1989-09-13',
+      cardIssuedOn: '2021-04-05',
+    });
     expect(await readOutboxCursor(handle(), 'seed-test')).toBe(2);
     // The store is no longer empty: a second load is the relay's work.
-    const later = [qualificationUpserted(3, { qualificationId: 'q3' })];
-    expect(await loadIntoEmptyStore(handle(), 'seed-test', later, at)).toBe(false);
-    expect(await findQualificationsByPerson(handle(), 'p1')).toHaveLength(2);
+    await saveRegistrations(
+      handle(),
+      [registrationWrite({ qualificationId: 'q3', cardNumber: '3', sourceHash: 'h2' })],
+      later,
+    );
+    expect(await loadOutboxIntoEmptyStore(handle(), 'seed-test', later)).toBe(0);
+    expect(await findQualificationsByPerson(handle(), 'P-hanako')).toHaveLength(2);
     expect(await readOutboxCursor(handle(), 'seed-test')).toBe(2);
   });
 });

@@ -1,83 +1,13 @@
-// The first fill of an empty eligibility store in one COPY: the stack hands a fresh seed's outbox
-// events over in memory, and a hundred relay pages of upserts become one load (docs/benchmarks.md,
-// stack start-up). Only into an empty store whose cursor stands at the start, where applying the
-// events page by page could only insert them, so both ways end with the same rows and cursor.
-import type { QualificationOutboxEvent } from '@shikaku/core/qualification-event';
+// The first fill of an empty eligibility store in one statement: the embedded stack's insurer-api
+// has just seeded its outbox in the same database, and a hundred relay pages of upserts become one
+// `insert … select` (docs/benchmarks.md, stack start-up). Only into an empty store whose cursor
+// stands at the start, where applying the events page by page could only insert them, so both
+// ways end with the same rows and cursor.
 import type { DatabaseHandle } from '../database.js';
 import { withRawTransaction } from '../intermediate/raw.js';
 import { QUALIFICATION_COLUMNS } from './qualifications.js';
 
 const COLUMNS = [...QUALIFICATION_COLUMNS, 'source_sequence', 'updated_at'];
-
-/**
- * Loads `events` (in sequence order, one upsert per qualification) into an empty store and moves
- * `consumer`'s cursor to the last one, in one transaction. False, with nothing written, when the
- * store holds a qualification or a withhold, the cursor is past 0, or the events are not distinct
- * upserts: then the relay's pages apply them.
- */
-export async function loadIntoEmptyStore(
-  handle: DatabaseHandle,
-  consumer: string,
-  events: readonly QualificationOutboxEvent[],
-  at: Date,
-): Promise<boolean> {
-  const last = events.at(-1)?.sequence;
-  if (last === undefined) return false;
-  const ids = new Set<string>();
-  const rows: unknown[][] = [];
-  const atIso = at.toISOString();
-  let previous = 0;
-  for (const event of events) {
-    if (event.type !== 'qualification.upserted' || event.sequence <= previous) return false;
-    previous = event.sequence;
-    const q = event.qualification;
-    if (ids.has(q.qualificationId)) return false;
-    ids.add(q.qualificationId);
-    rows.push([
-      q.qualificationId,
-      event.personRef,
-      q.insurerNumber,
-      q.insurerName,
-      q.insuredCardClassification,
-      q.insuredCardSymbol ?? '',
-      q.insuredIdentificationNumber,
-      q.insuredBranchNumber,
-      q.personalFamilyClassification,
-      q.name,
-      q.nameKana,
-      q.sex,
-      q.birthDate,
-      q.address,
-      q.postNumber,
-      q.qualificationDate,
-      q.disqualificationDate,
-      q.reasonOfLoss,
-      q.incomeClass,
-      q.cardIssuedOn ?? null,
-      q.cardValidFrom ?? null,
-      q.cardValidTo ?? null,
-      event.sequence,
-      atIso,
-    ]);
-  }
-  return withRawTransaction(handle, async (executor) => {
-    const { rows: state } = await executor.query<{ stored: boolean; cursor: number | null }>(
-      `select exists (select 1 from eligibility.qualifications)
-                or exists (select 1 from eligibility.withheld_qualifications) as stored,
-              (select last_sequence from eligibility.outbox_cursor where consumer = $1) as cursor`,
-      [consumer],
-    );
-    if (state[0]!.stored || Number(state[0]!.cursor ?? 0) !== 0) return false;
-    await executor.load('eligibility.qualifications', COLUMNS, rows);
-    await executor.query(
-      `insert into eligibility.outbox_cursor (consumer, last_sequence, updated_at)
-       values ($1, $2, $3) on conflict (consumer) do update
-       set last_sequence = excluded.last_sequence, updated_at = excluded.updated_at`,
-      [consumer, last, atIso],
-    );
-    return true;
-  });
-}
 
 /**
  * Fills an empty store from the outbox in the same database, in one `insert … select`, and moves
