@@ -208,6 +208,14 @@ describeEachDatabase('the citizen pages', ({ handle }) => {
       expect(response.headers.location).toBe('/citizen/login?ended');
     }
     expect((await page('/citizen/checkups')).headers.location).toBe('/citizen/login');
+    // A cookie that is no percent-encoding at all is no session either (not a 500).
+    const garbled = await page('/citizen/consents', {
+      citizen_session: '%E0%A4',
+      citizen_csrf: '%',
+    });
+    expect(garbled.statusCode).toBe(303);
+    expect(garbled.headers.location).toBe('/citizen/login?ended');
+    expect((await page('/citizen/login', { citizen_csrf: '%' })).statusCode).toBe(200);
   });
 
   it('says in Japanese why a sign-in is refused: revoked, not registered, forged, stale form', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import { jstDate } from '@shikaku/core/clock';
 import { findInstitution } from '@shikaku/db/eligibility/institutions';
 import { AppError } from '@shikaku/platform/errors';
@@ -35,15 +36,6 @@ const CSRF_COOKIE = 'citizen_csrf';
 
 type Form = Record<string, string | undefined>;
 
-function readCookies(request: FastifyRequest): Record<string, string> {
-  const cookies: Record<string, string> = {};
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) cookies[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return cookies;
-}
-
 /** HttpOnly, SameSite=Lax, on /citizen only; Secure when the page came over https. */
 function cookie(request: FastifyRequest, name: string, value: string, maxAgeSeconds?: number) {
   return [
@@ -65,7 +57,14 @@ function sameToken(a: string | undefined, b: string | undefined): boolean {
  * The citizen's pages (マイナポータル's): sign-in with the card, マイページ, one page per section and
  * sign-out. They read the same data as the JSON API (views.ts) through the same sessions.
  */
-export function citizenPages(app: FastifyInstance, services: Services, deps: SignInDeps): void {
+export async function citizenPages(
+  app: FastifyInstance,
+  services: Services,
+  deps: SignInDeps,
+): Promise<void> {
+  // The portal's cookie parser (request.cookies): a cookie that is no percent-encoding is read as
+  // is, never a 500.
+  await app.register(fastifyCookie);
   // Read at each page: the stack learns the card client's address after this app starts.
   const cardClientOrigin = () =>
     services.config.citizenCardUrl ? new URL(services.config.citizenCardUrl).origin : undefined;
@@ -79,7 +78,7 @@ export function citizenPages(app: FastifyInstance, services: Services, deps: Sig
 
   /** The CSRF token of this browser, set on first sight. */
   const csrfToken = (request: FastifyRequest, reply: FastifyReply): string => {
-    const held = readCookies(request)[CSRF_COOKIE];
+    const held = request.cookies[CSRF_COOKIE];
     if (held && /^[\w-]{32,64}$/.test(held)) return held;
     const token = randomBytes(24).toString('base64url');
     reply.header('set-cookie', cookie(request, CSRF_COOKIE, token));
@@ -87,7 +86,7 @@ export function citizenPages(app: FastifyInstance, services: Services, deps: Sig
   };
   const checkCsrf = (request: FastifyRequest) => {
     const form = (request.body ?? {}) as Form;
-    if (!sameToken(form._csrf, readCookies(request)[CSRF_COOKIE]))
+    if (!sameToken(form._csrf, request.cookies[CSRF_COOKIE]))
       throw new AppError('CSRF_INVALID', 'the form was not sent from this site');
   };
 
@@ -206,7 +205,7 @@ export function citizenPages(app: FastifyInstance, services: Services, deps: Sig
     CITIZEN_PAGES.login,
     hide,
     async (request, reply) => {
-      const token = readCookies(request)[SESSION_COOKIE];
+      const token = request.cookies[SESSION_COOKIE];
       if (token && (await deps.sessions.resolve(token, services.clock.now())))
         return reply.redirect(CITIZEN_PAGES.top, 303);
       const notice =
@@ -264,7 +263,7 @@ export function citizenPages(app: FastifyInstance, services: Services, deps: Sig
     } catch {
       return reply.redirect(CITIZEN_PAGES.top, 303);
     }
-    const token = readCookies(request)[SESSION_COOKIE];
+    const token = request.cookies[SESSION_COOKIE];
     if (token) await deps.sessions.revoke(token, services.clock.now());
     reply.header('set-cookie', cookie(request, SESSION_COOKIE, '', 0));
     return reply.redirect(`${CITIZEN_PAGES.login}?signedOut`, 303);
@@ -278,7 +277,7 @@ export function citizenPages(app: FastifyInstance, services: Services, deps: Sig
   ) =>
     app.get(path, hide, async (request, reply) => {
       const now = services.clock.now();
-      const token = readCookies(request)[SESSION_COOKIE];
+      const token = request.cookies[SESSION_COOKIE];
       let session: Awaited<ReturnType<typeof requireCitizen>>;
       try {
         session = await requireCitizen(deps, token, now);

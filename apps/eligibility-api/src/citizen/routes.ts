@@ -104,7 +104,7 @@ export async function citizenRoutes(
     sessions: createCitizenSessions(services.handle, services.config.tokenSecret),
   };
   // The pages (/citizen/…) beside the JSON, on the same challenges and sessions.
-  citizenPages(app, services, deps);
+  await citizenPages(app, services, deps);
   const citizen = (authorization: string | undefined) =>
     requireCitizen(deps, bearerToken(authorization), services.clock.now());
 
