@@ -98,12 +98,17 @@ export async function revokePractitioner(
   return rows.length === 1;
 }
 
+/** At most this many expired nonces go with each proof: bounded work, and more than the one it adds. */
+export const NONCE_SWEEP = 16;
+
 /**
  * Records a proof's nonce; false when this certificate used it already (a replay), whichever
  * instance saw it first: the primary key decides between two at once. The same statement (one
- * round trip, one commit) drops this certificate's nonces past their expiry (the proof's timestamp
- * has left the clock-skew window, so such a proof is refused as stale anyway): a certificate keeps
- * only its last window's nonces, and practitioners never wait on each other's rows.
+ * round trip, one commit) drops up to NONCE_SWEEP expired nonces of any certificate, oldest first
+ * by the expiry index (the proof's timestamp has left the clock-skew window, so such a proof is
+ * refused as stale anyway). Each proof removes more than it adds, so the table holds the last
+ * window's nonces, also of certificates never used again; rows another proof is deleting are
+ * skipped, so practitioners never wait on each other.
  */
 export async function usePractitionerNonce(
   handle: DatabaseHandle,
@@ -112,7 +117,12 @@ export async function usePractitionerNonce(
 ): Promise<boolean> {
   const { rows } = await sql`with expired as (
       delete from eligibility.practitioner_nonces
-      where certificate_serial = ${nonce.certificateSerial} and expires_at < ${now})
+      where (certificate_serial, nonce) in (
+        select certificate_serial, nonce from eligibility.practitioner_nonces
+        where expires_at < ${now}
+        order by expires_at
+        limit ${NONCE_SWEEP}
+        for update skip locked))
     insert into eligibility.practitioner_nonces (certificate_serial, nonce, expires_at)
     values (${nonce.certificateSerial}, ${nonce.nonce}, ${nonce.expiresAt})
     on conflict do nothing
