@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './database.js';
-import { migrateToLatest } from './migrate.js';
+import { migrateToLatest, migrationFingerprint } from './migrate.js';
 
 describe('migrateToLatest', () => {
   it('migrates what is missing even when some schemas are up to date, then finds nothing to do', async () => {
@@ -30,5 +30,25 @@ describe('migrateToLatest', () => {
     } finally {
       await handle.close();
     }
+  });
+});
+
+describe('migrationFingerprint', () => {
+  /** A migration made by a helper from its statements, as portal/migrations.ts makes them. */
+  const statements = (list: readonly string[]): Migration => ({
+    async up(db: Kysely<unknown>) {
+      for (const statement of list) await sql.raw(statement).execute(db);
+    },
+  });
+
+  it('changes with the SQL a migration runs, even when its code is the same', async () => {
+    const one = { demo: { '0001': statements(['create table demo.a (id int)']) } };
+    const same = { demo: { '0001': statements(['create table demo.a (id int)']) } };
+    const edited = { demo: { '0001': statements(['create table demo.a (id bigint)']) } };
+    const renamed = { demo: { '0001_a': statements(['create table demo.a (id int)']) } };
+    expect(await migrationFingerprint(one)).toBe(await migrationFingerprint(same));
+    expect(await migrationFingerprint(edited)).not.toBe(await migrationFingerprint(one));
+    expect(await migrationFingerprint(renamed)).not.toBe(await migrationFingerprint(one));
+    expect(await migrationFingerprint()).toBe(await migrationFingerprint());
   });
 });

@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
+import {
+  DummyDriver,
+  Kysely,
+  type Migration,
+  type MigrationResultSet,
+  Migrator,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+} from 'kysely';
 import { jobLockKey } from './claims.js';
 import type { DatabaseHandle } from './database.js';
 import { eligibilityMigrations } from './eligibility/migrations.js';
@@ -42,16 +52,37 @@ export async function migrateToLatest(
 }
 
 /**
- * Names every schema's migrations and their code: two builds with the same fingerprint migrate a
- * database to the same state, so a migrated template made by one serves the other (see
- * pglite-template.ts).
+ * Names every schema's migrations and the SQL they run: two builds with the same fingerprint
+ * migrate a database to the same state, so a migrated template made by one serves the other (see
+ * pglite-template.ts). The SQL is recorded by running each migration against a driver that
+ * executes nothing: a migration's code alone (`up.toString()`) is the same for every migration
+ * built by one helper from a list of statements.
  */
-export function migrationFingerprint(): string {
+export async function migrationFingerprint(
+  migrations: Readonly<Record<string, Readonly<Record<string, Migration>>>> = MIGRATIONS,
+): Promise<string> {
   const hash = createHash('sha256');
-  for (const schema of SCHEMAS) {
-    for (const [name, migration] of Object.entries(MIGRATIONS[schema])) {
-      hash.update(`${schema}\0${name}\0${migration.up.toString()}\0`);
+  const recorder = new Kysely<unknown>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+    log: (event) => {
+      if (event.level === 'query')
+        hash.update(`${event.query.sql}\0${JSON.stringify(event.query.parameters)}\0`);
+    },
+  });
+  try {
+    for (const [schema, list] of Object.entries(migrations)) {
+      for (const [name, migration] of Object.entries(list)) {
+        hash.update(`${schema}\0${name}\0`);
+        await migration.up(recorder);
+      }
     }
+  } finally {
+    await recorder.destroy();
   }
   return hash.digest('hex');
 }

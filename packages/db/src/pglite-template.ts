@@ -52,7 +52,7 @@ async function templateName(): Promise<string> {
   const manifest = JSON.parse(
     await readFile(join(dirname(entry), '..', 'package.json'), 'utf8'),
   ) as { version: string };
-  return `pglite-${manifest.version}-${migrationFingerprint().slice(0, 16)}`;
+  return `pglite-${manifest.version}-${(await migrationFingerprint()).slice(0, 16)}`;
 }
 
 /** initdb + migrations in a folder of its own, closed cleanly, then renamed into place. */
