@@ -232,7 +232,11 @@ describeEachDatabase('the citizen pages', ({ handle }) => {
     const stale = await postSignIn(HANAKO, { csrf: 'a'.repeat(32), cookieCsrf: 'b'.repeat(32) });
     expect(stale.statusCode).toBe(403);
     expect(stale.body).toContain(SIGN_IN_MESSAGES.CSRF_INVALID);
-    for (const refused of [revoked, unregistered, forged, stale])
+    // As many characters as the cookie's but more bytes: refused the same way, not a 500.
+    const wide = await postSignIn(HANAKO, { csrf: 'é'.repeat(32), cookieCsrf: 'a'.repeat(32) });
+    expect(wide.statusCode).toBe(403);
+    expect(wide.body).toContain('コード: CSRF_INVALID');
+    for (const refused of [revoked, unregistered, forged, stale, wide])
       expect(setCookie(refused, 'citizen_session')).toBeUndefined();
     // The serial typed stays in the field; nothing else of the card is shown.
     expect(revoked.body).toContain(`value="${REVOKED}"`);

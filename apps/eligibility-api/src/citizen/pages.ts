@@ -49,8 +49,10 @@ function cookie(request: FastifyRequest, name: string, value: string, maxAgeSeco
 }
 
 function sameToken(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b || a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  if (!a || !b) return false;
+  // Compared as bytes: two strings of one length may differ in bytes (timingSafeEqual throws).
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**
