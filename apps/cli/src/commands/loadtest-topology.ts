@@ -80,13 +80,17 @@ export async function openTopology(
   const down = async () => {
     if (started) await runScript(['down', dir], inherited).catch(() => undefined);
   };
+  // Handles opened before a failure are closed with it (an open pool keeps the process alive).
+  const opened: DatabaseHandle[] = [];
   try {
     const env = await readTopology(dir).catch((error: unknown) => {
       if (error instanceof TopologyError) throw new CliError(error.code, error.message, 2);
       throw error;
     });
     const primary = await openDatabase({ url: env.databaseUrl, poolSize: 2 });
+    opened.push(primary);
     const replica = env.readUrl ? await openDatabase({ url: env.readUrl, poolSize: 1 }) : undefined;
+    if (replica) opened.push(replica);
     const lag = replica ? await replicaLagMs(replica).catch(() => null) : null;
     const host = (url: string) => new URL(url).host;
     const description: TopologyDescription = {
@@ -130,13 +134,18 @@ export async function openTopology(
       replica,
       description,
       processes,
+      // A topology the run started goes down even when a handle fails to close.
       close: async () => {
-        await replica?.close();
-        await primary.close();
-        await down();
+        try {
+          await replica?.close();
+          await primary.close();
+        } finally {
+          await down();
+        }
       },
     };
   } catch (error) {
+    await Promise.allSettled(opened.map((handle) => handle.close()));
     await down();
     throw error;
   }
