@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -42,6 +42,9 @@ describe('preparePgliteDir', () => {
     const templates = join(root, 'templates');
 
     expect(await preparePgliteDir(join(root, 'a'), templates)).toBe('template-made');
+    // A copy into b killed midway (SIGKILL: no finally ran) left its partial folder.
+    await mkdir(join(root, 'b.partial-1-dead'));
+    await writeFile(join(root, 'b.partial-1-dead', 'PG_VERSION'), '17\n');
     expect(await preparePgliteDir(join(root, 'b'), templates)).toBe('copied');
     // One template, published whole: no half-made or partial copies left beside it.
     expect(await readdir(templates)).toEqual([

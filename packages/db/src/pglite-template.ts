@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { openDatabase } from './database.js';
 import { migrateToLatest, migrationFingerprint } from './migrate.js';
 
@@ -30,8 +30,15 @@ export async function preparePgliteDir(
   dataDir: string,
   templateRoot: string,
 ): Promise<PreparedPgliteDir> {
-  if (existsSync(join(dataDir, 'PG_VERSION'))) return 'existing';
   if (existsSync(dataDir) && (await readdir(dataDir)).length > 0) return 'existing';
+  // What a copy killed midway left (the data dir is one stack's own, so no copy is running).
+  const parent = dirname(dataDir);
+  const stale = `${basename(dataDir)}.partial-`;
+  if (existsSync(parent)) {
+    for (const name of await readdir(parent)) {
+      if (name.startsWith(stale)) await rm(join(parent, name), { recursive: true, force: true });
+    }
+  }
   const template = join(templateRoot, await templateName());
   const made = existsSync(join(template, 'PG_VERSION')) ? false : await makeTemplate(template);
   const partial = `${dataDir}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
