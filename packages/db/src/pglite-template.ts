@@ -1,6 +1,6 @@
 // A fresh PGlite data dir starts as a copy of a migrated template instead of running initdb and
-// every migration: PGlite's initdb (WebAssembly) costs ~7 s of CPU, copying the 38 MB template a
-// tenth of a second, and opening the copy ~1.3 s, as a restart does (docs/benchmarks.md, stack
+// every migration: PGlite's initdb (WebAssembly) costs ~7 s of CPU, copying the 38 MB template
+// ~0.5 s, and opening the copy ~1.3 s, as a restart does (docs/benchmarks.md, stack
 // start-up). The template is made once per PGlite version and migration set, on first use, under a
 // cache folder, and published by rename so that a killed or concurrent maker never leaves half of
 // one; the copy reaches the data dir by rename too.
