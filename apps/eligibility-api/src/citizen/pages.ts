@@ -275,7 +275,12 @@ export async function citizenPages(
   const signedInPage = (
     path: string,
     title: string,
-    body: (personRef: string, now: Date, on: string) => Promise<Html>,
+    body: (
+      personRef: string,
+      now: Date,
+      on: string,
+      qualifications: Awaited<ReturnType<typeof citizenQualifications>>,
+    ) => Promise<Html>,
   ) =>
     app.get(path, hide, async (request, reply) => {
       const now = services.clock.now();
@@ -290,7 +295,9 @@ export async function citizenPages(
       }
       const on = jstDate(now);
       const { personRef } = session;
-      const [current] = await citizenQualifications(services.handle, personRef, on);
+      // Read once: the header greets by the current one's name, 資格情報 lists them all.
+      const qualifications = await citizenQualifications(services.handle, personRef, on);
+      const [current] = qualifications;
       const ctx: CitizenPageContext = {
         today: on,
         csrfToken: csrfToken(request, reply),
@@ -299,12 +306,18 @@ export async function citizenPages(
           expiresAt: session.expiresAt,
         },
       };
-      return send(reply, 200, citizenPage(ctx, title, await body(personRef, now, on)));
+      return send(
+        reply,
+        200,
+        citizenPage(ctx, title, await body(personRef, now, on, qualifications)),
+      );
     });
 
   signedInPage(CITIZEN_PAGES.top, 'マイページ', async () => renderTop());
-  signedInPage('/citizen/qualifications', '資格情報', async (personRef, _now, on) =>
-    renderQualifications(await citizenQualifications(services.handle, personRef, on), on),
+  signedInPage(
+    '/citizen/qualifications',
+    '資格情報',
+    async (_personRef, _now, on, qualifications) => renderQualifications(qualifications, on),
   );
   const information = (kind: InformationKind, personRef: string, on: string) =>
     citizenInformation(services.handle, services.seed, kind, personRef, on);
