@@ -34,4 +34,18 @@ describeEachDatabase('rate limit shared by instances', ({ handle, kind }) => {
     // Another institution has its own rate.
     expect(await limiters[0]!.take('0110113727', 25, 0)).toBe(true);
   });
+
+  it('reserves no more than the calls waiting, so the next instance gets the rest', async () => {
+    // 20 calls at rate 25 reserve 3+3+3+3+3+3+2: a seventh whole chunk left a token unused and
+    // the next instance got 4 (the three-instance burst above admitted 24 when one instance won
+    // seven chunks).
+    const wall = Date.UTC(2021, 6, 15, 2, 0, 0);
+    const [first, second] = [handle(), handle()].map((h) => createSharedRateLimiter(h, () => wall));
+    const burst = async (limiter: ReturnType<typeof createSharedRateLimiter>) =>
+      (
+        await Promise.all(Array.from({ length: 20 }, () => limiter.take('0110113735', 25, 0)))
+      ).filter(Boolean).length;
+    expect(await burst(first!)).toBe(20);
+    expect(await burst(second!)).toBe(5);
+  });
 });

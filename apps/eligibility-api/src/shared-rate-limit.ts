@@ -1,8 +1,11 @@
 // The per-institution rate limit across instances (ELIGIBILITY_SHARED_RATE_LIMIT=1): each instance
 // spends requests it reserved in PostgreSQL for the current wall-clock second, a tenth of the rate
 // at a time (eligibility.rate_windows), so all instances together admit at most the rate per
-// second and the hot path writes once per chunk. An instance may hold up to a chunk it does not
-// use, so the others can be refused while up to rate/10 per instance goes unused in that second.
+// second and the hot path writes once per chunk. A reservation asks for no more than the calls
+// waiting for it, so a burst spends every token it reserved: an instance that asked for a whole
+// chunk for its last two calls held a token it never used while the others were refused (three
+// instances of 20 calls at rate 25 admitted 24 whenever one of them won seven chunks). A lone
+// call reserves just itself, so traffic with no concurrency writes once per request.
 // When the database cannot be asked, the instance falls back to its own in-process bucket.
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { reserveRequests } from '@shikaku/db/eligibility/rate-windows';
@@ -12,6 +15,8 @@ interface Window {
   second: number;
   tokens: number;
   spent: boolean;
+  /** Calls of this window in take(): none leaves while a reservation is in flight. */
+  waiting: number;
   reserving?: Promise<void> | undefined;
 }
 
@@ -23,32 +28,37 @@ export function createSharedRateLimiter(handle: DatabaseHandle, wallMs: () => nu
       const second = Math.floor(wallMs() / 1000);
       let window = windows.get(key);
       if (!window || window.second !== second) {
-        window = { second, tokens: 0, spent: false };
+        window = { second, tokens: 0, spent: false, waiting: 0 };
         windows.set(key, window);
       }
       const current = window;
-      while (current.tokens < 1) {
-        if (current.spent) return false;
-        current.reserving ??= reserveRequests(
-          handle,
-          key,
-          second,
-          Math.max(1, Math.ceil(ratePerSecond / 10)),
-          ratePerSecond,
-        )
-          .then((granted) => {
-            current.tokens += granted;
-            if (granted === 0) current.spent = true;
-          })
-          .finally(() => (current.reserving = undefined));
-        try {
-          await current.reserving;
-        } catch {
-          return fallback.take(key, ratePerSecond, nowMs);
+      current.waiting += 1;
+      try {
+        while (current.tokens < 1) {
+          if (current.spent) return false;
+          current.reserving ??= reserveRequests(
+            handle,
+            key,
+            second,
+            Math.min(Math.max(1, Math.ceil(ratePerSecond / 10)), current.waiting),
+            ratePerSecond,
+          )
+            .then((granted) => {
+              current.tokens += granted;
+              if (granted === 0) current.spent = true;
+            })
+            .finally(() => (current.reserving = undefined));
+          try {
+            await current.reserving;
+          } catch {
+            return fallback.take(key, ratePerSecond, nowMs);
+          }
         }
+        current.tokens -= 1;
+        return true;
+      } finally {
+        current.waiting -= 1;
       }
-      current.tokens -= 1;
-      return true;
     },
   };
 }
