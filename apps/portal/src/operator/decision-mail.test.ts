@@ -8,29 +8,35 @@ import { findUsageApplication } from '@shikaku/db/portal/usage-applications';
 import type {} from '@shikaku/db/testing/global-setup';
 import { testDatabaseKinds } from '@shikaku/db/testing/test-database';
 import { describe, expect, it } from 'vitest';
-import { signUp, startHarness } from '../testing/harness.js';
+import { type Harness, signUp, startHarness } from '../testing/harness.js';
 import { staffClient } from '../testing/staff.js';
+
+/** A facility signed up with a submitted usage application, and an operator: the id to approve. */
+async function submittedUsage(h: Harness, fields: Parameters<typeof signUp>[1]) {
+  const facility = await signUp(h.app, fields);
+  const operator = await staffClient(h.app, h.handle, 'operator');
+  await facility.get('/usage');
+  await facility.post('/usage', {});
+  const list = await operator.get('/operator/usage');
+  const usageId = Number(/action="\/operator\/usage\/(\d+)\/approve"/.exec(list.body)?.[1]);
+  return { facility, operator, usageId };
+}
 
 describe.each(testDatabaseKinds())('decisions and their mail [%s]', (kind) => {
   it('a usage approval and a desk reply and decision, each sent twice at once, mail once', async () => {
     const h = await startHarness('2021-03-20T10:00:00+09:00', {}, kind);
     try {
-      const facility = await signUp(h.app, {
+      const { facility, operator, usageId } = await submittedUsage(h, {
         institutionCode: '0130000011',
         facilityType: 'dental-clinic',
         email: 'twice@example.jp',
       });
-      const operator = await staffClient(h.app, h.handle, 'operator');
       const mails = async (subject: string) =>
         (await listMail(h.handle, { to: 'twice@example.jp' })).filter((m) =>
           m.subject.includes(subject),
         );
 
       // Usage: approved once, mailed once.
-      await facility.get('/usage');
-      await facility.post('/usage', {});
-      const list = await operator.get('/operator/usage');
-      const usageId = Number(/action="\/operator\/usage\/(\d+)\/approve"/.exec(list.body)?.[1]);
       const approvals = await Promise.all([
         operator.post(`/operator/usage/${usageId}/approve`, {}),
         operator.post(`/operator/usage/${usageId}/approve`, {}),
@@ -68,16 +74,11 @@ describe.each(testDatabaseKinds())('decisions and their mail [%s]', (kind) => {
   it('a decision whose mail cannot be queued is not taken', async () => {
     const h = await startHarness('2021-06-01T10:00:00+09:00', {}, kind);
     try {
-      const facility = await signUp(h.app, {
+      const { operator, usageId: id } = await submittedUsage(h, {
         institutionCode: '1340000015',
         facilityType: 'pharmacy',
         email: 'broken-mail@example.jp',
       });
-      const operator = await staffClient(h.app, h.handle, 'operator');
-      await facility.get('/usage');
-      await facility.post('/usage', {});
-      const list = await operator.get('/operator/usage');
-      const id = Number(/action="\/operator\/usage\/(\d+)\/approve"/.exec(list.body)?.[1]);
       // The outbox refuses every new row (a crash between the change and its mail, in effect).
       const exec = async (statement: string) => {
         if (h.handle.pool) await h.handle.pool.query(statement);
