@@ -273,12 +273,7 @@ export function scatterChunk(
 }
 
 /** Step 4: fill partitions [from, to)'s filters and tables (a key's positions are chained). */
-export function fillPartitions(
-  build: IndexBuild,
-  index: IncomingIndex,
-  from: number,
-  to: number,
-): void {
+export function fillPartitions(index: IncomingIndex, from: number, to: number): void {
   const { slots, next, entries, filter, filterWords, bounds } = index;
   const pmask = index.partitionCapacity - 1;
   const fmask = filterWords - 1;
@@ -322,7 +317,7 @@ export function buildIncomingIndex(incoming: IncomingMatchColumns, shared = fals
   countChunk(incoming, build, 0);
   const index = layoutIndex(build, shared);
   scatterChunk(incoming, build, index, 0);
-  fillPartitions(build, index, 0, 1 << build.bits);
+  fillPartitions(index, 0, 1 << build.bits);
   return index;
 }
 

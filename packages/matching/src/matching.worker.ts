@@ -34,7 +34,6 @@ export type MatchingTask =
     }
   | {
       step: 'fill';
-      build: IndexBuild;
       index: IncomingIndex;
       cursor: Int32Array;
     }
@@ -129,7 +128,7 @@ export default function run(task: MatchingTask): number | null {
         const from = Atomics.add(task.cursor, 0, 8);
         if (from >= parts) return null;
         const to = Math.min(parts, from + 8);
-        fillPartitions(task.build, task.index, from, to);
+        fillPartitions(task.index, from, to);
       }
     }
     case 'scan':

@@ -99,7 +99,7 @@ export function createMatchingPool(options: { workers?: number } = {}): Matching
       chunks.map((chunk) => run({ step: 'scatter', incoming, build, index, chunk })),
     );
     const fillCursor = new Int32Array(new SharedArrayBuffer(4));
-    await Promise.all(chunks.map(() => run({ step: 'fill', build, index, cursor: fillCursor })));
+    await Promise.all(chunks.map(() => run({ step: 'fill', index, cursor: fillCursor })));
     const t1 = performance.now();
     const c1 = process.cpuUsage();
     const total = existing.length;
