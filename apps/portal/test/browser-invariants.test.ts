@@ -17,6 +17,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   applyForReaders,
+  applyForUsage,
   chromiumAvailable,
   doubleClickSubmit,
   facilityPage,
@@ -155,9 +156,7 @@ describe.runIf(chromiumAvailable)(
         const { h, base } = j();
         h.clock.set('2021-06-01T10:00:00+09:00');
         const { page, code, email } = await facilityPage(j(), viewport, 'pharmacy', '認証薬局');
-        await go(page, `${base}/usage`);
-        await submit(page, 'form[action="/usage/confirm"] button');
-        await submit(page, '#confirmation form[action="/usage"] button');
+        expect(await applyForUsage(page, base)).toMatch(/^U-\d{7}$/);
 
         // The operator's approval, double clicked and sent again from a stale tab: approved once.
         const op = await staffPage(j(), viewport, 'operator');
@@ -232,9 +231,7 @@ describe.runIf(chromiumAvailable)(
         h.clock.set('2021-06-01T10:00:00+09:00');
         const reason = '名称が登録内容と一致しません';
         const { page, code, email } = await facilityPage(j(), viewport, 'pharmacy', '却下薬局');
-        await go(page, `${base}/usage`);
-        await submit(page, 'form[action="/usage/confirm"] button');
-        await submit(page, '#confirmation form[action="/usage"] button');
+        expect(await applyForUsage(page, base)).toMatch(/^U-\d{7}$/);
 
         const op = await staffPage(j(), viewport, 'operator');
         const [application] = await listUsageApplications(h.handle, { institutionCode: code });

@@ -316,3 +316,11 @@ export async function applyForReaders(
   await submit(page, '#detail-link');
   return page.url();
 }
+
+/** Applies for use over the 入力 → 確認 → 完了 pages; answers the reception number shown. */
+export async function applyForUsage(page: Page, base: string): Promise<string> {
+  await go(page, `${base}/usage`);
+  await submit(page, 'form[action="/usage/confirm"] button');
+  await submit(page, '#confirmation form[action="/usage"] button');
+  return text(page, '#reception-number');
+}

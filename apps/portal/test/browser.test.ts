@@ -9,6 +9,7 @@ import { runReaderDeadlineJob } from '../src/jobs/reader-deadline.js';
 import { type Harness, startHarness } from '../src/testing/harness.js';
 import { staffClient } from '../src/testing/staff.js';
 import {
+  applyForUsage,
   chromiumAvailable,
   go,
   launchBrowser,
@@ -133,10 +134,7 @@ describe.runIf(chromiumAvailable)(
       const context = await browser.newContext();
       const page = await context.newPage();
       await login(page, base, 'browser@example.jp');
-      await go(page, `${base}/usage`);
-      await submit(page, 'form[action="/usage/confirm"] button');
-      await submit(page, '#confirmation form[action="/usage"] button');
-      expect(await text(page, '#reception-number')).toMatch(/^U-\d{7}$/);
+      expect(await applyForUsage(page, base)).toMatch(/^U-\d{7}$/);
       await submit(page, '#detail-link');
       expect(await text(page, 'main')).toContain('審査中');
 
