@@ -14,7 +14,7 @@ import {
 } from './eligibility/bulk-inquiries.js';
 import { upsertInsurer } from './intermediate/insurers.js';
 import { claimDueWebhooks, recordWebhookAttempt } from './intermediate/notifications.js';
-import { claimUnsentMail, enqueueMail, markMailSent } from './portal/mail.js';
+import { claimUnsentMail, insertMail, markMailSent } from './portal/mail.js';
 import { describeEachDatabase } from './testing/test-database.js';
 import { sql } from 'kysely';
 
@@ -65,8 +65,8 @@ describeEachDatabase('claims across instances', ({ handle, kind }) => {
     const instances = await instancesOf(handle());
     if (kind === 'postgres') opened.push(...instances);
     const total = 150;
-    await enqueueMail(
-      handle(),
+    await insertMail(
+      handle().db,
       Array.from({ length: total }, (_, i) => ({
         to: `m${i}@example.jp`,
         subject: 's',

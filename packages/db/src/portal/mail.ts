@@ -14,15 +14,10 @@ export interface NewMail {
   body: string;
 }
 
-export async function enqueueMail(
-  handle: DatabaseHandle,
-  mails: readonly NewMail[],
-  at: Date,
-): Promise<void> {
-  await insertMail(handle.db, mails, at);
-}
-
-/** enqueueMail inside a caller's transaction, so the mail is queued if and only if its change commits. */
+/**
+ * Queues mail inside the caller's transaction (`db` a transaction's), so the mail is queued if
+ * and only if its change commits: there is no separate enqueue, so no change can mail apart from it.
+ */
 export async function insertMail(
   db: Kysely<Database>,
   mails: readonly NewMail[],
