@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jstDate } from '@shikaku/core/clock';
 import { insurerNumberFromBody } from '@shikaku/core/insurer-number';
@@ -65,6 +65,12 @@ export async function runLoadtestCommand(
     throw new CliError(
       'INVALID_OPTION',
       '--topology and --target exclude each other: the topology names its instances',
+      2,
+    );
+  if (options.cpuProf !== undefined && (options.topology ?? options.target) !== undefined)
+    throw new CliError(
+      'INVALID_OPTION',
+      '--cpu-prof profiles the stack the load test starts: it excludes --target and --topology',
       2,
     );
   const { profile, file } = await readProfile(profileName);
@@ -502,7 +508,11 @@ async function startStackProcess(
   };
   if (url) childEnv.DATABASE_URL = url;
   else delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, args, {
+  // --cpu-prof: Node writes the profile when the stack exits (stopChild stops it gracefully).
+  const nodeArgs = options.cpuProf
+    ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`]
+    : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: childEnv,
   });

@@ -191,6 +191,14 @@ describe('shikaku loadtest --topology', () => {
     expect((error as CliError).exitCode).toBe(2);
   });
 
+  it('refuses --cpu-prof with a target it did not start', async () => {
+    const { error } = await run(['smoke', '--cpu-prof', '/tmp', '--target', 'http://127.0.0.1:1']);
+    expect((error as CliError).code).toBe('INVALID_OPTION');
+    expect((error as Error).message).toContain(
+      '--cpu-prof profiles the stack the load test starts',
+    );
+  });
+
   it('refuses a topology.env without its instances (still starting)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'shikaku-half-topology-'));
     await writeFile(join(dir, 'topology.env'), 'PRIMARY_PORT=56000\n');

@@ -28,6 +28,7 @@ export interface LoadtestOptions {
   connections: number;
   institutions: number;
   summary?: string;
+  cpuProf?: string;
   json?: boolean;
 }
 
@@ -96,6 +97,10 @@ export function registerLoadtestCommand(program: Command): void {
     .option(
       '--summary <file>',
       'render report.html beside an existing summary.json (from k6 or the Node runner) instead of running',
+    )
+    .option(
+      '--cpu-prof <dir>',
+      'profile the started stack process (node --cpu-prof); the .cpuprofile is written to dir when the stack stops',
     )
     .option('--json', 'print the outcome as one JSON object')
     .action(async (profileName: string, options: LoadtestOptions) => {
