@@ -130,9 +130,15 @@ describe('医療従事者の登録 (portal)', () => {
     expect(listed.body).toContain('HPKI-PH-0001');
     expect(listed.body).toMatch(/<td>薬剤師<\/td>/);
 
+    // The same form again (a double click, a resent form): what was asked is in force, so the
+    // list, not an error; nothing more registered.
     const again = await pharmacy.post('/practitioners', form);
-    expect(again.statusCode).toBe(400);
-    expect(again.body).toContain('この電子証明書は既に登録されています');
+    expect(again.statusCode).toBe(303);
+    expect(api.rows.filter((r) => r.certificateSerial === 'HPKI-PH-0001')).toHaveLength(1);
+    // The same serial with other particulars is another registration: refused on its field.
+    const other = await pharmacy.post('/practitioners', { ...form, name: '別人 薬剤師' });
+    expect(other.statusCode).toBe(400);
+    expect(other.body).toContain('この電子証明書は既に登録されています');
     const badKey = await pharmacy.post('/practitioners', {
       ...form,
       certificateSerial: 'HPKI-PH-0002',

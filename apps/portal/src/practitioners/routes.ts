@@ -20,7 +20,11 @@ import {
 import { html, jstDateTime } from '../web/html.js';
 import { csrfField, type PageContext } from '../web/layout.js';
 import { pageContext, sendPage } from '../web/render.js';
-import { type PractitionerRow, practitionersClient } from './client.js';
+import {
+  type PractitionerRegistration,
+  type PractitionerRow,
+  practitionersClient,
+} from './client.js';
 
 const ROLE_TEXT: Record<string, string> = {
   doctor: '医師',
@@ -37,6 +41,18 @@ const REFUSAL_TEXT: Record<string, string> = {
   PRACTITIONER_ALREADY_REGISTERED: 'この電子証明書は既に登録されています。',
   VALIDATION_FAILED: '入力内容を確認してください。',
 };
+
+/** The row in force that this form would have made (the list carries no key: serial, name, role, dates). */
+function sameRegistration(row: PractitionerRow, form: PractitionerRegistration): boolean {
+  return (
+    row.revokedAt === null &&
+    row.certificateSerial === form.certificateSerial &&
+    row.name === form.name &&
+    row.role === form.role &&
+    Date.parse(row.validFrom) === Date.parse(form.validFrom) &&
+    Date.parse(row.validTo) === Date.parse(form.validTo)
+  );
+}
 
 function listSection(page: PageContext, rows: PractitionerRow[]) {
   if (rows.length === 0) return html`<p>登録された医療従事者はいません。</p>`;
@@ -145,7 +161,7 @@ export function registerPractitionerRoutes(app: FastifyInstance, ctx: PortalCont
     if (!validFrom) errors.validFrom = '開始日を YYYY-MM-DD で入力してください。';
     if (!validTo) errors.validTo = '終了日を YYYY-MM-DD で入力してください。';
     if (!hasErrors(errors)) {
-      const refusal = await client.register(account.institution_code, {
+      const registration = {
         name: values.name!,
         role: values.role!,
         certificateSerial: values.certificateSerial!,
@@ -153,8 +169,15 @@ export function registerPractitionerRoutes(app: FastifyInstance, ctx: PortalCont
         publicKey: `${values.publicKey!.replace(/\r\n/g, '\n')}\n`,
         validFrom: `${validFrom}T00:00:00+09:00`,
         validTo: `${validTo}T23:59:59+09:00`,
-      });
+      };
+      const refusal = await client.register(account.institution_code, registration);
       if (!refusal) return reply.redirect('/practitioners', 303);
+      // A double click or a resent form: the same registration in force already is what was asked.
+      if (
+        refusal.code === 'PRACTITIONER_ALREADY_REGISTERED' &&
+        (await client.list(account.institution_code)).some((p) => sameRegistration(p, registration))
+      )
+        return reply.redirect('/practitioners', 303);
       const field = refusal.field && refusal.field in values ? refusal.field : 'certificateSerial';
       errors[field] =
         refusal.reason === 'expired'
