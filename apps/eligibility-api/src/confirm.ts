@@ -14,7 +14,7 @@ import { parseInsurerNumber } from '@shikaku/core/insurer-number';
 import { toHalfWidthKana } from '@shikaku/core/kana';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import {
-  findQualificationsByPerson,
+  type CardHolder,
   findQualificationsWithRelatedByCard,
   type StoredQualification,
 } from '@shikaku/db/eligibility/qualifications';
@@ -93,15 +93,15 @@ export async function confirmByCardNumbers(
   };
 }
 
-/** Confirmation of a person resolved from a My Number card. */
-export async function confirmByPerson(
-  handle: DatabaseHandle,
-  personRef: string,
-  on: string,
-): Promise<Confirmation> {
-  const all = await findQualificationsByPerson(handle, personRef);
+/** Confirmation of a person resolved from a My Number card, from all their qualifications. */
+export function confirmHolder(holder: CardHolder, on: string): Confirmation {
+  const all = holder.qualifications;
   const determination = determineEligibility(all, on, all);
-  return { validity: determination.validity, records: determination.records, personRef };
+  return {
+    validity: determination.validity,
+    records: determination.records,
+    personRef: holder.personRef,
+  };
 }
 
 export function viewQualification(

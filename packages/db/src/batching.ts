@@ -83,3 +83,26 @@ export function createBatcher<Item, Result>(
     },
   };
 }
+
+/**
+ * Wraps a batch `execute` so that a failed batch does not fail every item it carried: each item is
+ * then run alone, and only the ones that fail alone are rejected (one bad key, e.g. a date
+ * PostgreSQL refuses, fails the whole statement).
+ */
+export function retryingAloneOnFailure<Item, Result>(
+  execute: (items: Item[]) => Promise<(Result | ItemFailure)[]>,
+): (items: Item[]) => Promise<(Result | ItemFailure)[]> {
+  return async (items) => {
+    try {
+      return await execute(items);
+    } catch (error) {
+      if (items.length === 1) throw error;
+      const alone = await Promise.allSettled(items.map((item) => execute([item])));
+      return alone.map((settled) =>
+        settled.status === 'fulfilled'
+          ? (settled.value[0] as Result | ItemFailure)
+          : new ItemFailure(settled.reason),
+      );
+    }
+  };
+}

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { jstDate } from '@shikaku/core/clock';
-import { findCardLink, upsertCardLink } from '@shikaku/db/eligibility/card-links';
-import { insertConsent } from '@shikaku/db/eligibility/consents';
+import { upsertCardLink } from '@shikaku/db/eligibility/card-links';
+import { findCardHolder } from '@shikaku/db/eligibility/qualifications';
 import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance } from 'fastify';
-import { confirmByPerson, viewQualification } from '../confirm.js';
+import { confirmHolder, viewQualification } from '../confirm.js';
 import { consentAvailableTime } from '../consent.js';
 import {
   certificateSerial,
@@ -27,6 +27,17 @@ export function assertCertificateValid(status: CertificateStatus): void {
   if (status === 'locked')
     throw new AppError('CARD_LOCKED', 'the card is locked (PIN tried too often)');
   throw new AppError('CARD_NOT_REGISTERED', 'J-LIS does not know this certificate');
+}
+
+/** A promise's outcome as a value, so a rejection waits until the caller looks at it. */
+async function settled<T>(
+  promise: Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 interface CardConfirmationBody {
@@ -133,16 +144,21 @@ export async function cardRoutes(app: FastifyInstance, services: Services): Prom
     async (request) => {
       const caller = await requireCaller(services, request.headers.authorization);
       const body = request.body;
-      const link = await findCardLink(services.handle, body.certificateSerial);
-      if (!link)
+      // The card's link with its person's qualifications (one round trip) and J-LIS's status of
+      // its certificate, asked at once; an unregistered card is refused whatever J-LIS says.
+      const [holder, certificate] = await Promise.all([
+        findCardHolder(services.handle, body.certificateSerial),
+        settled(services.certificates.check(body.certificateSerial)),
+      ]);
+      if (!holder)
         throw new AppError('CARD_NOT_REGISTERED', 'this card is not registered for insurance use', {
           field: 'certificateSerial',
         });
-      const certificate = await services.certificates.check(body.certificateSerial);
-      assertCertificateValid(certificate.status);
+      if (!certificate.ok) throw certificate.error;
+      assertCertificateValid(certificate.value.status);
       const at = services.clock.now();
       const on = body.confirmationDate ?? jstDate(at);
-      const confirmation = await confirmByPerson(services.handle, link.personRef, on);
+      const confirmation = confirmHolder(holder, on);
       const given = {
         specificHealthCheckups: body.consents?.specificHealthCheckups === true,
         pharmacists: body.consents?.pharmacists === true,
@@ -153,33 +169,35 @@ export async function cardRoutes(app: FastifyInstance, services: Services): Prom
       const anyGiven = Object.values(given).some(Boolean);
       const consentId = anyGiven ? randomUUID() : null;
       const availableTime = consentAvailableTime(at);
-      if (consentId)
-        await insertConsent(services.handle, {
-          consentId,
-          personRef: link.personRef,
-          institutionCode: caller.institution.institutionCode,
-          consTime: at,
-          availableTime,
-          ...given,
-        });
+      // The consent is inserted by the access log's statement: both are committed before the answer.
       await services.accessLog.append({
         at,
         institutionCode: caller.institution.institutionCode,
-        personRef: link.personRef,
+        personRef: holder.personRef,
         kind: 'card-confirmation',
         items: given.limitApplicationCertificate
           ? ['qualification', 'limit-application-certificate']
           : ['qualification'],
         consentState: anyGiven ? 'valid' : 'not-given',
         qualificationValidity: confirmation.validity,
+        consent: consentId
+          ? {
+              consentId,
+              personRef: holder.personRef,
+              institutionCode: caller.institution.institutionCode,
+              consTime: at,
+              availableTime,
+              ...given,
+            }
+          : undefined,
       });
       return {
         qualificationValidity: confirmation.validity,
         confirmationDate: on,
         verificationMethod: body.verificationMethod,
         certificateStatus: {
-          source: certificate.source,
-          checkedAt: certificate.checkedAt.toISOString(),
+          source: certificate.value.source,
+          checkedAt: certificate.value.checkedAt.toISOString(),
         },
         consents: {
           consentId,

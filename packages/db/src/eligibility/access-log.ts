@@ -1,6 +1,7 @@
-import { createBatcher } from '../batching.js';
+import { createBatcher, retryingAloneOnFailure } from '../batching.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import type { RawExecutor } from '../intermediate/raw.js';
+import { CONSENT_COLUMNS, type ConsentRecord, consentColumnArrays } from './consents.js';
 
 export interface AccessLogEntry {
   at: Date;
@@ -12,6 +13,11 @@ export interface AccessLogEntry {
   qualificationValidity: string | null;
   /** Who viewed drug or checkup information: the registered practitioner and their role. */
   practitioner?: { practitionerId: string; role: string } | undefined;
+  /**
+   * A consent given in the same request (a card confirmation's): the entry's statement inserts it
+   * too, so both are committed together, by the one commit the caller waits for.
+   */
+  consent?: ConsentRecord | undefined;
 }
 
 export interface AccessLogWriter {
@@ -37,11 +43,12 @@ export function createAccessLogWriter(
   handle: DatabaseHandle,
   options: AccessLogWriterOptions = {},
 ): AccessLogWriter {
+  // A batch that fails (a consent's duplicate id) is retried entry by entry: only that caller fails.
   const batcher = createBatcher<AccessLogEntry, void>(
-    async (entries) => {
+    retryingAloneOnFailure(async (entries) => {
       await insertEntries(handle, entries);
-      return [];
-    },
+      return entries.map(() => undefined);
+    }),
     { maxBatch: options.maxBatch ?? 1000, concurrency: options.concurrency ?? 2 },
   );
   return {
@@ -52,11 +59,18 @@ export function createAccessLogWriter(
 
 /**
  * One statement text for any number of entries (a column per array), so it is prepared once per
- * connection instead of parsed and planned per batch size.
+ * connection instead of parsed and planned per batch size. The consents given with the entries
+ * ride along ($10…, arrays as long as the consents, not the entries): a data-modifying WITH runs
+ * exactly once whether or not the insert reads it, and one statement is one commit.
  */
 const INSERT_ENTRIES: PreparedStatement = {
-  name: 'eligibility.access_log.insert',
-  text: `insert into eligibility.access_log
+  name: 'eligibility.access_log.insert-with-consents',
+  text: `with consent as (
+      insert into eligibility.consents (${CONSENT_COLUMNS.join(', ')})
+      select * from unnest($10::text[], $11::text[], $12::text[], $13::timestamptz[],
+        $14::timestamptz[], $15::boolean[], $16::boolean[], $17::boolean[], $18::boolean[],
+        $19::boolean[]))
+    insert into eligibility.access_log
       (at, institution_code, person_ref, kind, items, consent_state, qualification_validity,
        practitioner_id, practitioner_role)
     select at, institution_code, person_ref, kind, items::jsonb, consent_state, qualification_validity,
@@ -66,7 +80,10 @@ const INSERT_ENTRIES: PreparedStatement = {
       consent_state, qualification_validity, practitioner_id, practitioner_role)`,
 };
 
-/** Inserts the entries in one statement, in their order (ids ascending), in one commit. */
+/**
+ * Inserts the entries, and the consents given with them, in one statement, in their order (ids
+ * ascending), in one commit.
+ */
 export async function insertEntries(
   handle: DatabaseHandle,
   entries: readonly AccessLogEntry[],
@@ -84,7 +101,7 @@ export async function insertEntriesIn(
   await executor.query(INSERT_ENTRIES.text, entryColumns(entries));
 }
 
-/** The statement's nine column arrays. */
+/** The statement's nine column arrays, then the consents' ten. */
 function entryColumns(entries: readonly AccessLogEntry[]): unknown[] {
   const n = entries.length;
   const at = new Array<string>(n);
@@ -118,6 +135,7 @@ function entryColumns(entries: readonly AccessLogEntry[]): unknown[] {
     validity,
     practitionerId,
     practitionerRole,
+    ...consentColumnArrays(entries.flatMap((e) => (e.consent ? [e.consent] : []))),
   ];
 }
 

@@ -13,22 +13,34 @@ export interface ConsentRecord {
   limitApplicationCertificate: boolean;
 }
 
-export async function insertConsent(handle: DatabaseHandle, consent: ConsentRecord): Promise<void> {
-  await handle.db
-    .insertInto('eligibility.consents')
-    .values({
-      consent_id: consent.consentId,
-      person_ref: consent.personRef,
-      institution_code: consent.institutionCode,
-      cons_time: consent.consTime,
-      available_time: consent.availableTime,
-      specific_health_checkups: consent.specificHealthCheckups,
-      pharmacists: consent.pharmacists,
-      diagnosis: consent.diagnosis,
-      operations: consent.operations,
-      limit_application_certificate: consent.limitApplicationCertificate,
-    })
-    .execute();
+/** The consents table's columns, in the order of consentColumnArrays. */
+export const CONSENT_COLUMNS = [
+  'consent_id',
+  'person_ref',
+  'institution_code',
+  'cons_time',
+  'available_time',
+  'specific_health_checkups',
+  'pharmacists',
+  'diagnosis',
+  'operations',
+  'limit_application_certificate',
+] as const;
+
+/** Consents as one array per column (CONSENT_COLUMNS' order), for an insert from unnest. */
+export function consentColumnArrays(consents: readonly ConsentRecord[]): unknown[][] {
+  return [
+    consents.map((c) => c.consentId),
+    consents.map((c) => c.personRef),
+    consents.map((c) => c.institutionCode),
+    consents.map((c) => c.consTime.toISOString()),
+    consents.map((c) => c.availableTime.toISOString()),
+    consents.map((c) => c.specificHealthCheckups),
+    consents.map((c) => c.pharmacists),
+    consents.map((c) => c.diagnosis),
+    consents.map((c) => c.operations),
+    consents.map((c) => c.limitApplicationCertificate),
+  ];
 }
 
 export async function findConsent(

@@ -1,6 +1,6 @@
 import type { QualificationEvent, QualificationSnapshot } from '@shikaku/core/qualification-event';
 import { sql } from 'kysely';
-import { type Batcher, createBatcher, ItemFailure } from '../batching.js';
+import { type Batcher, createBatcher, retryingAloneOnFailure } from '../batching.js';
 import { readsOf } from '../read-replica.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import type { QualificationsTable } from './tables.js';
@@ -215,39 +215,29 @@ export async function findQualificationsWithRelatedByCards(
 }
 
 /**
- * Concurrent searches on one handle share a statement (createBatcher: no waiting, a search goes
- * out at once unless `concurrency` statements are already in flight). One batcher per handle, made
- * on first use, so every caller (spec search, REST, bulk) coalesces without being handed one.
+ * Concurrent lookups on one handle share a statement (createBatcher: no waiting, a lookup goes
+ * out at once unless `concurrency` statements are already in flight). One batcher per handle and
+ * statement, made on first use, so every caller (spec search, REST, bulk, card) coalesces without
+ * being handed one. A failed batch is retried key by key, so only a bad key's caller sees its error.
  */
-const cardBatchers = new WeakMap<DatabaseHandle, Batcher<CardSearch, CardQualifications>>();
-
-function cardBatcherFor(handle: DatabaseHandle): Batcher<CardSearch, CardQualifications> {
-  let batcher = cardBatchers.get(handle);
-  if (!batcher) {
-    batcher = createBatcher(
-      async (searches: CardSearch[]) => {
-        try {
-          return await findQualificationsWithRelatedByCards(handle, searches);
-        } catch (error) {
-          // One bad search (a date PostgreSQL refuses) must not fail the others it travelled
-          // with: each is retried alone, so only its own caller sees an error.
-          if (searches.length === 1) throw error;
-          const alone = await Promise.allSettled(
-            searches.map((search) => findQualificationsWithRelatedByCards(handle, [search])),
-          );
-          return alone.map((settled) =>
-            settled.status === 'fulfilled'
-              ? (settled.value[0] as CardQualifications)
-              : new ItemFailure(settled.reason),
-          );
-        }
-      },
-      { maxBatch: 200, concurrency: 4 },
-    );
-    cardBatchers.set(handle, batcher);
-  }
-  return batcher;
+function batcherPerHandle<Key, Answer>(
+  lookup: (handle: DatabaseHandle, keys: Key[]) => Promise<Answer[]>,
+): (handle: DatabaseHandle) => Batcher<Key, Answer> {
+  const batchers = new WeakMap<DatabaseHandle, Batcher<Key, Answer>>();
+  return (handle) => {
+    let batcher = batchers.get(handle);
+    if (!batcher) {
+      batcher = createBatcher(
+        retryingAloneOnFailure((keys: Key[]) => lookup(handle, keys)),
+        { maxBatch: 200, concurrency: 4 },
+      );
+      batchers.set(handle, batcher);
+    }
+    return batcher;
+  };
 }
+
+const cardBatcherFor = batcherPerHandle(findQualificationsWithRelatedByCards);
 
 /**
  * The hot path: one search (card number + birth date), one round trip, shared with the searches
@@ -270,6 +260,59 @@ export async function findQualificationsByCard(
   query: { insurerNumber: string; insuredIdentificationNumber: string; birthDate: string },
 ): Promise<StoredQualification[]> {
   return (await findQualificationsWithRelatedByCard(handle, query)).matched;
+}
+
+/**
+ * A card confirmation's reads in one round trip for a batch of certificate serials (k = the
+ * serial's 1-based position): the card link (保険証利用登録) and every qualification of the person
+ * it links to. A linked person with no qualification comes back as one row with null columns.
+ */
+const CERTIFICATES_WITH_QUALIFICATIONS: PreparedStatement = {
+  name: 'eligibility.card_links.with-qualifications',
+  text: `select keys.k, c.person_ref as holder, ${COLUMNS.map((col) => `q.${col}`).join(', ')}
+    from unnest($1::text[]) with ordinality as keys(certificate_serial, k)
+      join eligibility.card_links c on c.certificate_serial = keys.certificate_serial
+      left join eligibility.qualifications q on q.person_ref = c.person_ref`,
+};
+
+/** The person a registered card links to, with all their qualifications. */
+export interface CardHolder {
+  personRef: string;
+  qualifications: StoredQualification[];
+}
+
+/** Many certificate serials in one statement; one answer per serial (undefined: not linked). */
+export async function findCardHoldersBySerials(
+  handle: DatabaseHandle,
+  serials: readonly string[],
+): Promise<(CardHolder | undefined)[]> {
+  const rows = await queryPrepared<
+    { k: number; holder: string } & { [C in keyof Row]: Row[C] | null }
+  >(handle, CERTIFICATES_WITH_QUALIFICATIONS, [serials]);
+  const found = serials.map((): CardHolder | undefined => undefined);
+  for (const row of rows) {
+    const i = Number(row.k) - 1;
+    const holder = (found[i] ??= { personRef: row.holder, qualifications: [] });
+    if (row.qualification_id !== null) holder.qualifications.push(toStored(row as Row));
+  }
+  return found;
+}
+
+const holderBatcherFor = batcherPerHandle(findCardHoldersBySerials);
+
+/**
+ * The hot path of a card confirmation: the card's link and its person's qualifications, one round
+ * trip shared with concurrent confirmations on the same handle. Read where lookups may be a little
+ * stale; a card the replica does not know yet (registered a moment ago) is asked of the primary.
+ */
+export async function findCardHolder(
+  handle: DatabaseHandle,
+  certificateSerial: string,
+): Promise<CardHolder | undefined> {
+  const reads = readsOf(handle);
+  const holder = await holderBatcherFor(reads).run(certificateSerial);
+  if (holder || reads === handle) return holder;
+  return holderBatcherFor(handle).run(certificateSerial);
 }
 
 export async function findQualificationsByPerson(
