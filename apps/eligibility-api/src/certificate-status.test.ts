@@ -88,3 +88,58 @@ describe('certificate status while J-LIS is down', () => {
     await expect(checker.check('C')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });
+
+describe('concurrent checks of one serial', () => {
+  /** J-LIS answering only when the test says so, counting its calls per serial. */
+  function gatedJlis() {
+    const calls: string[] = [];
+    const waiting: { serial: string; settle: (outcome: CertificateStatus | Error) => void }[] = [];
+    const upstreams: Upstreams = {
+      resolveCertificate: async () => undefined,
+      fetchOutbox: async () => ({ events: [], next: 0 }),
+      certificateStatus: (serial) =>
+        new Promise((resolve, reject) => {
+          calls.push(serial);
+          waiting.push({
+            serial,
+            settle: (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)),
+          });
+        }),
+    };
+    const checker = createCertificateStatusChecker({
+      upstreams,
+      clock: { now: () => new Date('2021-10-20T00:00:00Z') },
+      maxAgeMs: 0,
+    });
+    const answer = (outcome: CertificateStatus | Error) => {
+      for (const w of waiting.splice(0)) w.settle(outcome);
+    };
+    return { calls, checker, answer };
+  }
+
+  it('share one J-LIS call, and a check after it settles asks again', async () => {
+    const { calls, checker, answer } = gatedJlis();
+    const first = checker.check('S1');
+    const second = checker.check('S1');
+    const other = checker.check('S2');
+    expect(calls).toEqual(['S1', 'S2']);
+    answer('revoked');
+    expect(await first).toMatchObject({ status: 'revoked', source: 'jlis' });
+    expect(await second).toMatchObject({ status: 'revoked', source: 'jlis' });
+    expect(await other).toMatchObject({ status: 'revoked' });
+
+    const later = checker.check('S1');
+    expect(calls).toEqual(['S1', 'S2', 'S1']);
+    answer('valid');
+    expect(await later).toMatchObject({ status: 'valid' });
+  });
+
+  it('hand a failure of the shared call to every check that joined it', async () => {
+    const { calls, checker, answer } = gatedJlis();
+    const both = [checker.check('S1'), checker.check('S1')];
+    answer(new AppError('UPSTREAM_UNAVAILABLE', 'could not reach jlis'));
+    for (const check of both)
+      await expect(check).rejects.toMatchObject({ code: 'CERTIFICATE_STATUS_UNAVAILABLE' });
+    expect(calls).toEqual(['S1']);
+  });
+});

@@ -2,6 +2,8 @@
 // "Card confirmations while J-LIS is down"). A verifier that checks revocation by CRL uses the
 // list it holds until its next update; JPKI's CRL is issued daily. So the last status J-LIS gave
 // for a serial stands in for up to `maxAgeMs` while J-LIS is unreachable, and the answer says so.
+// Concurrent checks of one serial share one J-LIS call: whoever asks while a call for that serial
+// is in flight gets its answer (or its failure), so a status is never older than one round trip.
 import type { Clock } from '@shikaku/core/clock';
 import { AppError } from '@shikaku/platform/errors';
 import type { CertificateStatus, Upstreams } from './upstream.js';
@@ -39,12 +41,24 @@ export function createCertificateStatusChecker(options: {
     if (held.size > maxEntries) held.delete(held.keys().next().value as string);
   };
 
+  const inFlight = new Map<string, Promise<CertificateStatus>>();
+  const ask = (serial: string): Promise<CertificateStatus> => {
+    let pending = inFlight.get(serial);
+    if (!pending) {
+      pending = options.upstreams.certificateStatus(serial).finally(() => {
+        inFlight.delete(serial);
+      });
+      inFlight.set(serial, pending);
+    }
+    return pending;
+  };
+
   return {
     async check(serial) {
       const now = options.clock.now();
       let status: CertificateStatus;
       try {
-        status = await options.upstreams.certificateStatus(serial);
+        status = await ask(serial);
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'UPSTREAM_UNAVAILABLE') throw error;
         const last = held.get(serial);

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { QualificationOutboxEvent } from '@shikaku/core/qualification-event';
 import { AppError } from '@shikaku/platform/errors';
 
@@ -16,12 +18,74 @@ export interface Upstreams {
   ): Promise<{ events: QualificationOutboxEvent[]; next: number }>;
 }
 
-async function call(url: string, init: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
-  } catch {
-    throw new AppError('UPSTREAM_UNAVAILABLE', `could not reach ${new URL(url).host}`);
-  }
+/** An upstream's answer, read whole (the contracts' bodies are small JSON). */
+interface UpstreamResponse {
+  status: number;
+  ok: boolean;
+  json(): unknown;
+}
+
+interface UpstreamRequest {
+  method?: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+const TIMEOUT_MS = 5000;
+
+// Kept-alive connections per peer: a card confirmation asks J-LIS every time, and node:http over
+// an Agent costs measurably less CPU than global fetch (docs/benchmarks.md, issue 19).
+const agents = {
+  http: new http.Agent({ keepAlive: true }),
+  https: new https.Agent({ keepAlive: true }),
+};
+
+/**
+ * One HTTP exchange; any failure to get an answer (refused, reset, no byte for TIMEOUT_MS) is
+ * UPSTREAM_UNAVAILABLE. A GET that failed on a kept-alive socket the peer had just closed is sent
+ * once more on a new one (Node's documented `reusedSocket` case).
+ */
+function call(url: string, init: UpstreamRequest, retried = false): Promise<UpstreamResponse> {
+  const target = new URL(url);
+  const failed = () => new AppError('UPSTREAM_UNAVAILABLE', `could not reach ${target.host}`);
+  const secure = target.protocol === 'https:';
+  const method = init.method ?? 'GET';
+  return new Promise((resolve, reject) => {
+    const request = (secure ? https : http).request(
+      target,
+      {
+        method,
+        headers: init.headers,
+        agent: secure ? agents.https : agents.http,
+        timeout: TIMEOUT_MS,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', () => reject(failed()));
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            json: () => JSON.parse(text) as unknown,
+          });
+        });
+      },
+    );
+    let timedOut = false;
+    request.on('timeout', () => {
+      timedOut = true;
+      request.destroy();
+    });
+    request.on('error', () => {
+      if (method === 'GET' && request.reusedSocket && !timedOut && !retried)
+        resolve(call(url, init, true));
+      else reject(failed());
+    });
+    request.end(init.body);
+  });
 }
 
 function unavailable(what: string): never {
@@ -44,7 +108,7 @@ export function httpUpstreams(options: {
       });
       if (response.status === 404) return undefined;
       if (!response.ok) throw new AppError('UPSTREAM_UNAVAILABLE', 'insurer-api answered an error');
-      const body = (await response.json()) as { personRef?: unknown };
+      const body = response.json() as { personRef?: unknown };
       if (typeof body.personRef !== 'string')
         throw new AppError('UPSTREAM_UNAVAILABLE', 'insurer-api answered no personRef');
       return { personRef: body.personRef };
@@ -57,7 +121,7 @@ export function httpUpstreams(options: {
       );
       if (response.status === 404) return 'unknown';
       if (!response.ok) throw new AppError('UPSTREAM_UNAVAILABLE', 'jlis answered an error');
-      const body = (await response.json()) as { status?: unknown };
+      const body = response.json() as { status?: unknown };
       const status = body.status;
       return status === 'valid' ||
         status === 'revoked' ||
@@ -74,7 +138,7 @@ export function httpUpstreams(options: {
       );
       if (!response.ok)
         throw new AppError('UPSTREAM_UNAVAILABLE', 'insurer-api outbox answered an error');
-      return (await response.json()) as { events: QualificationOutboxEvent[]; next: number };
+      return response.json() as { events: QualificationOutboxEvent[]; next: number };
     },
   };
 }
