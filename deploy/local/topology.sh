@@ -76,8 +76,12 @@ up() {
   chmod 755 "$DIR"
   if [ "$(id -u)" = 0 ]; then chown postgres "$DIR/pg"; fi
   : >"$DIR/topology.env"
-  # A failure half-way takes down what was started.
-  trap 'echo "topology failed; tearing down $DIR" >&2; down "$DIR"' EXIT
+  # A failure half-way, SIGINT or SIGTERM takes down what was started, once: the EXIT trap ignores
+  # further signals, so a second Ctrl-C cannot cut the teardown short. (A signal lands after the
+  # step in progress, e.g. `pg_ctl start -w`, so every process started is in topology.env.)
+  trap 'trap "" INT TERM; echo "topology not up; tearing down $DIR" >&2; down "$DIR"' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   local primary=$BASE_PORT replica=$((BASE_PORT + 1))
 
   as_postgres "$PGBIN/initdb" -D "$DIR/pg/primary" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
@@ -170,7 +174,7 @@ EOF
     ELIGIBILITY_API_URL="${eligibility_urls[0]}" PORTAL_PUBLIC_URL="http://127.0.0.1:$portal"
   wait_started
   echo "PORTAL_URL=http://127.0.0.1:$portal" >>"$DIR/topology.env"
-  trap - EXIT
+  trap - EXIT INT TERM
   echo "$DIR"
 }
 

@@ -32,6 +32,7 @@ import { readCliEnvironment } from '../config.js';
 import { CliError, printJson } from '../output.js';
 import { STACK_COMPONENTS } from '../stack/components.js';
 import type { LoadtestOptions } from './loadtest.js';
+import { interruptTeardown, type Teardown } from './loadtest-interrupt.js';
 import { openTopology, seedTopologyMembers, type LoadtestTopology } from './loadtest-topology.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -76,17 +77,28 @@ export async function runLoadtestCommand(
   const { profile, file } = await readProfile(profileName);
   const env = readCliEnvironment();
   const asOf = options.asOf ?? jstDate(new Date());
+  // Said even with --json: a Ctrl-C is answered on the terminal it came from.
+  const teardown = interruptTeardown((line) => process.stderr.write(`loadtest: ${line}\n`));
+  // Once a signal came, the work winding down has nothing more to say.
   const log = (line: string) => {
-    if (!options.json) process.stderr.write(`loadtest: ${line}\n`);
+    if (!options.json && !teardown.stopping) process.stderr.write(`loadtest: ${line}\n`);
   };
-  const topology =
-    options.topology !== undefined
-      ? await openTopology(options.topology, options.asOf, env.inherited, log)
-      : undefined;
   try {
-    await runAgainst(profile, file, options, asOf, env, topology, log);
+    await teardown.guard(
+      (async () => {
+        const topology =
+          options.topology !== undefined
+            ? await openTopology(options.topology, options.asOf, env.inherited, log, teardown)
+            : undefined;
+        try {
+          await runAgainst(profile, file, options, asOf, env, topology, teardown, log);
+        } finally {
+          await topology?.close();
+        }
+      })(),
+    );
   } finally {
-    await topology?.close();
+    teardown.dispose();
   }
 }
 
@@ -97,12 +109,13 @@ async function runAgainst(
   asOf: string,
   env: ReturnType<typeof readCliEnvironment>,
   topology: LoadtestTopology | undefined,
+  teardown: Teardown,
   log: (line: string) => void,
 ): Promise<void> {
   const stack =
     options.target || topology
       ? undefined
-      : await startStackProcess(options, asOf, env.databaseUrl, log);
+      : await startStackProcess(options, asOf, env.databaseUrl, teardown, log);
   try {
     const target = topology?.env.eligibility[0]!.url ?? options.target ?? stack!.eligibilityUrl;
     // The key given to the stack it started, or the topology's; a --target's comes from the environment.
@@ -465,14 +478,31 @@ async function startStackProcess(
   options: LoadtestOptions,
   asOf: string,
   databaseUrl: string | undefined,
+  teardown: Teardown,
   log: (l: string) => void,
 ): Promise<StackProcess> {
   const adminUrl = databaseUrl ?? ((await postgresReachable()) ? LOCAL_POSTGRES : undefined);
   // One database per run (by port, or by process with --port 0), dropped afterwards.
   const databaseName = `shikaku_loadtest_${options.port || process.pid}`;
   let url: string | undefined;
+  let creating: Promise<string> | undefined;
+  // Filled in when the stack is spawned; the teardown registered before that reads it.
+  const stackProcess: { child?: ChildProcess } = {};
+  // Registered before the database exists: a Ctrl-C from here on stops the stack and drops it.
+  const close = teardown.add(
+    `the stack process${adminUrl ? ` and its database ${databaseName}` : ''}`,
+    async () => {
+      if (stackProcess.child) await stopChild(stackProcess.child);
+      await creating?.catch(() => undefined);
+      if (adminUrl) await dropDatabase(adminUrl, databaseName).catch(() => undefined);
+    },
+  );
   if (adminUrl) {
-    url = await recreateDatabase(adminUrl, databaseName);
+    creating = recreateDatabase(adminUrl, databaseName);
+    url = await creating.catch(async (error: unknown) => {
+      await close();
+      throw error;
+    });
     log(`stack on PostgreSQL, fresh database ${databaseName}`);
   } else {
     log(
@@ -512,14 +542,18 @@ async function startStackProcess(
   const nodeArgs = options.cpuProf
     ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`]
     : [];
+  if (teardown.stopping) {
+    await close();
+    throw new CliError('INTERRUPTED', 'interrupted before the stack started');
+  }
+  // A process group of its own: a Ctrl-C at the terminal reaches the CLI alone, which stops the
+  // stack once (a second signal would cut the stack's graceful stop, and --cpu-prof's profile).
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: childEnv,
+    detached: true,
   });
-  const close = async () => {
-    await stopChild(child);
-    if (adminUrl) await dropDatabase(adminUrl, databaseName).catch(() => undefined);
-  };
+  stackProcess.child = child;
   try {
     const started = await firstJsonLine(child, 300_000);
     const apps = (started.apps ?? {}) as Record<string, { url: string }>;
@@ -529,7 +563,9 @@ async function startStackProcess(
         'NO_ELIGIBILITY_API',
         'the stack has no eligibility-api yet: give --target',
       );
-    log(`stack up: eligibility-api ${eligibility.url} (${String(started.database)})`);
+    log(
+      `stack up: eligibility-api ${eligibility.url} (${String(started.database)}), pid ${child.pid}`,
+    );
     return {
       pid: child.pid,
       eligibilityUrl: eligibility.url,

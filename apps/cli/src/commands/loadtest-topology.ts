@@ -1,5 +1,8 @@
-import { execFile } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type DatabaseHandle } from '@shikaku/db/database';
 import { tableInserts, walPosition } from '@shikaku/db/admin';
@@ -17,6 +20,7 @@ import {
 } from '@shikaku/loadtests/topology';
 import { generatePopulation } from '@shikaku/synth/population';
 import { CliError } from '../output.js';
+import type { Teardown } from './loadtest-interrupt.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const TOPOLOGY_SCRIPT = `${REPO_ROOT}deploy/local/topology.sh`;
@@ -38,51 +42,105 @@ export interface LoadtestTopology {
   close(): Promise<void>;
 }
 
-function runScript(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((done, fail) => {
-    const child = execFile(
-      TOPOLOGY_SCRIPT,
-      args,
-      { env, maxBuffer: 1 << 20, timeout: 900_000 },
-      (error, stdout) => {
-        if (error)
-          fail(
-            new CliError(
-              'TOPOLOGY_FAILED',
-              `deploy/local/topology.sh ${args[0]} failed: ${error.message}`,
-            ),
-          );
-        else done(stdout);
-      },
-    );
-    // The script's progress and failures go where the user sees them.
-    child.stderr?.pipe(process.stderr);
-  });
+interface ScriptRun {
+  /** Its stdout, once it exited 0. */
+  done: Promise<string>;
+  /** SIGTERM, then its exit (the script's own trap takes down what `up` had started). */
+  stop(): Promise<void>;
 }
 
-/** Reads the topology at `dir`, or starts one (`up`) that close() tears down. */
+/**
+ * deploy/local/topology.sh in a process group of its own: a Ctrl-C at the terminal reaches the
+ * CLI alone, which stops the script, so the script is stopped once and by one hand.
+ */
+function startScript(args: string[], env: NodeJS.ProcessEnv): ScriptRun {
+  const child = spawn(TOPOLOGY_SCRIPT, args, {
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // The script's progress and failures go where the user sees them.
+  child.stderr.pipe(process.stderr, { end: false });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const exited = new Promise<number | NodeJS.Signals | null>((done) => {
+    child.once('error', () => done(null));
+    child.once('exit', (code, signal) => done(code ?? signal));
+  });
+  const timer = setTimeout(() => child.kill('SIGTERM'), 900_000);
+  const done = exited.then((status) => {
+    clearTimeout(timer);
+    if (status !== 0)
+      throw new CliError(
+        'TOPOLOGY_FAILED',
+        `deploy/local/topology.sh ${args[0]} failed (${status === null ? 'did not start' : `exit ${status}`})`,
+      );
+    return stdout;
+  });
+  done.catch(() => undefined);
+  return {
+    done,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Takes down a topology the run started: `down` when anything was started, else its empty folder. */
+async function removeTopology(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  // A script stopped half-way took down what it had started and removed the folder itself.
+  if (existsSync(join(dir, 'topology.env'))) await startScript(['down', dir], env).done;
+  else await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Reads the topology at `dir`, or starts one (`up`) that close() tears down; a started one is
+ * registered with `teardown` from its first step, so a Ctrl-C while it starts, while it is
+ * seeded or while the load runs takes it down.
+ */
 export async function openTopology(
   where: string,
   asOf: string | undefined,
   inherited: NodeJS.ProcessEnv,
   log: (line: string) => void,
+  teardown: Teardown,
 ): Promise<LoadtestTopology> {
-  let dir = where;
   const started = where === 'up';
-  if (started) {
-    log('starting the topology (deploy/local/topology.sh up): minutes on a small machine');
-    const out = await runScript(['up'], {
-      ...inherited,
-      ...(asOf ? { SHIKAKU_AS_OF: asOf } : {}),
-    });
-    dir = out.trim().split('\n').at(-1) ?? '';
-  }
-  const down = async () => {
-    if (started) await runScript(['down', dir], inherited).catch(() => undefined);
-  };
+  // The run names the folder, so it knows what to take down before the script has answered.
+  const dir = started ? await mkdtemp(join(tmpdir(), 'shikaku-topology.')) : where;
+  let script: ScriptRun | undefined;
   // Handles opened before a failure are closed with it (an open pool keeps the process alive).
   const opened: DatabaseHandle[] = [];
+  const closeHandles = () =>
+    // A handle busy with a query (a seeding statement) is not waited for long: the topology goes
+    // down all the same, and the query with it.
+    Promise.race([
+      Promise.allSettled(opened.map((handle) => handle.close())),
+      new Promise((done) => setTimeout(done, 5000).unref()),
+    ]);
+  const close = started
+    ? teardown.add(`the topology at ${dir}`, async () => {
+        try {
+          await closeHandles();
+        } finally {
+          await script?.stop();
+          await removeTopology(dir, inherited);
+        }
+      })
+    : async () => void (await closeHandles());
   try {
+    if (started) {
+      log(
+        `starting the topology (deploy/local/topology.sh up) in ${dir}: minutes on a small machine`,
+      );
+      script = startScript(['up'], {
+        ...inherited,
+        TOPOLOGY_DIR: dir,
+        ...(asOf ? { SHIKAKU_AS_OF: asOf } : {}),
+      });
+      await script.done;
+    }
     const env = await readTopology(dir).catch((error: unknown) => {
       if (error instanceof TopologyError) throw new CliError(error.code, error.message, 2);
       throw error;
@@ -135,18 +193,10 @@ export async function openTopology(
       description,
       processes,
       // A topology the run started goes down even when a handle fails to close.
-      close: async () => {
-        try {
-          await replica?.close();
-          await primary.close();
-        } finally {
-          await down();
-        }
-      },
+      close,
     };
   } catch (error) {
-    await Promise.allSettled(opened.map((handle) => handle.close()));
-    await down();
+    await close();
     throw error;
   }
 }
