@@ -68,11 +68,12 @@ export function signWithCardKey(privateKey: KeyObject, challenge: string): strin
 }
 
 /**
- * True only for a signature over exactly `challenge` by the key of `publicKeyPem`. An ECDSA
+ * True only for a signature over exactly `challenge` by the key of `publicKeyPem` (a caller that
+ * verifies often may pass the key already parsed). An ECDSA
  * signature is DER unless `dsaEncoding` says 'ieee-p1363' (r ‖ s, what WebCrypto gives).
  */
 export function verifyCardSignature(
-  publicKeyPem: string,
+  publicKeyPem: string | KeyObject,
   challenge: string,
   signature: string,
   dsaEncoding: 'der' | 'ieee-p1363' = 'der',
@@ -81,7 +82,10 @@ export function verifyCardSignature(
     return verify(
       'sha256',
       Buffer.from(challenge, 'utf8'),
-      { key: createPublicKey(publicKeyPem), dsaEncoding },
+      {
+        key: typeof publicKeyPem === 'string' ? createPublicKey(publicKeyPem) : publicKeyPem,
+        dsaEncoding,
+      },
       Buffer.from(signature, 'base64url'),
     );
   } catch {

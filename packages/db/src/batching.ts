@@ -106,3 +106,26 @@ export function retryingAloneOnFailure<Item, Result>(
     }
   };
 }
+
+/**
+ * One batcher per handle (a WeakMap, made on first use) for a lookup that takes many keys and
+ * answers one per key: every caller on the same handle coalesces without being handed a batcher,
+ * and a failed batch is retried key by key (retryingAloneOnFailure).
+ */
+export function batcherPerHandle<Handle extends object, Key, Answer>(
+  lookup: (handle: Handle, keys: Key[]) => Promise<(Answer | ItemFailure)[]>,
+  options: BatcherOptions,
+): (handle: Handle) => Batcher<Key, Answer> {
+  const batchers = new WeakMap<Handle, Batcher<Key, Answer>>();
+  return (handle) => {
+    let batcher = batchers.get(handle);
+    if (!batcher) {
+      batcher = createBatcher(
+        retryingAloneOnFailure((keys: Key[]) => lookup(handle, keys)),
+        options,
+      );
+      batchers.set(handle, batcher);
+    }
+    return batcher;
+  };
+}

@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { verifyCardSignature } from '@shikaku/core/card-key';
 import {
   PRACTITIONER_PROOF_HEADERS as H,
@@ -6,6 +7,7 @@ import {
 import type { DatabaseHandle } from '@shikaku/db/database';
 import {
   findPractitionersBySerial,
+  type PractitionerRecord,
   usePractitionerNonce,
 } from '@shikaku/db/eligibility/practitioners';
 import { AppError } from '@shikaku/platform/errors';
@@ -51,6 +53,22 @@ export async function verifyPractitionerProof(
   institutionCode: string,
   clocks: { now: Date; wallMs: number },
 ): Promise<VerifiedPractitioner> {
+  const proof = readPractitionerProof(request, clocks.wallMs);
+  const registrations = await findPractitionersBySerial(handle, proof.certificateSerial);
+  return acceptPractitionerProof(handle, request, proof, registrations, institutionCode, clocks);
+}
+
+/** A proof's headers, well-formed and within the clock skew, not yet checked against anything. */
+export interface PresentedProof {
+  certificateSerial: string;
+  timestamp: string;
+  timestampMs: number;
+  nonce: string;
+  signature: string;
+}
+
+/** The checks a proof's headers alone decide (verifyPractitionerProof's first three). */
+export function readPractitionerProof(request: ProofRequest, wallMs: number): PresentedProof {
   const certificateSerial = header(request, H.certificate);
   const timestamp = header(request, H.timestamp);
   const nonce = header(request, H.nonce);
@@ -67,21 +85,35 @@ export async function verifyPractitionerProof(
         ? `drug and checkup information need a registered practitioner's signed proof (${DOCS})`
         : `x-practitioner-role is no longer accepted: sign the request with a registered practitioner's key (${DOCS})`,
     );
-  const serial = required(certificateSerial, H.certificate, SERIAL);
-  const at = required(timestamp, H.timestamp, TIMESTAMP);
-  const usedNonce = required(nonce, H.nonce, NONCE);
-  const signed = required(signature, H.signature, SIGNATURE);
-
-  const timestampMs = Date.parse(at);
+  const presented = {
+    certificateSerial: required(certificateSerial, H.certificate, SERIAL),
+    timestamp: required(timestamp, H.timestamp, TIMESTAMP),
+    nonce: required(nonce, H.nonce, NONCE),
+    signature: required(signature, H.signature, SIGNATURE),
+  };
+  const timestampMs = Date.parse(presented.timestamp);
   if (Number.isNaN(timestampMs)) throw malformed(H.timestamp, 'not-a-date-time');
-  if (Math.abs(clocks.wallMs - timestampMs) > PROOF_SKEW_MS)
+  if (Math.abs(wallMs - timestampMs) > PROOF_SKEW_MS)
     throw new AppError(
       'PRACTITIONER_PROOF_STALE',
       `the proof's timestamp is more than ${PROOF_SKEW_MS / 60_000} minutes from the server's clock`,
-      { field: H.timestamp, serverTime: new Date(clocks.wallMs).toISOString() },
+      { field: H.timestamp, serverTime: new Date(wallMs).toISOString() },
     );
+  return { ...presented, timestampMs };
+}
 
-  const registrations = await findPractitionersBySerial(handle, serial);
+/**
+ * The rest of verifyPractitionerProof's checks, given the certificate's registrations as read
+ * from the database for this proof (a caller may read them with other things in one statement).
+ */
+export async function acceptPractitionerProof(
+  handle: DatabaseHandle,
+  request: ProofRequest,
+  proof: PresentedProof,
+  registrations: readonly PractitionerRecord[],
+  institutionCode: string,
+  clocks: { now: Date; wallMs: number },
+): Promise<VerifiedPractitioner> {
   const practitioner = registrations.find((p) => p.institutionCode === institutionCode);
   if (!practitioner)
     throw registrations.length > 0
@@ -101,14 +133,15 @@ export async function verifyPractitionerProof(
     method: request.method,
     path: request.url,
     institutionCode,
-    certificateSerial: serial,
-    timestamp: at,
-    nonce: usedNonce,
+    certificateSerial: proof.certificateSerial,
+    timestamp: proof.timestamp,
+    nonce: proof.nonce,
   });
   // ECDSA signatures come DER (Node, OpenSSL) or r ‖ s (WebCrypto: browsers, k6); one verifies.
+  const key = parsedKey(practitioner.publicKey);
   if (
-    !verifyCardSignature(practitioner.publicKey, message, signed) &&
-    !verifyCardSignature(practitioner.publicKey, message, signed, 'ieee-p1363')
+    !verifyCardSignature(key, message, proof.signature) &&
+    !verifyCardSignature(key, message, proof.signature, 'ieee-p1363')
   )
     throw new AppError(
       'PRACTITIONER_SIGNATURE_INVALID',
@@ -128,9 +161,9 @@ export async function verifyPractitionerProof(
   const fresh = await usePractitionerNonce(
     handle,
     {
-      certificateSerial: serial,
-      nonce: usedNonce,
-      expiresAt: new Date(timestampMs + PROOF_SKEW_MS),
+      certificateSerial: proof.certificateSerial,
+      nonce: proof.nonce,
+      expiresAt: new Date(proof.timestampMs + PROOF_SKEW_MS),
     },
     new Date(clocks.wallMs),
   );
@@ -145,6 +178,25 @@ export async function verifyPractitionerProof(
     role: practitioner.role,
     institutionCode,
   };
+}
+
+/** Registered keys parsed once: keyed by the PEM text itself, so nothing needs invalidating. */
+const parsedKeys = new Map<string, KeyObject>();
+const PARSED_KEYS_HELD = 10_000;
+
+function parsedKey(pem: string): KeyObject | string {
+  const held = parsedKeys.get(pem);
+  if (held) return held;
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    return pem; // a malformed key verifies nothing (verifyCardSignature says false)
+  }
+  parsedKeys.set(pem, key);
+  if (parsedKeys.size > PARSED_KEYS_HELD)
+    parsedKeys.delete(parsedKeys.keys().next().value as string);
+  return key;
 }
 
 function header(request: ProofRequest, name: string): string | undefined {

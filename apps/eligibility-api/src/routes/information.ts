@@ -1,13 +1,12 @@
 import { jstDate } from '@shikaku/core/clock';
-import { findConsent } from '@shikaku/db/eligibility/consents';
-import { findQualificationsByPerson } from '@shikaku/db/eligibility/qualifications';
+import { findInformationViewContext } from '@shikaku/db/eligibility/information-views';
 import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance } from 'fastify';
 import { checkInformationAccess, type InformationKind } from '../consent.js';
 import { errorResponses } from '../schemas.js';
 import { requireCaller, type Services } from '../services.js';
 import { informationItems } from '../history.js';
-import { verifyPractitionerProof } from '../practitioners/proof.js';
+import { acceptPractitionerProof, readPractitionerProof } from '../practitioners/proof.js';
 import { PRACTITIONER_PROOF_HEADERS } from '@shikaku/core/practitioner-proof';
 
 const KINDS: Record<string, InformationKind> = {
@@ -71,13 +70,23 @@ export async function informationRoutes(app: FastifyInstance, services: Services
       const caller = await requireCaller(services, request.headers.authorization);
       const kind = KINDS[request.params.kind] ?? 'drug-information';
       const now = services.clock.now();
-      const practitioner = await verifyPractitionerProof(
+      // The proof's headers first; then its registrations, the consent and whom it is about in
+      // one read, checked in verifyPractitionerProof's order before the consent is looked at.
+      const wallMs = services.wallClockMs();
+      const proof = readPractitionerProof(request, wallMs);
+      const context = await findInformationViewContext(services.handle, {
+        certificateSerial: proof.certificateSerial,
+        consentId: request.params.consentId,
+      });
+      const practitioner = await acceptPractitionerProof(
         services.handle,
         request,
+        proof,
+        context.registrations,
         caller.institution.institutionCode,
-        { now, wallMs: services.wallClockMs() },
+        { now, wallMs },
       );
-      const consent = await findConsent(services.handle, request.params.consentId);
+      const consent = context.consent;
       if (!consent) throw new AppError('NOT_FOUND', 'no such consent');
       const check = checkInformationAccess(
         consent,
@@ -106,12 +115,7 @@ export async function informationRoutes(app: FastifyInstance, services: Services
       }
       const on = jstDate(now);
       // The history follows the person's birth date and sex as the qualification records them.
-      const [held] = await findQualificationsByPerson(services.handle, consent.personRef);
-      const subject = held && {
-        personRef: consent.personRef,
-        birthDate: held.birthDate,
-        sex: held.sex,
-      };
+      const subject = context.subject && { personRef: consent.personRef, ...context.subject };
       const items = informationItems(services.seed, kind, subject, on);
       await services.accessLog.append({
         at: now,

@@ -71,7 +71,7 @@ export async function listConsentsByPerson(
   return rows.map(toConsent);
 }
 
-type ConsentRow = {
+export type ConsentRow = {
   consent_id: string;
   person_ref: string;
   institution_code: string;
@@ -84,7 +84,7 @@ type ConsentRow = {
   limit_application_certificate: boolean;
 };
 
-function toConsent(row: ConsentRow): ConsentRecord {
+export function toConsent(row: ConsentRow): ConsentRecord {
   return {
     consentId: row.consent_id,
     personRef: row.person_ref,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/test-database.js';
-import { NONCE_SWEEP, usePractitionerNonce } from './practitioners.js';
+import { NONCE_SWEEP, usePractitionerNonce, usePractitionerNonces } from './practitioners.js';
 
 const now = new Date('2026-12-03T08:00:00Z');
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
@@ -52,5 +52,40 @@ describeEachDatabase('practitioner nonces', ({ handle }) => {
     );
     expect(await count('HPKI-GONE')).toBe(0);
     expect(await count('HPKI-LIVE')).toBe(2);
+  });
+
+  it('accepts each nonce once inside one batch and across batches, and answers in order', async () => {
+    const use = (certificateSerial: string, nonce: string) => ({
+      certificateSerial,
+      nonce,
+      expiresAt: minutes(5),
+      now,
+    });
+    expect(
+      await usePractitionerNonces(handle(), [
+        use('HPKI-BATCH-A', 'batch-nonce-000001'),
+        use('HPKI-BATCH-A', 'batch-nonce-000001'),
+        use('HPKI-BATCH-B', 'batch-nonce-000001'),
+        use('HPKI-BATCH-A', 'batch-nonce-000002'),
+      ]),
+    ).toEqual([true, false, true, true]);
+    expect(
+      await usePractitionerNonces(handle(), [
+        use('HPKI-BATCH-B', 'batch-nonce-000002'),
+        use('HPKI-BATCH-A', 'batch-nonce-000002'),
+      ]),
+    ).toEqual([true, false]);
+    // Concurrent single uses share the batcher; still one acceptance per nonce.
+    const racing = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        usePractitionerNonce(
+          handle(),
+          { certificateSerial: 'HPKI-RACE', nonce: 'race-nonce-000001', expiresAt: minutes(5) },
+          now,
+        ),
+      ),
+    );
+    expect(racing.filter(Boolean)).toHaveLength(1);
+    expect(await count('HPKI-BATCH-A')).toBe(2);
   });
 });

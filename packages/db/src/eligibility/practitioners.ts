@@ -2,7 +2,8 @@
 // (migration 0008), and the nonces of the proofs they presented, so a proof is accepted once on
 // every instance. eligibility-api's practitioners/ folder says what is checked; docs/practitioners.md why.
 import { sql } from 'kysely';
-import type { DatabaseHandle } from '../database.js';
+import { batcherPerHandle } from '../batching.js';
+import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 
 export interface PractitionerRecord {
   practitionerId: string;
@@ -18,7 +19,7 @@ export interface PractitionerRecord {
   revokedAt: Date | null;
 }
 
-interface PractitionerRow {
+export interface PractitionerRow {
   practitioner_id: string;
   institution_code: string;
   name: string;
@@ -31,7 +32,7 @@ interface PractitionerRow {
   revoked_at: Date | string | null;
 }
 
-const toRecord = (row: PractitionerRow): PractitionerRecord => ({
+export const toPractitionerRecord = (row: PractitionerRow): PractitionerRecord => ({
   practitionerId: row.practitioner_id,
   institutionCode: row.institution_code,
   name: row.name,
@@ -70,7 +71,7 @@ export async function findPractitionersBySerial(
 ): Promise<PractitionerRecord[]> {
   const { rows } = await sql<PractitionerRow>`select * from eligibility.practitioners
     where certificate_serial = ${certificateSerial}`.execute(handle.db);
-  return rows.map(toRecord);
+  return rows.map(toPractitionerRecord);
 }
 
 /** An institution's practitioners, revoked ones included, in registration order. */
@@ -81,7 +82,7 @@ export async function listPractitioners(
   const { rows } = await sql<PractitionerRow>`select * from eligibility.practitioners
     where institution_code = ${institutionCode}
     order by registered_at, practitioner_id`.execute(handle.db);
-  return rows.map(toRecord);
+  return rows.map(toPractitionerRecord);
 }
 
 /** False when the institution has no live practitioner of that id. */
@@ -103,29 +104,72 @@ export const NONCE_SWEEP = 16;
 
 /**
  * Records a proof's nonce; false when this certificate used it already (a replay), whichever
- * instance saw it first: the primary key decides between two at once. The same statement (one
- * round trip, one commit) drops up to NONCE_SWEEP expired nonces of any certificate, oldest first
- * by the expiry index (the proof's timestamp has left the clock-skew window, so such a proof is
- * refused as stale anyway). Each proof removes more than it adds, so the table holds the last
- * window's nonces, also of certificates never used again; rows another proof is deleting are
- * skipped, so practitioners never wait on each other.
+ * instance saw it first: the primary key decides between two at once. Concurrent proofs on one
+ * handle share the statement (usePractitionerNonces), so a batch of views costs one commit.
  */
-export async function usePractitionerNonce(
+export function usePractitionerNonce(
   handle: DatabaseHandle,
   nonce: { certificateSerial: string; nonce: string; expiresAt: Date },
   now: Date,
 ): Promise<boolean> {
-  const { rows } = await sql`with expired as (
+  return nonceBatcherFor(handle).run({ ...nonce, now });
+}
+
+export interface NonceUse {
+  certificateSerial: string;
+  nonce: string;
+  expiresAt: Date;
+  /** The wall clock of the proof: nonces that expired before it may be swept. */
+  now: Date;
+}
+
+/**
+ * Records many proofs' nonces in one statement (one round trip, one commit); one answer per use,
+ * in order: false for a nonce its certificate used before, or used by an earlier use of the same
+ * batch. The statement also drops up to NONCE_SWEEP expired nonces per use (of any certificate,
+ * oldest first by the expiry index, expired before the earliest use's clock: such a proof is
+ * refused as stale anyway). Each proof removes more than it adds, so the table holds the last
+ * window's nonces, also of certificates never used again; rows another proof is deleting are
+ * skipped, so practitioners never wait on each other.
+ */
+export async function usePractitionerNonces(
+  handle: DatabaseHandle,
+  uses: readonly NonceUse[],
+): Promise<boolean[]> {
+  const sweepBefore = new Date(Math.min(...uses.map((u) => u.now.getTime())));
+  const rows = await queryPrepared<{ certificate_serial: string; nonce: string }>(
+    handle,
+    USE_NONCES,
+    [
+      uses.map((u) => u.certificateSerial),
+      uses.map((u) => u.nonce),
+      uses.map((u) => u.expiresAt.toISOString()),
+      sweepBefore.toISOString(),
+      NONCE_SWEEP * uses.length,
+    ],
+  );
+  const inserted = new Set(rows.map((r) => `${r.certificate_serial}\n${r.nonce}`));
+  // A nonce twice in one batch is inserted once: the first use claims it, the second is a replay.
+  return uses.map((u) => inserted.delete(`${u.certificateSerial}\n${u.nonce}`));
+}
+
+const USE_NONCES: PreparedStatement = {
+  name: 'eligibility.practitioner_nonces.use',
+  text: `with expired as (
       delete from eligibility.practitioner_nonces
       where (certificate_serial, nonce) in (
         select certificate_serial, nonce from eligibility.practitioner_nonces
-        where expires_at < ${now}
+        where expires_at < $4::timestamptz
         order by expires_at
-        limit ${NONCE_SWEEP}
+        limit $5::int
         for update skip locked))
     insert into eligibility.practitioner_nonces (certificate_serial, nonce, expires_at)
-    values (${nonce.certificateSerial}, ${nonce.nonce}, ${nonce.expiresAt})
+    select * from unnest($1::text[], $2::text[], $3::timestamptz[])
     on conflict do nothing
-    returning nonce`.execute(handle.db);
-  return rows.length === 1;
-}
+    returning certificate_serial, nonce`,
+};
+
+const nonceBatcherFor = batcherPerHandle(usePractitionerNonces, {
+  maxBatch: 200,
+  concurrency: 2,
+});

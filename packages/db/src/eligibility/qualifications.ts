@@ -1,6 +1,6 @@
 import type { QualificationEvent, QualificationSnapshot } from '@shikaku/core/qualification-event';
 import { sql } from 'kysely';
-import { type Batcher, createBatcher, retryingAloneOnFailure } from '../batching.js';
+import { batcherPerHandle, type BatcherOptions } from '../batching.js';
 import { readsOf } from '../read-replica.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import type { QualificationsTable } from './tables.js';
@@ -145,6 +145,8 @@ export async function applyQualificationEvents(
 
 const COLUMN_LIST = COLUMNS.join(', ');
 
+const LOOKUP_BATCHING: BatcherOptions = { maxBatch: 200, concurrency: 4 };
+
 /**
  * The hot path, one round trip for a batch of searches (key k = the search's 1-based position):
  * the qualifications of each card number + birth date (one index probe per key), and with them
@@ -214,30 +216,9 @@ export async function findQualificationsWithRelatedByCards(
   return found;
 }
 
-/**
- * Concurrent lookups on one handle share a statement (createBatcher: no waiting, a lookup goes
- * out at once unless `concurrency` statements are already in flight). One batcher per handle and
- * statement, made on first use, so every caller (spec search, REST, bulk, card) coalesces without
- * being handed one. A failed batch is retried key by key, so only a bad key's caller sees its error.
- */
-function batcherPerHandle<Key, Answer>(
-  lookup: (handle: DatabaseHandle, keys: Key[]) => Promise<Answer[]>,
-): (handle: DatabaseHandle) => Batcher<Key, Answer> {
-  const batchers = new WeakMap<DatabaseHandle, Batcher<Key, Answer>>();
-  return (handle) => {
-    let batcher = batchers.get(handle);
-    if (!batcher) {
-      batcher = createBatcher(
-        retryingAloneOnFailure((keys: Key[]) => lookup(handle, keys)),
-        { maxBatch: 200, concurrency: 4 },
-      );
-      batchers.set(handle, batcher);
-    }
-    return batcher;
-  };
-}
-
-const cardBatcherFor = batcherPerHandle(findQualificationsWithRelatedByCards);
+// Concurrent lookups on one handle share a statement (batcherPerHandle), so every caller (spec
+// search, REST, bulk, card) coalesces without being handed a batcher.
+const cardBatcherFor = batcherPerHandle(findQualificationsWithRelatedByCards, LOOKUP_BATCHING);
 
 /**
  * The hot path: one search (card number + birth date), one round trip, shared with the searches
@@ -298,7 +279,7 @@ export async function findCardHoldersBySerials(
   return found;
 }
 
-const holderBatcherFor = batcherPerHandle(findCardHoldersBySerials);
+const holderBatcherFor = batcherPerHandle(findCardHoldersBySerials, LOOKUP_BATCHING);
 
 /**
  * The hot path of a card confirmation: the card's link and its person's qualifications, one round
