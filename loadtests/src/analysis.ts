@@ -134,6 +134,7 @@ const round1 = (v: number) => Math.round(v * 10) / 10;
 const fmt = (v: number, digits = 0) =>
   v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 const pct = (v: number, digits = 0) => `${(v * 100).toFixed(digits)}%`;
+const fmtCores = (v: number) => v.toFixed(2);
 
 /** Stages whose rate is held (start and end within 1%), the only ones with a steady state. */
 function heldStages(summary: LoadSummary) {
@@ -360,7 +361,32 @@ export function assessValidity(summary: LoadSummary, plateaus: Plateau[]): Valid
     });
   }
 
-  // 2. The machine was not overcommitted by other work.
+  // 2. The machine had the cores the run needed. Other work is what /proc shows beside the
+  // generator, the target and PostgreSQL; when it was small, an overcommitted machine is the run's
+  // own doing (its processes need more cores than there are), and the verdict says so.
+  const split = resources.flatMap((r) =>
+    r.machineCpuPercent === undefined || r.targetCpuPercent === undefined
+      ? []
+      : [
+          {
+            other:
+              (r.machineCpuPercent -
+                r.runnerCpuPercent -
+                r.targetCpuPercent -
+                (r.postgresCpuPercent ?? 0)) /
+              100,
+            generator: r.runnerCpuPercent / 100,
+            target: r.targetCpuPercent / 100,
+            postgres: (r.postgresCpuPercent ?? 0) / 100,
+          },
+        ],
+  );
+  const other = split.length > 0 ? Math.max(0, median(split.map((x) => x.other))) : undefined;
+  const target = summary.topology ? "the topology's apps" : 'the target';
+  const ownDoing =
+    other !== undefined && other <= L.otherWorkCores
+      ? `its own processes need more cores than there are (the generator took ${fmtCores(median(split.map((x) => x.generator)))} cores, ${target} ${fmtCores(median(split.map((x) => x.target)))}, PostgreSQL ${fmtCores(median(split.map((x) => x.postgres)))}; other work only ${fmtCores(other)})`
+      : undefined;
   const loads = resources.flatMap((r) => (r.loadAverage1m === undefined ? [] : [r.loadAverage1m]));
   if (loads.length > 0 && cores) {
     const load = median(loads);
@@ -372,7 +398,7 @@ export function assessValidity(summary: LoadSummary, plateaus: Plateau[]): Valid
       limit: `at most ${L.loadPerCore} per core`,
       ...(fail
         ? {
-            because: `the machine was overcommitted: load average ${load.toFixed(1)} on ${cores} cores`,
+            because: `the machine was overcommitted${ownDoing ? ' by the run itself' : ''}: load average ${load.toFixed(1)} on ${cores} cores${ownDoing ? `; ${ownDoing}` : ''}`,
           }
         : {}),
     });
@@ -397,7 +423,7 @@ export function assessValidity(summary: LoadSummary, plateaus: Plateau[]): Valid
       limit: `at most ${L.cpuPressurePercent}%`,
       ...(fail
         ? {
-            because: `tasks waited for a CPU ${p.toFixed(0)}% of the time: the generator, the target and PostgreSQL did not each get the cores they needed`,
+            because: `tasks waited for a CPU ${p.toFixed(0)}% of the time: the generator, ${target} and PostgreSQL did not each get the cores they needed`,
           }
         : {}),
     });
@@ -409,28 +435,16 @@ export function assessValidity(summary: LoadSummary, plateaus: Plateau[]): Valid
       limit: `at most ${L.cpuPressurePercent}%`,
     });
   }
-  const others = resources.flatMap((r) =>
-    r.machineCpuPercent === undefined || r.targetCpuPercent === undefined
-      ? []
-      : [
-          (r.machineCpuPercent -
-            r.runnerCpuPercent -
-            r.targetCpuPercent -
-            (r.postgresCpuPercent ?? 0)) /
-            100,
-        ],
-  );
-  if (others.length > 0) {
-    const other = Math.max(0, median(others));
+  if (other !== undefined) {
     const fail = other > L.otherWorkCores;
     checks.push({
       name: 'other work on the machine',
       status: fail ? 'fail' : 'pass',
-      measured: `${other.toFixed(2)} cores used by processes other than the generator, the target and PostgreSQL (median)`,
+      measured: `${other.toFixed(2)} cores used by processes other than the generator, ${target} and PostgreSQL (median)`,
       limit: `at most ${L.otherWorkCores} cores`,
       ...(fail
         ? {
-            because: `other work took ${other.toFixed(2)} cores of the machine during the run`,
+            because: `other work (processes that are not the run's) took ${other.toFixed(2)} cores of the machine during the run`,
           }
         : {}),
     });
