@@ -11,7 +11,12 @@ import { Type } from 'typebox';
 import { isValidMyNumber } from '@shikaku/core/my-number';
 import type { Clock } from '@shikaku/core/clock';
 import type { DatabaseHandle } from '@shikaku/db/database';
-import { findCertificate, findResident, setCertificateStatus } from '@shikaku/db/jlis/residents';
+import {
+  findCertificate,
+  findCertificateStatus,
+  findResident,
+  setCertificateStatus,
+} from '@shikaku/db/jlis/residents';
 import { AppError, registerErrorHandler, ErrorBodySchema } from '@shikaku/platform/errors';
 import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import type { Logger } from '@shikaku/platform/logger';
@@ -165,9 +170,10 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
       onRequest: [serviceAuth, faulty],
     },
     async (request) => {
-      const certificate = await findCertificate(deps.handle, request.params.serial);
-      if (!certificate) throw new AppError('CERTIFICATE_NOT_FOUND', 'no such certificate');
-      return { serial: certificate.serial, status: certificate.status };
+      const { serial } = request.params;
+      const status = await findCertificateStatus(deps.handle, serial);
+      if (!status) throw new AppError('CERTIFICATE_NOT_FOUND', 'no such certificate');
+      return { serial, status };
     },
   );
 

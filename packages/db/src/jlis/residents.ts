@@ -1,5 +1,6 @@
 // Repository of the J-LIS emulator: residents (住民基本台帳) and card certificates (JPKI).
-import type { DatabaseHandle } from '../database.js';
+import { batcherPerHandle } from '../batching.js';
+import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import type { CertificateStatus } from './tables.js';
 
 export interface Resident {
@@ -88,6 +89,41 @@ export async function findCertificate(
     .where('serial', '=', serial)
     .executeTakeFirst();
   return row ? { serial: row.serial, myNumber: row.my_number, status: row.status } : undefined;
+}
+
+const STATUSES: PreparedStatement = {
+  name: 'jlis.certificates.statuses',
+  text: `select keys.k, c.status from unnest($1::text[]) with ordinality as keys(serial, k)
+    join jlis.certificates c on c.serial = keys.serial`,
+};
+
+/** Many certificates' statuses in one statement; one per serial, in order (undefined: none). */
+export async function findCertificateStatuses(
+  handle: DatabaseHandle,
+  serials: readonly string[],
+): Promise<(CertificateStatus | undefined)[]> {
+  const rows = await queryPrepared<{ k: number; status: CertificateStatus }>(handle, STATUSES, [
+    serials,
+  ]);
+  const found = serials.map((): CertificateStatus | undefined => undefined);
+  for (const row of rows) found[Number(row.k) - 1] = row.status;
+  return found;
+}
+
+const statusBatcherFor = batcherPerHandle(findCertificateStatuses, {
+  maxBatch: 200,
+  concurrency: 4,
+});
+
+/**
+ * The status check every card confirmation makes: a prepared statement shared with the checks
+ * made concurrently on the same handle (no My Number read).
+ */
+export function findCertificateStatus(
+  handle: DatabaseHandle,
+  serial: string,
+): Promise<CertificateStatus | undefined> {
+  return statusBatcherFor(handle).run(serial);
 }
 
 export async function upsertCertificates(
