@@ -4,7 +4,7 @@ import { upsertInsurers } from '@shikaku/db/intermediate/insurers';
 import {
   countRegistrations,
   type RegistrationWrite,
-  saveRegistrations,
+  seedRegistrations,
 } from '@shikaku/db/intermediate/registrations';
 import { INSURERS } from '@shikaku/synth/insurers';
 import type { SyntheticPerson } from '@shikaku/synth/population';
@@ -68,7 +68,8 @@ export interface SeededMembers {
 
 /**
  * Seeds the members of an empty intermediate server in one transaction (registrations COPYed,
- * their outbox events in one batch), as one registration file of every member would be saved.
+ * their outbox events in one batch, the indexes built after), as one registration file of every
+ * member would be saved.
  */
 export async function seedMembers(
   handle: DatabaseHandle,
@@ -80,7 +81,9 @@ export async function seedMembers(
   const rows: RegistrationWrite[] = [];
   for (const person of persons)
     rows.push(registrationOfPerson(person, options.personRefSecret, `S${person.index}`));
-  const saved = await saveRegistrations(handle, rows, options.at);
+  const saved = await seedRegistrations(handle, rows, options.at);
+  // Another writer stored registrations meanwhile: they are the members.
+  if (!saved) return { members: await countRegistrations(handle), seeded: false };
   return { members: saved.changed, seeded: true };
 }
 

@@ -5,6 +5,7 @@
 import type { Selectable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '../database.js';
+import { withIndexesBuiltAfter } from './indexes-after-load.js';
 import { newOutboxBatch, sealOutboxBatch } from './outbox.js';
 import { type RawExecutor, withRawTransaction } from './raw.js';
 import type { RegistrationsTable } from './tables.js';
@@ -260,6 +261,33 @@ export async function saveRegistrations(
 ): Promise<SaveResult> {
   if (rows.length === 0) return { changed: 0, events: 0, notifications: 0, checks: 0 };
   return withRawTransaction(handle, (executor) => saveInTransaction(executor, rows, at));
+}
+
+/**
+ * Saves the registrations of an empty intermediate server (the stack's seed) as saveRegistrations
+ * would, in one transaction, with the registrations' and outbox's indexes built once the rows are
+ * in (indexes-after-load.ts). Undefined, with nothing written, when a registration is stored.
+ */
+export async function seedRegistrations(
+  handle: DatabaseHandle,
+  rows: readonly RegistrationWrite[],
+  at: Date,
+): Promise<SaveResult | undefined> {
+  return withRawTransaction(handle, async (executor) => {
+    const { rows: stored } = await executor.query<{ stored: boolean }>(
+      'select exists (select 1 from intermediate.registrations) as stored',
+    );
+    if (stored[0]!.stored) return undefined;
+    const batchId = await newOutboxBatch(executor);
+    const saved = await withIndexesBuiltAfter(
+      executor,
+      ['intermediate.registrations', 'intermediate.outbox'],
+      // No card is stored, so all are new: without the card index the COPY cannot conflict.
+      () => insertIfAllNew(executor, lastPerCard(rows), at, batchId),
+    );
+    await sealOutboxBatch(executor, batchId, saved!.events);
+    return saved;
+  });
 }
 
 /**
