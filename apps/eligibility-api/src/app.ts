@@ -10,6 +10,7 @@ import { registerLoadShedding } from '@shikaku/platform/load-shedding';
 import type { Logger } from '@shikaku/platform/logger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createCredentialCache, createRateLimiter, createTokenSigner } from './auth.js';
+import { lazyChildLogger } from './request-logger.js';
 import { createSharedRateLimiter } from './shared-rate-limit.js';
 import { createCertificateStatusChecker } from './certificate-status.js';
 import type { EligibilityConfig } from './config.js';
@@ -50,6 +51,7 @@ export async function buildApp(
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Per-request lines at this rate would cost more than the confirmation itself.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: 5 * 1024 * 1024,
     ajv: AJV_OPTIONS,
   });

@@ -1,0 +1,49 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@shikaku/platform/logger';
+import type { FastifyBaseLogger } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { lazyChildLogger } from './request-logger.js';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+      done();
+    },
+  });
+  const parent = createLogger({ name: 'eligibility-api', level: 'info', destination });
+  let children = 0;
+  const child = parent.child.bind(parent);
+  parent.child = ((...args: Parameters<typeof child>) => {
+    children++;
+    return child(...args);
+  }) as typeof parent.child;
+  return { lines, parent: parent as unknown as FastifyBaseLogger, children: () => children };
+}
+
+describe('request logger', () => {
+  it('makes no pino child for a request that logs nothing at an enabled level', () => {
+    const { lines, parent, children } = capture();
+    const log = lazyChildLogger(parent, { reqId: 'req-1' });
+    log.debug({ detail: 1 }, 'below the level');
+    expect(children()).toBe(0);
+    expect(lines).toEqual([]);
+    expect(log.level).toBe('info');
+  });
+
+  it('writes every line with the request id, through one child, with personal data redacted', () => {
+    const { lines, parent, children } = capture();
+    const log = lazyChildLogger(parent, { reqId: 'req-2' });
+    log.error({ myNumber: '123456789018' }, 'request failed');
+    log.warn('again');
+    expect(children()).toBe(1);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      reqId: 'req-2',
+      msg: 'request failed',
+      myNumber: '[redacted]',
+    });
+    expect(lines[1]).toMatchObject({ reqId: 'req-2', msg: 'again' });
+  });
+});
