@@ -31,6 +31,17 @@ describe('tokens', () => {
     expect(signer.verify(`${payload}`, 'id', 0)).toBeUndefined();
     expect(signer.verify('', 'id', 0)).toBeUndefined();
   });
+  it('keeps a verified token: still checked for kind and expiry, and a tampered copy still refused', () => {
+    const fresh = createTokenSigner('secret', 60);
+    const token = fresh.issue('client-2', 'id', 0);
+    expect(fresh.verify(token, 'id', 0)).toBe('client-2');
+    expect(fresh.verify(token, 'id', 59_999)).toBe('client-2');
+    expect(fresh.verify(token, 'access', 1)).toBeUndefined();
+    expect(fresh.verify(token, 'id', 60_000)).toBeUndefined();
+    const [payload, signature = ''] = token.split('.');
+    const tampered = `${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+    expect(fresh.verify(tampered, 'id', 0)).toBeUndefined();
+  });
 });
 
 describe('authenticate (every search and REST call)', () => {

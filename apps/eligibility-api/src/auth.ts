@@ -31,6 +31,17 @@ export function newClientCredential(): { clientId: string; clientSecret: string 
  */
 export type TokenKind = 'id' | 'access' | 'refresh';
 
+interface Claims {
+  /** client id */
+  c: string;
+  /** token kind */
+  k: string;
+  /** expiry, epoch ms */
+  e: number;
+}
+
+const VERIFIED_TOKENS_HELD = 10_000;
+
 /**
  * Signed, stateless tokens (`<payload>.<hmac>`): verifying one costs an HMAC, not a database
  * round trip. Revocation is honoured through the credential cache below, which every verified
@@ -39,6 +50,27 @@ export type TokenKind = 'id' | 'access' | 'refresh';
 export function createTokenSigner(secret: string, ttlSeconds: number) {
   const sign = (payload: string) =>
     createHmac('sha256', secret).update(payload).digest('base64url');
+  // A client sends its token with every request: its claims are kept once its signature verified
+  // (kind and expiry are still checked on every use), so the HMAC is paid once per token.
+  const verified = new Map<string, Claims>();
+  const check = (token: string): Claims | undefined => {
+    const dot = token.indexOf('.');
+    if (dot <= 0) return undefined;
+    const payload = token.slice(0, dot);
+    const given = Buffer.from(token.slice(dot + 1));
+    const expected = Buffer.from(sign(payload));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    let claims: Claims;
+    try {
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Claims;
+    } catch {
+      return undefined;
+    }
+    verified.set(token, claims);
+    if (verified.size > VERIFIED_TOKENS_HELD)
+      verified.delete(verified.keys().next().value as string);
+    return claims;
+  };
   return {
     issue(clientId: string, kind: TokenKind, nowMs: number): string {
       const payload = Buffer.from(
@@ -51,23 +83,9 @@ export function createTokenSigner(secret: string, ttlSeconds: number) {
      * or one of another kind (an accessToken or refreshToken where an idToken belongs).
      */
     verify(token: string, kind: TokenKind, nowMs: number): string | undefined {
-      const dot = token.indexOf('.');
-      if (dot <= 0) return undefined;
-      const payload = token.slice(0, dot);
-      const given = Buffer.from(token.slice(dot + 1));
-      const expected = Buffer.from(sign(payload));
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-      try {
-        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as {
-          c: string;
-          k: string;
-          e: number;
-        };
-        if (claims.k !== kind || !(claims.e > nowMs)) return undefined;
-        return claims.c;
-      } catch {
-        return undefined;
-      }
+      const claims = verified.get(token) ?? check(token);
+      if (!claims || claims.k !== kind || !(claims.e > nowMs)) return undefined;
+      return claims.c;
     },
   };
 }
