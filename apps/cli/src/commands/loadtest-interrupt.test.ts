@@ -42,12 +42,15 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-function alive(pid: number): boolean {
+/** A process's start time (clock ticks since boot): with its pid, what it is (pids get reused). */
+function startTime(pid: number): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // A zombie is gone, only waiting for its parent to reap it.
+    return ['Z', 'X'].includes(fields[0]!) ? undefined : fields[19];
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -62,8 +65,9 @@ function portFree(port: number): Promise<boolean> {
 interface Interrupted {
   code: number | null;
   stderr: string;
-  /** Every process the run had started (seen before the signal), and the CLI's own pid. */
-  seen: number[];
+  /** Every process the run started (seen while it ran): pid → start time; its command line. */
+  seen: Map<number, string>;
+  commands: Map<number, string>;
   cli: number;
 }
 
@@ -83,10 +87,20 @@ async function interruptAt(
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const seen = new Set<number>();
+  const seen = new Map<number, string>();
+  const commands = new Map<number, string>();
   let signalled = false;
   const watch = setInterval(() => {
-    for (const pid of descendants(child.pid!)) seen.add(pid);
+    for (const pid of descendants(child.pid!)) {
+      const started = startTime(pid);
+      if (started === undefined || seen.get(pid) === started) continue;
+      seen.set(pid, started);
+      try {
+        commands.set(pid, readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+      } catch {
+        // already gone
+      }
+    }
     if (!signalled && ready(stderr)) {
       signalled = true;
       child.kill('SIGINT');
@@ -94,11 +108,17 @@ async function interruptAt(
   }, 200);
   const code = await exited;
   clearInterval(watch);
-  return { code, stderr, seen: [...seen], cli: child.pid! };
+  return { code, stderr, seen, commands, cli: child.pid! };
 }
 
-/** The run's processes still alive (none may be). */
-const leftOver = (run: Interrupted) => run.seen.filter(alive);
+/** The run's processes still running a moment after it exited (none may be), with their commands. */
+async function leftOver(run: Interrupted): Promise<string[]> {
+  const running = () => [...run.seen].filter(([pid, started]) => startTime(pid) === started);
+  // A process seen as it was being stopped may take a moment more to be gone.
+  for (let i = 0; i < 25 && running().length > 0; i++)
+    await new Promise((done) => setTimeout(done, 200));
+  return running().map(([pid]) => `${pid} ${run.commands.get(pid) ?? '?'}`);
+}
 
 const stackHasEligibility = STACK_COMPONENTS.some((c) => c.name === 'eligibility-api');
 
@@ -140,8 +160,8 @@ describe.skipIf(!stackHasEligibility)('Ctrl-C during shikaku loadtest on the sta
     expect(run.stderr).toContain('SIGINT: stopping; tearing down the stack process');
     expect(run.stderr).toContain('shikaku: INTERRUPTED: interrupted by SIGINT; tore down');
     expect(run.stderr).not.toContain('stack up');
-    expect(run.seen.length).toBeGreaterThan(0);
-    expect(leftOver(run)).toEqual([]);
+    expect(run.seen.size).toBeGreaterThan(0);
+    expect(await leftOver(run)).toEqual([]);
     const database = databaseOf(run.stderr);
     if (database) expect(await databaseLeft(database)).toBe(false);
   });
@@ -149,8 +169,8 @@ describe.skipIf(!stackHasEligibility)('Ctrl-C during shikaku loadtest on the sta
   it('while the load runs: the stack stops, its port is free, its database dropped, once', async () => {
     const run = await interruptAt(await smoke(), (stderr) => stderr.includes('running smoke'));
     expect(run.code, run.stderr).toBe(130);
-    expect(run.seen.length).toBeGreaterThan(0);
-    expect(leftOver(run)).toEqual([]);
+    expect(run.seen.size).toBeGreaterThan(0);
+    expect(await leftOver(run)).toEqual([]);
     const port = Number(
       /stack up: eligibility-api http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stderr)?.[1],
     );
@@ -176,13 +196,15 @@ describe.skipIf(topologyReason !== undefined)(
   () => {
     /** The topology's folder, named on the first line of the run. */
     const folder = (stderr: string) => /topology.sh up\) in (\S+):/.exec(stderr)?.[1];
-    const postmasters = new Map<string, number>();
-    /** Once a cluster of `dir` is up, its postmaster's pid (kept: the folder goes with the topology). */
+    /** `<dir> <cluster>` → its postmaster's pid and start time, kept: the folder goes. */
+    const postmasters = new Map<string, { pid: number; started: string | undefined }>();
     const notePostmasters = (dir: string | undefined) => {
       for (const cluster of ['primary', 'replica']) {
         const file = `${dir}/pg/${cluster}/postmaster.pid`;
-        if (dir && existsSync(file))
-          postmasters.set(`${dir} ${cluster}`, Number(readFileSync(file, 'utf8').split('\n')[0]));
+        if (!dir || postmasters.has(`${dir} ${cluster}`) || !existsSync(file)) continue;
+        const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+        if (!(pid > 0)) continue; // written, not yet filled in
+        postmasters.set(`${dir} ${cluster}`, { pid, started: startTime(pid) });
       }
     };
     const args = async () => [
@@ -203,10 +225,10 @@ describe.skipIf(topologyReason !== undefined)(
       const dir = folder(run.stderr);
       expect(dir, run.stderr).toBeDefined();
       expect(run.code, run.stderr).toBe(130);
-      expect(leftOver(run)).toEqual([]);
+      expect(await leftOver(run)).toEqual([]);
       const clusters = [...postmasters].filter(([key]) => key.startsWith(`${dir} `));
       expect(clusters.length).toBeGreaterThan(0);
-      expect(clusters.filter(([, pid]) => alive(pid))).toEqual([]);
+      expect(clusters.filter(([, p]) => startTime(p.pid) === p.started)).toEqual([]);
       expect(existsSync(dir!)).toBe(false);
       for (const port of ports) expect(await portFree(port), `port ${port}`).toBe(true);
     }
