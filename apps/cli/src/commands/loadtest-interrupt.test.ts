@@ -120,20 +120,16 @@ async function leftOver(run: Interrupted): Promise<string[]> {
   return running().map(([pid]) => `${pid} ${run.commands.get(pid) ?? '?'}`);
 }
 
+/** A smoke run with few members and none generated (the load is not what is tested), and `extra`. */
+async function smokeArgs(...extra: string[]): Promise<string[]> {
+  const results = await mkdtemp(join(tmpdir(), 'shikaku-interrupt-'));
+  return ['smoke', ...extra, '--members', '300', '--scale-members', '0', '--results', results];
+}
+
 const stackHasEligibility = STACK_COMPONENTS.some((c) => c.name === 'eligibility-api');
 
 describe.skipIf(!stackHasEligibility)('Ctrl-C during shikaku loadtest on the stack', () => {
-  const smoke = async () => [
-    'smoke',
-    '--port',
-    '0',
-    '--members',
-    '300',
-    '--scale-members',
-    '0',
-    '--results',
-    await mkdtemp(join(tmpdir(), 'shikaku-interrupt-')),
-  ];
+  const smoke = () => smokeArgs('--port', '0');
 
   /** Whether database `name` is still on the server the CLI used (DATABASE_URL, else 127.0.0.1). */
   async function databaseLeft(name: string): Promise<boolean> {
@@ -207,17 +203,7 @@ describe.skipIf(topologyReason !== undefined)(
         postmasters.set(`${dir} ${cluster}`, { pid, started: startTime(pid) });
       }
     };
-    const args = async () => [
-      'smoke',
-      '--topology',
-      'up',
-      '--members',
-      '300',
-      '--scale-members',
-      '0',
-      '--results',
-      await mkdtemp(join(tmpdir(), 'shikaku-interrupt-')),
-    ];
+    const args = () => smokeArgs('--topology', 'up');
     // The topology's ports: TOPOLOGY_BASE_PORT + 0, 1 (PostgreSQL), 10, 20–22, 30–32, 40 (apps).
     const ports = [0, 1, 10, 20, 21, 22, 30, 31, 32, 40].map((k) => 56_000 + k);
 
