@@ -114,6 +114,20 @@ describe('a stack killed while seeding', () => {
       );
       expect(practitioners!.n).toBeGreaterThan(0);
       expect(practitioners!.n).toBe(practitioners!.institutions);
+      // Every institution the portal holds as operating when the stack starts (09:00 JST on the
+      // --as-of day) is known to eligibility-api (registered in bulk at every start, an upsert):
+      // none missing, none twice (the code is its key).
+      const [institutions] = await query<{ operating: number; unregistered: number }>(
+        `select count(*)::int as operating,
+                count(*) filter (where not exists (
+                  select 1 from eligibility.institutions e
+                  where e.institution_code = p.institution_code and e.name = p.name))::int
+                  as unregistered
+         from portal.institutions p
+         where p.operating_at <= timestamptz '2021-07-15 09:00:00+09:00'`,
+      );
+      expect(institutions!.operating).toBeGreaterThan(0);
+      expect(institutions!.unregistered).toBe(0);
       // The portal's seed (many transactions) was cleared and written again whole, once: its last
       // write is there once, and the demo logins are not doubled.
       expect(await count('portal.notices')).toBe(1);

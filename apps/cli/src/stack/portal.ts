@@ -1,13 +1,16 @@
 import { join } from 'node:path';
+import { parseInstitutionCode } from '@shikaku/core/institution-code';
+import { upsertInstitutionsInBulk } from '@shikaku/db/eligibility/seed-load';
 import { clearPortalTables } from '@shikaku/db/portal/seed-reset';
+import { DEFAULT_CONFIG as ELIGIBILITY_DEFAULTS } from '@shikaku/eligibility-api/config';
 import { buildApp } from '@shikaku/portal/app';
 import { readPortalConfig } from '@shikaku/portal/config';
 import { startPortalJobs } from '@shikaku/portal/jobs/scheduler';
 import { DEMO_PASSWORD, isPortalSeeded, seedPortal } from '@shikaku/portal/seed';
 import { directoryReceiptStore } from '@shikaku/portal/subsidy/receipt-store';
 import { httpEligibilityClient } from '@shikaku/portal/usage/eligibility-client';
-import { registerOperatingInstitutions } from '@shikaku/portal/usage/operating-sync';
-import type { StackComponent } from './component.js';
+import { operatingInstitutionsToRegister } from '@shikaku/portal/usage/operating-sync';
+import type { StackComponent, StackContext } from './component.js';
 
 /** Synthetic institutions in the portal: 0.4% of the national 242,662 (about 970). */
 const INSTITUTION_SCALE = 0.004;
@@ -62,9 +65,9 @@ export const portalComponent: StackComponent = {
       : undefined;
     if (eligibility) {
       // The seed marks institutions operating without the approval route that registers them
-      // with eligibility-api; without this their credential page answers 503. An upsert there.
+      // with eligibility-api; without this their credential page answers 503.
       const registered = await context.phase('register operating institutions', () =>
-        registerOperatingInstitutions(context.handle, context.clock, eligibility),
+        registerOperatingInstitutions(context),
       );
       notes.push(`${registered} operating institutions registered with eligibility-api`);
     }
@@ -103,3 +106,27 @@ export const portalComponent: StackComponent = {
     };
   },
 };
+
+/**
+ * Registers every operating institution with eligibility-api as its approval route would (an
+ * upsert: a restart changes nothing), in one statement in the database the stack's apps share,
+ * instead of one internal HTTP call per institution. Returns how many.
+ */
+async function registerOperatingInstitutions(context: StackContext): Promise<number> {
+  const at = context.clock.now();
+  const institutions = await operatingInstitutionsToRegister(context.handle, at);
+  return upsertInstitutionsInBulk(
+    context.handle,
+    institutions.map((institution) => {
+      // What the internal endpoint refuses (400) is refused here too.
+      const parsed = parseInstitutionCode(institution.institutionCode);
+      if (!parsed.ok) throw new Error(`portal: ${parsed.message} (${institution.institutionCode})`);
+      return {
+        ...institution,
+        institutionCode: parsed.value.institutionCode,
+        rateLimitPerSecond: ELIGIBILITY_DEFAULTS.rateLimitPerSecond,
+      };
+    }),
+    at,
+  );
+}

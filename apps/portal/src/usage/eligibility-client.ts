@@ -20,6 +20,11 @@ export interface EligibilityCredentialsClient {
 /** eligibility-api names a dental clinic 'dental' (its internal endpoint's enum). */
 const WIRE_FACILITY_TYPE: Record<string, string> = { 'dental-clinic': 'dental' };
 
+/** A portal facility type as eligibility-api names it. */
+export function eligibilityFacilityType(facilityType: string): string {
+  return WIRE_FACILITY_TYPE[facilityType] ?? facilityType;
+}
+
 /** Over HTTP with the stack's service key. */
 export function httpEligibilityClient(
   baseUrl: string,
@@ -51,7 +56,7 @@ export function httpEligibilityClient(
       // 409: already registered (a second approval after a revocation), which is fine.
       await call('POST', '/v1/internal/institutions', {
         ...institution,
-        facilityType: WIRE_FACILITY_TYPE[institution.facilityType] ?? institution.facilityType,
+        facilityType: eligibilityFacilityType(institution.facilityType),
       });
     },
     async issueCredential(institutionCode) {

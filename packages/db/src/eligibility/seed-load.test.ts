@@ -5,7 +5,8 @@ import { saveRegistrations } from '../intermediate/registrations.js';
 import { registrationWrite } from '../testing/registrations.js';
 import { describeEachDatabase } from '../testing/test-database.js';
 import { findQualificationsByPerson, readOutboxCursor } from './qualifications.js';
-import { loadOutboxIntoEmptyStore } from './seed-load.js';
+import { findInstitution } from './institutions.js';
+import { loadOutboxIntoEmptyStore, upsertInstitutionsInBulk } from './seed-load.js';
 
 const at = new Date('2021-07-15T01:00:00Z');
 const later = new Date('2021-07-16T01:00:00Z');
@@ -91,5 +92,35 @@ describeEachDatabase('loadOutboxIntoEmptyStore', ({ handle }) => {
     expect(await loadOutboxIntoEmptyStore(handle(), 'seed-test', later)).toBe(0);
     expect(await findQualificationsByPerson(handle(), 'P-hanako')).toHaveLength(2);
     expect(await readOutboxCursor(handle(), 'seed-test')).toBe(2);
+  });
+});
+
+describeEachDatabase('upsertInstitutionsInBulk', ({ handle }) => {
+  it('registers every institution as upsertInstitution would, and again changes nothing', async () => {
+    const clinic = {
+      institutionCode: '0110113719',
+      facilityType: 'clinic',
+      name: '一診療所',
+      rateLimitPerSecond: 50,
+    };
+    const pharmacy = {
+      institutionCode: '1349999993',
+      facilityType: 'pharmacy',
+      name: '二薬局',
+      rateLimitPerSecond: 50,
+    };
+    expect(await upsertInstitutionsInBulk(handle(), [], at)).toBe(0);
+    // A code given twice keeps its last entry.
+    expect(
+      await upsertInstitutionsInBulk(handle(), [{ ...clinic, name: '旧名' }, clinic, pharmacy], at),
+    ).toBe(2);
+    expect(await findInstitution(handle(), clinic.institutionCode)).toEqual(clinic);
+    expect(await findInstitution(handle(), pharmacy.institutionCode)).toEqual(pharmacy);
+    const renamed = { ...pharmacy, name: '二薬局 本店', rateLimitPerSecond: 20 };
+    expect(await upsertInstitutionsInBulk(handle(), [clinic, renamed], later)).toBe(2);
+    expect(await findInstitution(handle(), pharmacy.institutionCode)).toEqual(renamed);
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from eligibility.institutions`.execute(handle().db);
+    expect(rows[0]!.n).toBe(2);
   });
 });

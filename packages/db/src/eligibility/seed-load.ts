@@ -4,7 +4,9 @@
 // stands at the start, where applying the events page by page could only insert them, so both
 // ways end with the same rows and cursor.
 import type { DatabaseHandle } from '../database.js';
+import { withIndexesBuiltAfter } from '../intermediate/indexes-after-load.js';
 import { withRawTransaction } from '../intermediate/raw.js';
+import type { InstitutionRecord } from './institutions.js';
 import { QUALIFICATION_COLUMNS } from './qualifications.js';
 
 const COLUMNS = [...QUALIFICATION_COLUMNS, 'source_sequence', 'updated_at'];
@@ -47,19 +49,22 @@ export async function loadOutboxIntoEmptyStore(
     const s = state[0]!;
     if (s.stored || Number(s.cursor ?? 0) !== 0 || s.events === 0) return 0;
     if (s.withheld || s.distinct !== s.events) return 0;
-    await executor.query(
-      `insert into eligibility.qualifications (${COLUMNS.join(', ')})
-       select r.qualification_id, r.person_ref, r.insurer_number, coalesce(i.name, ''),
-              r.card_classification, coalesce(r.card_symbol, ''), r.card_number, r.branch_number,
-              r.personal_family, r.name, r.name_kana, r.sex, r.birth_date, r.address,
-              r.post_number, r.qualification_date, r.disqualification_date, r.reason_of_loss,
-              r.income_class, r.card_issued_on, r.card_valid_from, r.card_valid_to,
-              b.first_sequence + e.position, $1::timestamptz
-       from intermediate.outbox e
-       join intermediate.outbox_batches b using (batch_id)
-       join intermediate.registrations r using (qualification_id)
-       left join intermediate.insurers i on i.insurer_number = r.insurer_number`,
-      [at.toISOString()],
+    // The store is empty: its indexes are built once the rows are in.
+    await withIndexesBuiltAfter(executor, ['eligibility.qualifications'], () =>
+      executor.query(
+        `insert into eligibility.qualifications (${COLUMNS.join(', ')})
+         select r.qualification_id, r.person_ref, r.insurer_number, coalesce(i.name, ''),
+                r.card_classification, coalesce(r.card_symbol, ''), r.card_number, r.branch_number,
+                r.personal_family, r.name, r.name_kana, r.sex, r.birth_date, r.address,
+                r.post_number, r.qualification_date, r.disqualification_date, r.reason_of_loss,
+                r.income_class, r.card_issued_on, r.card_valid_from, r.card_valid_to,
+                b.first_sequence + e.position, $1::timestamptz
+         from intermediate.outbox e
+         join intermediate.outbox_batches b using (batch_id)
+         join intermediate.registrations r using (qualification_id)
+         left join intermediate.insurers i on i.insurer_number = r.insurer_number`,
+        [at.toISOString()],
+      ),
     );
     await executor.query(
       `insert into eligibility.outbox_cursor (consumer, last_sequence, updated_at)
@@ -69,4 +74,40 @@ export async function loadOutboxIntoEmptyStore(
     );
     return s.events;
   });
+}
+
+/**
+ * Registers (or updates) many approved institutions in one statement, each as `upsertInstitution`
+ * would: for the embedded stack, whose portal seed marks institutions operating in the same
+ * database, where one internal HTTP call each cost ~1.5 s of every start (docs/benchmarks.md,
+ * stack start-up). An institution code given twice keeps its last entry. Returns how many.
+ */
+export async function upsertInstitutionsInBulk(
+  handle: DatabaseHandle,
+  institutions: readonly InstitutionRecord[],
+  at: Date,
+): Promise<number> {
+  const byCode = new Map(institutions.map((i) => [i.institutionCode, i]));
+  if (byCode.size === 0) return 0;
+  const rows = [...byCode.values()];
+  await withRawTransaction(handle, (executor) =>
+    executor.query(
+      `insert into eligibility.institutions
+         (institution_code, facility_type, name, rate_limit_per_second, created_at)
+       select code, facility_type, name, rate_limit, $5::timestamptz
+       from unnest($1::text[], $2::text[], $3::text[], $4::int[])
+         as i (code, facility_type, name, rate_limit)
+       on conflict (institution_code) do update
+       set facility_type = excluded.facility_type, name = excluded.name,
+           rate_limit_per_second = excluded.rate_limit_per_second`,
+      [
+        rows.map((i) => i.institutionCode),
+        rows.map((i) => i.facilityType),
+        rows.map((i) => i.name),
+        rows.map((i) => i.rateLimitPerSecond),
+        at.toISOString(),
+      ],
+    ),
+  );
+  return rows.length;
 }
