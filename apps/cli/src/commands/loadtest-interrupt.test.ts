@@ -13,10 +13,60 @@ import { join } from 'node:path';
 import { databaseStats, databaseUrl } from '@shikaku/db/admin';
 import { openDatabase } from '@shikaku/db/database';
 import { describe, expect, it } from 'vitest';
+import { CliError } from '../output.js';
 import { STACK_COMPONENTS } from '../stack/components.js';
+import { interruptTeardown } from './loadtest-interrupt.js';
 
 const MAIN = new URL('../../dist/main.js', import.meta.url).pathname;
 const PGBIN = process.env.PGBIN ?? '/usr/lib/postgresql/15/bin';
+
+describe('interruptTeardown', () => {
+  it('on SIGINT closes what is open once, the last started first, and the work fails INTERRUPTED (130)', async () => {
+    const said: string[] = [];
+    const closed: string[] = [];
+    const teardown = interruptTeardown((line) => said.push(line));
+    try {
+      let release = () => undefined as void;
+      const closeStack = teardown.add('the stack', async () => {
+        closed.push('stack');
+        await new Promise<void>((done) => (release = done));
+      });
+      teardown.add('the database', async () => void closed.push('database'));
+      const done = teardown.add('a finished thing', async () => void closed.push('finished'));
+      await done();
+      // The work's own close starts first; the signal's teardown waits for that one, not a second.
+      const normalClose = closeStack();
+      const work = teardown.guard(new Promise<never>(() => undefined));
+      process.emit('SIGINT', 'SIGINT');
+      process.emit('SIGINT', 'SIGINT');
+      expect(teardown.stopping).toBe(true);
+      release();
+      await normalClose;
+      const error = (await work.catch((e: unknown) => e)) as CliError;
+      expect(error).toBeInstanceOf(CliError);
+      expect(error.code).toBe('INTERRUPTED');
+      expect(error.exitCode).toBe(130);
+      expect(error.message).toBe('interrupted by SIGINT; tore down the database, the stack');
+      expect(closed).toEqual(['finished', 'stack', 'database']);
+      expect(said).toEqual([
+        'SIGINT: stopping; tearing down the database, the stack',
+        'SIGINT again: still tearing down, wait',
+      ]);
+    } finally {
+      teardown.dispose();
+    }
+  });
+
+  it('without a signal, passes the work through and stops listening when disposed', async () => {
+    const before = process.listenerCount('SIGTERM');
+    const teardown = interruptTeardown(() => undefined);
+    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    await expect(teardown.guard(Promise.resolve(7))).resolves.toBe(7);
+    await expect(teardown.guard(Promise.reject(new Error('failed')))).rejects.toThrow('failed');
+    teardown.dispose();
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+  });
+});
 
 /** Every process whose parent is `pid`, and theirs (Linux /proc). */
 function descendants(pid: number): number[] {

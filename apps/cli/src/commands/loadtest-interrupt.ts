@@ -35,7 +35,7 @@ export function interruptTeardown(say: (line: string) => void): Teardown {
     tearing = true;
     const started = open.map((o) => o.name).reverse();
     say(
-      `${signal}: stopping; ${started.length > 0 ? `tearing down ${started.join(', ')}` : 'nothing started yet to tear down'}`,
+      `${signal}: stopping; ${started.length > 0 ? `tearing down ${started.join(', ')}` : 'nothing to tear down'}`,
     );
     void (async () => {
       // The last started first: the stack before its database, the handles before the topology.
