@@ -78,7 +78,8 @@ up() {
   : >"$DIR/topology.env"
   # A failure half-way, SIGINT or SIGTERM takes down what was started, once: the EXIT trap ignores
   # further signals, so a second Ctrl-C cannot cut the teardown short. (A signal lands after the
-  # step in progress, e.g. `pg_ctl start -w`, so every process started is in topology.env.)
+  # step in progress, e.g. `pg_ctl start -w`, so every process started is in topology.env or a
+  # cluster's postmaster.pid.)
   trap 'trap "" INT TERM; echo "topology not up; tearing down $DIR" >&2; down "$DIR"' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
