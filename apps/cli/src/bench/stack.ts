@@ -35,6 +35,8 @@ interface Measured {
 }
 
 const { values } = parseArgs({
+  // `pnpm bench:stack -- --members …` passes the `--` on.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     members: { type: 'string', default: '100000' },
     runs: { type: 'string', default: '1' },
