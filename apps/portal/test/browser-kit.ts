@@ -31,11 +31,16 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
-/** The two widths every journey runs at: a phone (375 × 812) and a desktop (1280 × 800). */
+/**
+ * The two widths the journeys run at: a phone (375 × 812), where every journey runs and each page's
+ * layout is checked, and a desktop (1280 × 800), for the journeys whose pages no other journey walks
+ * at a desktop width (browser.test.ts's main journeys run at Chromium's default 1280 × 720).
+ */
 export const VIEWPORTS = [
   { width: 375, height: 812 },
   { width: 1280, height: 800 },
 ] as const;
+export const PHONE = VIEWPORTS[0];
 
 /** Widths at or below this get the portal's mobile layout (layout.ts's media query). */
 const NARROW = 600;
