@@ -5,6 +5,9 @@ export interface BatcherOptions {
   concurrency: number;
 }
 
+/** Batching of a hot read: up to 200 keys a statement, four statements in flight per handle. */
+export const LOOKUP_BATCHING: BatcherOptions = { maxBatch: 200, concurrency: 4 };
+
 export interface Batcher<Item, Result> {
   /** Resolves with this item's result once the batch that carried it has run. */
   run(item: Item): Promise<Result>;

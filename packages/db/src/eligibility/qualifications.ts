@@ -1,6 +1,6 @@
 import type { QualificationEvent, QualificationSnapshot } from '@shikaku/core/qualification-event';
 import { sql } from 'kysely';
-import { batcherPerHandle, type BatcherOptions } from '../batching.js';
+import { batcherPerHandle, LOOKUP_BATCHING } from '../batching.js';
 import { readsOf } from '../read-replica.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import type { QualificationsTable } from './tables.js';
@@ -144,8 +144,6 @@ export async function applyQualificationEvents(
 }
 
 const COLUMN_LIST = COLUMNS.join(', ');
-
-const LOOKUP_BATCHING: BatcherOptions = { maxBatch: 200, concurrency: 4 };
 
 /**
  * The hot path, one round trip for a batch of searches (key k = the search's 1-based position):

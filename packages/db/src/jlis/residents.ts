@@ -1,5 +1,5 @@
 // Repository of the J-LIS emulator: residents (住民基本台帳) and card certificates (JPKI).
-import { batcherPerHandle } from '../batching.js';
+import { batcherPerHandle, LOOKUP_BATCHING } from '../batching.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import type { CertificateStatus } from './tables.js';
 
@@ -110,10 +110,7 @@ export async function findCertificateStatuses(
   return found;
 }
 
-const statusBatcherFor = batcherPerHandle(findCertificateStatuses, {
-  maxBatch: 200,
-  concurrency: 4,
-});
+const statusBatcherFor = batcherPerHandle(findCertificateStatuses, LOOKUP_BATCHING);
 
 /**
  * The status check every card confirmation makes: a prepared statement shared with the checks

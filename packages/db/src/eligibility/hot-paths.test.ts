@@ -3,6 +3,9 @@ import { qualificationUpserted } from '../testing/qualification-events.js';
 import { describeEachDatabase } from '../testing/test-database.js';
 import { type AccessLogEntry, createAccessLogWriter, listAccessLogByPerson } from './access-log.js';
 import { upsertCardLink } from './card-links.js';
+import { findInformationViewContext, findInformationViewContexts } from './information-views.js';
+import { upsertInstitution } from './institutions.js';
+import { insertPractitioner, revokePractitioner } from './practitioners.js';
 import { type ConsentRecord, findConsent } from './consents.js';
 import { applyOutboxPage, findCardHolder, findCardHoldersBySerials } from './qualifications.js';
 
@@ -107,5 +110,64 @@ describeEachDatabase("a card confirmation's statements", ({ handle }) => {
     expect(await listAccessLogByPerson(handle(), 'p-dup')).toHaveLength(3);
     expect(await findConsent(handle(), 'D1')).toMatchObject({ personRef: 'p-dup' });
     await writer.close();
+  });
+});
+
+describeEachDatabase("a drug or checkup view's reads", ({ handle }) => {
+  it('reads registrations, consent and subject in one statement, per key in order, revocation at once', async () => {
+    await applyOutboxPage(
+      handle(),
+      'relay',
+      [qualificationUpserted(1, { qualificationId: 'q1', personRef: 'p1' })],
+      1,
+      at,
+    );
+    const writer = createAccessLogWriter(handle());
+    await writer.append(entry('p1', consent('K1', 'p1')));
+    await writer.close();
+    for (const code of [institutionCode, '1310000016']) {
+      await upsertInstitution(
+        handle(),
+        { institutionCode: code, facilityType: 'clinic', name: code, rateLimitPerSecond: 10 },
+        at,
+      );
+      await insertPractitioner(handle(), {
+        practitionerId: `dr-${code}`,
+        institutionCode: code,
+        name: '医師 一郎',
+        role: 'doctor',
+        certificateSerial: 'HPKI-1',
+        publicKey: 'PEM',
+        validFrom: new Date('2026-01-01T00:00:00Z'),
+        validTo: new Date('2027-01-01T00:00:00Z'),
+        registeredAt: at,
+      });
+    }
+
+    const [known, unknown] = await findInformationViewContexts(handle(), [
+      { certificateSerial: 'HPKI-1', consentId: 'K1' },
+      { certificateSerial: 'HPKI-none', consentId: 'K-none' },
+    ]);
+    expect(known?.registrations.map((r) => r.institutionCode).sort()).toEqual([
+      institutionCode,
+      '1310000016',
+    ]);
+    expect(known?.registrations[0]).toMatchObject({
+      role: 'doctor',
+      validFrom: new Date('2026-01-01T00:00:00Z'),
+      revokedAt: null,
+    });
+    expect(known?.consent).toEqual(await findConsent(handle(), 'K1'));
+    expect(known?.subject).toEqual({ birthDate: '1989-09-13', sex: '2' });
+    expect(unknown).toEqual({ registrations: [], consent: undefined, subject: undefined });
+
+    await revokePractitioner(handle(), institutionCode, `dr-${institutionCode}`, at);
+    const after = await findInformationViewContext(handle(), {
+      certificateSerial: 'HPKI-1',
+      consentId: 'K1',
+    });
+    expect(
+      after.registrations.find((r) => r.institutionCode === institutionCode)?.revokedAt,
+    ).toEqual(at);
   });
 });
