@@ -25,3 +25,13 @@ export const withDatabase = mergeConfig(shared, {
     globalSetup: [new URL('./packages/db/src/testing/global-setup.ts', import.meta.url).pathname],
   },
 });
+
+/**
+ * withDatabase, with the test files of a worker sharing its loaded modules (`isolate: false`):
+ * PGlite's WebAssembly, Fastify and the app load once per worker instead of once per file (on the
+ * 2-core machine vitest runs one worker). For packages whose tests mock no module, leave
+ * process.env alone and start their own app and database in each file (docs/benchmarks.md, CI time).
+ */
+export const withDatabaseSharedModules = mergeConfig(withDatabase, {
+  test: { isolate: false },
+});
