@@ -1,1 +1,1 @@
-export { withDatabase as default } from '../../vitest.shared.ts';
+export { withDatabaseSharedModules as default } from '../../vitest.shared.ts';
