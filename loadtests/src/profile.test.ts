@@ -75,6 +75,28 @@ describe('profiles', () => {
     expect(mix['drug-view'] + mix['checkup-view']).toBeGreaterThan(0);
   });
 
+  it('the per-route profiles are national-peak with one kind of request (and searches for views)', async () => {
+    const { profile: national } = await loadProfile('national-peak');
+    const only = async (name: string) => {
+      const { profile } = await loadProfile(new URL(`routes/${name}.json`, PROFILES_DIR).pathname);
+      // Same stages, rates and thresholds as national-peak: only the mix differs.
+      expect({ ...profile, $schema: '', name: '', description: '', workload: {} }).toEqual({
+        ...national,
+        $schema: '',
+        name: '',
+        description: '',
+        workload: {},
+      });
+      const mix = deriveRequestMix(profile.workload);
+      return ROUTES.filter((r) => mix[r] > 0).sort();
+    };
+    expect(await only('search-only')).toEqual(['insurance-card-confirmation']);
+    expect(await only('card-only')).toEqual(['card-confirmation']);
+    expect(await only('views')).toEqual(
+      ['checkup-view', 'drug-view', 'insurance-card-confirmation'].sort(),
+    );
+  });
+
   it('rejects a bad profile with the field and a reason', async () => {
     const { profile } = await loadProfile('smoke');
     const bad = {
