@@ -93,6 +93,7 @@ describe('concurrent checks of one serial', () => {
   /** J-LIS answering only when the test says so, counting its calls per serial. */
   function gatedJlis() {
     const calls: string[] = [];
+    const clock = { now: Date.parse('2021-10-20T00:00:00Z') };
     const waiting: { serial: string; settle: (outcome: CertificateStatus | Error) => void }[] = [];
     const upstreams: Upstreams = {
       resolveCertificate: async () => undefined,
@@ -108,13 +109,13 @@ describe('concurrent checks of one serial', () => {
     };
     const checker = createCertificateStatusChecker({
       upstreams,
-      clock: { now: () => new Date('2021-10-20T00:00:00Z') },
+      clock: { now: () => new Date(clock.now) },
       maxAgeMs: 0,
     });
     const answer = (outcome: CertificateStatus | Error) => {
       for (const w of waiting.splice(0)) w.settle(outcome);
     };
-    return { calls, checker, answer };
+    return { calls, checker, answer, clock };
   }
 
   it('share one J-LIS call, and a check after it settles asks again', async () => {
@@ -132,6 +133,17 @@ describe('concurrent checks of one serial', () => {
     expect(calls).toEqual(['S1', 'S2', 'S1']);
     answer('valid');
     expect(await later).toMatchObject({ status: 'valid' });
+  });
+
+  it('date a joined answer from when the shared call went out, not from when the check joined', async () => {
+    const { checker, answer, clock } = gatedJlis();
+    const first = checker.check('S1');
+    clock.now += 3000;
+    const joined = checker.check('S1');
+    answer('valid');
+    const sent = new Date('2021-10-20T00:00:00Z');
+    expect((await first).checkedAt).toEqual(sent);
+    expect((await joined).checkedAt).toEqual(sent);
   });
 
   it('hand a failure of the shared call to every check that joined it', async () => {

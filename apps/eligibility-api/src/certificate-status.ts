@@ -41,13 +41,17 @@ export function createCertificateStatusChecker(options: {
     if (held.size > maxEntries) held.delete(held.keys().next().value as string);
   };
 
-  const inFlight = new Map<string, Promise<CertificateStatus>>();
-  const ask = (serial: string): Promise<CertificateStatus> => {
+  // checkedAt is when the shared call went out: a check that joined it later is not told fresher.
+  const inFlight = new Map<string, Promise<{ status: CertificateStatus; checkedAt: Date }>>();
+  const ask = (serial: string, now: Date) => {
     let pending = inFlight.get(serial);
     if (!pending) {
-      pending = options.upstreams.certificateStatus(serial).finally(() => {
-        inFlight.delete(serial);
-      });
+      pending = options.upstreams
+        .certificateStatus(serial)
+        .then((status) => ({ status, checkedAt: now }))
+        .finally(() => {
+          inFlight.delete(serial);
+        });
       inFlight.set(serial, pending);
     }
     return pending;
@@ -56,9 +60,9 @@ export function createCertificateStatusChecker(options: {
   return {
     async check(serial) {
       const now = options.clock.now();
-      let status: CertificateStatus;
+      let answer: { status: CertificateStatus; checkedAt: Date };
       try {
-        status = await ask(serial);
+        answer = await ask(serial, now);
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'UPSTREAM_UNAVAILABLE') throw error;
         const last = held.get(serial);
@@ -72,8 +76,8 @@ export function createCertificateStatusChecker(options: {
             : 'J-LIS cannot be reached and no certificate status is held for this card',
         );
       }
-      remember(serial, status, now);
-      return { status, source: 'jlis', checkedAt: now };
+      remember(serial, answer.status, answer.checkedAt);
+      return { ...answer, source: 'jlis' };
     },
   };
 }
