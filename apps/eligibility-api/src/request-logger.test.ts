@@ -32,6 +32,13 @@ describe('request logger', () => {
     expect(log.level).toBe('info');
   });
 
+  it("writes a route's lines at its own level when it differs from the parent's", () => {
+    const { lines, parent } = capture();
+    const log = lazyChildLogger(parent, { reqId: 'req-3' }, { level: 'debug' });
+    log.debug('route detail');
+    expect(lines).toMatchObject([{ reqId: 'req-3', msg: 'route detail' }]);
+  });
+
   it('writes every line with the request id, through one child, with personal data redacted', () => {
     const { lines, parent, children } = capture();
     const log = lazyChildLogger(parent, { reqId: 'req-2' });

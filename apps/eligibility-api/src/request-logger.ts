@@ -57,5 +57,8 @@ export function lazyChildLogger(
   bindings: Bindings,
   options?: ChildLoggerOptions,
 ): FastifyBaseLogger {
+  // A route's own log level: the parent cannot tell which lines it lets through.
+  if (options?.level !== undefined && options.level !== logger.level)
+    return logger.child(bindings, options);
   return new LazyChildLogger(logger, bindings, options) as unknown as FastifyBaseLogger;
 }
