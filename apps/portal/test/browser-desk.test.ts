@@ -6,6 +6,7 @@
 // so, when Chromium is not installed.
 import { listMail } from '@shikaku/db/portal/mail';
 import { findReaderApplication } from '@shikaku/db/portal/reader-applications';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { runReaderDeadlineJob } from '../src/jobs/reader-deadline.js';
 import {
@@ -35,6 +36,22 @@ describe.runIf(chromiumAvailable)(
     const j = useJourneys('2021-03-20T10:00:00+09:00');
     const mailsTo = async (to: string, subject: RegExp) =>
       (await listMail(j().h.handle, { to })).filter((m) => subject.test(m.subject));
+    /** The deadline job, run at `at`, cancels the application: its page says so, one mail too. */
+    const expectCancelledByJob = async (
+      at: string,
+      page: Page,
+      detailUrl: string,
+      id: number,
+      email: string,
+    ) => {
+      const { h } = j();
+      h.clock.set(at);
+      await runReaderDeadlineJob(h.handle, h.clock);
+      expect((await findReaderApplication(h.handle, id))?.status).toBe('cancelled');
+      await go(page, detailUrl);
+      expect(await text(page, '#status')).toContain('取消');
+      expect(await mailsTo(email, /お申し込みを取り消しました/)).toHaveLength(1);
+    };
 
     for (const viewport of VIEWPORTS) {
       const w = viewport.width;
@@ -90,12 +107,7 @@ describe.runIf(chromiumAvailable)(
         expect((await findReaderApplication(h.handle, id))?.status).toBe('active');
         await go(page, detailUrl);
         expect(await text(page, '#status')).toContain('機種未定：2021年8月31日 まで');
-        h.clock.set('2021-09-01T09:00:00+09:00');
-        await runReaderDeadlineJob(h.handle, h.clock);
-        expect((await findReaderApplication(h.handle, id))?.status).toBe('cancelled');
-        await go(page, detailUrl);
-        expect(await text(page, '#status')).toContain('取消');
-        expect(await mailsTo(email, /お申し込みを取り消しました/)).toHaveLength(1);
+        await expectCancelledByJob('2021-09-01T09:00:00+09:00', page, detailUrl, id, email);
         await shot(page, `28-desk-extended-then-cancelled-${w}`);
         await page.context().close();
         await centre.context().close();
@@ -133,12 +145,7 @@ describe.runIf(chromiumAvailable)(
 
           await go(page, detailUrl);
           expect(await text(page, '#consultation')).toContain('期限の延長はいたしかねます');
-          h.clock.set('2021-08-02T09:00:00+09:00');
-          await runReaderDeadlineJob(h.handle, h.clock);
-          expect((await findReaderApplication(h.handle, id))?.status).toBe('cancelled');
-          await go(page, detailUrl);
-          expect(await text(page, '#status')).toContain('取消');
-          expect(await mailsTo(email, /お申し込みを取り消しました/)).toHaveLength(1);
+          await expectCancelledByJob('2021-08-02T09:00:00+09:00', page, detailUrl, id, email);
           await page.context().close();
           await op.context().close();
         });
