@@ -25,8 +25,9 @@ describeEachDatabase('operating institutions to register with eligibility-api', 
     // Registered but not operating (nothing applied / 機種未定): not listed.
     expect(byCode.has('1319999999')).toBe(false);
     expect(byCode.has('1319999981')).toBe(false);
-    // eligibility-api's internal endpoint names a dental clinic 'dental'.
+    // eligibility-api's internal endpoint names a dental clinic 'dental' (the seed has some).
     const types = new Set(listed.map((i) => i.facilityType));
+    expect(types.has('dental')).toBe(true);
     expect(types.has('dental-clinic')).toBe(false);
     for (const type of types) expect(['hospital', 'clinic', 'dental', 'pharmacy']).toContain(type);
   });
