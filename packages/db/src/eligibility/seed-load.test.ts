@@ -124,3 +124,22 @@ describeEachDatabase('upsertInstitutionsInBulk', ({ handle }) => {
     expect(rows[0]!.n).toBe(2);
   });
 });
+
+describeEachDatabase('loadOutboxIntoEmptyStore, two loads at once', ({ handle }) => {
+  it('loads the store once: the second finds the first one’s rows and writes nothing', async () => {
+    await saveRegistrations(
+      handle(),
+      [
+        registrationWrite({ qualificationId: 'q1', cardNumber: '1' }),
+        registrationWrite({ qualificationId: 'q2', cardNumber: '2' }),
+      ],
+      at,
+    );
+    const loaded = await Promise.all([
+      loadOutboxIntoEmptyStore(handle(), 'seed-test', at),
+      loadOutboxIntoEmptyStore(handle(), 'seed-test', at),
+    ]);
+    expect(loaded.sort()).toEqual([0, 2]);
+    expect(await findQualificationsByPerson(handle(), 'P-hanako')).toHaveLength(2);
+  });
+});

@@ -4,7 +4,7 @@
 // stands at the start, where applying the events page by page could only insert them, so both
 // ways end with the same rows and cursor.
 import type { DatabaseHandle } from '../database.js';
-import { withIndexesBuiltAfter } from '../intermediate/indexes-after-load.js';
+import { lockForLoad, withIndexesBuiltAfter } from '../intermediate/indexes-after-load.js';
 import { withRawTransaction } from '../intermediate/raw.js';
 import type { InstitutionRecord } from './institutions.js';
 import { QUALIFICATION_COLUMNS } from './qualifications.js';
@@ -27,6 +27,7 @@ export async function loadOutboxIntoEmptyStore(
   at: Date,
 ): Promise<number> {
   return withRawTransaction(handle, async (executor) => {
+    await lockForLoad(executor, ['eligibility.qualifications']);
     const { rows: state } = await executor.query<{
       stored: boolean;
       cursor: number | null;

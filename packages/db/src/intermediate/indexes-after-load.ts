@@ -16,9 +16,19 @@ interface TableIndex {
 }
 
 /**
+ * Locks `tables` against every other writer until the caller's transaction ends (readers go on),
+ * so that a check that they are empty still holds when the load comes. Take it before the check:
+ * a second seeder then waits here and finds the first one's rows, where both seeing the tables
+ * empty would deadlock on withIndexesBuiltAfter's drops.
+ */
+export async function lockForLoad(executor: RawExecutor, tables: readonly string[]): Promise<void> {
+  await executor.query(`lock table ${tables.join(', ')} in exclusive mode`);
+}
+
+/**
  * Runs `load` in the caller's transaction with the indexes of `tables` dropped (the constraints
  * they back too), then builds them again as they were: same names, definitions and constraints.
- * For loads into empty tables only (a seed): a duplicate key then fails the rebuild, and so the
+ * For loads into empty tables only (a seed, checked under lockForLoad): a duplicate key then fails the rebuild, and so the
  * transaction, where it would have failed the row's insert. No foreign key may reference the
  * tables (dropping a referenced key fails). A failed or killed transaction leaves the indexes as
  * they were (DDL is transactional).

@@ -12,6 +12,7 @@ import {
   findPersonRef,
   findRegistration,
   saveRegistrations,
+  seedRegistrations,
 } from './registrations.js';
 
 const at = new Date('2021-07-15T01:00:00Z');
@@ -284,5 +285,20 @@ describeEachDatabase('intermediate registrations', ({ handle }) => {
     for (const { eventId } of events) {
       expect(eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     }
+  });
+});
+
+describeEachDatabase('seedRegistrations, two seeders at once', ({ handle }) => {
+  it('saves the rows once: the second finds the first one’s rows and writes nothing', async () => {
+    const rows = [
+      write({ qualificationId: 'q1', cardNumber: '1' }),
+      write({ qualificationId: 'q2', cardNumber: '2' }),
+    ];
+    const results = await Promise.all([
+      seedRegistrations(handle(), rows, at),
+      seedRegistrations(handle(), rows, at),
+    ]);
+    expect(results.filter((r) => r === undefined)).toHaveLength(1);
+    expect(await listOutboxEvents(handle(), { after: 0, limit: 10 })).toHaveLength(2);
   });
 });

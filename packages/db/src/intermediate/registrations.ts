@@ -5,7 +5,7 @@
 import type { Selectable } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '../database.js';
-import { withIndexesBuiltAfter } from './indexes-after-load.js';
+import { lockForLoad, withIndexesBuiltAfter } from './indexes-after-load.js';
 import { newOutboxBatch, sealOutboxBatch } from './outbox.js';
 import { type RawExecutor, withRawTransaction } from './raw.js';
 import type { RegistrationsTable } from './tables.js';
@@ -273,7 +273,9 @@ export async function seedRegistrations(
   rows: readonly RegistrationWrite[],
   at: Date,
 ): Promise<SaveResult | undefined> {
+  const tables = ['intermediate.registrations', 'intermediate.outbox'];
   return withRawTransaction(handle, async (executor) => {
+    await lockForLoad(executor, tables);
     const { rows: stored } = await executor.query<{ stored: boolean }>(
       'select exists (select 1 from intermediate.registrations) as stored',
     );
@@ -281,7 +283,7 @@ export async function seedRegistrations(
     const batchId = await newOutboxBatch(executor);
     const saved = await withIndexesBuiltAfter(
       executor,
-      ['intermediate.registrations', 'intermediate.outbox'],
+      tables,
       // No card is stored, so all are new: without the card index the COPY cannot conflict.
       () => insertIfAllNew(executor, lastPerCard(rows), at, batchId),
     );
