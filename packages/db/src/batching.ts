@@ -111,16 +111,16 @@ export function retryingAloneOnFailure<Item, Result>(
 }
 
 /**
- * One batcher per handle (a WeakMap, made on first use) for a lookup that takes many keys and
- * answers one per key: every caller on the same handle coalesces without being handed a batcher,
- * and a failed batch is retried key by key (retryingAloneOnFailure).
+ * A one-key lookup made of one that takes many keys and answers one per key: concurrent calls on
+ * the same handle share a statement (one batcher per handle, a WeakMap, made on first use), so no
+ * caller is handed a batcher, and a failed batch is retried key by key (retryingAloneOnFailure).
  */
-export function batcherPerHandle<Handle extends object, Key, Answer>(
+export function batchedPerHandle<Handle extends object, Key, Answer>(
   lookup: (handle: Handle, keys: Key[]) => Promise<(Answer | ItemFailure)[]>,
   options: BatcherOptions,
-): (handle: Handle) => Batcher<Key, Answer> {
+): (handle: Handle, key: Key) => Promise<Answer> {
   const batchers = new WeakMap<Handle, Batcher<Key, Answer>>();
-  return (handle) => {
+  return (handle, key) => {
     let batcher = batchers.get(handle);
     if (!batcher) {
       batcher = createBatcher(
@@ -129,6 +129,6 @@ export function batcherPerHandle<Handle extends object, Key, Answer>(
       );
       batchers.set(handle, batcher);
     }
-    return batcher;
+    return batcher.run(key);
   };
 }

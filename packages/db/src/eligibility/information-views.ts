@@ -1,7 +1,7 @@
 // A drug or checkup view's reads in one round trip: the practitioner registrations of the proof's
 // certificate, the consent, and the birth date and sex its person's history follows. Read from the
 // primary (never a replica), so a practitioner's revocation holds at once on every instance.
-import { batcherPerHandle, LOOKUP_BATCHING } from '../batching.js';
+import { batchedPerHandle, LOOKUP_BATCHING } from '../batching.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import { type ConsentRecord, type ConsentRow, toConsent } from './consents.js';
 import {
@@ -59,12 +59,8 @@ export async function findInformationViewContexts(
   return found;
 }
 
-const contextBatcherFor = batcherPerHandle(findInformationViewContexts, LOOKUP_BATCHING);
-
 /** One view's reads, sharing a statement with the views made concurrently on the same handle. */
-export function findInformationViewContext(
-  handle: DatabaseHandle,
-  key: InformationViewKey,
-): Promise<InformationViewContext> {
-  return contextBatcherFor(handle).run(key);
-}
+export const findInformationViewContext = batchedPerHandle(
+  findInformationViewContexts,
+  LOOKUP_BATCHING,
+);

@@ -2,7 +2,7 @@
 // (migration 0008), and the nonces of the proofs they presented, so a proof is accepted once on
 // every instance. eligibility-api's practitioners/ folder says what is checked; docs/practitioners.md why.
 import { sql } from 'kysely';
-import { batcherPerHandle } from '../batching.js';
+import { batchedPerHandle } from '../batching.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 
 export interface PractitionerRecord {
@@ -112,7 +112,7 @@ export function usePractitionerNonce(
   nonce: { certificateSerial: string; nonce: string; expiresAt: Date },
   now: Date,
 ): Promise<boolean> {
-  return nonceBatcherFor(handle).run({ ...nonce, now });
+  return useNonce(handle, { ...nonce, now });
 }
 
 export interface NonceUse {
@@ -169,7 +169,7 @@ const USE_NONCES: PreparedStatement = {
     returning certificate_serial, nonce`,
 };
 
-const nonceBatcherFor = batcherPerHandle(usePractitionerNonces, {
+const useNonce = batchedPerHandle(usePractitionerNonces, {
   maxBatch: 200,
   concurrency: 2,
 });

@@ -1,6 +1,6 @@
 import type { QualificationEvent, QualificationSnapshot } from '@shikaku/core/qualification-event';
 import { sql } from 'kysely';
-import { batcherPerHandle, LOOKUP_BATCHING } from '../batching.js';
+import { batchedPerHandle, LOOKUP_BATCHING } from '../batching.js';
 import { readsOf } from '../read-replica.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import type { QualificationsTable } from './tables.js';
@@ -214,9 +214,9 @@ export async function findQualificationsWithRelatedByCards(
   return found;
 }
 
-// Concurrent lookups on one handle share a statement (batcherPerHandle), so every caller (spec
+// Concurrent lookups on one handle share a statement (batchedPerHandle), so every caller (spec
 // search, REST, bulk, card) coalesces without being handed a batcher.
-const cardBatcherFor = batcherPerHandle(findQualificationsWithRelatedByCards, LOOKUP_BATCHING);
+const cardLookup = batchedPerHandle(findQualificationsWithRelatedByCards, LOOKUP_BATCHING);
 
 /**
  * The hot path: one search (card number + birth date), one round trip, shared with the searches
@@ -226,7 +226,7 @@ export function findQualificationsWithRelatedByCard(
   handle: DatabaseHandle,
   search: CardSearch,
 ): Promise<CardQualifications> {
-  return cardBatcherFor(readsOf(handle)).run({
+  return cardLookup(readsOf(handle), {
     insurerNumber: search.insurerNumber,
     insuredIdentificationNumber: search.insuredIdentificationNumber,
     birthDate: search.birthDate,
@@ -277,7 +277,7 @@ export async function findCardHoldersBySerials(
   return found;
 }
 
-const holderBatcherFor = batcherPerHandle(findCardHoldersBySerials, LOOKUP_BATCHING);
+const holderLookup = batchedPerHandle(findCardHoldersBySerials, LOOKUP_BATCHING);
 
 /**
  * The hot path of a card confirmation: the card's link and its person's qualifications, one round
@@ -289,9 +289,9 @@ export async function findCardHolder(
   certificateSerial: string,
 ): Promise<CardHolder | undefined> {
   const reads = readsOf(handle);
-  const holder = await holderBatcherFor(reads).run(certificateSerial);
+  const holder = await holderLookup(reads, certificateSerial);
   if (holder || reads === handle) return holder;
-  return holderBatcherFor(handle).run(certificateSerial);
+  return holderLookup(handle, certificateSerial);
 }
 
 export async function findQualificationsByPerson(

@@ -1,5 +1,5 @@
 // Repository of the J-LIS emulator: residents (住民基本台帳) and card certificates (JPKI).
-import { batcherPerHandle, LOOKUP_BATCHING } from '../batching.js';
+import { batchedPerHandle, LOOKUP_BATCHING } from '../batching.js';
 import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import type { CertificateStatus } from './tables.js';
 
@@ -110,18 +110,11 @@ export async function findCertificateStatuses(
   return found;
 }
 
-const statusBatcherFor = batcherPerHandle(findCertificateStatuses, LOOKUP_BATCHING);
-
 /**
  * The status check every card confirmation makes: a prepared statement shared with the checks
  * made concurrently on the same handle (no My Number read).
  */
-export function findCertificateStatus(
-  handle: DatabaseHandle,
-  serial: string,
-): Promise<CertificateStatus | undefined> {
-  return statusBatcherFor(handle).run(serial);
-}
+export const findCertificateStatus = batchedPerHandle(findCertificateStatuses, LOOKUP_BATCHING);
 
 export async function upsertCertificates(
   handle: DatabaseHandle,
