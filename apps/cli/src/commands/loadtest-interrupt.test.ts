@@ -57,6 +57,21 @@ describe('interruptTeardown', () => {
     }
   });
 
+  it('on SIGHUP (the terminal closed) tears down too, and fails with 129', async () => {
+    const closed: string[] = [];
+    const teardown = interruptTeardown(() => undefined);
+    try {
+      teardown.add('the stack', async () => void closed.push('stack'));
+      const work = teardown.guard(new Promise<never>(() => undefined));
+      process.emit('SIGHUP', 'SIGHUP');
+      const error = (await work.catch((e: unknown) => e)) as CliError;
+      expect(error.exitCode).toBe(129);
+      expect(closed).toEqual(['stack']);
+    } finally {
+      teardown.dispose();
+    }
+  });
+
   it('without a signal, passes the work through and stops listening when disposed', async () => {
     const before = process.listenerCount('SIGTERM');
     const teardown = interruptTeardown(() => undefined);

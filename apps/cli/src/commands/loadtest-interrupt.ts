@@ -1,9 +1,9 @@
 import { CliError } from '../output.js';
 
 /**
- * Ctrl-C (SIGINT) or SIGTERM while `shikaku loadtest` runs: what the run started (the stack
+ * Ctrl-C (SIGINT), SIGTERM or SIGHUP while `shikaku loadtest` runs: what the run started (the stack
  * process and its database, a topology) is torn down, once, and the command fails with
- * INTERRUPTED (exit 130 or 143). Each thing is registered as soon as it exists; its close runs at
+ * INTERRUPTED (exit 130, 143 or 129). Each thing is registered as soon as it exists; its close runs at
  * most once, so a signal during the normal close waits for that close instead of starting another,
  * and a second signal only says the teardown is under way.
  */
@@ -18,7 +18,10 @@ export interface Teardown {
   dispose(): void;
 }
 
-const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+// SIGHUP too: the stack and the topology run in process groups of their own, so a closed terminal
+// (or a shell's job control) no longer reaches them, and only this teardown takes them down.
+const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+const SIGNALS = Object.keys(EXIT_CODES) as NodeJS.Signals[];
 
 export function interruptTeardown(say: (line: string) => void): Teardown {
   const open: Array<{ name: string; close: () => Promise<void> }> = [];
@@ -52,8 +55,7 @@ export function interruptTeardown(say: (line: string) => void): Teardown {
       );
     })();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
   return {
     add(name, close) {
       let closing: Promise<void> | undefined;
@@ -83,8 +85,7 @@ export function interruptTeardown(say: (line: string) => void): Teardown {
       return tearing;
     },
     dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const signal of SIGNALS) process.off(signal, onSignal);
     },
   };
 }
