@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpUpstreams } from './upstream.js';
@@ -47,6 +49,31 @@ describe('httpUpstreams', () => {
     expect(await upstreams.certificateStatus('S2')).toBe('unknown');
     expect(await upstreams.fetchOutbox(41, 10)).toEqual({ events: [], next: 41 });
     expect(seenKeys.every((key) => key === 'k')).toBe(true);
+  });
+
+  it('bounds the whole exchange: an answer that trickles in past the timeout is UPSTREAM_UNAVAILABLE', async () => {
+    // Headers at once, then a byte every 50 ms, never finished: an idle timeout alone never fires.
+    const slow = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const drip = setInterval(() => response.write(' '), 50);
+      response.on('close', () => clearInterval(drip));
+    });
+    await new Promise<void>((done) => slow.listen(0, '127.0.0.1', done));
+    const { port } = slow.address() as AddressInfo;
+    const upstreams = httpUpstreams({
+      insurerApiUrl: undefined,
+      jlisUrl: `http://127.0.0.1:${port}`,
+      serviceKey: 'k',
+      timeoutMs: 300,
+    });
+    try {
+      await expect(upstreams.certificateStatus('S1')).rejects.toMatchObject({
+        code: 'UPSTREAM_UNAVAILABLE',
+      });
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((done) => slow.close(done));
+    }
   });
 
   it('turns an unreachable or missing peer into UPSTREAM_UNAVAILABLE', async () => {

@@ -41,11 +41,16 @@ const agents = {
 };
 
 /**
- * One HTTP exchange; any failure to get an answer (refused, reset, no byte for TIMEOUT_MS) is
+ * One HTTP exchange; any failure to get a whole answer within TIMEOUT_MS (refused, reset, slow) is
  * UPSTREAM_UNAVAILABLE. A GET that failed on a kept-alive socket the peer had just closed is sent
  * once more on a new one (Node's documented `reusedSocket` case).
  */
-function call(url: string, init: UpstreamRequest, retried = false): Promise<UpstreamResponse> {
+function exchange(
+  url: string,
+  init: UpstreamRequest,
+  retried = false,
+  timeoutMs = TIMEOUT_MS,
+): Promise<UpstreamResponse> {
   const target = new URL(url);
   const failed = () => new AppError('UPSTREAM_UNAVAILABLE', `could not reach ${target.host}`);
   const secure = target.protocol === 'https:';
@@ -57,13 +62,16 @@ function call(url: string, init: UpstreamRequest, retried = false): Promise<Upst
         method,
         headers: init.headers,
         agent: secure ? agents.https : agents.http,
-        timeout: TIMEOUT_MS,
       },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', () => reject(failed()));
+        response.on('close', () => {
+          if (!response.complete) reject(failed());
+        });
         response.on('end', () => {
+          clearTimeout(deadline);
           const status = response.statusCode ?? 0;
           const text = Buffer.concat(chunks).toString('utf8');
           resolve({
@@ -74,14 +82,17 @@ function call(url: string, init: UpstreamRequest, retried = false): Promise<Upst
         });
       },
     );
+    // The whole exchange, as fetch's AbortSignal.timeout bounded it: a peer that trickles its
+    // answer is as unavailable as one that never answers.
     let timedOut = false;
-    request.on('timeout', () => {
+    const deadline = setTimeout(() => {
       timedOut = true;
       request.destroy();
-    });
+    }, timeoutMs);
     request.on('error', () => {
+      clearTimeout(deadline);
       if (method === 'GET' && request.reusedSocket && !timedOut && !retried)
-        resolve(call(url, init, true));
+        resolve(exchange(url, init, true, timeoutMs));
       else reject(failed());
     });
     request.end(init.body);
@@ -96,8 +107,12 @@ export function httpUpstreams(options: {
   insurerApiUrl: string | undefined;
   jlisUrl: string | undefined;
   serviceKey: string;
+  /** The most one exchange may take (default 5 s). */
+  timeoutMs?: number;
 }): Upstreams {
   const headers = { 'x-service-key': options.serviceKey, 'content-type': 'application/json' };
+  const call = (url: string, init: UpstreamRequest) =>
+    exchange(url, init, false, options.timeoutMs ?? TIMEOUT_MS);
   return {
     async resolveCertificate(certificateSerial) {
       if (!options.insurerApiUrl) unavailable('insurer-api');
