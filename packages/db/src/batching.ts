@@ -100,12 +100,17 @@ export function retryingAloneOnFailure<Item, Result>(
       return await execute(items);
     } catch (error) {
       if (items.length === 1) throw error;
-      const alone = await Promise.allSettled(items.map((item) => execute([item])));
-      return alone.map((settled) =>
-        settled.status === 'fulfilled'
-          ? (settled.value[0] as Result | ItemFailure)
-          : new ItemFailure(settled.reason),
-      );
+      // One after another, in arrival order: of two writes that conflict (the same consent twice),
+      // the one sent first wins, whatever the pool's connections would have made of them at once.
+      const answers: (Result | ItemFailure)[] = [];
+      for (const item of items) {
+        try {
+          answers.push((await execute([item]))[0] as Result | ItemFailure);
+        } catch (failure) {
+          answers.push(new ItemFailure(failure));
+        }
+      }
+      return answers;
     }
   };
 }
