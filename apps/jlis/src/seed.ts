@@ -6,13 +6,14 @@ import type { SyntheticPerson } from '@shikaku/synth/population';
 /**
  * Seeds residents and their card certificates from the synthetic population, when the registry
  * is empty (a restarted stack keeps what it has), in one bulk load. Returns how many residents
- * there are.
+ * there are. Two seeders at once: one seeds, the other finds its rows and writes nothing.
  */
 export async function seedResidents(
   handle: DatabaseHandle,
   persons: Iterable<SyntheticPerson>,
   at: Date,
 ): Promise<{ residents: number; seeded: boolean }> {
+  // Saves generating the population when the registry is seeded; the load checks again, locked.
   const existing = await countResidents(handle);
   if (existing > 0) return { residents: existing, seeded: false };
   const residents: Resident[] = [];
@@ -34,6 +35,7 @@ export async function seedResidents(
       });
     }
   }
-  const total = await loadResidents(handle, residents, certificates, at);
-  return { residents: total, seeded: true };
+  const loaded = await loadResidents(handle, residents, certificates, at);
+  if (loaded === undefined) return { residents: await countResidents(handle), seeded: false };
+  return { residents: loaded, seeded: true };
 }
