@@ -54,6 +54,8 @@ export async function buildApp(
     childLoggerFactory: lazyChildLogger,
     bodyLimit: 5 * 1024 * 1024,
     ajv: AJV_OPTIONS,
+    // Off unless configured: without it X-Forwarded-* are the client's words, trusted for nothing.
+    trustProxy: config.trustProxy,
   });
   registerInputGuards(app);
   const accessLog = createAccessLogWriter(deps.handle);

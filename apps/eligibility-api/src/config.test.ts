@@ -66,4 +66,32 @@ describe('eligibility-api config', () => {
       /ELIGIBILITY_MAX_IN_FLIGHT/,
     );
   });
+
+  it('trusts no proxy unless told its addresses (ELIGIBILITY_TRUST_PROXY)', () => {
+    expect(parseConfig(SECRETS).trustProxy).toBe(false);
+    expect(parseConfig({ ...SECRETS, ELIGIBILITY_TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(
+      parseConfig({ ...SECRETS, ELIGIBILITY_TRUST_PROXY: ' 10.0.0.1, 10.1.0.0/16 ,fd00::/8' })
+        .trustProxy,
+    ).toBe('10.0.0.1,10.1.0.0/16,fd00::/8');
+    expect(parseConfig({ ...SECRETS, ELIGIBILITY_TRUST_PROXY: 'loopback' }).trustProxy).toBe(
+      'loopback',
+    );
+    // Trust-everyone and hop counts are refused: with either a client could name its own address.
+    for (const value of ['true', '1', '10.0.0.1/33', 'proxy.internal', '10.0.0.1/8/8'])
+      expect(() => parseConfig({ ...SECRETS, ELIGIBILITY_TRUST_PROXY: value })).toThrow(
+        /^ELIGIBILITY_TRUST_PROXY: /,
+      );
+  });
+
+  it('reads the sign-in challenge limit (ELIGIBILITY_CITIZEN_CHALLENGE_RATE, 0: off)', () => {
+    expect(parseConfig(SECRETS).citizenChallengeRatePerSecond).toBe(5);
+    expect(
+      parseConfig({ ...SECRETS, ELIGIBILITY_CITIZEN_CHALLENGE_RATE: '0' })
+        .citizenChallengeRatePerSecond,
+    ).toBe(0);
+    expect(() => parseConfig({ ...SECRETS, ELIGIBILITY_CITIZEN_CHALLENGE_RATE: '-2' })).toThrow(
+      /ELIGIBILITY_CITIZEN_CHALLENGE_RATE/,
+    );
+  });
 });

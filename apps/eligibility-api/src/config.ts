@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { LoadSheddingLimits } from '@shikaku/platform/load-shedding';
 import { ConfigError, requireSecret } from '@shikaku/platform/secrets';
 
@@ -31,6 +32,18 @@ export interface EligibilityConfig {
    * standing for the JPKI client software on the citizen's machine): ELIGIBILITY_CITIZEN_CARD_URL.
    */
   citizenCardUrl: string | undefined;
+  /**
+   * Sign-in challenges (POST /v1/citizen/challenges) one client address may ask per second, with a
+   * burst of as many (ELIGIBILITY_CITIZEN_CHALLENGE_RATE; 0: no limit). IPv6 counts per /64.
+   */
+  citizenChallengeRatePerSecond: number;
+  /**
+   * Fastify's trustProxy (ELIGIBILITY_TRUST_PROXY): the addresses (CIDRs) of the proxies in front,
+   * whose X-Forwarded-For / -Proto / -Host are believed when they are the socket's peer; false:
+   * none, the peer is the client and the socket's protocol the request's. Behind a TLS-terminating
+   * proxy it makes request.protocol https, so the citizen's cookies are Secure.
+   */
+  trustProxy: false | string;
   /** Outbox polling interval; 0 disables the relay. */
   outboxPollMs: number;
   /** How often to look for bulk inquiries a killed instance left (its lease ran out); 0: at start only. */
@@ -62,6 +75,10 @@ export const DEFAULT_CONFIG: Omit<EligibilityConfig, keyof EligibilitySecrets> =
   insurerApiUrl: undefined,
   jlisUrl: undefined,
   citizenCardUrl: undefined,
+  // A sign-in is one challenge; five a second leaves room for several citizens behind one address
+  // and bounds one address's unanswered rows to 5 × 300 s of challenge life.
+  citizenChallengeRatePerSecond: 5,
+  trustProxy: false,
   outboxPollMs: 1000,
   bulkSweepMs: 60_000,
   asOf: undefined,
@@ -105,6 +122,34 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return value;
 }
 
+/** proxy-addr's names for address ranges, which Fastify's trustProxy also takes. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Unset, empty or 0: trust no proxy. Else a comma-separated list of the proxies' addresses or
+ * CIDRs (or proxy-addr's loopback, linklocal, uniquelocal). Not `true` (trust every peer: a client
+ * reaching the app directly, or its own X-Forwarded-For entry, would be believed) and not a hop
+ * count (Fastify 5 trusts no peer for one: it cannot tell the proxy from a client).
+ */
+function trustProxy(env: NodeJS.ProcessEnv, name: string): false | string {
+  const raw = env[name]?.trim();
+  if (!raw || raw === '0') return false;
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const validPrefix =
+      prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (PROXY_RANGE_NAMES.has(entry)) continue;
+    if (family === 0 || !validPrefix || extra !== undefined)
+      throw new ConfigError(
+        name,
+        "must be the proxies' addresses (IP or CIDR, comma-separated) or 0",
+      );
+  }
+  return entries.join(',');
+}
+
 /** Throws a ConfigError naming the variable when a secret is missing or a published default. */
 export function parseConfig(env: NodeJS.ProcessEnv): EligibilityConfig {
   return {
@@ -122,6 +167,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): EligibilityConfig {
     insurerApiUrl: env.INSURER_API_URL || undefined,
     jlisUrl: env.JLIS_URL || undefined,
     citizenCardUrl: env.ELIGIBILITY_CITIZEN_CARD_URL || undefined,
+    citizenChallengeRatePerSecond: integer(
+      env,
+      'ELIGIBILITY_CITIZEN_CHALLENGE_RATE',
+      DEFAULT_CONFIG.citizenChallengeRatePerSecond,
+    ),
+    trustProxy: trustProxy(env, 'ELIGIBILITY_TRUST_PROXY'),
     outboxPollMs: integer(env, 'ELIGIBILITY_OUTBOX_POLL_MS', DEFAULT_CONFIG.outboxPollMs),
     bulkSweepMs: integer(env, 'ELIGIBILITY_BULK_SWEEP_MS', DEFAULT_CONFIG.bulkSweepMs),
     asOf: env.SHIKAKU_AS_OF || undefined,

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import {
   insertCitizenChallenge,
   takeCitizenChallenge,
 } from '@shikaku/db/eligibility/citizen-sign-in';
+import { AppError } from '@shikaku/platform/errors';
+import type { RateLimiter } from '../auth.js';
 
 /** How long a sign-in challenge may be answered. */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -39,4 +42,53 @@ export function createChallengeStore(
       return now.getTime() < entry.expiresAt.getTime() ? 'ok' : 'expired';
     },
   };
+}
+
+/**
+ * Who the challenge limit counts: the client address (request.ip: the socket's peer, or the
+ * client a trusted proxy names). An IPv6 address counts by its /64, the block one subscriber is
+ * given, else one machine could take a new address for each challenge. Not the card: its serial
+ * is no secret, so a limit per card would let anyone keep its holder from signing in.
+ */
+export function challengeLimitKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped && isIPv4(mapped)) return `citizen-challenges:${mapped}`;
+  if (!isIPv6(address)) return `citizen-challenges:${address}`;
+  return `citizen-challenges:${ipv6Groups(address).slice(0, 4).join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of an IPv6 address, in hex without leading zeros. */
+function ipv6Groups(address: string): string[] {
+  const [head = '', tail] = address.split('::');
+  const part = (text: string | undefined): string[] => {
+    if (!text) return [];
+    return text.split(':').flatMap((group) => {
+      if (!group.includes('.')) return [group];
+      const [a = 0, b = 0, c = 0, d = 0] = group.split('.').map(Number);
+      return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+    });
+  };
+  const [left, right] = [part(head), part(tail)];
+  const zeros = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((group) => parseInt(group, 16).toString(16));
+}
+
+/**
+ * Admits a challenge from `address` through the app's rate limiter (the institutions' limiter,
+ * in process or shared across instances), at `ratePerSecond` (0: no limit); CHALLENGE_RATE_LIMITED
+ * (429, Retry-After) otherwise. Bounds the unanswered rows one address can leave.
+ */
+export async function admitChallenge(
+  limiter: RateLimiter,
+  ratePerSecond: number,
+  address: string,
+  nowMs: number,
+): Promise<void> {
+  if (ratePerSecond <= 0) return;
+  if (await limiter.take(challengeLimitKey(address), ratePerSecond, nowMs)) return;
+  throw new AppError(
+    'CHALLENGE_RATE_LIMITED',
+    `more than ${ratePerSecond} sign-in challenges a second from this address; retry after a second`,
+    { reason: 'too-many-challenges', limitPerSecond: ratePerSecond },
+  );
 }

@@ -17,6 +17,8 @@ export const SIGN_IN_MESSAGES: Record<string, string> = {
     'ログインの手続きが無効になりました。お手数ですが、最初からやり直してください。',
   CHALLENGE_EXPIRED:
     'ログインの有効時間（5分）を過ぎました。お手数ですが、最初からやり直してください。',
+  CHALLENGE_RATE_LIMITED:
+    'ログインの手続きが短い時間に集中したため、受け付けられませんでした。しばらくしてから、もう一度お試しください。',
   SIGNATURE_INVALID:
     'カードの電子署名を確認できませんでした。正しいカードを読み取り、もう一度お試しください。',
   CARD_REVOKED:

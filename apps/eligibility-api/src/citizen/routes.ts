@@ -12,7 +12,7 @@ import {
 } from '../schemas.js';
 import type { Services } from '../services.js';
 import { type CertificateKeyDirectory, httpCertificateKeys } from './certificate-keys.js';
-import { createChallengeStore } from './challenges.js';
+import { admitChallenge, createChallengeStore } from './challenges.js';
 import { citizenPages } from './pages.js';
 import { createCitizenSessions } from './sessions.js';
 import { bearerToken, requireCitizen, signInWithCard } from './sign-in.js';
@@ -114,7 +114,7 @@ export async function citizenRoutes(
       schema: {
         tags: ['citizen'],
         summary:
-          'Sign-in, step 1: a single-use challenge for the card to sign (expires in 5 minutes)',
+          'Sign-in, step 1: a single-use challenge for the card to sign (expires in 5 minutes; a few a second per client address)',
         body: certificateSerialBody,
         response: {
           201: {
@@ -127,6 +127,12 @@ export async function citizenRoutes(
       },
     },
     async (request, reply) => {
+      await admitChallenge(
+        services.limiter,
+        services.config.citizenChallengeRatePerSecond,
+        request.ip,
+        services.monotonicMs(),
+      );
       const issued = await deps.challenges.issue(
         request.body.certificateSerial,
         services.clock.now(),
