@@ -1,4 +1,4 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { listAccessLogByPerson, listAllAccessLog } from '@shikaku/db/eligibility/access-log';
 import { practitionerProofMessage, signPractitionerProof } from '@shikaku/core/practitioner-proof';
 import type { DatabaseHandle } from '@shikaku/db/database';
@@ -420,6 +420,61 @@ describeEachDatabase('practitioner credentials', ({ handle }) => {
         })
       ).json().code,
     ).toBe('UNKNOWN_INSTITUTION');
+  });
+
+  it("lists each registration with its public key's fingerprint, whatever the key's encoding", async () => {
+    const key = { 'x-service-key': TEST_SECRETS.serviceKey };
+    const url = `/v1/internal/institutions/${CLINIC_B}/practitioners`;
+    // Computed here from the DER, not with the app's helper: SHA-256 of the SPKI, Base64.
+    const fingerprintOf = (pem: string) =>
+      createHash('sha256')
+        .update(createPublicKey(pem).export({ type: 'spki', format: 'der' }))
+        .digest('base64');
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+    const ecPem = ec.export({ type: 'spki', format: 'pem' }).toString();
+    const rsaPem = rsa.export({ type: 'spki', format: 'pem' }).toString();
+    const body = (serial: string, publicKey: unknown) => ({
+      name: '見本 医師',
+      role: 'doctor',
+      certificateSerial: serial,
+      publicKey,
+      validFrom: '2021-04-01T00:00:00+09:00',
+      validTo: '2026-03-31T23:59:59+09:00',
+    });
+    // The EC key as a JWK, the RSA key as a PEM with CRLF line ends: the fingerprint is the key's.
+    const registrations: Array<[string, unknown, string]> = [
+      ['HPKI-FP-EC', ec.export({ format: 'jwk' }), fingerprintOf(ecPem)],
+      ['HPKI-FP-RSA', rsaPem.replace(/\n/g, '\r\n'), fingerprintOf(rsaPem)],
+    ];
+    for (const [serial, publicKey, fingerprint] of registrations) {
+      const created = await inject({
+        method: 'POST',
+        url,
+        headers: key,
+        payload: body(serial, publicKey),
+      });
+      expect(created.statusCode).toBe(201);
+      expect(created.json().publicKeyFingerprint).toBe(fingerprint);
+    }
+    expect(fingerprintOf(ecPem)).not.toBe(fingerprintOf(rsaPem));
+    const listed = (await inject({ method: 'GET', url, headers: key })).json() as {
+      practitioners: Array<Record<string, unknown>>;
+    };
+    for (const [serial, , fingerprint] of registrations) {
+      const row = listed.practitioners.find((p) => p.certificateSerial === serial);
+      // The existing fields stay; the fingerprint is added, and the key itself is not answered.
+      expect(row).toMatchObject({
+        certificateSerial: serial,
+        name: '見本 医師',
+        role: 'doctor',
+        hcRole: 'Medical Doctor',
+        institutionCode: CLINIC_B,
+        revokedAt: null,
+        publicKeyFingerprint: fingerprint,
+      });
+      expect(row).not.toHaveProperty('publicKey');
+    }
   });
 
   it('counted every refusal by its code, and no answer carried the My Number', () => {

@@ -1,4 +1,5 @@
 import { createPublicKey, type JsonWebKey, type KeyObject, randomBytes } from 'node:crypto';
+import { publicKeyFingerprint } from '@shikaku/core/public-key-fingerprint';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import {
   insertPractitioner,
@@ -37,7 +38,11 @@ export interface PractitionerRegistration {
   validTo: string;
 }
 
-/** What the API answers for a practitioner (the public key stays in the database). */
+/**
+ * What the API answers for a practitioner. The public key stays in the database; its fingerprint
+ * (SHA-256 of the SPKI DER, Base64) lets a client tell whether the registration holds the key it
+ * has, e.g. the portal on a resent form.
+ */
 export function practitionerView(record: PractitionerRecord) {
   return {
     practitionerId: record.practitionerId,
@@ -46,6 +51,7 @@ export function practitionerView(record: PractitionerRecord) {
     role: record.role,
     hcRole: HC_ROLE[record.role as PractitionerRole] ?? null,
     certificateSerial: record.certificateSerial,
+    publicKeyFingerprint: publicKeyFingerprint(record.publicKey),
     validFrom: record.validFrom.toISOString(),
     validTo: record.validTo.toISOString(),
     registeredAt: record.registeredAt.toISOString(),

@@ -22,6 +22,11 @@ const practitionerSchema = {
     role: { type: 'string', enum: [...PRACTITIONER_ROLES] },
     hcRole: { type: ['string', 'null'], description: 'the HPKI hcRole value of this role' },
     certificateSerial: str,
+    publicKeyFingerprint: {
+      type: 'string',
+      description:
+        "SHA-256 of the registered public key's SubjectPublicKeyInfo DER, Base64 (RFC 7469 pin-sha256)",
+    },
     validFrom: str,
     validTo: str,
     registeredAt: str,

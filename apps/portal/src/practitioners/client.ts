@@ -8,6 +8,8 @@ export interface PractitionerRow {
   name: string;
   role: string;
   certificateSerial: string;
+  /** SHA-256 of the registered key's SubjectPublicKeyInfo DER, Base64 (publicKeyFingerprint). */
+  publicKeyFingerprint: string;
   validFrom: string;
   validTo: string;
   revokedAt: string | null;

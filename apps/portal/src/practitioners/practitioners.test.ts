@@ -1,3 +1,4 @@
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,8 +6,16 @@ import { type Client, type Harness, signUp, startHarness } from '../testing/harn
 import { staffClient } from '../testing/staff.js';
 
 const SERVICE_KEY = 'portal-practitioner-test-key-0123456789';
-const PEM =
-  '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----';
+const newPem = () =>
+  generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .publicKey.export({ type: 'spki', format: 'pem' })
+    .toString();
+const PEM = newPem();
+/** What eligibility-api lists for a key: SHA-256 of the SPKI DER, Base64 (docs/practitioners.md). */
+const fingerprintOf = (pem: string) =>
+  createHash('sha256')
+    .update(createPublicKey(pem).export({ type: 'spki', format: 'der' }))
+    .digest('base64');
 
 /** eligibility-api's internal practitioner endpoints, as far as the portal uses them. */
 function fakeEligibilityApi() {
@@ -55,6 +64,7 @@ function fakeEligibilityApi() {
     const row: Record<string, unknown> = {
       ...body,
       practitionerId: `prac-${rows.length + 1}`,
+      publicKeyFingerprint: fingerprintOf(String(body?.publicKey)),
       revokedAt: null,
     };
     delete row.publicKey;
@@ -134,6 +144,23 @@ describe('医療従事者の登録 (portal)', () => {
     // list, not an error; nothing more registered.
     const again = await pharmacy.post('/practitioners', form);
     expect(again.statusCode).toBe(303);
+    expect(api.rows.filter((r) => r.certificateSerial === 'HPKI-PH-0001')).toHaveLength(1);
+    // The same key in a PEM wrapped otherwise (one base64 line; 40 columns with CRLF line ends) is
+    // the same form.
+    const base64 = PEM.split('\n')
+      .filter((line) => line && !line.startsWith('-----'))
+      .join('');
+    const oneLine = `-----BEGIN PUBLIC KEY-----\n${base64}\n-----END PUBLIC KEY-----`;
+    const rewrapped = `-----BEGIN PUBLIC KEY-----\r\n${base64.match(/.{1,40}/g)!.join('\r\n')}\r\n-----END PUBLIC KEY-----\r\n`;
+    for (const publicKey of [oneLine, rewrapped]) {
+      const resent = await pharmacy.post('/practitioners', { ...form, publicKey });
+      expect(resent.statusCode, resent.body.slice(0, 300)).toBe(303);
+    }
+    // The same particulars with another key are not what is in force: the registered key still
+    // holds, so the admin is told, not shown the list as if the new key had been taken.
+    const otherKey = await pharmacy.post('/practitioners', { ...form, publicKey: newPem() });
+    expect(otherKey.statusCode).toBe(400);
+    expect(otherKey.body).toContain('この電子証明書は既に登録されています');
     expect(api.rows.filter((r) => r.certificateSerial === 'HPKI-PH-0001')).toHaveLength(1);
     // The same serial with other particulars is another registration: refused on its field.
     const other = await pharmacy.post('/practitioners', { ...form, name: '別人 薬剤師' });

@@ -1,6 +1,7 @@
 // 医療従事者の登録: the institution's admin registers the doctors, dentists and pharmacists who may
 // view drug and checkup information, each with their HPKI-like certificate (serial, public key,
 // validity), and revokes them. The records live at eligibility-api (practitioners/client.ts).
+import { publicKeyFingerprint } from '@shikaku/core/public-key-fingerprint';
 import { isUsageApproved } from '@shikaku/db/portal/usage-applications';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '@shikaku/platform/errors';
@@ -42,7 +43,11 @@ const REFUSAL_TEXT: Record<string, string> = {
   VALIDATION_FAILED: '入力内容を確認してください。',
 };
 
-/** The row in force that this form would have made (the list carries no key: serial, name, role, dates). */
+/**
+ * The row in force that this form would have made: serial, name, role, dates and the key, which
+ * the list names by its fingerprint (a PEM wrapped otherwise is the same key). Another key under
+ * the same serial is a conflict: answering it with the list would hide that the old key still holds.
+ */
 function sameRegistration(row: PractitionerRow, form: PractitionerRegistration): boolean {
   return (
     row.revokedAt === null &&
@@ -50,8 +55,19 @@ function sameRegistration(row: PractitionerRow, form: PractitionerRegistration):
     row.name === form.name &&
     row.role === form.role &&
     Date.parse(row.validFrom) === Date.parse(form.validFrom) &&
-    Date.parse(row.validTo) === Date.parse(form.validTo)
+    Date.parse(row.validTo) === Date.parse(form.validTo) &&
+    typeof row.publicKeyFingerprint === 'string' &&
+    row.publicKeyFingerprint === fingerprintOf(form.publicKey)
   );
+}
+
+/** undefined for a key that cannot be read (eligibility-api refuses one before any conflict). */
+function fingerprintOf(publicKey: string): string | undefined {
+  try {
+    return publicKeyFingerprint(publicKey);
+  } catch {
+    return undefined;
+  }
 }
 
 function listSection(page: PageContext, rows: PractitionerRow[]) {
