@@ -57,7 +57,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     };
   }
   const pglite = await PGlite.create({
-    ...(options.pgliteDir ? { dataDir: options.pgliteDir } : {}),
+    ...(options.pgliteDir
+      ? { dataDir: options.pgliteDir }
+      : options.pgliteDump
+        ? { loadDataDir: options.pgliteDump }
+        : {}),
     // Same parsing as the pg driver above.
     parsers: { 1082: (value: string) => value, 20: (value: string) => Number(value) },
   });

@@ -1,12 +1,22 @@
 // vitest globalSetup for packages whose tests touch the database. PostgreSQL comes from
 // DATABASE_URL, else from a testcontainers container when a Docker engine answers; with neither,
-// the repository tests run on PGlite only and this says so.
+// the repository tests run on PGlite only and this says so. It also makes the migrated templates
+// each test database starts from (templates.ts), once for the run.
 import type { TestProject } from 'vitest/node';
+import {
+  createPostgresTemplate,
+  dropPostgresTemplate,
+  pgliteTemplateDump,
+  testTemplateRoot,
+  type TestTemplates,
+} from './templates.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Admin URL of a PostgreSQL server for tests, or '' when there is none. */
     postgresUrl: string;
+    /** The migrated templates test databases start from. */
+    testTemplates: TestTemplates;
   }
 }
 
@@ -28,8 +38,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } else {
     console.info('[shikaku] PostgreSQL tests run on DATABASE_URL');
   }
+  const templates: TestTemplates = {
+    pgliteDump: await pgliteTemplateDump(testTemplateRoot),
+    postgres: url ? await createPostgresTemplate(url) : '',
+  };
   project.provide('postgresUrl', url);
+  project.provide('testTemplates', templates);
   return async () => {
+    if (templates.postgres) await dropPostgresTemplate(url, templates.postgres);
     await stop?.();
   };
 }

@@ -1,34 +1,57 @@
 // Gives each test file a fresh, migrated database: an in-memory PGlite, and a throw-away database
-// on the PostgreSQL server provided by global-setup.ts.
+// on the PostgreSQL server provided by global-setup.ts. Both start from the run's migrated
+// templates (templates.ts) when they are there and made from these migrations; else the database
+// is migrated here.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { dropDatabase, recreateDatabase } from '../admin.js';
 import { type DatabaseHandle, type DatabaseKind, openDatabase } from '../database.js';
 import { migrateToLatest } from '../migrate.js';
+import {
+  createDatabaseFromTemplate,
+  isCurrentPgliteDump,
+  isCurrentPostgresTemplate,
+  type TestTemplates,
+} from './templates.js';
 
 export interface TestDatabase {
   handle: DatabaseHandle;
+  /** Whether it was copied from a migrated template or migrated on its own. */
+  source: 'template' | 'migrated';
   cleanup(): Promise<void>;
 }
 
 export async function createTestDatabase(
   kind: DatabaseKind,
   postgresUrl = inject('postgresUrl'),
+  // Absent where a package's vitest config has no global setup.
+  templates: Partial<TestTemplates> = inject('testTemplates') ?? {},
 ): Promise<TestDatabase> {
   if (kind === 'pglite') {
+    const dump = templates.pgliteDump;
+    if (dump && (await isCurrentPgliteDump(dump))) {
+      const handle = await openDatabase({ pgliteDump: new Blob([await readFile(dump)]) });
+      return { handle, source: 'template', cleanup: () => handle.close() };
+    }
     const handle = await openDatabase();
     await migrateToLatest(handle);
-    return { handle, cleanup: () => handle.close() };
+    return { handle, source: 'migrated', cleanup: () => handle.close() };
   }
   if (!postgresUrl) throw new Error('no PostgreSQL server for tests');
   const name = `shikaku_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const template = templates.postgres;
+  const fromTemplate = !!template && (await isCurrentPostgresTemplate(template));
   const handle = await openDatabase({
-    url: await recreateDatabase(postgresUrl, name),
+    url: fromTemplate
+      ? await createDatabaseFromTemplate(postgresUrl, name, template)
+      : await recreateDatabase(postgresUrl, name),
     poolSize: 4,
   });
-  await migrateToLatest(handle);
+  if (!fromTemplate) await migrateToLatest(handle);
   return {
     handle,
+    source: fromTemplate ? 'template' : 'migrated',
     cleanup: async () => {
       await handle.close();
       await dropDatabase(postgresUrl, name);
