@@ -4,9 +4,11 @@ import type {} from '@shikaku/db/testing/global-setup';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import { withRawTransaction } from '@shikaku/db/intermediate/raw';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHALLENGE_TTL_MS, challengeLimitKey } from './challenges.js';
 import { SIGN_IN_MESSAGES } from './page-texts.js';
+import { SIGN_IN_SCRIPT } from './sign-in-script.js';
 import { type CitizenFixture, citizenSignIn, createCitizenFixture } from './testing.js';
 
 const HANAKO = 'SERIAL-HANAKO';
@@ -120,11 +122,59 @@ describeEachDatabase('the sign-in challenge limit', ({ handle }) => {
     ).toBe(201);
   });
 
-  it('the sign-in page carries the Japanese sentence its script shows for the refusal', async () => {
-    const login = await f.app.inject({ url: '/citizen/login' });
-    const sentence = SIGN_IN_MESSAGES.CHALLENGE_RATE_LIMITED!;
-    expect(sentence).toMatch(/しばらくしてから、もう一度お試しください。$/);
-    expect(login.body).toContain(sentence);
+  it("the sign-in page's script shows the Japanese sentence for the refusal, with the page's own messages", async () => {
+    f.monotonic.ms += 1000;
+    const page = await f.app.inject({ url: '/citizen/login', remoteAddress: '192.0.2.120' });
+    const messages = /data-messages="([^"]*)"/
+      .exec(page.body)![1]!
+      .replace(/&(quot|#39|lt|gt|amp);/g, (_, e: string) =>
+        e === 'quot' ? '"' : e === '#39' ? "'" : e === 'lt' ? '<' : e === 'gt' ? '>' : '&',
+      );
+    type Submit = (event: { preventDefault(): void }) => Promise<void>;
+    const status = { textContent: '', hidden: true, focus() {} };
+    const form: {
+      submitted: boolean;
+      handler?: Submit;
+      [key: string]: unknown;
+    } = {
+      getAttribute: (name: string) =>
+        name === 'data-messages' ? messages : 'http://127.0.0.1:7304',
+      submitted: false,
+      addEventListener(_type: string, handler: Submit) {
+        form.handler = handler;
+      },
+      querySelector: () => ({ disabled: false }),
+      elements: { certificateSerial: { value: HANAKO }, challenge: {}, signature: {} },
+      submit() {
+        form.submitted = true;
+      },
+    };
+    const elements: Record<string, unknown> = {
+      'sign-in': form,
+      'sign-in-status': status,
+      pin: { value: '1234' },
+    };
+    // The browser's fetch, answered by the app from the page's address (past its limit).
+    const fetch = async (url: string, init: { body: string }) => {
+      const response = await f.app.inject({
+        method: 'POST',
+        url,
+        remoteAddress: '192.0.2.120',
+        headers: { 'content-type': 'application/json' },
+        payload: init.body,
+      });
+      return { ok: response.statusCode < 300, json: async () => response.json() };
+    };
+    runInNewContext(SIGN_IN_SCRIPT, {
+      document: { getElementById: (id: string) => elements[id] },
+      fetch,
+    });
+    for (let i = 0; i < RATE; i++) expect((await ask(f, '192.0.2.120')).statusCode).toBe(201);
+    await form.handler!({ preventDefault() {} });
+    expect(status.hidden).toBe(false);
+    expect(status.textContent).toBe(SIGN_IN_MESSAGES.CHALLENGE_RATE_LIMITED);
+    expect(status.textContent).toMatch(/しばらくしてから、もう一度お試しください。$/);
+    expect(form.submitted).toBe(false);
   });
 });
 
