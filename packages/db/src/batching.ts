@@ -5,8 +5,15 @@ export interface BatcherOptions {
   concurrency: number;
 }
 
-/** Batching of a hot read: up to 200 keys a statement, four statements in flight per handle. */
-export const LOOKUP_BATCHING: BatcherOptions = { maxBatch: 200, concurrency: 4 };
+/**
+ * Batching of a hot read: up to 200 keys a statement, two statements in flight per handle. A
+ * statement costs PostgreSQL ~200 µs of CPU whatever it carries and a key ~30 µs more, and each
+ * one wakes a sleeping backend (and the server when it answers), so under load fewer, fuller
+ * statements are cheaper on both sides: at 50 concurrent searches two in flight sent half the
+ * statements of four (docs/benchmarks.md, "plans"). Two, not one: a slow statement (a page read
+ * from disk, a replica catching up) does not hold every search behind it.
+ */
+export const LOOKUP_BATCHING: BatcherOptions = { maxBatch: 200, concurrency: 2 };
 
 export interface Batcher<Item, Result> {
   /** Resolves with this item's result once the batch that carried it has run. */

@@ -87,6 +87,19 @@ export interface PreparedStatement {
 }
 
 /**
+ * `unnest(...)` over array parameters $first, $first+1, … of these element types, each behind a
+ * `(select …)`, for the batched statements of the hot paths. The planner then sees no array's
+ * length, in a custom plan as in the generic one, so both cost the same and PostgreSQL keeps the
+ * prepared statement's generic plan after its first five runs. Over bare parameters a custom plan
+ * of a short array (one to a few keys: every batch at light load) looks cheaper than the generic
+ * plan, which assumes 10 elements, so PostgreSQL planned the statement anew on every run: ~250 µs
+ * of its CPU per statement, as much as five index probes (docs/benchmarks.md, "plans").
+ */
+export function unnestParameters(types: readonly string[], first = 1): string {
+  return `unnest(${types.map((type, i) => `(select $${first + i}::${type}[])`).join(', ')})`;
+}
+
+/**
  * Runs a prepared statement and returns its rows, with the same value shapes on both drivers (the
  * type parsers above). Not for use inside a transaction: on PostgreSQL it takes its own pooled
  * connection (never a transaction's); on PGlite it queues behind any open transaction through the

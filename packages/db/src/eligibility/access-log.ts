@@ -1,5 +1,10 @@
 import { createBatcher, retryingAloneOnFailure } from '../batching.js';
-import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
+import {
+  type DatabaseHandle,
+  type PreparedStatement,
+  queryPrepared,
+  unnestParameters,
+} from '../database.js';
 import type { RawExecutor } from '../intermediate/raw.js';
 import { CONSENT_COLUMNS, type ConsentRecord, consentColumnArrays } from './consents.js';
 
@@ -30,7 +35,11 @@ export interface AccessLogWriter {
 export interface AccessLogWriterOptions {
   /** Most entries in one INSERT. */
   maxBatch?: number;
-  /** INSERTs in flight at once (each on its own connection). */
+  /**
+   * INSERTs in flight at once (each on its own connection). One by default: rows that arrive
+   * while an INSERT commits go together in the next, so under load a commit carries more rows
+   * (fewer statements, commits and wake-ups of PostgreSQL for the same answers).
+   */
   concurrency?: number;
 }
 
@@ -49,7 +58,7 @@ export function createAccessLogWriter(
       await insertEntries(handle, entries);
       return entries.map(() => undefined);
     }),
-    { maxBatch: options.maxBatch ?? 1000, concurrency: options.concurrency ?? 2 },
+    { maxBatch: options.maxBatch ?? 1000, concurrency: options.concurrency ?? 1 },
   );
   return {
     append: (entry) => batcher.run(entry),
@@ -67,16 +76,37 @@ const INSERT_ENTRIES: PreparedStatement = {
   name: 'eligibility.access_log.insert-with-consents',
   text: `with consent as (
       insert into eligibility.consents (${CONSENT_COLUMNS.join(', ')})
-      select * from unnest($10::text[], $11::text[], $12::text[], $13::timestamptz[],
-        $14::timestamptz[], $15::boolean[], $16::boolean[], $17::boolean[], $18::boolean[],
-        $19::boolean[]))
+      select * from ${unnestParameters(
+        [
+          'text',
+          'text',
+          'text',
+          'timestamptz',
+          'timestamptz',
+          'boolean',
+          'boolean',
+          'boolean',
+          'boolean',
+          'boolean',
+        ],
+        10,
+      )})
     insert into eligibility.access_log
       (at, institution_code, person_ref, kind, items, consent_state, qualification_validity,
        practitioner_id, practitioner_role)
     select at, institution_code, person_ref, kind, items::jsonb, consent_state, qualification_validity,
       practitioner_id, practitioner_role
-    from unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-      $7::text[], $8::text[], $9::text[]) as e(at, institution_code, person_ref, kind, items,
+    from ${unnestParameters([
+      'timestamptz',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+      'text',
+    ])} as e(at, institution_code, person_ref, kind, items,
       consent_state, qualification_validity, practitioner_id, practitioner_role)`,
 };
 

@@ -2,7 +2,12 @@ import type { QualificationEvent, QualificationSnapshot } from '@shikaku/core/qu
 import { sql } from 'kysely';
 import { batchedPerHandle, LOOKUP_BATCHING } from '../batching.js';
 import { readsOf } from '../read-replica.js';
-import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
+import {
+  type DatabaseHandle,
+  type PreparedStatement,
+  queryPrepared,
+  unnestParameters,
+} from '../database.js';
 import type { QualificationsTable } from './tables.js';
 
 /** A stored qualification with the person it belongs to. */
@@ -155,7 +160,7 @@ const COLUMN_LIST = COLUMNS.join(', ');
 const CARDS_WITH_RELATED: PreparedStatement = {
   name: 'eligibility.qualifications.cards-with-related',
   text: `with keys as (
-      select * from unnest($1::text[], $2::text[], $3::date[])
+      select * from ${unnestParameters(['text', 'text', 'date'])}
         with ordinality as key(insurer_number, insured_identification_number, birth_date, k)),
     card as (
       select keys.k, ${COLUMNS.map((c) => `q.${c}`).join(', ')}
@@ -249,7 +254,7 @@ export async function findQualificationsByCard(
 const CERTIFICATES_WITH_QUALIFICATIONS: PreparedStatement = {
   name: 'eligibility.card_links.with-qualifications',
   text: `select keys.k, c.person_ref as holder, ${COLUMNS.map((col) => `q.${col}`).join(', ')}
-    from unnest($1::text[]) with ordinality as keys(certificate_serial, k)
+    from ${unnestParameters(['text'])} with ordinality as keys(certificate_serial, k)
       join eligibility.card_links c on c.certificate_serial = keys.certificate_serial
       left join eligibility.qualifications q on q.person_ref = c.person_ref`,
 };
