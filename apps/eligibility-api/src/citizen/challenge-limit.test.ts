@@ -2,11 +2,13 @@
 // monotonic clock), and unanswered ones are swept once expired, so no one can fill the table.
 import type {} from '@shikaku/db/testing/global-setup';
 import type { DatabaseHandle } from '@shikaku/db/database';
+import type { AppError } from '@shikaku/platform/errors';
 import { withRawTransaction } from '@shikaku/db/intermediate/raw';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHALLENGE_TTL_MS, challengeLimitKey } from './challenges.js';
+import { createSharedRateLimiter } from '../shared-rate-limit.js';
+import { admitChallenge, CHALLENGE_TTL_MS, challengeLimitKey } from './challenges.js';
 import { SIGN_IN_MESSAGES } from './page-texts.js';
 import { SIGN_IN_SCRIPT } from './sign-in-script.js';
 import { type CitizenFixture, citizenSignIn, createCitizenFixture } from './testing.js';
@@ -120,6 +122,27 @@ describeEachDatabase('the sign-in challenge limit', ({ handle }) => {
     expect(
       (await ask(proxied, '192.0.2.80', { 'x-forwarded-for': '198.51.100.1' })).statusCode,
     ).toBe(201);
+  });
+
+  it('across instances (ELIGIBILITY_SHARED_RATE_LIMIT=1): two instances together admit RATE a second from one address, on eligibility.rate_windows', async () => {
+    let wall = Date.parse('2021-07-15T01:00:00Z');
+    const instances = [handle(), handle()].map((h) => createSharedRateLimiter(h, () => wall));
+    const outcomes = async () =>
+      Promise.all(
+        instances.flatMap((limiter) =>
+          Array.from({ length: RATE }, () =>
+            admitChallenge(limiter, RATE, '203.0.113.99', 0).then(
+              () => 'admitted',
+              (error: AppError) => error.code,
+            ),
+          ),
+        ),
+      );
+    const first = await outcomes();
+    expect(first.filter((o) => o === 'admitted')).toHaveLength(RATE);
+    expect(first.filter((o) => o === 'CHALLENGE_RATE_LIMITED')).toHaveLength(RATE);
+    wall += 1000;
+    expect((await outcomes()).filter((o) => o === 'admitted')).toHaveLength(RATE);
   });
 
   it("the sign-in page's script shows the Japanese sentence for the refusal, with the page's own messages", async () => {
