@@ -1,19 +1,21 @@
 import { sql } from 'kysely';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type DatabaseHandle, openDatabase } from '../database.js';
 import { describeEachDatabase } from '../testing/test-database.js';
 import { NONCE_SWEEP, usePractitionerNonce, usePractitionerNonces } from './practitioners.js';
 
 const now = new Date('2026-12-03T08:00:00Z');
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
 
+/** How many nonces of this certificate the table holds. */
+async function countNonces(handle: DatabaseHandle, serial: string): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select count(*) as n
+    from eligibility.practitioner_nonces where certificate_serial = ${serial}`.execute(handle.db);
+  return Number(rows[0]?.n);
+}
+
 describeEachDatabase('practitioner nonces', ({ handle }) => {
-  const count = async (serial: string) =>
-    Number(
-      (
-        await sql<{ n: string }>`select count(*) as n from eligibility.practitioner_nonces
-          where certificate_serial = ${serial}`.execute(handle().db)
-      ).rows[0]?.n,
-    );
+  const count = (serial: string) => countNonces(handle(), serial);
 
   it('accepts a nonce once per certificate', async () => {
     const use = (certificateSerial: string) =>
@@ -88,4 +90,98 @@ describeEachDatabase('practitioner nonces', ({ handle }) => {
     expect(racing.filter(Boolean)).toHaveLength(1);
     expect(await count('HPKI-BATCH-A')).toBe(2);
   });
+});
+
+// Two app instances are two pools on one PostgreSQL database: the in-batch check above never sees
+// the other's uses, only the primary key does. PGlite is one handle in one process, so this runs
+// on PostgreSQL only (skipped on PGlite, saying why).
+describeEachDatabase('practitioner nonces on two instances', ({ handle, kind }) => {
+  if (kind === 'pglite') {
+    it.skip('needs PostgreSQL: on PGlite one handle is all there is (the batch check above covers it)', () => {});
+    return;
+  }
+  let other: DatabaseHandle | undefined;
+  const count = (serial: string) => countNonces(handle(), serial);
+  const instances = () => {
+    if (!other) throw new Error('second instance not open');
+    return [handle(), other] as const;
+  };
+  beforeAll(async () => {
+    other = await openDatabase({ url: handle().url!, poolSize: 4 });
+  });
+  afterAll(async () => {
+    await other?.close();
+  });
+
+  it('accepts a nonce sent to both at once exactly once; the other instance sees a replay', async () => {
+    const [a, b] = instances();
+    const use = (on: DatabaseHandle, nonce: string) =>
+      usePractitionerNonce(
+        on,
+        { certificateSerial: 'HPKI-TWO', nonce, expiresAt: minutes(5) },
+        now,
+      );
+    // Many rounds, each a new nonce sent to both instances in the same tick.
+    const rounds = 50;
+    for (let i = 0; i < rounds; i++) {
+      const nonce = `two-${String(i).padStart(14, '0')}`;
+      const answers = await Promise.all([use(a, nonce), use(b, nonce)]);
+      expect(answers.filter(Boolean), nonce).toHaveLength(1);
+    }
+    expect(await count('HPKI-TWO')).toBe(rounds);
+  });
+
+  it('records two batches that share nonces in opposite orders without a deadlock, each nonce once', async () => {
+    const [a, b] = instances();
+    const use = (nonce: string) => ({
+      certificateSerial: 'HPKI-ORDER',
+      nonce,
+      expiresAt: minutes(5),
+      now,
+    });
+    const [x, gate, y] = ['order-x-0000000001', 'order-gate-00000001', 'order-y-0000000001'];
+    // A third session holds the gate nonce, so each batch stops there having written what came
+    // before it: a holds x, b holds y. Once the gate opens, each goes on to the other's key.
+    const holder = await a.pool!.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(
+        `insert into eligibility.practitioner_nonces (certificate_serial, nonce, expires_at)
+          values ($1, $2, $3)`,
+        ['HPKI-ORDER', gate, minutes(5)],
+      );
+      const batches = Promise.allSettled([
+        usePractitionerNonces(a, [use(x), use(gate), use(y)]),
+        usePractitionerNonces(b, [use(y), use(gate), use(x)]),
+      ]);
+      await waitForLockWaits(2);
+      await holder.query('rollback');
+      const [onA, onB] = await batches;
+      // In arrival order, the two would wait on each other: PostgreSQL cancels one with
+      // "deadlock detected" after deadlock_timeout.
+      expect(onA.status === 'fulfilled' ? 'ok' : String(onA.reason)).toBe('ok');
+      expect(onB.status === 'fulfilled' ? 'ok' : String(onB.reason)).toBe('ok');
+      const answers = [onA, onB].map((r) => (r as PromiseFulfilledResult<boolean[]>).value);
+      // Per nonce (x, gate, y): accepted by exactly one of the two.
+      expect([0, 1, 2].map((i) => Number(answers[0]![i]) + Number(answers[1]![2 - i]))).toEqual([
+        1, 1, 1,
+      ]);
+      expect(await count('HPKI-ORDER')).toBe(3);
+    } finally {
+      // Also when a check above failed before the gate opened (a second rollback only warns).
+      await holder.query('rollback');
+      holder.release();
+    }
+  });
+
+  /** Until `n` sessions of this database wait on a lock (both batches reached the gate). */
+  async function waitForLockWaits(n: number) {
+    for (let tries = 0; tries < 500; tries++) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`.execute(handle().db);
+      if ((rows[0]?.n ?? 0) >= n) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`fewer than ${n} sessions ever waited on a lock`);
+  }
 });

@@ -131,6 +131,12 @@ export interface NonceUse {
  * refused as stale anyway). Each proof removes more than it adds, so the table holds the last
  * window's nonces, also of certificates never used again; rows another proof is deleting are
  * skipped, so practitioners never wait on each other.
+ *
+ * The rows go in key order, whatever order the uses came in. Two statements at once that share
+ * nonces (two instances, or two batches of one) then meet each other's keys in the same order, so
+ * one waits for the other. In arrival order they could each hold a key the other needs: PostgreSQL
+ * would cancel one as a deadlock after deadlock_timeout, and the batcher would retry its uses one
+ * by one.
  */
 export async function usePractitionerNonces(
   handle: DatabaseHandle,
@@ -165,6 +171,8 @@ const USE_NONCES: PreparedStatement = {
         for update skip locked))
     insert into eligibility.practitioner_nonces (certificate_serial, nonce, expires_at)
     select * from unnest($1::text[], $2::text[], $3::timestamptz[])
+      as u(certificate_serial, nonce, expires_at)
+    order by certificate_serial, nonce
     on conflict do nothing
     returning certificate_serial, nonce`,
 };
