@@ -46,7 +46,8 @@ const REFUSAL_TEXT: Record<string, string> = {
 /**
  * The row in force that this form would have made: serial, name, role, dates and the key, which
  * the list names by its fingerprint (a PEM wrapped otherwise is the same key). Another key under
- * the same serial is a conflict: answering it with the list would hide that the old key still holds.
+ * the same serial is a conflict: answering it with the list would hide that the old key still
+ * holds.
  */
 function sameRegistration(row: PractitionerRow, form: PractitionerRegistration): boolean {
   return (
