@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { listAccessLogByPerson, listAllAccessLog } from '@shikaku/db/eligibility/access-log';
 import { practitionerProofMessage, signPractitionerProof } from '@shikaku/core/practitioner-proof';
-import type { DatabaseHandle } from '@shikaku/db/database';
+import { type DatabaseHandle, openDatabase } from '@shikaku/db/database';
 import type {} from '@shikaku/db/testing/global-setup';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import type { FastifyInstance } from 'fastify';
@@ -23,7 +23,7 @@ import { createLogger } from '@shikaku/platform/logger';
 
 // Drug and checkup views need a registered practitioner's signed proof; every way of presenting a
 // wrong one is refused with its own stable code, and the access log names who viewed.
-describeEachDatabase('practitioner credentials', ({ handle }) => {
+describeEachDatabase('practitioner credentials', ({ handle, kind }) => {
   let f: Fixture;
   const { bodies, inject } = recordingInject(() => f.app);
   let consentId = '';
@@ -232,6 +232,34 @@ describeEachDatabase('practitioner credentials', ({ handle }) => {
       expect(within.statusCode).toBe(200);
     }
   });
+
+  // Two instances are two pools on one database, each batching its own proofs' nonces: only the
+  // primary key decides between them. PGlite is one handle in one process: PostgreSQL only.
+  it.skipIf(kind === 'pglite')(
+    'opens a view once when one proof reaches two instances (own pools) at once; the other is a replay',
+    async () => {
+      const doctor = await f.practitioner('doctor');
+      const pool = await openDatabase({ url: handle().url!, poolSize: 4 });
+      const other = await secondInstance(f, pool);
+      try {
+        for (let round = 0; round < 10; round++) {
+          const request = {
+            method: 'GET' as const,
+            url: drugUrl(),
+            headers: { ...auth, ...doctor.proof('GET', drugUrl()) },
+          };
+          const answers = await Promise.all([f.app.inject(request), other.inject(request)]);
+          expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 401]);
+          expect(answers.find((a) => a.statusCode === 401)!.json().code).toBe(
+            'PRACTITIONER_NONCE_REPLAYED',
+          );
+        }
+      } finally {
+        await other.close();
+        await pool.close();
+      }
+    },
+  );
 
   it('refuses an expired or not yet valid certificate', async () => {
     const expiring = await f.practitioner('doctor', CLINIC_A, {
