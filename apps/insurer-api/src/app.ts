@@ -7,6 +7,7 @@ import { notifyCounterparts } from '@shikaku/db/intermediate/notifications';
 import { registerErrorHandler } from '@shikaku/platform/errors';
 import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import type { Logger } from '@shikaku/platform/logger';
+import { lazyChildLogger } from '@shikaku/platform/request-logger';
 import type { InsurerApiConfig } from './config.js';
 import type { InsurerApiContext } from './context.js';
 import { INSURER_API_ERROR_STATUS } from './errors.js';
@@ -43,7 +44,12 @@ export async function buildApp(
     logger: deps.logger,
     jlis: deps.jlis ?? httpJlisClient(config.jlis),
   };
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, ajv: AJV_OPTIONS });
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // No pino child per request: made only when a request writes a line (request-logger.ts).
+    childLoggerFactory: lazyChildLogger,
+    ajv: AJV_OPTIONS,
+  });
   registerInputGuards(app);
 
   await app.register(swagger, {

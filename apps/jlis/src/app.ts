@@ -21,6 +21,7 @@ import { AppError, registerErrorHandler, ErrorBodySchema } from '@shikaku/platfo
 import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import type { Logger } from '@shikaku/platform/logger';
 import { described } from '@shikaku/platform/openapi';
+import { lazyChildLogger } from '@shikaku/platform/request-logger';
 import type { JlisConfig } from './config.js';
 import { JLIS_ERROR_STATUS } from './errors.js';
 import { registerCertificateKeyRoutes } from './certificate-keys.js';
@@ -60,6 +61,8 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
   // the route pattern instead of the URL (packages/platform/src/logger.ts).
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
+    // Every card confirmation asks for a certificate status: no pino child per request.
+    childLoggerFactory: lazyChildLogger,
     ajv: AJV_OPTIONS,
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerInputGuards(app);

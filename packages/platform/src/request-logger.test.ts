@@ -1,25 +1,11 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@shikaku/platform/logger';
 import type { FastifyBaseLogger } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { lazyChildLogger } from './request-logger.js';
+import { countingLogger } from './testing/request-log.js';
 
 function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
-      done();
-    },
-  });
-  const parent = createLogger({ name: 'eligibility-api', level: 'info', destination });
-  let children = 0;
-  const child = parent.child.bind(parent);
-  parent.child = ((...args: Parameters<typeof child>) => {
-    children++;
-    return child(...args);
-  }) as typeof parent.child;
-  return { lines, parent: parent as unknown as FastifyBaseLogger, children: () => children };
+  const { logger, lines, children } = countingLogger('eligibility-api', 'info');
+  return { lines, parent: logger as unknown as FastifyBaseLogger, children };
 }
 
 describe('request logger', () => {
