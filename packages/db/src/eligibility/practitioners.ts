@@ -3,7 +3,12 @@
 // every instance. eligibility-api's practitioners/ folder says what is checked; docs/practitioners.md why.
 import { sql } from 'kysely';
 import { batchedPerHandle } from '../batching.js';
-import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
+import {
+  type DatabaseHandle,
+  type PreparedStatement,
+  queryPrepared,
+  unnestParameters,
+} from '../database.js';
 
 export interface PractitionerRecord {
   practitionerId: string;
@@ -170,7 +175,7 @@ const USE_NONCES: PreparedStatement = {
         limit $5::int
         for update skip locked))
     insert into eligibility.practitioner_nonces (certificate_serial, nonce, expires_at)
-    select * from unnest($1::text[], $2::text[], $3::timestamptz[])
+    select * from ${unnestParameters(['text', 'text', 'timestamptz'])}
       as u(certificate_serial, nonce, expires_at)
     order by certificate_serial, nonce
     on conflict do nothing
