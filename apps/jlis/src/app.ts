@@ -25,6 +25,7 @@ import { lazyChildLogger } from '@shikaku/platform/request-logger';
 import type { JlisConfig } from './config.js';
 import { JLIS_ERROR_STATUS } from './errors.js';
 import { registerCertificateKeyRoutes } from './certificate-keys.js';
+import { registerCertificateStatusesRoute } from './certificate-statuses.js';
 import { registerResidentControlRoutes } from './resident-control.js';
 import { FaultInjector } from './faults.js';
 
@@ -241,6 +242,7 @@ export async function buildApp(config: JlisConfig, deps: JlisDeps): Promise<Fast
     cardKeySecret: config.cardKeySecret,
     onRequest: [serviceAuth, faulty],
   });
+  registerCertificateStatusesRoute(app, { handle: deps.handle, onRequest: [serviceAuth, faulty] });
   registerResidentControlRoutes(app, { handle: deps.handle, clock: deps.clock, controlAuth });
 
   app.get(
