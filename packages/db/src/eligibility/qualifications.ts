@@ -157,7 +157,7 @@ const COLUMN_LIST = COLUMNS.join(', ');
  * from 3 needs the person's other qualifications; core decides). A card that never lost anything
  * costs no second probe.
  */
-const CARDS_WITH_RELATED: PreparedStatement = {
+export const CARDS_WITH_RELATED: PreparedStatement = {
   name: 'eligibility.qualifications.cards-with-related',
   text: `with keys as (
       select * from ${unnestParameters(['text', 'text', 'date'])}
