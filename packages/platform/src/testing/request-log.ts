@@ -45,11 +45,11 @@ export interface RequestLogging {
   /** Pino children made while `quiet` was answered (with nothing logged at the level). */
   childrenForQuiet: number;
   quietStatus: number;
-  /** The line a request wrote through request.log, and its id. */
+  /** The line a request wrote through request.log (without its time), and the request's id. */
   line: Record<string, unknown> | undefined;
   reqId: string;
-  /** The same line written through a pino child of the app's logger, as Fastify's default made. */
-  eagerLine: Record<string, unknown> | undefined;
+  /** The same line through a pino child of the app's logger, as Fastify's default child wrote it. */
+  lineFromChild: Record<string, unknown> | undefined;
 }
 
 /**
@@ -86,7 +86,7 @@ export async function requestLogging(
       quietStatus,
       line: withoutTime(line),
       reqId,
-      eagerLine: withoutTime(eager.lines[0]),
+      lineFromChild: withoutTime(eager.lines[0]),
     };
   } finally {
     await app.close();
