@@ -1,6 +1,11 @@
 // Repository of the J-LIS emulator: residents (住民基本台帳) and card certificates (JPKI).
 import { batchedPerHandle, LOOKUP_BATCHING } from '../batching.js';
-import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
+import {
+  type DatabaseHandle,
+  type PreparedStatement,
+  queryPrepared,
+  unnestParameters,
+} from '../database.js';
 import type { CertificateStatus } from './tables.js';
 
 export interface Resident {
@@ -93,7 +98,7 @@ export async function findCertificate(
 
 const STATUSES: PreparedStatement = {
   name: 'jlis.certificates.statuses',
-  text: `select keys.k, c.status from unnest($1::text[]) with ordinality as keys(serial, k)
+  text: `select keys.k, c.status from ${unnestParameters(['text'])} with ordinality as keys(serial, k)
     join jlis.certificates c on c.serial = keys.serial`,
 };
 
