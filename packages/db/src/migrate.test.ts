@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { type Kysely, type Migration, sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { dropDatabase, recreateDatabase } from './admin.js';
 import { openDatabase } from './database.js';
 import { migrateToLatest, migrationFingerprint } from './migrate.js';
 import { portalMigrations } from './portal/migrations.js';
@@ -38,6 +40,38 @@ describe('migrateToLatest', () => {
       await handle.close();
     }
   });
+});
+
+describe('migrateToLatest on PostgreSQL with a pool of one connection', () => {
+  const postgresUrl = inject('postgresUrl');
+  // Before, the migration lock's connection came from the pool and sat idle while the migrations
+  // waited for a connection: with one, forever (this test timed out).
+  it.skipIf(!postgresUrl)(
+    'holds its lock on a connection of its own, so the pool is not waiting for itself',
+    async () => {
+      const name = `shikaku_test_migrate_${process.pid}_${randomBytes(4).toString('hex')}`;
+      const handle = await openDatabase({
+        url: await recreateDatabase(postgresUrl!, name),
+        poolSize: 1,
+      });
+      try {
+        await migrateToLatest(handle);
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n
+          from information_schema.tables where table_name = 'kysely_migration'`.execute(handle.db);
+        expect(rows[0]?.n).toBe(4);
+        const advisory = await sql<{ n: number }>`select count(*)::int as n from pg_locks
+          where locktype = 'advisory'
+            and database = (select oid from pg_database where datname = current_database())`.execute(
+          handle.db,
+        );
+        expect(advisory.rows[0]?.n).toBe(0);
+      } finally {
+        await handle.close();
+        await dropDatabase(postgresUrl!, name);
+      }
+    },
+    180_000,
+  );
 });
 
 describe('migrationFingerprint', () => {

@@ -10,6 +10,7 @@ import {
   PostgresQueryCompiler,
   sql,
 } from 'kysely';
+import pg from 'pg';
 import { jobLockKey } from './claims.js';
 import type { DatabaseHandle } from './database.js';
 import { eligibilityMigrations } from './eligibility/migrations.js';
@@ -115,9 +116,15 @@ async function allApplied(
   return found.size === expected.length && expected.every((key) => found.has(key));
 }
 
+/**
+ * Runs `body` holding the migration lock. The lock is held on a connection of its own, outside the
+ * pool: the migrations run on the pool's connections, and a pool of one would wait for itself
+ * forever behind the lock's idle connection.
+ */
 async function withMigrationLock(handle: DatabaseHandle, body: () => Promise<void>): Promise<void> {
   if (!handle.pool) return body();
-  const client = await handle.pool.connect();
+  const client = new pg.Client(handle.pool.options);
+  await client.connect();
   try {
     await client.query('select pg_advisory_lock($1::bigint)', [jobLockKey('migrate')]);
     try {
@@ -126,7 +133,7 @@ async function withMigrationLock(handle: DatabaseHandle, body: () => Promise<voi
       await client.query('select pg_advisory_unlock($1::bigint)', [jobLockKey('migrate')]);
     }
   } finally {
-    client.release();
+    await client.end();
   }
 }
 
