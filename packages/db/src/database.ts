@@ -34,6 +34,11 @@ export interface OpenDatabaseOptions {
   url?: string | undefined;
   /** PGlite data directory; in memory when absent. Ignored with `url`. */
   pgliteDir?: string | undefined;
+  /**
+   * A `dumpDataDir` tarball PGlite starts from, in memory, instead of running initdb (test
+   * databases from a migrated template). Ignored with `url` or `pgliteDir`.
+   */
+  pgliteDump?: Blob | undefined;
   /** PostgreSQL pool size. */
   poolSize?: number;
 }
