@@ -16,13 +16,18 @@
 // after another, in alternating order; the result gives each one's median over the rounds.
 import { type ChildProcess, fork } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@shikaku/db/database';
 import { upsertCertificates, upsertResidents } from '@shikaku/db/jlis/residents';
 import { migrateToLatest } from '@shikaku/db/migrate';
+import {
+  forkServer,
+  labelledPath,
+  median,
+  processCpuSeconds,
+} from '@shikaku/platform/bench-processes';
 import { newSecret } from '@shikaku/platform/secrets';
 
 const USAGE = `Usage: node apps/eligibility-api/dist/bench/certificate-statuses.js --database-url URL [options]
@@ -108,19 +113,6 @@ async function drive(): Promise<void> {
   });
 }
 
-/** User + system CPU seconds of one process so far, from /proc/<pid>/stat (100 ticks a second). */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-const median = (values: number[]) => {
-  const sorted = values.toSorted((a, b) => a - b);
-  const half = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
-};
-
 const log = (message: string, extra: object = {}) =>
   console.log(JSON.stringify({ at: new Date().toISOString(), message, ...extra }));
 
@@ -148,10 +140,7 @@ async function main(): Promise<void> {
   const here = fileURLToPath(import.meta.url);
   const jlisPath = resolve(args.jlis ?? resolve(here, '../../../../jlis/dist/server.js'));
   const clients = (args.client ?? [`current=${resolve(here, '../../upstream.js')}`]).map(
-    (spec, i) => {
-      const [label, path] = spec.includes('=') ? spec.split('=', 2) : [`client${i + 1}`, spec];
-      return { label: label!, path: resolve(path!), port: Number(args.port) + i };
-    },
+    (spec, i) => ({ ...labelledPath(spec, `client${i + 1}`), port: Number(args.port) + i }),
   );
   const certificates = Number(args.certificates);
   const rate = Number(args.rate);
@@ -186,28 +175,13 @@ async function main(): Promise<void> {
   const serviceKey = newSecret();
   const running: ChildProcess[] = [];
   const startJlis = async (port: number) => {
-    const child = fork(jlisPath, [], {
-      env: {
-        DATABASE_URL: databaseUrl,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        SHIKAKU_SERVICE_KEY: serviceKey,
-        JLIS_CONTROL_KEY: newSecret(),
-      },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    const child = await forkServer(jlisPath, port, {
+      DATABASE_URL: databaseUrl,
+      SHIKAKU_SERVICE_KEY: serviceKey,
+      JLIS_CONTROL_KEY: newSecret(),
     });
     running.push(child);
-    for (let tries = 0; tries < 300; tries++) {
-      if (child.exitCode !== null) throw new Error(`${jlisPath} exited with ${child.exitCode}`);
-      const up = await fetch(`http://127.0.0.1:${port}/health`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (up) return child;
-      await new Promise((done) => setTimeout(done, 100));
-    }
-    throw new Error(`${jlisPath} did not answer /health on port ${port}`);
+    return child;
   };
   const startDriver = () => {
     const child = fork(here, ['--drive'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
