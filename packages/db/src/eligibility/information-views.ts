@@ -2,12 +2,7 @@
 // certificate, the consent, and the birth date and sex its person's history follows. Read from the
 // primary (never a replica), so a practitioner's revocation holds at once on every instance.
 import { batchedPerHandle, LOOKUP_BATCHING } from '../batching.js';
-import {
-  type DatabaseHandle,
-  type PreparedStatement,
-  queryPrepared,
-  unnestParameters,
-} from '../database.js';
+import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 import { type ConsentRecord, type ConsentRow, toConsent } from './consents.js';
 import {
   type PractitionerRecord,
@@ -37,7 +32,7 @@ const VIEW_CONTEXTS: PreparedStatement = {
       row_to_json(c) as consent,
       (select json_build_object('birth_date', q.birth_date, 'sex', q.sex)
         from eligibility.qualifications q where q.person_ref = c.person_ref limit 1) as subject
-    from ${unnestParameters(['text', 'text'])} with ordinality as keys(certificate_serial, consent_id, k)
+    from unnest($1::text[], $2::text[]) with ordinality as keys(certificate_serial, consent_id, k)
       left join eligibility.consents c on c.consent_id = keys.consent_id`,
 };
 

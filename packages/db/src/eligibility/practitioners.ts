@@ -3,12 +3,7 @@
 // every instance. eligibility-api's practitioners/ folder says what is checked; docs/practitioners.md why.
 import { sql } from 'kysely';
 import { batchedPerHandle } from '../batching.js';
-import {
-  type DatabaseHandle,
-  type PreparedStatement,
-  queryPrepared,
-  unnestParameters,
-} from '../database.js';
+import { type DatabaseHandle, type PreparedStatement, queryPrepared } from '../database.js';
 
 export interface PractitionerRecord {
   practitionerId: string;
@@ -175,7 +170,7 @@ const USE_NONCES: PreparedStatement = {
         limit $5::int
         for update skip locked))
     insert into eligibility.practitioner_nonces (certificate_serial, nonce, expires_at)
-    select * from ${unnestParameters(['text', 'text', 'timestamptz'])}
+    select * from unnest($1::text[], $2::text[], $3::timestamptz[])
       as u(certificate_serial, nonce, expires_at)
     order by certificate_serial, nonce
     on conflict do nothing

@@ -254,7 +254,7 @@ export async function findQualificationsByCard(
 const CERTIFICATES_WITH_QUALIFICATIONS: PreparedStatement = {
   name: 'eligibility.card_links.with-qualifications',
   text: `select keys.k, c.person_ref as holder, ${COLUMNS.map((col) => `q.${col}`).join(', ')}
-    from ${unnestParameters(['text'])} with ordinality as keys(certificate_serial, k)
+    from unnest($1::text[]) with ordinality as keys(certificate_serial, k)
       join eligibility.card_links c on c.certificate_serial = keys.certificate_serial
       left join eligibility.qualifications q on q.person_ref = c.person_ref`,
 };
