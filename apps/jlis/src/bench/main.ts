@@ -11,13 +11,17 @@
 // them one after another, so a before/after pair compares windows seconds apart on a shared,
 // noisy machine. A server's CPU is its process's user + system time from /proc (Linux only), over
 // the requests it answered 200; the result gives each server's median over the rounds.
-import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@shikaku/db/database';
 import { migrateToLatest } from '@shikaku/db/migrate';
+import {
+  forkServer,
+  labelledPath,
+  median,
+  processCpuSeconds,
+} from '@shikaku/platform/bench-processes';
 import { newSecret } from '@shikaku/platform/secrets';
 import { generatePopulation } from '@shikaku/synth/population';
 import { seedResidents } from '../seed.js';
@@ -41,10 +45,7 @@ if (!databaseUrl)
   throw new Error('--database-url is required (a database of its own: it is filled)');
 const servers = (
   args.server ?? [`current=${new URL('../server.js', import.meta.url).pathname}`]
-).map((spec, i) => {
-  const [label, path] = spec.includes('=') ? spec.split('=', 2) : [`server${i + 1}`, spec];
-  return { label: label!, path: resolve(path!), port: Number(args.port) + i };
-});
+).map((spec, i) => ({ ...labelledPath(spec, `server${i + 1}`), port: Number(args.port) + i }));
 const connections = Number(args.connections);
 const rate = Number(args.rate);
 const durationMs = Number(args.duration) * 1000;
@@ -65,38 +66,13 @@ const serials = [...population()].flatMap((person) =>
 );
 log('seeded', { ...seeded, certificates: serials.length });
 
-/** User + system CPU seconds of one process so far, from /proc/<pid>/stat (100 ticks a second). */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 const serviceKey = newSecret();
-async function startServer(path: string, port: number): Promise<ChildProcess> {
-  const child = fork(path, [], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      SHIKAKU_SERVICE_KEY: serviceKey,
-      JLIS_CONTROL_KEY: newSecret(),
-    },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+const startServer = (path: string, port: number) =>
+  forkServer(path, port, {
+    DATABASE_URL: databaseUrl,
+    SHIKAKU_SERVICE_KEY: serviceKey,
+    JLIS_CONTROL_KEY: newSecret(),
   });
-  for (let tries = 0; tries < 300; tries++) {
-    if (child.exitCode !== null) throw new Error(`${path} exited with ${child.exitCode}`);
-    const up = await fetch(`http://127.0.0.1:${port}/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (up) return child;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error(`${path} did not answer /health on port ${port}`);
-}
 
 let draw = Number(args.seed) >>> 0;
 const nextSerial = () => {
@@ -150,12 +126,6 @@ async function load(port: number): Promise<{ ok: number; other: number }> {
   return counts;
 }
 
-const middle = (values: number[]) => {
-  const sorted = values.toSorted((a, b) => a - b);
-  const half = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
-};
-
 const running: ChildProcess[] = [];
 try {
   for (const server of servers) running.push(await startServer(server.path, server.port));
@@ -184,10 +154,10 @@ try {
     durationSeconds: durationMs / 1000,
     rounds,
     medianCpuMicrosecondsPerStatus: Object.fromEntries(
-      [...perServer].map(([label, values]) => [label, middle(values)]),
+      [...perServer].map(([label, values]) => [label, median(values)]),
     ),
     medianStatusesPerSecond: Object.fromEntries(
-      [...rates].map(([label, values]) => [label, middle(values)]),
+      [...rates].map(([label, values]) => [label, median(values)]),
     ),
   });
 } finally {
