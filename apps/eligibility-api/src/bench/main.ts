@@ -14,6 +14,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@shikaku/db/database';
 import { countAccessLog, syntheticMemberKey } from '@shikaku/db/eligibility/synthetic-load';
+import { median } from '@shikaku/platform/bench-processes';
 import { newSecret } from '@shikaku/platform/secrets';
 import autocannon from 'autocannon';
 import { BENCH_INSTITUTION, BENCH_INSURERS, prepareBenchDatabase } from './bench-database.js';
@@ -153,11 +154,6 @@ const rng = (() => {
   };
 })();
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
