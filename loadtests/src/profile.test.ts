@@ -79,16 +79,24 @@ describe('profiles', () => {
     const { profile: national } = await loadProfile('national-peak');
     const only = async (name: string) => {
       const { profile } = await loadProfile(new URL(`routes/${name}.json`, PROFILES_DIR).pathname);
-      // Same stages, rates and thresholds as national-peak: only the mix differs.
-      expect({ ...profile, $schema: '', name: '', description: '', workload: {} }).toEqual({
+      // Same stages, rates, thresholds and workload as national-peak: only the mix's three shares
+      // differ (bulkItemsPerRequest and drugViewShare stay national-peak's).
+      const mix = { cardShare: 0, bulkShare: 0, viewsPerConfirmation: 0 };
+      expect({
+        ...profile,
+        $schema: '',
+        name: '',
+        description: '',
+        workload: { ...profile.workload, ...mix },
+      }).toEqual({
         ...national,
         $schema: '',
         name: '',
         description: '',
-        workload: {},
+        workload: { ...national.workload, ...mix },
       });
-      const mix = deriveRequestMix(profile.workload);
-      return ROUTES.filter((r) => mix[r] > 0).sort();
+      const shares = deriveRequestMix(profile.workload);
+      return ROUTES.filter((r) => shares[r] > 0).sort();
     };
     expect(await only('search-only')).toEqual(['insurance-card-confirmation']);
     expect(await only('card-only')).toEqual(['card-confirmation']);
