@@ -1,6 +1,7 @@
-import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { publicKeyFingerprint } from '@shikaku/core/public-key-fingerprint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, type Harness, signUp, startHarness } from '../testing/harness.js';
 import { staffClient } from '../testing/staff.js';
@@ -11,11 +12,6 @@ const newPem = () =>
     .publicKey.export({ type: 'spki', format: 'pem' })
     .toString();
 const PEM = newPem();
-/** What eligibility-api lists for a key: SHA-256 of the SPKI DER, Base64 (docs/practitioners.md). */
-const fingerprintOf = (pem: string) =>
-  createHash('sha256')
-    .update(createPublicKey(pem).export({ type: 'spki', format: 'der' }))
-    .digest('base64');
 
 /** eligibility-api's internal practitioner endpoints, as far as the portal uses them. */
 function fakeEligibilityApi() {
@@ -64,7 +60,8 @@ function fakeEligibilityApi() {
     const row: Record<string, unknown> = {
       ...body,
       practitionerId: `prac-${rows.length + 1}`,
-      publicKeyFingerprint: fingerprintOf(String(body?.publicKey)),
+      // What eligibility-api lists for a key (its registry calls the same function).
+      publicKeyFingerprint: publicKeyFingerprint(String(body?.publicKey)),
       revokedAt: null,
     };
     delete row.publicKey;
