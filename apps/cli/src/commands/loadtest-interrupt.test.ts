@@ -73,13 +73,15 @@ describe('interruptTeardown', () => {
   });
 
   it('without a signal, passes the work through and stops listening when disposed', async () => {
-    const before = process.listenerCount('SIGTERM');
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    const listeners = () => signals.map((signal) => process.listenerCount(signal));
+    const before = listeners();
     const teardown = interruptTeardown(() => undefined);
-    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    expect(listeners()).toEqual(before.map((n) => n + 1));
     await expect(teardown.guard(Promise.resolve(7))).resolves.toBe(7);
     await expect(teardown.guard(Promise.reject(new Error('failed')))).rejects.toThrow('failed');
     teardown.dispose();
-    expect(process.listenerCount('SIGTERM')).toBe(before);
+    expect(listeners()).toEqual(before);
   });
 });
 
