@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../database.js';
+import { waitForLockWaits } from '../testing/lock-waits.js';
 import { describeEachDatabase } from '../testing/test-database.js';
 import { NONCE_SWEEP, usePractitionerNonce, usePractitionerNonces } from './practitioners.js';
 
@@ -154,7 +155,7 @@ describeEachDatabase('practitioner nonces on two instances', ({ handle, kind }) 
         usePractitionerNonces(a, [use(x), use(gate), use(y)]),
         usePractitionerNonces(b, [use(y), use(gate), use(x)]),
       ]);
-      await waitForLockWaits(2);
+      await waitForLockWaits(handle(), 2);
       await holder.query('rollback');
       const [onA, onB] = await batches;
       // In arrival order, the two would wait on each other: PostgreSQL cancels one with
@@ -173,15 +174,4 @@ describeEachDatabase('practitioner nonces on two instances', ({ handle, kind }) 
       holder.release();
     }
   });
-
-  /** Until `n` sessions of this database wait on a lock (both batches reached the gate). */
-  async function waitForLockWaits(n: number) {
-    for (let tries = 0; tries < 500; tries++) {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`.execute(handle().db);
-      if ((rows[0]?.n ?? 0) >= n) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`fewer than ${n} sessions ever waited on a lock`);
-  }
 });

@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { upsertInsurer } from '../intermediate/insurers.js';
 import { saveRegistrations } from '../intermediate/registrations.js';
 import { registrationWrite } from '../testing/registrations.js';
+import { waitForLockWaits } from '../testing/lock-waits.js';
 import { describeEachDatabase } from '../testing/test-database.js';
 import { findQualificationsByPerson, readOutboxCursor } from './qualifications.js';
 import { findInstitution } from './institutions.js';
@@ -135,11 +136,30 @@ describeEachDatabase('loadOutboxIntoEmptyStore, two loads at once', ({ handle })
       ],
       at,
     );
-    const loaded = await Promise.all([
-      loadOutboxIntoEmptyStore(handle(), 'seed-test', at),
-      loadOutboxIntoEmptyStore(handle(), 'seed-test', at),
-    ]);
-    expect(loaded.sort()).toEqual([0, 2]);
+    // On PostgreSQL a third session holds a table the emptiness check reads, so that both loads
+    // are inside their transactions before either checks (else the one whose pooled connection
+    // was open already has dropped the indexes, which holds the other's check until it commits,
+    // and the check's lock would go untested). PGlite runs one transaction at a time.
+    const pool = handle().pool;
+    const holder = await pool?.connect();
+    try {
+      await holder?.query('begin');
+      await holder?.query(
+        'lock table eligibility.withheld_qualifications in access exclusive mode',
+      );
+      const loads = Promise.all([
+        loadOutboxIntoEmptyStore(handle(), 'seed-test', at),
+        loadOutboxIntoEmptyStore(handle(), 'seed-test', at),
+      ]);
+      if (holder) await waitForLockWaits(handle(), 2);
+      await holder?.query('rollback');
+      const loaded = await loads;
+      expect(loaded.sort()).toEqual([0, 2]);
+    } finally {
+      // Also when a check above failed before the gate opened (a second rollback only warns).
+      await holder?.query('rollback');
+      holder?.release();
+    }
     expect(await findQualificationsByPerson(handle(), 'P-hanako')).toHaveLength(2);
   });
 });
