@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { createBatcher, ItemFailure } from './batching.js';
+import { createBatcher, ItemFailure, retryingAloneOnFailure } from './batching.js';
 
 function deferred() {
   let release!: () => void;
@@ -60,4 +60,26 @@ it('idle waits for what is queued and in flight, for every caller', async () => 
   await idle;
   expect(done).toBe(5);
   await batcher.idle();
+});
+
+it('retries a failed batch item by item, one after another in arrival order, failing only the bad ones', async () => {
+  // Each retry holds the next back until it has finished: of two writes that conflict, the one
+  // sent first then wins (run at once, the pool's connections would decide).
+  const events: string[] = [];
+  const execute = retryingAloneOnFailure<number, number>(async (items) => {
+    if (items.length > 1) throw new Error('batch refused');
+    const [x] = items as [number];
+    events.push(`start ${x}`);
+    await new Promise((resolve) => setTimeout(resolve, 5 - x));
+    events.push(`end ${x}`);
+    if (x < 0) throw new Error(`bad ${x}`);
+    return [x * 10];
+  });
+  const answers = await execute([1, -1, 2]);
+  expect(answers.map((a) => (a instanceof ItemFailure ? String(a.error) : a))).toEqual([
+    10,
+    'Error: bad -1',
+    20,
+  ]);
+  expect(events).toEqual(['start 1', 'end 1', 'start -1', 'end -1', 'start 2', 'end 2']);
 });
