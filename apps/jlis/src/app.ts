@@ -25,7 +25,7 @@ import { lazyChildLogger } from '@shikaku/platform/request-logger';
 import type { JlisConfig } from './config.js';
 import { JLIS_ERROR_STATUS } from './errors.js';
 import { registerCertificateKeyRoutes } from './certificate-keys.js';
-import { registerCertificateStatusesRoute } from './certificate-statuses.js';
+import { CertificateStatus, registerCertificateStatusesRoute } from './certificate-statuses.js';
 import { registerResidentControlRoutes } from './resident-control.js';
 import { FaultInjector } from './faults.js';
 
@@ -45,11 +45,6 @@ const Resident = Type.Object({
   sex: Sex,
   address: Type.String({ description: '住所' }),
 });
-const CertificateStatus = Type.Union([
-  Type.Literal('valid'),
-  Type.Literal('revoked'),
-  Type.Literal('expired'),
-]);
 const Faults = Type.Object({
   latencyMs: Type.Integer({ minimum: 0, maximum: 600_000 }),
   errorRate: Type.Number({ minimum: 0, maximum: 1 }),

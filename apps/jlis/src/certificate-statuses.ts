@@ -8,12 +8,14 @@ import { ErrorBodySchema } from '@shikaku/platform/errors';
 /** Serials one request may carry: eligibility-api's batcher sends at most this many. */
 export const MAX_SERIALS_PER_REQUEST = 100;
 
-const Status = Type.Union([
+/** A certificate's status as J-LIS keeps it (the GET and PUT status routes' union). */
+export const CertificateStatus = Type.Union([
   Type.Literal('valid'),
   Type.Literal('revoked'),
   Type.Literal('expired'),
-  Type.Literal('unknown'),
 ]);
+/** A batch answer's status: `unknown` for a serial J-LIS does not know. */
+const Status = Type.Union([...CertificateStatus.anyOf, Type.Literal('unknown')]);
 
 /**
  * Many certificates' statuses in one exchange (docs/contracts.md, "eligibility-api → jlis"):
