@@ -47,7 +47,8 @@ export async function preparePgliteDir(
       if (name.startsWith(stale)) await rm(join(parent, name), { recursive: true, force: true });
     }
   }
-  const { template, made } = await pgliteTemplate(templateRoot);
+  const template = join(templateRoot, await pgliteTemplateName());
+  const made = existsSync(join(template, 'PG_VERSION')) ? false : await makeTemplate(template);
   const partial = `${dataDir}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   await mkdir(parent, { recursive: true });
   try {
@@ -61,24 +62,12 @@ export async function preparePgliteDir(
 }
 
 /**
- * The migrated template for this PGlite and these migrations under `templateRoot`, made first
- * when missing (`made`). Never open it: a PGlite writes to its data dir; open a copy.
- */
-export async function pgliteTemplate(
-  templateRoot: string,
-): Promise<{ template: string; made: boolean }> {
-  const template = join(templateRoot, await pgliteTemplateName());
-  const made = existsSync(join(template, 'PG_VERSION')) ? false : await makeTemplate(template);
-  return { template, made };
-}
-
-/**
  * Copies a folder tree file by file with the synchronous calls (a clone where the file system
  * can): for the template's ~1,200 small files, 0.3–0.5 s of CPU against 1.0 s for `fs.cp`, whose
  * per-file promises and checks cost more than the copying (docs/benchmarks.md, stack start-up).
  * Nothing else runs while a stack prepares its data dir.
  */
-export function copyTree(from: string, to: string): void {
+function copyTree(from: string, to: string): void {
   mkdirSync(to);
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const source = join(from, entry.name);

@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { databaseUrl, dropDatabase } from '../admin.js';
 import { type DatabaseHandle, openDatabase } from '../database.js';
 import { migrateToLatest, migrationFingerprint } from '../migrate.js';
-import { copyTree, pgliteTemplate, pgliteTemplateName } from '../pglite-template.js';
+import { pgliteTemplateName } from '../pglite-template.js';
 
 /** The templates of a test run; '' where there is none (then each database is migrated). */
 export interface TestTemplates {
@@ -24,9 +24,10 @@ export interface TestTemplates {
 }
 
 /**
- * The PGlite template under `templateRoot` (pglite-template.ts makes it) as a `dumpDataDir`
- * tarball, which `openDatabase({ pgliteDump })` opens in memory. Made once per PGlite version and
- * migration set, published by rename like the template. Other runs of the same checkout wait for
+ * A migrated PGlite as a `dumpDataDir` tarball under `templateRoot`, which
+ * `openDatabase({ pgliteDump })` opens in memory: made in memory (no data dir to copy first), once
+ * per PGlite version and migration set (named as pglite-template.ts names its template), and
+ * published by rename. Other runs of the same checkout wait for
  * the one making it rather than each running initdb at once (turbo starts every package's tests
  * together); the lock only saves work, the renames keep a concurrent maker safe.
  */
@@ -38,16 +39,12 @@ export async function pgliteTemplateDump(templateRoot: string): Promise<string> 
   return withLock(join(templateRoot, `${name}.lock`), async () => {
     if (existsSync(dump)) return dump;
     await pruneOtherTemplates(templateRoot, name);
-    const { template } = await pgliteTemplate(templateRoot);
-    const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-    // Opening a data dir writes to it: dump a copy, never the template itself.
-    const scratch = `${template}.dumping-${suffix}`;
-    const partial = `${dump}.partial-${suffix}`;
+    const partial = `${dump}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
-      copyTree(template, scratch);
-      const handle = await openDatabase({ pgliteDir: scratch });
+      const handle = await openDatabase();
       let tar: Blob;
       try {
+        await migrateToLatest(handle);
         tar = await handle.pglite!.dumpDataDir('none');
       } finally {
         await handle.close();
@@ -55,7 +52,6 @@ export async function pgliteTemplateDump(templateRoot: string): Promise<string> 
       await writeFile(partial, Buffer.from(await tar.arrayBuffer()));
       await rename(partial, dump);
     } finally {
-      await rm(scratch, { recursive: true, force: true });
       await rm(partial, { force: true });
     }
     return dump;
