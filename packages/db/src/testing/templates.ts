@@ -27,9 +27,9 @@ export interface TestTemplates {
  * A migrated PGlite as a `dumpDataDir` tarball under `templateRoot`, which
  * `openDatabase({ pgliteDump })` opens in memory: made in memory (no data dir to copy first), once
  * per PGlite version and migration set (named as pglite-template.ts names its template), and
- * published by rename. Other runs of the same checkout wait for
- * the one making it rather than each running initdb at once (turbo starts every package's tests
- * together); the lock only saves work, the renames keep a concurrent maker safe.
+ * published by rename. Other runs of the same checkout wait for the one making it rather than
+ * each running initdb at once (turbo starts every package's tests together); the lock only saves
+ * work, the renames keep a concurrent maker safe.
  */
 export async function pgliteTemplateDump(templateRoot: string): Promise<string> {
   const name = await pgliteTemplateName();
@@ -64,12 +64,14 @@ export async function isCurrentPgliteDump(dump: string): Promise<boolean> {
 }
 
 /**
- * Templates and dumps of other PGlite versions or migrations, which nothing will open again (the
- * folder is the tests' own, and each checkout has its own).
+ * Dumps of other PGlite versions or migrations, and the data-dir templates earlier versions of
+ * this file made, which nothing will open again (the folder is the tests' own, and each checkout
+ * has its own).
  */
 async function pruneOtherTemplates(templateRoot: string, current: string): Promise<void> {
   for (const entry of await readdir(templateRoot)) {
-    if (entry.startsWith('pglite-') && !entry.startsWith(current)) {
+    const ours = entry.startsWith(`${current}.tar`) || entry === `${current}.lock`;
+    if (entry.startsWith('pglite-') && !ours) {
       await rm(join(templateRoot, entry), { recursive: true, force: true });
     }
   }
