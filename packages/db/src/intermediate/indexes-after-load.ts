@@ -28,10 +28,10 @@ export async function lockForLoad(executor: RawExecutor, tables: readonly string
 /**
  * Runs `load` in the caller's transaction with the indexes of `tables` dropped (the constraints
  * they back too), then builds them again as they were: same names, definitions and constraints.
- * For loads into empty tables only (a seed, checked under lockForLoad): a duplicate key then fails the rebuild, and so the
- * transaction, where it would have failed the row's insert. No foreign key may reference the
- * tables (dropping a referenced key fails). A failed or killed transaction leaves the indexes as
- * they were (DDL is transactional).
+ * For loads into empty tables only (a seed, checked under lockForLoad): a duplicate key then fails
+ * the rebuild, and so the transaction, where it would have failed the row's insert. No foreign key
+ * may reference the tables (dropping a referenced key fails). A failed or killed transaction
+ * leaves the indexes as they were (DDL is transactional).
  */
 export async function withIndexesBuiltAfter<T>(
   executor: RawExecutor,
