@@ -30,7 +30,7 @@ async function use(handle) {
   await handle.close();
 }
 
-// The dump as templates.ts makes it (there from a copy of the template folder: the same files).
+// The dump as templates.ts makes it: a migrated in-memory PGlite, dumped.
 const dump = join(root, 'template.tar');
 if (mode === 'dump') {
   const handle = await openDatabase();
