@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { labelledPath, median, processCpuSeconds } from './bench-processes.js';
+import { labelledPath, median, processCpuSeconds, processStat } from './bench-processes.js';
 
 it('takes the middle value, or the mean of the middle two', () => {
   expect(median([5, 1, 3])).toBe(3);
@@ -15,6 +15,10 @@ it.runIf(process.platform === 'linux')(
     expect(processCpuSeconds(process.pid)).toBeGreaterThan(before);
   },
 );
+
+it.runIf(process.platform === 'linux')("reads this process's parent", () => {
+  expect(processStat(process.pid).ppid).toBe(process.ppid);
+});
 
 it('reads LABEL=PATH, or a bare path with the default label', () => {
   expect(labelledPath('before=/tmp/a=b/server.js', 'x')).toEqual({

@@ -3,11 +3,19 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** User + system CPU seconds of one process so far, from /proc/<pid>/stat (100 ticks a second). */
-export function processCpuSeconds(pid: number): number {
+/**
+ * A process's parent and its user + system CPU seconds so far, from /proc/<pid>/stat (fields
+ * after the command name; utime and stime in clock ticks, 100 a second on Linux).
+ */
+export function processStat(pid: number): { ppid: number; cpuSeconds: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { ppid: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100 };
+}
+
+/** User + system CPU seconds of one process so far. */
+export function processCpuSeconds(pid: number): number {
+  return processStat(pid).cpuSeconds;
 }
 
 /** Resolves once `url` answers 2xx (every 100 ms, 30 s at most); throws if the child exits. */
