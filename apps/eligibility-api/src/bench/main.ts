@@ -14,7 +14,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@shikaku/db/database';
 import { countAccessLog, syntheticMemberKey } from '@shikaku/db/eligibility/synthetic-load';
-import { median } from '@shikaku/platform/bench-processes';
+import { median, processStat } from '@shikaku/platform/bench-processes';
 import { newSecret } from '@shikaku/platform/secrets';
 import autocannon from 'autocannon';
 import { BENCH_INSTITUTION, BENCH_INSURERS, prepareBenchDatabase } from './bench-database.js';
@@ -171,12 +171,9 @@ function processTable(): Array<{ pid: number; ppid: number; cpu: number; title: 
   }
   for (const entry of entries) {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const { ppid, cpuSeconds: cpu } = processStat(Number(entry));
       const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      // utime and stime, in clock ticks (100 a second on Linux).
-      const cpu = (Number(fields[11]) + Number(fields[12])) / 100;
-      rows.push({ pid: Number(entry), ppid: Number(fields[1]), cpu, title });
+      rows.push({ pid: Number(entry), ppid, cpu, title });
     } catch {
       // gone
     }
