@@ -181,34 +181,6 @@ export async function isCurrentPostgresTemplate(template: string): Promise<boole
   return template.startsWith(await postgresTemplatePrefix());
 }
 
-/**
- * Creates database `name` as a copy of `template`; returns its URL. Copies from one template run
- * at once (each test file makes its own); only a connection to the template itself blocks one,
- * and none is allowed, so a refusal is retried briefly rather than failing the test file.
- */
-export async function createDatabaseFromTemplate(
-  adminUrl: string,
-  name: string,
-  template: string,
-): Promise<string> {
-  const admin = await openDatabase({ url: adminUrl, poolSize: 1 });
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await sql`create database ${sql.id(name)} template ${sql.id(template)}`.execute(admin.db);
-        break;
-      } catch (error) {
-        // 55006 object_in_use: "source database … is being accessed by other users".
-        if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-  } finally {
-    await admin.close();
-  }
-  return databaseUrl(adminUrl, name);
-}
-
 /** Where the tests of this checkout keep their PGlite templates (ignored by git). */
 export const testTemplateRoot = fileURLToPath(
   new URL('../../node_modules/.cache/shikaku-pglite-templates', import.meta.url),

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { dropDatabase } from '../admin.js';
+import { createDatabaseFromTemplate, dropDatabase } from '../admin.js';
 import type { DatabaseHandle, DatabaseKind } from '../database.js';
 import { SCHEMAS } from '../schema.js';
-import { createDatabaseFromTemplate } from './templates.js';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from './test-database.js';
 
 const open: TestDatabase[] = [];

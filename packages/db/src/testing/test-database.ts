@@ -5,15 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
-import { dropDatabase, recreateDatabase } from '../admin.js';
+import { createDatabaseFromTemplate, dropDatabase, recreateDatabase } from '../admin.js';
 import { type DatabaseHandle, type DatabaseKind, openDatabase } from '../database.js';
 import { migrateToLatest } from '../migrate.js';
-import {
-  createDatabaseFromTemplate,
-  isCurrentPgliteDump,
-  isCurrentPostgresTemplate,
-  type TestTemplates,
-} from './templates.js';
+import { isCurrentPgliteDump, isCurrentPostgresTemplate, type TestTemplates } from './templates.js';
 
 export interface TestDatabase {
   handle: DatabaseHandle;
