@@ -81,13 +81,17 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 }
 
 /**
- * A statement of a hot path, run as the same text every time. On PostgreSQL it is a named
- * prepared statement: each pooled connection parses and plans it once, then only binds and
- * executes it. `name` must be unique per text across the process (pg refuses a name reused with
- * another text).
+ * A statement of a hot path, run as the same text every time. On PostgreSQL, with a `name`, it is
+ * a named prepared statement: each pooled connection parses it once and PostgreSQL may keep its
+ * generic plan (see unnestParameters). `name` must be unique per text across the process (pg
+ * refuses a name reused with another text). Without one it is parsed and planned for its values
+ * on every run: for statements on tables that start empty, whose generic plan made then would
+ * keep scanning the table whole as it grows (even over bare array parameters, PostgreSQL chose
+ * the generic plan of the card holder read while card links were nearly empty:
+ * eligibility/plans-on-growing-tables.test.ts).
  */
 export interface PreparedStatement {
-  readonly name: string;
+  readonly name?: string;
   readonly text: string;
 }
 
@@ -104,7 +108,8 @@ export interface PreparedStatement {
  * qualifications, J-LIS's certificates) or read none (inserts). A generic plan is kept until the
  * table's statistics change: one made while a fresh stack's consents or card links were nearly
  * empty kept scanning them whole as they grew (a national-peak load test: 3,518 scans reading
- * 14.8M consents in 45 s), where a custom plan sees the table's current size on every run.
+ * 14.8M consents in 45 s), where a custom plan sees the table's current size on every run. Those
+ * statements go unnamed (PreparedStatement), so PostgreSQL never caches a plan for them.
  */
 export function unnestParameters(types: readonly string[], first = 1): string {
   return `unnest(${types.map((type, i) => `(select $${first + i}::${type}[])`).join(', ')})`;
@@ -123,7 +128,7 @@ export async function queryPrepared<Row>(
 ): Promise<Row[]> {
   if (handle.pool) {
     const result = await handle.pool.query({
-      name: statement.name,
+      ...(statement.name ? { name: statement.name } : {}),
       text: statement.text,
       values: values as unknown[],
     });

@@ -24,8 +24,8 @@ export interface InformationViewContext {
   subject: { birthDate: string; sex: string } | undefined;
 }
 
+// Unnamed, so planned on every run: the consents start empty in a fresh stack (PreparedStatement).
 const VIEW_CONTEXTS: PreparedStatement = {
-  name: 'eligibility.information-view.context',
   text: `select keys.k,
       (select coalesce(json_agg(p), '[]'::json) from eligibility.practitioners p
         where p.certificate_serial = keys.certificate_serial) as registrations,

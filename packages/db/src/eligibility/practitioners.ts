@@ -159,8 +159,8 @@ export async function usePractitionerNonces(
   return uses.map((u) => inserted.delete(`${u.certificateSerial}\n${u.nonce}`));
 }
 
+// Unnamed, so planned on every run: the nonces start empty in a fresh stack (PreparedStatement).
 const USE_NONCES: PreparedStatement = {
-  name: 'eligibility.practitioner_nonces.use',
   text: `with expired as (
       delete from eligibility.practitioner_nonces
       where (certificate_serial, nonce) in (

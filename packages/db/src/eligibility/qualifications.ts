@@ -252,7 +252,7 @@ export async function findQualificationsByCard(
  * it links to. A linked person with no qualification comes back as one row with null columns.
  */
 const CERTIFICATES_WITH_QUALIFICATIONS: PreparedStatement = {
-  name: 'eligibility.card_links.with-qualifications',
+  // Unnamed, so planned on every run: the card links start empty in a fresh stack.
   text: `select keys.k, c.person_ref as holder, ${COLUMNS.map((col) => `q.${col}`).join(', ')}
     from unnest($1::text[]) with ordinality as keys(certificate_serial, k)
       join eligibility.card_links c on c.certificate_serial = keys.certificate_serial
