@@ -79,4 +79,33 @@ describe('rate limiter', () => {
     expect(limiter.take('A', 3, 334)).toBe(true);
     expect(limiter.take('A', 3, 334)).toBe(false);
   });
+
+  it('forgets the buckets idle for a second (full again), so a stream of new addresses stays bounded', () => {
+    const limiter = createRateLimiter();
+    let nowMs = 0;
+    // One spent bucket that keeps asking: it must still be refused while the others come and go.
+    const spend = () => Array.from({ length: 3 }, () => limiter.take('busy', 2, nowMs));
+    expect(spend()).toEqual([true, true, false]);
+    // 20 000 addresses, 1 000 a second, each asking once (each admitted).
+    let admitted = 0;
+    let busyAdmitted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      if (i % 1000 === 0) {
+        nowMs += 1000;
+        expect(spend()).toEqual([true, true, false]);
+      } else if (i % 100 === 0 && limiter.take('busy', 2, nowMs)) busyAdmitted += 1;
+      if (limiter.take(`address-${i}`, 2, nowMs)) admitted += 1;
+    }
+    expect(admitted).toBe(20_000);
+    // Sweeps in the middle of a second kept the spent bucket (it is not full).
+    expect(busyAdmitted).toBe(0);
+    // At most twice the keys of a second (these 1 000 and 'busy'), swept whenever the map has
+    // doubled, not 20 000.
+    expect(limiter.size()).toBeLessThanOrEqual(2 * 1001);
+    // An address seen within the second is still counted...
+    expect(limiter.take('address-19999', 2, nowMs)).toBe(true);
+    expect(limiter.take('address-19999', 2, nowMs)).toBe(false);
+    // ...and one forgotten starts with a full second's burst, as it would have refilled to.
+    expect([1, 2, 3].map(() => limiter.take('address-0', 2, nowMs))).toEqual([true, true, false]);
+  });
 });

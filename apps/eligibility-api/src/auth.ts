@@ -159,24 +159,54 @@ export async function authenticate(
   return { clientId, institution: record.institution };
 }
 
-/** Per-institution token bucket: `rate` requests per second, bursts up to one second's worth. */
+/**
+ * Per-institution token bucket: `rate` requests per second, bursts up to one second's worth.
+ * A bucket idle for a second has refilled completely, just as a new one starts, so it is dropped
+ * (whenever the map has doubled since the last sweep): the map holds about twice the keys that
+ * asked within a second, not every address that ever asked.
+ */
 export function createRateLimiter() {
   const buckets = new Map<string, { tokens: number; at: number }>();
+  const sweep = createIdleSweep(buckets);
   return {
     take(key: string, ratePerSecond: number, nowMs: number): boolean {
-      const bucket = buckets.get(key) ?? { tokens: ratePerSecond, at: nowMs };
+      let bucket = buckets.get(key);
+      if (!bucket) {
+        sweep((idle) => nowMs - idle.at >= 1000);
+        bucket = { tokens: ratePerSecond, at: nowMs };
+        buckets.set(key, bucket);
+      }
       bucket.tokens = Math.min(
         ratePerSecond,
         bucket.tokens + ((nowMs - bucket.at) / 1000) * ratePerSecond,
       );
       bucket.at = nowMs;
-      buckets.set(key, bucket);
       if (bucket.tokens < 1) return false;
       bucket.tokens -= 1;
       return true;
     },
+    /** Buckets held (tests: they stay bounded). */
+    size: () => buckets.size,
   };
 }
+
+/**
+ * Drops `map`'s idle entries once it has doubled since the last sweep (and holds at least
+ * `floor`): it stays within about twice its live entries, at a cost amortized to O(1) an insert.
+ * Call it before inserting; `now` sweeps whatever the size.
+ */
+export function createIdleSweep<V>(
+  map: Map<string, V>,
+  floor = 1024,
+): (isIdle: (value: V) => boolean, now?: boolean) => void {
+  let sweepAt = floor;
+  return (isIdle, now = false) => {
+    if (!now && map.size < sweepAt) return;
+    for (const [key, value] of map) if (isIdle(value)) map.delete(key);
+    sweepAt = Math.max(floor, 2 * map.size);
+  };
+}
+
 /** In-process (createRateLimiter) or shared by every instance (shared-rate-limit.ts). */
 export interface RateLimiter {
   take(key: string, ratePerSecond: number, nowMs: number): boolean | Promise<boolean>;

@@ -1,9 +1,10 @@
 // Three instances share one institution's rate: together they admit exactly the rate in a second,
 // and the next second starts afresh. The wall clock is injected.
 import { type DatabaseHandle, openDatabase } from '@shikaku/db/database';
+import { withRawTransaction } from '@shikaku/db/intermediate/raw';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { afterAll, expect, it } from 'vitest';
-import { createSharedRateLimiter } from './shared-rate-limit.js';
+import { createSharedRateLimiter, RATE_WINDOW_SWEEP_SECONDS } from './shared-rate-limit.js';
 
 const opened: DatabaseHandle[] = [];
 afterAll(async () => {
@@ -47,5 +48,44 @@ describeEachDatabase('rate limit shared by instances', ({ handle, kind }) => {
       ).filter(Boolean).length;
     expect(await burst(first!)).toBe(20);
     expect(await burst(second!)).toBe(5);
+  });
+
+  it('deletes the windows over for a minute, in the table and in memory; live ones still count', async () => {
+    const keys = async (prefix: string) =>
+      withRawTransaction(handle(), async (db) =>
+        (
+          await db.query<{ institution_code: string }>(
+            `select institution_code from eligibility.rate_windows
+             where institution_code like $1 order by institution_code`,
+            [`${prefix}%`],
+          )
+        ).rows.map((row) => row.institution_code),
+      );
+    let wall = Date.UTC(2021, 6, 15, 3, 0, 0);
+    const [first, second] = [handle(), handle()].map((h) => createSharedRateLimiter(h, () => wall));
+    for (let i = 0; i < 50; i++) expect(await first!.take(`sweep-old-${i}`, 2, 0)).toBe(true);
+    expect(await keys('sweep-old-')).toHaveLength(50);
+    expect(first!.size()).toBe(50);
+
+    // Still within the minute: nothing is deleted.
+    wall += (RATE_WINDOW_SWEEP_SECONDS - 1) * 1000;
+    expect(await second!.take('sweep-live', 2, 0)).toBe(true);
+    await second!.swept();
+    expect(await keys('sweep-old-')).toHaveLength(50);
+
+    // A minute on, the first instance's next call sweeps; the second spent a window just now.
+    wall += 2000;
+    expect(await second!.take('sweep-live', 2, 0)).toBe(true);
+    expect(await second!.take('sweep-live', 2, 0)).toBe(true);
+    expect(await first!.take('sweep-live', 2, 0)).toBe(false);
+    await first!.swept();
+    expect(await keys('sweep-old-')).toEqual([]);
+    expect(await keys('sweep-live')).toEqual(['sweep-live']);
+    // The live window still counts for an instance that starts now.
+    const third = createSharedRateLimiter(handle(), () => wall);
+    expect(await third.take('sweep-live', 2, 0)).toBe(false);
+    await third.swept();
+    // In memory too, the first instance holds only the window of this second.
+    expect(first!.size()).toBe(1);
   });
 });

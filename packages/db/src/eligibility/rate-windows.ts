@@ -2,6 +2,7 @@
 // holds the current one-second window (wall-clock seconds) and how many requests instances have
 // reserved in it. An instance reserves a chunk at a time and spends it locally, so the hot path
 // writes here once per chunk, not once per request.
+import { sql } from 'kysely';
 import type { DatabaseHandle } from '../database.js';
 import { withRawTransaction } from '../intermediate/raw.js';
 
@@ -17,15 +18,13 @@ export async function reserveRequests(
   rate: number,
 ): Promise<number> {
   return withRawTransaction(handle, async (executor) => {
-    await executor.query(
-      `insert into eligibility.rate_windows (institution_code, window_second, used)
-       values ($1, $2, 0) on conflict (institution_code) do nothing`,
-      [institutionCode, second],
-    );
+    // One statement inserts the row or locks the one there: a sweep deleting it between an insert
+    // and a separate select would leave the select nothing (ON CONFLICT DO UPDATE is atomic).
     const { rows } = await executor.query<{ window_second: string | number; used: number }>(
-      `select window_second, used from eligibility.rate_windows
-       where institution_code = $1 for update`,
-      [institutionCode],
+      `insert into eligibility.rate_windows as w (institution_code, window_second, used)
+       values ($1, $2, 0) on conflict (institution_code) do update set used = w.used
+       returning window_second, used`,
+      [institutionCode, second],
     );
     const row = rows[0]!;
     const current = Number(row.window_second);
@@ -38,4 +37,19 @@ export async function reserveRequests(
     );
     return granted;
   });
+}
+
+/**
+ * Deletes the windows that began before `second`; answers how many. A key that asks again starts
+ * a new window anyway, so such rows only grow the table (one per address that ever asked for a
+ * sign-in challenge). Safe beside reservations on other instances: a row one of them holds is
+ * deleted only if, once it is released, its window is still that old.
+ */
+export async function deleteRateWindowsBefore(
+  handle: DatabaseHandle,
+  second: number,
+): Promise<number> {
+  const result = await sql`delete from eligibility.rate_windows
+    where window_second < ${second}`.execute(handle.db);
+  return Number(result.numAffectedRows ?? 0);
 }
