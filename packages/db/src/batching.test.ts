@@ -1,5 +1,12 @@
 import { expect, it } from 'vitest';
-import { createBatcher, ItemFailure, retryingAloneOnFailure } from './batching.js';
+import {
+  batchedPerHandle,
+  createBatcher,
+  ItemFailure,
+  reportBatchFailures,
+  reportBatchFailuresAs,
+  retryingAloneOnFailure,
+} from './batching.js';
 
 function deferred() {
   let release!: () => void;
@@ -62,24 +69,138 @@ it('idle waits for what is queued and in flight, for every caller', async () => 
   await batcher.idle();
 });
 
-it('retries a failed batch item by item, one after another in arrival order, failing only the bad ones', async () => {
-  // Each retry holds the next back until it has finished: of two writes that conflict, the one
-  // sent first then wins (run at once, the pool's connections would decide).
-  const events: string[] = [];
+/**
+ * An execute that refuses a whole batch when it carries an item that `bad` picks, as PostgreSQL
+ * refuses a statement for one value; it records every call and the items that went through, and
+ * that no call overlaps another.
+ */
+function refusing(bad: (x: number) => boolean, delayMs?: (items: number[]) => number) {
+  const calls: number[][] = [];
+  const committed: number[] = [];
+  let running = 0;
+  let overlapped = false;
   const execute = retryingAloneOnFailure<number, number>(async (items) => {
-    if (items.length > 1) throw new Error('batch refused');
-    const [x] = items as [number];
-    events.push(`start ${x}`);
-    await new Promise((resolve) => setTimeout(resolve, 5 - x));
-    events.push(`end ${x}`);
-    if (x < 0) throw new Error(`bad ${x}`);
-    return [x * 10];
+    calls.push(items);
+    running += 1;
+    overlapped ||= running > 1;
+    try {
+      if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs(items)));
+      const refused = items.find(bad);
+      if (refused !== undefined) throw new Error(`bad ${refused}`);
+      committed.push(...items);
+      return items.map((x) => x * 10);
+    } finally {
+      running -= 1;
+    }
   });
-  const answers = await execute([1, -1, 2]);
-  expect(answers.map((a) => (a instanceof ItemFailure ? String(a.error) : a))).toEqual([
+  return { execute, calls, committed, overlapped: () => overlapped };
+}
+
+const outcome = (a: number | ItemFailure) => (a instanceof ItemFailure ? String(a.error) : a);
+
+it('retries a failed batch in halves: one bad item among 200 costs 2·⌈log2 200⌉ + 1 statements', async () => {
+  const items = Array.from({ length: 200 }, (_, i) => i);
+  const { execute, calls } = refusing((x) => x === 137);
+  const answers = await execute(items);
+  expect(answers.map(outcome)).toEqual(items.map((x) => (x === 137 ? 'Error: bad 137' : x * 10)));
+  // The whole batch, then at each of the ⌈log2 200⌉ = 8 levels of halving (200 → 100 → 50 → 25 →
+  // 13 → 7 → 4 → 2 → 1) its two halves: the one without 137 goes through, the other is split again.
+  expect(calls.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(200)) + 1);
+});
+
+it('retries in arrival order, one statement after another, failing only the bad items', async () => {
+  // Later items answer sooner: run at once, the second half would go through before the first.
+  const { execute, committed, overlapped } = refusing(
+    (x) => x < 0,
+    (items) => 20 - Math.min(...items.map(Math.abs)),
+  );
+  const items = [1, -2, 3, 4, 5, -6, 7, 8, 9];
+  const answers = await execute(items);
+  expect(answers.map(outcome)).toEqual([
     10,
-    'Error: bad -1',
-    20,
+    'Error: bad -2',
+    30,
+    40,
+    50,
+    'Error: bad -6',
+    70,
+    80,
+    90,
   ]);
-  expect(events).toEqual(['start 1', 'end 1', 'start -1', 'end -1', 'start 2', 'end 2']);
+  expect(committed).toEqual([1, 3, 4, 5, 7, 8, 9]);
+  expect(overlapped()).toBe(false);
+});
+
+it('lets the earlier of two conflicting writes win, and fails the later alone', async () => {
+  // Writes of [id, value]: a statement is refused when it writes an id already stored, or one id
+  // twice (a unique index), so the conflict fails whichever batch carries both.
+  const stored = new Map<number, string>();
+  const execute = retryingAloneOnFailure<[number, string], void>(async (writes) => {
+    const ids = writes.map(([id]) => id);
+    if (ids.some((id, i) => stored.has(id) || ids.indexOf(id) !== i))
+      throw new Error('duplicate id');
+    for (const [id, value] of writes) stored.set(id, value);
+    return writes.map(() => undefined);
+  });
+  const answers = await execute([
+    [1, 'a'],
+    [2, 'first'],
+    [3, 'c'],
+    [4, 'd'],
+    [2, 'second'],
+  ]);
+  expect(answers.map((a) => (a instanceof ItemFailure ? String(a.error) : a))).toEqual([
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    'Error: duplicate id',
+  ]);
+  expect(stored.get(2)).toBe('first');
+  expect([...stored.keys()].sort()).toEqual([1, 2, 3, 4]);
+});
+
+it('tells onBatchFailure once per failed batch of several, with its size, not per half', async () => {
+  const told: [unknown, number][] = [];
+  const execute = retryingAloneOnFailure<number, number>(
+    async (items) => {
+      if (items.some((x) => x < 0)) throw new Error('refused');
+      return items;
+    },
+    (error, batchSize) => told.push([error, batchSize]),
+  );
+  await execute([1, -2, 3, -4, 5, 6, 7]);
+  expect(told).toEqual([[new Error('refused'), 7]]);
+  await expect(execute([-1])).rejects.toThrow('refused');
+  await execute([1, 2]);
+  expect(told).toHaveLength(1);
+});
+
+it('reports a batchedPerHandle failure to the hook of its handle, or of the handle it reads for', async () => {
+  const lookup = batchedPerHandle(
+    async (_handle: object, keys: number[]) => {
+      if (keys.some((x) => x < 0)) throw new Error('refused');
+      return keys;
+    },
+    { maxBatch: 10, concurrency: 1 },
+  );
+  const primary = {};
+  const replica = {};
+  const told: [string, number][] = [];
+  reportBatchFailures(primary, (_error, batchSize) => told.push(['primary', batchSize]));
+  reportBatchFailuresAs(replica, primary);
+  for (const handle of [primary, replica]) {
+    // The first goes out alone; the next three travel together, the bad one among them.
+    const outcomes = await Promise.allSettled([0, 1, -2, 3].map((x) => lookup(handle, x)));
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+  }
+  expect(told).toEqual([
+    ['primary', 3],
+    ['primary', 3],
+  ]);
 });

@@ -95,48 +95,97 @@ export function createBatcher<Item, Result>(
 }
 
 /**
- * Wraps a batch `execute` so that a failed batch does not fail every item it carried: each item is
- * then run alone, and only the ones that fail alone are rejected (one bad key, e.g. a date
- * PostgreSQL refuses, fails the whole statement).
+ * Told once per batch of several items whose `execute` threw, before its halves are retried (they
+ * are not told again), with the error and how many items the batch carried; never the items, which
+ * can hold personal data. A batch of one is not told: its caller gets the error.
+ */
+export type BatchFailureHook = (error: unknown, batchSize: number) => void;
+
+/**
+ * Wraps a batch `execute` so that a failed batch does not fail every item it carried (one bad key,
+ * e.g. a date PostgreSQL refuses, fails the whole statement): the batch is run again in halves,
+ * and a half that fails in halves again, until the items that fail alone are rejected. With k bad
+ * items among N that is at most 1 + 2k·⌈log2 N⌉ statements (two per level of halving, down each
+ * bad item's path) instead of 1 + N, so one bad key does not make a busy batch crawl; a fault that
+ * fails every item (a lost connection) costs 2N − 1 at most.
  */
 export function retryingAloneOnFailure<Item, Result>(
   execute: (items: Item[]) => Promise<(Result | ItemFailure)[]>,
+  onBatchFailure?: BatchFailureHook,
 ): (items: Item[]) => Promise<(Result | ItemFailure)[]> {
+  // The first half, then the second, each once the one before has finished: items still run in
+  // arrival order, so of two writes that conflict (the same consent twice) the one sent first
+  // wins, whatever the pool's connections would have made of them at once.
+  const inHalves = async (items: Item[]): Promise<(Result | ItemFailure)[]> => {
+    const half = Math.ceil(items.length / 2);
+    return [...(await attempt(items.slice(0, half))), ...(await attempt(items.slice(half)))];
+  };
+  const attempt = async (items: Item[]): Promise<(Result | ItemFailure)[]> => {
+    try {
+      return await execute(items);
+    } catch (error) {
+      return items.length === 1 ? [new ItemFailure(error)] : inHalves(items);
+    }
+  };
   return async (items) => {
     try {
       return await execute(items);
     } catch (error) {
       if (items.length === 1) throw error;
-      // One after another, in arrival order: of two writes that conflict (the same consent twice),
-      // the one sent first wins, whatever the pool's connections would have made of them at once.
-      const answers: (Result | ItemFailure)[] = [];
-      for (const item of items) {
-        try {
-          answers.push((await execute([item]))[0] as Result | ItemFailure);
-        } catch (failure) {
-          answers.push(new ItemFailure(failure));
-        }
-      }
-      return answers;
+      onBatchFailure?.(error, items.length);
+      return inHalves(items);
     }
   };
+}
+
+const batchFailureHooks = new WeakMap<object, BatchFailureHook>();
+/** A handle whose failed batches are reported where another's are (a replica, its primary). */
+const reportsTo = new WeakMap<object, object>();
+
+/**
+ * Reports the failed batches of every batchedPerHandle lookup made on `handle` (and on the handles
+ * its reads go to, see reportBatchFailuresAs). The lookups are module constants shared by every
+ * app in the process, so the hook belongs to the handle an app opened, not to the lookup.
+ */
+export function reportBatchFailures(handle: object, hook: BatchFailureHook): void {
+  batchFailureHooks.set(handle, hook);
+}
+
+/** `handle`'s failed batches are reported by the hook of `as` unless it has one of its own. */
+export function reportBatchFailuresAs(handle: object, as: object): void {
+  reportsTo.set(handle, as);
+}
+
+function batchFailureHookOf(handle: object): BatchFailureHook | undefined {
+  const as = reportsTo.get(handle);
+  return batchFailureHooks.get(handle) ?? (as && batchFailureHooks.get(as));
+}
+
+export interface BatchedPerHandleOptions extends BatcherOptions {
+  /** Told of each failed batch; when absent, the hook reportBatchFailures gave the handle. */
+  onBatchFailure?: BatchFailureHook;
 }
 
 /**
  * A one-key lookup made of one that takes many keys and answers one per key: concurrent calls on
  * the same handle share a statement (one batcher per handle, a WeakMap, made on first use), so no
- * caller is handed a batcher, and a failed batch is retried key by key (retryingAloneOnFailure).
+ * caller is handed a batcher, and a failed batch is retried in halves (retryingAloneOnFailure).
  */
 export function batchedPerHandle<Handle extends object, Key, Answer>(
   lookup: (handle: Handle, keys: Key[]) => Promise<(Answer | ItemFailure)[]>,
-  options: BatcherOptions,
+  options: BatchedPerHandleOptions,
 ): (handle: Handle, key: Key) => Promise<Answer> {
   const batchers = new WeakMap<Handle, Batcher<Key, Answer>>();
   return (handle, key) => {
     let batcher = batchers.get(handle);
     if (!batcher) {
       batcher = createBatcher(
-        retryingAloneOnFailure((keys: Key[]) => lookup(handle, keys)),
+        retryingAloneOnFailure(
+          (keys: Key[]) => lookup(handle, keys),
+          // Looked up when a batch fails, so a hook given after the first lookup is still told.
+          (error, batchSize) =>
+            (options.onBatchFailure ?? batchFailureHookOf(handle))?.(error, batchSize),
+        ),
         options,
       );
       batchers.set(handle, batcher);

@@ -5,6 +5,7 @@
 // through the outbox relay anyway (polled every second), so the replica adds a bounded delay to one
 // that already exists; writes, the access log and the relay's cursor never touch the replica.
 import { sql } from 'kysely';
+import { reportBatchFailuresAs } from './batching.js';
 import { type DatabaseHandle, openDatabase } from './database.js';
 
 export interface ReadReplicaOptions {
@@ -62,7 +63,7 @@ export async function withReadReplica(
     checking ??= check().finally(() => (checking = undefined));
   }, options.checkMs ?? DEFAULT_CHECK_MS);
   timer.unref();
-  return {
+  const handle: DatabaseHandle = {
     ...primary,
     reads: () => (fresh ? replica : primary),
     description: `${primary.description} (reads: ${replica.description})`,
@@ -73,6 +74,9 @@ export async function withReadReplica(
       await primary.close();
     },
   };
+  // Lookups batch on what reads() returns: their failed batches go where this handle's go.
+  for (const reads of [replica, primary]) reportBatchFailuresAs(reads, handle);
+  return handle;
 }
 
 /** Where a lookup that tolerates bounded staleness reads: the replica when fresh, else `handle`. */

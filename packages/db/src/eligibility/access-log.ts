@@ -1,4 +1,4 @@
-import { createBatcher, retryingAloneOnFailure } from '../batching.js';
+import { type BatchFailureHook, createBatcher, retryingAloneOnFailure } from '../batching.js';
 import {
   type DatabaseHandle,
   type PreparedStatement,
@@ -41,6 +41,8 @@ export interface AccessLogWriterOptions {
    * (fewer statements, commits and wake-ups of PostgreSQL for the same answers).
    */
   concurrency?: number;
+  /** Told of each INSERT of several entries that failed (before they are retried in halves). */
+  onBatchFailure?: BatchFailureHook;
 }
 
 /**
@@ -52,12 +54,12 @@ export function createAccessLogWriter(
   handle: DatabaseHandle,
   options: AccessLogWriterOptions = {},
 ): AccessLogWriter {
-  // A batch that fails (a consent's duplicate id) is retried entry by entry: only that caller fails.
+  // A batch that fails (a consent's duplicate id) is retried in halves: only that caller fails.
   const batcher = createBatcher<AccessLogEntry, void>(
     retryingAloneOnFailure(async (entries) => {
       await insertEntries(handle, entries);
       return entries.map(() => undefined);
-    }),
+    }, options.onBatchFailure),
     { maxBatch: options.maxBatch ?? 1000, concurrency: options.concurrency ?? 1 },
   );
   return {

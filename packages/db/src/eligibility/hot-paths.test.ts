@@ -96,7 +96,12 @@ describeEachDatabase("a card confirmation's statements", ({ handle }) => {
   });
 
   it('fails only the entry whose consent cannot be inserted; its batch mates commit', async () => {
-    const writer = createAccessLogWriter(handle(), { maxBatch: 10, concurrency: 1 });
+    const failedBatches: number[] = [];
+    const writer = createAccessLogWriter(handle(), {
+      maxBatch: 10,
+      concurrency: 1,
+      onBatchFailure: (_error, batchSize) => failedBatches.push(batchSize),
+    });
     // The first goes out alone; the next three wait and travel together in one statement.
     const first = writer.append(entry('p-dup', consent('D0', 'p-dup')));
     const batch = [
@@ -109,6 +114,7 @@ describeEachDatabase("a card confirmation's statements", ({ handle }) => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await listAccessLogByPerson(handle(), 'p-dup')).toHaveLength(3);
     expect(await findConsent(handle(), 'D1')).toMatchObject({ personRef: 'p-dup' });
+    expect(failedBatches).toEqual([3]);
     await writer.close();
   });
 });
