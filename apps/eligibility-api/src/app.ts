@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Clock } from '@shikaku/core/clock';
 import type { DatabaseHandle } from '@shikaku/db/database';
+import { type BatchFailureHook, reportBatchFailures } from '@shikaku/db/batching';
 import { createAccessLogWriter } from '@shikaku/db/eligibility/access-log';
 import { AppError, registerErrorHandler } from '@shikaku/platform/errors';
 import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
@@ -58,7 +59,12 @@ export async function buildApp(
     trustProxy: config.trustProxy,
   });
   registerInputGuards(app);
-  const accessLog = createAccessLogWriter(deps.handle);
+  // A failed batch is retried in halves, so only its bad items fail: say that it happened (the
+  // error and the batch's size, never its rows), or a bad key's extra statements go unseen.
+  const onBatchFailure: BatchFailureHook = (err, batchSize) =>
+    app.log.warn({ err, batchSize }, 'batch failed; retrying it in halves');
+  reportBatchFailures(deps.handle, onBatchFailure);
+  const accessLog = createAccessLogWriter(deps.handle, { onBatchFailure });
   const services: Services = {
     config,
     handle: deps.handle,
