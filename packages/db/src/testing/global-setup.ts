@@ -3,6 +3,7 @@
 // the repository tests run on PGlite only and this says so. It also makes the migrated templates
 // each test database starts from (templates.ts), once for the run.
 import type { TestProject } from 'vitest/node';
+import { dropStaleTestDatabases } from './stale-databases.js';
 import {
   createPostgresTemplate,
   dropPostgresTemplate,
@@ -37,6 +38,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   } else {
     console.info('[shikaku] PostgreSQL tests run on DATABASE_URL');
+  }
+  if (url) {
+    const stale = await dropStaleTestDatabases(url);
+    if (stale.length > 0)
+      console.info(`[shikaku] Dropped ${stale.length} test databases that killed runs left behind`);
   }
   const templates: TestTemplates = {
     pgliteDump: await pgliteTemplateDump(testTemplateRoot),

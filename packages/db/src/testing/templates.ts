@@ -14,6 +14,7 @@ import { databaseUrl, dropDatabase } from '../admin.js';
 import { type DatabaseHandle, openDatabase } from '../database.js';
 import { migrateToLatest, migrationFingerprint } from '../migrate.js';
 import { pgliteTemplateName } from '../pglite-template.js';
+import { processIsGone, testDatabaseNameEnd } from './stale-databases.js';
 
 /** The templates of a test run; '' where there is none (then each database is migrated). */
 export interface TestTemplates {
@@ -111,12 +112,7 @@ async function holderDied(lock: string): Promise<boolean> {
     const made = await stat(lock).catch(() => undefined);
     return made !== undefined && Date.now() - made.mtimeMs > 10_000;
   }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return processIsGone(pid);
 }
 
 /** `shikaku_tpl_<fp>_`: the start of the name of every PostgreSQL template of these migrations. */
@@ -126,11 +122,12 @@ async function postgresTemplatePrefix(): Promise<string> {
 
 /**
  * Makes a migrated PostgreSQL database to copy test databases from, named for this run so that
- * parallel runs on one server do not share one. It refuses connections once migrated: `create
+ * parallel runs on one server do not share one (and a later run can drop it if this one is killed:
+ * stale-databases.ts). It refuses connections once migrated: `create
  * database … template` fails while anyone (autovacuum included) is connected to the template.
  */
 export async function createPostgresTemplate(adminUrl: string): Promise<string> {
-  const name = `${await postgresTemplatePrefix()}${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${await postgresTemplatePrefix()}${testDatabaseNameEnd()}`;
   const admin = await openDatabase({ url: adminUrl, poolSize: 1 });
   try {
     await sql`create database ${sql.id(name)}`.execute(admin.db);

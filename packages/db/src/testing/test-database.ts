@@ -2,12 +2,12 @@
 // on the PostgreSQL server provided by global-setup.ts. Both start from the run's migrated
 // templates (templates.ts) when they are there and made from these migrations; else the database
 // is migrated here.
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { createDatabaseFromTemplate, dropDatabase, recreateDatabase } from '../admin.js';
 import { type DatabaseHandle, type DatabaseKind, openDatabase } from '../database.js';
 import { migrateToLatest } from '../migrate.js';
+import { testDatabaseNameEnd } from './stale-databases.js';
 import { isCurrentPgliteDump, isCurrentPostgresTemplate, type TestTemplates } from './templates.js';
 
 export interface TestDatabase {
@@ -34,7 +34,7 @@ export async function createTestDatabase(
     return { handle, source: 'migrated', cleanup: () => handle.close() };
   }
   if (!postgresUrl) throw new Error('no PostgreSQL server for tests');
-  const name = `shikaku_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `shikaku_test_${testDatabaseNameEnd()}`;
   const template = templates.postgres;
   const fromTemplate = !!template && (await isCurrentPostgresTemplate(template));
   const handle = await openDatabase({
