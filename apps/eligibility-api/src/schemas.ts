@@ -1,5 +1,5 @@
 // JSON schemas shared by the REST routes (request validation, response serialization, OpenAPI).
-import { ErrorBodySchema } from '@shikaku/platform/errors';
+import { ErrorBodySchema, errorResponseWithCodes } from '@shikaku/platform/errors';
 
 const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
@@ -101,6 +101,7 @@ export const errorResponses = {
   404: ErrorBodySchema,
   409: ErrorBodySchema,
   423: ErrorBodySchema,
-  429: ErrorBodySchema,
+  // The institutions' rate limit; the sign-in challenge route names its own code instead.
+  429: errorResponseWithCodes(429, ['RATE_LIMITED']),
   503: ErrorBodySchema,
 } as const;

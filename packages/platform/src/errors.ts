@@ -156,7 +156,21 @@ const STATUS_MEANING: Readonly<Record<number, string>> = {
 /** What an error status means in an app: its meaning and the app's codes that answer with it. */
 export function errorStatusDescription(status: number, table: ErrorStatusTable): string {
   const all: ErrorStatusTable = { ...COMMON_ERROR_STATUS, ...table };
-  const codes = Object.keys(all).filter((code) => all[code] === status);
+  return describeStatus(
+    status,
+    Object.keys(all).filter((code) => all[code] === status),
+  );
+}
+
+/**
+ * An error response naming exactly the codes a route answers with `status`, where the app's table
+ * holds codes of that status that only some routes answer (one route's own rate limit, say).
+ */
+export function errorResponseWithCodes(status: number, codes: readonly string[]) {
+  return described(ErrorBodySchema, describeStatus(status, codes));
+}
+
+function describeStatus(status: number, codes: readonly string[]): string {
   const meaning = STATUS_MEANING[status] ?? 'Error';
   return codes.length > 0 ? `${meaning} (${codes.join(', ')})` : meaning;
 }

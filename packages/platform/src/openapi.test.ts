@@ -2,10 +2,15 @@ import swagger from '@fastify/swagger';
 import Fastify from 'fastify';
 import { Type } from 'typebox';
 import { expect, it } from 'vitest';
-import { ErrorBodySchema, errorStatusDescription, registerErrorHandler } from './errors.js';
+import {
+  ErrorBodySchema,
+  errorResponseWithCodes,
+  errorStatusDescription,
+  registerErrorHandler,
+} from './errors.js';
 import { described, undocumentedOperations } from './openapi.js';
 
-const TABLE = { RESIDENT_NOT_FOUND: 404 };
+const TABLE = { RESIDENT_NOT_FOUND: 404, SIGN_IN_RATE_LIMITED: 429 };
 
 it('describes each error status from the app table and reports what is left undocumented', async () => {
   const app = Fastify();
@@ -22,6 +27,19 @@ it('describes each error status from the app table and reports what is left undo
     },
     async () => ({ ok: true, dropped: 'not in the schema' }),
   );
+  app.get(
+    '/own-limit',
+    {
+      schema: {
+        summary: 'Its own rate limit',
+        response: {
+          200: described(Body, 'It answers'),
+          429: errorResponseWithCodes(429, ['SIGN_IN_RATE_LIMITED']),
+        },
+      },
+    },
+    async () => ({ ok: true }),
+  );
   app.get('/bare', { schema: { response: { 200: Body } } }, async () => ({ ok: true }));
   app.get('/none', async () => 'x');
   app.get(
@@ -34,6 +52,10 @@ it('describes each error status from the app table and reports what is left undo
   const doc = app.swagger() as Parameters<typeof undocumentedOperations>[0];
   expect(doc.paths?.['/documented']?.get?.responses?.['404']?.description).toBe(
     'Not found (NOT_FOUND, RESIDENT_NOT_FOUND)',
+  );
+  // A route naming its codes gets just those, not every code of the table with that status.
+  expect(doc.paths?.['/own-limit']?.get?.responses?.['429']?.description).toBe(
+    'Too many requests (Retry-After) (SIGN_IN_RATE_LIMITED)',
   );
   expect(undocumentedOperations(doc)).toEqual([
     'GET /bare: no summary',

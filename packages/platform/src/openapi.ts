@@ -1,7 +1,8 @@
 // What /docs must show for every operation (issue #14): a summary, and a response described per
 // status. @fastify/swagger writes "Default Response" for a status whose schema has no description
 // (and for a route without any response schema), so that text means an undocumented answer.
-// Error responses are described by registerErrorHandler (errors.ts) from the app's error table.
+// Error responses are described by registerErrorHandler (errors.ts) from the app's error table, or
+// by the route when only it answers some of its codes (errorResponseWithCodes).
 
 /** A response schema with what it means, so /docs shows that instead of "Default Response". */
 export const described = <T extends object>(schema: T, description: string): T => ({

@@ -1,6 +1,6 @@
 import { CARD_KEY_ALGORITHM } from '@shikaku/core/card-key';
 import { jstDate } from '@shikaku/core/clock';
-import { AppError } from '@shikaku/platform/errors';
+import { AppError, errorResponseWithCodes } from '@shikaku/platform/errors';
 import type { FastifyInstance } from 'fastify';
 import { INFORMATION_YEARS } from '../consent.js';
 import {
@@ -123,6 +123,7 @@ export async function citizenRoutes(
             properties: { challenge: str, expiresAt: str, algorithm: str },
           },
           ...errorResponses,
+          429: errorResponseWithCodes(429, ['CHALLENGE_RATE_LIMITED']),
         },
       },
     },
