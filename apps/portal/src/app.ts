@@ -9,6 +9,7 @@ import type { DatabaseHandle } from '@shikaku/db/database';
 import { registerErrorHandler } from '@shikaku/platform/errors';
 import { AJV_OPTIONS, INT4_MAX, registerInputGuards } from '@shikaku/platform/input-guards';
 import type { Logger } from '@shikaku/platform/logger';
+import { lazyChildLogger } from '@shikaku/platform/request-logger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerAuthRoutes } from './auth/routes.js';
 import { registerSessions } from './auth/session.js';
@@ -54,6 +55,8 @@ function csrfToken(request: FastifyRequest): string | void {
 export async function buildApp(config: PortalConfig, deps: PortalDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // No pino child per request: made only when a request writes a line (request-logger.ts).
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: 64 * 1024,
     ajv: AJV_OPTIONS,
   }) as unknown as FastifyInstance;

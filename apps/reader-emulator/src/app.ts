@@ -12,6 +12,7 @@ import {
 import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import type { Logger } from '@shikaku/platform/logger';
 import { described } from '@shikaku/platform/openapi';
+import { lazyChildLogger } from '@shikaku/platform/request-logger';
 import type { Emulator } from './emulator.js';
 import { type DispatchResult, type Reader, viewOf } from './reader.js';
 import { READER_MODELS } from './reader-models.js';
@@ -89,6 +90,8 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
+    // No pino child per request: made only when a request writes a line (request-logger.ts).
+    childLoggerFactory: lazyChildLogger,
     ajv: AJV_OPTIONS,
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerInputGuards(app);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { controllableClock } from '@shikaku/core/clock';
 import { buildClockControlApp } from './clock-control.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
+import { requestLogging } from './testing/request-log.js';
 
 describe('clock control', () => {
   const setup = () => {
@@ -66,5 +67,17 @@ describe('clock control', () => {
     const { advance, clock } = setup();
     expect((await advance({ by: '1h' }, 'wrong')).statusCode).toBe(401);
     expect(clock.advancedMs()).toBe(0);
+  });
+});
+
+describe('clock control request logger', () => {
+  // The lazy logger itself is tested in request-logger.test.ts; this is the clock control's wiring.
+  it('makes no pino child for a request that logs nothing, and logs a line as a child per request did', async () => {
+    const clock = controllableClock(new Date('2021-07-31T00:00:00Z'), () => 0);
+    const build = async (logger: Logger) =>
+      buildClockControlApp({ clock, controlKey: 'ctl-key', logger });
+    const seen = await requestLogging('clock', build, { url: '/v1/clock' });
+    expect(seen).toMatchObject({ quietStatus: 200, childrenForQuiet: 0 });
+    expect(seen.line).toEqual({ ...seen.lineFromChild, reqId: seen.reqId, myNumber: '[redacted]' });
   });
 });

@@ -5,6 +5,7 @@ import { clockStepTo, type ControllableClock, jstDate, parseClockStep } from '@s
 import { AppError, ErrorBodySchema, registerErrorHandler } from './errors.js';
 import { AJV_OPTIONS, registerInputGuards } from './input-guards.js';
 import type { Logger } from './logger.js';
+import { lazyChildLogger } from './request-logger.js';
 
 /** Codes of the clock control, to HTTP status. */
 export const CLOCK_CONTROL_ERROR_STATUS = {
@@ -29,7 +30,12 @@ export function buildClockControlApp(deps: {
   controlKey: string;
   logger: Logger;
 }): FastifyInstance {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, ajv: AJV_OPTIONS });
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // No pino child per request: made only when a request writes a line (request-logger.ts).
+    childLoggerFactory: lazyChildLogger,
+    ajv: AJV_OPTIONS,
+  });
   registerInputGuards(app);
   registerErrorHandler(app, CLOCK_CONTROL_ERROR_STATUS);
   const state = () => {
