@@ -1,6 +1,11 @@
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/test-database.js';
-import { countInsurers, findInsurerByKeyHash, upsertInsurers } from './insurers.js';
+import {
+  countInsurers,
+  findInsurerByKeyHash,
+  insurerKeyHashes,
+  upsertInsurers,
+} from './insurers.js';
 
 const at = new Date('2021-07-15T01:00:00Z');
 
@@ -23,7 +28,7 @@ describeEachDatabase('upsertInsurers', ({ handle }) => {
     expect(await findInsurerByKeyHash(handle(), 'k-a1')).toEqual(a);
     expect(await findInsurerByKeyHash(handle(), 'k-b1')).toEqual(b);
 
-    // A restarted stack gives every insurer a fresh key: the old ones stop working.
+    // A new key for an insurer (a fresh stack's): the old ones stop working.
     await upsertInsurers(
       handle(),
       [
@@ -36,5 +41,12 @@ describeEachDatabase('upsertInsurers', ({ handle }) => {
     expect(await findInsurerByKeyHash(handle(), 'k-a1')).toBeUndefined();
     expect(await findInsurerByKeyHash(handle(), 'k-a2')).toEqual({ ...a, name: '保険者A 改' });
     expect(await findInsurerByKeyHash(handle(), 'k-b2')).toEqual(b);
+    // What a restarted stack checks its kept keys against.
+    expect(await insurerKeyHashes(handle())).toEqual(
+      new Map([
+        [a.insurerNumber, 'k-a2'],
+        [b.insurerNumber, 'k-b2'],
+      ]),
+    );
   });
 });

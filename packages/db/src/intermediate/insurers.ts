@@ -18,7 +18,7 @@ export async function upsertInsurer(
 
 /**
  * Inserts insurers or replaces their name, key and webhook, in one statement over arrays: the stack
- * gives its ~3,400 insurers fresh keys on every start, where a multi-row VALUES of five parameters
+ * gives its ~3,400 insurers fresh keys on a fresh start, where a multi-row VALUES of five parameters
  * per insurer cost twice the CPU (docs/benchmarks.md, stack start-up). An insurer given twice
  * keeps its last entry.
  */
@@ -53,6 +53,15 @@ export async function findInsurerByKeyHash(
   return row
     ? { insurerNumber: row.insurer_number, name: row.name, webhookUrl: row.webhook_url }
     : undefined;
+}
+
+/** Each insurer's stored key hash, by insurer number (the stack checks the keys it kept). */
+export async function insurerKeyHashes(handle: DatabaseHandle): Promise<Map<string, string>> {
+  const rows = await handle.db
+    .selectFrom('intermediate.insurers')
+    .select(['insurer_number', 'key_hash'])
+    .execute();
+  return new Map(rows.map((r) => [r.insurer_number, r.key_hash]));
 }
 
 /**
