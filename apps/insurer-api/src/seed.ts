@@ -95,7 +95,7 @@ export interface InsurerCredential {
 
 /**
  * Gives every synthetic insurer a fresh key (only its hash is stored) and returns the keys: the
- * stack prints some and writes all to a file. Keys change on every start.
+ * stack prints some and writes all to a file (a restart reuses the keys its database still holds).
  */
 export async function issueInsurerCredentials(
   handle: DatabaseHandle,

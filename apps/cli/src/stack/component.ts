@@ -22,7 +22,8 @@ export interface StackContext {
   members: number;
   /**
    * The synthetic population (seed, members, as-of date), generated on first use and then shared
-   * by every app that seeds from it; never generated when nothing iterates it (a restart).
+   * by every app that seeds from it; never generated when nothing iterates it (a restart). Iterate
+   * it while starting only: the stack drops it once every app has started.
    */
   population: Iterable<SyntheticPerson>;
   /**
@@ -37,6 +38,11 @@ export interface StackContext {
   host: string;
   /** Where apps may keep files (the reader's request/response folders, uploads). */
   dataDir: string;
+  /**
+   * The database outlives this run (a PGlite folder or a PostgreSQL server): credentials the stack
+   * hands out are kept in the data dir and reused on restart while the database still accepts them.
+   */
+  persistent: boolean;
   logger: Logger;
   /** Random per run (the apps have no default secrets). */
   secrets: StackSecrets;

@@ -9,10 +9,11 @@ import { createOutboxRelay, OUTBOX_CONSUMER } from '@shikaku/eligibility-api/out
 import { httpUpstreams } from '@shikaku/eligibility-api/upstream';
 import { generatePopulation } from '@shikaku/synth/population';
 import type { StackComponent, StackContext } from './component.js';
+import { institutionCredential } from './kept-credentials.js';
 import { practitionerNote, registerSamplePractitioner } from './practitioners.js';
 import { readerEmulatorComponent } from './reader-emulator.js';
 
-/** A demo clinic with a fresh credential, until the portal issues them. */
+/** A demo clinic with a credential (kept across restarts of a lasting database). */
 const DEMO_INSTITUTION = {
   institutionCode: '0110113719',
   facilityType: 'clinic',
@@ -24,7 +25,7 @@ const LINKED_CARDS = 500;
 /**
  * eligibility-api in the stack: pulls the qualification outbox of insurer-api (drained once before
  * it listens, then polled), links the seeded population's registered cards through insurer-api in
- * the background, and issues a demo credential.
+ * the background, and gives the demo clinic a credential.
  */
 export const eligibilityApiComponent: StackComponent = {
   name: 'eligibility-api',
@@ -94,16 +95,26 @@ export const eligibilityApiComponent: StackComponent = {
       { ...DEMO_INSTITUTION, rateLimitPerSecond: config.rateLimitPerSecond },
       at,
     );
-    const credential = newClientCredential();
-    await insertCredential(
-      context.handle,
-      {
-        ...credential,
-        institutionCode: DEMO_INSTITUTION.institutionCode,
-        secretHash: hashSecret(credential.clientSecret),
+    const credential = await institutionCredential({
+      handle: context.handle,
+      dataDir: context.dataDir,
+      persistent: context.persistent,
+      institutionCode: DEMO_INSTITUTION.institutionCode,
+      now: at,
+      issue: async () => {
+        const issued = newClientCredential();
+        await insertCredential(
+          context.handle,
+          {
+            ...issued,
+            institutionCode: DEMO_INSTITUTION.institutionCode,
+            secretHash: hashSecret(issued.clientSecret),
+          },
+          at,
+        );
+        return issued;
       },
-      at,
-    );
+    });
     const url = await app.listen({ host: context.host, port });
     const practitioner = await registerSamplePractitioner({
       eligibilityUrl: url,
@@ -127,7 +138,7 @@ export const eligibilityApiComponent: StackComponent = {
     notes.push(
       `docs ${url}/docs, OpenAPI ${url}/openapi.json`,
       `citizen pages (マイナポータル): ${url}/citizen/login (a card of the reader emulator, PIN 1234)`,
-      `demo clinic ${DEMO_INSTITUTION.institutionCode}: clientId ${credential.clientId} clientSecret ${credential.clientSecret}`,
+      `demo clinic ${DEMO_INSTITUTION.institutionCode} (${credential.kept ? 'kept' : 'new'} credential): clientId ${credential.clientId} clientSecret ${credential.clientSecret}`,
       `login: POST ${url}/oqs-api-pro/MSA12020/ILI12020SV01/auth {clientId, clientSecret}`,
       practitionerNote(practitioner, context.dataDir),
       `internal endpoints (${url}/v1/internal/*): x-service-key: ${config.serviceKey}`,

@@ -1,19 +1,18 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { jstDate } from '@shikaku/core/clock';
 import { choosePolicy, policyEraNames } from '@shikaku/core/policy-eras';
 import { buildApp } from '@shikaku/insurer-api/app';
 import { readInsurerApiConfig } from '@shikaku/insurer-api/config';
 import { storedInsurerNumbers } from '@shikaku/db/intermediate/seed-load';
-import { issueInsurerCredentials, seedMembers } from '@shikaku/insurer-api/seed';
+import { seedMembers } from '@shikaku/insurer-api/seed';
 import type { StackComponent } from './component.js';
+import { insurerKeys } from './kept-credentials.js';
 
 /** Insurer credentials printed in the notes; all of them go to a file in the data dir. */
 const PRINTED_CREDENTIALS = 3;
 
 /**
  * The intermediate server in the stack: members of the synthetic population registered by their
- * insurers, a fresh key per insurer, the J-LIS queue and re-match jobs running against the jlis
+ * insurers, a key per insurer (kept across restarts of a lasting database), the J-LIS queue and re-match jobs running against the jlis
  * component.
  */
 export const insurerApiComponent: StackComponent = {
@@ -39,15 +38,22 @@ export const insurerApiComponent: StackComponent = {
       port,
       jlis: { ...defaults.jlis, url: context.urls['jlis'] ?? defaults.jlis.url },
     };
-    // A restarted stack keeps its members: their insurers get fresh keys without the population
-    // being generated again.
+    // A restarted stack keeps its members: their insurers keep their keys (or get fresh ones)
+    // without the population being generated again.
     const stored = await storedInsurerNumbers(context.handle);
     const insurerNumbers = new Set<string>(stored);
     if (stored.length === 0)
       for (const person of context.population) insurerNumbers.add(person.insurerNumber);
-    const credentials = await context.phase('issue insurer keys', () =>
-      issueInsurerCredentials(context.handle, insurerNumbers, context.clock.now()),
+    const keys = await context.phase('issue insurer keys', () =>
+      insurerKeys({
+        handle: context.handle,
+        dataDir: context.dataDir,
+        persistent: context.persistent,
+        insurerNumbers,
+        at: context.clock.now(),
+      }),
     );
+    const credentials = keys.credentials;
     // Insurers first: the members' outbox events carry the insurer's name.
     const seeded = await context.phase('seed members', () =>
       seedMembers(context.handle, context.population, {
@@ -56,8 +62,6 @@ export const insurerApiComponent: StackComponent = {
       }),
     );
     if (seeded.seeded && context.bulkSeed) context.seedHandOff.seededOutbox = true;
-    const credentialFile = join(context.dataDir, 'insurer-credentials.json');
-    await writeFile(credentialFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
     const app = await buildApp(config, {
       handle: context.handle,
       clock: context.clock,
@@ -72,7 +76,7 @@ export const insurerApiComponent: StackComponent = {
         ...credentials
           .slice(0, PRINTED_CREDENTIALS)
           .map((c) => `insurer ${c.insurerNumber} ${c.name}: Authorization: Bearer ${c.key}`),
-        `all ${credentials.length} insurer keys: ${credentialFile}`,
+        `all ${credentials.length} insurer keys (${keys.kept} kept, ${keys.issued} new): ${keys.file}`,
         `register: POST ${url}/v1/registrations (JSON) or /v1/registrations/bulk (text/csv, application/x-ndjson)`,
       ],
       close: () => app.close(),

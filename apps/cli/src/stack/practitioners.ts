@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { keepInstitutionEntry, readKeptEntries } from './kept-files.js';
 
 /** The stack's sample practitioners and their private keys (docs/practitioners.md). */
 export const PRACTITIONER_KEYS_FILE = 'practitioners.json';
@@ -78,14 +78,7 @@ export async function registerSamplePractitioner(options: {
     certificateSerial: body.certificateSerial,
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
-  // Components start one after another, so read-then-write does not race. An institution's entry
-  // from an earlier run gives way to this run's.
-  const others = (await readKeys(file)).filter(
-    (p) => p.institutionCode !== options.institutionCode,
-  );
-  await writeFile(file, `${JSON.stringify([...others, practitioner], null, 2)}\n`, {
-    mode: 0o600,
-  });
+  await keepInstitutionEntry(file, practitioner);
   return practitioner;
 }
 
@@ -115,13 +108,8 @@ async function stillRegistered(
 }
 
 /** The keys file's practitioners; [] when there is none yet. */
-export async function readKeys(file: string): Promise<SamplePractitioner[]> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as SamplePractitioner[];
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+export function readKeys(file: string): Promise<SamplePractitioner[]> {
+  return readKeptEntries<SamplePractitioner>(file);
 }
 
 /** The note the stack prints for a sample practitioner. */

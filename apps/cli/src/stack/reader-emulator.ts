@@ -8,6 +8,7 @@ import type { ConsentScreen } from '@shikaku/reader-emulator/reader-models';
 import { generateInstitutions, type SyntheticInstitution } from '@shikaku/synth/institutions';
 import { generatePopulation } from '@shikaku/synth/population';
 import type { StackComponent, StackContext } from './component.js';
+import { institutionCredential } from './kept-credentials.js';
 import {
   practitionerNote,
   registerSamplePractitioner,
@@ -61,7 +62,7 @@ export const readerEmulatorComponent: StackComponent = {
     const practitioners: SamplePractitioner[] = [];
     for (const reader of READERS) {
       const institution = institutions.get(reader.facilityType)!;
-      const credentials = await provision(eligibilityUrl, context.secrets.serviceKey, institution);
+      const credentials = await provision(context, eligibilityUrl, institution);
       // Each institution's terminal views drug and checkup information as a registered practitioner.
       practitioners.push(
         await registerSamplePractitioner({
@@ -78,7 +79,8 @@ export const readerEmulatorComponent: StackComponent = {
         modelId: reader.modelId,
         institutionCode: institution.institutionCode,
         enabledConsents: reader.consents,
-        ...credentials,
+        clientId: credentials.clientId,
+        clientSecret: credentials.clientSecret,
         requestDir: join(dataDir, reader.facilityType, 'requests'),
         responseDir: join(dataDir, reader.facilityType, 'responses'),
       });
@@ -128,12 +130,19 @@ function pickInstitutions(seed: number): Map<string, SyntheticInstitution> {
   return byType;
 }
 
+/**
+ * Registers the reader's institution and gives it a credential: the one kept from an earlier run
+ * while it still logs in, else a new one from eligibility-api.
+ */
 async function provision(
+  context: StackContext,
   eligibilityUrl: string,
-  serviceKey: string,
   institution: SyntheticInstitution,
 ): Promise<{ clientId: string; clientSecret: string }> {
-  const headers = { 'content-type': 'application/json', 'x-service-key': serviceKey };
+  const headers = {
+    'content-type': 'application/json',
+    'x-service-key': context.secrets.serviceKey,
+  };
   const created = await fetch(`${eligibilityUrl}/v1/internal/institutions`, {
     method: 'POST',
     headers,
@@ -149,17 +158,26 @@ async function provision(
       `reader-emulator: eligibility-api refused institution ${institution.institutionCode} (HTTP ${created.status})`,
     );
   }
-  const credential = await fetch(
-    `${eligibilityUrl}/v1/internal/institutions/${institution.institutionCode}/credentials`,
-    { method: 'POST', headers, body: '{}' },
-  );
-  const body = (await credential.json()) as { clientId?: string; clientSecret?: string };
-  if (!credential.ok || !body.clientId || !body.clientSecret) {
-    throw new Error(
-      `reader-emulator: no credential for ${institution.institutionCode} (HTTP ${credential.status})`,
-    );
-  }
-  return { clientId: body.clientId, clientSecret: body.clientSecret };
+  return institutionCredential({
+    handle: context.handle,
+    dataDir: context.dataDir,
+    persistent: context.persistent,
+    institutionCode: institution.institutionCode,
+    now: context.clock.now(),
+    issue: async () => {
+      const credential = await fetch(
+        `${eligibilityUrl}/v1/internal/institutions/${institution.institutionCode}/credentials`,
+        { method: 'POST', headers, body: '{}' },
+      );
+      const body = (await credential.json()) as { clientId?: string; clientSecret?: string };
+      if (!credential.ok || !body.clientId || !body.clientSecret) {
+        throw new Error(
+          `reader-emulator: no credential for ${institution.institutionCode} (HTTP ${credential.status})`,
+        );
+      }
+      return { clientId: body.clientId, clientSecret: body.clientSecret };
+    },
+  });
 }
 
 /** Two valid cards of the seeded population to try on the readers: one linked, one not yet. */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@shikaku/platform/logger';
 import type { StackComponent } from './component.js';
-import { startStack } from './run-stack.js';
+import { type StackOptions, startStack } from './run-stack.js';
 
 function httpComponent(name: string, offset: number, events: string[]): StackComponent {
   return {
@@ -27,22 +27,26 @@ function httpComponent(name: string, offset: number, events: string[]): StackCom
   };
 }
 
+const OPTIONS: StackOptions = {
+  host: '127.0.0.1',
+  basePort: 0,
+  asOf: '2021-07-15',
+  seed: 1,
+  members: 10,
+  dataDir: '/tmp/shikaku-stack-test',
+  memory: true,
+  databaseUrl: undefined,
+  only: undefined,
+  logger: createLogger({ name: 'test', level: 'silent' }),
+};
+
 describe('startStack', () => {
   it('starts components in order on their ports, passes earlier URLs on, closes in reverse', async () => {
     const events: string[] = [];
     const stack = await startStack(
       [httpComponent('jlis', 0, events), httpComponent('portal', 1, events)],
       {
-        host: '127.0.0.1',
-        basePort: 0,
-        asOf: '2021-07-15',
-        seed: 1,
-        members: 10,
-        dataDir: '/tmp/shikaku-stack-test',
-        memory: true,
-        databaseUrl: undefined,
-        only: undefined,
-        logger: createLogger({ name: 'test', level: 'silent' }),
+        ...OPTIONS,
         onStarting: (component) => events.push(`starting ${component.name}`),
       },
     );
@@ -60,5 +64,29 @@ describe('startStack', () => {
       'close portal',
       'close jlis',
     ]);
+  });
+
+  it('drops the shared population once every app has started', async () => {
+    let population: Iterable<unknown> | undefined;
+    // Two apps seed from one generation; iterating after the start generates it anew.
+    const seeding = (name: string): StackComponent => ({
+      name,
+      title: name,
+      portOffset: 0,
+      async start(context) {
+        population = context.population;
+        expect([...context.population]).toHaveLength(10);
+        return { url: name, notes: [], close: async () => {} };
+      },
+    });
+    const stack = await startStack([seeding('jlis'), seeding('insurer-api')], OPTIONS);
+    const generated = () => stack.timings.filter((t) => t.name === 'generate population').length;
+    try {
+      expect(generated()).toBe(1);
+      expect([...population!]).toHaveLength(10);
+      expect(generated()).toBe(2);
+    } finally {
+      await stack.close();
+    }
   });
 });

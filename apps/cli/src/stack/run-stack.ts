@@ -114,9 +114,10 @@ export async function startStack(
     source: choice.source,
   };
   await mkdir(options.dataDir, { recursive: true });
+  const persistent = Boolean(options.databaseUrl) || !options.memory;
   const secrets = await makeStackSecrets({
     dataDir: options.dataDir,
-    persistent: Boolean(options.databaseUrl) || !options.memory,
+    persistent,
     serviceKey: options.serviceKey,
   });
   const pgliteDir =
@@ -165,6 +166,7 @@ export async function startStack(
         phase: (name, step) => timed(`${component.name}: ${name}`, step),
         host: options.host,
         dataDir: options.dataDir,
+        persistent,
         logger: options.logger.child({ app: component.name }),
         secrets,
         urls: { ...urls },
@@ -182,6 +184,8 @@ export async function startStack(
     await close();
     throw error;
   }
+  // Only the apps' starts seed from it: a large stack need not hold it for its whole life.
+  population.release();
   return {
     readyMs: total().ms,
     timings,
@@ -200,14 +204,18 @@ export async function startStack(
 
 /**
  * The population every seeding app iterates, generated on the first iteration (timed through
- * `onGenerated`) and kept for the next; never generated when no app iterates it (a restart).
+ * `onGenerated`) and kept for the next until `release` (an iteration after it generates it again);
+ * never generated when no app iterates it (a restart).
  */
 function sharedPopulation(
   generate: () => Iterable<SyntheticPerson>,
   onGenerated: (measured: { ms: number; cpuMs: number }) => void,
-): Iterable<SyntheticPerson> {
+): Iterable<SyntheticPerson> & { release(): void } {
   let persons: SyntheticPerson[] | undefined;
   return {
+    release: () => {
+      persons = undefined;
+    },
     [Symbol.iterator]: () => {
       if (!persons) {
         const measure = startMeasure();
