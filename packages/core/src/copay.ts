@@ -96,9 +96,10 @@ export function determineCopay(
   incomeClass: IncomeClass = 'general',
 ): CopayDetermination {
   if (dateOfCare < birthDate) throw new RangeError('the date of care is before the birth date');
-  if (dateOfCare <= preschoolEnd(birthDate)) return ratio('020', 'PRESCHOOL', birthDate, true);
+  const lastPreschoolDay = preschoolEnd(birthDate);
+  if (dateOfCare <= lastPreschoolDay) return ratio('020', 'PRESCHOOL', birthDate, true);
   const from70 = elderlyFrom(birthDate);
-  if (dateOfCare < from70) return ratio('030', 'WORKING_AGE', addDays(preschoolEnd(birthDate), 1));
+  if (dateOfCare < from70) return ratio('030', 'WORKING_AGE', addDays(lastPreschoolDay, 1));
   const from75 = lateElderlyFrom(birthDate);
   if (dateOfCare < from75) {
     return incomeClass === 'active-equivalent'

@@ -23,6 +23,30 @@ describe('dates', () => {
     expect(addDays('2021-03-01', -1)).toBe('2021-02-28');
   });
 
+  // The reference: ECMAScript's time value counts days on the proleptic Gregorian calendar in UTC
+  // (ECMA-262 §21.4.1, "Time Values and Time Range"), so Date.UTC arithmetic is the calendar.
+  it('adds days as the ECMAScript calendar does, every day of 1800–2200 and across eras', () => {
+    const viaDate = (date: string, days: number) => {
+      const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+      return new Date(Date.UTC(y, m - 1, d) + days * 86_400_000).toISOString().slice(0, 10);
+    };
+    const wrong: string[] = [];
+    let date = '1800-01-01';
+    for (let i = 0; date < '2200-12-31'; i++) {
+      if (i % 3 === 0)
+        for (const days of [-1, 365, -366, 1461, -146_097, 146_097 + (i % 977)])
+          if (addDays(date, days) !== viaDate(date, days)) wrong.push(`${date} ${days}`);
+      const next = viaDate(date, 1);
+      expect(addDays(date, 1)).toBe(next);
+      date = next;
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('writes years before 1000 with four digits', () => {
+    expect(addDays('1000-01-01', -1)).toBe('0999-12-31');
+  });
+
   it('adds years; 29 February becomes 1 March in a common year', () => {
     expect(addYears('1951-10-01', 70)).toBe('2021-10-01');
     expect(addYears('2000-02-29', 1)).toBe('2001-03-01');
