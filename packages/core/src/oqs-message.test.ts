@@ -4,6 +4,7 @@ import {
   buildErrorResponse,
   buildSearchResponse,
   compactToIsoDate,
+  isoToCompactDate,
   formatPostNumber,
   oqsJson,
   oqsXml,
@@ -138,6 +139,33 @@ describe('helpers', () => {
   it('validates calendar dates', () => {
     expect(compactToIsoDate('20240229')).toBe('2024-02-29');
     expect(compactToIsoDate('20230229')).toBeUndefined();
+    expect(compactToIsoDate(' 20240301 ')).toBe('2024-03-01');
+    for (const bad of ['2024031', '202403011', '2024-3-1', '2024031a', '２０２４０３０１', ''])
+      expect(compactToIsoDate(bad)).toBeUndefined();
+  });
+  // The reference for "a real calendar date": ECMAScript's proleptic Gregorian calendar
+  // (ECMA-262 §21.4.1), which a date string round-trips through only when it names a real day.
+  it('accepts exactly the days of the calendar, month 00–13 and day 00–32 of sample years', () => {
+    const calendar = (compact: string) => {
+      const iso = `${compact.slice(0, 4)}-${compact.slice(4, 6)}-${compact.slice(6, 8)}`;
+      const parsed = new Date(`${iso}T00:00:00Z`);
+      return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === iso
+        ? iso
+        : undefined;
+    };
+    const differ: string[] = [];
+    for (const year of [1600, 1700, 1900, 1999, 2000, 2023, 2024, 2100, 2400])
+      for (let month = 0; month <= 13; month++)
+        for (let day = 0; day <= 32; day++) {
+          const compact = `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`;
+          if (compactToIsoDate(compact) !== calendar(compact)) differ.push(compact);
+        }
+    expect(differ).toEqual([]);
+  });
+  it('writes ISO dates in the compact form', () => {
+    expect(isoToCompactDate('2024-03-01')).toBe('20240301');
+    expect(isoToCompactDate(null)).toBe('');
+    expect(isoToCompactDate('')).toBe('');
   });
   it('writes the execution time in JST', () => {
     expect(processExecutionTime(new Date('2021-07-15T01:02:03Z'))).toBe('20210715100203');

@@ -7,20 +7,22 @@
  * that keeps the full header and ProcessingResultStatus, one qualification's result and a bulk
  * result. `oqsJson` / `oqsXml` write them. It does not judge eligibility: that is eligibility.ts.
  */
+import { dateParts, daysInMonth, fromCompactDate, toCompactDate } from './dates.js';
 import type { QualificationValidityCode } from './eligibility.js';
 import { LATE_ELDERLY_HOUBETSU, unpadInsurerNumber } from './insurer-number.js';
+import type { SEARCH_REQUEST } from './oqs-schema.js';
 import {
   BULK_RESULT,
   type BulkResultForm,
   type GroupSpec,
+  QUALIFICATION_CONFIRM_SEARCH_INFO,
   type QualificationConfirmSearchInfoForm,
   readForm,
   type ResultOfQualificationConfirmationForm,
-  SEARCH_REQUEST,
   SEARCH_RESPONSE,
   type SearchResponseForm,
   type ValueOf,
-  writeJson,
+  writeJsonText,
   writeXml,
 } from './oqs-schema.js';
 import type { QualificationView } from './qualification-view.js';
@@ -74,18 +76,21 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /** 'YYYYMMDD' → 'YYYY-MM-DD' when it is a real calendar date, else undefined. */
 export function compactToIsoDate(value: string): string | undefined {
-  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(value.trim());
-  if (!match) return undefined;
-  const iso = `${match[1]}-${match[2]}-${match[3]}`;
-  const parsed = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === iso
-    ? iso
-    : undefined;
+  const compact = value.trim();
+  if (compact.length !== 8) return undefined;
+  for (let i = 0; i < 8; i++) {
+    const c = compact.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  const iso = fromCompactDate(compact);
+  const { year, month, day } = dateParts(iso);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) ? iso : undefined;
 }
 
 /** 'YYYY-MM-DD' → 'YYYYMMDD'; null/undefined → ''. */
 export function isoToCompactDate(value: string | null | undefined): string {
-  return value ? value.replaceAll('-', '') : '';
+  if (!value) return '';
+  return value.length === 10 ? toCompactDate(value) : value.replaceAll('-', '');
 }
 
 function text(value: unknown): string | undefined {
@@ -201,7 +206,7 @@ export function readSearchRequest(input: unknown): ReadResult<SearchRequest> {
       arbitraryIdentifier: text(info.ArbitraryIdentifier)?.trim() || undefined,
       arbitraryFileIdentifier: text(header.ArbitraryFileIdentifier)?.trim() || undefined,
       echo: echoOf(
-        readForm(SEARCH_REQUEST, input.XmlMsg)?.MessageBody.QualificationConfirmSearchInfo ?? {
+        readForm(QUALIFICATION_CONFIRM_SEARCH_INFO, info) ?? {
           InsurerNumber: insurerRaw,
           InsuredIdentificationNumber: idRaw,
           Birthdate: birthRaw,
@@ -236,8 +241,8 @@ export type BulkConfirmUnit = NonNullable<BulkResultForm['MessageBody']['BulkCon
 
 /** 'YYYYMMDDHHmmss' in JST. */
 export function processExecutionTime(at: Date): string {
-  const jst = new Date(at.getTime() + 9 * 3600_000).toISOString();
-  return jst.slice(0, 19).replace(/[-T:]/g, '');
+  const jst = new Date(at.getTime() + 9 * 3600_000).toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
+  return `${toCompactDate(jst)}${jst.slice(11, 13)}${jst.slice(14, 16)}${jst.slice(17, 19)}`;
 }
 
 export interface ResponseContext {
@@ -455,7 +460,7 @@ export const MESSAGE_SPECS = { search: SEARCH_RESPONSE, bulk: BULK_RESULT } as c
 
 /** A built message as JSON text: schema order, absent values omitted, lists as wrapper arrays. */
 export function oqsJson<S extends GroupSpec>(spec: S, message: { XmlMsg: ValueOf<S> }): string {
-  return JSON.stringify(writeJson(spec, message.XmlMsg));
+  return writeJsonText(spec, message.XmlMsg);
 }
 
 /** A built message as an XML document (UTF-8), in schema order. */
