@@ -524,6 +524,84 @@ function writeGroup(spec: GroupSpec, value: Loose): Loose | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/**
+ * The JSON text of `writeJson`'s value, written straight from the value: the same text as
+ * `JSON.stringify(writeJson(spec, value))`, without the intermediate objects. Every answer of the
+ * spec search is written with it, so each schema's writer is made once (a closure per element,
+ * kept per schema).
+ */
+export function writeJsonText<S extends GroupSpec>(spec: S, value: ValueOf<S>): string {
+  const body = groupTextWriter(spec)(value as unknown as Loose);
+  return `{${JSON.stringify(spec.name)}:${body ?? '{}'}}`;
+}
+
+/** An element's JSON text, or undefined when writeJson leaves it out. */
+type TextWriter = (value: unknown) => string | undefined;
+
+const groupTextWriters = new WeakMap<GroupSpec, (value: Loose) => string | undefined>();
+
+function groupTextWriter(spec: GroupSpec): (value: Loose) => string | undefined {
+  const made = groupTextWriters.get(spec);
+  if (made) return made;
+  const children = spec.children.map((child) => ({
+    name: child.name,
+    key: `${JSON.stringify(child.name)}:`,
+    write: elementTextWriter(child),
+  }));
+  const write = (value: Loose) => {
+    let out = '';
+    for (const child of children) {
+      const written = child.write(value[child.name]);
+      if (written !== undefined)
+        out += out === '' ? child.key + written : `,${child.key}${written}`;
+    }
+    return out === '' ? undefined : `{${out}}`;
+  };
+  groupTextWriters.set(spec, write);
+  return write;
+}
+
+function elementTextWriter(spec: ElementSpec): TextWriter {
+  switch (spec.kind) {
+    case 'leaf':
+      return (value) => {
+        const text = typeof value === 'number' ? String(value) : value;
+        return typeof text === 'string' && text !== '' ? JSON.stringify(text) : undefined;
+      };
+    case 'group': {
+      const group = groupTextWriter(spec);
+      return (value) => (isRecord(value) ? group(value) : undefined);
+    }
+    case 'list': {
+      const item = groupTextWriter(spec.item);
+      const wrap = `{${JSON.stringify(spec.item.name)}:`;
+      return (value) => {
+        if ((value === undefined || value === null) && !spec.alwaysInJson) return undefined;
+        let out = '';
+        if (Array.isArray(value))
+          for (const wrapper of value) {
+            const inner = isRecord(wrapper) ? wrapper[spec.item.name] : undefined;
+            const written = isRecord(inner) ? item(inner) : undefined;
+            if (written !== undefined) out += `${out === '' ? '' : ','}${wrap}${written}}`;
+          }
+        return out !== '' || spec.alwaysInJson ? `[${out}]` : undefined;
+      };
+    }
+    case 'repeated': {
+      const item = groupTextWriter(spec.item);
+      return (value) => {
+        if (!Array.isArray(value)) return undefined;
+        let out = '';
+        for (const element of value) {
+          const written = isRecord(element) ? item(element) : undefined;
+          if (written !== undefined) out += out === '' ? written : `,${written}`;
+        }
+        return out === '' ? undefined : `[${out}]`;
+      };
+    }
+  }
+}
+
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 const escapeXml = (text: string) => text.replace(/[&<>]/g, (c) => XML_ESCAPES[c]!);
 
