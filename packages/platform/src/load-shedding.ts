@@ -266,32 +266,35 @@ export async function registerLoadShedding(
     return new AppError('OVERLOADED', 'the service is overloaded; retry later', { reason });
   };
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply) => {
+  // Callback hooks, not async ones: every request passes both, and an async hook costs a promise
+  // and a microtask turn each (Fastify catches a throw from either kind).
+  app.addHook('onRequest', (request: FastifyRequest, reply, done) => {
     const raw = request.raw as MarkedRequest;
-    if (raw[ADMITTED]) return; // admitted and counted at the front door
+    if (raw[ADMITTED]) return done(); // admitted and counted at the front door
     const refused = raw[REFUSED];
     if (refused) throw refuse(reply, refused.reason); // counted at the front door
-    if (exempt.has(request.routeOptions.url ?? '')) return;
+    if (exempt.has(request.routeOptions.url ?? '')) return done();
     const reason = pressure();
     if (reason) {
       shed[reason] += 1;
       throw refuse(reply, reason);
     }
     admit(raw, reply.raw);
+    done();
   });
 
   // Keeps the bytes of a front-door refusal written by the app, for the next ones of its shape.
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const refused = (request.raw as MarkedRequest)[REFUSED];
-    if (!refused?.shape || reply.statusCode !== 503) return payload;
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    if (!refused?.shape || reply.statusCode !== 503) return done(null, payload);
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
     const body = Buffer.from(payload);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(reply.getHeaders()))
       if (value !== undefined) headers[name] = String(value);
     headers['content-length'] = String(body.length);
     kept.set(refused.shape, { at: performance.now(), status: reply.statusCode, headers, body });
-    return payload;
+    done(null, payload);
   });
 
   return {
