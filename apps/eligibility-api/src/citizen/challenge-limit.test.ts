@@ -36,6 +36,39 @@ describe('challengeLimitKey', () => {
     expect(challengeLimitKey('::1')).toBe('citizen-challenges:0:0:0:0::/64');
     expect(challengeLimitKey('64:ff9b::192.0.2.1')).toBe('citizen-challenges:64:ff9b:0:0::/64');
   });
+
+  it('reads every text form of an address (RFC 4291 2.2, RFC 5952 2) as the same address', () => {
+    // RFC 5952 section 2: eight spellings of one address (leading zeros, "::" anywhere, case).
+    const spellings = [
+      '2001:db8:0:0:1:0:0:1',
+      '2001:0db8:0:0:1:0:0:1',
+      '2001:db8::1:0:0:1',
+      '2001:db8::0:1:0:0:1',
+      '2001:0db8::1:0:0:1',
+      '2001:db8:0:0:1::1',
+      '2001:db8:0000:0:1::1',
+      '2001:DB8:0:0:1::1',
+    ];
+    expect(new Set(spellings.map(challengeLimitKey))).toEqual(
+      new Set(['citizen-challenges:2001:db8:0:0::/64']),
+    );
+    // RFC 4291 2.2: the preferred form in capitals and its compressed form.
+    expect(challengeLimitKey('2001:DB8:0:0:8:800:200C:417A')).toBe(
+      'citizen-challenges:2001:db8:0:0::/64',
+    );
+    expect(challengeLimitKey('FF01::101')).toBe('citizen-challenges:ff01:0:0:0::/64');
+    // RFC 4291 2.2 (3) and 2.5.5.2: an IPv4-mapped address in full, compressed or hex form is
+    // counted as its IPv4 address.
+    for (const mapped of [
+      '0:0:0:0:0:FFFF:129.144.52.38',
+      '::FFFF:129.144.52.38',
+      '::ffff:8190:3426',
+    ])
+      expect(challengeLimitKey(mapped)).toBe('citizen-challenges:129.144.52.38');
+    // The deprecated IPv4-compatible form (RFC 4291 2.5.5.1) ipaddr.js reads as IPv4-mapped
+    // (lib/ipaddr.js, deprecatedTransitional): it counts as its IPv4 address too.
+    expect(challengeLimitKey('::13.1.68.3')).toBe('citizen-challenges:13.1.68.3');
+  });
 });
 
 describeEachDatabase('the sign-in challenge limit', ({ handle }) => {

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 import type { DatabaseHandle } from '@shikaku/db/database';
 import {
   insertCitizenChallenge,
   takeCitizenChallenge,
 } from '@shikaku/db/eligibility/citizen-sign-in';
 import { AppError } from '@shikaku/platform/errors';
+import ipaddr from 'ipaddr.js';
 import type { RateLimiter } from '../auth.js';
 
 /** How long a sign-in challenge may be answered. */
@@ -47,30 +48,16 @@ export function createChallengeStore(
 /**
  * Who the challenge limit counts: the client address (request.ip: the socket's peer, or the
  * client a trusted proxy names). An IPv6 address counts by its /64, the block one subscriber is
- * given, else one machine could take a new address for each challenge. Not the card: its serial
- * is no secret, so a limit per card would let anyone keep its holder from signing in.
+ * given, else one machine could take a new address for each challenge; an IPv4-mapped one
+ * (::ffff:a.b.c.d, RFC 4291 2.5.5.2) as its IPv4 address. Not the card: its serial is no secret,
+ * so a limit per card would let anyone keep its holder from signing in.
  */
 export function challengeLimitKey(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped && isIPv4(mapped)) return `citizen-challenges:${mapped}`;
   if (!isIPv6(address)) return `citizen-challenges:${address}`;
-  return `citizen-challenges:${ipv6Groups(address).slice(0, 4).join(':')}::/64`;
-}
-
-/** The eight 16-bit groups of an IPv6 address, in hex without leading zeros. */
-function ipv6Groups(address: string): string[] {
-  const [head = '', tail] = address.split('::');
-  const part = (text: string | undefined): string[] => {
-    if (!text) return [];
-    return text.split(':').flatMap((group) => {
-      if (!group.includes('.')) return [group];
-      const [a = 0, b = 0, c = 0, d = 0] = group.split('.').map(Number);
-      return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
-    });
-  };
-  const [left, right] = [part(head), part(tail)];
-  const zeros = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
-  return [...left, ...zeros, ...right].map((group) => parseInt(group, 16).toString(16));
+  const ip = ipaddr.IPv6.parse(address);
+  if (ip.isIPv4MappedAddress()) return `citizen-challenges:${ip.toIPv4Address().toString()}`;
+  const subnet = ip.parts.slice(0, 4).map((group) => group.toString(16));
+  return `citizen-challenges:${subnet.join(':')}::/64`;
 }
 
 /**
