@@ -122,10 +122,11 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 1;
  */
 export function registerErrorHandler(app: FastifyInstance, table: ErrorStatusTable): void {
   describeErrorResponses(app, table);
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // A callback hook: every answer passes it, and an async one costs a promise and a microtask.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (reply.statusCode === 429 && !reply.hasHeader('retry-after'))
       reply.header('retry-after', String(DEFAULT_RETRY_AFTER_SECONDS));
-    return payload;
+    done(null, payload);
   });
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorResponse(error, table);
