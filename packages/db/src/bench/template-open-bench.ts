@@ -1,17 +1,21 @@
-// What one test database costs, by how it is made (docs/benchmarks.md, "test databases from a
-// template"): `fresh` (initdb + every migration), `dump` (an in-memory PGlite loaded from the
-// template's dumpDataDir tarball: what createTestDatabase does), `copy` (pglite-template's copy of
-// the template folder, opened as a file data dir, removed after). Each database then takes 200
+// Benchmark: what one test database costs, by how it is made (docs/benchmarks.md, "test databases
+// from a template"): `fresh` (initdb + every migration), `dump` (an in-memory PGlite loaded from
+// the template's dumpDataDir tarball: what createTestDatabase does), `copy` (pglite-template's copy
+// of the template folder, opened as a file data dir, removed after). Each database then takes 200
 // inserts, as a test would. Run from packages/db after a build:
-//   node src/testing/template-open-bench.mjs <fresh|dump|copy> [databases]
+//
+//   node dist/bench/template-open-bench.js <fresh|dump|copy> [databases]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../dist/database.js';
-import { migrateToLatest } from '../../dist/migrate.js';
-import { preparePgliteDir } from '../../dist/pglite-template.js';
+import { type DatabaseHandle, openDatabase } from '../database.js';
+import { migrateToLatest } from '../migrate.js';
+import { preparePgliteDir } from '../pglite-template.js';
 
+const MODES = ['fresh', 'dump', 'copy'] as const;
 const [mode = 'dump', count = '5'] = process.argv.slice(2);
+if (!(MODES as readonly string[]).includes(mode) || !(Number(count) > 0))
+  throw new Error('usage: template-open-bench.js <fresh|dump|copy> [databases]');
 const root = mkdtempSync(join(tmpdir(), 'template-open-bench-'));
 const templates = join(root, 'templates');
 const cpu = () => {
@@ -19,9 +23,9 @@ const cpu = () => {
   return (used.user + used.system) / 1e6;
 };
 
-async function use(handle) {
+async function use(handle: DatabaseHandle): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    await handle.pglite.query(
+    await handle.pglite!.query(
       `insert into jlis.residents (my_number, name, name_kana, birth_date, sex, address)
        values ($1, '試験', 'シケン', '2000-01-01', '1', '東京都')`,
       [String(100_000_000_000 + i)],
@@ -35,7 +39,7 @@ const dump = join(root, 'template.tar');
 if (mode === 'dump') {
   const handle = await openDatabase();
   await migrateToLatest(handle);
-  writeFileSync(dump, Buffer.from(await (await handle.pglite.dumpDataDir('none')).arrayBuffer()));
+  writeFileSync(dump, Buffer.from(await (await handle.pglite!.dumpDataDir('none')).arrayBuffer()));
   await handle.close();
 }
 if (mode === 'copy') await preparePgliteDir(join(root, 'warm'), templates);
