@@ -79,6 +79,13 @@ for (const target of TARGETS) {
 /** The instance an iteration (or a set-up call) goes to: round-robin. */
 const targetOf = (n: number) => TARGETS[n % TARGETS.length]!;
 const profile: Profile = JSON.parse(open(__ENV.PROFILE ?? '../profiles/smoke.json'));
+// A profile that extends another holds only its differences; src/profile.ts merges the chain,
+// and `shikaku loadtest` hands k6 the merged profile.
+if ('extends' in profile) {
+  throw new Error(
+    `${__ENV.PROFILE} extends another profile: run it with \`shikaku loadtest\`, or pass the merged profile (results/<run>/profile.json)`,
+  );
+}
 const durationScale = Number(__ENV.DURATION_SCALE ?? '1');
 const fixtureFile = __ENV.FIXTURES ?? 'fixtures.json';
 const insured = new SharedArray<Insured>('insured', () => JSON.parse(open(fixtureFile)).insured);

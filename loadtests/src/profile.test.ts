@@ -1,9 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   deriveNationalPeak,
   deriveRequestMix,
   loadProfile,
+  mergeProfiles,
   parseProfile,
   planStages,
   PROFILES_DIR,
@@ -105,6 +108,75 @@ describe('profiles', () => {
     );
   });
 
+  it('each per-route profile, resolved through `extends`, is the whole file it replaced', async () => {
+    for (const name of ['card-only', 'search-only', 'views']) {
+      const before = JSON.parse(
+        await readFile(
+          new URL(`testing/route-profiles-before-extends/${name}.json`, import.meta.url),
+          'utf8',
+        ),
+      );
+      const file = JSON.parse(await readFile(new URL(`routes/${name}.json`, PROFILES_DIR), 'utf8'));
+      expect(file.extends).toBe('national-peak');
+      const { profile } = await loadProfile(new URL(`routes/${name}.json`, PROFILES_DIR).pathname);
+      expect(profile).toEqual(before);
+    }
+  });
+
+  it('merges an extended profile deeply: the child’s keys win, arrays are replaced whole', () => {
+    const parent = {
+      name: 'parent',
+      workload: { cardShare: 0.37, bulkShare: 0.125 },
+      stages: [
+        { name: 'ramp', durationS: 60, targetPeakMultiple: 1 },
+        { name: 'hold', durationS: 60, targetPeakMultiple: 1 },
+      ],
+    };
+    const child = {
+      name: 'child',
+      workload: { cardShare: 1 },
+      stages: [{ name: 'short', durationS: 5, targetPeakMultiple: 0.5 }],
+    };
+    expect(mergeProfiles(parent, child)).toEqual({
+      name: 'child',
+      workload: { cardShare: 1, bulkShare: 0.125 },
+      stages: [{ name: 'short', durationS: 5, targetPeakMultiple: 0.5 }],
+    });
+    expect(parent.workload.cardShare).toBe(0.37);
+  });
+
+  it('follows `extends` by name and by relative path, and refuses a cycle naming the chain', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'profile-extends-'));
+    try {
+      const write = (name: string, json: object) =>
+        writeFile(join(dir, name), JSON.stringify(json));
+      // Two levels: c → b (relative path) → national-peak (by name).
+      await write('b.json', { extends: 'national-peak', name: 'b', rateScale: 0.5 });
+      await write('c.json', { extends: './b.json', name: 'c', thresholds: { p99LatencyMs: 50 } });
+      const { profile: national } = await loadProfile('national-peak');
+      const { profile } = await loadProfile(join(dir, 'c.json'));
+      expect(profile).toEqual({
+        ...national,
+        name: 'c',
+        rateScale: 0.5,
+        thresholds: { ...national.thresholds, p99LatencyMs: 50 },
+      });
+
+      await write('x.json', { extends: './y.json', name: 'x' });
+      await write('y.json', { extends: 'x.json', name: 'y' });
+      const cycle = loadProfile(join(dir, 'x.json'));
+      await expect(cycle).rejects.toBeInstanceOf(ProfileError);
+      await expect(cycle).rejects.toThrow(/cycle: .*x\.json → .*y\.json → .*x\.json/);
+
+      await write('orphan.json', { extends: './missing.json', name: 'orphan' });
+      await expect(loadProfile(join(dir, 'orphan.json'))).rejects.toThrow(
+        /missing\.json: \(root\): no such profile file/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects a bad profile with the field and a reason', async () => {
     const { profile } = await loadProfile('smoke');
     const bad = {
@@ -125,10 +197,10 @@ describe('profiles', () => {
   });
 
   it('the committed JSON schema is the TypeBox schema', async () => {
-    const { LoadProfile } = await import('./profile.js');
+    const { ProfileFile } = await import('./profile.js');
     const committed = JSON.parse(
       await readFile(new URL('profile.schema.json', PROFILES_DIR), 'utf8'),
     );
-    expect(committed).toEqual(JSON.parse(JSON.stringify(LoadProfile)));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(ProfileFile)));
   });
 });

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -101,6 +102,30 @@ export const LoadProfile = Type.Object(
 );
 export type LoadProfile = Static<typeof LoadProfile>;
 
+/**
+ * A profile file that names another in `extends` and gives only what differs from it: a deep
+ * merge, its own keys win, an array replaces the parent's whole. The merge must be a valid
+ * LoadProfile; this schema only lets editors check such a file on its own.
+ */
+export const ExtendingProfile = Type.Object(
+  {
+    /** A profile name (loadtests/profiles/<name>.json) or a path relative to this file. */
+    extends: Type.String({ minLength: 1 }),
+    ...Type.Partial(
+      Type.Object({
+        ...LoadProfile.properties,
+        national: Type.Partial(NationalModel),
+        workload: Type.Partial(WorkloadModel),
+        thresholds: Type.Partial(Thresholds),
+      }),
+    ).properties,
+  },
+  { additionalProperties: false },
+);
+
+/** What a file in profiles/ holds (profile.schema.json): a whole profile, or one extending another. */
+export const ProfileFile = Type.Union([LoadProfile, ExtendingProfile]);
+
 export class ProfileError extends Error {
   readonly code = 'INVALID_PROFILE';
   constructor(
@@ -128,26 +153,65 @@ export function parseProfile(value: unknown, file = '<profile>'): LoadProfile {
 
 export const PROFILES_DIR = new URL('../profiles/', import.meta.url);
 
-/** Reads a profile by name (from loadtests/profiles) or by path to a JSON file. */
+/**
+ * Reads a profile by name (from loadtests/profiles) or by path to a JSON file, with the profiles
+ * it extends merged in (`extends`: a name, or a path relative to the extending file).
+ */
 export async function loadProfile(
   nameOrPath: string,
 ): Promise<{ profile: LoadProfile; file: string }> {
-  const file = /[/\\]|\.json$/.test(nameOrPath)
-    ? nameOrPath
-    : new URL(`${nameOrPath}.json`, PROFILES_DIR).pathname;
+  const file = profileFileOf(nameOrPath);
+  return { profile: parseProfile(await resolveExtends(file, [file]), file), file };
+}
+
+function profileFileOf(nameOrPath: string, extendingFile?: string): string {
+  if (!/[/\\]|\.json$/.test(nameOrPath))
+    return new URL(`${nameOrPath}.json`, PROFILES_DIR).pathname;
+  return extendingFile ? resolve(dirname(extendingFile), nameOrPath) : nameOrPath;
+}
+
+/** `file`'s JSON with its parents merged in; `chain` is the files from the first down to it. */
+async function resolveExtends(file: string, chain: readonly string[]): Promise<unknown> {
+  const json = await readJson(file);
+  if (!isPlainObject(json) || !('extends' in json)) return json;
+  const { extends: parent, ...own } = json;
+  if (typeof parent !== 'string' || parent.length === 0)
+    throw new ProfileError(file, [{ field: 'extends', reason: 'must be a profile name or path' }]);
+  const parentFile = profileFileOf(parent, file);
+  const seen = chain.map((f) => resolve(f));
+  if (seen.includes(resolve(parentFile))) {
+    const names = [...chain, parentFile].map((f) => relative(process.cwd(), f) || f);
+    throw new ProfileError(file, [
+      { field: 'extends', reason: `profiles extend each other in a cycle: ${names.join(' → ')}` },
+    ]);
+  }
+  return mergeProfiles(await resolveExtends(parentFile, [...chain, parentFile]), own);
+}
+
+/** A deep merge of two parsed profiles: `child`'s keys win; arrays are replaced, not joined. */
+export function mergeProfiles(parent: unknown, child: unknown): unknown {
+  if (!isPlainObject(parent) || !isPlainObject(child)) return child;
+  const merged: Record<string, unknown> = { ...parent };
+  for (const [key, value] of Object.entries(child)) merged[key] = mergeProfiles(parent[key], value);
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readJson(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
     throw new ProfileError(file, [{ field: '', reason: 'no such profile file' }]);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ProfileError(file, [{ field: '', reason: `not JSON: ${(error as Error).message}` }]);
   }
-  return { profile: parseProfile(json, file), file };
 }
 
 export {

@@ -68,12 +68,14 @@ describe('runLoadTest with the k6 runner', () => {
     expect(dir.endsWith(resultsFolderName(new Date('2026-01-05T09:00:00Z'), 'smoke'))).toBe(true);
     expect(read.runner).toBe('k6');
     const args = await readFile(join(bin, 'args.txt'), 'utf8');
-    expect(args).toContain(`PROFILE=${file}`);
+    expect(args).toContain(`PROFILE=${join(dir, 'profile.json')}`);
+    expect(JSON.parse(await readFile(join(dir, 'profile.json'), 'utf8'))).toEqual(profile);
     expect(args).toContain(`FIXTURES=${join(dir, 'fixtures.json')}`);
     expect(args).toContain('TARGET=http://127.0.0.1:9');
     expect(args).toMatch(/k6\/eligibility\.ts/);
     expect((await readdir(dir)).sort()).toEqual([
       'fixtures.json',
+      'profile.json',
       'report.html',
       'summary.json',
       'summary.k6.json',

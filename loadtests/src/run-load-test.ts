@@ -20,6 +20,7 @@ import {
  */
 export interface LoadTestOptions {
   profile: LoadProfile;
+  /** Where the profile was read from; k6 is given `profile` itself (`extends` merged in). */
   profileFile: string;
   fixtures: LoadFixtures;
   /** Where the fixtures are on disk (k6 reads them); written into the results folder when absent. */
@@ -136,7 +137,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   return { summary, dir };
 }
 
-/** Runs the k6 script on the same profile and fixtures; k6 writes the normalised summary. */
+/**
+ * Runs the k6 script on the same profile and fixtures; k6 writes the normalised summary. k6 gets
+ * the profile as loaded (profile.json in the run's folder), with any `extends` already merged in.
+ */
 async function runK6(
   options: LoadTestOptions,
   dir: string,
@@ -144,11 +148,13 @@ async function runK6(
 ): Promise<LoadSummary> {
   const script = new URL('../k6/eligibility.ts', import.meta.url).pathname;
   const summaryFile = join(dir, 'summary.k6.json');
+  const profileFile = join(dir, 'profile.json');
+  await writeFile(profileFile, `${JSON.stringify(options.profile, null, 2)}\n`);
   const args = [
     'run',
     '--quiet',
     '-e',
-    `PROFILE=${options.profileFile}`,
+    `PROFILE=${profileFile}`,
     '-e',
     `FIXTURES=${fixturesFile}`,
     '-e',
