@@ -169,6 +169,12 @@ describe('helpers', () => {
   });
   it('writes the execution time in JST', () => {
     expect(processExecutionTime(new Date('2021-07-15T01:02:03Z'))).toBe('20210715100203');
+    // The same second (kept), the next one, a second before, and back to the first.
+    expect(processExecutionTime(new Date('2021-07-15T01:02:03.999Z'))).toBe('20210715100203');
+    expect(processExecutionTime(new Date('2021-07-15T01:02:04Z'))).toBe('20210715100204');
+    expect(processExecutionTime(new Date('2021-07-15T14:59:59.500Z'))).toBe('20210715235959');
+    expect(processExecutionTime(new Date('2021-07-15T15:00:00Z'))).toBe('20210716000000');
+    expect(processExecutionTime(new Date('1969-12-31T23:59:59.500Z'))).toBe('19700101085959');
   });
 });
 

@@ -241,9 +241,16 @@ export type BulkConfirmUnit = NonNullable<BulkResultForm['MessageBody']['BulkCon
 
 /** 'YYYYMMDDHHmmss' in JST. */
 export function processExecutionTime(at: Date): string {
-  const jst = new Date(at.getTime() + 9 * 3600_000).toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
-  return `${toCompactDate(jst)}${jst.slice(11, 13)}${jst.slice(14, 16)}${jst.slice(17, 19)}`;
+  // Every answer writes one; those of the same second share the text.
+  const second = Math.floor(at.getTime() / 1000);
+  if (second === lastExecutionTime.second) return lastExecutionTime.text;
+  const jst = new Date(second * 1000 + 9 * 3600_000).toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ
+  const text = `${toCompactDate(jst)}${jst.slice(11, 13)}${jst.slice(14, 16)}${jst.slice(17, 19)}`;
+  lastExecutionTime = { second, text };
+  return text;
 }
+
+let lastExecutionTime = { second: Number.NaN, text: '' };
 
 export interface ResponseContext {
   at: Date;

@@ -252,9 +252,13 @@ describe('writeJsonText', () => {
     'x',
     '',
     'ｶﾅ 漢字',
-    'quote " back\\slash',
-    'line\nbreak\ttab\u0001',
+    'a "quote"',
+    'back\\slash',
+    'line\nbreak',
+    'tab\tand\u0001',
     '\ud800 lone',
+    'pair \ud83d\ude00',
+    'separator \u2028',
     '0',
   ];
   const valueOf = (spec: ElementSpec, random: () => number, depth: number): unknown => {

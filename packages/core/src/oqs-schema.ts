@@ -535,6 +535,14 @@ export function writeJsonText<S extends GroupSpec>(spec: S, value: ValueOf<S>): 
   return `{${JSON.stringify(spec.name)}:${body ?? '{}'}}`;
 }
 
+/**
+ * What JSON.stringify writes other than as it is (ECMA-262 QuoteJSONString): the quote, the
+ * backslash, controls below U+0020 and lone surrogates (any surrogate here: a pair goes the slow
+ * way, written the same). Most values need none, and a test is cheaper than a stringify per leaf.
+ */
+// eslint-disable-next-line no-control-regex -- the controls are what JSON escapes
+const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /** An element's JSON text, or undefined when writeJson leaves it out. */
 type TextWriter = (value: unknown) => string | undefined;
 
@@ -566,7 +574,8 @@ function elementTextWriter(spec: ElementSpec): TextWriter {
     case 'leaf':
       return (value) => {
         const text = typeof value === 'number' ? String(value) : value;
-        return typeof text === 'string' && text !== '' ? JSON.stringify(text) : undefined;
+        if (typeof text !== 'string' || text === '') return undefined;
+        return NEEDS_JSON_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
       };
     case 'group': {
       const group = groupTextWriter(spec);
