@@ -39,7 +39,10 @@ export interface EligibilityDeps {
   seed?: number;
   /** Real monotonic milliseconds for rate limits; tests pass their own. */
   monotonicMs?: () => number;
-  /** Real epoch milliseconds for practitioner proofs' timestamps; tests pass their own. */
+  /**
+   * Real epoch milliseconds: practitioner proofs' timestamps and the shared rate limit's windows;
+   * tests pass their own.
+   */
   wallClockMs?: () => number;
 }
 
@@ -65,16 +68,19 @@ export async function buildApp(
     app.log.warn({ err, batchSize }, 'batch failed; retrying it in halves');
   reportBatchFailures(deps.handle, onBatchFailure);
   const accessLog = createAccessLogWriter(deps.handle, { onBatchFailure });
+  const wallClockMs = deps.wallClockMs ?? Date.now;
+  // Its windows are wall-clock seconds shared with the other instances: the injected clock's.
+  const sharedLimiter =
+    config.sharedRateLimit && deps.handle.pool
+      ? createSharedRateLimiter(deps.handle, wallClockMs)
+      : undefined;
   const services: Services = {
     config,
     handle: deps.handle,
     clock: deps.clock,
     signer: createTokenSigner(config.tokenSecret, config.tokenTtlSeconds),
     credentials: createCredentialCache(deps.handle),
-    limiter:
-      config.sharedRateLimit && deps.handle.pool
-        ? createSharedRateLimiter(deps.handle)
-        : createRateLimiter(),
+    limiter: sharedLimiter ?? createRateLimiter(),
     accessLog,
     upstreams: deps.upstreams,
     certificates: createCertificateStatusChecker({
@@ -84,7 +90,7 @@ export async function buildApp(
     }),
     seed: deps.seed ?? 1,
     monotonicMs: deps.monotonicMs ?? (() => performance.now()),
-    wallClockMs: deps.wallClockMs ?? Date.now,
+    wallClockMs,
   };
 
   await app.register(swagger, {
@@ -150,6 +156,8 @@ export async function buildApp(
   });
   app.addHook('onClose', async () => {
     await accessLog.close();
+    // Its delete of old windows, if one is in flight, before the database closes.
+    await sharedLimiter?.swept();
   });
   return app;
 }

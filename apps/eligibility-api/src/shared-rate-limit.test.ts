@@ -5,6 +5,7 @@ import { withRawTransaction } from '@shikaku/db/intermediate/raw';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import { afterAll, expect, it } from 'vitest';
 import { createSharedRateLimiter, RATE_WINDOW_SWEEP_SECONDS } from './shared-rate-limit.js';
+import { createFixture, TEST_SECRETS } from './testing/fixture.js';
 
 const opened: DatabaseHandle[] = [];
 afterAll(async () => {
@@ -88,4 +89,59 @@ describeEachDatabase('rate limit shared by instances', ({ handle, kind }) => {
     // In memory too, the first instance holds only the window of this second.
     expect(first!.size()).toBe(1);
   });
+  // The app builds the shared limiter only on a PostgreSQL pool.
+  it.runIf(kind === 'postgres')(
+    "in the app, counts the seconds of the injected wall clock, not the machine's",
+    async () => {
+      const f = await createFixture(handle(), { sharedRateLimit: true });
+      try {
+        const code = '2712345673';
+        const key = { 'x-service-key': TEST_SECRETS.serviceKey };
+        const institution = { institutionCode: code, facilityType: 'clinic', name: '医院 limit' };
+        await f.app.inject({
+          method: 'POST',
+          url: '/v1/internal/institutions',
+          headers: key,
+          payload: { ...institution, rateLimitPerSecond: 2 },
+        });
+        const credential = (
+          await f.app.inject({
+            method: 'POST',
+            url: `/v1/internal/institutions/${code}/credentials`,
+            headers: key,
+          })
+        ).json();
+        const { idToken } = (
+          await f.app.inject({ method: 'POST', url: '/v1/auth/token', payload: credential })
+        ).json() as { idToken: string };
+        const list = async () =>
+          (
+            await f.app.inject({
+              method: 'GET',
+              url: '/v1/practitioners',
+              headers: { authorization: `Bearer ${idToken}` },
+            })
+          ).statusCode;
+        const window = async () =>
+          withRawTransaction(handle(), async (db) =>
+            Number(
+              (
+                await db.query<{ window_second: string }>(
+                  'select window_second from eligibility.rate_windows where institution_code = $1',
+                  [code],
+                )
+              ).rows[0]?.window_second,
+            ),
+          );
+        expect([await list(), await list(), await list()]).toEqual([200, 200, 429]);
+        expect(await window()).toBe(Math.floor(f.wall.ms / 1000));
+        // The next second of the injected clock, however little real time has passed.
+        f.wall.ms += 1000;
+        expect(await list()).toBe(200);
+        expect(await window()).toBe(Math.floor(f.wall.ms / 1000));
+      } finally {
+        await f.app.close();
+      }
+    },
+  );
 });
