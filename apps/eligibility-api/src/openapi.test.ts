@@ -50,3 +50,65 @@ it("names in a route's 429 only the codes that route answers: CHALLENGE_RATE_LIM
   );
   expect(tableCodes.filter((code) => !named.has(code))).toEqual([]);
 });
+
+it("names in a route's 401 only the codes its credential can answer", async () => {
+  const doc = (await f.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    paths: Record<string, Record<string, { responses?: Record<string, { description?: string }> }>>;
+  };
+  const unauthorized = Object.entries(doc.paths).flatMap(([path, operations]) =>
+    Object.entries(operations).flatMap(([method, operation]) => {
+      const description = operation.responses?.['401']?.description ?? '';
+      const codes = /\(([A-Z_, ]+)\)$/.exec(description)?.[1]?.split(', ');
+      return codes ? [{ method, path, codes }] : [];
+    }),
+  );
+  const codesOf = (route: string) =>
+    unauthorized.find((o) => `${o.method} ${o.path}` === route)?.codes;
+  expect(codesOf('post /v1/auth/token')).toEqual(['INVALID_CREDENTIALS', 'CREDENTIAL_REVOKED']);
+  expect(codesOf('post /v1/confirmations')).toEqual(['UNAUTHENTICATED', 'CREDENTIAL_REVOKED']);
+  expect(codesOf('post /v1/internal/institutions')).toEqual(['UNAUTHENTICATED']);
+  expect(codesOf('get /v1/internal/institutions/{code}/practitioners')).toEqual([
+    'UNAUTHENTICATED',
+  ]);
+  expect(codesOf('post /v1/citizen/sessions')).toEqual([
+    'CHALLENGE_INVALID',
+    'CHALLENGE_EXPIRED',
+    'SIGNATURE_INVALID',
+  ]);
+  expect(codesOf('get /v1/citizen/qualifications')).toEqual(['SESSION_REQUIRED']);
+  // Asking for a challenge takes no credential.
+  expect(codesOf('post /v1/citizen/challenges')).toBeUndefined();
+  // The citizen's codes only on citizen routes, the practitioner proof's only where one is read.
+  const routesNaming = (code: string) =>
+    unauthorized.filter((o) => o.codes.includes(code)).map((o) => `${o.method} ${o.path}`);
+  for (const code of ['CHALLENGE_INVALID', 'SESSION_REQUIRED'])
+    expect(routesNaming(code).every((route) => route.includes(' /v1/citizen/'))).toBe(true);
+  expect(routesNaming('PRACTITIONER_PROOF_STALE')).toEqual(['get /v1/consents/{consentId}/{kind}']);
+  // Every 401 code of the app's table is documented on some route.
+  const named = new Set(unauthorized.flatMap((o) => o.codes));
+  const tableCodes = Object.keys(ELIGIBILITY_ERROR_STATUS).filter(
+    (code) => ELIGIBILITY_ERROR_STATUS[code] === 401,
+  );
+  expect(tableCodes.filter((code) => !named.has(code))).toEqual([]);
+
+  // What each route answers without a credential is among the codes it names.
+  const answered: string[] = [];
+  for (const { method, path, codes } of unauthorized) {
+    const response = await f.app.inject({
+      method: method.toUpperCase() as 'GET',
+      url: path.replace('{kind}', 'drug-information').replace(/\{[^}]+\}/g, '0110113719'),
+      ...(method === 'post' ? { payload: {} } : {}),
+    });
+    if (response.statusCode !== 401) continue;
+    const { code } = response.json() as { code: string };
+    answered.push(`${method} ${path}`);
+    expect(codes, `${method} ${path} answered ${code}`).toContain(code);
+  }
+  // Every GET and DELETE route with a credential refuses a request without one (a POST may
+  // refuse its empty body first).
+  expect(answered).toEqual(
+    expect.arrayContaining(
+      unauthorized.filter((o) => o.method !== 'post').map((o) => `${o.method} ${o.path}`),
+    ),
+  );
+});

@@ -94,14 +94,35 @@ export const consentsSchema = {
   },
 } as const;
 
-export const errorResponses = {
-  400: ErrorBodySchema,
-  401: ErrorBodySchema,
-  403: ErrorBodySchema,
-  404: ErrorBodySchema,
-  409: ErrorBodySchema,
-  423: ErrorBodySchema,
-  // The institutions' rate limit; the sign-in challenge route names its own code instead.
-  429: errorResponseWithCodes(429, ['RATE_LIMITED']),
-  503: ErrorBodySchema,
-} as const;
+/** The 401 codes of a route that takes an institution's idToken (requireCaller). */
+export const CALLER_UNAUTHORIZED = ['UNAUTHENTICATED', 'CREDENTIAL_REVOKED'] as const;
+
+/**
+ * The error answers of a route that takes an institution's idToken: its 401 codes and the
+ * institution's rate limit. A route with its own authentication takes `errorResponsesFor`.
+ */
+export const errorResponses = errorResponsesFor({
+  unauthorized: CALLER_UNAUTHORIZED,
+  tooMany: ['RATE_LIMITED'],
+});
+
+/**
+ * The error answers of a route, naming in its 401 and 429 only the codes it can answer (the app's
+ * table holds every route's); with none, the route declares no such status.
+ */
+export function errorResponsesFor(codes: {
+  unauthorized: readonly string[];
+  tooMany?: readonly string[];
+}) {
+  const { unauthorized, tooMany = [] } = codes;
+  return {
+    400: ErrorBodySchema,
+    ...(unauthorized.length > 0 ? { 401: errorResponseWithCodes(401, unauthorized) } : {}),
+    403: ErrorBodySchema,
+    404: ErrorBodySchema,
+    409: ErrorBodySchema,
+    423: ErrorBodySchema,
+    ...(tooMany.length > 0 ? { 429: errorResponseWithCodes(429, tooMany) } : {}),
+    503: ErrorBodySchema,
+  };
+}

@@ -1,13 +1,13 @@
 import { CARD_KEY_ALGORITHM } from '@shikaku/core/card-key';
 import { jstDate } from '@shikaku/core/clock';
-import { AppError, errorResponseWithCodes } from '@shikaku/platform/errors';
+import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance } from 'fastify';
 import { INFORMATION_YEARS } from '../consent.js';
 import {
   certificateSerial,
   certificateSerialBody,
   consentsSchema,
-  errorResponses,
+  errorResponsesFor,
   qualificationSchema,
 } from '../schemas.js';
 import type { Services } from '../services.js';
@@ -24,6 +24,8 @@ import {
 } from './views.js';
 
 const str = { type: 'string' } as const;
+/** A signed-in citizen's routes: the session token is their credential. */
+const sessionErrors = errorResponsesFor({ unauthorized: ['SESSION_REQUIRED'] });
 const nullableStr = { type: ['string', 'null'] } as const;
 
 const sections = {
@@ -122,8 +124,8 @@ export async function citizenRoutes(
             type: 'object',
             properties: { challenge: str, expiresAt: str, algorithm: str },
           },
-          ...errorResponses,
-          429: errorResponseWithCodes(429, ['CHALLENGE_RATE_LIMITED']),
+          // No credential yet: no 401; the per-address limit is its own.
+          ...errorResponsesFor({ unauthorized: [], tooMany: ['CHALLENGE_RATE_LIMITED'] }),
         },
       },
     },
@@ -169,7 +171,9 @@ export async function citizenRoutes(
             type: 'object',
             properties: { sessionToken: str, tokenType: str, expiresAt: str },
           },
-          ...errorResponses,
+          ...errorResponsesFor({
+            unauthorized: ['CHALLENGE_INVALID', 'CHALLENGE_EXPIRED', 'SIGNATURE_INVALID'],
+          }),
         },
       },
     },
@@ -192,7 +196,7 @@ export async function citizenRoutes(
         headers: sessionHeaders,
         response: {
           204: { description: 'Signed out', type: 'null' },
-          ...errorResponses,
+          ...sessionErrors,
         },
       },
     },
@@ -223,7 +227,7 @@ export async function citizenRoutes(
               type: 'object',
               properties,
             },
-            ...errorResponses,
+            ...sessionErrors,
           },
         },
       },

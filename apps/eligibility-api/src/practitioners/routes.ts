@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { errorResponses } from '../schemas.js';
+import { errorResponses, errorResponsesFor } from '../schemas.js';
 import { requireCaller, requireServiceKey, type Services } from '../services.js';
 import {
   listInstitutionPractitioners,
@@ -58,22 +58,27 @@ const registrationBody = {
 const codeParam = { code: { type: 'string', maxLength: 10 } } as const;
 const idParam = { practitionerId: { type: 'string', maxLength: 64 } } as const;
 
-const registered = {
-  201: { description: 'The practitioner is registered', ...practitionerSchema },
-  ...errorResponses,
-} as const;
-const listed = {
-  200: {
-    description: "The institution's practitioners, revoked ones included",
-    type: 'object',
-    properties: { practitioners: { type: 'array', items: practitionerSchema } },
-  },
-  ...errorResponses,
-} as const;
-const revoked = {
-  204: { description: 'Revoked: its next proof is refused on every instance', type: 'null' },
-  ...errorResponses,
-} as const;
+const registered = (errors: PractitionerErrors) =>
+  ({
+    201: { description: 'The practitioner is registered', ...practitionerSchema },
+    ...errors,
+  }) as const;
+const listed = (errors: PractitionerErrors) =>
+  ({
+    200: {
+      description: "The institution's practitioners, revoked ones included",
+      type: 'object',
+      properties: { practitioners: { type: 'array', items: practitionerSchema } },
+    },
+    ...errors,
+  }) as const;
+const revoked = (errors: PractitionerErrors) =>
+  ({
+    204: { description: 'Revoked: its next proof is refused on every instance', type: 'null' },
+    ...errors,
+  }) as const;
+
+type PractitionerErrors = ReturnType<typeof errorResponsesFor>;
 
 type Params = { code?: string; practitionerId?: string };
 type Scope = {
@@ -81,6 +86,8 @@ type Scope = {
   base: string;
   tag: 'rest' | 'internal';
   who: string;
+  /** The error answers of its credential (the institution's token, or the service key). */
+  errors: PractitionerErrors;
   /** The institution the request acts for (from its token, or its path with the service key). */
   institutionOf(request: FastifyRequest<{ Params: Params }>): Promise<string>;
 };
@@ -100,7 +107,7 @@ function registerScope(app: FastifyInstance, services: Services, scope: Scope): 
         summary: `Register a practitioner of ${scope.who} with their certificate`,
         params: baseParams,
         body: registrationBody,
-        response: registered,
+        response: registered(scope.errors),
       },
     },
     async (request, reply) => {
@@ -117,7 +124,7 @@ function registerScope(app: FastifyInstance, services: Services, scope: Scope): 
         tags: [scope.tag],
         summary: `The practitioners of ${scope.who}`,
         params: baseParams,
-        response: listed,
+        response: listed(scope.errors),
       },
     },
     async (request) => ({
@@ -134,7 +141,7 @@ function registerScope(app: FastifyInstance, services: Services, scope: Scope): 
         tags: [scope.tag],
         summary: `Revoke a practitioner's credential at ${scope.who}`,
         params: idParams,
-        response: revoked,
+        response: revoked(scope.errors),
       },
     },
     async (request, reply) => {
@@ -161,6 +168,7 @@ export async function practitionerRoutes(app: FastifyInstance, services: Service
       base: '/v1/practitioners',
       tag: 'rest',
       who: "the token's institution",
+      errors: errorResponses,
       institutionOf: async (request) =>
         (await requireCaller(services, request.headers.authorization)).institution.institutionCode,
     }),
@@ -173,6 +181,7 @@ export async function practitionerRoutes(app: FastifyInstance, services: Service
       base: '/v1/internal/institutions/:code/practitioners',
       tag: 'internal',
       who: 'an institution (the portal, for its admin)',
+      errors: errorResponsesFor({ unauthorized: ['UNAUTHENTICATED'] }),
       institutionOf: async (request) => {
         const code = request.params.code;
         const institution = code ? await findInstitution(services.handle, code) : undefined;

@@ -7,6 +7,7 @@ import {
   cardNumbersProperties,
   confirmationResponse,
   errorResponses,
+  errorResponsesFor,
   isoDate,
 } from '../schemas.js';
 import { requireCaller, type Services } from '../services.js';
@@ -43,7 +44,7 @@ export async function confirmationRoutes(app: FastifyInstance, services: Service
               institutionCode: { type: 'string' },
             },
           },
-          ...errorResponses,
+          ...errorResponsesFor({ unauthorized: ['INVALID_CREDENTIALS', 'CREDENTIAL_REVOKED'] }),
         },
       },
     },

@@ -3,16 +3,28 @@ import { findInformationViewContext } from '@shikaku/db/eligibility/information-
 import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance } from 'fastify';
 import { checkInformationAccess, type InformationKind } from '../consent.js';
-import { errorResponses } from '../schemas.js';
+import { CALLER_UNAUTHORIZED, errorResponsesFor } from '../schemas.js';
 import { requireCaller, type Services } from '../services.js';
 import { informationItems } from '../history.js';
 import { acceptPractitionerProof, readPractitionerProof } from '../practitioners/proof.js';
 import { PRACTITIONER_PROOF_HEADERS } from '@shikaku/core/practitioner-proof';
+import { PRACTITIONER_ERROR_STATUS } from '../practitioners/errors.js';
 
 const KINDS: Record<string, InformationKind> = {
   'drug-information': 'drug-information',
   'checkup-information': 'checkup-information',
 };
+
+// The institution's token, then the practitioner's proof (every 401 of docs/practitioners.md).
+const informationErrors = errorResponsesFor({
+  unauthorized: [
+    ...CALLER_UNAUTHORIZED,
+    ...Object.keys(PRACTITIONER_ERROR_STATUS).filter(
+      (code) => PRACTITIONER_ERROR_STATUS[code] === 401,
+    ),
+  ],
+  tooMany: ['RATE_LIMITED'],
+});
 
 export async function informationRoutes(app: FastifyInstance, services: Services): Promise<void> {
   app.get<{ Params: { consentId: string; kind: string } }>(
@@ -62,7 +74,7 @@ export async function informationRoutes(app: FastifyInstance, services: Services
               items: { type: 'array', items: { type: 'object', additionalProperties: true } },
             },
           },
-          ...errorResponses,
+          ...informationErrors,
         },
       },
     },

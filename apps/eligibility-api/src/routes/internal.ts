@@ -8,8 +8,11 @@ import {
 import { AppError } from '@shikaku/platform/errors';
 import type { FastifyInstance } from 'fastify';
 import { hashSecret, newClientCredential } from '../auth.js';
-import { errorResponses } from '../schemas.js';
+import { errorResponsesFor } from '../schemas.js';
 import { requireServiceKey, type Services } from '../services.js';
+
+/** The x-service-key is these routes' only credential (checked before anything else). */
+const serviceKeyErrors = errorResponsesFor({ unauthorized: ['UNAUTHENTICATED'] });
 
 const codeParam = {
   type: 'object',
@@ -53,7 +56,7 @@ export async function internalRoutes(app: FastifyInstance, services: Services): 
             type: 'object',
             properties: { institutionCode: { type: 'string' } },
           },
-          ...errorResponses,
+          ...serviceKeyErrors,
         },
       },
     },
@@ -87,7 +90,7 @@ export async function internalRoutes(app: FastifyInstance, services: Services): 
             type: 'object',
             properties: { clientId: { type: 'string' }, clientSecret: { type: 'string' } },
           },
-          ...errorResponses,
+          ...serviceKeyErrors,
         },
       },
     },
@@ -118,7 +121,7 @@ export async function internalRoutes(app: FastifyInstance, services: Services): 
         params: codeParam,
         response: {
           204: { description: 'Revoked', type: 'null' },
-          ...errorResponses,
+          ...serviceKeyErrors,
         },
       },
     },
