@@ -204,3 +204,101 @@ it('reports a batchedPerHandle failure to the hook of its handle, or of the hand
     ['primary', 3],
   ]);
 });
+
+/** Errors as pg, PGlite and Node's sockets throw them when no statement could have gone through. */
+function socketError(code: string) {
+  return Object.assign(new Error(`read ${code}`), { code, errno: -104, syscall: 'read' });
+}
+function serverError(code: string, message: string) {
+  return Object.assign(new Error(message), { code, severity: 'FATAL' });
+}
+const UNAVAILABLE: [string, Error][] = [
+  ['a reset socket', socketError('ECONNRESET')],
+  ['a refused connection', socketError('ECONNREFUSED')],
+  ["pg's lost connection", new Error('Connection terminated unexpectedly')],
+  [
+    'the server shutting down',
+    serverError('57P01', 'terminating connection due to administrator command'),
+  ],
+  ['a connection failure', serverError('08006', 'connection failure')],
+  ['too many connections', serverError('53300', 'sorry, too many clients already')],
+];
+
+it.each(UNAVAILABLE)(
+  'fails a batch of 200 at once, in one statement, on %s',
+  async (_name, unavailable) => {
+    const calls: number[][] = [];
+    const told: number[] = [];
+    const gate = deferred();
+    const batcher = createBatcher(
+      retryingAloneOnFailure<number, number>(
+        async (items) => {
+          // The first item goes out alone and holds the line, so the 200 queue into one batch.
+          if (items[0] === -1) return gate.promise.then(() => items);
+          calls.push(items);
+          throw unavailable;
+        },
+        (_error, batchSize) => told.push(batchSize),
+      ),
+      { maxBatch: 200, concurrency: 1 },
+    );
+    const first = batcher.run(-1);
+    const rest = Promise.allSettled(Array.from({ length: 200 }, (_, i) => batcher.run(i)));
+    gate.release();
+    await first;
+    const outcomes = await rest;
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toHaveLength(200);
+    expect((await outcomes).every((o) => o.status === 'rejected' && o.reason === unavailable)).toBe(
+      true,
+    );
+    expect(told).toEqual([]);
+  },
+);
+
+it('still halves a batch refused for a value (SQLSTATE class 22, 23)', async () => {
+  for (const code of ['22007', '23505']) {
+    const calls: number[][] = [];
+    const execute = retryingAloneOnFailure<number, number>(async (items) => {
+      calls.push(items);
+      if (items.includes(3)) throw serverError(code, 'refused');
+      return items;
+    });
+    const answers = await execute([0, 1, 2, 3]);
+    expect(answers.map((a) => (a instanceof ItemFailure ? 'failed' : a))).toEqual([
+      0,
+      1,
+      2,
+      'failed',
+    ]);
+    expect(calls).toEqual([[0, 1, 2, 3], [0, 1], [2, 3], [2], [3]]);
+  }
+});
+
+it('stops halving once the connection is lost, failing what is left with that error', async () => {
+  const lost = socketError('ECONNRESET');
+  const calls: number[][] = [];
+  const execute = retryingAloneOnFailure<number, number>(async (items) => {
+    calls.push(items);
+    if (calls.length === 1) throw new Error('bad 3');
+    if (calls.length === 2) return items;
+    throw lost;
+  });
+  const answers = await execute([0, 1, 2, 3, 4, 5, 6, 7]);
+  // The first half goes through; the second meets the lost connection, and is not halved.
+  expect(calls).toEqual([
+    [0, 1, 2, 3, 4, 5, 6, 7],
+    [0, 1, 2, 3],
+    [4, 5, 6, 7],
+  ]);
+  expect(answers.map((a) => (a instanceof ItemFailure ? a.error : a))).toEqual([
+    0,
+    1,
+    2,
+    3,
+    lost,
+    lost,
+    lost,
+    lost,
+  ]);
+});

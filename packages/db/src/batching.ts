@@ -1,3 +1,5 @@
+import { isUnavailableError } from './database-errors.js';
+
 export interface BatcherOptions {
   /** Most items in one call of `execute`. */
   maxBatch: number;
@@ -97,7 +99,8 @@ export function createBatcher<Item, Result>(
 /**
  * Told once per batch of several items whose `execute` threw, before its halves are retried (they
  * are not told again), with the error and how many items the batch carried; never the items, which
- * can hold personal data. A batch of one is not told: its caller gets the error.
+ * can hold personal data. A batch of one is not told: its caller gets the error; nor is a batch
+ * that failed for want of a database (isUnavailableError): it is not retried, every caller gets it.
  */
 export type BatchFailureHook = (error: unknown, batchSize: number) => void;
 
@@ -106,33 +109,38 @@ export type BatchFailureHook = (error: unknown, batchSize: number) => void;
  * e.g. a date PostgreSQL refuses, fails the whole statement): the batch is run again in halves,
  * and a half that fails in halves again, until the items that fail alone are rejected. With k bad
  * items among N that is at most 1 + 2k·⌈log2 N⌉ statements (two per level of halving, down each
- * bad item's path) instead of 1 + N, so one bad key does not make a busy batch crawl; a fault that
- * fails every item (a lost connection) costs 2N − 1 at most.
+ * bad item's path) instead of 1 + N, so one bad key does not make a busy batch crawl. An error
+ * that every statement would meet (a lost connection, the server shutting down: isUnavailableError)
+ * is not retried: it fails the batch, or what is left of it, at once, in one statement, not 2N − 1.
  */
 export function retryingAloneOnFailure<Item, Result>(
   execute: (items: Item[]) => Promise<(Result | ItemFailure)[]>,
   onBatchFailure?: BatchFailureHook,
 ): (items: Item[]) => Promise<(Result | ItemFailure)[]> {
-  // The first half, then the second, each once the one before has finished: items still run in
-  // arrival order, so of two writes that conflict (the same consent twice) the one sent first
-  // wins, whatever the pool's connections would have made of them at once.
-  const inHalves = async (items: Item[]): Promise<(Result | ItemFailure)[]> => {
-    const half = Math.ceil(items.length / 2);
-    return [...(await attempt(items.slice(0, half))), ...(await attempt(items.slice(half)))];
-  };
-  const attempt = async (items: Item[]): Promise<(Result | ItemFailure)[]> => {
-    try {
-      return await execute(items);
-    } catch (error) {
-      return items.length === 1 ? [new ItemFailure(error)] : inHalves(items);
-    }
-  };
   return async (items) => {
     try {
       return await execute(items);
     } catch (error) {
-      if (items.length === 1) throw error;
+      if (items.length === 1 || isUnavailableError(error)) throw error;
       onBatchFailure?.(error, items.length);
+      let unavailable: { error: unknown } | undefined;
+      const attempt = async (part: Item[]): Promise<(Result | ItemFailure)[]> => {
+        if (unavailable) return part.map(() => new ItemFailure(unavailable?.error));
+        try {
+          return await execute(part);
+        } catch (failure) {
+          if (isUnavailableError(failure)) unavailable = { error: failure };
+          else if (part.length > 1) return inHalves(part);
+          return part.map(() => new ItemFailure(failure));
+        }
+      };
+      // The first half, then the second, each once the one before has finished: items still run
+      // in arrival order, so of two writes that conflict (the same consent twice) the one sent
+      // first wins, whatever the pool's connections would have made of them at once.
+      const inHalves = async (part: Item[]): Promise<(Result | ItemFailure)[]> => {
+        const half = Math.ceil(part.length / 2);
+        return [...(await attempt(part.slice(0, half))), ...(await attempt(part.slice(half)))];
+      };
       return inHalves(items);
     }
   };

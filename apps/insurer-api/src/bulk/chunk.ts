@@ -2,6 +2,7 @@
 // write. Runs on a worker thread on PostgreSQL (chunk.worker.ts) or on the request's thread.
 import type { MisEntryPolicy } from '@shikaku/core/mis-entry';
 import type { DatabaseHandle } from '@shikaku/db/database';
+import { isDataError } from '@shikaku/db/database-errors';
 import { type BatchResult, registerBatch } from '../registration/register.js';
 import { type ValidRegistration, validateRegistration } from '../registration/validate.js';
 import { type BulkFormat, parseRecords } from './parse.js';
@@ -168,13 +169,4 @@ export async function registerItems(
     await registerItems(write, items.slice(0, half), report, reject);
     await registerItems(write, items.slice(half), report, reject);
   }
-}
-
-/**
- * A PostgreSQL error caused by a value (SQLSTATE class 22 data exception, or 54000 program limit
- * exceeded such as an index row too large), not by the database being unavailable.
- */
-export function isDataError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code === '54000');
 }
