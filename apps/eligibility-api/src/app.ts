@@ -8,7 +8,7 @@ import { createAccessLogWriter } from '@shikaku/db/eligibility/access-log';
 import { AppError, registerErrorHandler } from '@shikaku/platform/errors';
 import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import { registerLoadShedding } from '@shikaku/platform/load-shedding';
-import type { Logger } from '@shikaku/platform/logger';
+import { errorSummary, type Logger } from '@shikaku/platform/logger';
 import { lazyChildLogger } from '@shikaku/platform/request-logger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createCredentialCache, createRateLimiter, createTokenSigner } from './auth.js';
@@ -63,9 +63,11 @@ export async function buildApp(
   });
   registerInputGuards(app);
   // A failed batch is retried in halves, so only its bad items fail: say that it happened (the
-  // error and the batch's size, never its rows), or a bad key's extra statements go unseen.
+  // error's code and masked message and the batch's size, never its rows), or a bad key's extra
+  // statements go unseen. Not the whole error: its stack and statement text are kilobytes a line,
+  // and the caller that gets it logs it in full where it is a failure (a 5xx).
   const onBatchFailure: BatchFailureHook = (err, batchSize) =>
-    app.log.warn({ err, batchSize }, 'batch failed; retrying it in halves');
+    app.log.warn({ err: errorSummary(err), batchSize }, 'batch failed; retrying it in halves');
   reportBatchFailures(deps.handle, onBatchFailure);
   const accessLog = createAccessLogWriter(deps.handle, { onBatchFailure });
   const wallClockMs = deps.wallClockMs ?? Date.now;

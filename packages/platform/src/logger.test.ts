@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, loggableUrl } from './logger.js';
+import { createLogger, errorSummary, loggableUrl } from './logger.js';
 
 describe('createLogger', () => {
   it('redacts personal data at any of the first three levels', () => {
@@ -62,5 +62,23 @@ describe('createLogger', () => {
     expect(lines).toContain('invalid input syntax for type date: \\"[value]\\"');
     expect(lines).toContain('"code":"22007"');
     expect(lines).toContain('chunk failed at line 3: [digits]');
+  });
+
+  it('summarizes an error as its code and masked message, without its stack or statement', () => {
+    const error = Object.assign(new Error('date/time field value out of range: "2021-02-30"'), {
+      severity: 'ERROR',
+      code: '22008',
+      query: 'select $1::date',
+      stack: 'at a.js:1',
+    });
+    expect(errorSummary(error)).toEqual({
+      code: '22008',
+      message: 'date/time field value out of range: "[value]"',
+    });
+    // Not a database error: its quotes stay, its long digit runs do not.
+    expect(errorSummary(new Error('card 123456789018: "x"'))).toEqual({
+      message: 'card [digits]: "x"',
+    });
+    expect(errorSummary('lost 123456789018')).toEqual({ message: 'lost [digits]' });
   });
 });

@@ -92,6 +92,21 @@ export function loggableErrorText(text: string, fromDatabase: boolean): string {
   return masked.replace(/[0-9０-９]{6,}/g, '[digits]');
 }
 
+/**
+ * An error's code and message, masked as the `err` serializer masks them, without its stack or
+ * other properties (a driver's error carries its statement's whole text): for a line that may
+ * come often, where the kind of failure is what matters (`{ err: errorSummary(error) }`).
+ */
+export function errorSummary(error: unknown): { code?: string; message: string } {
+  if (!(error instanceof Error)) return { message: loggableErrorText(String(error), false) };
+  const { code } = error as { code?: unknown };
+  const fromDatabase = isDatabaseError(error as unknown as Record<string, unknown>);
+  return {
+    ...(typeof code === 'string' ? { code } : {}),
+    message: loggableErrorText(error.message, fromDatabase),
+  };
+}
+
 function serializeError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const serialized = stdSerializers.err(error) as unknown as Record<string, unknown>;
