@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
+import { openDatabase } from './database.js';
 import { SCHEMAS } from './schema.js';
 import { describeEachDatabase } from './testing/test-database.js';
 
@@ -24,5 +25,16 @@ describeEachDatabase('database', ({ handle, kind }) => {
   it('migrating again is a no-op', async () => {
     const { migrateToLatest } = await import('./migrate.js');
     await expect(migrateToLatest(handle())).resolves.toBeUndefined();
+  });
+});
+
+describeEachDatabase('closing a database', ({ handle, kind }) => {
+  it(`closes the ${kind} driver even when only the raw driver was used`, async () => {
+    // Kysely's destroy() skips a driver it never ran a query on.
+    const raw = await openDatabase({ url: handle().url });
+    if (raw.pool) await raw.pool.query('select 1');
+    else await raw.pglite?.query('select 1');
+    await raw.close();
+    expect(raw.pool?.ended ?? raw.pglite?.closed).toBe(true);
   });
 });

@@ -58,7 +58,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       pool,
       url: options.url,
       description: redactUrl(options.url),
-      close: () => db.destroy(),
+      close: async () => {
+        await db.destroy();
+        // Kysely destroys only a driver it has used: a pool used directly is ended here.
+        if (!pool.ended) await pool.end();
+      },
     };
   }
   const pglite = await PGlite.create({
@@ -76,7 +80,12 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     db,
     pglite,
     description: options.pgliteDir ? `pglite:${options.pgliteDir}` : 'pglite:memory',
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      // Kysely destroys only a driver it has used (kysely's RuntimeDriver.destroy returns before
+      // init): a PGlite queried directly would stay open, its timer keeping the process alive.
+      if (!pglite.closed) await pglite.close();
+    },
   };
 }
 
