@@ -15,7 +15,7 @@ afterEach(() => {
 
 describe('runLoadTest with the k6 runner', () => {
   it('passes the profile, fixtures and target to k6 and reports from the summary k6 wrote', async () => {
-    const { profile, file } = await loadProfile('smoke');
+    const { profile } = await loadProfile('smoke');
     const planned = planStages(profile, 0.5);
     // A stand-in `k6` on PATH: records its arguments and writes a whole-run summary, as
     // handleSummary does (no timeline).
@@ -49,7 +49,6 @@ describe('runLoadTest with the k6 runner', () => {
     const results = await mkdtemp(join(tmpdir(), 'k6-results-'));
     const { summary: read, dir } = await runLoadTest({
       profile,
-      profileFile: file,
       fixtures: sampleFixtures(),
       target: 'http://127.0.0.1:9',
       runner: 'k6',

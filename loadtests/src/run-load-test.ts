@@ -20,8 +20,6 @@ import {
  */
 export interface LoadTestOptions {
   profile: LoadProfile;
-  /** Where the profile was read from; k6 is given `profile` itself (`extends` merged in). */
-  profileFile: string;
   fixtures: LoadFixtures;
   /** Where the fixtures are on disk (k6 reads them); written into the results folder when absent. */
   fixturesFile?: string;

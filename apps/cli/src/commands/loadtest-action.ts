@@ -74,7 +74,7 @@ export async function runLoadtestCommand(
       '--cpu-prof profiles the stack the load test starts: it excludes --target and --topology',
       2,
     );
-  const { profile, file } = await readProfile(profileName);
+  const { profile } = await readProfile(profileName);
   const env = readCliEnvironment();
   const asOf = options.asOf ?? jstDate(new Date());
   // Said even with --json: a Ctrl-C is answered on the terminal it came from.
@@ -91,7 +91,7 @@ export async function runLoadtestCommand(
             ? await openTopology(options.topology, options.asOf, env.inherited, log, teardown)
             : undefined;
         try {
-          await runAgainst(profile, file, options, asOf, env, topology, teardown, log);
+          await runAgainst(profile, options, asOf, env, topology, teardown, log);
         } finally {
           await topology?.close();
         }
@@ -104,7 +104,6 @@ export async function runLoadtestCommand(
 
 async function runAgainst(
   profile: LoadProfile,
-  file: string,
   options: LoadtestOptions,
   asOf: string,
   env: ReturnType<typeof readCliEnvironment>,
@@ -165,7 +164,6 @@ async function runAgainst(
         );
         const { summary, dir } = await runLoadTest({
           profile,
-          profileFile: file,
           fixtures,
           ...(options.fixtures ? { fixturesFile: options.fixtures } : {}),
           target,
