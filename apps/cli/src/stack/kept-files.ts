@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 
 /**
  * The entries of a JSON list the stack keeps in its data dir (practitioners' keys, credentials);
@@ -13,9 +13,16 @@ export async function readKeptEntries<T>(file: string): Promise<T[]> {
   }
 }
 
-/** Writes a kept list, readable by the owner only (it holds keys and secrets). */
+/**
+ * Writes a kept list, readable by the owner only (it holds keys and secrets). Written aside and
+ * renamed over the old one: a run killed mid-write leaves the old list, not a truncated one the
+ * next start could not read, and the list is 0600 even where an older one was not (writeFile's
+ * mode applies only to a file it creates).
+ */
 export async function writeKeptEntries(file: string, entries: readonly unknown[]): Promise<void> {
-  await writeFile(file, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600 });
+  const aside = `${file}.${process.pid}.tmp`;
+  await writeFile(aside, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600 });
+  await rename(aside, file);
 }
 
 /**
