@@ -65,7 +65,9 @@ export async function withReadReplica(
   timer.unref();
   const handle: DatabaseHandle = {
     ...primary,
-    reads: () => (fresh ? replica : primary),
+    // Not fresh: the handle itself, so a caller can tell it got the primary (findCardHolder then
+    // does not ask the primary twice) and primary lookups share the handle's batcher.
+    reads: () => (fresh ? replica : handle),
     description: `${primary.description} (reads: ${replica.description})`,
     async close() {
       clearInterval(timer);
@@ -74,8 +76,8 @@ export async function withReadReplica(
       await primary.close();
     },
   };
-  // Lookups batch on what reads() returns: their failed batches go where this handle's go.
-  for (const reads of [replica, primary]) reportBatchFailuresAs(reads, handle);
+  // Lookups batch on what reads() returns: the replica's failed batches go where this handle's go.
+  reportBatchFailuresAs(replica, handle);
   return handle;
 }
 

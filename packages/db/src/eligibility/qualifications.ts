@@ -287,7 +287,10 @@ const holderLookup = batchedPerHandle(findCardHoldersBySerials, LOOKUP_BATCHING)
 /**
  * The hot path of a card confirmation: the card's link and its person's qualifications, one round
  * trip shared with concurrent confirmations on the same handle. Read where lookups may be a little
- * stale; a card the replica does not know yet (registered a moment ago) is asked of the primary.
+ * stale (readsOf): a link the replica has is answered there. A link it does not have yet (a card
+ * registered a moment ago) is read again on the primary before the answer is "not registered".
+ * Only an unregistered card pays that second round trip; reading every link on the primary would
+ * take all confirmations of registered cards off the replica.
  */
 export async function findCardHolder(
   handle: DatabaseHandle,
