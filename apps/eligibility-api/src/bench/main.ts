@@ -12,7 +12,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '@shikaku/db/database';
+import { type DatabaseHandle, openDatabase } from '@shikaku/db/database';
 import { countAccessLog, syntheticMemberKey } from '@shikaku/db/eligibility/synthetic-load';
 import { median, processStat } from '@shikaku/platform/bench-processes';
 import { newSecret } from '@shikaku/platform/secrets';
@@ -32,8 +32,12 @@ synthetic qualifications; an existing one is topped up only.
   --duration S         seconds per window (default 20)
   --rounds N           hello-world + confirmation windows (default 3; the result gives medians)
   --pool-size N        PostgreSQL pool of each process (default 20)
+  --floor              also measure the floors in each round: a bare node:http server answering
+                       fixed bytes after nothing (http), after the card lookup (lookup), after
+                       the lookup and the access log's commit (all), through the app's batchers
+                       (floor-server.js): what any handler on this machine costs at least
   --cpu-prof DIR       CPU-profile the server processes into DIR
-  --port, --hello-port, --seed
+  --port, --hello-port, --floor-port, --seed
 `;
 
 const { values: args } = parseArgs({
@@ -47,6 +51,8 @@ const { values: args } = parseArgs({
     'pool-size': { type: 'string', default: '20' },
     port: { type: 'string', default: '8201' },
     'hello-port': { type: 'string', default: '8202' },
+    'floor-port': { type: 'string', default: '8203' }, // and the two after it
+    floor: { type: 'boolean', default: false },
     seed: { type: 'string', default: '42' },
     rounds: { type: 'string', default: '3' },
     'cpu-prof': { type: 'string' },
@@ -66,6 +72,7 @@ const duration = Number(args.duration);
 const instances = Number(args.instances);
 const port = Number(args.port);
 const helloPort = Number(args['hello-port']);
+const floorPort = Number(args['floor-port']);
 const rounds = Number(args.rounds);
 const cores = os.availableParallelism();
 
@@ -180,7 +187,14 @@ function processTable(): Array<{ pid: number; ppid: number; cpu: number; title: 
   }
   return rows;
 }
-function cpuSeconds(rootPids: number[]): { tree: number; postgres: number } {
+/**
+ * CPU seconds used so far by each process of a tree (a process and its descendants) and by each of
+ * this database's PostgreSQL backends (their title names the database), by pid.
+ */
+function cpuSeconds(rootPids: number[]): {
+  tree: Map<number, number>;
+  postgres: Map<number, number>;
+} {
   const table = processTable();
   const inTree = new Set(rootPids);
   for (let grew = true; grew;) {
@@ -191,14 +205,24 @@ function cpuSeconds(rootPids: number[]): { tree: number; postgres: number } {
         grew = true;
       }
   }
-  let tree = 0;
-  let postgres = 0;
+  const tree = new Map<number, number>();
+  const postgres = new Map<number, number>();
   for (const row of table) {
-    if (inTree.has(row.pid)) tree += row.cpu;
+    if (inTree.has(row.pid)) tree.set(row.pid, row.cpu);
     else if (row.title.startsWith('postgres: ') && row.title.includes(` ${databaseName} `))
-      postgres += row.cpu;
+      postgres.set(row.pid, row.cpu);
   }
   return { tree, postgres };
+}
+/**
+ * CPU used between two readings by the processes alive at the second: a backend that exited in
+ * between (a pool closing an idle connection) drops out of both sides instead of subtracting its
+ * whole life's CPU.
+ */
+function cpuUsedSince(before: Map<number, number>, after: Map<number, number>): number {
+  let used = 0;
+  for (const [pid, cpu] of after) used += cpu - (before.get(pid) ?? 0);
+  return used;
 }
 const ownCpuSeconds = () => {
   const usage = process.cpuUsage();
@@ -209,26 +233,38 @@ const ownCpuSeconds = () => {
 // (server.js in `instances` processes on PostgreSQL) both run throughout; the rounds alternate
 // between them, so each round's ratio compares windows seconds apart under the same machine load.
 const hello = await start('./hello-server.js', [String(helloPort)], { ...process.env });
-const server = await start(
-  './cluster-server.js',
-  [String(instances)],
-  {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    ELIGIBILITY_PORT: String(port),
-    ELIGIBILITY_HOST: '127.0.0.1',
-    ELIGIBILITY_DB_POOL: args['pool-size'],
-    ELIGIBILITY_OUTBOX_POLL_MS: '0',
-    LOG_LEVEL: 'warn',
-    // Capacity, not shedding: the fixed in-flight bound (64) only; the adaptive limit would trade
-    // confirmations for latency at 50 connections (the overload bench measures that trade).
-    ELIGIBILITY_TARGET_LATENCY_MS: '0',
-    // server.js refuses to start without its secrets; the benchmark never calls the internal API.
-    SHIKAKU_SERVICE_KEY: newSecret(),
-    ELIGIBILITY_TOKEN_SECRET: newSecret(),
-  },
-  args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [],
-);
+const serverEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  ELIGIBILITY_PORT: String(port),
+  ELIGIBILITY_HOST: '127.0.0.1',
+  ELIGIBILITY_DB_POOL: args['pool-size'],
+  ELIGIBILITY_OUTBOX_POLL_MS: '0',
+  LOG_LEVEL: 'warn',
+  // Capacity, not shedding: the fixed in-flight bound (64) only; the adaptive limit would trade
+  // confirmations for latency at 50 connections (the overload bench measures that trade).
+  ELIGIBILITY_TARGET_LATENCY_MS: '0',
+  // server.js refuses to start without its secrets; the benchmark never calls the internal API.
+  SHIKAKU_SERVICE_KEY: newSecret(),
+  ELIGIBILITY_TOKEN_SECRET: newSecret(),
+};
+const profiling = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
+const server = await start('./cluster-server.js', [String(instances)], serverEnv, profiling);
+const FLOOR_STEPS = ['http', 'lookup', 'all'] as const;
+const floors = args.floor
+  ? await Promise.all(
+      FLOOR_STEPS.map(async (step, i) => ({
+        step,
+        port: floorPort + i,
+        process: await start(
+          './floor-server.js',
+          [String(floorPort + i), step, databaseUrl, args['pool-size']],
+          { ...process.env },
+          profiling,
+        ),
+      })),
+    )
+  : [];
 try {
   const login = await fetch(`http://127.0.0.1:${port}/oqs-api-pro/MSA12020/ILI12020SV01/auth`, {
     method: 'POST',
@@ -255,24 +291,18 @@ try {
   if (probeBody.XmlMsg.MessageBody.QualificationValidity !== '1')
     throw new Error(`probe did not find the member: ${JSON.stringify(probeBody)}`);
 
-  const handle = await openDatabase({ url: databaseUrl, poolSize: 1 });
-  const results = [];
-  for (let round = 1; round <= rounds; round++) {
-    const helloCpuBefore = cpuSeconds([hello.pid!]).tree;
-    const helloGeneratorBefore = ownCpuSeconds();
-    const helloWorld = await measure({ url: `http://127.0.0.1:${helloPort}/` });
-    const helloCpu = {
-      server: cpuSeconds([hello.pid!]).tree - helloCpuBefore,
-      generator: ownCpuSeconds() - helloGeneratorBefore,
-    };
-    const confirmationCpuBefore = cpuSeconds([server.pid!]);
-    const confirmationGeneratorBefore = ownCpuSeconds();
+  // µs of CPU per answer: where an answer's cost goes, by process.
+  const perAnswer = (seconds: number, perSecond: number) =>
+    Math.round((seconds * 1e6) / Math.max(1, perSecond * duration));
+  /** One window of searches against a server (the app or the floor), with its CPU by process. */
+  const measureSearches = async (handle: DatabaseHandle, searchPort: number, pid: number) => {
+    const cpuBefore = cpuSeconds([pid]);
+    const generatorBefore = ownCpuSeconds();
     answers = { ok: 0, other: 0, firstOther: undefined };
-    const loadBefore = os.loadavg()[0] ?? 0;
     const logBefore = await countAccessLog(handle);
-    const confirmation = await measure(
+    const figures = await measure(
       {
-        url: `http://127.0.0.1:${port}`,
+        url: `http://127.0.0.1:${searchPort}`,
         requests: [
           {
             method: 'POST',
@@ -285,28 +315,67 @@ try {
       },
       () => answers.ok,
     );
-    const confirmationCpuAfter = cpuSeconds([server.pid!]);
-    const confirmationGenerator = ownCpuSeconds() - confirmationGeneratorBefore;
-    const logged = (await countAccessLog(handle)) - logBefore;
-    // µs of CPU per answer, by process: where a confirmation's cost goes against a hello-world's.
-    const perAnswer = (seconds: number, perSecond: number) =>
-      Math.round((seconds * 1e6) / Math.max(1, perSecond * duration));
+    const cpuAfter = cpuSeconds([pid]);
+    const generator = ownCpuSeconds() - generatorBefore;
+    return {
+      figures,
+      answers,
+      // ≥ the successful answers: every answer was logged before it was sent (the rows past
+      // them are requests still in flight when the window closed).
+      logged: (await countAccessLog(handle)) - logBefore,
+      cpuMicrosecondsPerAnswer: {
+        server: perAnswer(cpuUsedSince(cpuBefore.tree, cpuAfter.tree), figures.requestsPerSecond),
+        postgres: perAnswer(
+          cpuUsedSince(cpuBefore.postgres, cpuAfter.postgres),
+          figures.requestsPerSecond,
+        ),
+        generator: perAnswer(generator, figures.requestsPerSecond),
+      },
+    };
+  };
+
+  const handle = await openDatabase({ url: databaseUrl, poolSize: 1 });
+  const results = [];
+  /** Each round's floors by step (--floor): server CPU µs per answer, answers/s, unsuccessful. */
+  const floorRounds: Array<
+    Map<string, { server: number; answersPerSecond: number; unsuccessful: number }>
+  > = [];
+  for (let round = 1; round <= rounds; round++) {
+    const helloCpuBefore = cpuSeconds([hello.pid!]).tree;
+    const helloGeneratorBefore = ownCpuSeconds();
+    const helloWorld = await measure({ url: `http://127.0.0.1:${helloPort}/` });
+    const helloCpu = {
+      server: cpuUsedSince(helloCpuBefore, cpuSeconds([hello.pid!]).tree),
+      generator: ownCpuSeconds() - helloGeneratorBefore,
+    };
+    const loadBefore = os.loadavg()[0] ?? 0;
+    const searches = await measureSearches(handle, port, server.pid!);
+    const floorSearches: Array<{ step: string } & Awaited<ReturnType<typeof measureSearches>>> = [];
+    for (const floor of floors)
+      floorSearches.push({
+        step: floor.step,
+        ...(await measureSearches(handle, floor.port, floor.process.pid!)),
+      });
+    floorRounds.push(
+      new Map(
+        floorSearches.map((f) => [
+          f.step,
+          {
+            server: f.cpuMicrosecondsPerAnswer.server,
+            answersPerSecond: f.figures.requestsPerSecond,
+            unsuccessful: f.answers.other,
+          },
+        ]),
+      ),
+    );
+    const { figures: confirmation, answers, logged } = searches;
     const cpuMicrosecondsPerAnswer = {
       helloWorld: {
         server: perAnswer(helloCpu.server, helloWorld.requestsPerSecond),
         generator: perAnswer(helloCpu.generator, helloWorld.requestsPerSecond),
       },
-      confirmation: {
-        server: perAnswer(
-          confirmationCpuAfter.tree - confirmationCpuBefore.tree,
-          confirmation.requestsPerSecond,
-        ),
-        postgres: perAnswer(
-          confirmationCpuAfter.postgres - confirmationCpuBefore.postgres,
-          confirmation.requestsPerSecond,
-        ),
-        generator: perAnswer(confirmationGenerator, confirmation.requestsPerSecond),
-      },
+      confirmation: searches.cpuMicrosecondsPerAnswer,
+      floors: Object.fromEntries(floorSearches.map((f) => [f.step, f.cpuMicrosecondsPerAnswer])),
     };
     const result = {
       round,
@@ -317,12 +386,28 @@ try {
       // ≥ the successful answers: every answer was logged before it was sent (the rows past
       // them are requests still in flight when the window closed).
       accessLogRowsWritten: logged,
+      floors: Object.fromEntries(
+        floorSearches.map((f) => [
+          f.step,
+          {
+            answersPerSecond: f.figures.requestsPerSecond,
+            p99: f.figures.p99,
+            unsuccessful: f.answers.other,
+          },
+        ]),
+      ),
       cpuMicrosecondsPerAnswer,
       loadAverage: [round3(loadBefore), round3(os.loadavg()[0] ?? 0)],
     };
     log('round', result);
     results.push(result);
   }
+  const helloWorldServerCpu = median(
+    results.map((r) => r.cpuMicrosecondsPerAnswer.helloWorld.server),
+  );
+  const confirmationServerCpu = median(
+    results.map((r) => r.cpuMicrosecondsPerAnswer.confirmation.server),
+  );
   await handle.close();
   log('result', {
     members,
@@ -338,10 +423,8 @@ try {
       helloWorldPerSecond: median(results.map((r) => r.helloWorld.requestsPerSecond)),
       ratioToHelloWorld: median(results.map((r) => r.ratioToHelloWorld)),
       cpuMicrosecondsPerAnswer: {
-        helloWorldServer: median(results.map((r) => r.cpuMicrosecondsPerAnswer.helloWorld.server)),
-        confirmationServer: median(
-          results.map((r) => r.cpuMicrosecondsPerAnswer.confirmation.server),
-        ),
+        helloWorldServer: helloWorldServerCpu,
+        confirmationServer: confirmationServerCpu,
         confirmationPostgres: median(
           results.map((r) => r.cpuMicrosecondsPerAnswer.confirmation.postgres),
         ),
@@ -356,8 +439,28 @@ try {
     // own, whatever PostgreSQL and the generator take of the same cores; the throughput ratio
     // above is bounded by them on a machine that has few.
     cpuRatioToHelloWorldPerProcess: round3(
-      median(results.map((r) => r.cpuMicrosecondsPerAnswer.helloWorld.server)) /
-        Math.max(1, median(results.map((r) => r.cpuMicrosecondsPerAnswer.confirmation.server))),
+      helloWorldServerCpu / Math.max(1, confirmationServerCpu),
+    ),
+    // The floors (--floor): the same I/O with less and less on the path. The `all` floor's CPU
+    // ratio bounds what any handler making the two round trips could reach on this machine; the
+    // app's CPU over that floor's says how much of the gap is the app's own code.
+    floors: Object.fromEntries(
+      floors.map(({ step }) => {
+        const server = median(floorRounds.map((r) => r.get(step)?.server ?? 0));
+        return [
+          step,
+          {
+            answersPerSecond: median(floorRounds.map((r) => r.get(step)?.answersPerSecond ?? 0)),
+            serverCpuMicrosecondsPerAnswer: server,
+            cpuRatioToHelloWorld: round3(helloWorldServerCpu / Math.max(1, server)),
+            appCpuOverFloor: round3(confirmationServerCpu / Math.max(1, server)),
+            unsuccessfulAnswers: floorRounds.reduce(
+              (n, r) => n + (r.get(step)?.unsuccessful ?? 0),
+              0,
+            ),
+          },
+        ];
+      }),
     ),
     unsuccessfulAnswers: results.reduce((n, r) => n + r.answers.other, 0),
     ...(instances + 1 >= cores
@@ -368,6 +471,7 @@ try {
     target: { ratioToHelloWorldPerProcess: 0.25, p99Ms: 50 },
   });
 } finally {
+  for (const floor of floors) await stop(floor.process);
   await stop(server);
   await stop(hello);
 }
