@@ -2,6 +2,7 @@ import { createHash, createPublicKey, generateKeyPairSync, sign } from 'node:cry
 import { listAccessLogByPerson, listAllAccessLog } from '@shikaku/db/eligibility/access-log';
 import { practitionerProofMessage, signPractitionerProof } from '@shikaku/core/practitioner-proof';
 import { type DatabaseHandle, openDatabase } from '@shikaku/db/database';
+import { NONCE_SWEEP_CLOCK_MARGIN_MS } from '@shikaku/db/eligibility/practitioners';
 import type {} from '@shikaku/db/testing/global-setup';
 import { describeEachDatabase } from '@shikaku/db/testing/test-database';
 import type { FastifyInstance } from 'fastify';
@@ -20,6 +21,7 @@ import {
   TEST_SECRETS,
 } from '../testing/fixture.js';
 import { createLogger } from '@shikaku/platform/logger';
+import { PROOF_SKEW_MS } from './proof.js';
 
 // Drug and checkup views need a registered practitioner's signed proof; every way of presenting a
 // wrong one is refused with its own stable code, and the access log names who viewed.
@@ -231,6 +233,34 @@ describeEachDatabase('practitioner credentials', ({ handle, kind }) => {
       });
       expect(within.statusCode).toBe(200);
     }
+  });
+
+  it('refuses a replay on an instance whose clock is behind one that swept since, by less than the margin', async () => {
+    const doctor = await f.practitioner('doctor');
+    // This instance accepts a proof near the end of its window: the nonce expires 10 s from now.
+    const late = doctor.proof('GET', drugUrl(), {
+      timestamp: new Date(f.wall.ms - PROOF_SKEW_MS + 10_000).toISOString(),
+    });
+    expect(
+      (await inject({ method: 'GET', url: drugUrl(), headers: { ...auth, ...late } })).statusCode,
+    ).toBe(200);
+    // Another instance, its clock a minute less than the margin ahead, serves a proof and sweeps
+    // the nonces expired by its clock.
+    const aheadMs = NONCE_SWEEP_CLOCK_MARGIN_MS - 60_000;
+    const ahead = await secondInstance(f, handle(), aheadMs);
+    try {
+      const timestamp = new Date(f.wall.ms + aheadMs).toISOString();
+      const shown = await ahead.inject({
+        method: 'GET',
+        url: drugUrl(),
+        headers: { ...auth, ...doctor.proof('GET', drugUrl(), { timestamp }) },
+      });
+      expect(shown.statusCode).toBe(200);
+    } finally {
+      await ahead.close();
+    }
+    // The proof is still inside this instance's window, and its nonce still recorded.
+    await refused(late, 'PRACTITIONER_NONCE_REPLAYED', 401);
   });
 
   // Two instances are two pools on one database, each batching its own proofs' nonces: only the
@@ -511,7 +541,7 @@ describeEachDatabase('practitioner credentials', ({ handle, kind }) => {
       PRACTITIONER_CREDENTIAL_REQUIRED: 2,
       PRACTITIONER_SIGNATURE_INVALID: 3,
       PRACTITIONER_PROOF_MALFORMED: 2,
-      PRACTITIONER_NONCE_REPLAYED: 2,
+      PRACTITIONER_NONCE_REPLAYED: 3,
       PRACTITIONER_PROOF_STALE: 2,
       PRACTITIONER_CERTIFICATE_NOT_YET_VALID: 1,
       PRACTITIONER_CERTIFICATE_EXPIRED: 1,
@@ -525,8 +555,15 @@ describeEachDatabase('practitioner credentials', ({ handle, kind }) => {
   });
 });
 
-/** Another instance of the app on the same database (its own caches, the same rows). */
-async function secondInstance(f: Fixture, handle: DatabaseHandle): Promise<FastifyInstance> {
+/**
+ * Another instance of the app on the same database (its own caches, the same rows), its wall clock
+ * `wallAheadMs` ahead of the fixture's.
+ */
+async function secondInstance(
+  f: Fixture,
+  handle: DatabaseHandle,
+  wallAheadMs = 0,
+): Promise<FastifyInstance> {
   return buildApp(
     {
       ...DEFAULT_CONFIG,
@@ -544,7 +581,7 @@ async function secondInstance(f: Fixture, handle: DatabaseHandle): Promise<Fasti
       },
       seed: 7,
       monotonicMs: () => f.monotonic.ms,
-      wallClockMs: () => f.wall.ms,
+      wallClockMs: () => f.wall.ms + wallAheadMs,
     },
   );
 }

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../database.js';
 import { waitForLockWaits } from '../testing/lock-waits.js';
 import { describeEachDatabase } from '../testing/test-database.js';
-import { NONCE_SWEEP, usePractitionerNonce, usePractitionerNonces } from './practitioners.js';
+import {
+  NONCE_SWEEP,
+  NONCE_SWEEP_CLOCK_MARGIN_MS,
+  usePractitionerNonce,
+  usePractitionerNonces,
+} from './practitioners.js';
 
 const now = new Date('2026-12-03T08:00:00Z');
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
@@ -90,6 +95,38 @@ describeEachDatabase('practitioner nonces', ({ handle }) => {
     );
     expect(racing.filter(Boolean)).toHaveLength(1);
     expect(await count('HPKI-BATCH-A')).toBe(2);
+  });
+
+  // Last in this block: its final sweep runs on a later clock.
+  it('keeps a nonce that an instance with its clock behind still accepts, and refuses its replay there', async () => {
+    // Instance B's clock is a minute less than the margin behind A's (`now`). B accepted a proof
+    // whose nonce expires 10 s after B's clock: on A's clock it expired 8 min 50 s ago.
+    const onB = new Date(now.getTime() - NONCE_SWEEP_CLOCK_MARGIN_MS + 60_000);
+    const seenByB = {
+      certificateSerial: 'HPKI-SKEW-B',
+      nonce: 'skew-nonce-0000001',
+      expiresAt: new Date(onB.getTime() + 10_000),
+    };
+    expect(await usePractitionerNonce(handle(), seenByB, onB)).toBe(true);
+    // A proof on A sweeps with A's clock.
+    const onA = (nonce: string, at: Date) =>
+      usePractitionerNonce(
+        handle(),
+        { certificateSerial: 'HPKI-SKEW-A', nonce, expiresAt: new Date(at.getTime() + 300_000) },
+        at,
+      );
+    expect(await onA('skew-nonce-0000002', now)).toBe(true);
+    expect(await count('HPKI-SKEW-B')).toBe(1);
+    // Replayed to B while its timestamp is still inside B's window: refused.
+    expect(await usePractitionerNonce(handle(), seenByB, onB)).toBe(false);
+    // Once it expired more than the margin ago on the sweeper's clock, it goes.
+    expect(
+      await onA(
+        'skew-nonce-0000003',
+        new Date(seenByB.expiresAt.getTime() + NONCE_SWEEP_CLOCK_MARGIN_MS + 1),
+      ),
+    ).toBe(true);
+    expect(await count('HPKI-SKEW-B')).toBe(0);
   });
 });
 

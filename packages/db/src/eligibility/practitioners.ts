@@ -103,6 +103,18 @@ export async function revokePractitioner(
 export const NONCE_SWEEP = 16;
 
 /**
+ * How long past its expiry on the sweeping instance's clock a nonce is kept. Each instance judges
+ * a proof's timestamp on its own wall clock, so one whose clock is behind still accepts a proof
+ * whose nonce another instance, its clock ahead, sees as expired: swept then, the replay would be
+ * accepted. Swept only this long after, the nonce is still there for any instance whose clock is
+ * behind the sweeper's by less than this. eligibility-api accepts a timestamp within 5 minutes of
+ * its clock (PROOF_SKEW_MS), so an instance further than that from the clients' time refuses
+ * every honest proof and is noticed at once; two instances that still serve proofs are at most
+ * twice that apart. The cost: each nonce stays 10 minutes longer (a bigger index, no more work).
+ */
+export const NONCE_SWEEP_CLOCK_MARGIN_MS = 10 * 60_000;
+
+/**
  * Records a proof's nonce; false when this certificate used it already (a replay), whichever
  * instance saw it first: the primary key decides between two at once. Concurrent proofs on one
  * handle share the statement (usePractitionerNonces), so a batch of views costs one commit.
@@ -119,7 +131,10 @@ export interface NonceUse {
   certificateSerial: string;
   nonce: string;
   expiresAt: Date;
-  /** The wall clock of the proof: nonces that expired before it may be swept. */
+  /**
+   * The wall clock of the proof: nonces that expired NONCE_SWEEP_CLOCK_MARGIN_MS before it may be
+   * swept.
+   */
   now: Date;
 }
 
@@ -127,10 +142,11 @@ export interface NonceUse {
  * Records many proofs' nonces in one statement (one round trip, one commit); one answer per use,
  * in order: false for a nonce its certificate used before, or used by an earlier use of the same
  * batch. The statement also drops up to NONCE_SWEEP expired nonces per use (of any certificate,
- * oldest first by the expiry index, expired before the earliest use's clock: such a proof is
- * refused as stale anyway). Each proof removes more than it adds, so the table holds the last
- * window's nonces, also of certificates never used again; rows another proof is deleting are
- * skipped, so practitioners never wait on each other.
+ * oldest first by the expiry index, expired NONCE_SWEEP_CLOCK_MARGIN_MS before the earliest use's
+ * clock: such a proof is refused as stale anyway, also by an instance whose clock is behind this
+ * one's by less than the margin). Each proof removes more than it adds, so the table holds the
+ * last window's nonces and the margin's, also of certificates never used again; rows another
+ * proof is deleting are skipped, so practitioners never wait on each other.
  *
  * The rows go in key order, whatever order the uses came in. Two statements at once that share
  * nonces (two instances, or two batches of one) then meet each other's keys in the same order, so
@@ -142,7 +158,9 @@ export async function usePractitionerNonces(
   handle: DatabaseHandle,
   uses: readonly NonceUse[],
 ): Promise<boolean[]> {
-  const sweepBefore = new Date(Math.min(...uses.map((u) => u.now.getTime())));
+  const sweepBefore = new Date(
+    Math.min(...uses.map((u) => u.now.getTime())) - NONCE_SWEEP_CLOCK_MARGIN_MS,
+  );
   const rows = await queryPrepared<{ certificate_serial: string; nonce: string }>(
     handle,
     USE_NONCES,
