@@ -30,6 +30,7 @@ export async function runStackCommand(options: StackCliOptions): Promise<void> {
     logger,
     onStarting: (component) => process.stderr.write(`starting ${component.title}…\n`),
     onPhase: (name) => process.stderr.write(`  ${name}…\n`),
+    onNotice: (line) => process.stderr.write(`${line}\n`),
   });
   process.stderr.write(`${readyLine(stack)}\n`);
   if (options.json) {

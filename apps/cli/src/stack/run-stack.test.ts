@@ -1,8 +1,12 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@shikaku/platform/logger';
 import type { StackComponent } from './component.js';
+import { DATA_DIR_LOCK_FILE } from './data-dir-lock.js';
 import { type StackOptions, startStack } from './run-stack.js';
 
 function httpComponent(name: string, offset: number, events: string[]): StackComponent {
@@ -27,18 +31,25 @@ function httpComponent(name: string, offset: number, events: string[]): StackCom
   };
 }
 
-const OPTIONS: StackOptions = {
-  host: '127.0.0.1',
-  basePort: 0,
-  asOf: '2021-07-15',
-  seed: 1,
-  members: 10,
-  dataDir: '/tmp/shikaku-stack-test',
-  memory: true,
-  databaseUrl: undefined,
-  only: undefined,
-  logger: createLogger({ name: 'test', level: 'silent' }),
-};
+let OPTIONS: StackOptions;
+beforeAll(async () => {
+  OPTIONS = {
+    host: '127.0.0.1',
+    basePort: 0,
+    asOf: '2021-07-15',
+    seed: 1,
+    members: 10,
+    // Its own folder: a stack holds its data dir, and other test runs may be going.
+    dataDir: await mkdtemp(join(tmpdir(), 'run-stack-')),
+    memory: true,
+    databaseUrl: undefined,
+    only: undefined,
+    logger: createLogger({ name: 'test', level: 'silent' }),
+  };
+});
+afterAll(async () => {
+  await rm(OPTIONS.dataDir, { recursive: true, force: true });
+});
 
 describe('startStack', () => {
   it('starts components in order on their ports, passes earlier URLs on, closes in reverse', async () => {
@@ -88,5 +99,28 @@ describe('startStack', () => {
     } finally {
       await stack.close();
     }
+  });
+
+  it('refuses a second stack on its data dir until it closes, and frees it when a start fails', async () => {
+    const events: string[] = [];
+    const first = await startStack([httpComponent('jlis', 0, events)], OPTIONS);
+    try {
+      await expect(startStack([httpComponent('portal', 1, events)], OPTIONS)).rejects.toMatchObject(
+        { code: 'DATA_DIR_IN_USE', message: expect.stringContaining(`pid ${process.pid}`) },
+      );
+      // Refused before it started anything.
+      expect(events).toEqual(['start jlis sees nothing']);
+    } finally {
+      await first.close();
+    }
+    expect(await readdir(OPTIONS.dataDir)).not.toContain(DATA_DIR_LOCK_FILE);
+    const failing: StackComponent = {
+      name: 'jlis',
+      title: 'J-LIS',
+      portOffset: 0,
+      start: () => Promise.reject(new Error('no port')),
+    };
+    await expect(startStack([failing], OPTIONS)).rejects.toThrow('no port');
+    expect(await readdir(OPTIONS.dataDir)).not.toContain(DATA_DIR_LOCK_FILE);
   });
 });

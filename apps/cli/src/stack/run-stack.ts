@@ -10,6 +10,7 @@ import type { Logger } from '@shikaku/platform/logger';
 import { stackClock } from '@shikaku/platform/system-clock';
 import type { ControllableClock } from '@shikaku/core/clock';
 import { generatePopulation, type SyntheticPerson } from '@shikaku/synth/population';
+import { DATA_DIR_LOCK_FILE, lockDataDir } from './data-dir-lock.js';
 import type { SeedHandOff, StackComponent, StackContext, StartedComponent } from './component.js';
 import { makeStackSecrets, type StackSecrets } from './secrets.js';
 
@@ -38,6 +39,8 @@ export interface StackOptions {
   onStarting?: (component: StackComponent) => void;
   /** Told before each timed step of an app's start (seeding members…) and of the stack's own. */
   onPhase?: (name: string) => void;
+  /** Told what a person should know that is no failure (a dead stack's lock taken over). */
+  onNotice?: (line: string) => void;
   /**
    * Bulk-load a fresh stack's seed (the default); false relays every seeded member from insurer-api
    * to eligibility-api over HTTP, page by page, as live registrations go (the equivalence test).
@@ -84,20 +87,15 @@ export interface StackPolicy {
   source: 'date' | 'pinned';
 }
 
-/** Opens the database, migrates it, and starts the components in order. */
+/**
+ * Takes the data dir (refused while another stack holds it), opens the database, migrates it, and
+ * starts the components in order.
+ */
 export async function startStack(
   components: readonly StackComponent[],
   options: StackOptions,
 ): Promise<RunningStack> {
   const total = startMeasure();
-  const timings: StackTiming[] = [];
-  const timed = async <T>(name: string, step: () => Promise<T>): Promise<T> => {
-    options.onPhase?.(name);
-    const measure = startMeasure();
-    const result = await step();
-    timings.push({ name, ...measure() });
-    return result;
-  };
   // One clock for every app, so they agree on "now" and move together.
   const clock = stackClock(options.asOf);
   const startDate = jstDate(clock.now());
@@ -114,6 +112,54 @@ export async function startStack(
     source: choice.source,
   };
   await mkdir(options.dataDir, { recursive: true });
+  // Before anything is written there: two stacks would overwrite each other's kept files.
+  const lock = await lockDataDir(options.dataDir, {
+    onTakeOver: (stale) => {
+      options.logger.warn(
+        { dataDir: options.dataDir, stalePid: stale.pid },
+        'stale lock taken over',
+      );
+      options.onNotice?.(
+        `took over ${DATA_DIR_LOCK_FILE} of pid ${stale.pid} (started ${stale.startedAt}), which is no longer running`,
+      );
+    },
+  });
+  try {
+    const stack = await startOnDataDir(components, options, { total, clock, startDate, policy });
+    const close = async () => {
+      try {
+        await stack.close();
+      } finally {
+        await lock.release();
+      }
+    };
+    return { ...stack, close };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+/** startStack's work once the data dir is this stack's. */
+async function startOnDataDir(
+  components: readonly StackComponent[],
+  options: StackOptions,
+  start: {
+    total: () => { ms: number };
+    clock: ControllableClock;
+    startDate: string;
+    policy: StackPolicy;
+  },
+): Promise<RunningStack> {
+  const { total, clock, startDate, policy } = start;
+  const timings: StackTiming[] = [];
+  const timed = async <T>(name: string, step: () => Promise<T>): Promise<T> => {
+    options.onPhase?.(name);
+    const measure = startMeasure();
+    const result = await step();
+    timings.push({ name, ...measure() });
+    return result;
+  };
   const persistent = Boolean(options.databaseUrl) || !options.memory;
   const secrets = await makeStackSecrets({
     dataDir: options.dataDir,
