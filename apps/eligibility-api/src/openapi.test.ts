@@ -38,6 +38,9 @@ it("names in a route's 429 only the codes that route answers: CHALLENGE_RATE_LIM
   expect(describedAs('post /v1/confirmations')).toBe(
     'Too many requests (Retry-After) (RATE_LIMITED)',
   );
+  expect(describedAs('post /oqs-api-pro/MSA01030/ILI01030SV01/search')).toMatch(
+    /\(RATE_LIMITED\)$/,
+  );
   expect(
     tooMany.filter((o) => o.description.includes('CHALLENGE_RATE_LIMITED')).map((o) => o.route),
   ).toEqual(['post /v1/citizen/challenges']);
@@ -66,6 +69,11 @@ it("names in a route's 401 only the codes its credential can answer", async () =
     unauthorized.find((o) => `${o.method} ${o.path}` === route)?.codes;
   expect(codesOf('post /v1/auth/token')).toEqual(['INVALID_CREDENTIALS', 'CREDENTIAL_REVOKED']);
   expect(codesOf('post /v1/confirmations')).toEqual(['UNAUTHENTICATED', 'CREDENTIAL_REVOKED']);
+  // The spec search answers its errors as an XmlMsg; these keep their HTTP status.
+  expect(codesOf('post /oqs-api-pro/MSA01030/ILI01030SV01/search')).toEqual([
+    'UNAUTHENTICATED',
+    'CREDENTIAL_REVOKED',
+  ]);
   expect(codesOf('post /v1/internal/institutions')).toEqual(['UNAUTHENTICATED']);
   expect(codesOf('get /v1/internal/institutions/{code}/practitioners')).toEqual([
     'UNAUTHENTICATED',
@@ -100,7 +108,12 @@ it("names in a route's 401 only the codes its credential can answer", async () =
       ...(method === 'post' ? { payload: {} } : {}),
     });
     if (response.statusCode !== 401) continue;
-    const { code } = response.json() as { code: string };
+    // The spec routes answer an XmlMsg, the code in its ProcessingResultCode.
+    const body = response.json() as {
+      code?: string;
+      XmlMsg?: { MessageBody: { ProcessingResultCode: string } };
+    };
+    const code = body.code ?? body.XmlMsg?.MessageBody.ProcessingResultCode;
     answered.push(`${method} ${path}`);
     expect(codes, `${method} ${path} answered ${code}`).toContain(code);
   }

@@ -24,6 +24,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, login } from '../auth.js';
 import { confirmByCardNumbers, validateCardNumbers, viewQualification } from '../confirm.js';
 import { ELIGIBILITY_ERROR_STATUS } from '../errors.js';
+import { CALLER_UNAUTHORIZED } from '../schemas.js';
 import { requireCaller, type Services } from '../services.js';
 
 export const SPEC_PREFIX = '/oqs-api-pro';
@@ -50,6 +51,8 @@ const AUTH_ANSWER = {
     },
   },
 } as const;
+
+const STATUS_IN_XMLMSG = 'The XmlMsg with SegmentOfResult 9:';
 
 const isXml = (contentType: string | undefined) => !!contentType && /xml/i.test(contentType);
 
@@ -209,7 +212,21 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
         response: {
           200: described(
             messageJsonSchema(SEARCH_RESPONSE),
-            'The answer (資格確認結果), JSON or XML as asked; an error is the same XmlMsg with SegmentOfResult 9 and an HTTP status from the error table',
+            'The answer (資格確認結果), JSON or XML as asked; a message error is the same XmlMsg with SegmentOfResult 9 and ProcessingResultCode, answered 200 as the real interface does',
+          ),
+          // Only these keep an HTTP status of their own; each is the same XmlMsg (SegmentOfResult
+          // 9, the code in ProcessingResultCode).
+          401: described(
+            messageJsonSchema(SEARCH_RESPONSE),
+            `${STATUS_IN_XMLMSG} Missing or wrong idToken (${CALLER_UNAUTHORIZED.join(', ')})`,
+          ),
+          429: described(
+            messageJsonSchema(SEARCH_RESPONSE),
+            `${STATUS_IN_XMLMSG} Too many requests for the institution, Retry-After (RATE_LIMITED)`,
+          ),
+          503: described(
+            messageJsonSchema(SEARCH_RESPONSE),
+            `${STATUS_IN_XMLMSG} Overloaded, Retry-After (OVERLOADED)`,
           ),
         },
       },
