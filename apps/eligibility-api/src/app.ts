@@ -96,6 +96,10 @@ export async function buildApp(
   };
 
   await app.register(swagger, {
+    // A shared schema (app.addSchema) is a component named by its $id, not def-0, def-1, …
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`),
+    },
     openapi: {
       info: {
         title: 'shikaku eligibility-api',

@@ -52,6 +52,8 @@ const AUTH_ANSWER = {
   },
 } as const;
 
+/** The answer's schema, declared once for the route's statuses (a component in openapi.json). */
+const SEARCH_RESPONSE_SCHEMA_ID = 'OqsSearchResponse';
 const STATUS_IN_XMLMSG = 'The XmlMsg with SegmentOfResult 9:';
 
 const isXml = (contentType: string | undefined) => !!contentType && /xml/i.test(contentType);
@@ -121,6 +123,7 @@ function readBody(body: unknown, xml: boolean): unknown {
 
 export async function specRoutes(app: FastifyInstance, services: Services): Promise<void> {
   // Raw bodies: a malformed document must become a spec-shaped answer, not Fastify's 400.
+  app.addSchema({ $id: SEARCH_RESPONSE_SCHEMA_ID, ...messageJsonSchema(SEARCH_RESPONSE) });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   // Whatever fails before a handler runs (a body over the limit, a Content-Length that does not
@@ -211,21 +214,21 @@ export async function specRoutes(app: FastifyInstance, services: Services): Prom
         body: messageJsonSchema(SEARCH_REQUEST),
         response: {
           200: described(
-            messageJsonSchema(SEARCH_RESPONSE),
+            { $ref: `${SEARCH_RESPONSE_SCHEMA_ID}#` },
             'The answer (資格確認結果), JSON or XML as asked; a message error is the same XmlMsg with SegmentOfResult 9 and ProcessingResultCode, answered 200 as the real interface does',
           ),
           // Only these keep an HTTP status of their own; each is the same XmlMsg (SegmentOfResult
           // 9, the code in ProcessingResultCode).
           401: described(
-            messageJsonSchema(SEARCH_RESPONSE),
+            { $ref: `${SEARCH_RESPONSE_SCHEMA_ID}#` },
             `${STATUS_IN_XMLMSG} Missing or wrong idToken (${CALLER_UNAUTHORIZED.join(', ')})`,
           ),
           429: described(
-            messageJsonSchema(SEARCH_RESPONSE),
+            { $ref: `${SEARCH_RESPONSE_SCHEMA_ID}#` },
             `${STATUS_IN_XMLMSG} Too many requests for the institution, Retry-After (RATE_LIMITED)`,
           ),
           503: described(
-            messageJsonSchema(SEARCH_RESPONSE),
+            { $ref: `${SEARCH_RESPONSE_SCHEMA_ID}#` },
             `${STATUS_IN_XMLMSG} Overloaded, Retry-After (OVERLOADED)`,
           ),
         },
