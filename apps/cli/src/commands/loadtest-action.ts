@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -482,6 +482,10 @@ async function startStackProcess(
   const adminUrl = databaseUrl ?? ((await postgresReachable()) ? LOCAL_POSTGRES : undefined);
   // One database per run (by port, or by process with --port 0), dropped afterwards.
   const databaseName = `shikaku_loadtest_${options.port || process.pid}`;
+  // And a data dir of its own, removed afterwards: what a stack keeps there (credentials, the
+  // person-ref secret) belongs to this run's fresh database, and a stack holds its dir while it
+  // runs, so two load tests at once (two ports) must not share one.
+  const dataDir = `${REPO_ROOT}.shikaku/loadtest-stack/${databaseName}`;
   let url: string | undefined;
   let creating: Promise<string> | undefined;
   // Filled in when the stack is spawned; the teardown registered before that reads it.
@@ -491,6 +495,7 @@ async function startStackProcess(
     `the stack process${adminUrl ? ` and its database ${databaseName}` : ''}`,
     async () => {
       if (stackProcess.child) await stopChild(stackProcess.child);
+      await rm(dataDir, { recursive: true, force: true });
       await creating?.catch(() => undefined);
       if (adminUrl) await dropDatabase(adminUrl, databaseName).catch(() => undefined);
     },
@@ -521,7 +526,7 @@ async function startStackProcess(
     '--as-of',
     asOf,
     '--data-dir',
-    `${REPO_ROOT}.shikaku/loadtest-stack`,
+    dataDir,
   ];
   // Only the eligibility path: the apps it calls, and nothing that competes with it for the CPU.
   const only = ELIGIBILITY_PATH.filter((name) => STACK_COMPONENTS.some((c) => c.name === name));
@@ -562,7 +567,7 @@ async function startStackProcess(
         'the stack has no eligibility-api yet: give --target',
       );
     log(
-      `stack up: eligibility-api ${eligibility.url} (${String(started.database)}), pid ${child.pid}`,
+      `stack up: eligibility-api ${eligibility.url} (${String(started.database)}), data dir ${dataDir}, pid ${child.pid}`,
     );
     return {
       pid: child.pid,

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   sampleFixtures,
@@ -216,12 +218,23 @@ describe.skipIf(!stackHasEligibility)('shikaku loadtest smoke against the stack'
   it('passes its SLO thresholds end to end', async () => {
     const main = new URL('../../dist/main.js', import.meta.url).pathname;
     const results = await mkdtemp(join(tmpdir(), 'shikaku-smoke-'));
+    let pid = 0;
+    // The run's stack has a data dir of its own (named like its database, by the CLI's pid with
+    // --port 0), removed with the stack: two load tests at once do not share one.
+    const runDir = () =>
+      fileURLToPath(
+        new URL(`../../../../.shikaku/loadtest-stack/shikaku_loadtest_${pid}`, import.meta.url),
+      );
+    let sawRunDir = false;
+    const watch = setInterval(() => {
+      if (pid > 0 && existsSync(runDir())) sawRunDir = true;
+    }, 100);
     const { code, stdout, stderr } = await new Promise<{
       code: number;
       stdout: string;
       stderr: string;
     }>((done) => {
-      execFile(
+      pid = execFile(
         process.execPath,
         [
           main,
@@ -241,7 +254,7 @@ describe.skipIf(!stackHasEligibility)('shikaku loadtest smoke against the stack'
         { timeout: 280_000 },
         (error, stdout, stderr) =>
           done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
+      ).pid!;
     });
     const outcome = JSON.parse(
       stdout
@@ -254,5 +267,8 @@ describe.skipIf(!stackHasEligibility)('shikaku loadtest smoke against the stack'
     };
     expect(outcome.pass, `${stderr}\n${JSON.stringify(outcome.thresholds)}`).toBe(true);
     expect(code).toBe(0);
+    clearInterval(watch);
+    expect(sawRunDir, runDir()).toBe(true);
+    expect(existsSync(runDir()), runDir()).toBe(false);
   });
 });

@@ -114,11 +114,9 @@ export async function startStack(
   await mkdir(options.dataDir, { recursive: true });
   // Before anything is written there: two stacks would overwrite each other's kept files.
   const lock = await lockDataDir(options.dataDir, {
+    // A notice (stderr), not a log line: the stack's log goes to stdout, whose first line a
+    // `--json` caller (the load test) reads as the stack's description.
     onTakeOver: (stale) => {
-      options.logger.warn(
-        { dataDir: options.dataDir, stalePid: stale.pid },
-        'stale lock taken over',
-      );
       options.onNotice?.(
         `took over ${DATA_DIR_LOCK_FILE} of pid ${stale.pid} (started ${stale.startedAt}), which is no longer running`,
       );
