@@ -336,9 +336,12 @@ try {
 
   const handle = await openDatabase({ url: databaseUrl, poolSize: 1 });
   const results = [];
-  /** Each round's floors by step (--floor): server CPU µs per answer, answers/s, unsuccessful. */
+  /**
+   * Each round's floors by step (--floor): server CPU µs per answer (and the app's in that round),
+   * answers/s, unsuccessful answers.
+   */
   const floorRounds: Array<
-    Map<string, { server: number; answersPerSecond: number; unsuccessful: number }>
+    Map<string, { server: number; app: number; answersPerSecond: number; unsuccessful: number }>
   > = [];
   for (let round = 1; round <= rounds; round++) {
     const helloCpuBefore = cpuSeconds([hello.pid!]).tree;
@@ -362,6 +365,7 @@ try {
           f.step,
           {
             server: f.cpuMicrosecondsPerAnswer.server,
+            app: searches.cpuMicrosecondsPerAnswer.server,
             answersPerSecond: f.figures.requestsPerSecond,
             unsuccessful: f.answers.other,
           },
@@ -397,14 +401,18 @@ try {
         ]),
       ),
       cpuMicrosecondsPerAnswer,
+      // Server CPU per answer against the hello-world's in this round (windows seconds apart).
+      cpuRatioToHelloWorld: round3(
+        cpuMicrosecondsPerAnswer.helloWorld.server /
+          Math.max(1, cpuMicrosecondsPerAnswer.confirmation.server),
+      ),
       loadAverage: [round3(loadBefore), round3(os.loadavg()[0] ?? 0)],
     };
     log('round', result);
     results.push(result);
   }
-  const helloWorldServerCpu = median(
-    results.map((r) => r.cpuMicrosecondsPerAnswer.helloWorld.server),
-  );
+  const helloWorldCpuByRound = results.map((r) => r.cpuMicrosecondsPerAnswer.helloWorld.server);
+  const helloWorldServerCpu = median(helloWorldCpuByRound);
   const confirmationServerCpu = median(
     results.map((r) => r.cpuMicrosecondsPerAnswer.confirmation.server),
   );
@@ -435,25 +443,38 @@ try {
       median(results.map((r) => r.ratioToHelloWorld)) / Math.max(1, instances),
     ),
     // The same comparison by CPU time: a server process's CPU per answer against the hello-world's
-    // per request (medians of the rounds). It is what one process would carry with a core of its
-    // own, whatever PostgreSQL and the generator take of the same cores; the throughput ratio
-    // above is bounded by them on a machine that has few.
-    cpuRatioToHelloWorldPerProcess: round3(
-      helloWorldServerCpu / Math.max(1, confirmationServerCpu),
-    ),
+    // per request. It is what one process would carry with a core of its own, whatever PostgreSQL
+    // and the generator take of the same cores; the throughput ratio above is bounded by them on a
+    // machine that has few. Like the throughput ratio, the median of the rounds' own ratios: the
+    // hello-world's cost moves with the machine's state (here 20–36 µs from round to round), and
+    // a round compares windows seconds apart.
+    cpuRatioToHelloWorldPerProcess: median(results.map((r) => r.cpuRatioToHelloWorld)),
+    cpuRatioToHelloWorldRange: [
+      Math.min(...results.map((r) => r.cpuRatioToHelloWorld)),
+      Math.max(...results.map((r) => r.cpuRatioToHelloWorld)),
+    ],
     // The floors (--floor): the same I/O with less and less on the path. The `all` floor's CPU
     // ratio bounds what any handler making the two round trips could reach on this machine; the
     // app's CPU over that floor's says how much of the gap is the app's own code.
     floors: Object.fromEntries(
       floors.map(({ step }) => {
-        const server = median(floorRounds.map((r) => r.get(step)?.server ?? 0));
+        // By round, as above: the hello-world's CPU and the app's against this floor's.
+        const byRound = floorRounds.map((r, i) => {
+          const floorCpu = Math.max(1, r.get(step)?.server ?? 0);
+          return {
+            toHelloWorld: round3((helloWorldCpuByRound[i] ?? 0) / floorCpu),
+            appOverFloor: round3((r.get(step)?.app ?? 0) / floorCpu),
+          };
+        });
         return [
           step,
           {
             answersPerSecond: median(floorRounds.map((r) => r.get(step)?.answersPerSecond ?? 0)),
-            serverCpuMicrosecondsPerAnswer: server,
-            cpuRatioToHelloWorld: round3(helloWorldServerCpu / Math.max(1, server)),
-            appCpuOverFloor: round3(confirmationServerCpu / Math.max(1, server)),
+            serverCpuMicrosecondsPerAnswer: median(
+              floorRounds.map((r) => r.get(step)?.server ?? 0),
+            ),
+            cpuRatioToHelloWorld: median(byRound.map((r) => r.toHelloWorld)),
+            appCpuOverFloor: median(byRound.map((r) => r.appOverFloor)),
             unsuccessfulAnswers: floorRounds.reduce(
               (n, r) => n + (r.get(step)?.unsuccessful ?? 0),
               0,
