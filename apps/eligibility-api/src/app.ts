@@ -2,9 +2,10 @@ import { performance } from 'node:perf_hooks';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Clock } from '@shikaku/core/clock';
-import type { DatabaseHandle } from '@shikaku/db/database';
+import { type DatabaseHandle, databaseClockMs } from '@shikaku/db/database';
 import { type BatchFailureHook, reportBatchFailures } from '@shikaku/db/batching';
 import { createAccessLogWriter } from '@shikaku/db/eligibility/access-log';
+import { NONCE_SWEEP_CLOCK_MARGIN_MS } from '@shikaku/db/eligibility/practitioners';
 import { AppError, registerErrorHandler } from '@shikaku/platform/errors';
 import { AJV_OPTIONS, registerInputGuards } from '@shikaku/platform/input-guards';
 import { registerLoadShedding } from '@shikaku/platform/load-shedding';
@@ -24,6 +25,7 @@ import { bulkRoutes } from './routes/bulk.js';
 import { cardRoutes } from './routes/cards.js';
 import { confirmationRoutes } from './routes/confirmations.js';
 import { informationRoutes } from './routes/information.js';
+import { PROOF_SKEW_MS } from './practitioners/proof.js';
 import { practitionerRoutes } from './practitioners/routes.js';
 import { internalRoutes } from './routes/internal.js';
 import { SPEC_PREFIX, specRoutes } from './routes/spec.js';
@@ -159,6 +161,19 @@ export async function buildApp(
   });
   app.addHook('onClose', async () => {
     await sweeper?.stop();
+  });
+  // Practitioner proofs are checked against this instance's wall clock (within PROOF_SKEW_MS), and
+  // the nonce sweep counts on instances agreeing within NONCE_SWEEP_CLOCK_MARGIN_MS: a wall clock
+  // further than PROOF_SKEW_MS from the database's (which every instance shares) is said at start.
+  app.addHook('onReady', async () => {
+    const databaseMs = await databaseClockMs(deps.handle).catch(() => undefined);
+    if (databaseMs === undefined) return;
+    const skewMs = Math.round(wallClockMs() - databaseMs);
+    if (Math.abs(skewMs) > PROOF_SKEW_MS)
+      app.log.warn(
+        { skewMs },
+        `the wall clock is ${Math.round(skewMs / 60_000)} min from the database's: practitioner proofs are refused beyond ${PROOF_SKEW_MS / 60_000} min of it, and instances must agree within ${NONCE_SWEEP_CLOCK_MARGIN_MS / 60_000} min for a nonce to stay refused`,
+      );
   });
   app.addHook('onClose', async () => {
     await accessLog.close();

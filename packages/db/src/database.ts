@@ -124,6 +124,14 @@ export function unnestParameters(types: readonly string[], first = 1): string {
   return `unnest(${types.map((type, i) => `(select $${first + i}::${type}[])`).join(', ')})`;
 }
 
+/** The database server's clock now (epoch ms): what instances sharing it can agree on. */
+export async function databaseClockMs(handle: DatabaseHandle): Promise<number> {
+  const { rows } = await handle.db.executeQuery<{ ms: string | number }>(
+    CompiledQuery.raw('select extract(epoch from clock_timestamp()) * 1000 as ms'),
+  );
+  return Number(rows[0]?.ms);
+}
+
 /**
  * Runs a prepared statement and returns its rows, with the same value shapes on both drivers (the
  * type parsers above). Not for use inside a transaction: on PostgreSQL it takes its own pooled

@@ -96,11 +96,13 @@ export function snapshot(overrides: Partial<QualificationSnapshot> = {}): Qualif
 export async function createFixture(
   handle: DatabaseHandle,
   config: Partial<EligibilityConfig> = {},
+  /** The wall clock's start (epoch ms); 2021-07-15T01:00:00Z, as the app's clock, by default. */
+  wallMs = Date.parse('2021-07-15T01:00:00Z'),
 ): Promise<Fixture> {
   let now = new Date('2021-07-15T01:00:00Z');
   const clock = { now: () => new Date(now.getTime()), set: (at: Date) => (now = at) };
   const monotonic = { ms: 0 };
-  const wall = { ms: Date.parse('2021-07-15T01:00:00Z') };
+  const wall = { ms: wallMs };
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
