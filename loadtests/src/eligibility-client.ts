@@ -59,14 +59,22 @@ export function restErrorType(result: HttpResult): string | null {
   return typeof code === 'string' ? `http_${result.status}_${code}` : `http_${result.status}`;
 }
 
-/** Spec answers put errors inside a 200: SegmentOfResult 9, or no qualification found. */
+type SpecAnswer = {
+  XmlMsg?: { MessageHeader?: Record<string, string>; MessageBody?: Record<string, unknown> };
+};
+
+/**
+ * Spec answers put message errors inside a 200: SegmentOfResult 9, or no qualification found.
+ * The statuses of their own (401, 429, 503) are the same XmlMsg, the code in the header's
+ * ErrorCode, so a refusal counts under its code as on the REST routes (`http_503_OVERLOADED`).
+ */
 export function specErrorType(result: HttpResult): string | null {
-  if (result.status !== 200) return restErrorType(result);
-  const msg = (
-    parseJson(result.body) as {
-      XmlMsg?: { MessageHeader?: Record<string, string>; MessageBody?: Record<string, unknown> };
-    }
-  )?.XmlMsg;
+  if (result.status !== 200) {
+    const code = (parseJson(result.body) as SpecAnswer | undefined)?.XmlMsg?.MessageHeader
+      ?.ErrorCode;
+    return typeof code === 'string' ? `http_${result.status}_${code}` : restErrorType(result);
+  }
+  const msg = (parseJson(result.body) as SpecAnswer | undefined)?.XmlMsg;
   if (!msg?.MessageHeader) return 'malformed_response';
   if (msg.MessageHeader.SegmentOfResult === '9')
     return `oqs_${msg.MessageHeader.ErrorCode ?? 'error'}`;
