@@ -583,7 +583,11 @@ async function startStackProcess(
   }
 }
 
-function firstJsonLine(child: ChildProcess, timeoutMs: number): Promise<Record<string, unknown>> {
+/** The stack's description: the first line of its `--json` output that is not a log line. */
+export function firstJsonLine(
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<Record<string, unknown>> {
   return new Promise((done, fail) => {
     let buffer = '';
     const timer = setTimeout(
@@ -599,15 +603,24 @@ function firstJsonLine(child: ChildProcess, timeoutMs: number): Promise<Record<s
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
       buffer += chunk;
-      const newline = buffer.indexOf('\n');
-      if (newline < 0) return;
-      clearTimeout(timer);
-      try {
-        const value = JSON.parse(buffer.slice(0, newline)) as Record<string, unknown>;
+      // The stack's log shares its stdout: a log line (pino's, with a level) before the
+      // description is passed over; anything else is not a stack's output.
+      for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n')) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        let value: Record<string, unknown>;
+        try {
+          value = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          clearTimeout(timer);
+          fail(new CliError('STACK_FAILED', `unexpected stack output: ${line.slice(0, 200)}`));
+          return;
+        }
+        if (typeof value.level === 'number' && !('apps' in value) && !('error' in value)) continue;
+        clearTimeout(timer);
         if (value.error) fail(new CliError('STACK_FAILED', JSON.stringify(value.error)));
         else done(value);
-      } catch {
-        fail(new CliError('STACK_FAILED', `unexpected stack output: ${buffer.slice(0, 200)}`));
+        return;
       }
     });
     child.once('exit', (code) => {
