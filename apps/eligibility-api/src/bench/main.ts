@@ -336,13 +336,8 @@ try {
 
   const handle = await openDatabase({ url: databaseUrl, poolSize: 1 });
   const results = [];
-  /**
-   * Each round's floors by step (--floor): server CPU µs per answer (and the app's in that round),
-   * answers/s, unsuccessful answers.
-   */
-  const floorRounds: Array<
-    Map<string, { server: number; app: number; answersPerSecond: number; unsuccessful: number }>
-  > = [];
+  /** Each round's floor windows by step (--floor). */
+  const floorsByRound: Array<Map<string, Awaited<ReturnType<typeof measureSearches>>>> = [];
   for (let round = 1; round <= rounds; round++) {
     const helloCpuBefore = cpuSeconds([hello.pid!]).tree;
     const helloGeneratorBefore = ownCpuSeconds();
@@ -359,19 +354,7 @@ try {
         step: floor.step,
         ...(await measureSearches(handle, floor.port, floor.process.pid!)),
       });
-    floorRounds.push(
-      new Map(
-        floorSearches.map((f) => [
-          f.step,
-          {
-            server: f.cpuMicrosecondsPerAnswer.server,
-            app: searches.cpuMicrosecondsPerAnswer.server,
-            answersPerSecond: f.figures.requestsPerSecond,
-            unsuccessful: f.answers.other,
-          },
-        ]),
-      ),
-    );
+    floorsByRound.push(new Map(floorSearches.map((f) => [f.step, f])));
     const { figures: confirmation, answers, logged } = searches;
     const cpuMicrosecondsPerAnswer = {
       helloWorld: {
@@ -412,10 +395,9 @@ try {
     results.push(result);
   }
   const helloWorldCpuByRound = results.map((r) => r.cpuMicrosecondsPerAnswer.helloWorld.server);
+  const appCpuByRound = results.map((r) => r.cpuMicrosecondsPerAnswer.confirmation.server);
   const helloWorldServerCpu = median(helloWorldCpuByRound);
-  const confirmationServerCpu = median(
-    results.map((r) => r.cpuMicrosecondsPerAnswer.confirmation.server),
-  );
+  const confirmationServerCpu = median(appCpuByRound);
   await handle.close();
   log('result', {
     members,
@@ -446,9 +428,9 @@ try {
     // per request. It is what one process would carry with a core of its own, whatever PostgreSQL
     // and the generator take of the same cores; the throughput ratio above is bounded by them on a
     // machine that has few. Like the throughput ratio, the median of the rounds' own ratios: the
-    // hello-world's cost moves with the machine's state (here 20–36 µs from round to round), and
+    // hello-world's cost moves with the machine's state (here 22–37 µs from round to round), and
     // a round compares windows seconds apart.
-    cpuRatioToHelloWorldPerProcess: median(results.map((r) => r.cpuRatioToHelloWorld)),
+    cpuRatioToHelloWorldPerProcess: round3(median(results.map((r) => r.cpuRatioToHelloWorld))),
     cpuRatioToHelloWorldRange: [
       Math.min(...results.map((r) => r.cpuRatioToHelloWorld)),
       Math.max(...results.map((r) => r.cpuRatioToHelloWorld)),
@@ -458,27 +440,23 @@ try {
     // app's CPU over that floor's says how much of the gap is the app's own code.
     floors: Object.fromEntries(
       floors.map(({ step }) => {
+        const windows = floorsByRound.flatMap((r) => r.get(step) ?? []);
+        const floorCpu = windows.map((w) => Math.max(1, w.cpuMicrosecondsPerAnswer.server));
         // By round, as above: the hello-world's CPU and the app's against this floor's.
-        const byRound = floorRounds.map((r, i) => {
-          const floorCpu = Math.max(1, r.get(step)?.server ?? 0);
-          return {
-            toHelloWorld: round3((helloWorldCpuByRound[i] ?? 0) / floorCpu),
-            appOverFloor: round3((r.get(step)?.app ?? 0) / floorCpu),
-          };
-        });
         return [
           step,
           {
-            answersPerSecond: median(floorRounds.map((r) => r.get(step)?.answersPerSecond ?? 0)),
+            answersPerSecond: median(windows.map((w) => w.figures.requestsPerSecond)),
             serverCpuMicrosecondsPerAnswer: median(
-              floorRounds.map((r) => r.get(step)?.server ?? 0),
+              windows.map((w) => w.cpuMicrosecondsPerAnswer.server),
             ),
-            cpuRatioToHelloWorld: median(byRound.map((r) => r.toHelloWorld)),
-            appCpuOverFloor: median(byRound.map((r) => r.appOverFloor)),
-            unsuccessfulAnswers: floorRounds.reduce(
-              (n, r) => n + (r.get(step)?.unsuccessful ?? 0),
-              0,
+            cpuRatioToHelloWorld: round3(
+              median(floorCpu.map((cpu, i) => (helloWorldCpuByRound[i] ?? 0) / cpu)),
             ),
+            appCpuOverFloor: median(
+              floorCpu.map((cpu, i) => round3((appCpuByRound[i] ?? 0) / cpu)),
+            ),
+            unsuccessfulAnswers: windows.reduce((n, w) => n + w.answers.other, 0),
           },
         ];
       }),
