@@ -600,8 +600,11 @@ export function firstJsonLine(
         ),
       timeoutMs,
     );
+    let read = false;
     child.stdout!.setEncoding('utf8');
+    // Still drained after the description (a full pipe would stop the stack), but not kept.
     child.stdout!.on('data', (chunk: string) => {
+      if (read) return;
       buffer += chunk;
       // The stack's log shares its stdout: a log line (pino's, with a level) before the
       // description is passed over; anything else is not a stack's output.
@@ -612,11 +615,13 @@ export function firstJsonLine(
         try {
           value = JSON.parse(line) as Record<string, unknown>;
         } catch {
+          read = true;
           clearTimeout(timer);
           fail(new CliError('STACK_FAILED', `unexpected stack output: ${line.slice(0, 200)}`));
           return;
         }
         if (typeof value.level === 'number' && !('apps' in value) && !('error' in value)) continue;
+        read = true;
         clearTimeout(timer);
         if (value.error) fail(new CliError('STACK_FAILED', JSON.stringify(value.error)));
         else done(value);
